@@ -1,0 +1,95 @@
+# Headway: `make run` serves the app with demo data; `make test` runs the whole suite.
+# Both set up what they need first and skip steps already done.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+INSTANCE_PATH ?= $(CURDIR)/instance
+export INSTANCE_PATH PORT
+FLASK := $(BIN)/flask --app app:create_app
+LANGS := fr sw
+# The shell's catalogue is app/translations; an area with its own keeps it in app/<area>/translations.
+AREA_CATALOGS := $(wildcard app/*/translations)
+AREAS_WITH_CATALOGS := $(patsubst app/%/translations,%,$(AREA_CATALOGS))
+PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po app/*/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup test-setup tools browser translations messages db demo lint clean
+
+run: setup db demo
+	@echo "Headway is at http://127.0.0.1:$(PORT)  (data in $(INSTANCE_PATH); Ctrl-C stops it)"
+	HEADWAY_SESSION_COOKIE_SECURE=$${HEADWAY_SESSION_COOKIE_SECURE:-false} \
+	HEADWAY_REMEMBER_COOKIE_SECURE=$${HEADWAY_REMEMBER_COOKIE_SECURE:-false} \
+	HEADWAY_INPROCESS_WORKER=1 \
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --timeout 120 \
+		--access-logfile - wsgi:app
+
+test: test-setup
+	CI=$${CI:-} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed tools translations
+test-setup: setup $(VENV)/.test-installed browser
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# ffmpeg and ffprobe come from Debian; as root we install them, otherwise we say how.
+tools:
+	@if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing ffmpeg with apt-get…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; \
+		else \
+			echo "Headway needs ffmpeg and ffprobe. Install them with: sudo apt-get install ffmpeg"; exit 1; \
+		fi; \
+	fi
+
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Chromium with apt-get for the browser tests…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "The browser tests need Debian's Chromium. Install it with: sudo apt-get install chromium"; exit 1; \
+		fi; \
+	fi
+
+translations: $(VENV)/.installed $(MO_FILES)
+
+%.mo: %.po
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+# Extract new strings into every catalogue (the shell's and each area's own).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F app/babel.cfg -k _l -o app/translations/messages.pot \
+		$(if $(AREAS_WITH_CATALOGS),--ignore-dirs="$(AREAS_WITH_CATALOGS)") app
+	@for area in $(AREAS_WITH_CATALOGS); do \
+		$(BIN)/pybabel -q extract -F app/babel.cfg -k _l -o app/$$area/translations/messages.pot app/$$area; \
+	done
+	@for dir in app/translations $(AREA_CATALOGS); do for lang in $(LANGS); do \
+		if [ -f $$dir/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel -q update --no-fuzzy-matching -i $$dir/messages.pot -d $$dir -l $$lang; \
+		else $(BIN)/pybabel -q init -i $$dir/messages.pot -d $$dir -l $$lang; fi; \
+	done; done
+
+db: setup
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo load
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	find app -name '*.mo' -delete

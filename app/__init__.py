@@ -1,0 +1,81 @@
+"""Headway: micro-learning for school leaders on phones over slow, expensive data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from app import htmx, logs, security
+from app.assets import assets
+from app.config import load_config
+from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from app.i18n import current_language, select_locale, select_timezone
+
+
+def create_app(config: dict | None = None) -> Flask:
+    instance_path = os.environ.get("INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_relative_config=True,
+        static_folder=None,  # app.assets serves /static, fingerprinted and precompressed
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    load_config(app, config)
+    app.config.setdefault("BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
+
+    logs.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    compress.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=";".join(_translation_directories(app)),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message_category = "info"
+    assets.init_app(app)
+    htmx.init_app(app)
+    security.init_app(app)
+
+    _register_areas(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _translation_directories(app: Flask) -> list[str]:
+    """The shell's catalogue, then each area's own (``app/<area>/translations``)."""
+    root = Path(app.root_path)
+    return [str(root / "translations")] + sorted(str(p) for p in root.glob("*/translations"))
+
+
+def _register_areas(app: Flask) -> None:
+    from app import accounts, core, frameworks, learning, media
+
+    for area in (core, accounts, frameworks, learning, media):
+        app.register_blueprint(area.bp)
+
+    from app.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please sign in to see this page.")
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app import navigation, permissions
+
+    app.jinja_env.globals.update(permissions.PREDICATES)
+    app.jinja_env.globals["current_language"] = current_language
+    app.context_processor(navigation.context)

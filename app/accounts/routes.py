@@ -1,0 +1,235 @@
+"""Sign-in, invitations, resets, profile, and the admin's people pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from app.extensions import db, limiter
+from app.htmx import render, see_other
+from app.logs import log_event
+from app.permissions import can_manage_people, requires
+
+from . import bp, services
+from .forms import (
+    AcceptInvitationForm,
+    AccountForm,
+    InviteForm,
+    ProfileForm,
+    RedeemCodeForm,
+    ResetPasswordForm,
+    SignInForm,
+)
+from .models import CodePurpose, User
+
+
+def _per_address_limit() -> str:
+    return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
+
+
+def _per_account_limit() -> str:
+    return current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
+
+
+def _account_key() -> str:
+    return "account:" + (services.normalize_identifier(request.form.get("identifier", "")) or "-")
+
+
+def _limited(view):
+    """Sign-in and code forms: limited per address and per account tried."""
+    view = limiter.limit(_per_account_limit, key_func=_account_key, methods=["POST"])(view)
+    return limiter.limit(_per_address_limit, methods=["POST"])(view)
+
+
+def safe_next(default: str) -> str:
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+def _home() -> str:
+    return url_for("core.home")
+
+
+def _apply_field_error(form, error: services.AccountError) -> None:
+    field = getattr(form, error.field or "", None)
+    (field.errors if field is not None else form.form_errors).append(_(str(error)))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@_limited
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(safe_next(_home()))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.identifier.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            session.permanent = bool(form.remember.data)
+            services.record_sign_in(user, request.remote_addr)
+            return see_other(safe_next(_home()))
+        log_event("sign_in_failed", address=request.remote_addr)
+        form.form_errors.append(_("That email or phone number and password do not match. Check both and try again."))
+    return render("accounts/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    if current_user.is_authenticated:
+        log_event("sign_out", user_id=current_user.id)
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return see_other(url_for("accounts.sign_in"))
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    access = services.code_for_token(token)
+    if access is None or access.purpose != CodePurpose.INVITATION:
+        return render("accounts/invitation_invalid.html", status=404)
+    form = AcceptInvitationForm(name=access.user.name)
+    if form.validate_on_submit():
+        return _accept(form, access, "accounts/accept_invitation.html")
+    return render("accounts/accept_invitation.html", form=form, invitee=access.user)
+
+
+@bp.route("/welcome", methods=["GET", "POST"])
+@_limited
+def redeem_code():
+    """Accept an invitation with the short code instead of the link."""
+    if current_user.is_authenticated:
+        return redirect(_home())
+    form = RedeemCodeForm()
+    if form.validate_on_submit():
+        access = services.code_for_identifier(form.identifier.data, form.code.data, CodePurpose.INVITATION)
+        if access is not None:
+            return _accept(form, access, "accounts/redeem_code.html")
+        form.code.errors.append(_("This code does not match, has been used or has expired. "
+                                  "Check the email or phone number and the code, or ask for a new one."))
+    return render("accounts/redeem_code.html", form=form)
+
+
+def _accept(form, access, template: str):
+    try:
+        user = services.accept_invitation(access, name=form.name.data, password=form.password.data)
+    except services.AccountError as error:
+        _apply_field_error(form, error)
+        return render(template, form=form, invitee=access.user, status=422)
+    login_user(user, remember=True)
+    session.permanent = True
+    flash(_("Welcome to Headway, %(name)s.", name=user.name), "success")
+    return see_other(url_for("accounts.profile"))
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@_limited
+def reset_password():
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        access = services.code_for_identifier(form.identifier.data, form.code.data, CodePurpose.RESET)
+        if access is not None:
+            services.reset_password(access, form.password.data)
+            flash(_("Your password is changed. Sign in with the new one."), "success")
+            return see_other(url_for("accounts.sign_in"))
+        form.code.errors.append(_("This code does not match, has been used or has expired. "
+                                  "Check the email or phone number and the code, or ask your programme admin for a new one."))
+    return render("accounts/reset_password.html", form=form)
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.locale.data = current_user.locale or session.get("locale") or "en"
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user, name=form.name.data, school=form.school.data,
+                country=(form.country.data or "").upper(), locale=form.locale.data,
+                timezone=form.timezone.data, data_saver=form.data_saver.data,
+            )
+        except services.AccountError as error:
+            _apply_field_error(form, error)
+        else:
+            language_changed = session.get("locale") != current_user.locale
+            session["locale"] = current_user.locale
+            flash(_("Your profile is saved."), "success")
+            return see_other(url_for("accounts.profile"), full_reload=language_changed)
+    return render("accounts/profile.html", form=form)
+
+
+@bp.post("/language")
+def set_language():
+    locale = request.form.get("locale", "")
+    if locale not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["locale"] = locale
+    if current_user.is_authenticated:
+        services.update_profile(current_user, locale=locale)
+    return see_other(safe_next(_home()), full_reload=True)
+
+
+# --- the admin's people pages -------------------------------------------------------
+
+@bp.get("/people")
+@requires(can_manage_people)
+def list_people():
+    people = db.session.scalars(select(User).order_by(User.name, User.id)).all()
+    return render("accounts/people.html", people=people)
+
+
+@bp.route("/people/invite", methods=["GET", "POST"])
+@requires(can_manage_people)
+def invite_person():
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            issued = services.invite(email=form.email.data, phone=form.phone.data, name=form.name.data,
+                                     roles=form.roles.data, invited_by=current_user)
+        except services.AccountError as error:
+            _apply_field_error(form, error)
+        else:
+            # The code is shown once, here; only its hash is kept.
+            return render("accounts/code_issued.html", issued=issued, person=issued.access_code.user)
+    return render("accounts/invite.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/people/<int:user_id>", methods=["GET", "POST"])
+@requires(can_manage_people)
+def edit_person(user_id: int):
+    person = db.get_or_404(User, user_id)
+    form = AccountForm(obj=person)
+    if request.method == "GET":
+        form.roles.data = sorted(person.roles)
+    if form.validate_on_submit():
+        if person.id == current_user.id and ("admin" not in form.roles.data or not form.active.data):
+            form.roles.errors.append(_("You cannot remove your own admin role or access."))
+        else:
+            try:
+                services.update_account(person, email=form.email.data, phone=form.phone.data,
+                                        roles=form.roles.data, active=form.active.data)
+            except services.AccountError as error:
+                _apply_field_error(form, error)
+            else:
+                flash(_("Saved."), "success")
+                return see_other(url_for("accounts.edit_person", user_id=person.id))
+    return render("accounts/person.html", form=form, person=person)
+
+
+@bp.post("/people/<int:user_id>/reset-code")
+@requires(can_manage_people)
+def issue_reset_code(user_id: int):
+    person = db.get_or_404(User, user_id)
+    if not person.has_accepted:
+        issued = services.reissue_invitation(person, current_user)
+    else:
+        issued = services.issue_reset_code(person, current_user)
+    return render("accounts/code_issued.html", issued=issued, person=person)

@@ -1,0 +1,273 @@
+"""Accounts: signing in, invitations, password resets and profiles.
+
+Services take explicit arguments, never read the request, and commit their own work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.db import utcnow
+from app.extensions import db
+from app.logs import log_event
+
+from .models import AccessCode, CodePurpose, Role, User
+
+# Read out over a phone line: no 0/O, 1/I/L, 5/S or 2/Z to mishear.
+CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
+CODE_LENGTH = 8
+MIN_PASSWORD_LENGTH = 8
+PHONE_RE = re.compile(r"^\+[1-9]\d{6,14}$")
+
+# Checked when no account matches, so a wrong identifier costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AccountError(ValueError):
+    """A problem the person can fix, with a message that says how."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def normalize_email(value: str | None) -> str | None:
+    value = (value or "").strip().lower()
+    return value or None
+
+
+def normalize_phone(value: str | None) -> str | None:
+    """Keep digits and a leading plus: '+254 712-345 678' → '+254712345678'."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return ("+" if value.startswith("+") else "") + re.sub(r"\D", "", value)
+
+
+def is_phone(identifier: str) -> bool:
+    return "@" not in identifier
+
+
+def normalize_identifier(identifier: str) -> str | None:
+    identifier = (identifier or "").strip()
+    return normalize_phone(identifier) if is_phone(identifier) else normalize_email(identifier)
+
+
+def find_user(identifier: str) -> User | None:
+    key = normalize_identifier(identifier)
+    if not key:
+        return None
+    column = User.phone if is_phone(identifier) else User.email
+    return db.session.scalar(select(User).where(column == key))
+
+
+def authenticate(identifier: str, password: str) -> User | None:
+    """The active user with this email or phone and password, else None (never says which was wrong)."""
+    user = find_user(identifier)
+    if user is None or user.password_hash is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def record_sign_in(user: User, address: str | None) -> None:
+    user.last_sign_in_at = utcnow()
+    db.session.commit()
+    log_event("sign_in", user_id=user.id, address=address)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Use at least {MIN_PASSWORD_LENGTH} characters.", "password")
+
+
+def _check_unique(email: str | None, phone: str | None, exclude_id: int | None = None) -> None:
+    if not email and not phone:
+        raise AccountError("Give an email address or a phone number.", "email")
+    if phone and not PHONE_RE.match(phone):
+        raise AccountError(
+            "Write the phone number with its country code, for example +254 712 345 678.", "phone"
+        )
+    clauses = [User.email == email] if email else []
+    clauses += [User.phone == phone] if phone else []
+    query = select(User).where(or_(*clauses))
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    other = db.session.scalar(query)
+    if other is not None:
+        field = "email" if email and other.email == email else "phone"
+        raise AccountError("Someone already has this " + ("email address." if field == "email" else "phone number."), field)
+
+
+def create_user(
+    *, email: str | None = None, phone: str | None = None, name: str = "",
+    roles=(Role.LEADER,), password: str | None = None, **profile,
+) -> User:
+    email, phone = normalize_email(email), normalize_phone(phone)
+    _check_unique(email, phone)
+    user = User(email=email, phone=phone, name=name.strip(), **profile)
+    user.set_roles(roles)
+    if password is not None:
+        check_password_rules(password)
+        user.password_hash = generate_password_hash(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    """What to give the person: a link token and a short code. Shown once, stored hashed."""
+
+    access_code: AccessCode
+    token: str
+    code: str
+
+    @property
+    def display_code(self) -> str:
+        return f"{self.code[:4]}-{self.code[4:]}"
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _hash_code(user_id: int, purpose: str, code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"{purpose}:{user_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def clean_code(code: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", (code or "").upper())
+
+
+def _issue(user: User, purpose: CodePurpose, lifetime: timedelta, issued_by: User | None) -> IssuedCode:
+    # A new code replaces any earlier one, so only the latest message the person got works.
+    for old in db.session.scalars(
+        select(AccessCode).where(
+            AccessCode.user_id == user.id, AccessCode.purpose == purpose, AccessCode.used_at.is_(None)
+        )
+    ):
+        old.used_at = utcnow()
+    token = secrets.token_urlsafe(32)
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    access = AccessCode(
+        user_id=user.id, purpose=purpose.value, token_hash=_hash_token(token),
+        code_hash=_hash_code(user.id, purpose.value, code),
+        created_by_id=issued_by.id if issued_by else None, expires_at=utcnow() + lifetime,
+    )
+    db.session.add(access)
+    db.session.commit()
+    return IssuedCode(access, token, code)
+
+
+def invite(
+    *, email: str | None = None, phone: str | None = None, name: str = "",
+    roles=(Role.LEADER,), invited_by: User | None = None,
+) -> IssuedCode:
+    """Create an account with no password yet and an invitation to choose one."""
+    user = create_user(email=email, phone=phone, name=name, roles=roles)
+    issued = _issue(user, CodePurpose.INVITATION, current_app.config["INVITATION_LIFETIME"], invited_by)
+    log_event("invitation_created", user_id=user.id, invited_by=invited_by.id if invited_by else None,
+              roles=sorted(user.roles))
+    return issued
+
+
+def reissue_invitation(user: User, issued_by: User | None) -> IssuedCode:
+    if user.has_accepted:
+        raise AccountError("This person has already accepted their invitation.")
+    issued = _issue(user, CodePurpose.INVITATION, current_app.config["INVITATION_LIFETIME"], issued_by)
+    log_event("invitation_reissued", user_id=user.id, issued_by=issued_by.id if issued_by else None)
+    return issued
+
+
+def issue_reset_code(user: User, issued_by: User | None) -> IssuedCode:
+    issued = _issue(user, CodePurpose.RESET, current_app.config["RESET_CODE_LIFETIME"], issued_by)
+    log_event("reset_code_issued", user_id=user.id, issued_by=issued_by.id if issued_by else None)
+    return issued
+
+
+def code_for_token(token: str) -> AccessCode | None:
+    access = db.session.scalar(select(AccessCode).where(AccessCode.token_hash == _hash_token(token)))
+    return access if access is not None and access.usable() else None
+
+
+def code_for_identifier(identifier: str, code: str, purpose: CodePurpose) -> AccessCode | None:
+    user = find_user(identifier)
+    code = clean_code(code)
+    if user is None or len(code) != CODE_LENGTH:
+        return None
+    expected = _hash_code(user.id, purpose.value, code)
+    access = db.session.scalar(
+        select(AccessCode).where(
+            AccessCode.user_id == user.id, AccessCode.purpose == purpose.value,
+            AccessCode.code_hash == expected,
+        )
+    )
+    return access if access is not None and access.usable() else None
+
+
+def accept_invitation(access: AccessCode, *, name: str, password: str) -> User:
+    check_password_rules(password)
+    if not name.strip():
+        raise AccountError("Tell us your name.", "name")
+    user = access.user
+    user.name = name.strip()
+    user.password_hash = generate_password_hash(password)
+    access.used_at = utcnow()
+    db.session.commit()
+    log_event("invitation_accepted", user_id=user.id)
+    return user
+
+
+def reset_password(access: AccessCode, password: str) -> User:
+    check_password_rules(password)
+    user = access.user
+    user.password_hash = generate_password_hash(password)
+    access.used_at = utcnow()
+    db.session.commit()
+    log_event("password_reset", user_id=user.id)
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password)
+    db.session.commit()
+
+
+PROFILE_FIELDS = ("name", "school", "country", "locale", "timezone", "data_saver")
+
+
+def update_profile(user: User, **fields) -> User:
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {sorted(unknown)}")
+    if "name" in fields and not fields["name"].strip():
+        raise AccountError("Tell us your name.", "name")
+    for key, value in fields.items():
+        setattr(user, key, value.strip() if isinstance(value, str) else value)
+    db.session.commit()
+    return user
+
+
+def update_account(user: User, *, email: str | None, phone: str | None, roles, active: bool) -> User:
+    """An admin's edit of someone's sign-in identifiers, roles and access."""
+    email, phone = normalize_email(email), normalize_phone(phone)
+    _check_unique(email, phone, exclude_id=user.id)
+    user.email, user.phone, user.active = email, phone, active
+    user.set_roles(roles)
+    db.session.commit()
+    log_event("account_updated", user_id=user.id, roles=sorted(user.roles), active=active)
+    return user

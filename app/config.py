@@ -1,0 +1,105 @@
+"""Configuration: embedded defaults for one machine, overridden by the environment.
+
+Every setting can be overridden with a ``HEADWAY_`` prefixed variable (values are
+parsed as JSON where they can be, so ``HEADWAY_SESSION_COOKIE_SECURE=false`` works);
+the conventional ``DATABASE_URL`` and ``REDIS_URL`` are read as they are.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+# Keys that must never protect a real deployment.
+WEAK_SECRET_KEYS = {"", "dev", "development", "secret", "changeme", "change-me", "test"}
+
+LANGUAGES = {"en": "English", "fr": "Français", "sw": "Kiswahili"}
+
+
+class Config:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_DURATION = timedelta(days=60)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = timedelta(days=60)
+
+    WTF_CSRF_TIME_LIMIT = None  # a form filled in over a slow afternoon must still post
+    WTF_CSRF_SSL_STRICT = False  # the Referer is often stripped by data-saving proxies
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = LANGUAGES
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False
+    SIGN_IN_LIMIT_PER_ADDRESS = "20/minute;100/hour"
+    SIGN_IN_LIMIT_PER_ACCOUNT = "5/minute;30/hour"
+
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 6
+    COMPRESS_LEVEL = 6
+    COMPRESS_MIN_SIZE = 256
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "application/json",
+                          "image/svg+xml", "text/vtt"]
+
+    INVITATION_LIFETIME = timedelta(days=14)
+    RESET_CODE_LIFETIME = timedelta(hours=24)
+
+    LOG_LEVEL = "INFO"
+
+
+def load_config(app, overrides: dict | None) -> None:
+    """Fill ``app.config`` from defaults, the environment, then explicit overrides."""
+    app.config.from_object(Config)
+    instance = Path(app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'headway.db'}"
+    )
+    app.config["REDIS_URL"] = os.environ.get("REDIS_URL") or None
+    app.config.from_prefixed_env("HEADWAY")
+    if overrides:
+        app.config.update(overrides)
+    # One process keeps its counts in memory; several share them through Redis.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    app.config["SECRET_KEY"] = secret_key(app)
+
+
+def database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator gave."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def secret_key(app) -> str:
+    """The configured key, else the instance's own, generated on the first run of the
+    embedded default. A scaled-out deployment must share one key, so there we refuse to
+    guess, and we refuse a weak key anywhere but in debug and tests."""
+    key = app.config.get("SECRET_KEY") or os.environ.get("SECRET_KEY") or ""
+    relaxed = app.debug or app.config.get("TESTING")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key and key_file.exists():
+        key = key_file.read_text().strip()
+    embedded = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///" + app.instance_path)
+    if not key and embedded:
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        key_file.write_text(key + "\n")
+        key_file.chmod(0o600)
+    if not relaxed and (key.lower() in WEAK_SECRET_KEYS or len(key) < 24):
+        raise RuntimeError(
+            "Refusing to start without a strong secret key: set HEADWAY_SECRET_KEY to a long "
+            "random value (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`), the same on "
+            "every web and worker process."
+        )
+    return key

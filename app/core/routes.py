@@ -1,0 +1,54 @@
+"""Home, health check and the error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.htmx import render
+from app.logs import log_event
+
+from . import bp
+
+
+@bp.get("/")
+@login_required
+def home():
+    return render("core/home.html")
+
+
+@bp.get("/healthz")
+def health():
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok"}
+
+
+ERROR_MESSAGES = {
+    400: lambda: (_("Something in that request was not right"), _("Go back, check what you entered and try again.")),
+    403: lambda: (_("This page is not for your account"), _("If you think you should see it, ask your programme admin.")),
+    404: lambda: (_("We could not find that page"), _("The link may be old or mistyped.")),
+    405: lambda: (_("That did not work"), _("Go back and use the page's own buttons.")),
+    429: lambda: (_("Too many attempts"), _("Wait a minute, then try again.")),
+    500: lambda: (_("Something went wrong on our side"), _("Nothing you entered is lost. Try again in a moment.")),
+}
+
+
+@bp.app_errorhandler(400)
+@bp.app_errorhandler(403)
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+@bp.app_errorhandler(429)
+@bp.app_errorhandler(500)
+def error_page(error):
+    code = getattr(error, "code", 500) or 500
+    if code == 500:
+        log_event("server_error", logging.ERROR, path=request.path, error=repr(getattr(error, "original_exception", error)))
+    title, hint = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])()
+    if code == 429 and request.endpoint and request.endpoint.startswith("accounts."):
+        log_event("rate_limited", endpoint=request.endpoint, address=request.remote_addr)
+    home = url_for("core.home") if current_user.is_authenticated else url_for("accounts.sign_in")
+    return render("core/error.html", status=code, code=code, title=title, hint=hint, home=home)

@@ -1,0 +1,64 @@
+"""Page or fragment: one helper decides what an HTMX request gets.
+
+A plain request, a boosted navigation and a history restore get the whole page; any
+other HTMX request gets only the named block of the page's own template, plus any
+flash messages swapped out-of-band. Every HTML response varies on ``HX-Request`` so a
+cache never hands a fragment to a full page load.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Flask,
+    Response,
+    get_flashed_messages,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
+from jinja2_fragments.flask import render_block
+
+
+def is_fragment_request() -> bool:
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(template: str, block: str = "content", status: int = 200, **context) -> Response:
+    """Render ``template`` whole, or only ``block`` of it for an HTMX fragment request."""
+    if is_fragment_request():
+        body = render_block(template, block, **context)
+        flashes = get_flashed_messages(with_categories=True)
+        if flashes:
+            body += render_template("_flashes.html", flashes=flashes, oob=True)
+    else:
+        body = render_template(template, **context)
+    return make_response(body, status)
+
+
+def see_other(location: str, full_reload: bool = False) -> Response:
+    """POST → 303 → GET, for plain forms and for HTMX alike.
+
+    ``full_reload`` makes HTMX load the next page whole (its ``<html lang>`` changes with
+    the language, which a boosted swap of the body would not do).
+    """
+    if full_reload and request.headers.get("HX-Request") == "true":
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, code=303)
+
+
+def _vary_on_hx_request(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.vary.add("HX-Request")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_vary_on_hx_request)

@@ -1,0 +1,70 @@
+"""The admin's people pages and each person's profile: roles, fragments, wrong person."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("url", ["/people", "/people/invite", "/people/1"])
+def test_people_pages_are_for_admins_only(client, make_user, login, url):
+    assert client.get(url).status_code == 302  # anonymous: to sign-in
+    login(make_user("leader", "coach", "author"))
+    assert client.get(url).status_code == 403
+    assert client.post("/people/1/reset-code").status_code == 403
+
+
+def test_people_page_full_and_htmx_fragment(client, make_user, login):
+    admin = make_user("admin", name="Fatuma")
+    make_user("leader", name="Grace")
+    login(admin)
+    full = client.get("/people").get_data(as_text=True)
+    assert full.startswith("<!doctype html>") and "Grace" in full and 'class="tabs"' in full
+    fragment = client.get("/people", headers={"HX-Request": "true"})
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and "Grace" in body and 'id="people"' in body
+    assert "HX-Request" in fragment.headers["Vary"]
+    boosted = client.get("/people", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert boosted.get_data(as_text=True).startswith("<!doctype html>")
+
+
+def test_admin_edits_roles_but_cannot_lock_themself_out(client, make_user, login):
+    admin = make_user("admin")
+    person = make_user("leader")
+    login(admin)
+    response = client.post(f"/people/{person.id}", data={"email": person.email, "roles": ["leader", "coach"],
+                                                         "active": "y"})
+    assert response.status_code == 303 and person.roles == {"leader", "coach"}
+    self_edit = client.post(f"/people/{admin.id}", data={"email": admin.email, "roles": ["leader"], "active": "y"})
+    assert "cannot remove your own admin role" in self_edit.get_data(as_text=True)
+    assert admin.has_role("admin")
+
+
+def test_profile_saves_and_language_follows_the_setting(client, make_user, login):
+    user = make_user()
+    login(user)
+    response = client.post("/me", data={"name": "Grace W.", "school": "Kibera Primary", "country": "ke",
+                                        "locale": "sw", "timezone": "Africa/Nairobi", "data_saver": "y"})
+    assert response.status_code == 303
+    assert (user.name, user.country, user.locale, user.data_saver) == ("Grace W.", "KE", "sw", True)
+    page = client.get("/me", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="sw">' in page and "Hifadhi" in page
+
+
+def test_profile_error_keeps_input(client, make_user, login):
+    login(make_user())
+    response = client.post("/me", data={"name": "", "school": "Kisumu Day", "locale": "en", "timezone": "UTC"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'value="Kisumu Day"' in page and 'class="error"' in page
+
+
+def test_anonymous_language_choice_and_accept_language(client):
+    assert '<html lang="fr">' in client.get("/sign-in", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    client.post("/language", data={"locale": "sw"})
+    assert '<html lang="sw">' in client.get("/sign-in", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert client.post("/language", data={"locale": "xx"}).status_code == 400
+
+
+def test_bottom_navigation_shows_what_roles_allow(client, make_user, login):
+    login(make_user("author"))
+    page = client.get("/me").get_data(as_text=True)
+    assert 'href="/me"' in page and "#coaching" not in page

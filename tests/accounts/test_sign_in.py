@@ -1,0 +1,119 @@
+"""Signing in and out: email or phone, remember me, no enumeration, rate limits, CSRF."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import PASSWORD
+
+
+def test_sign_in_with_email_then_sign_out(client, make_user):
+    user = make_user(email="Head@School.example")
+    response = client.post("/sign-in", data={"identifier": " head@school.EXAMPLE ", "password": PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert client.get("/me").status_code == 200
+    assert user.last_sign_in_at is not None
+    assert client.post("/sign-out").status_code == 303
+    assert client.get("/me").status_code == 302
+
+
+def test_sign_in_with_phone_written_any_way(client, make_user):
+    make_user(email=None, phone="+254712345678")
+    response = client.post("/sign-in", data={"identifier": "+254 712-345 678", "password": PASSWORD})
+    assert response.status_code == 303
+
+
+def test_wrong_password_and_unknown_account_look_the_same(client, make_user):
+    make_user(email="known@example.org")
+    wrong = client.post("/sign-in", data={"identifier": "known@example.org", "password": "nope-nope"})
+    unknown = client.post("/sign-in", data={"identifier": "nobody@example.org", "password": "nope-nope"})
+    assert wrong.status_code == unknown.status_code == 200
+
+    def strip(response):
+        # The signed CSRF token carries a timestamp, so two pages a second apart differ there.
+        html = re.sub(r'("csrf_token" value=|"X-CSRFToken":)"[^"]+"', r"\1TOKEN", response.get_data(as_text=True))
+        return html.replace("known@example.org", "X").replace("nobody@example.org", "X")
+
+    assert strip(wrong) == strip(unknown)
+    assert "do not match" in wrong.get_data(as_text=True)
+    # What was typed is kept, so the person only fixes the password.
+    assert 'value="known@example.org"' in wrong.get_data(as_text=True)
+
+
+def test_invited_person_cannot_sign_in_before_choosing_a_password(client, app):
+    from app.accounts import services
+
+    services.invite(email="new@example.org")
+    response = client.post("/sign-in", data={"identifier": "new@example.org", "password": ""})
+    assert response.status_code == 200 and client.get("/me").status_code == 302
+
+
+def test_deactivated_account_cannot_sign_in(client, make_user, app):
+    user = make_user()
+    user.active = False
+    app.extensions["sqlalchemy"].session.commit()
+    response = client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD})
+    assert response.status_code == 200
+
+
+def test_keep_me_signed_in_sets_a_long_lived_cookie_and_plain_sign_in_does_not(client, make_user):
+    user = make_user()
+    kept = client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD, "remember": "y"})
+    remember = [c for c in kept.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
+    assert remember and "Expires=" in remember[0]
+    client.post("/sign-out")
+    plain = client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD})
+    assert not [c for c in plain.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
+
+
+def test_next_only_goes_to_our_own_pages(client, make_user):
+    user = make_user()
+    ok = client.post("/sign-in?next=/me", data={"identifier": user.email, "password": PASSWORD})
+    assert ok.headers["Location"] == "/me"
+    client.post("/sign-out")
+    evil = client.post("/sign-in?next=//evil.example/x", data={"identifier": user.email, "password": PASSWORD})
+    assert evil.headers["Location"] == "/"
+
+
+def test_sign_in_is_rate_limited_per_account(app, client, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGN_IN_LIMIT_PER_ACCOUNT", "3/minute")
+    user = make_user()
+    for _ in range(3):
+        assert client.post("/sign-in", data={"identifier": user.email, "password": "wrong-pass"}).status_code == 200
+    blocked = client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "Too many attempts" in blocked.get_data(as_text=True)
+    # Another account from the same address is not blocked by this one's limit.
+    other = make_user()
+    assert client.post("/sign-in", data={"identifier": other.email, "password": PASSWORD}).status_code == 303
+
+
+def test_sign_in_is_rate_limited_per_address(app, client, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGN_IN_LIMIT_PER_ADDRESS", "4/minute")
+    for n in range(4):
+        client.post("/sign-in", data={"identifier": f"guess{n}@example.org", "password": "x"})
+    user = make_user()
+    assert client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD}).status_code == 429
+    other_address = client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD},
+                                environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    assert other_address.status_code == 303
+
+
+def _csrf_token(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_csrf_is_required_on_forms_and_htmx_requests(make_app, make_user):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    user = make_user()
+    client = app.test_client()
+    without = client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD})
+    assert without.status_code == 400
+    token = _csrf_token(client.get("/sign-in").get_data(as_text=True))
+    signed_in = client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD, "csrf_token": token})
+    assert signed_in.status_code == 303
+    # HTMX sends the token in a header, set once on <body hx-headers>.
+    page = client.get("/me").get_data(as_text=True)
+    header_token = re.search(r'hx-headers=\'\{"X-CSRFToken":"([^"]+)"\}\'', page).group(1)
+    assert client.post("/sign-out", headers={"HX-Request": "true"}).status_code == 400
+    assert client.post("/sign-out", headers={"HX-Request": "true", "X-CSRFToken": header_token}).status_code == 303

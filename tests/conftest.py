@@ -1,0 +1,225 @@
+"""Shared fixtures: the app on a private database, clients, factories and a real browser.
+
+The database is SQLite in a temporary folder, or PostgreSQL when ``TEST_DATABASE_URL``
+is set, in a schema of its own so parallel runs never meet. Every test starts with
+empty tables.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import itertools
+import os
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db, limiter
+from tests.services import require_chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "correct horse battery"
+MOBILE_VIEWPORT = {"width": 360, "height": 740}
+
+
+def compile_catalogs() -> None:
+    """Tests read the French and Swahili pages, so the catalogues must be compiled."""
+    for po_path in ROOT.glob("app/**/translations/*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po, mo_path.open("wb") as mo:
+                write_mo(mo, read_po(po), use_fuzzy=True)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    from app.config import database_url as normalise
+
+    url = normalise(url)
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in url else "?"
+    yield f"{url}{sep}options=-csearch_path%3D{schema}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def app_config(database_url: str, instance_path: Path, **overrides) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+        **overrides,
+    }
+
+
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production, so nothing cached on
+    ``g`` (the signed-in user, the chosen language) leaks from one request to the next.
+    The test's own session is then expired so it reads what the request wrote."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory):
+    compile_catalogs()
+    instance = tmp_path_factory.mktemp("instance")
+    os.environ["INSTANCE_PATH"] = str(instance)
+    app = create_app(app_config(database_url, instance))
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_app):
+    """The app, in an app context, with every table empty at the start."""
+    with _app.app_context():
+        _empty_tables()
+        limiter.reset()
+        yield _app
+        db.session.remove()
+
+
+def _empty_tables() -> None:
+    db.session.remove()
+    with db.engine.begin() as conn:
+        tables = list(reversed(db.metadata.sorted_tables))
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """Another app on the same database with some settings changed (CSRF on, say)."""
+
+    def factory(**overrides):
+        app = create_app(app_config(database_url, tmp_path, **overrides))
+        app.test_client_class = FreshContextClient
+        return app
+
+    return factory
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app):
+    """``make_user("coach", "leader", name=…)``: an account that can sign in with PASSWORD."""
+    from app.accounts import services
+
+    def factory(*roles, password=PASSWORD, **fields):
+        n = next(_counter)
+        fields.setdefault("email", f"person{n}@example.org")
+        fields.setdefault("name", f"Person {n}")
+        return services.create_user(roles=roles or ("leader",), password=password, **fields)
+
+    return factory
+
+
+def sign_in(client, user, password=PASSWORD):
+    response = client.post("/sign-in", data={"identifier": user.email or user.phone, "password": password})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` signs the test client in as ``user``."""
+    return lambda user, password=PASSWORD: sign_in(client, user, password)
+
+
+# --- a real server and a real browser --------------------------------------------------
+
+@pytest.fixture(scope="session")
+def live_server(_app):
+    """The app served over HTTP on 127.0.0.1 in a thread, for the browser."""
+    server = make_server("127.0.0.1", 0, _app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser, app):
+    """A new phone-sized browser context; ``phone(java_script_enabled=False)`` for no-JS."""
+    contexts = []
+
+    def factory(**options):
+        options.setdefault("viewport", MOBILE_VIEWPORT)
+        options.setdefault("is_mobile", True)
+        options.setdefault("has_touch", True)
+        options.setdefault("locale", "en-GB")
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield factory
+    for context in contexts:
+        context.close()

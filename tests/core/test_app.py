@@ -1,0 +1,139 @@
+"""The application shell: configuration, security headers, static files, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from tests.conftest import app_config
+
+
+def test_refuses_a_weak_secret_key_outside_debug_and_tests(database_url, tmp_path):
+    config = app_config(database_url, tmp_path, TESTING=False, SECRET_KEY="dev")
+    with pytest.raises(RuntimeError, match="HEADWAY_SECRET_KEY"):
+        create_app(config)
+
+
+def test_refuses_to_guess_a_key_for_a_shared_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db.internal/headway")
+    monkeypatch.delenv("HEADWAY_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="secret key"):
+        create_app()
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_embedded_default_generates_and_keeps_a_secret_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("HEADWAY_SECRET_KEY", raising=False)
+    first = create_app()
+    key_file = tmp_path / "secret_key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert len(first.config["SECRET_KEY"]) >= 48
+    assert first.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'headway.db'}"
+    assert create_app().config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_postgres_urls_use_psycopg3(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
+    monkeypatch.setenv("HEADWAY_SECRET_KEY", "x" * 40)
+    assert create_app().config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/sign-in")
+    headers = response.headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cache-Control"] == "private, no-cache"
+    assert "HX-Request" in headers["Vary"]
+
+
+def test_session_cookie_is_httponly_samesite_and_secure_by_default(tmp_path, monkeypatch, make_user, database_url):
+    config = app_config(database_url, tmp_path)
+    del config["SESSION_COOKIE_SECURE"], config["REMEMBER_COOKIE_SECURE"]
+    app = create_app(config)
+    user = make_user()
+    client = app.test_client()
+    response = client.post("/sign-in", data={"identifier": user.email, "password": "correct horse battery",
+                                             "remember": "y"})
+    cookies = response.headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookies if c.startswith("session="))
+    remember_cookie = next(c for c in cookies if c.startswith("remember_token="))
+    for cookie in (session_cookie, remember_cookie):
+        assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
+
+
+def test_static_files_are_fingerprinted_compressed_and_cached_for_a_year(app, client):
+    from app.assets import assets
+
+    with app.test_request_context():
+        url = assets.url("css/headway.css")
+    assert "?v=" in url
+    response = client.get(url, headers={"Accept-Encoding": "gzip, br"})
+    assert response.headers["Content-Encoding"] == "br"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    import brotli
+
+    assert b":root" in brotli.decompress(response.data)
+    again = client.get(url, headers={"Accept-Encoding": "br", "If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    plain = client.get(url, headers={"Accept-Encoding": ""})
+    assert "Content-Encoding" not in plain.headers and plain.data.startswith(b"/*")
+    stale = client.get("/static/css/headway.css?v=old")
+    assert "immutable" not in stale.headers["Cache-Control"]
+    assert client.get("/static/nope.css").status_code == 404
+
+
+def test_pages_are_compressed_with_brotli_or_gzip(client, make_user, login):
+    login(make_user("admin"))
+    br = client.get("/me", headers={"Accept-Encoding": "br"})
+    assert br.headers["Content-Encoding"] == "br"
+    gz = client.get("/me", headers={"Accept-Encoding": "gzip"})
+    assert gz.headers["Content-Encoding"] == "gzip"
+
+
+def test_health_check(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_not_found_page_is_light_and_translated(client):
+    response = client.get("/no-such-page", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Nous n’avons pas trouvé cette page" in page
+    assert len(response.data) < 4000
+
+
+def test_server_error_page_is_logged_and_translated(make_app, capsys):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    response = app.test_client().get("/boom-for-test", headers={"Accept-Language": "sw"})
+    assert response.status_code == 500
+    assert "Hitilafu" in response.get_data(as_text=True)
+    assert '"event": "server_error"' in capsys.readouterr().err
+
+
+def test_sqlite_connections_use_wal_and_wait_for_locks(tmp_path):
+    from app.extensions import db
+
+    # Always on SQLite, whichever database this run of the suite uses.
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'wal.db'}", tmp_path))
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_passwords_are_hashed_with_scrypt(make_user):
+    user = make_user()
+    assert user.password_hash.startswith("scrypt:")
