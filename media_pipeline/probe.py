@@ -1,0 +1,306 @@
+"""Look at an untrusted upload with ffprobe, safely, and decide whether we will transcode it.
+
+Order matters: the cheap checks that need no parsing (empty, too big, obviously a playlist,
+an image or text) come first, then ffprobe restricted to the ``file`` protocol and to
+container demuxers that cannot reference other files, then the checks on what it found.
+Everything refused raises a :class:`~media_pipeline.errors.MediaRejected` with a sentence
+the author can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from media_pipeline import commands
+from media_pipeline.errors import (
+    AbsurdDimensions,
+    AbsurdFrameRate,
+    CorruptMedia,
+    EmptyFile,
+    NoStreams,
+    NotMediaFile,
+    TooLarge,
+    TooLong,
+    TranscodeFailed,
+    UnsafeMedia,
+    UnsupportedStream,
+)
+from media_pipeline.limits import DEFAULT_LIMITS, Limits
+from media_pipeline.runner import run_capture
+
+UPLOAD_HINT = "Upload the video or audio file itself, for example an .mp4 from a phone."
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    codec: str
+    width: int  # display size: rotation and pixel aspect applied
+    height: int
+    fps: float
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    codec: str
+    channels: int
+    sample_rate: int
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What ffprobe found in a file we have decided to accept."""
+
+    format_name: str
+    duration_s: float
+    size_bytes: int
+    video: VideoInfo | None
+    audio: AudioInfo | None
+
+    @property
+    def demuxer(self) -> str:
+        """The demuxer to force with ``-f`` when ffmpeg opens this file again."""
+        return self.format_name.split(",")[0]
+
+
+def _human_bytes(size: int) -> str:
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:,.1f} {unit}".replace(".0 ", " ")
+    return f"{size} bytes"
+
+
+def _minutes(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} seconds"
+    return f"{seconds / 60:.0f} minutes"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut off at the end of the sample is still text.
+        return exc.start >= len(head) - 4
+    return True
+
+
+def _sniff(head: bytes) -> None:
+    """Refuse files whose first bytes show they are not a recording, before ffprobe sees them."""
+    images = {
+        b"\x89PNG\r\n\x1a\n": "a PNG image",
+        b"\xff\xd8\xff": "a JPEG image",
+        b"GIF8": "a GIF image",
+        b"BM": "a BMP image",
+        b"%PDF": "a PDF document",
+    }
+    for magic, what in images.items():
+        if head.startswith(magic):
+            raise NotMediaFile(f"This is {what}, not a video or audio recording. " + UPLOAD_HINT)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        raise NotMediaFile("This is a WebP image, not a video or audio recording. " + UPLOAD_HINT)
+    if not _looks_like_text(head):
+        return
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"#extm3u") or b"#ext-x-" in text:
+        raise UnsafeMedia(
+            "This is an HLS playlist (a list of links to other files), not a video. " + UPLOAD_HINT
+        )
+    if text.startswith((b"ffconcat", b"file ")) or b"\nfile " in text:
+        raise UnsafeMedia(
+            "This is an ffmpeg concat list (a list of links to other files), not a video. "
+            + UPLOAD_HINT
+        )
+    if b"<mpd" in text or text.startswith(b"[playlist]") or b"<smil" in text:
+        raise UnsafeMedia("This is a streaming playlist, not a video. " + UPLOAD_HINT)
+    raise NotMediaFile("This is a text file, not a video or audio recording. " + UPLOAD_HINT)
+
+
+def _frame_rate(stream: dict) -> float:
+    for key in ("avg_frame_rate", "r_frame_rate"):
+        raw = stream.get(key) or "0/0"
+        try:
+            rate = Fraction(raw)
+        except (ValueError, ZeroDivisionError):
+            continue
+        if rate > 0:
+            return float(rate)
+    return 0.0
+
+
+def _rotation(stream: dict) -> int:
+    for side in stream.get("side_data_list", []) or []:
+        if "rotation" in side:
+            return int(float(side["rotation"]))
+    rotate = (stream.get("tags") or {}).get("rotate")
+    return int(rotate) if rotate and rotate.lstrip("-").isdigit() else 0
+
+
+def _display_size(stream: dict) -> tuple[int, int]:
+    width, height = int(stream.get("width") or 0), int(stream.get("height") or 0)
+    sar = stream.get("sample_aspect_ratio") or "1:1"
+    try:
+        num, den = (int(part) for part in sar.split(":"))
+        if num > 0 and den > 0 and num != den:
+            width = round(width * num / den)
+    except ValueError:
+        pass
+    if _rotation(stream) % 180:
+        width, height = height, width
+    return width, height
+
+
+def _duration(data: dict) -> float:
+    candidates = [data.get("format", {}).get("duration")]
+    candidates += [s.get("duration") for s in data.get("streams", [])]
+    for value in candidates:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            continue
+        if seconds > 0:
+            return seconds
+    return 0.0
+
+
+_INVALID_SIZE = re.compile(r"Picture size (\d+)x(\d+) is invalid")
+
+
+def _absurd_size(width: int, height: int, limits: Limits) -> AbsurdDimensions:
+    return AbsurdDimensions(
+        f"The video claims to be {width}×{height} pixels, which no camera produces "
+        f"(Headway accepts {limits.min_side} to {limits.max_long_side}×"
+        f"{limits.max_short_side}). The file is probably damaged; export it again."
+    )
+
+
+def _ffprobe_failure_reason(stderr: str, limits: Limits) -> Exception:
+    # ffmpeg refuses frame sizes it cannot address before it will report them, so a crafted
+    # 20000×20000 header only shows up in this message.
+    invalid = _INVALID_SIZE.search(stderr)
+    if invalid:
+        return _absurd_size(int(invalid.group(1)), int(invalid.group(2)), limits)
+    text = stderr.lower()
+    if "moov atom not found" in text or "truncat" in text or "partial file" in text:
+        return CorruptMedia(
+            "This video file is incomplete or damaged: it may not have finished uploading or "
+            "recording. Try exporting or uploading it again."
+        )
+    if "not on whitelist" in text:
+        return UnsafeMedia(
+            "This file is a kind of container Headway does not open for safety reasons. "
+            + UPLOAD_HINT
+        )
+    return NotMediaFile(
+        "This file is not a video or audio recording Headway can read. " + UPLOAD_HINT
+    )
+
+
+def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
+    """Validate ``path`` as an upload and describe it, or raise ``MediaRejected``."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFile(
+            "The file is empty (0 bytes). The upload may have failed; please try again."
+        )
+    if size > limits.max_bytes:
+        raise TooLarge(
+            f"The file is {_human_bytes(size)}; the limit is {_human_bytes(limits.max_bytes)}. "
+            "Export it at a lower quality or trim it, then upload again."
+        )
+    with path.open("rb") as handle:
+        _sniff(handle.read(4096))
+
+    try:
+        result = run_capture(
+            commands.probe_argv(path),
+            timeout_s=limits.probe_timeout_s,
+            memory_bytes=limits.memory_bytes,
+        )
+    except TranscodeFailed as failure:
+        raise _ffprobe_failure_reason(failure.stderr_tail, limits) from failure
+    try:
+        data = json.loads(result.stdout or "{}")
+    except json.JSONDecodeError as exc:
+        raise NotMediaFile(
+            "This file is not a video or audio recording Headway can read. " + UPLOAD_HINT
+        ) from exc
+    if result.stderr and (
+        _INVALID_SIZE.search(result.stderr) or "moov atom not found" in result.stderr.lower()
+    ):
+        raise _ffprobe_failure_reason(result.stderr, limits)
+
+    format_name = data.get("format", {}).get("format_name", "")
+    if not format_name or not commands.is_safe_demuxer(format_name):
+        raise UnsafeMedia(
+            "This file is a kind of container Headway does not open for safety reasons. "
+            + UPLOAD_HINT
+        )
+    streams = data.get("streams", [])
+    video_streams = [
+        s
+        for s in streams
+        if s.get("codec_type") == "video" and not (s.get("disposition") or {}).get("attached_pic")
+    ]
+    audio_streams = [s for s in streams if s.get("codec_type") == "audio"]
+    if not video_streams and not audio_streams:
+        raise NoStreams("This file has no video and no sound in it. " + UPLOAD_HINT)
+
+    video = None
+    if video_streams:
+        stream = video_streams[0]
+        if not stream.get("codec_name") or stream.get("codec_name") == "none":
+            raise UnsupportedStream(
+                f"The video is in a format Headway cannot read (codec tag "
+                f"'{stream.get('codec_tag_string', '?')}'). Export it as H.264 MP4 and upload again."
+            )
+        width, height = _display_size(stream)
+        long_side, short_side = max(width, height), min(width, height)
+        if (
+            short_side < limits.min_side
+            or long_side > limits.max_long_side
+            or short_side > limits.max_short_side
+        ):
+            raise _absurd_size(width, height, limits)
+        fps = _frame_rate(stream)
+        if fps > limits.max_fps or 0 < fps < 0.1:
+            raise AbsurdFrameRate(
+                f"The video claims {fps:g} frames per second; Headway accepts up to "
+                f"{limits.max_fps:g}. The file is probably damaged; export it again."
+            )
+        video = VideoInfo(codec=stream["codec_name"], width=width, height=height, fps=fps or 25.0)
+
+    audio = None
+    if audio_streams:
+        stream = audio_streams[0]
+        if not stream.get("codec_name") or stream.get("codec_name") == "none":
+            raise UnsupportedStream(
+                f"The sound is in a format Headway cannot read (codec tag "
+                f"'{stream.get('codec_tag_string', '?')}'). Export it with AAC or MP3 audio."
+            )
+        audio = AudioInfo(
+            codec=stream["codec_name"],
+            channels=int(stream.get("channels") or 0),
+            sample_rate=int(stream.get("sample_rate") or 0),
+        )
+
+    duration = _duration(data)
+    if duration <= 0:
+        raise CorruptMedia(
+            "Headway could not tell how long this recording is; the file is probably damaged. "
+            "Export it again and upload the new file."
+        )
+    if duration > limits.max_duration_s:
+        raise TooLong(
+            f"This recording is {_minutes(duration)} long; a lesson can be at most "
+            f"{_minutes(limits.max_duration_s)}. Trim it or split it into shorter lessons."
+        )
+    return MediaInfo(
+        format_name=format_name, duration_s=duration, size_bytes=size, video=video, audio=audio
+    )
