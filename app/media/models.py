@@ -1,0 +1,121 @@
+"""Uploaded media and the renditions the pipeline made of it.
+
+The database is the truth about every transcode: a job reads the asset's status, claims it with
+a fresh ``job_token``, beats ``heartbeat_at`` while ffmpeg runs, and only the holder of the
+current token may publish renditions. A worker that died leaves a stale heartbeat, which the
+sweeper turns into a retry (with backoff, up to ``MAX_ATTEMPTS``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class MediaStatus(StrEnum):
+    UPLOADED = "uploaded"
+    PROBING = "probing"
+    TRANSCODING = "transcoding"
+    READY = "ready"
+    FAILED = "failed"
+
+    @property
+    def is_active(self) -> bool:
+        return self in (MediaStatus.PROBING, MediaStatus.TRANSCODING)
+
+
+class MediaAsset(db.Model):
+    __tablename__ = "media_assets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default=MediaStatus.UPLOADED, index=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)  # percent
+    attempts: Mapped[int] = mapped_column(default=0)
+    # Shown to the author as it is: media_pipeline words it for people.
+    error: Mapped[str | None] = mapped_column(Text)
+    # ffmpeg's stderr tail and the like, for whoever runs the servers.
+    error_detail: Mapped[str | None] = mapped_column(Text)
+
+    # Only for display; storage keys are always generated.
+    original_filename: Mapped[str] = mapped_column(String(255), default="")
+    source_key: Mapped[str] = mapped_column(String(255))
+    source_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Renditions live under "<key_prefix>/<attempt token>/", so a retry never overwrites
+    # files an earlier attempt may still be writing.
+    key_prefix: Mapped[str] = mapped_column(String(64), unique=True)
+
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    poster_key: Mapped[str | None] = mapped_column(String(255))
+    poster_bytes: Mapped[int | None]
+    placeholder_key: Mapped[str | None] = mapped_column(String(255))
+    placeholder_data_uri: Mapped[str | None] = mapped_column(Text)
+    captions_key: Mapped[str | None] = mapped_column(String(255))
+    captions_language: Mapped[str | None] = mapped_column(String(16))
+
+    job_token: Mapped[str | None] = mapped_column(String(32))
+    worker: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    transcode_seconds: Mapped[float | None] = mapped_column(Float)
+
+    renditions: Mapped[list[Rendition]] = relationship(
+        back_populates="asset", cascade="all, delete-orphan", lazy="selectin",
+        order_by="Rendition.id",
+    )
+
+    def __repr__(self) -> str:
+        return f"<MediaAsset {self.id} {self.status} {self.progress:.0f}% attempts={self.attempts}>"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == MediaStatus.READY
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (MediaStatus.READY, MediaStatus.FAILED)
+
+
+class Rendition(db.Model):
+    __tablename__ = "renditions"
+    # One published set per asset: a retry that raced an earlier attempt cannot add a second.
+    __table_args__ = (UniqueConstraint("asset_id", "name", name="uq_renditions_asset_id_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("media_assets.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(16))  # "144p" … "480p", "audio", "audio-aac"
+    kind: Mapped[str] = mapped_column(String(8))  # "video" | "audio"
+    storage_key: Mapped[str] = mapped_column(String(255), unique=True)
+    content_type: Mapped[str] = mapped_column(String(64))
+    codecs: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    duration_s: Mapped[float] = mapped_column(Float)
+    bitrate_kbps: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    asset: Mapped[MediaAsset] = relationship(back_populates="renditions")
+
+    def __repr__(self) -> str:
+        return f"<Rendition {self.asset_id}/{self.name} {self.bytes} B {self.bitrate_kbps:.0f} kbps>"
+
+    @property
+    def mime_type(self) -> str:
+        return f'{self.content_type}; codecs="{self.codecs}"'

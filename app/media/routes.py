@@ -1,0 +1,90 @@
+"""Media over HTTP: rendition files (signed, ranged, cached for good) and an asset's status."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, request, send_file
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.htmx import is_fragment_request, render, see_other
+from app.permissions import can_manage_media, can_view_media
+from media_pipeline.storage import LocalStorage
+
+from . import bp, services
+from .models import MediaAsset
+
+#: Keys are never reused for other content, so a file may be cached for as long as caches go.
+IMMUTABLE = 365 * 24 * 3600
+HTMX_STOP_POLLING = 286
+
+
+@bp.get("/files/<path:key>")
+def serve_file(key: str):
+    """A stored file, for whoever holds an unexpired signed URL (the lesson page made it).
+
+    Werkzeug answers ``Range`` with 206, ``If-None-Match``/``If-Range`` against the ETag.
+    """
+    storage = services.storage()
+    if not isinstance(storage, LocalStorage):
+        abort(404)  # with S3 the browser goes to the bucket with a presigned URL
+    if not storage.verify(key, request.args.get("expires", ""), request.args.get("sig", "")):
+        abort(403)
+    try:
+        path = storage.local_path(key)
+    except ValueError:
+        abort(404)
+    if path is None or not path.is_file():
+        abort(404)
+    mimetype = services.CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+    response = send_file(path, mimetype=mimetype, conditional=True, etag=True,
+                         max_age=IMMUTABLE, download_name=path.name)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _asset_or_404(asset_id: int) -> MediaAsset:
+    asset = db.session.get(MediaAsset, asset_id)
+    if asset is None:
+        abort(404)
+    return asset
+
+
+@bp.get("/<int:asset_id>/renditions/<name>")
+@login_required
+def open_rendition(asset_id: int, name: str):
+    """A rendition for a signed-in person allowed to see it: off to its signed URL."""
+    asset = _asset_or_404(asset_id)
+    if not can_view_media(current_user, asset):
+        abort(403)
+    rendition = next((r for r in asset.renditions if r.name == name), None)
+    if rendition is None:
+        abort(404)
+    return redirect(services.signed_url(rendition.storage_key), code=303)
+
+
+@bp.get("/<int:asset_id>")
+@login_required
+def show_asset(asset_id: int):
+    """The author's view of an upload: status and progress, then what each rendition costs."""
+    asset = _asset_or_404(asset_id)
+    if not can_manage_media(current_user, asset):
+        abort(403)
+    status = HTMX_STOP_POLLING if is_fragment_request() and asset.is_finished else 200
+    response = render("media/asset.html", block="status", status=status, asset=asset)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/<int:asset_id>/retry")
+@login_required
+def retry_asset(asset_id: int):
+    asset = _asset_or_404(asset_id)
+    if not can_manage_media(current_user, asset):
+        abort(403)
+    if asset.is_finished and not asset.is_ready:
+        services.retry(asset)
+        db.session.commit()
+        current_app.logger.info("media asset %s queued again by user %s", asset.id, current_user.id)
+    return see_other(f"/media/{asset.id}")

@@ -1,0 +1,132 @@
+"""The media job queue: Huey on SQLite by default, on Redis when ``REDIS_URL`` is set.
+
+Huey only carries "transcode asset N" messages; the database decides what actually happens
+(see :mod:`app.media.services`). That is why a lost message, a duplicate or a worker killed
+mid-job are all harmless: the sweeper finds assets whose heartbeat went stale or that were
+never picked up, and queues them again.
+
+Workers run as threads inside the web process when ``INPROCESS_WORKER`` is set (``make run``),
+or in their own processes with ``flask media worker`` on as many machines as needed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+from huey import RedisHuey, SqliteHuey
+from huey.api import Huey, TaskWrapper
+from huey.consumer import Consumer
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "headway-media"
+
+
+@dataclass
+class MediaQueue:
+    """The app's Huey instance and the tasks registered on it."""
+
+    huey: Huey
+    transcode: TaskWrapper
+
+    def enqueue_transcode(self, asset_id: int, delay_s: float = 0) -> None:
+        if delay_s > 0:
+            self.transcode.schedule(args=(asset_id,), delay=delay_s)
+        else:
+            self.transcode(asset_id)
+
+
+def create_queue(app: Flask) -> MediaQueue:
+    redis_url = app.config.get("REDIS_URL")
+    if redis_url:
+        huey: Huey = RedisHuey(QUEUE_NAME, url=redis_url, results=False, utc=True)
+    else:
+        path = Path(app.config["MEDIA_QUEUE_PATH"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        huey = SqliteHuey(QUEUE_NAME, filename=str(path), results=False, utc=True)
+
+    @huey.task(name="media.transcode")
+    def transcode(asset_id: int) -> None:
+        from app.media import services
+
+        with app.app_context():
+            services.run_transcode(asset_id)
+
+    return MediaQueue(huey=huey, transcode=transcode)
+
+
+def queue() -> MediaQueue:
+    return current_app.extensions["media_queue"]
+
+
+class _ThreadConsumer(Consumer):
+    """A consumer that can start from any thread: signals belong to the web server."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+class Sweeper(threading.Thread):
+    """Every ``interval`` seconds, requeue jobs whose worker died and jobs never picked up."""
+
+    def __init__(self, app: Flask, interval: float) -> None:
+        super().__init__(name="media-sweeper", daemon=True)
+        self.app = app
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        from app.media import services
+
+        while not self.stopped.is_set():
+            try:
+                with self.app.app_context():
+                    services.sweep_stale_jobs()
+            except Exception:  # a database blip must not end the sweeper
+                log.exception("media sweep failed")
+            self.stopped.wait(self.interval)
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+@dataclass
+class Workers:
+    consumer: Consumer
+    sweeper: Sweeper
+
+    def stop(self, graceful: bool = True) -> None:
+        self.sweeper.stop()
+        self.consumer.stop(graceful=graceful)
+
+
+def start_workers(app: Flask, workers: int | None = None) -> Workers:
+    """Worker threads (and the sweeper) in this process, without blocking it."""
+    media_queue: MediaQueue = app.extensions["media_queue"]
+    consumer = _ThreadConsumer(
+        media_queue.huey, workers=workers or app.config["MEDIA_WORKERS"], worker_type="thread",
+        periodic=False, initial_delay=0.1, max_delay=1.0,
+    )
+    consumer.start()
+    sweeper = Sweeper(app, app.config["MEDIA_SWEEP_INTERVAL_S"])
+    sweeper.start()
+    log.info("media workers started in this process (%s)", type(media_queue.huey).__name__)
+    return Workers(consumer, sweeper)
+
+
+def run_worker(app: Flask, workers: int | None = None) -> None:
+    """Block running a consumer (``flask media worker``): Ctrl-C or SIGTERM stops it."""
+    media_queue: MediaQueue = app.extensions["media_queue"]
+    sweeper = Sweeper(app, app.config["MEDIA_SWEEP_INTERVAL_S"])
+    sweeper.start()
+    consumer = Consumer(
+        media_queue.huey, workers=workers or app.config["MEDIA_WORKERS"], worker_type="thread",
+        periodic=False, initial_delay=0.1, max_delay=1.0,
+    )
+    try:
+        consumer.run()
+    finally:
+        sweeper.stop()

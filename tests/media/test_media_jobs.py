@@ -1,0 +1,187 @@
+"""The transcode job against the database: claim, publish once, fail with a reason, retry."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.db import utcnow
+from app.extensions import db
+from app.media import services
+from app.media.models import MediaAsset, Rendition
+from media_pipeline.storage import LocalStorage
+
+
+def _files_under(app, prefix: str) -> list[str]:
+    root = Path(app.config["MEDIA_ROOT"]) / prefix
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def _reload(asset_id: int) -> MediaAsset:
+    db.session.expire_all()
+    return db.session.get(MediaAsset, asset_id)
+
+
+def test_upload_is_stored_under_a_generated_key_and_transcoded(app, tiny_clip, make_user):
+    author = make_user("author")
+    asset = services.queue_transcode(tiny_clip, owner=author, captions=b"1\n00:00:00,000 --> "
+                                     b"00:00:01,000\nHi\n")
+    db.session.commit()
+    assert asset.status == "uploaded" and asset.source_key == f"{asset.key_prefix}/source"
+    assert asset.original_filename == "tiny.mp4" and "tiny" not in asset.source_key
+    assert asset.source_bytes == tiny_clip.stat().st_size
+
+    services.run_transcode(asset.id)
+    asset = _reload(asset.id)
+    assert (asset.status, asset.progress, asset.attempts, asset.error) == ("ready", 100.0, 1, None)
+    assert asset.duration_s == 2.0 and (asset.width, asset.height) == (320, 180)
+    assert asset.poster_bytes and asset.poster_bytes <= 15_000
+    assert asset.placeholder_data_uri.startswith("data:image/jpeg;base64,")
+    assert asset.transcode_seconds > 0 and asset.finished_at >= asset.started_at
+    names = [r.name for r in asset.renditions]
+    assert names == ["144p", "audio", "audio-aac"]
+    token = asset.job_token
+    for rendition in asset.renditions:
+        assert rendition.storage_key == f"{asset.key_prefix}/{token}/{Path(rendition.storage_key).name}"
+        assert services.storage().size(rendition.storage_key) == rendition.bytes
+        assert rendition.bitrate_kbps > 0 and abs(rendition.duration_s - 2.0) < 0.1
+    assert asset.captions_key == f"{asset.key_prefix}/{token}/captions.vtt"
+    assert b"".join(services.storage().open(asset.captions_key)).startswith(b"WEBVTT")
+    assert _files_under(app, asset.key_prefix) == sorted(
+        ["captions-source", "source"]
+        + [f"{token}/{name}" for name in ("144p.mp4", "audio.webm", "audio-aac.m4a",
+                                           "poster.jpg", "placeholder.jpg", "captions.vtt")]
+    )
+    assert list(Path(app.config["MEDIA_WORK_DIR"]).iterdir()) == [], "work folder cleaned"
+
+
+def test_a_second_message_for_a_finished_job_does_nothing(app, ready_asset):
+    asset = ready_asset()
+    before = (asset.job_token, asset.attempts, [r.id for r in asset.renditions])
+    services.run_transcode(asset.id)
+    asset = _reload(asset.id)
+    assert (asset.job_token, asset.attempts, [r.id for r in asset.renditions]) == before
+
+
+def test_a_job_for_a_deleted_asset_does_nothing(app):
+    services.run_transcode(987654)  # no error, nothing written
+    assert db.session.scalar(select(func.count()).select_from(MediaAsset)) == 0
+
+
+def test_a_rejected_upload_fails_with_the_human_reason_and_is_not_retried(app, tmp_path):
+    text = tmp_path / "lesson.mp4"
+    text.write_text("not a video\n")
+    asset = services.queue_transcode(text)
+    db.session.commit()
+    services.run_transcode(asset.id)
+    asset = _reload(asset.id)
+    assert asset.status == "failed" and asset.attempts == 1
+    assert asset.error == ("This is a text file, not a video or audio recording. Upload the video "
+                           "or audio file itself, for example an .mp4 from a phone.")
+    assert asset.renditions == [] and _files_under(app, asset.key_prefix) == ["source"]
+
+
+def test_our_failures_are_retried_with_backoff_then_given_up(app, tiny_clip):
+    app.config.update(MEDIA_MAX_ATTEMPTS=2, MEDIA_RETRY_BACKOFF_S=10)
+    try:
+        asset = services.queue_transcode(tiny_clip)
+        db.session.commit()
+        # Storage lost the source: not the author's fault, so it counts as our failure.
+        services.storage().delete(asset.source_key)
+        services.run_transcode(asset.id)
+        asset = _reload(asset.id)
+        assert asset.status == "uploaded" and asset.attempts == 1 and asset.error is None
+        assert "No such file" in asset.error_detail
+        wait = (asset.next_attempt_at - utcnow()).total_seconds()
+        assert 8 < wait <= 10
+
+        services.run_transcode(asset.id)
+        asset = _reload(asset.id)
+        assert asset.status == "failed" and asset.attempts == 2
+        assert asset.error.startswith("We could not prepare this video after 2 attempts.")
+        assert db.session.scalar(select(func.count()).select_from(Rendition)) == 0
+    finally:
+        app.config.update(MEDIA_MAX_ATTEMPTS=3, MEDIA_RETRY_BACKOFF_S=30)
+
+
+def test_a_live_job_is_left_alone_and_a_dead_one_is_taken_over(app, tiny_clip):
+    asset = services.queue_transcode(tiny_clip)
+    db.session.commit()
+    # Pretend a worker claimed it and is alive (fresh heartbeat).
+    asset.status, asset.job_token, asset.attempts = "transcoding", "a" * 32, 1
+    asset.heartbeat_at = utcnow()
+    db.session.commit()
+    services.run_transcode(asset.id)
+    assert _reload(asset.id).job_token == "a" * 32, "a live holder keeps its job"
+    assert services.sweep_stale_jobs() == []
+
+    # It dies: leftovers in its work folder and half an upload under its token.
+    work = Path(app.config["MEDIA_WORK_DIR"]) / f"asset-{asset.id}-{'a' * 32}"
+    work.mkdir(parents=True)
+    (work / "240p.mp4").write_bytes(b"half")
+    services.storage().save(f"{asset.key_prefix}/{'a' * 32}/240p.mp4", Path(work / "240p.mp4"))
+    asset = _reload(asset.id)
+    asset.heartbeat_at = utcnow() - timedelta(seconds=app.config["MEDIA_STALE_AFTER_S"] + 5)
+    db.session.commit()
+    assert services.sweep_stale_jobs() == [asset.id]
+    assert services.sweep_stale_jobs() == [], "already requeued; not again"
+
+    services.run_transcode(asset.id)
+    asset = _reload(asset.id)
+    assert asset.status == "ready" and asset.attempts == 2 and asset.job_token != "a" * 32
+    assert not work.exists()
+    assert not any(name.startswith("a" * 32) for name in _files_under(app, asset.key_prefix))
+    assert [r.name for r in asset.renditions] == ["144p", "audio", "audio-aac"]
+
+
+def test_retry_and_delete(app, tmp_path, ready_asset):
+    text = tmp_path / "notes.mp4"
+    text.write_text("notes\n")
+    failed = services.queue_transcode(text)
+    db.session.commit()
+    services.run_transcode(failed.id)
+    failed = _reload(failed.id)
+    services.retry(failed)
+    db.session.commit()
+    failed = _reload(failed.id)
+    assert (failed.status, failed.attempts, failed.error) == ("uploaded", 0, None)
+
+    asset = ready_asset()
+    prefix = asset.key_prefix
+    services.delete_asset(asset)
+    db.session.commit()
+    assert _files_under(app, prefix) == [] and db.session.get(MediaAsset, asset.id) is None
+    assert db.session.scalar(select(func.count()).select_from(Rendition)) == 0
+
+
+def test_playback_lists_signed_sources_cheapest_first_with_sizes(app, ready_asset):
+    asset = ready_asset()
+    playback = services.playback_for(asset.id)
+    assert playback.status == "ready" and playback.kind == "video"
+    assert [s.name for s in playback.sources] == ["144p", "audio", "audio-aac"]
+    first = playback.sources[0]
+    assert first.mimetype.startswith('video/mp4; codecs="avc1.4d40')
+    assert first.size_bytes == asset.renditions[0].bytes and first.label == "144p video"
+    assert first.url.startswith(f"/media/files/{asset.key_prefix}/") and "sig=" in first.url
+    storage = services.storage()
+    assert isinstance(storage, LocalStorage)
+    assert playback.poster and playback.placeholder and playback.captions[0].language == "en"
+    assert services.playback_for(123456) is None
+
+
+def test_playback_while_processing_and_after_failure(app, tiny_clip, tmp_path):
+    waiting = services.queue_transcode(tiny_clip)
+    db.session.commit()
+    assert services.playback_for(waiting.id).status == "processing"
+    broken = tmp_path / "broken.mp4"
+    shutil.copy(tiny_clip, broken)
+    os.truncate(broken, 0)
+    failed = services.queue_transcode(broken)
+    db.session.commit()
+    services.run_transcode(failed.id)
+    playback = services.playback_for(failed.id)
+    assert playback.status == "failed" and playback.error.startswith("The file is empty")
