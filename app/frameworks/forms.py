@@ -1,0 +1,42 @@
+"""Forms for editing frameworks in the web app."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from .files import CODE_RE, LANGUAGE_RE
+
+
+class FrameworkForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    scope = StringField(_l("Country or scope"), validators=[Optional(), Length(max=200)])
+    version = StringField(_l("Version"), validators=[Optional(), Length(max=40)])
+    language = StringField(_l("Language code"), validators=[
+        DataRequired(), Regexp(LANGUAGE_RE, message=_l("Use a language code such as en, fr or sw."))])
+
+
+class LevelForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    descriptor = TextAreaField(_l("Descriptor"), validators=[Optional(), Length(max=2000)])
+
+
+class DomainForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+
+
+class CompetencyForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    retired = BooleanField(_l("Retired (hidden from new lessons and self-assessments)"))
+
+
+class NewCompetencyForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[
+        DataRequired(), Length(max=32),
+        Regexp(CODE_RE, message=_l("Use letters, digits, dots or dashes, no spaces (for example LL.5)."))])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])

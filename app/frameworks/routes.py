@@ -1,0 +1,119 @@
+"""Admins browse and edit frameworks. Each edit page is a plain form (POST → 303 → GET)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, url_for
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.htmx import render, see_other
+from app.permissions import can_manage_frameworks, requires
+
+from . import bp, services
+from .forms import CompetencyForm, DomainForm, FrameworkForm, LevelForm, NewCompetencyForm
+from .models import Competency, Domain, FrameworkLevel
+
+
+def _framework_or_404(framework_id: int):
+    framework = services.get_framework(framework_id)
+    if framework is None:
+        abort(404)
+    return framework
+
+
+def _child_or_404(model, child_id: int, framework_id: int):
+    child = db.session.get(model, child_id)
+    if child is None or child.framework_id != framework_id:
+        abort(404)
+    return child
+
+
+def _back(framework, anchor: str | None = None):
+    return see_other(url_for("frameworks.show_framework", framework_id=framework.id, _anchor=anchor))
+
+
+@bp.get("/")
+@requires(can_manage_frameworks)
+def list_frameworks():
+    return render("frameworks/list.html", frameworks=services.list_frameworks())
+
+
+@bp.get("/<int:framework_id>")
+@requires(can_manage_frameworks)
+def show_framework(framework_id: int):
+    framework = _framework_or_404(framework_id)
+    return render("frameworks/show.html", framework=framework,
+                  competencies=services.competencies_by_domain(framework, include_retired=True))
+
+
+@bp.route("/<int:framework_id>/edit", methods=["GET", "POST"])
+@requires(can_manage_frameworks)
+def edit_framework(framework_id: int):
+    framework = _framework_or_404(framework_id)
+    form = FrameworkForm(obj=framework)
+    if form.validate_on_submit():
+        services.update_framework(framework, name=form.name.data, scope=form.scope.data or "",
+                                  version=form.version.data or "", language=form.language.data)
+        flash(_("Framework saved."), "success")
+        return _back(framework)
+    return render("frameworks/edit.html", framework=framework, form=form, heading=framework.name)
+
+
+@bp.route("/<int:framework_id>/levels/<int:level_id>/edit", methods=["GET", "POST"])
+@requires(can_manage_frameworks)
+def edit_level(framework_id: int, level_id: int):
+    framework = _framework_or_404(framework_id)
+    level = _child_or_404(FrameworkLevel, level_id, framework.id)
+    form = LevelForm(obj=level)
+    if form.validate_on_submit():
+        services.update_level(level, name=form.name.data, descriptor=form.descriptor.data or "")
+        flash(_("Level saved."), "success")
+        return _back(framework, f"level-{level.id}")
+    return render("frameworks/edit.html", framework=framework, form=form,
+                  heading=_("Level %(number)d", number=level.number))
+
+
+@bp.route("/<int:framework_id>/domains/<int:domain_id>/edit", methods=["GET", "POST"])
+@requires(can_manage_frameworks)
+def edit_domain(framework_id: int, domain_id: int):
+    framework = _framework_or_404(framework_id)
+    domain = _child_or_404(Domain, domain_id, framework.id)
+    form = DomainForm(obj=domain)
+    if form.validate_on_submit():
+        services.update_domain(domain, title=form.title.data, description=form.description.data or "")
+        flash(_("Domain saved."), "success")
+        return _back(framework, f"domain-{domain.id}")
+    return render("frameworks/edit.html", framework=framework, form=form, heading=domain.code)
+
+
+@bp.route("/<int:framework_id>/competencies/<int:competency_id>/edit", methods=["GET", "POST"])
+@requires(can_manage_frameworks)
+def edit_competency(framework_id: int, competency_id: int):
+    framework = _framework_or_404(framework_id)
+    competency = _child_or_404(Competency, competency_id, framework.id)
+    form = CompetencyForm(obj=competency)
+    if form.validate_on_submit():
+        services.update_competency(competency, title=form.title.data, description=form.description.data or "",
+                                   retired=form.retired.data)
+        flash(_("Competency saved."), "success")
+        return _back(framework, f"competency-{competency.id}")
+    return render("frameworks/edit.html", framework=framework, form=form, heading=competency.code)
+
+
+@bp.route("/<int:framework_id>/domains/<int:domain_id>/competencies/new", methods=["GET", "POST"])
+@requires(can_manage_frameworks)
+def new_competency(framework_id: int, domain_id: int):
+    framework = _framework_or_404(framework_id)
+    domain = _child_or_404(Domain, domain_id, framework.id)
+    form = NewCompetencyForm()
+    if form.validate_on_submit():
+        try:
+            competency = services.add_competency(domain, code=form.code.data.strip(), title=form.title.data,
+                                                 description=form.description.data or "")
+        except services.CodeTaken:
+            form.code.errors.append(_("This framework already has a competency with this code."))
+        else:
+            flash(_("Competency added."), "success")
+            return _back(framework, f"competency-{competency.id}")
+    return render("frameworks/edit.html", framework=framework, form=form,
+                  heading=_("New competency in %(domain)s", domain=domain.title))

@@ -1,0 +1,204 @@
+"""Frameworks: import and export, browsing and editing. Services commit their own work."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+
+from .files import CompetencySpec, DomainSpec, FrameworkSpec, LevelSpec
+from .models import Competency, Domain, Framework, FrameworkLevel
+
+
+@dataclass
+class ImportReport:
+    framework: Framework
+    created: bool
+    competencies_added: int = 0
+    competencies_updated: int = 0
+    competencies_retired: int = 0
+
+    def summary(self) -> str:
+        verb = "Created" if self.created else "Updated"
+        return (f"{verb} framework {self.framework.code} ({self.framework.name}): "
+                f"{self.competencies_added} competencies added, {self.competencies_updated} updated, "
+                f"{self.competencies_retired} retired")
+
+
+def import_framework(spec: FrameworkSpec, *, commit: bool = True) -> ImportReport:
+    """Create or update the framework with ``spec.code``, matching everything by code.
+
+    Competencies missing from the spec are retired, not deleted, so whatever points at
+    them keeps its history; one that comes back is un-retired.
+    """
+    framework = db.session.scalar(
+        select(Framework).where(Framework.code == spec.code).options(
+            selectinload(Framework.levels), selectinload(Framework.domains))
+    )
+    report = ImportReport(framework=framework, created=framework is None)
+    if framework is None:
+        framework = report.framework = Framework(code=spec.code)
+        db.session.add(framework)
+    framework.name, framework.scope = spec.name, spec.scope
+    framework.version, framework.language = spec.version, spec.language
+
+    levels = {level.number: level for level in framework.levels}
+    for level_spec in spec.levels:
+        level = levels.pop(level_spec.number, None)
+        if level is None:
+            level = FrameworkLevel(number=level_spec.number)
+            framework.levels.append(level)
+        level.name, level.descriptor = level_spec.name, level_spec.descriptor
+    for level in levels.values():
+        # Self-assessments store the number, not the row; a removed level just goes.
+        framework.levels.remove(level)
+
+    domains = {domain.code: domain for domain in framework.domains}
+    existing = {
+        c.code: c for c in db.session.scalars(
+            select(Competency).where(Competency.framework_id == framework.id)
+        )
+    } if framework.id else {}
+    seen: set[str] = set()
+    for d_position, domain_spec in enumerate(spec.domains):
+        domain = domains.get(domain_spec.code)
+        if domain is None:
+            domain = Domain(code=domain_spec.code)
+            framework.domains.append(domain)
+        domain.title, domain.description, domain.position = (
+            domain_spec.title, domain_spec.description, d_position)
+        for c_position, c_spec in enumerate(domain_spec.competencies):
+            seen.add(c_spec.code)
+            competency = existing.get(c_spec.code)
+            if competency is None:
+                competency = Competency(code=c_spec.code, framework=framework)
+                db.session.add(competency)
+                report.competencies_added += 1
+            elif (competency.title, competency.description, competency.domain_id, competency.retired) != (
+                    c_spec.title, c_spec.description, domain.id, False):
+                report.competencies_updated += 1
+            competency.domain = domain
+            competency.title, competency.description = c_spec.title, c_spec.description
+            competency.position, competency.retired = c_position, False
+    for code, competency in existing.items():
+        if code not in seen and not competency.retired:
+            competency.retired = True
+            report.competencies_retired += 1
+    for position, domain in enumerate(
+            (d for d in framework.domains if d.code not in {s.code for s in spec.domains}),
+            start=len(spec.domains)):
+        domain.position = position
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
+    return report
+
+
+def framework_to_spec(framework: Framework) -> FrameworkSpec:
+    """The framework as data, for export; retired competencies are left out."""
+    by_domain = competencies_by_domain(framework)
+    return FrameworkSpec(
+        code=framework.code, name=framework.name, scope=framework.scope,
+        version=framework.version, language=framework.language,
+        levels=[LevelSpec(lv.number, lv.name, lv.descriptor) for lv in framework.levels],
+        domains=[
+            DomainSpec(d.code, d.title, d.description, [
+                CompetencySpec(c.code, c.title, c.description) for c in by_domain.get(d.id, [])
+            ])
+            for d in framework.domains if by_domain.get(d.id)
+        ],
+    )
+
+
+def competencies_by_domain(framework: Framework, *, include_retired: bool = False) -> dict[int, list[Competency]]:
+    query = select(Competency).where(Competency.framework_id == framework.id).order_by(Competency.position)
+    if not include_retired:
+        query = query.where(Competency.retired.is_(False))
+    grouped: dict[int, list[Competency]] = {}
+    for competency in db.session.scalars(query):
+        grouped.setdefault(competency.domain_id, []).append(competency)
+    return grouped
+
+
+def known_competency_codes() -> Mapping[str, set[str]]:
+    """Each framework's code → the codes of its active competencies, for checking course files."""
+    rows = db.session.execute(
+        select(Framework.code, Competency.code)
+        .join(Competency, Competency.framework_id == Framework.id, isouter=True)
+        .where((Competency.retired.is_(False)) | (Competency.id.is_(None)))
+    )
+    codes: dict[str, set[str]] = {}
+    for framework_code, competency_code in rows:
+        codes.setdefault(framework_code, set())
+        if competency_code:
+            codes[framework_code].add(competency_code)
+    return codes
+
+
+def list_frameworks() -> list[Framework]:
+    return list(db.session.scalars(select(Framework).order_by(Framework.name)))
+
+
+def get_framework(framework_id: int) -> Framework | None:
+    return db.session.scalar(
+        select(Framework).where(Framework.id == framework_id).options(
+            selectinload(Framework.levels), selectinload(Framework.domains))
+    )
+
+
+def find_framework(code: str) -> Framework | None:
+    return db.session.scalar(select(Framework).where(Framework.code == code))
+
+
+def default_framework() -> Framework | None:
+    """The framework leaders assess themselves against: ``HEADWAY_FRAMEWORK`` (default SLC),
+    else the first one imported. Programmes will choose theirs when they arrive."""
+    code = current_app.config.get("FRAMEWORK", "SLC")
+    return find_framework(code) or db.session.scalar(select(Framework).order_by(Framework.id).limit(1))
+
+
+def update_framework(framework: Framework, *, name: str, scope: str, version: str, language: str) -> Framework:
+    framework.name, framework.scope, framework.version, framework.language = name, scope, version, language
+    db.session.commit()
+    return framework
+
+
+def update_level(level: FrameworkLevel, *, name: str, descriptor: str) -> FrameworkLevel:
+    level.name, level.descriptor = name, descriptor
+    db.session.commit()
+    return level
+
+
+def update_domain(domain: Domain, *, title: str, description: str) -> Domain:
+    domain.title, domain.description = title, description
+    db.session.commit()
+    return domain
+
+
+def update_competency(competency: Competency, *, title: str, description: str, retired: bool) -> Competency:
+    competency.title, competency.description, competency.retired = title, description, retired
+    db.session.commit()
+    return competency
+
+
+class CodeTaken(ValueError):
+    pass
+
+
+def add_competency(domain: Domain, *, code: str, title: str, description: str) -> Competency:
+    taken = db.session.scalar(select(Competency.id).where(
+        Competency.framework_id == domain.framework_id, Competency.code == code))
+    if taken:
+        raise CodeTaken(code)
+    position = len(domain.competencies)
+    competency = Competency(framework_id=domain.framework_id, domain=domain, code=code, title=title,
+                            description=description, position=position)
+    db.session.add(competency)
+    db.session.commit()
+    return competency

@@ -1,0 +1,31 @@
+"""Courses, micro-lessons and the leader's learning journey: Learn, lessons, growth."""
+
+from flask import Blueprint
+
+bp = Blueprint("learning", __name__, template_folder="templates", url_prefix="/learn",
+               cli_group="learning")
+
+# app.permissions imports the accounts package, whose routes import app.permissions:
+# loading accounts first keeps that cycle from biting when this area is imported alone.
+import app.accounts  # noqa: E402,F401,I001
+
+from . import cli, routes  # noqa: E402,F401  (registers views and commands on bp)
+
+
+@bp.app_template_filter("duration")
+def duration_filter(seconds: int | None) -> str:
+    """A lesson's length in the reader's language: "54 sec", "6 min", "dakika 6"."""
+    from datetime import timedelta
+
+    from babel.dates import format_timedelta
+    from flask_babel import get_locale
+
+    return format_timedelta(timedelta(seconds=seconds or 0), threshold=1.1, format="short",
+                            locale=get_locale() or "en")
+
+
+@bp.app_template_filter("clock")
+def clock_filter(seconds: int | None) -> str:
+    """A position in a video, as on the player: 1:05."""
+    seconds = int(seconds or 0)
+    return f"{seconds // 60}:{seconds % 60:02d}"

@@ -1,0 +1,335 @@
+"""Course packages as files: ``course.yaml`` plus one Markdown file per lesson.
+
+Reads a package into plain dataclasses, checks it (required fields, duplicate slugs,
+unknown competency codes, missing media), and writes dataclasses back to files so
+authors can keep courses in git. No Flask and no database here. Every problem names
+the file and the line, and all problems in the package are reported together.
+
+The format is documented in ``courses/README.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from app.frameworks.files import (
+    CODE_RE,
+    LANGUAGE_RE,
+    FieldReader,
+    FileFormatError,
+    Problem,
+    dump_yaml,
+    load_yaml,
+)
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SLUG_HINT = "use lower-case letters, digits and single dashes (for example `giving-feedback`)"
+COURSE_FILE = "course.yaml"
+LESSONS_DIR = "lessons"
+MAX_DURATION_SECONDS = 60 * 60
+
+
+@dataclass
+class QuestionSpec:
+    """A multiple-choice quick-check question. ``answer`` counts from 1, as in the file."""
+
+    prompt: str
+    choices: list[str]
+    answer: int
+    feedback_correct: str
+    feedback_incorrect: str
+
+
+@dataclass
+class LessonSpec:
+    slug: str
+    title: str
+    competencies: list[str]
+    duration_seconds: int
+    reflection_prompt: str
+    questions: list[QuestionSpec] = field(default_factory=list)
+    body: str = ""
+    media: str | None = None
+    captions: str | None = None
+    path: str | None = field(default=None, compare=False, repr=False)
+    competency_lines: list[int | None] = field(default_factory=list, compare=False, repr=False)
+    field_lines: dict[str, int | None] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass
+class ModuleSpec:
+    slug: str
+    title: str
+    lessons: list[LessonSpec] = field(default_factory=list)
+
+
+@dataclass
+class CourseSpec:
+    slug: str
+    title: str
+    summary: str
+    framework: str
+    language: str = "en"
+    modules: list[ModuleSpec] = field(default_factory=list)
+    root: Path | None = field(default=None, compare=False, repr=False)
+
+    def lessons(self) -> Iterator[LessonSpec]:
+        for module in self.modules:
+            yield from module.lessons
+
+    def media_path(self, relative: str) -> Path:
+        """Where a lesson's media or captions file lives on disk."""
+        assert self.root is not None, "a course read from files knows its root"
+        return self.root / relative
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def load_course(root: str | Path,
+                frameworks: Mapping[str, Collection[str]] | None = None,
+                *, check_media: bool = True) -> CourseSpec:
+    """Read and check the course package in directory ``root``.
+
+    ``frameworks`` maps each known framework code to its competency codes; when given,
+    the course's framework and every lesson's competencies must be in it.
+    """
+    root = Path(root)
+    course_path = root / COURSE_FILE
+    problems: list[Problem] = []
+    if not course_path.is_file():
+        raise FileFormatError([Problem(str(course_path), None,
+                                       f"file not found: a course package needs a `{COURSE_FILE}`")])
+    data = load_yaml(_read_text(course_path), str(course_path))
+    path = str(course_path)
+    top = FieldReader(data, path, problems, "the course", line=1)
+    course = CourseSpec(
+        slug=top.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT),
+        title=top.text("title"),
+        summary=top.text("summary", required=False),
+        framework=top.text("framework", pattern=CODE_RE, hint="give the framework's code, e.g. `SLC`"),
+        language=top.text("language", required=False, default="en", pattern=LANGUAGE_RE,
+                          hint="use a language code such as `en`, `fr` or `sw`"),
+        root=root,
+    )
+    known_codes: Collection[str] | None = None
+    if frameworks is not None and course.framework:
+        if course.framework in frameworks:
+            known_codes = frameworks[course.framework]
+        else:
+            known = ", ".join(sorted(frameworks)) or "none yet — import one with `flask frameworks import`"
+            top.problem("framework", f"unknown framework {course.framework!r} (known: {known})")
+
+    module_lines: dict[str, int | None] = {}
+    lesson_lines: dict[str, int | None] = {}
+    for item, line in top.items("modules"):
+        m = FieldReader(item, path, problems, "a module", line=line)
+        module = ModuleSpec(slug=m.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT), title=m.text("title"))
+        if module.slug in module_lines:
+            m.problem("slug", f"duplicate module slug {module.slug!r} (first on line {module_lines[module.slug]})")
+        module_lines.setdefault(module.slug, m.line_of("slug"))
+        for slug, slug_line in m.items("lessons"):
+            if not isinstance(slug, str) or not SLUG_RE.match(slug):
+                problems.append(Problem(path, slug_line, f"lesson {slug!r} in module {module.slug!r}: {_SLUG_HINT}"))
+                continue
+            if slug in lesson_lines:
+                problems.append(Problem(path, slug_line, f"duplicate lesson slug {slug!r} "
+                                                         f"(first on line {lesson_lines[slug]})"))
+                continue
+            lesson_lines[slug] = slug_line
+            lesson_file = root / LESSONS_DIR / f"{slug}.md"
+            if not lesson_file.is_file():
+                problems.append(Problem(path, slug_line, f"lesson {slug!r} has no file "
+                                                         f"{LESSONS_DIR}/{slug}.md"))
+                continue
+            try:
+                lesson = parse_lesson(_read_text(lesson_file), str(lesson_file))
+            except FileFormatError as exc:
+                problems.extend(exc.problems)
+                continue
+            problems.extend(_check_lesson(lesson, slug, root, known_codes, check_media))
+            module.lessons.append(lesson)
+        course.modules.append(module)
+
+    if problems:
+        raise FileFormatError(problems)
+    return course
+
+
+def parse_lesson(text: str, path: str) -> LessonSpec:
+    """Parse one lesson file: YAML front matter between `---` lines, then Markdown."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise FileFormatError([Problem(path, 1, "a lesson file must start with a `---` line, "
+                                                "then its front matter, then another `---` line")])
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        raise FileFormatError([Problem(path, 1, "the front matter opened on line 1 is never closed "
+                                                "with a `---` line")])
+    data = load_yaml("".join(lines[1:end]), path, line_offset=1)
+    body = "".join(lines[end + 1:]).strip()
+    problems: list[Problem] = []
+    fm = FieldReader(data, path, problems, "the lesson's front matter", line=2)
+    lesson = LessonSpec(
+        slug=fm.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT),
+        title=fm.text("title"),
+        competencies=[],
+        duration_seconds=_duration(fm),
+        reflection_prompt=fm.text("reflection"),
+        body=body,
+        media=fm.text("media", required=False) or None,
+        captions=fm.text("captions", required=False) or None,
+        path=path,
+        field_lines={key: fm.line_of(key) for key in ("media", "captions")},
+    )
+    for code, line in fm.items("competencies"):
+        if not isinstance(code, str) or not CODE_RE.match(code):
+            problems.append(Problem(path, line, f"competency {code!r} is not a competency code such as `LL.2`"))
+            continue
+        if code in lesson.competencies:
+            problems.append(Problem(path, line, f"competency {code!r} is listed twice"))
+            continue
+        lesson.competencies.append(code)
+        lesson.competency_lines.append(line)
+    for n, (item, line) in enumerate(fm.items("quick_check", required=False), start=1):
+        question = _question(FieldReader(item, path, problems, f"quick-check question {n}", line=line))
+        if question is not None:
+            lesson.questions.append(question)
+    if not body:
+        problems.append(Problem(path, end + 1, "the lesson has no text after its front matter"))
+    if problems:
+        raise FileFormatError(problems)
+    return lesson
+
+
+def _duration(fm: FieldReader) -> int:
+    value = fm.mapping.get("duration")
+    if value is None:
+        fm.problem(None, "the lesson's front matter is missing the required field `duration`")
+        return 0
+    # YAML 1.1 already reads an unquoted 1:30 as 90; a quoted "1:30" arrives as text.
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:[0-5]\d", value.strip()):
+        minutes, seconds = value.strip().split(":")
+        value = int(minutes) * 60 + int(seconds)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DURATION_SECONDS:
+        fm.problem("duration", f"`duration` is {value!r}; give seconds (`75`) or minutes:seconds (`1:15`), "
+                               "at most one hour")
+        return 0
+    return value
+
+
+def _question(q: FieldReader) -> QuestionSpec | None:
+    prompt = q.text("question")
+    choices: list[str] = []
+    for choice, line in q.items("choices"):
+        if not isinstance(choice, str | int | float) or isinstance(choice, bool) or str(choice).strip() == "":
+            q.problems.append(Problem(q.path, line, f"a choice in {q.where} must be a line of text"))
+            continue
+        choices.append(str(choice).strip())
+    answer = q.integer("answer", minimum=1)
+    if choices and len(choices) < 2:
+        q.problem("choices", f"{q.where} needs at least two choices")
+    if choices and answer > len(choices):
+        q.problem("answer", f"`answer` in {q.where} is {answer} but there are only {len(choices)} choices "
+                            "(count from 1)")
+    feedback = q.mapping.get("feedback")
+    if isinstance(feedback, str):
+        correct = incorrect = feedback.strip()
+    else:
+        fb = FieldReader(feedback, q.path, q.problems, f"`feedback` of {q.where}", line=q.line_of("feedback"))
+        correct, incorrect = fb.text("correct"), fb.text("incorrect")
+    return QuestionSpec(prompt, choices, answer, correct, incorrect)
+
+
+def _check_lesson(lesson: LessonSpec, listed_slug: str, root: Path,
+                  known_codes: Collection[str] | None, check_media: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    path = lesson.path or ""
+    if lesson.slug != listed_slug:
+        problems.append(Problem(path, 2, f"`slug` is {lesson.slug!r} but the file is named {listed_slug}.md"))
+    if known_codes is not None:
+        for code, line in zip(lesson.competencies, lesson.competency_lines, strict=True):
+            if code not in known_codes:
+                problems.append(Problem(path, line, f"unknown competency code {code!r} "
+                                                    "(not in the course's framework)"))
+    for key in ("media", "captions"):
+        relative = getattr(lesson, key)
+        if relative is None:
+            continue
+        line = lesson.field_lines.get(key)
+        pure = PurePosixPath(relative)
+        if pure.is_absolute() or ".." in pure.parts:
+            problems.append(Problem(path, line, f"`{key}` must be a path inside the course folder, "
+                                                f"like `media/{lesson.slug}.mp4`; got {relative!r}"))
+        elif check_media and not (root / pure).is_file():
+            problems.append(Problem(path, line, f"{key} file not found: {root / pure}"))
+    return problems
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def course_to_dict(course: CourseSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {"slug": course.slug, "title": course.title}
+    if course.summary:
+        data["summary"] = course.summary
+    data["language"] = course.language
+    data["framework"] = course.framework
+    data["modules"] = [
+        {"slug": m.slug, "title": m.title, "lessons": [lesson.slug for lesson in m.lessons]}
+        for m in course.modules
+    ]
+    return data
+
+
+def dump_course_yaml(course: CourseSpec) -> str:
+    return dump_yaml(course_to_dict(course))
+
+
+def dump_lesson(lesson: LessonSpec) -> str:
+    front: dict[str, Any] = {
+        "slug": lesson.slug,
+        "title": lesson.title,
+        "competencies": list(lesson.competencies),
+        "duration": lesson.duration_seconds,
+    }
+    if lesson.media:
+        front["media"] = lesson.media
+    if lesson.captions:
+        front["captions"] = lesson.captions
+    front["reflection"] = lesson.reflection_prompt
+    if lesson.questions:
+        front["quick_check"] = [
+            {
+                "question": q.prompt,
+                "choices": list(q.choices),
+                "answer": q.answer,
+                "feedback": {"correct": q.feedback_correct, "incorrect": q.feedback_incorrect},
+            }
+            for q in lesson.questions
+        ]
+    return f"---\n{dump_yaml(front)}---\n\n{lesson.body.strip()}\n"
+
+
+def write_course(course: CourseSpec, root: str | Path) -> list[Path]:
+    """Write ``course.yaml`` and ``lessons/<slug>.md``; media files are the caller's to copy."""
+    root = Path(root)
+    (root / LESSONS_DIR).mkdir(parents=True, exist_ok=True)
+    written = [root / COURSE_FILE]
+    written[0].write_text(dump_course_yaml(course), encoding="utf-8")
+    for lesson in course.lessons():
+        target = root / LESSONS_DIR / f"{lesson.slug}.md"
+        target.write_text(dump_lesson(lesson), encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError([Problem(str(path), None, f"not UTF-8 text ({exc.reason})")]) from None

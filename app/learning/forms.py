@@ -1,0 +1,39 @@
+"""Forms for the leader's side of a lesson; each also works as a plain HTML form."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import FloatField, IntegerField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from .services import REFLECTION_MAX_CHARS
+
+
+class ReflectionForm(FlaskForm):
+    # Empty is allowed: clearing the notebook is a save like any other.
+    body = TextAreaField(validators=[Length(max=REFLECTION_MAX_CHARS)])
+
+
+class AnswerForm(FlaskForm):
+    choice = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=20)])
+
+
+class PositionForm(FlaskForm):
+    seconds = FloatField(validators=[InputRequired(), NumberRange(min=0, max=24 * 3600)])
+
+
+class CompleteForm(FlaskForm):
+    """Only the CSRF token: marking a lesson complete carries no other data."""
+
+
+class SelfAssessmentForm(FlaskForm):
+    """CSRF here; the ratings are one radio group per competency, named ``c<id>``,
+    drawn from the framework when the page renders."""
+
+    def ratings(self, formdata, competency_ids, level_numbers) -> dict[int, int]:
+        chosen = {}
+        for competency_id in competency_ids:
+            value = formdata.get(f"c{competency_id}", "")
+            if value.isdigit() and int(value) in level_numbers:
+                chosen[competency_id] = int(value)
+        return chosen

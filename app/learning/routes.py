@@ -1,0 +1,131 @@
+"""The Learn page, lessons, growth and self-assessment. Routes load, authorize, call one
+service and render; every write is a plain form (POST → 303 → GET) that HTMX enhances
+by swapping only the part that changed."""
+
+from __future__ import annotations
+
+from flask import abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.htmx import is_fragment_request, render, see_other
+from app.permissions import can_learn, can_view_lesson, requires
+
+from . import bp, media, services
+from .forms import AnswerForm, CompleteForm, PositionForm, ReflectionForm, SelfAssessmentForm
+
+
+def _lesson_or_404(lesson_id: int):
+    lesson = services.get_lesson(lesson_id)
+    if lesson is None or not can_view_lesson(current_user, lesson):
+        abort(404)
+    return lesson
+
+
+def _lesson_url(lesson, anchor: str | None = None) -> str:
+    return url_for("learning.show_lesson", course_slug=lesson.course.slug, lesson_slug=lesson.slug,
+                   _anchor=anchor)
+
+
+@bp.get("/")
+@requires(can_learn)
+def home():
+    return render("learning/home.html", home=services.learn_home(current_user))
+
+
+@bp.get("/<course_slug>/<lesson_slug>")
+@requires(can_learn)
+def show_lesson(course_slug: str, lesson_slug: str):
+    lesson = services.find_lesson(course_slug, lesson_slug)
+    if lesson is None or not can_view_lesson(current_user, lesson):
+        abort(404)
+    progress = services.start_lesson(current_user, lesson)
+    page = services.lesson_page(current_user, lesson, progress)
+    return render("learning/lesson.html", page=page, media=media.for_lesson(lesson, current_user),
+                  reflection_form=ReflectionForm(), complete_form=CompleteForm())
+
+
+@bp.post("/lessons/<int:lesson_id>/reflection")
+@requires(can_learn)
+def save_reflection(lesson_id: int):
+    lesson = _lesson_or_404(lesson_id)
+    form = ReflectionForm()
+    if not form.validate_on_submit():
+        if is_fragment_request():
+            return render_template("learning/_reflection_status.html", error=True), 422
+        flash(_("Your notebook entry was not saved. It may be too long."), "error")
+        return see_other(_lesson_url(lesson, "reflection"))
+    reflection = services.save_reflection(current_user, lesson, form.body.data or "")
+    if is_fragment_request():
+        return render_template("learning/_reflection_status.html", reflection=reflection)
+    flash(_("Saved in your notebook."), "success")
+    return see_other(_lesson_url(lesson, "reflection"))
+
+
+@bp.post("/lessons/<int:lesson_id>/questions/<int:question_id>")
+@requires(can_learn)
+def answer_question(lesson_id: int, question_id: int):
+    lesson = _lesson_or_404(lesson_id)
+    question = services.get_question(lesson, question_id)
+    if question is None:
+        abort(404)
+    form = AnswerForm()
+    answer = None
+    if form.validate_on_submit() and form.choice.data <= len(question.choices):
+        answer = services.answer_question(current_user, question, form.choice.data)
+    elif not is_fragment_request():
+        flash(_("Choose one of the answers, then check."), "error")
+    if is_fragment_request():
+        return render_template("learning/_question.html", lesson=lesson,
+                               item=services.QuestionItem(question, answer), missing=answer is None)
+    return see_other(_lesson_url(lesson, f"question-{question.id}"))
+
+
+@bp.post("/lessons/<int:lesson_id>/complete")
+@requires(can_learn)
+def complete_lesson(lesson_id: int):
+    lesson = _lesson_or_404(lesson_id)
+    form = CompleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.complete_lesson(current_user, lesson)
+    flash(_("Lesson complete. Well done!"), "success")
+    return see_other(_lesson_url(lesson, "finish"))
+
+
+@bp.post("/lessons/<int:lesson_id>/position")
+@requires(can_learn)
+def save_position(lesson_id: int):
+    """Where the leader stopped watching; sent by the player now and then."""
+    lesson = _lesson_or_404(lesson_id)
+    form = PositionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.save_position(current_user, lesson, form.seconds.data)
+    return "", 204
+
+
+@bp.get("/growth")
+@requires(can_learn)
+def growth():
+    return render("learning/growth.html", growth=services.growth(current_user))
+
+
+@bp.route("/self-assessment", methods=["GET", "POST"])
+@requires(can_learn)
+def self_assessment():
+    assessment = services.self_assessment_form(current_user)
+    if assessment is None:
+        abort(404)
+    form = SelfAssessmentForm()
+    chosen, missing = assessment.latest, False
+    if form.validate_on_submit():
+        ids = [c.id for _domain, competencies in assessment.domains for c in competencies]
+        chosen = form.ratings(request.form, ids, {lv.number for lv in assessment.framework.levels})
+        if chosen:
+            services.record_self_assessment(current_user, assessment.framework, chosen)
+            flash(_("Thank you. Your self-assessment is saved."), "success")
+            return see_other(url_for("learning.growth"))
+        missing = True
+    return render("learning/self_assessment.html", assessment=assessment, form=form, chosen=chosen,
+                  missing=missing)

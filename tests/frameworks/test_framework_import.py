@@ -1,0 +1,83 @@
+"""`flask frameworks import/export`: update in place by code, retire rather than delete,
+and change nothing when the file is bad."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.frameworks import services
+from app.frameworks.files import load_framework
+from app.frameworks.models import Competency, Framework
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT = ROOT / "courses" / "frameworks" / "school-leadership-core.yaml"
+
+
+def _competencies():
+    return {c.code: c for c in db.session.scalars(select(Competency))}
+
+
+def test_import_then_reimport_updates_in_place(app, runner, tmp_path):
+    result = runner.invoke(args=["frameworks", "import", str(DEFAULT)])
+    assert result.exit_code == 0, result.output
+    assert "Created framework SLC (School Leadership Core): 18 competencies added" in result.output
+    ids = {code: c.id for code, c in _competencies().items()}
+
+    edited = tmp_path / "slc.yaml"
+    text = DEFAULT.read_text().replace("title: Observing and improving teaching", "title: Observing teaching")
+    # Drop LS.3 (the last competency of the file) entirely.
+    text = text[: text.index("      - code: LS.3")]
+    edited.write_text(text)
+    result = runner.invoke(args=["frameworks", "import", str(edited)])
+    assert "Updated framework SLC" in result.output and "1 updated, 1 retired" in result.output
+    db.session.expire_all()
+    after = _competencies()
+    assert {code: c.id for code, c in after.items()} == ids  # same rows: nothing pointing at them breaks
+    assert after["LL.2"].title == "Observing teaching"
+    assert after["LS.3"].retired is True
+    assert "LS.3" not in services.known_competency_codes()["SLC"]
+
+    runner.invoke(args=["frameworks", "import", str(DEFAULT)])
+    db.session.expire_all()
+    assert _competencies()["LS.3"].retired is False
+
+
+def test_bad_file_changes_nothing(app, runner, tmp_path):
+    runner.invoke(args=["frameworks", "import", str(DEFAULT)])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(DEFAULT.read_text().replace("code: LL.3", "code: LL.2").replace("name: School", "name: Changed"))
+    result = runner.invoke(args=["frameworks", "import", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:" in result.output and "duplicate competency code 'LL.2'" in result.output
+    assert db.session.scalar(select(Framework.name)) == "School Leadership Core"
+
+
+def test_csv_import_and_export(app, runner, tmp_path):
+    runner.invoke(args=["frameworks", "import", str(DEFAULT)])
+    out = tmp_path / "slc.csv"
+    result = runner.invoke(args=["frameworks", "export", "SLC", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().startswith("framework_code,framework_name,")
+    assert load_framework(out).domains == load_framework(DEFAULT).domains
+
+    kenya = tmp_path / "kenya.csv"
+    kenya.write_text("framework_code,framework_name,scope,domain_code,domain_title,code,title\n"
+                     "KE,Heads of institutions,Kenya,IL,Instructional leadership,IL.1,Curriculum\n"
+                     ",,,IL,,IL.2,Supervision\n")
+    result = runner.invoke(args=["frameworks", "import", str(kenya)])
+    assert "Created framework KE" in result.output and "2 competencies added" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Framework)) == 2
+    assert "KE" in runner.invoke(args=["frameworks", "list"]).output
+
+
+def test_yaml_export_round_trips(app, runner, tmp_path):
+    runner.invoke(args=["frameworks", "import", str(DEFAULT)])
+    out = tmp_path / "slc.yaml"
+    runner.invoke(args=["frameworks", "export", "SLC", "--out", str(out)])
+    assert load_framework(out) == load_framework(DEFAULT)
+    stdout = runner.invoke(args=["frameworks", "export", "SLC"]).output
+    assert stdout.startswith("code: SLC\n")
+    assert runner.invoke(args=["frameworks", "export", "NOPE"]).exit_code == 1

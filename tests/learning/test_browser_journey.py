@@ -1,0 +1,149 @@
+"""A leader's learning journey in Chromium on a phone, with and without JavaScript:
+continue a lesson, answer the quick check, write a reflection, mark complete, see growth."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.learning import services
+from app.learning.models import Lesson, Reflection
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+FIRST = "short-frequent-classroom-visits"
+SECOND = "feedback-teachers-act-on"
+
+
+def _sign_in(page, base_url, user):
+    page.goto(f"{base_url}/sign-in")
+    page.fill("input[name=identifier]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button.primary")
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+
+
+def _lesson(slug):
+    return db.session.scalar(select(Lesson).where(Lesson.slug == slug))
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_continue_answer_reflect_complete_grow(live_server, phone, make_user, demo_course, javascript):
+    leader = make_user("leader", name="Grace Wanjiru")
+    services.complete_lesson(leader, _lesson(FIRST))
+    services.save_position(leader, _lesson(SECOND), 20)  # started yesterday, stopped at 0:20
+    page = phone(java_script_enabled=javascript)
+    _sign_in(page, live_server, leader)
+
+    page.goto(f"{live_server}/learn/growth")
+    ll2 = page.locator("li", has_text="LL.2 Observing and improving teaching")
+    assert "Lessons done: 1 of 3" in ll2.inner_text()
+
+    page.click("nav.tabs a[href='/learn/']")
+    page.wait_for_selector("#continue")
+    assert "Continue where you left off" in page.locator("#continue").inner_text()
+    assert "stopped at 0:20" in page.locator("#continue").inner_text()
+    page.click("#continue a")
+    page.wait_for_selector("h1:has-text('Feedback teachers act on')")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    lesson = _lesson(SECOND)
+    first_question, second_question = lesson.questions[0], lesson.questions[1]
+    # Quick check: with JavaScript, choosing an answer is enough; without, press Check.
+    form = page.locator(f"#question-{first_question.id}")
+    form.get_by_label("One, small and specific").check()
+    if not javascript:
+        form.get_by_role("button", name="Check").click()
+        page.wait_for_load_state()
+    feedback = page.locator(f"#question-{first_question.id} .feedback")
+    feedback.wait_for()
+    assert feedback.inner_text().startswith("Correct.")
+    form = page.locator(f"#question-{second_question.id}")
+    form.get_by_label("At the end of the term, in the appraisal").check()
+    if not javascript:
+        form.get_by_role("button", name="Check").click()
+        page.wait_for_load_state()
+    feedback = page.locator(f"#question-{second_question.id} .feedback")
+    feedback.wait_for()
+    assert feedback.inner_text().startswith("Not quite.")
+    assert "while the lesson is fresh" in feedback.inner_text()
+
+    # Reflection: saved as it is typed with JavaScript; with the Save button without.
+    page.fill("#reflection-body", "Agree one step with Mr Otieno: pair talk before answers.")
+    if javascript:
+        page.wait_for_selector("#reflection-status .saved")
+    else:
+        page.click("#reflection button")
+        page.wait_for_selector("#flashes:has-text('Saved in your notebook.')")
+    db.session.expire_all()
+    assert db.session.scalar(select(Reflection.body).where(Reflection.lesson_id == lesson.id)) \
+        == "Agree one step with Mr Otieno: pair talk before answers."
+
+    page.click("button:has-text('Mark complete')")
+    page.wait_for_selector("text=You completed this lesson.")
+    assert page.input_value("#reflection-body").startswith("Agree one step")  # kept
+    next_link = page.locator("#finish a", has_text="Next: Starting a teacher learning circle")
+    assert next_link.is_visible()
+
+    page.goto(f"{live_server}/learn/growth")
+    ll2 = page.locator("li", has_text="LL.2 Observing and improving teaching")
+    assert "Lessons done: 2 of 3" in ll2.inner_text()
+    assert "Quick checks right first time: 50%" in ll2.inner_text()
+
+
+def test_a_reflection_typed_offline_is_kept_and_saved_later(live_server, phone, make_user, demo_course):
+    leader = make_user("leader")
+    page = phone()
+    _sign_in(page, live_server, leader)
+    page.goto(f"{live_server}/learn/demo/none".replace("/demo/none", f"/{demo_course.slug}/{FIRST}"))
+    page.wait_for_selector("#reflection-body")
+    page.context.set_offline(True)
+    page.fill("#reflection-body", "Written on the bus with no signal.")
+    page.wait_for_timeout(2000)  # the autosave fires and fails
+    page.context.set_offline(False)
+    page.reload()  # a new page load: the server has nothing, the phone has the draft
+    page.wait_for_selector("#reflection-status .saved")
+    assert page.input_value("#reflection-body") == "Written on the bus with no signal."
+    db.session.expire_all()
+    assert db.session.scalar(select(Reflection.body)) == "Written on the bus with no signal."
+
+
+@pytest.mark.slow
+def test_the_player_resumes_where_the_leader_stopped(live_server, phone, make_user, demo_course):
+    """With real renditions from the media area: play, pause, come back, carry on."""
+    from app.media import services as media
+    from tests.conftest import ROOT
+    from tests.services import require_ffmpeg
+
+    require_ffmpeg()
+    lesson = _lesson(FIRST)
+    asset = media.queue_transcode(ROOT / "courses" / demo_course.slug / "media" / f"{FIRST}.mp4")
+    lesson.media_asset_id = asset.id
+    db.session.commit()
+    media.run_transcode(asset.id)
+
+    leader = make_user("leader")
+    page = phone()
+    _sign_in(page, live_server, leader)
+    page.goto(f"{live_server}/learn/{demo_course.slug}/{FIRST}")
+    video = page.locator(f"#media-{lesson.id}")
+    assert "MB" in page.locator("#player").inner_text()  # the cost is shown before spending it
+    page.evaluate("v => { v.muted = true; return v.play(); }", video.element_handle())
+    page.wait_for_function("v => v.currentTime > 3", arg=video.element_handle())
+    page.evaluate("v => v.pause()", video.element_handle())
+    page.wait_for_timeout(500)
+    db.session.expire_all()
+    from app.learning.models import LessonProgress
+
+    assert db.session.scalar(select(LessonProgress.position_seconds)) >= 3
+    page.click("nav.tabs a[href='/learn/']")
+    page.wait_for_selector("#continue:has-text('stopped at 0:0')")
+    page.click("#continue a")
+    video = page.locator(f"#media-{lesson.id}")
+    video.wait_for()
+    page.evaluate("v => { v.muted = true; return v.play(); }", video.element_handle())
+    page.wait_for_function("v => !v.paused && v.currentTime > 0", arg=video.element_handle())
+    # Straight after starting, it is already past where the leader stopped, not at 0.
+    assert page.evaluate("v => v.currentTime", video.element_handle()) >= 3

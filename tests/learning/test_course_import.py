@@ -1,0 +1,159 @@
+"""`flask learning import/export`: idempotent by slug, never loses progress, and a bad
+package changes nothing."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.learning import services
+from app.learning.course_files import load_course
+from app.learning.models import Course, Lesson, LessonProgress, QuickCheckQuestion, Reflection
+from tests.learning.conftest import DEMO_COURSE
+
+
+@pytest.fixture
+def course_copy(tmp_path):
+    target = tmp_path / "course"
+    shutil.copytree(DEMO_COURSE, target)
+    return target
+
+
+def _import(runner, path):
+    return runner.invoke(args=["learning", "import", "--no-media", str(path)])
+
+
+def _counts():
+    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Course, Lesson, QuickCheckQuestion))
+
+
+def test_import_twice_is_idempotent(runner, framework):
+    first = _import(runner, DEMO_COURSE)
+    assert first.exit_code == 0, first.output
+    assert "Created course leading-learning-essentials: 6 lessons added" in first.output
+    counts = _counts()
+    second = _import(runner, DEMO_COURSE)
+    assert "Updated course leading-learning-essentials: 0 lessons added, 0 updated, 0 unpublished" in second.output
+    assert _counts() == counts == (1, 6, 14)
+    course = db.session.scalar(select(Course))
+    assert course.lesson_count == 6 and course.duration_seconds == 351
+    lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "feedback-teachers-act-on"))
+    assert "<strong>soon, specific and small</strong>" in lesson.body_html
+    assert [link.competency.code for link in lesson.competency_links] == ["LL.2"]
+
+
+def test_edits_update_removals_unpublish_and_progress_survives(runner, framework, course_copy, make_user):
+    assert _import(runner, course_copy).exit_code == 0
+    leader = make_user("leader")
+    removed = db.session.scalar(select(Lesson).where(Lesson.slug == "a-parents-meeting-that-works"))
+    services.complete_lesson(leader, removed)
+    services.save_reflection(leader, removed, "My notes")
+    question = removed.questions[0]
+    services.answer_question(leader, question, 2)
+
+    course_yaml = course_copy / "course.yaml"
+    course_yaml.write_text(course_yaml.read_text().replace("      - a-parents-meeting-that-works\n", ""))
+    edited = course_copy / "lessons" / "short-frequent-classroom-visits.md"
+    edited.write_text(edited.read_text().replace("title: Short, frequent classroom visits",
+                                                 "title: Ten minutes in every classroom"))
+    result = _import(runner, course_copy)
+    assert result.exit_code == 0, result.output
+    assert "0 lessons added, 1 updated, 1 unpublished" in result.output
+    db.session.expire_all()
+    assert removed.published is False
+    assert db.session.scalar(select(Lesson.title).where(Lesson.slug == "short-frequent-classroom-visits")) \
+        == "Ten minutes in every classroom"
+    assert db.session.scalar(select(func.count()).select_from(LessonProgress)) == 1
+    assert db.session.scalar(select(Reflection.body)) == "My notes"
+    assert db.session.scalar(select(Course.lesson_count)) == 5
+
+    # Put it back: the same row comes back, with the leader's progress still attached.
+    shutil.copy(DEMO_COURSE / "course.yaml", course_yaml)
+    assert "1 updated" in _import(runner, course_copy).output
+    db.session.expire_all()
+    assert removed.published is True
+    assert services.lesson_page(leader, removed).done
+
+
+def test_bad_package_changes_nothing_and_names_file_and_line(runner, framework, course_copy):
+    assert _import(runner, course_copy).exit_code == 0
+    before = _counts()
+    (course_copy / "course.yaml").write_text(
+        (course_copy / "course.yaml").read_text().replace("title: \"Leading", "title: \"Changed"))
+    lesson = course_copy / "lessons" / "feedback-teachers-act-on.md"
+    lesson.write_text(lesson.read_text().replace("competencies: [LL.2]", "competencies: [LL.9]"))
+    (course_copy / "media" / "a-parents-meeting-that-works.mp4").unlink()
+    result = _import(runner, course_copy)
+    assert result.exit_code == 1
+    assert "feedback-teachers-act-on.md:4: unknown competency code 'LL.9'" in result.output
+    assert "a-parents-meeting-that-works.md:6: media file not found" in result.output
+    assert _counts() == before
+    assert db.session.scalar(select(Course.title)) == "Leading learning: essentials"
+
+
+def test_malformed_yaml_is_reported_with_its_line(runner, framework, course_copy):
+    (course_copy / "course.yaml").write_text("slug: x\ntitle: [oops\n")
+    result = _import(runner, course_copy)
+    assert result.exit_code == 1
+    assert "course.yaml:3: malformed YAML" in result.output or "course.yaml:2: malformed YAML" in result.output
+    assert _counts() == (0, 0, 0)
+
+
+def test_unknown_framework_is_an_error(runner, app, course_copy):
+    result = _import(runner, course_copy)
+    assert result.exit_code == 1 and "course.yaml:8: unknown framework 'SLC'" in result.output
+
+
+def test_a_failure_midway_rolls_everything_back(framework, monkeypatch):
+    spec = load_course(DEMO_COURSE)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_queue_media", explode)
+    with pytest.raises(RuntimeError):
+        services.import_course(spec)
+    assert _counts() == (0, 0, 0)
+
+
+def test_export_writes_files_that_import_back(runner, demo_course, tmp_path):
+    out = tmp_path / "exported"
+    result = runner.invoke(args=["learning", "export", "leading-learning-essentials", "--out", str(out),
+                                 "--media-from", str(DEMO_COURSE)])
+    assert result.exit_code == 0, result.output
+    assert load_course(out) == load_course(DEMO_COURSE)
+    assert (out / "media" / "feedback-teachers-act-on.mp4").stat().st_size > 100_000
+    assert runner.invoke(args=["learning", "export", "nope", "--out", str(out)]).exit_code == 1
+
+
+def test_queues_changed_media_through_the_media_area(framework, monkeypatch, tmp_path):
+    """The import hands each new or changed media file to the media area once."""
+    import sys
+    import types
+
+    from app.media.models import MediaAsset
+
+    queued = []
+
+    def queue_transcode(path, **kwargs):
+        queued.append(path.name)
+        asset = MediaAsset(source_key=f"src/{len(queued)}", key_prefix=f"k{len(queued)}",
+                           original_filename=path.name)
+        db.session.add(asset)
+        db.session.flush()
+        return asset
+
+    fake = types.ModuleType("app.media.services")
+    fake.queue_transcode = queue_transcode
+    monkeypatch.setitem(sys.modules, "app.media.services", fake)
+    import app.media as media_package
+
+    monkeypatch.setattr(media_package, "services", fake, raising=False)
+    spec = load_course(DEMO_COURSE)
+    report = services.import_course(spec)
+    assert len(report.media_queued) == 6 and len(queued) == 6
+    services.import_course(load_course(DEMO_COURSE))
+    assert len(queued) == 6  # unchanged files are not queued again

@@ -1,0 +1,56 @@
+"""Queries per page do not grow with the data: the same count for one course as for fifty."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.learning import services
+from app.learning.models import Lesson
+
+
+def _exercise(leader, lessons):
+    """Give the leader progress, answers and a reflection on every lesson."""
+    for lesson in lessons:
+        services.complete_lesson(leader, lesson)
+        services.save_reflection(leader, lesson, "notes")
+        for question in lesson.questions:
+            services.answer_question(leader, question, 1)
+
+
+def _measure(client, count_queries, lesson_url) -> dict[str, int]:
+    counts = {}
+    for name, url in (("home", "/learn/"), ("lesson", lesson_url), ("growth", "/learn/growth"),
+                      ("self-assessment", "/learn/self-assessment")):
+        client.get(url)  # warm: the first visit to a lesson also records that it was started
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[name] = counter.count
+    return counts
+
+
+def test_page_queries_are_constant_in_courses_and_lessons(client, make_user, login, make_course,
+                                                          count_queries, framework):
+    leader = make_user("leader")
+    login(leader)
+    make_course("course-0", lessons=1)
+    first = db.session.scalar(select(Lesson))
+    _exercise(leader, [first])
+    url = f"/learn/course-0/{first.slug}"
+    one = _measure(client, count_queries, url)
+
+    for n in range(1, 50):
+        make_course(f"course-{n}", lessons=1 if n % 2 else 6, competencies=("LL.2", "LP.2"))
+    lessons = db.session.scalars(select(Lesson)).all()
+    assert len(lessons) > 150
+    _exercise(leader, lessons[:60])
+    ratings = {c.id: 2 for d in framework.domains for c in d.competencies}
+    services.record_self_assessment(leader, framework, ratings)
+    services.record_self_assessment(leader, framework, ratings)
+    fifty = _measure(client, count_queries, url)
+
+    print("queries per page, 1 course vs 50:", one, fifty)
+    assert one == fifty, (one, fifty)
+    # Small: the signed-in user (2) plus a handful for the page itself.
+    assert all(count <= 10 for count in fifty.values()), fifty

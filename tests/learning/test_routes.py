@@ -1,0 +1,213 @@
+"""Learning pages: full page and HTMX fragment for the same URL, the 403 for the wrong
+role, and every write as a plain form (303) and as an HTMX swap."""
+
+from __future__ import annotations
+
+import pytest
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from app.extensions import db
+from app.learning.models import Lesson, LessonProgress, QuickCheckAnswer, Reflection
+
+HX = {"HX-Request": "true"}
+LESSON_URL = "/learn/leading-learning-essentials/short-frequent-classroom-visits"
+
+
+@pytest.fixture
+def leader(make_user, login, demo_course):
+    user = make_user("leader", name="Grace")
+    login(user)
+    return user
+
+
+def _lesson(slug="short-frequent-classroom-visits"):
+    return db.session.scalar(select(Lesson).where(Lesson.slug == slug))
+
+
+@pytest.mark.parametrize("url", ["/learn/", LESSON_URL, "/learn/growth", "/learn/self-assessment"])
+def test_full_page_and_fragment(client, leader, url):
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.startswith("<!doctype html>") and '<nav class="tabs"' in html
+    fragment = client.get(url, headers=HX)
+    assert fragment.status_code == 200
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and "<h1>" in body
+    assert "HX-Request" in fragment.headers["Vary"]
+
+
+@pytest.mark.parametrize("url", ["/learn/", LESSON_URL, "/learn/growth", "/learn/self-assessment"])
+def test_wrong_role_gets_403_and_anonymous_signs_in(client, make_user, login, demo_course, url):
+    assert client.get(url).status_code == 302  # to the sign-in page
+    login(make_user("coach"))
+    assert client.get(url).status_code == 403
+
+
+def test_learn_home_shows_continue_courses_durations_and_competencies(client, leader):
+    html = client.get("/learn/").get_data(as_text=True)
+    assert html.index("Start here") < html.index("Leading learning: essentials")
+    assert "0 of 6 lessons done" in html
+    assert "54 sec" in html and "LL.2 Observing and improving teaching" in html
+    client.get(LESSON_URL)
+    html = client.get("/learn/").get_data(as_text=True)
+    assert "Continue where you left off" in html
+
+
+def test_lesson_page_has_media_text_reflection_quick_check_and_next(client, leader):
+    html = client.get(LESSON_URL).get_data(as_text=True)
+    assert "<h1>Short, frequent classroom visits</h1>" in html
+    assert "<strong>Make it routine.</strong>" in html
+    assert 'id="reflection-body"' in html and 'hx-trigger="input changed delay:1500ms"' in html
+    assert html.count('class="question"') == 2
+    assert "Mark complete" in html and "Next: Feedback teachers act on" in html
+    assert db.session.scalar(select(LessonProgress.lesson_id)) == _lesson().id  # opening starts it
+
+
+def test_unknown_or_unpublished_lesson_is_404(client, leader):
+    assert client.get("/learn/leading-learning-essentials/nope").status_code == 404
+    lesson = _lesson()
+    lesson.published = False
+    db.session.commit()
+    assert client.get(LESSON_URL).status_code == 404
+    assert client.post(f"/learn/lessons/{lesson.id}/complete").status_code == 404
+
+
+def test_answer_without_javascript(client, leader):
+    lesson = _lesson()
+    question = lesson.questions[0]
+    response = client.post(f"/learn/lessons/{lesson.id}/questions/{question.id}", data={"choice": "1"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"{LESSON_URL}#question-{question.id}")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Not quite." in html and question.feedback_incorrect in html
+
+
+def test_answer_with_htmx_returns_the_question_fragment(client, leader):
+    lesson = _lesson()
+    question = lesson.questions[0]
+    response = client.post(f"/learn/lessons/{lesson.id}/questions/{question.id}", data={"choice": "2"},
+                           headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.lstrip().startswith(f'<form id="question-{question.id}"')
+    assert "Correct." in html and question.feedback_correct in html
+    assert db.session.scalar(select(QuickCheckAnswer.correct)) is True
+    missing = client.post(f"/learn/lessons/{lesson.id}/questions/{question.id}", data={}, headers=HX)
+    assert "Choose one of the answers" in missing.get_data(as_text=True) or "Correct." in missing.get_data(as_text=True)
+
+
+def test_reflection_saved_by_form_and_by_htmx(client, leader):
+    lesson = _lesson()
+    url = f"/learn/lessons/{lesson.id}/reflection"
+    response = client.post(url, data={"body": "Visit 4B on Tuesday"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("#reflection")
+    html = client.get(LESSON_URL).get_data(as_text=True)
+    assert "Visit 4B on Tuesday</textarea>" in html and "Saved in your notebook." in html
+    response = client.post(url, data={"body": "Visit 4B and 5A"}, headers=HX)
+    assert response.status_code == 200 and "Saved" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Reflection.body)) == "Visit 4B and 5A"
+    too_long = client.post(url, data={"body": "x" * 20_001}, headers=HX)
+    assert too_long.status_code == 422 and db.session.scalar(select(Reflection.body)) == "Visit 4B and 5A"
+
+
+def test_mark_complete_then_next(client, leader):
+    lesson = _lesson()
+    response = client.post(f"/learn/lessons/{lesson.id}/complete")
+    assert response.status_code == 303 and response.headers["Location"].endswith("#finish")
+    html = client.get(LESSON_URL).get_data(as_text=True)
+    assert "You completed this lesson." in html and "Mark complete" not in html
+    assert "1 of 6 lessons done" in client.get("/learn/").get_data(as_text=True)
+
+
+def test_position_is_saved(client, leader):
+    lesson = _lesson()
+    assert client.post(f"/learn/lessons/{lesson.id}/position", data={"seconds": "12.5"}).status_code == 204
+    assert db.session.scalar(select(LessonProgress.position_seconds)) == 12
+    assert client.post(f"/learn/lessons/{lesson.id}/position", data={"seconds": "x"}).status_code == 400
+
+
+def test_self_assessment_then_growth(client, leader, framework):
+    html = client.get("/learn/growth").get_data(as_text=True)
+    assert "Rate yourself to start" in html
+    ll2 = next(c for d in framework.domains for c in d.competencies if c.code == "LL.2")
+    assert client.post("/learn/self-assessment", data={}).status_code == 200  # nothing chosen: form again
+    response = client.post("/learn/self-assessment", data={f"c{ll2.id}": "1"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/learn/growth")
+    client.post("/learn/self-assessment", data={f"c{ll2.id}": "2"})
+    html = client.get("/learn/growth").get_data(as_text=True)
+    assert "Self-rating: 1 Emerging → 2 Developing" in html and "+1" in html
+    assert "Lessons done: 0 of 3" in html
+
+
+@pytest.mark.parametrize("locale", ["fr", "sw"])
+def test_pages_in_french_and_swahili(app, client, make_user, login, demo_course, locale):
+    login(make_user("leader", locale=locale))
+    with app.test_request_context(), force_locale(locale):
+        expected = [gettext("Learn"), gettext("Start here"), gettext("Mark complete"), gettext("My growth")]
+    assert all(text not in ("Start here", "Mark complete", "My growth") for text in expected[1:]), expected
+    home = client.get("/learn/").get_data(as_text=True)
+    assert expected[1] in home and expected[3] in home
+    assert expected[2] in client.get(LESSON_URL).get_data(as_text=True)
+    assert f'<html lang="{locale}">' in home
+
+
+def test_lesson_plays_the_renditions_the_media_area_made(client, leader):
+    from app.media.models import MediaAsset, MediaStatus, Rendition
+
+    lesson = _lesson()
+    asset = MediaAsset(status=MediaStatus.READY, source_key="a/source", key_prefix="a", progress=100,
+                       captions_key="a/captions.vtt", captions_language="en")
+    asset.renditions = [
+        Rendition(name="240p", kind="video", storage_key="a/240p.mp4", content_type="video/mp4",
+                  codecs="avc1.4d401e,mp4a.40.2", height=240, bytes=1_400_000, duration_s=60, bitrate_kbps=190),
+        Rendition(name="audio", kind="audio", storage_key="a/audio.webm", content_type="audio/webm",
+                  codecs="opus", bytes=200_000, duration_s=60, bitrate_kbps=26),
+    ]
+    db.session.add(asset)
+    db.session.flush()
+    lesson.media_asset_id = asset.id
+    db.session.commit()
+    client.post(f"/learn/lessons/{lesson.id}/position", data={"seconds": "33"})
+    html = client.get(LESSON_URL).get_data(as_text=True)
+    assert f'<video id="media-{lesson.id}" controls preload="none"' in html
+    assert 'data-start="33"' in html
+    assert html.index('type="video/mp4; codecs=') < html.index('type="audio/webm; codecs=')
+    assert '<track kind="captions"' in html and "1.4 MB" in html and "0.2 MB" in html
+
+    asset.status = MediaStatus.TRANSCODING
+    asset.progress = 40
+    db.session.commit()
+    assert "The video is being prepared (40%)" in client.get(LESSON_URL).get_data(as_text=True)
+
+
+def test_learn_tab_for_leaders_home_tab_for_others(client, make_user, login, demo_course):
+    login(make_user("leader"))
+    html = client.get("/").get_data(as_text=True)
+    assert '<a href="/learn/"' in html and "Short lessons, your notebook and your growth." in html
+    client.post("/sign-out")
+    login(make_user("coach"))
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/learn/"' not in html and 'href="/"' in html
+
+
+def test_admin_finds_frameworks_from_the_start_page(client, make_user, login, framework):
+    login(make_user("admin"))
+    assert 'href="/frameworks/"' in client.get("/").get_data(as_text=True)
+
+
+def test_every_write_needs_the_csrf_token(make_app, make_user, demo_course):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    leader = make_user("leader")
+    client = app.test_client()
+    with app.app_context():
+        html = client.get("/sign-in").get_data(as_text=True)
+        token = html.split('name="csrf_token" value="')[1].split('"')[0]
+        client.post("/sign-in", data={"identifier": leader.email, "password": "correct horse battery",
+                                      "csrf_token": token})
+        lesson = _lesson()
+        url = f"/learn/lessons/{lesson.id}/reflection"
+        assert client.post(url, data={"body": "no token"}).status_code == 400
+        page = client.get(LESSON_URL).get_data(as_text=True)
+        token = page.split('"X-CSRFToken":"')[1].split('"')[0]
+        assert client.post(url, data={"body": "with token"}, headers={**HX, "X-CSRFToken": token}).status_code == 200
