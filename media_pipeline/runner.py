@@ -69,11 +69,9 @@ def _tail(lines: Iterable[str]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def run_capture(
-    argv: Sequence[str], *, timeout_s: float, memory_bytes: int | None = None
-) -> Completed:
-    """Run a short command (ffprobe) to completion and return its output, or raise."""
-    process = subprocess.Popen(
+def _spawn(argv: Sequence[str], memory_bytes: int | None, **options) -> subprocess.Popen:
+    """A tool process with no stdin, text pipes, its memory limit and a bare environment."""
+    return subprocess.Popen(
         list(argv),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -82,7 +80,15 @@ def run_capture(
         errors="replace",
         preexec_fn=_limit_child(memory_bytes),
         env=_child_env(),
+        **options,
     )
+
+
+def run_capture(
+    argv: Sequence[str], *, timeout_s: float, memory_bytes: int | None = None
+) -> Completed:
+    """Run a short command (ffprobe) to completion and return its output, or raise."""
+    process = _spawn(argv, memory_bytes)
     try:
         stdout, stderr = process.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
@@ -124,17 +130,7 @@ def run_ffmpeg(
     stderr_tail: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL_LINES)
     timed_out = threading.Event()
     try:
-        process = subprocess.Popen(
-            list(argv),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            errors="replace",
-            bufsize=1,
-            preexec_fn=_limit_child(memory_bytes),
-            env=_child_env(),
-        )
+        process = _spawn(argv, memory_bytes, bufsize=1)
     except BaseException:
         _remove(outputs)
         raise
