@@ -8,7 +8,13 @@ from pathlib import Path
 import click
 
 from . import bp, services
-from .files import FileFormatError, dump_framework_csv, dump_framework_yaml, load_framework
+from .files import (
+    FileFormatError,
+    dump_framework_csv,
+    dump_framework_yaml,
+    load_framework,
+    write_framework,
+)
 
 
 @bp.cli.command("import")
@@ -39,8 +45,7 @@ def export_command(code: str, out: Path | None, as_csv: bool) -> None:
     if out is None:
         sys.stdout.write(dump_framework_csv(spec) if as_csv else dump_framework_yaml(spec))
         return
-    text = dump_framework_csv(spec) if out.suffix.lower() == ".csv" else dump_framework_yaml(spec)
-    out.write_text(text, encoding="utf-8")
+    write_framework(spec, out)
     click.echo(f"Wrote {out}")
 
 

@@ -266,12 +266,22 @@ _CODE_HINT = "use letters, digits, dots or dashes, no spaces (for example `LL.2`
 # --- reading YAML -------------------------------------------------------------------------
 
 
+# The kinds of file a framework can be read from and written to.
+FILE_EXTENSIONS = ("yaml", "yml", "csv")
+
+
 def load_framework(path: str | Path) -> FrameworkSpec:
     """Read a framework from a ``.yaml``/``.yml`` or ``.csv`` file."""
     path = Path(path)
-    if path.suffix.lower() == ".csv":
-        return load_framework_csv(path)
-    return load_framework_yaml(path)
+    return parse_framework(_read_text(path), str(path))
+
+
+def parse_framework(text: str, path: str) -> FrameworkSpec:
+    """Read a framework from the text of the file named ``path``: CSV by its extension,
+    else YAML. ``path`` only names the file in problems (an upload has no real path)."""
+    if Path(path).suffix.lower() == ".csv":
+        return parse_framework_csv(text, path)
+    return parse_framework_yaml(text, path)
 
 
 def load_framework_yaml(path: str | Path) -> FrameworkSpec:
@@ -503,10 +513,15 @@ def dump_framework_csv(spec: FrameworkSpec) -> str:
     return out.getvalue()
 
 
+def dump_framework(spec: FrameworkSpec, path: str | Path) -> str:
+    """The framework as the text of the file named ``path``: CSV by its extension, else YAML."""
+    return dump_framework_csv(spec) if Path(path).suffix.lower() == ".csv" else dump_framework_yaml(spec)
+
+
 def write_framework(spec: FrameworkSpec, path: str | Path) -> Path:
     """Write YAML or CSV, chosen by the file's extension."""
     path = Path(path)
-    text = dump_framework_csv(spec) if path.suffix.lower() == ".csv" else dump_framework_yaml(spec)
+    text = dump_framework(spec, path)
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -529,11 +544,18 @@ def dump_yaml(data: Any) -> str:
                      width=88, default_flow_style=False)
 
 
-def _read_text(path: Path) -> str:
+def decode_text(data: bytes, path: str) -> str:
+    """The text of a file's bytes; raise FileFormatError naming ``path`` if it is not UTF-8."""
     try:
         # utf-8-sig: spreadsheets often save a byte-order mark.
-        return path.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError([Problem(path, None, f"not UTF-8 text ({exc.reason})")]) from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
     except FileNotFoundError:
         raise FileFormatError([Problem(str(path), None, "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise FileFormatError([Problem(str(path), None, f"not UTF-8 text ({exc.reason})")]) from None
+    return decode_text(data, str(path))

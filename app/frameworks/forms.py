@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from .files import CODE_RE, LANGUAGE_RE
+from .files import CODE_RE, FILE_EXTENSIONS, LANGUAGE_RE
+
+# A framework of a few hundred competencies is tens of kilobytes; anything near this is
+# not a framework.
+MAX_IMPORT_BYTES = 1024 * 1024
 
 
 class FrameworkForm(FlaskForm):
@@ -40,3 +45,17 @@ class NewCompetencyForm(FlaskForm):
         Regexp(CODE_RE, message=_l("Use letters, digits, dots or dashes, no spaces (for example LL.5)."))])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Framework file"),
+        description=_l("A .yaml, .yml or .csv file of at most 1 MB. A framework with the same "
+                       "code is updated in place; nothing changes if the file has a problem."),
+        validators=[
+            FileRequired(_l("Choose a file to import.")),
+            FileAllowed(FILE_EXTENSIONS, _l("Choose a .yaml, .yml or .csv file.")),
+            FileSize(MAX_IMPORT_BYTES, message=_l("This file is larger than 1 MB. "
+                                                  "A framework file is much smaller: check you chose the right one.")),
+        ],
+    )

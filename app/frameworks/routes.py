@@ -1,8 +1,9 @@
-"""Admins browse and edit frameworks. Each edit page is a plain form (POST → 303 → GET)."""
+"""Admins browse and edit frameworks, and import and export them as files. Each edit
+page is a plain form (POST → 303 → GET)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, url_for
+from flask import Response, abort, flash, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -10,7 +11,15 @@ from app.htmx import render, see_other
 from app.permissions import can_manage_frameworks, requires
 
 from . import bp, services
-from .forms import CompetencyForm, DomainForm, FrameworkForm, LevelForm, NewCompetencyForm
+from .files import FileFormatError
+from .forms import (
+    CompetencyForm,
+    DomainForm,
+    FrameworkForm,
+    ImportForm,
+    LevelForm,
+    NewCompetencyForm,
+)
 from .models import Competency, Domain, FrameworkLevel
 
 
@@ -35,7 +44,48 @@ def _back(framework, anchor: str | None = None):
 @bp.get("/")
 @requires(can_manage_frameworks)
 def list_frameworks():
-    return render("frameworks/list.html", frameworks=services.list_frameworks())
+    return render("frameworks/list.html", frameworks=services.list_frameworks(), form=ImportForm())
+
+
+@bp.post("/import")
+@requires(can_manage_frameworks)
+def import_framework():
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            report = services.import_framework_file(upload.filename, upload.read())
+        except FileFormatError as error:
+            problems = error.problems
+            form.file.errors.append(_("%(file)s was not imported, and nothing has changed. "
+                                      "Fix these problems and import it again:", file=problems[0].path))
+        else:
+            flash(_import_summary(report), "success")
+            return see_other(url_for("frameworks.show_framework", framework_id=report.framework.id))
+    return render("frameworks/list.html", frameworks=services.list_frameworks(), form=form,
+                  problems=problems, status=422)
+
+
+def _import_summary(report: services.ImportReport) -> str:
+    names = {"name": report.framework.name, "code": report.framework.code}
+    if report.created:
+        return _("Framework %(name)s (%(code)s) created. Competencies added: %(added)d.",
+                 added=report.competencies_added, **names)
+    return _("Framework %(name)s (%(code)s) updated. Competencies added: %(added)d, "
+             "changed: %(changed)d, retired: %(retired)d.",
+             added=report.competencies_added, changed=report.competencies_updated,
+             retired=report.competencies_retired, **names)
+
+
+@bp.get("/<int:framework_id>/export.<any(yaml, csv):file_format>")
+@requires(can_manage_frameworks)
+def export_framework(framework_id: int, file_format: str):
+    export = services.export_framework_file(_framework_or_404(framework_id), file_format)
+    response = Response(export.text, content_type=export.content_type)
+    response.headers.set("Content-Disposition", "attachment", filename=export.filename)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.get("/<int:framework_id>")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from flask import current_app
 from sqlalchemy import select
@@ -11,7 +13,15 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 
-from .files import CompetencySpec, DomainSpec, FrameworkSpec, LevelSpec
+from .files import (
+    CompetencySpec,
+    DomainSpec,
+    FrameworkSpec,
+    LevelSpec,
+    decode_text,
+    dump_framework,
+    parse_framework,
+)
 from .models import Competency, Domain, Framework, FrameworkLevel
 
 
@@ -98,6 +108,42 @@ def import_framework(spec: FrameworkSpec, *, commit: bool = True) -> ImportRepor
     else:
         db.session.flush()
     return report
+
+
+def import_framework_file(filename: str, data: bytes) -> ImportReport:
+    """Import an uploaded ``.yaml``/``.yml`` or ``.csv`` file, read and imported exactly as
+    ``flask frameworks import`` does.
+
+    Raises FileFormatError, whose problems name the file and the line, before anything in
+    the database is touched.
+    """
+    # Only the name is ours to show: some browsers send the sender's whole local path.
+    name = PurePosixPath(filename.replace("\\", "/")).name or "upload"
+    return import_framework(parse_framework(decode_text(data, name), name))
+
+
+@dataclass(frozen=True)
+class FrameworkFile:
+    """A framework written out for download."""
+
+    filename: str
+    content_type: str
+    text: str
+
+
+EXPORT_CONTENT_TYPES = {"yaml": "application/yaml", "csv": "text/csv"}
+
+
+def export_framework_file(framework: Framework, file_format: str) -> FrameworkFile:
+    """The framework as a ``yaml`` or ``csv`` file, as ``flask frameworks export`` writes it."""
+    # Codes are checked on import, but a file name must never carry a path or a quote.
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", framework.code).strip("._") or "framework"
+    filename = f"{stem}.{file_format}"
+    return FrameworkFile(
+        filename=filename,
+        content_type=f"{EXPORT_CONTENT_TYPES[file_format]}; charset=utf-8",
+        text=dump_framework(framework_to_spec(framework), filename),
+    )
 
 
 def framework_to_spec(framework: Framework) -> FrameworkSpec:
