@@ -1,0 +1,46 @@
+"""Every page answers an HTMX fragment request with its block, not only the whole page.
+
+jinja2-fragments renders one block, so anything a block needs (imported macros, for one)
+must be reachable from inside it; this walks every page a person can open.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+HTMX = {"HX-Request": "true"}
+NOT_PAGES = {"static", "core.healthz", "accounts.sign_out"}
+
+
+def _pages(app) -> list[str]:
+    """The GET routes without arguments: every page one can open from the navigation."""
+    return sorted(
+        rule.rule for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments and rule.endpoint not in NOT_PAGES
+    )
+
+
+SIGNED_OUT_PAGES = ["/sign-in", "/welcome", "/password-reset"]
+
+
+@pytest.mark.parametrize("path", SIGNED_OUT_PAGES)
+def test_signed_out_pages_render_as_fragments(client, path):
+    whole = client.get(path)
+    fragment = client.get(path, headers=HTMX)
+    assert whole.status_code == fragment.status_code == 200
+    assert fragment.get_data(as_text=True).lstrip().startswith("<h1>")
+    assert "<html" not in fragment.get_data(as_text=True)
+
+
+def test_every_page_renders_as_a_fragment_for_someone_with_every_role(app, client, make_user, login):
+    person = make_user("leader", "coach", "author", "admin")
+    login(person)
+    pages = [p for p in _pages(app) if p not in SIGNED_OUT_PAGES] + [f"/people/{person.id}"]
+    assert "/me" in pages and "/learn/" in pages  # the walk really covers the areas
+    failures = {}
+    for path in pages:
+        response = client.get(path, headers=HTMX)
+        body = response.get_data(as_text=True)
+        if response.status_code != 200 or "<html" in body:
+            failures[path] = (response.status_code, body[:200])
+    assert failures == {}
