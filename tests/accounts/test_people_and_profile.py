@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -55,6 +57,17 @@ def test_profile_error_keeps_input(client, make_user, login):
     response = client.post("/me", data={"name": "", "school": "Kisumu Day", "locale": "en", "timezone": "UTC"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'value="Kisumu Day"' in page and 'class="error"' in page
+
+
+def test_a_field_with_a_hint_and_an_error_points_at_both(client, make_user, login):
+    login(make_user())
+    response = client.post("/me", data={"name": "Amina", "country": "KEN", "locale": "en", "timezone": "UTC"})
+    page = response.get_data(as_text=True)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "every id on the page is unique"
+    described = re.search(r'<input[^>]*aria-describedby="([^"]+)"[^>]*id="country"', page).group(1)
+    assert described.split() == ["country-hint", "country-error"]
+    assert 'id="country-hint"' in page and 'id="country-error"' in page
 
 
 def test_anonymous_language_choice_and_accept_language(client):
