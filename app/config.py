@@ -31,6 +31,10 @@ class Config:
     REMEMBER_COOKIE_SECURE = True
     PERMANENT_SESSION_LIFETIME = timedelta(days=60)
 
+    # No page takes more than a framework file or a form; larger requests end with 413 before
+    # anything reads them. An area that takes bigger uploads raises request.max_content_length.
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+
     WTF_CSRF_TIME_LIMIT = None  # a form filled in over a slow afternoon must still post
     WTF_CSRF_SSL_STRICT = False  # the Referer is often stripped by data-saving proxies
 

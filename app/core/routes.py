@@ -32,6 +32,7 @@ ERROR_MESSAGES = {
     403: lambda: (_("This page is not for your account"), _("If you think you should see it, ask your programme admin.")),
     404: lambda: (_("We could not find that page"), _("The link may be old or mistyped.")),
     405: lambda: (_("That did not work"), _("Go back and use the page's own buttons.")),
+    413: lambda: (_("That was too large to send"), _("Go back, choose a smaller file and send the form again.")),
     429: lambda: (_("Too many attempts"), _("Wait a minute, then try again.")),
     500: lambda: (_("Something went wrong on our side"), _("Nothing you entered is lost. Try again in a moment.")),
 }
@@ -41,6 +42,7 @@ ERROR_MESSAGES = {
 @bp.app_errorhandler(403)
 @bp.app_errorhandler(404)
 @bp.app_errorhandler(405)
+@bp.app_errorhandler(413)
 @bp.app_errorhandler(429)
 @bp.app_errorhandler(500)
 def error_page(error):

@@ -110,6 +110,13 @@ def test_not_found_page_is_light_and_translated(client):
     assert len(response.data) < 4000
 
 
+def test_a_request_over_the_size_limit_gets_a_clear_413(client, app):
+    too_big = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = client.post("/sign-in", data=too_big, content_type="application/octet-stream")
+    assert response.status_code == 413
+    assert "too large to send" in response.get_data(as_text=True)
+
+
 def test_server_error_page_is_logged_and_translated(make_app, capsys):
     app = make_app(PROPAGATE_EXCEPTIONS=False)
 
