@@ -115,8 +115,8 @@ def growth():
 @requires(can_learn)
 def self_assessment():
     assessment = services.self_assessment_form(current_user)
-    if assessment is None:
-        abort(404)
+    if assessment is None:  # the programme has not set up its framework yet
+        return render("learning/self_assessment.html", assessment=None)
     form = SelfAssessmentForm()
     chosen, missing = assessment.latest, False
     if form.validate_on_submit():
