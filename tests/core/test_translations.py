@@ -1,0 +1,36 @@
+"""Every catalogue is complete: French and Swahili have every string, none left fuzzy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+APP = Path(__file__).resolve().parents[2] / "app"
+CATALOGUES = sorted(APP.glob("**/translations/*/LC_MESSAGES/messages.po"))
+
+
+def _translated(message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(strings) and not message.fuzzy
+
+
+def test_every_language_has_its_catalogue_in_every_area():
+    areas = {path.parents[2] for path in CATALOGUES}
+    assert {path.parents[2] / lang for path in CATALOGUES for lang in ("fr", "sw")} == {
+        area / lang for area in areas for lang in ("fr", "sw")
+    }
+    assert APP / "translations" in areas
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(APP)))
+def test_catalogue_has_every_extracted_string_translated(path):
+    with path.open("rb") as po:
+        catalogue = read_po(po)
+    with (path.parents[2] / "messages.pot").open("rb") as pot:
+        template = read_po(pot)
+    missing = [m.id for m in template if m.id and m.id not in catalogue]
+    untranslated = [m.id for m in catalogue if m.id and not _translated(m)]
+    assert missing == [], "run `make messages` and translate the new strings"
+    assert untranslated == []
