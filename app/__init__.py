@@ -62,11 +62,9 @@ def _register_areas(app: Flask) -> None:
     for area in (core, accounts, frameworks, learning, media):
         app.register_blueprint(area.bp)
 
-    from app.accounts.models import User
+    from app.accounts.services import load_signed_in_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(load_signed_in_user)
 
     from flask_babel import lazy_gettext as _l
 

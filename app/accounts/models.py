@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from enum import StrEnum
 
@@ -62,6 +63,16 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: an invited person cannot sign in yet
         return self.active and self.password_hash is not None
+
+    def get_id(self) -> str:
+        """Flask-Login's identity, kept in the session and the remember cookie: the id and a
+        stamp of the password hash. A new password (say after a lost phone) changes the stamp
+        and so signs out every other device."""
+        return f"{self.id}:{self.session_stamp}"
+
+    @property
+    def session_stamp(self) -> str:
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
 
     @property
     def display_name(self) -> str:

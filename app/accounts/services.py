@@ -70,6 +70,16 @@ def find_user(identifier: str) -> User | None:
     return db.session.scalar(select(User).where(column == key))
 
 
+def load_signed_in_user(identity: str) -> User | None:
+    """The person a session or remember cookie names (see ``User.get_id``), while their account
+    is active and their password is the one they signed in with; else nobody."""
+    user_id, _, stamp = identity.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.is_active or not hmac.compare_digest(stamp, user.session_stamp):
+        return None
+    return user
+
+
 def authenticate(identifier: str, password: str) -> User | None:
     """The active user with this email or phone and password, else None (never says which was wrong)."""
     user = find_user(identifier)

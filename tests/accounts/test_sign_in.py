@@ -117,3 +117,39 @@ def test_csrf_is_required_on_forms_and_htmx_requests(make_app, make_user):
     header_token = re.search(r'hx-headers=\'\{"X-CSRFToken":"([^"]+)"\}\'', page).group(1)
     assert client.post("/sign-out", headers={"HX-Request": "true"}).status_code == 400
     assert client.post("/sign-out", headers={"HX-Request": "true", "X-CSRFToken": header_token}).status_code == 303
+
+
+def test_a_deactivated_account_is_signed_out_everywhere_at_once(app, client, make_user, login):
+    from app.accounts import services
+
+    leader = make_user(email="leaving@example.org")
+    client.post("/sign-in", data={"identifier": leader.email, "password": PASSWORD, "remember": "y"})
+    assert client.get("/me").status_code == 200
+    admin = make_user("admin")
+    services.update_account(leader, email=leader.email, phone=None, roles=["leader"], active=False)
+    assert client.get("/me").status_code == 302  # session and remember cookie both refused
+    client.delete_cookie("session")
+    assert client.get("/me").status_code == 302
+    other = app.test_client()
+    login_response = other.post("/sign-in", data={"identifier": admin.email, "password": PASSWORD})
+    assert login_response.status_code == 303 and other.get("/me").status_code == 200
+
+
+def test_a_new_password_signs_out_the_lost_phone(app, client, make_user):
+    from app.accounts import services
+
+    leader = make_user(email="lost-phone@example.org")
+    lost_phone = client
+    lost_phone.post("/sign-in", data={"identifier": leader.email, "password": PASSWORD, "remember": "y"})
+    assert lost_phone.get("/me").status_code == 200
+    issued = services.issue_reset_code(leader, None)
+    new_phone = app.test_client()
+    done = new_phone.post("/password-reset", data={"identifier": leader.email, "code": issued.code,
+                                                   "password": "a brand new password",
+                                                   "confirm": "a brand new password"})
+    assert done.status_code == 303
+    new_phone.post("/sign-in", data={"identifier": leader.email, "password": "a brand new password"})
+    assert new_phone.get("/me").status_code == 200
+    assert lost_phone.get("/me").status_code == 302
+    lost_phone.delete_cookie("session")  # the remember cookie is refused too
+    assert lost_phone.get("/me").status_code == 302
