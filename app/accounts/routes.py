@@ -46,11 +46,14 @@ def _limited(view):
 
 
 def safe_next(default: str) -> str:
+    """``next`` when it is a path on this site, else ``default``. Browsers read ``/\\host``
+    as ``//host``, so backslashes and control characters disqualify it too."""
     target = request.values.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
+    if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+        return default
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return default
+    return target
 
 
 def _home() -> str:

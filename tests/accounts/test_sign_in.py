@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import PASSWORD
 
 
@@ -73,6 +75,15 @@ def test_next_only_goes_to_our_own_pages(client, make_user):
     client.post("/sign-out")
     evil = client.post("/sign-in?next=//evil.example/x", data={"identifier": user.email, "password": PASSWORD})
     assert evil.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example/x", "/\\/evil.example",
+                                    "https://evil.example/", "/\tevil", "javascript:alert(1)", ""])
+def test_next_refuses_anything_a_browser_could_read_as_another_site(app, target):
+    from app.accounts.routes import safe_next
+
+    with app.test_request_context("/sign-in", query_string={"next": target}):
+        assert safe_next("/") == "/"
 
 
 def test_sign_in_is_rate_limited_per_account(app, client, make_user, monkeypatch):
