@@ -16,6 +16,7 @@ from pathlib import Path
 
 import brotli
 from flask import Flask, Response, abort, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 
 COMPRESSIBLE = {".css", ".js", ".svg", ".json", ".txt", ".vtt"}
 ONE_YEAR = 365 * 24 * 3600
@@ -39,6 +40,17 @@ def _encode(digest: str, body: bytes) -> dict[str, bytes]:
     return _ENCODED_CACHE[digest]
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Static files are the same for everyone: no ``Set-Cookie`` and no ``Vary: Cookie`` on
+    them (Flask-Login reads the session on every response), so a phone and any cache in
+    between keep one copy for a year."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
+
+
 class Assets:
     def __init__(self) -> None:
         self.files: dict[str, Asset] = {}
@@ -56,6 +68,7 @@ class Assets:
                 asset.encoded = _encode(asset.digest, body)
             self.files[path.relative_to(root).as_posix()] = asset
         app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=self.serve)
+        app.session_interface = SessionInterface()
         app.jinja_env.globals["asset_url"] = self.url
 
     def url(self, filename: str) -> str:

@@ -54,6 +54,23 @@ def test_security_headers_on_every_page(client):
     assert "HX-Request" in headers["Vary"]
 
 
+def test_static_files_carry_no_cookie_and_only_the_headers_they_need(app, client, make_user, login):
+    from app.assets import assets
+
+    login(make_user())  # a permanent session, which Flask would otherwise refresh everywhere
+    with app.test_request_context():
+        urls = [assets.url("css/headway.css"), assets.url("icons.svg")]
+    css = client.get(urls[0], headers={"Accept-Encoding": "br"})
+    assert css.headers["Vary"] == "Accept-Encoding"  # not Cookie: caches may share it
+    assert "Set-Cookie" not in css.headers
+    assert css.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in css.headers and "Permissions-Policy" not in css.headers
+    svg = client.get(urls[1])  # an SVG can be opened as a page and run script: it keeps them
+    assert "script-src 'self'" in svg.headers["Content-Security-Policy"]
+    page = client.get("/me")
+    assert "Content-Security-Policy" in page.headers and "Cookie" in page.headers["Vary"]
+
+
 def test_session_cookie_is_httponly_samesite_and_secure_by_default(tmp_path, monkeypatch, make_user, database_url):
     config = app_config(database_url, tmp_path)
     del config["SESSION_COOKIE_SECURE"], config["REMEMBER_COOKIE_SECURE"]
