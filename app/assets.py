@@ -40,13 +40,20 @@ def _encode(digest: str, body: bytes) -> dict[str, bytes]:
     return _ENCODED_CACHE[digest]
 
 
+def same_for_everyone(view):
+    """Mark a view whose files are the same for everyone who may fetch them (static files,
+    signed media URLs): its responses carry no ``Set-Cookie`` and no ``Vary: Cookie``, so a
+    phone and any cache in between keep one copy."""
+    view.same_for_everyone = True
+    return view
+
+
 class SessionInterface(SecureCookieSessionInterface):
-    """Static files are the same for everyone: no ``Set-Cookie`` and no ``Vary: Cookie`` on
-    them (Flask-Login reads the session on every response), so a phone and any cache in
-    between keep one copy for a year."""
+    """Leaves the session alone on ``same_for_everyone`` views (Flask-Login reads the session
+    on every response, which would otherwise add ``Vary: Cookie`` and refresh the cookie)."""
 
     def save_session(self, app, session, response) -> None:
-        if request.endpoint == "static":
+        if getattr(app.view_functions.get(request.endpoint), "same_for_everyone", False):
             return
         super().save_session(app, session, response)
 
@@ -74,6 +81,7 @@ class Assets:
     def url(self, filename: str) -> str:
         return url_for("static", filename=filename, v=self.files[filename].digest)
 
+    @same_for_everyone
     def serve(self, filename: str) -> Response:
         asset = self.files.get(filename)
         if asset is None:

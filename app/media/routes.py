@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, request, send_file
 from flask_login import current_user, login_required
 
+from app.assets import same_for_everyone
 from app.extensions import db
 from app.htmx import is_fragment_request, render, see_other
 from app.permissions import can_manage_media, can_view_media
@@ -19,6 +20,7 @@ HTMX_STOP_POLLING = 286
 
 
 @bp.get("/files/<path:key>")
+@same_for_everyone
 def serve_file(key: str):
     """A stored file, for whoever holds an unexpired signed URL (the lesson page made it).
 

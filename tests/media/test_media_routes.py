@@ -37,6 +37,17 @@ def test_signed_file_url_serves_ranges_etags_and_immutable_caching(app, client, 
     assert beyond.status_code == 416
 
 
+def test_signed_files_are_the_same_for_everyone_so_caches_can_share_them(app, client, make_user,
+                                                                         ready_asset):
+    asset = ready_asset()
+    sign_in(client, make_user())  # a signed-in person's permanent session must not leak in
+    url = services.signed_url(asset.renditions[0].storage_key)
+    part = client.get(url, headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206
+    assert "Set-Cookie" not in part.headers
+    assert "Cookie" not in part.headers.get("Vary", "")
+
+
 def test_file_urls_without_a_valid_signature_are_refused(app, client, ready_asset):
     asset = ready_asset()
     path, query = _split(services.signed_url(asset.renditions[0].storage_key))
