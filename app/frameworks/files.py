@@ -21,6 +21,11 @@ import yaml
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# The longest text the database keeps for each kind of field (see the models).
+MAX_TITLE = 200
+MAX_VERSION = 40
+MAX_LANGUAGE = 16
+MAX_LEVEL_NAME = 80
 
 
 # --- problems ---------------------------------------------------------------------------
@@ -162,7 +167,10 @@ class FieldReader:
         return self.mapping.get(key) not in (None, "")
 
     def text(self, key: str, *, required: bool = True, default: str = "",
-             pattern: re.Pattern[str] | None = None, hint: str = "") -> str:
+             pattern: re.Pattern[str] | None = None, hint: str = "",
+             max_length: int | None = None) -> str:
+        """``max_length`` is the column that stores it: longer text is the file's problem,
+        reported at its line, not a database error halfway through an import."""
         value = self.mapping.get(key)
         if value is None or value == "":
             if required:
@@ -172,7 +180,9 @@ class FieldReader:
             self.problem(key, f"`{key}` in {self.where} must be text")
             return default
         value = str(value).strip()
-        if pattern is not None and not pattern.match(value):
+        if max_length is not None and len(value) > max_length:
+            self.problem(key, f"`{key}` in {self.where} is longer than {max_length} characters")
+        elif pattern is not None and not pattern.match(value):
             self.problem(key, f"`{key}` in {self.where} is {value!r}; {hint or 'not allowed'}")
         return value
 
@@ -244,6 +254,9 @@ class FrameworkSpec:
     levels: list[LevelSpec] = field(default_factory=list)
     domains: list[DomainSpec] = field(default_factory=list)
     source: str | None = field(default=None, compare=False, repr=False)
+    # False when the file had no levels (a CSV) and ``levels`` are only the usual four:
+    # they start a new framework but never replace an existing framework's own.
+    levels_from_file: bool = field(default=True, compare=False, repr=False)
 
     def competencies(self) -> Iterator[CompetencySpec]:
         for domain in self.domains:
@@ -295,11 +308,11 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
     top = FieldReader(data, path, problems, "the framework", line=1)
     spec = FrameworkSpec(
         code=top.text("code", pattern=CODE_RE, hint=_CODE_HINT),
-        name=top.text("name"),
-        scope=top.text("scope", required=False),
-        version=top.text("version", required=False),
+        name=top.text("name", max_length=MAX_TITLE),
+        scope=top.text("scope", required=False, max_length=MAX_TITLE),
+        version=top.text("version", required=False, max_length=MAX_VERSION),
         language=top.text("language", required=False, default="en", pattern=LANGUAGE_RE,
-                          hint="use a language code such as `en`, `fr` or `sw`"),
+                          hint="use a language code such as `en`, `fr` or `sw`", max_length=MAX_LANGUAGE),
         source=path,
     )
 
@@ -307,7 +320,7 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
     for item, line in top.items("levels"):
         level = FieldReader(item, path, problems, "a level", line=line)
         number = level.integer("number", minimum=1, maximum=10)
-        name = level.text("name")
+        name = level.text("name", max_length=MAX_LEVEL_NAME)
         if number in seen_numbers:
             level.problem("number", f"level {number} is defined twice (first on line {seen_numbers[number]})")
             continue
@@ -321,7 +334,7 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
         reader = FieldReader(item, path, problems, "a domain", line=line)
         domain = DomainSpec(
             code=reader.text("code", pattern=CODE_RE, hint=_CODE_HINT),
-            title=reader.text("title"),
+            title=reader.text("title", max_length=MAX_TITLE),
             description=reader.text("description", required=False),
         )
         if domain.code and domain.code in domain_lines:
@@ -332,7 +345,7 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
             c = FieldReader(c_item, path, problems, f"a competency in {where}", line=c_line)
             competency = CompetencySpec(
                 code=c.text("code", pattern=CODE_RE, hint=_CODE_HINT),
-                title=c.text("title"),
+                title=c.text("title", max_length=MAX_TITLE),
                 description=c.text("description", required=False),
                 line=c.line_of("code"),
             )
@@ -366,6 +379,8 @@ CSV_COLUMNS = (
 )
 _CSV_REQUIRED = ("domain_code", "code", "title")
 _FRAMEWORK_COLUMNS = ("framework_code", "framework_name", "scope", "version", "language")
+_CSV_MAX_LENGTHS = {"framework_name": MAX_TITLE, "scope": MAX_TITLE, "version": MAX_VERSION,
+                    "language": MAX_LANGUAGE, "domain_title": MAX_TITLE, "title": MAX_TITLE}
 
 
 def load_framework_csv(path: str | Path) -> FrameworkSpec:
@@ -380,10 +395,12 @@ def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     problems: list[Problem] = []
+    rows = _csv_rows(reader, path, problems)
     try:
-        header = [h.strip().lower() for h in next(reader)]
+        _, header = next(rows)
     except StopIteration:
-        raise FileFormatError([Problem(path, 1, "the file is empty; expected a header row")]) from None
+        raise FileFormatError(problems or [Problem(path, 1, "the file is empty; expected a header row")]) from None
+    header = [h.strip().lower() for h in header]
     missing = [c for c in ("framework_code", "framework_name", *_CSV_REQUIRED) if c not in header]
     unknown = [c for c in header if c and c not in CSV_COLUMNS]
     if missing or unknown:
@@ -398,14 +415,15 @@ def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
     framework: dict[str, str] = {}
     domains: dict[str, DomainSpec] = {}
     codes: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
             problems.append(Problem(path, line, f"this row has {len(row)} cells; the header has {len(header)}"))
             continue
         values = {name: cell.strip() for name, cell in zip(header, row, strict=True) if name}
+        problems.extend(Problem(path, line, f"`{column}` is longer than {limit} characters")
+                        for column, limit in _CSV_MAX_LENGTHS.items() if len(values.get(column, "")) > limit)
         for column in _FRAMEWORK_COLUMNS:
             value = values.get(column, "")
             if not value:
@@ -456,7 +474,24 @@ def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
         levels=[LevelSpec(lv.number, lv.name, lv.descriptor) for lv in DEFAULT_LEVELS],
         domains=list(domains.values()),
         source=path,
+        levels_from_file=False,
     )
+
+
+def _csv_rows(reader, path: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) for each row, the line being where the row starts (a quoted cell may
+    run over several lines). A row the csv module cannot read (a cell of more than 128 KB)
+    is a problem at its line and ends the reading."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append(Problem(path, line, f"this row cannot be read as CSV ({exc})"))
+            return
+        yield line, row
 
 
 # --- writing ------------------------------------------------------------------------------

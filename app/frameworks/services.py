@@ -57,16 +57,8 @@ def import_framework(spec: FrameworkSpec, *, commit: bool = True) -> ImportRepor
     framework.name, framework.scope = spec.name, spec.scope
     framework.version, framework.language = spec.version, spec.language
 
-    levels = {level.number: level for level in framework.levels}
-    for level_spec in spec.levels:
-        level = levels.pop(level_spec.number, None)
-        if level is None:
-            level = FrameworkLevel(number=level_spec.number)
-            framework.levels.append(level)
-        level.name, level.descriptor = level_spec.name, level_spec.descriptor
-    for level in levels.values():
-        # Self-assessments store the number, not the row; a removed level just goes.
-        framework.levels.remove(level)
+    if spec.levels_from_file or report.created:
+        _apply_levels(framework, spec.levels)
 
     domains = {domain.code: domain for domain in framework.domains}
     existing = {
@@ -108,6 +100,19 @@ def import_framework(spec: FrameworkSpec, *, commit: bool = True) -> ImportRepor
     else:
         db.session.flush()
     return report
+
+
+def _apply_levels(framework: Framework, level_specs: list[LevelSpec]) -> None:
+    levels = {level.number: level for level in framework.levels}
+    for level_spec in level_specs:
+        level = levels.pop(level_spec.number, None)
+        if level is None:
+            level = FrameworkLevel(number=level_spec.number)
+            framework.levels.append(level)
+        level.name, level.descriptor = level_spec.name, level_spec.descriptor
+    for level in levels.values():
+        # Self-assessments store the number, not the row; a removed level just goes.
+        framework.levels.remove(level)
 
 
 def import_framework_file(filename: str, data: bytes) -> ImportReport:

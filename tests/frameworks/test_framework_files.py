@@ -151,3 +151,24 @@ def test_csv_header_problems():
 def test_missing_file():
     with pytest.raises(FileFormatError, match="file not found"):
         load_framework(ROOT / "nope.yaml")
+
+
+def test_csv_cell_too_large_for_the_csv_reader_names_its_line():
+    huge = CSV + ",,,,,IL,,,IL.3,Huge," + "x" * 200_000 + "\n"
+    with pytest.raises(FileFormatError) as exc:
+        parse_framework_csv(huge, "k.csv")
+    (line, message), = problems(exc)
+    assert line == 6 and "cannot be read as CSV" in message
+
+
+def test_csv_problem_in_a_multi_line_row_names_the_row_s_first_line():
+    bad = CSV.replace(",,,,,CM,Community,,CM.1,Parents,", ",,,,,CM,,,CM.1,Parents,")
+    with pytest.raises(FileFormatError) as exc:
+        parse_framework_csv(bad, "k.csv")
+    assert problems(exc) == [(4, "the first row of domain 'CM' needs a `domain_title`")]
+
+
+def test_csv_text_longer_than_the_database_keeps_names_its_line():
+    with pytest.raises(FileFormatError) as exc:
+        parse_framework_csv(CSV.replace("Supervising teaching", "S" * 201), "k.csv")
+    assert problems(exc) == [(3, "`title` is longer than 200 characters")]

@@ -81,3 +81,37 @@ def test_yaml_export_round_trips(app, runner, tmp_path):
     stdout = runner.invoke(args=["frameworks", "export", "SLC"]).output
     assert stdout.startswith("code: SLC\n")
     assert runner.invoke(args=["frameworks", "export", "NOPE"]).exit_code == 1
+
+
+def test_csv_reimport_keeps_the_frameworks_own_levels(app, runner, tmp_path):
+    """A CSV carries no levels: re-importing one (say, the CSV export edited in a
+    spreadsheet) must not replace or delete the levels leaders rate themselves on."""
+    five = DEFAULT.read_text().replace(
+        "levels:\n", "levels:\n  - number: 5\n    name: System leader\n    descriptor: Leads beyond the school.\n", 1)
+    yaml_file = tmp_path / "slc.yaml"
+    yaml_file.write_text(five)
+    assert runner.invoke(args=["frameworks", "import", str(yaml_file)]).exit_code == 0
+    framework = services.find_framework("SLC")
+    before = [(lv.number, lv.name, lv.descriptor) for lv in framework.levels]
+    assert len(before) == 5
+
+    csv_file = tmp_path / "slc.csv"
+    assert runner.invoke(args=["frameworks", "export", "SLC", "--out", str(csv_file)]).exit_code == 0
+    csv_file.write_text(csv_file.read_text().replace("Observing and improving teaching", "Observing teaching"))
+    result = runner.invoke(args=["frameworks", "import", str(csv_file)])
+    assert result.exit_code == 0 and "1 updated" in result.output, result.output
+    db.session.expire_all()
+    assert [(lv.number, lv.name, lv.descriptor) for lv in framework.levels] == before
+
+
+def test_text_longer_than_the_database_keeps_is_a_file_error(app, runner, tmp_path):
+    """Too long for its column: a problem naming file and line, not a database error."""
+    runner.invoke(args=["frameworks", "import", str(DEFAULT)])
+    bad = tmp_path / "long.yaml"
+    bad.write_text(DEFAULT.read_text().replace("name: School Leadership Core", "name: " + "S" * 201, 1)
+                   .replace("title: Observing and improving teaching", "title: " + "O" * 201))
+    result = runner.invoke(args=["frameworks", "import", str(bad)])
+    assert result.exit_code == 1, result.output
+    assert f"{bad}:11: `name` in the framework is longer than 200 characters" in result.output
+    assert "`title` in a competency in domain LL is longer than 200 characters" in result.output
+    assert db.session.scalar(select(Framework.name)) == "School Leadership Core"
