@@ -19,6 +19,8 @@ from typing import Any
 from app.frameworks.files import (
     CODE_RE,
     LANGUAGE_RE,
+    MAX_LANGUAGE,
+    MAX_TITLE,
     FieldReader,
     FileFormatError,
     Problem,
@@ -31,6 +33,9 @@ _SLUG_HINT = "use lower-case letters, digits and single dashes (for example `giv
 COURSE_FILE = "course.yaml"
 LESSONS_DIR = "lessons"
 MAX_DURATION_SECONDS = 60 * 60
+# The longest slug and media path the database keeps (see the models).
+MAX_SLUG = 100
+MAX_PATH = 300
 
 
 @dataclass
@@ -108,12 +113,12 @@ def load_course(root: str | Path,
     path = str(course_path)
     top = FieldReader(data, path, problems, "the course", line=1)
     course = CourseSpec(
-        slug=top.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT),
-        title=top.text("title"),
+        slug=top.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT, max_length=MAX_SLUG),
+        title=top.text("title", max_length=MAX_TITLE),
         summary=top.text("summary", required=False),
         framework=top.text("framework", pattern=CODE_RE, hint="give the framework's code, e.g. `SLC`"),
         language=top.text("language", required=False, default="en", pattern=LANGUAGE_RE,
-                          hint="use a language code such as `en`, `fr` or `sw`"),
+                          hint="use a language code such as `en`, `fr` or `sw`", max_length=MAX_LANGUAGE),
         root=root,
     )
     known_codes: Collection[str] | None = None
@@ -128,7 +133,8 @@ def load_course(root: str | Path,
     lesson_lines: dict[str, int | None] = {}
     for item, line in top.items("modules"):
         m = FieldReader(item, path, problems, "a module", line=line)
-        module = ModuleSpec(slug=m.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT), title=m.text("title"))
+        module = ModuleSpec(slug=m.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT, max_length=MAX_SLUG),
+                            title=m.text("title", max_length=MAX_TITLE))
         if module.slug in module_lines:
             m.problem("slug", f"duplicate module slug {module.slug!r} (first on line {module_lines[module.slug]})")
         module_lines.setdefault(module.slug, m.line_of("slug"))
@@ -175,14 +181,14 @@ def parse_lesson(text: str, path: str) -> LessonSpec:
     problems: list[Problem] = []
     fm = FieldReader(data, path, problems, "the lesson's front matter", line=2)
     lesson = LessonSpec(
-        slug=fm.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT),
-        title=fm.text("title"),
+        slug=fm.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT, max_length=MAX_SLUG),
+        title=fm.text("title", max_length=MAX_TITLE),
         competencies=[],
         duration_seconds=_duration(fm),
         reflection_prompt=fm.text("reflection"),
         body=body,
-        media=fm.text("media", required=False) or None,
-        captions=fm.text("captions", required=False) or None,
+        media=fm.text("media", required=False, max_length=MAX_PATH) or None,
+        captions=fm.text("captions", required=False, max_length=MAX_PATH) or None,
         path=path,
         field_lines={key: fm.line_of(key) for key in ("media", "captions")},
     )

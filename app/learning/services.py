@@ -180,17 +180,52 @@ def _apply_lesson(lesson: Lesson, spec: LessonSpec, module: Module, position: in
     for n, link in enumerate(lesson.competency_links):
         link.position = n
 
-    questions = {q.position: q for q in lesson.questions}
-    for n, q_spec in enumerate(spec.questions):
-        question = questions.pop(n, None)
-        if question is None:
-            question = QuickCheckQuestion(position=n)
-            lesson.questions.append(question)
-        question.prompt, question.choices, question.answer = q_spec.prompt, list(q_spec.choices), q_spec.answer
-        question.feedback_correct, question.feedback_incorrect = q_spec.feedback_correct, q_spec.feedback_incorrect
-        question.active = True
-    for question in questions.values():
-        question.active = False
+    _apply_questions(lesson, spec.questions)
+
+
+def _apply_questions(lesson: Lesson, specs: list[QuestionSpec]) -> None:
+    """Give each question in the file the row whose leaders' answers still fit it.
+
+    A stored answer is a choice number, so a row is reused only with the same choices and
+    answer: the same prompt wherever the question moved to, else the active question at
+    the same place (a reworded prompt). Anything else is a new row. Rows left over are
+    hidden with their answers, at a negative position of their own, never deleted.
+    """
+    rows = sorted(lesson.questions, key=lambda q: (not q.active, q.position))
+
+    def same_choices(row: QuickCheckQuestion, q_spec: QuestionSpec) -> bool:
+        return list(row.choices) == list(q_spec.choices) and row.answer == q_spec.answer
+
+    matched: list[QuickCheckQuestion | None] = []
+    for q_spec in specs:
+        row = next((r for r in rows if r.prompt == q_spec.prompt and same_choices(r, q_spec)), None)
+        if row is not None:
+            rows.remove(row)
+        matched.append(row)
+    for n, q_spec in enumerate(specs):
+        if matched[n] is None:
+            row = next((r for r in rows if r.active and r.position == n and same_choices(r, q_spec)), None)
+            if row is not None:
+                rows.remove(row)
+                matched[n] = row
+
+    # (lesson, position) is unique: rows that move step aside first, so no two ever meet.
+    final = {row.id: n for n, row in enumerate(matched) if row is not None}
+    final.update({row.id: -row.id for row in rows})
+    moving = [row for row in lesson.questions if row.position != final[row.id]]
+    if moving:
+        for row in moving:
+            row.position = -row.id
+        db.session.flush()
+    for row in rows:
+        row.active, row.position = False, -row.id
+    for n, (row, q_spec) in enumerate(zip(matched, specs, strict=True)):
+        if row is None:
+            row = QuickCheckQuestion()
+            lesson.questions.append(row)
+        row.position, row.active = n, True
+        row.prompt, row.choices, row.answer = q_spec.prompt, list(q_spec.choices), q_spec.answer
+        row.feedback_correct, row.feedback_incorrect = q_spec.feedback_correct, q_spec.feedback_incorrect
 
 
 def _question_spec(question: QuickCheckQuestion) -> QuestionSpec:

@@ -157,3 +157,72 @@ def test_queues_changed_media_through_the_media_area(framework, monkeypatch, tmp
     assert len(report.media_queued) == 6 and len(queued) == 6
     services.import_course(load_course(DEMO_COURSE))
     assert len(queued) == 6  # unchanged files are not queued again
+
+
+NEW_FIRST_QUESTION = """quick_check:
+  - question: How long is a short classroom visit?
+    choices: [About ten minutes, A whole lesson]
+    answer: 1
+    feedback: Ten minutes is enough to see learning.
+"""
+
+
+def test_a_question_added_in_front_leaves_past_answers_on_their_own_question(runner, framework, course_copy,
+                                                                           make_user):
+    """Questions were matched by position: inserting one moved every leader's answer onto a
+    different question, shown with the old "Correct." under a new prompt."""
+    assert _import(runner, course_copy).exit_code == 0
+    leader = make_user("leader")
+    lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "short-frequent-classroom-visits"))
+    purpose = lesson.questions[0]
+    assert purpose.prompt == "What is the main purpose of a short classroom visit?"
+    services.answer_question(leader, purpose, 2)
+
+    edited = course_copy / "lessons" / "short-frequent-classroom-visits.md"
+    edited.write_text(edited.read_text().replace("quick_check:\n", NEW_FIRST_QUESTION, 1))
+    result = _import(runner, course_copy)
+    assert result.exit_code == 0 and "1 updated" in result.output, result.output
+    db.session.expire_all()
+
+    page = services.lesson_page(leader, lesson)
+    prompts = [(item.question.prompt, item.answer.choice if item.answer else None) for item in page.questions]
+    assert prompts[:2] == [("How long is a short classroom visit?", None),
+                           ("What is the main purpose of a short classroom visit?", 2)]
+    assert services.lesson_page(leader, lesson).questions[1].question.id == purpose.id
+
+    # Back as it was: idempotent again, and the answer is still where it belongs.
+    shutil.copy(DEMO_COURSE / "lessons" / edited.name, edited)
+    assert "1 updated" in _import(runner, course_copy).output
+    assert "0 updated" in _import(runner, course_copy).output
+    db.session.expire_all()
+    first = services.lesson_page(leader, lesson).questions[0]
+    assert (first.question.id, first.answer.choice) == (purpose.id, 2)
+
+
+def test_a_question_whose_choices_change_starts_afresh(runner, framework, course_copy, make_user):
+    """A stored answer is a choice number: once the choices or the answer change it means
+    something else, so the question is a new one and the old answer stays with the old."""
+    assert _import(runner, course_copy).exit_code == 0
+    leader = make_user("leader")
+    lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "short-frequent-classroom-visits"))
+    purpose = lesson.questions[0]
+    services.answer_question(leader, purpose, 2)
+
+    edited = course_copy / "lessons" / "short-frequent-classroom-visits.md"
+    edited.write_text(edited.read_text().replace("    answer: 2\n", "    answer: 3\n", 1)
+                      .replace("main purpose of a short", "main purpose of a brief"))
+    assert _import(runner, course_copy).exit_code == 0
+    db.session.expire_all()
+    first = services.lesson_page(leader, lesson).questions[0]
+    assert first.question.answer == 3 and first.question.id != purpose.id and first.answer is None
+    assert purpose.active is False
+
+
+def test_text_longer_than_the_database_keeps_is_a_file_error(runner, framework, course_copy):
+    lesson = course_copy / "lessons" / "feedback-teachers-act-on.md"
+    lesson.write_text(lesson.read_text().replace("title: Feedback teachers act on", "title: " + "F" * 201))
+    result = _import(runner, course_copy)
+    assert result.exit_code == 1, result.output
+    assert "feedback-teachers-act-on.md:3: `title` in the lesson's front matter is longer than 200 characters" \
+        in result.output
+    assert _counts() == (0, 0, 0)
