@@ -12,6 +12,7 @@ from app.assets import assets
 from app.config import load_config
 from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from app.i18n import current_language, select_locale, select_timezone
+from app.sessions import SessionInterface
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -44,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     assets.init_app(app)
     htmx.init_app(app)
     security.init_app(app)
+    app.session_interface = SessionInterface()
 
     _register_areas(app)
     _register_template_helpers(app)

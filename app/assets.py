@@ -16,7 +16,8 @@ from pathlib import Path
 
 import brotli
 from flask import Flask, Response, abort, request, url_for
-from flask.sessions import SecureCookieSessionInterface
+
+from app.sessions import same_for_everyone
 
 COMPRESSIBLE = {".css", ".js", ".svg", ".json", ".txt", ".vtt"}
 ONE_YEAR = 365 * 24 * 3600
@@ -40,24 +41,6 @@ def _encode(digest: str, body: bytes) -> dict[str, bytes]:
     return _ENCODED_CACHE[digest]
 
 
-def same_for_everyone(view):
-    """Mark a view whose files are the same for everyone who may fetch them (static files,
-    signed media URLs): its responses carry no ``Set-Cookie`` and no ``Vary: Cookie``, so a
-    phone and any cache in between keep one copy."""
-    view.same_for_everyone = True
-    return view
-
-
-class SessionInterface(SecureCookieSessionInterface):
-    """Leaves the session alone on ``same_for_everyone`` views (Flask-Login reads the session
-    on every response, which would otherwise add ``Vary: Cookie`` and refresh the cookie)."""
-
-    def save_session(self, app, session, response) -> None:
-        if getattr(app.view_functions.get(request.endpoint), "same_for_everyone", False):
-            return
-        super().save_session(app, session, response)
-
-
 class Assets:
     def __init__(self) -> None:
         self.files: dict[str, Asset] = {}
@@ -75,7 +58,6 @@ class Assets:
                 asset.encoded = _encode(asset.digest, body)
             self.files[path.relative_to(root).as_posix()] = asset
         app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=self.serve)
-        app.session_interface = SessionInterface()
         app.jinja_env.globals["asset_url"] = self.url
 
     def url(self, filename: str) -> str:

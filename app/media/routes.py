@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, request, send_file
 from flask_login import current_user, login_required
 
-from app.assets import same_for_everyone
 from app.extensions import db
 from app.htmx import is_fragment_request, render, see_other
 from app.permissions import can_manage_media, can_view_media
+from app.sessions import same_for_everyone
 from media_pipeline.storage import LocalStorage
 
 from . import bp, services
