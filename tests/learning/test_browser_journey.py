@@ -147,3 +147,29 @@ def test_the_player_resumes_where_the_leader_stopped(live_server, phone, make_us
     page.wait_for_function("v => !v.paused && v.currentTime > 0", arg=video.element_handle())
     # Straight after starting, it is already past where the leader stopped, not at 0.
     assert page.evaluate("v => v.currentTime", video.element_handle()) >= 3
+
+
+def test_back_to_a_lesson_shows_the_notebook_as_saved(live_server, phone, make_user, demo_course):
+    """Going back restored htmx's snapshot of the page: the notebook as it was first sent
+    (empty), so what the leader typed next replaced what was saved. A private notebook
+    must not sit in that snapshot in localStorage either."""
+    leader = make_user("leader")
+    page = phone()
+    _sign_in(page, live_server, leader)
+    page.goto(f"{live_server}/learn/{demo_course.slug}/{FIRST}")
+    page.fill("#reflection-body", "Visit Form 2 on Tuesday.")
+    page.wait_for_selector("#reflection-status .saved")
+    page.click("#finish a:has-text('Next:')")
+    page.wait_for_selector("h1:has-text('Feedback teachers act on')")
+    assert "Visit Form 2" not in (page.evaluate("localStorage.getItem('htmx-history-cache')") or "")
+
+    page.go_back()
+    page.wait_for_selector("h1:has-text('Short, frequent classroom visits')")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("#reflection-body") == "Visit Form 2 on Tuesday."
+    page.locator("#reflection-body").press("End")
+    page.locator("#reflection-body").type(" And Form 3.")
+    page.wait_for_function("document.querySelector('#reflection-status .saved')")
+    page.wait_for_timeout(2500)
+    db.session.expire_all()
+    assert db.session.scalar(select(Reflection.body)) == "Visit Form 2 on Tuesday. And Form 3."
