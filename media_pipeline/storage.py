@@ -183,7 +183,10 @@ class LocalStorage:
             return False
         if expires_at < (time.time() if now is None else now) or not self._secret:
             return False
-        return hmac.compare_digest(self.signature(key, expires_at), signature or "")
+        # As bytes: compare_digest refuses str with non-ASCII characters, which anyone can send.
+        return hmac.compare_digest(
+            self.signature(key, expires_at).encode(), (signature or "").encode()
+        )
 
 
 # --- S3 ---------------------------------------------------------------------------------------

@@ -160,3 +160,11 @@ def test_s3_presigned_urls_are_shared_within_a_bucket_and_fetchable(s3):
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(url, timeout=10)
     assert missing.value.code == 404
+
+
+def test_a_forged_signature_in_any_characters_is_refused_not_an_error(tmp_path):
+    storage = LocalStorage(tmp_path / "media", secret="s3cret")
+    key = new_key("240p.mp4")
+    expires = storage.url(key).split("expires=")[1].split("&")[0]
+    for forged in ("é" * 32, "\u0663" * 32, "0" * 31 + "\x00"):
+        assert storage.verify(key, expires, forged) is False
