@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,9 @@ from media_pipeline.errors import TranscodeFailed, TranscodeTimeout
 
 ProgressCallback = Callable[[float], None]
 STDERR_TAIL_LINES = 40
+#: Report progress at least this often, however slowly the percentage moves: callers beat
+#: their job's heartbeat on it (1 % of a 30-minute lesson can take minutes on a slow machine).
+PROGRESS_EVERY_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -151,15 +155,16 @@ def run_ffmpeg(
     watchdog.start()
     succeeded = False
     try:
-        last_percent = -1.0
+        last_percent, last_report = -1.0, time.monotonic()
         assert process.stdout is not None
         for line in process.stdout:
             key, _, value = line.strip().partition("=")
             # ffmpeg 5.1 writes both; out_time_us is the one whose unit is what it says.
             if key == "out_time_us" and progress and duration_s > 0 and value.isdigit():
                 percent = min(100.0, int(value) / 1e6 / duration_s * 100)
-                if percent - last_percent >= 1 or percent >= 100:
-                    last_percent = percent
+                if (percent - last_percent >= 1 or percent >= 100
+                        or time.monotonic() - last_report >= PROGRESS_EVERY_S):
+                    last_percent, last_report = percent, time.monotonic()
                     progress(percent)
         returncode = process.wait()
         reader.join()

@@ -172,3 +172,17 @@ def test_memory_limit_stops_a_process_that_wants_too_much():
              "-frames:v", "2", "-f", "null", "-"],
             timeout_s=60, memory_bytes=64 * 1024**2,
         )
+
+
+def test_runner_reports_progress_regularly_even_when_the_percentage_barely_moves(tmp_path):
+    """A long lesson on a slow machine may take minutes per percent; the job's heartbeat rides
+    on these calls, so they must keep coming or a live job is taken for dead."""
+    calls: list[float] = []
+    started = time.monotonic()
+    run_ffmpeg(
+        ["ffmpeg", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=64x64:duration=3",
+         "-progress", "pipe:1", "-f", "null", "-"],
+        duration_s=1800, timeout_s=30, progress=lambda percent: calls.append(time.monotonic()),
+    )
+    during = [at - started for at in calls[:-1]]  # the last call is the final 100 %
+    assert len(during) >= 2 and max(during) >= 1.5, during
