@@ -9,9 +9,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from .services import REFLECTION_MAX_CHARS
 
 
+def _one_character_line_breaks(text: str | None) -> str | None:
+    # Browsers send a textarea's line breaks as CR LF but count each as one character
+    # against maxlength: count them the same here, or an entry the phone allowed is refused.
+    return text.replace("\r\n", "\n") if text else text
+
+
 class ReflectionForm(FlaskForm):
     # Empty is allowed: clearing the notebook is a save like any other.
-    body = TextAreaField(validators=[Length(max=REFLECTION_MAX_CHARS)])
+    body = TextAreaField(validators=[Length(max=REFLECTION_MAX_CHARS)], filters=[_one_character_line_breaks])
 
 
 class AnswerForm(FlaskForm):

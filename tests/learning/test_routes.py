@@ -211,3 +211,14 @@ def test_every_write_needs_the_csrf_token(make_app, make_user, demo_course):
         page = client.get(LESSON_URL).get_data(as_text=True)
         token = page.split('"X-CSRFToken":"')[1].split('"')[0]
         assert client.post(url, data={"body": "with token"}, headers={**HX, "X-CSRFToken": token}).status_code == 200
+
+
+def test_a_long_reflection_the_browser_allowed_is_saved(client, leader):
+    """A browser counts a line break as one character against maxlength but sends it as
+    CR LF: an entry within the limit on the phone must not be refused as too long (which,
+    without JavaScript, threw the whole entry away)."""
+    lesson = _lesson()
+    body = "\r\n".join(["x" * 999] * 20)  # 19,999 characters as the browser counts them
+    response = client.post(f"/learn/lessons/{lesson.id}/reflection", data={"body": body})
+    assert response.status_code == 303
+    assert db.session.scalar(select(Reflection.body)) == body.replace("\r\n", "\n")
