@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import abort, current_app, redirect, request, send_file
 from flask_login import current_user, login_required
 
@@ -14,7 +16,8 @@ from media_pipeline.storage import LocalStorage
 from . import bp, services
 from .models import MediaAsset
 
-#: Keys are never reused for other content, so a file may be cached for as long as caches go.
+#: Keys are never reused for other content, so a file may be cached for as long as caches go
+#: — but not past its signed URL's expiry (see serve_file).
 IMMUTABLE = 365 * 24 * 3600
 HTMX_STOP_POLLING = 286
 
@@ -25,11 +28,14 @@ def serve_file(key: str):
     """A stored file, for whoever holds an unexpired signed URL (the lesson page made it).
 
     Werkzeug answers ``Range`` with 206, ``If-None-Match``/``If-Range`` against the ETag.
+    Caches may keep the file while the URL is valid: the URL is the permission, so a shared
+    cache must not go on serving it to whoever holds an expired link.
     """
     storage = services.storage()
     if not isinstance(storage, LocalStorage):
         abort(404)  # with S3 the browser goes to the bucket with a presigned URL
-    if not storage.verify(key, request.args.get("expires", ""), request.args.get("sig", "")):
+    expires = request.args.get("expires", "")
+    if not storage.verify(key, expires, request.args.get("sig", "")):
         abort(403)
     try:
         path = storage.local_path(key)
@@ -39,7 +45,8 @@ def serve_file(key: str):
         abort(404)
     mimetype = services.CONTENT_TYPES.get(path.suffix, "application/octet-stream")
     response = send_file(path, mimetype=mimetype, conditional=True, etag=True,
-                         max_age=IMMUTABLE, download_name=path.name)
+                         max_age=min(IMMUTABLE, int(expires) - int(time.time())),
+                         download_name=path.name)
     response.cache_control.public = True
     response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"

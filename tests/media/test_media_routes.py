@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs, urlsplit
 
 from app.extensions import db
@@ -24,7 +25,12 @@ def test_signed_file_url_serves_ranges_etags_and_immutable_caching(app, client, 
     assert len(whole.data) == rendition.bytes
     assert whole.headers["Accept-Ranges"] == "bytes"
     cache = whole.headers["Cache-Control"]
-    assert "public" in cache and "immutable" in cache and "max-age=31536000" in cache
+    assert "public" in cache and "immutable" in cache
+    # Shared caches keep it while the URL is valid, never past its expiry: the signature is
+    # the permission, and a CDN must not keep serving it to whoever has an old link.
+    remaining = int(_split(url)[1]["expires"]) - time.time()
+    assert app.config["MEDIA_URL_EXPIRES_S"] - 5 <= whole.cache_control.max_age <= remaining + 1
+    assert whole.expires.timestamp() <= int(_split(url)[1]["expires"])
     etag = whole.headers["ETag"]
 
     part = client.get(url, headers={"Range": "bytes=100-1099"})
