@@ -60,9 +60,8 @@ def retry_command(asset_id: int) -> None:
     asset = db.session.get(MediaAsset, asset_id)
     if asset is None:
         raise click.ClickException(f"There is no media asset {asset_id}.")
-    if asset.is_ready:
+    if not services.retry(asset):
         raise click.ClickException(f"Media asset {asset_id} is ready; nothing to retry.")
-    services.retry(asset)
     db.session.commit()
     click.echo(f"Media asset {asset_id} queued again.")
 

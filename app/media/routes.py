@@ -92,8 +92,7 @@ def retry_asset(asset_id: int):
     asset = _asset_or_404(asset_id)
     if not can_manage_media(current_user, asset):
         abort(403)
-    if asset.is_finished and not asset.is_ready:
-        services.retry(asset)
+    if asset.is_finished and not asset.is_ready and services.retry(asset):
         db.session.commit()
-        current_app.logger.info("media asset %s queued again by user %s", asset.id, current_user.id)
-    return see_other(f"/media/{asset.id}")
+        current_app.logger.info("media asset %s queued again by user %s", asset_id, current_user.id)
+    return see_other(f"/media/{asset_id}")

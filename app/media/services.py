@@ -178,15 +178,25 @@ def enqueue_after_commit(asset_id: int, delay_s: float = 0) -> None:
             log.exception("could not queue media asset %s", asset_id)
 
 
-def retry(asset: MediaAsset) -> None:
-    """Queue a failed (or stuck) asset again, with its attempts counted afresh."""
-    asset.status = MediaStatus.UPLOADED
-    asset.attempts = 0
-    asset.error = asset.error_detail = None
-    asset.progress = 0.0
-    asset.next_attempt_at = None
-    asset.queued_at = utcnow()
+def retry(asset: MediaAsset) -> bool:
+    """Queue a failed (or stuck) asset again, with its attempts counted afresh.
+
+    Conditional on the row as it is now, not as the caller read it: an attempt may have
+    published meanwhile, and a ready asset put back in the queue would have its files removed
+    by the next attempt. Returns whether the asset was queued.
+    """
+    result = db.session.execute(
+        update(MediaAsset)
+        .where(MediaAsset.id == asset.id, MediaAsset.status != MediaStatus.READY)
+        .values(status=MediaStatus.UPLOADED, attempts=0, error=None, error_detail=None,
+                progress=0.0, next_attempt_at=None, queued_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(asset)
+    if result.rowcount != 1:
+        return False
     enqueue_after_commit(asset.id)
+    return True
 
 
 # --- the job ---------------------------------------------------------------------------------------

@@ -185,3 +185,18 @@ def test_playback_while_processing_and_after_failure(app, tiny_clip, tmp_path):
     services.run_transcode(failed.id)
     playback = services.playback_for(failed.id)
     assert playback.status == "failed" and playback.error.startswith("The file is empty")
+
+
+def test_a_retry_decided_on_a_stale_read_never_undoes_a_published_asset(app, ready_asset):
+    """The author saw 'failed' and pressed retry while a slow attempt was publishing."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    asset = ready_asset()
+    keys = [r.storage_key for r in asset.renditions]
+    set_committed_value(asset, "status", "failed")  # what this request read a moment ago
+    assert services.retry(asset) is False
+    db.session.commit()
+    services.run_transcode(asset.id)  # the message, had one been sent
+    asset = _reload(asset.id)
+    assert asset.status == "ready" and [r.storage_key for r in asset.renditions] == keys
+    assert all(services.storage().exists(key) for key in keys), "published files kept"
