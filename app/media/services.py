@@ -261,6 +261,12 @@ class _Heartbeat:
             _beat(self.asset_id, self.token, progress=round(min(percent, 99.0), 1),
                   status=MediaStatus.TRANSCODING)
 
+    def alive(self) -> None:
+        """Beat when due, for long work that is not ffmpeg's (copying the source in)."""
+        if time.monotonic() - self.last >= HEARTBEAT_EVERY_S:
+            self.last = time.monotonic()
+            _beat(self.asset_id, self.token)
+
 
 def _work_root() -> Path:
     root = Path(current_app.config["MEDIA_WORK_DIR"])
@@ -290,6 +296,7 @@ def run_transcode(asset_id: int) -> None:
     work.mkdir()
     uploaded: list[str] = []
     started = time.monotonic()
+    heartbeat = _Heartbeat(asset_id, token)
     try:
         source = store.local_path(source_key)
         if source is None:
@@ -297,11 +304,11 @@ def run_transcode(asset_id: int) -> None:
             with source.open("wb") as out:
                 for chunk in store.open(source_key):
                     out.write(chunk)
+                    heartbeat.alive()
         captions = None
         if captions_key and captions_key.endswith(CAPTIONS_SOURCE_NAME):
             captions = b"".join(store.open(captions_key))
 
-        heartbeat = _Heartbeat(asset_id, token)
         _beat(asset_id, token, status=MediaStatus.TRANSCODING)
         manifest = transcode(source, work / "out", limits=limits(), progress=heartbeat.progress,
                              captions=captions)

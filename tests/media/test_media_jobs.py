@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -200,3 +201,31 @@ def test_a_retry_decided_on_a_stale_read_never_undoes_a_published_asset(app, rea
     asset = _reload(asset.id)
     assert asset.status == "ready" and [r.storage_key for r in asset.renditions] == keys
     assert all(services.storage().exists(key) for key in keys), "published files kept"
+
+
+def test_a_slow_source_download_keeps_the_heartbeat_going(app, tiny_clip, monkeypatch):
+    """With S3 the source is copied to the worker first; a big one takes longer than the
+    stale limit, and a job without heartbeats meanwhile would be taken for dead."""
+    monkeypatch.setitem(app.config, "MEDIA_STALE_AFTER_S", 1)
+    monkeypatch.setattr(services, "HEARTBEAT_EVERY_S", 0.1)
+    asset = services.queue_transcode(tiny_clip)
+    db.session.commit()
+    store = services.storage()
+    real_open = store.open
+    ages: list[float] = []
+
+    def slow_open(key, *args, **kwargs):
+        data = b"".join(real_open(key, *args, **kwargs))
+        piece = len(data) // 10 + 1
+        for start in range(0, len(data), piece):
+            time.sleep(0.2)
+            beat = db.session.scalar(select(MediaAsset.heartbeat_at)
+                                     .where(MediaAsset.id == asset.id))
+            ages.append((utcnow() - beat).total_seconds())
+            yield data[start:start + piece]
+
+    monkeypatch.setattr(store, "local_path", lambda key: None)
+    monkeypatch.setattr(store, "open", slow_open)
+    services.run_transcode(asset.id)
+    assert len(ages) == 10 and max(ages) < 1, ages
+    assert _reload(asset.id).status == "ready"
