@@ -28,6 +28,7 @@ from media_pipeline.errors import (
     NotMediaFile,
     TooLarge,
     TooLong,
+    TranscodeFailed,
     UnsafeMedia,
 )
 from media_pipeline.limits import DEFAULT_LIMITS, Limits
@@ -294,5 +295,8 @@ def test_binary_junk_named_mp4_reads_as_a_damaged_video(uploads, tmp_path):
 def test_ffprobe_is_bounded_too(tmp_path):
     """The same limits apply to ffprobe: a tiny memory cap makes it fail, not the machine."""
     clip = lavfi_clip(tmp_path / "clip.mp4", size="160x90", seconds=1)
-    with pytest.raises(Exception):  # noqa: B017 (any failure will do; it must not succeed)
+    with pytest.raises(TranscodeFailed) as failure:
         run_capture(commands.probe_argv(clip), timeout_s=10, memory_bytes=8 * 1024**2)
+    assert failure.value.returncode != 0
+    # Without the cap the same command succeeds: it is the limit that stopped it.
+    assert '"streams"' in run_capture(commands.probe_argv(clip), timeout_s=10).stdout
