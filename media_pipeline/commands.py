@@ -213,7 +213,7 @@ def ladder_argv(
         path = Path(out_dir) / planned.rung.filename
         outputs.append(
             ffmpeg.output(
-                *streams, str(path), **_video_rung_options(planned, gop, bool(plan.audio))
+                *streams, str(path), **_video_rung_options(planned, gop, plan.with_sound)
             )
         )
         paths.append(path)

@@ -140,3 +140,16 @@ def test_probe_and_poster_commands_are_restricted_the_same_way():
     assert poster[poster.index("-protocol_whitelist") + 1] == "file"
     assert poster.index("-ss") < poster.index("-i")  # seek in the demuxer, not by decoding
     assert poster[poster.index("-frames:v") + 1] == "1"
+
+
+def test_a_rung_with_sound_gets_mono_aac_even_without_audio_only_renditions():
+    """Whether a rung's sound is AAC-LC mono follows whether the rung carries sound, not
+    whether the plan also has audio-only renditions (the benchmark's one-rung-per-process
+    plans have none; ffmpeg's defaults would be 128k stereo)."""
+    from dataclasses import replace
+
+    plan = plan_ladder(640, 360, 25.0, has_audio=True)
+    single = replace(plan, video=plan.video[:1], audio=())
+    argv, _ = commands.ladder_argv(Path("/u/x"), "mov", single, Path("/o"))
+    options = _outputs(argv)["144p.mp4"]
+    assert options["-c:a"] == "aac" and options["-ac"] == "1" and options["-b:a"] == "24k"
