@@ -4,7 +4,7 @@ continue a lesson, answer the quick check, write a reflection, mark complete, se
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.extensions import db
 from app.learning import services
@@ -147,6 +147,15 @@ def test_the_player_resumes_where_the_leader_stopped(live_server, phone, make_us
     page.wait_for_function("v => !v.paused && v.currentTime > 0", arg=video.element_handle())
     # Straight after starting, it is already past where the leader stopped, not at 0.
     assert page.evaluate("v => v.currentTime", video.element_handle()) >= 3
+
+    # Watched to the end, the lesson plays again from the start rather than at its last second.
+    db.session.execute(update(LessonProgress).values(position_seconds=lesson.duration_seconds))
+    db.session.commit()
+    page.reload()
+    video = page.locator(f"#media-{lesson.id}")
+    page.evaluate("v => { v.muted = true; return v.play(); }", video.element_handle())
+    page.wait_for_function("v => !v.paused && v.currentTime > 0", arg=video.element_handle())
+    assert page.evaluate("v => v.currentTime", video.element_handle()) < 5
 
 
 def test_back_to_a_lesson_shows_the_notebook_as_saved(live_server, phone, make_user, demo_course):

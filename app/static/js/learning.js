@@ -40,7 +40,8 @@
       media.dataset.ready = "1";
       var start = parseFloat(media.dataset.start) || 0, last = start;
       media.addEventListener("loadedmetadata", function () {
-        if (start > 0 && media.currentTime < 1) media.currentTime = start;
+        // Near the end means watched: play it again from the start.
+        if (start > 0 && start < media.duration - 5 && media.currentTime < 1) media.currentTime = start;
       }, { once: true });
       function send() {
         var body = new FormData();
