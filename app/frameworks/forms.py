@@ -20,7 +20,8 @@ class FrameworkForm(FlaskForm):
     scope = StringField(_l("Country or scope"), validators=[Optional(), Length(max=200)])
     version = StringField(_l("Version"), validators=[Optional(), Length(max=40)])
     language = StringField(_l("Language code"), validators=[
-        DataRequired(), Regexp(LANGUAGE_RE, message=_l("Use a language code such as en, fr or sw."))])
+        DataRequired(), Length(max=16, message=_l("Use a language code such as en, fr or sw.")),
+        Regexp(LANGUAGE_RE, message=_l("Use a language code such as en, fr or sw."))])
 
 
 class LevelForm(FlaskForm):

@@ -74,6 +74,17 @@ def test_edit_competency_level_domain_and_framework(client, admin, framework):
     assert (level.name, domain.title, framework.name, framework.language) == ("Starting", "Learning", "Core", "sw")
 
 
+def test_a_language_code_too_long_to_keep_is_a_field_error(client, admin, framework):
+    long_code = "en-" + "-".join(["abcdefgh"] * 3)  # well formed, but longer than the column
+    response = client.post(f"/frameworks/{framework.id}/edit",
+                           data={"name": "Core", "language": long_code})
+    assert response.status_code == 200
+    assert "Use a language code such as en, fr or sw." in response.get_data(as_text=True)
+    assert f'value="{long_code}"' in response.get_data(as_text=True)  # what was typed stays
+    db.session.expire_all()
+    assert framework.language == "en"
+
+
 def test_add_competency_and_refuse_a_taken_code(client, admin, framework):
     domain = framework.domains[0]
     url = f"/frameworks/{framework.id}/domains/{domain.id}/competencies/new"
