@@ -123,6 +123,10 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         reason = exc.problem or exc.context or "not valid YAML"
+        start = exc.context_mark
+        if exc.problem and exc.context and start and mark and start.line != mark.line:
+            # An unclosed bracket or quote is noticed lines later: say where it opened.
+            reason += f" ({exc.context} that starts on line {start.line + 1 + line_offset})"
         raise FileFormatError([Problem(path, line, f"malformed YAML: {reason}")]) from None
     except yaml.YAMLError as exc:
         raise FileFormatError([Problem(path, None, f"malformed YAML: {exc}")]) from None
