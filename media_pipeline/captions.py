@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from media_pipeline.errors import CaptionError
+from media_pipeline.errors import N_, CaptionError
 
 MAX_CAPTION_BYTES = 1024 * 1024
 _TIME = r"(?:(\d{1,3}):)?([0-5]?\d):([0-5]\d)[,.](\d{1,3})"
@@ -44,11 +44,15 @@ def _stamp(seconds: float) -> str:
 def _decode(data: bytes) -> str:
     if len(data) > MAX_CAPTION_BYTES:
         raise CaptionError(
-            f"The caption file is {len(data) / 1024:,.0f} KB; captions for a lesson are at most "
-            f"{MAX_CAPTION_BYTES // 1024} KB. Is this the right file?"
+            N_(
+                "The caption file is %(size)s KB; captions for a lesson are at most "
+                "%(limit)s KB. Is this the right file?"
+            ),
+            size=f"{len(data) / 1024:,.0f}",
+            limit=MAX_CAPTION_BYTES // 1024,
         )
     if not data.strip():
-        raise CaptionError("The caption file is empty.")
+        raise CaptionError(N_("The caption file is empty."))
     for encoding in ("utf-8-sig", "utf-16"):
         try:
             text = data.decode(encoding)
@@ -57,8 +61,10 @@ def _decode(data: bytes) -> str:
         if "\x00" not in text:
             return text
     raise CaptionError(
-        "The caption file is not text in UTF-8. Save it as UTF-8 (most caption tools offer this) "
-        "and upload it again."
+        N_(
+            "The caption file is not text in UTF-8. Save it as UTF-8 (most caption tools offer "
+            "this) and upload it again."
+        )
     )
 
 
@@ -92,44 +98,57 @@ def parse_captions(data: bytes, media_duration_s: float | None = None) -> list[C
         timing_offset = 0 if "-->" in block[0] else 1
         if timing_offset == 1 and not is_vtt and not block[0].strip().isdigit():
             raise CaptionError(
-                f"expected a cue number or a time range like {_FORMAT_HINT}, "
-                f"found '{block[0].strip()[:60]}'",
+                N_("expected a cue number or a time range like %(example)s, found '%(found)s'"),
                 block_start + 1,
+                example=_FORMAT_HINT,
+                found=block[0].strip()[:60],
             )
         if timing_offset >= len(block):
             raise CaptionError(
-                f"cue '{block[0].strip()[:60]}' has no time range (expected {_FORMAT_HINT})",
+                N_("cue '%(cue)s' has no time range (expected %(example)s)"),
                 block_start + 1,
+                cue=block[0].strip()[:60],
+                example=_FORMAT_HINT,
             )
         line_number = block_start + timing_offset + 1
         match = _TIMING.match(block[timing_offset])
         if not match:
             raise CaptionError(
-                f"expected a time range like {_FORMAT_HINT}, "
-                f"found '{block[timing_offset].strip()[:60]}'",
+                N_("expected a time range like %(example)s, found '%(found)s'"),
                 line_number,
+                example=_FORMAT_HINT,
+                found=block[timing_offset].strip()[:60],
             )
         start = _seconds(*match.group(1, 2, 3, 4))
         end = _seconds(*match.group(5, 6, 7, 8))
         if end <= start:
             raise CaptionError(
-                f"the cue ends ({_stamp(end)}) before or when it starts ({_stamp(start)})",
+                N_("the cue ends (%(end)s) before or when it starts (%(start)s)"),
                 line_number,
+                end=_stamp(end),
+                start=_stamp(start),
             )
         if media_duration_s is not None and start > media_duration_s + 1:
             raise CaptionError(
-                f"the cue starts at {_stamp(start)}, after the recording ends "
-                f"({_stamp(media_duration_s)}). Are these captions for another video?",
+                N_(
+                    "the cue starts at %(start)s, after the recording ends (%(end)s). "
+                    "Are these captions for another video?"
+                ),
                 line_number,
+                start=_stamp(start),
+                end=_stamp(media_duration_s),
             )
         text = _clean_text(block[timing_offset + 1 :])
         if not text:
-            raise CaptionError("the cue has a time range but no text", line_number)
+            raise CaptionError(N_("the cue has a time range but no text"), line_number)
         cues.append(Cue(start, end, text))
     if not cues:
         raise CaptionError(
-            f"The caption file has no cues. Each cue needs a time range like {_FORMAT_HINT} "
-            "followed by its text."
+            N_(
+                "The caption file has no cues. Each cue needs a time range like %(example)s "
+                "followed by its text."
+            ),
+            example=_FORMAT_HINT,
         )
     return cues
 

@@ -4,9 +4,50 @@ Every rejection is a :class:`MediaRejected` whose message is shown to the person
 the file, so it says what is wrong and what to do, never ffmpeg's internals. Failures that are
 ours (ffmpeg crashed, ran out of time) are :class:`TranscodeFailed` and carry the tail of
 ffmpeg's stderr for the logs.
+
+A rejection carries its sentence twice: ``message``, in English, for logs, the command line and
+tests; and ``template`` with ``params`` (plain JSON), so an app can store them and translate the
+sentence at display time in the reader's language. Templates are marked with :func:`N_` so
+``pybabel extract -k N_`` finds them; a parameter may itself be a :func:`phrase` (a unit, a
+hint), which is translated too. This module knows nothing of any web framework:
+:func:`render` takes the translation function as an argument.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def N_(template: str) -> str:  # noqa: N802 - the conventional name for a no-op gettext marker
+    """Mark ``template`` for extraction; it is translated later, where the reader is known."""
+    return template
+
+
+def phrase(template: str, **params: Any) -> dict[str, Any]:
+    """A translatable piece of a message, for use as a parameter of another (JSON-serialisable)."""
+    return {"template": template, "params": params}
+
+
+def _is_phrase(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("template"), str)
+
+
+def render(
+    template: str,
+    params: dict[str, Any] | None = None,
+    translate: Callable[[str], str] = N_,
+) -> str:
+    """``translate(template) % params``, with phrase parameters rendered the same way first."""
+    text = translate(template)
+    if not params:
+        return text
+    return text % {
+        name: render(value["template"], value.get("params"), translate)
+        if _is_phrase(value)
+        else value
+        for name, value in params.items()
+    }
 
 
 class MediaError(Exception):
@@ -19,9 +60,11 @@ class MediaRejected(MediaError):
     #: A short, stable code for the app and the tests (the message may be reworded).
     code = "rejected"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, **params: Any) -> None:
+        self.template = template
+        self.params = params
+        self.message = render(template, params)
+        super().__init__(self.message)
 
 
 class EmptyFile(MediaRejected):
@@ -71,8 +114,13 @@ class CaptionError(MediaRejected):
 
     code = "captions"
 
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(f"Line {line}: {message}" if line is not None else message)
+    def __init__(self, template: str, line: int | None = None, **params: Any) -> None:
+        if line is None:
+            super().__init__(template, **params)
+        else:
+            super().__init__(
+                N_("Line %(line)s: %(problem)s"), line=line, problem=phrase(template, **params)
+            )
         self.line = line
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from media_pipeline import commands
 from media_pipeline.captions import normalise_captions
-from media_pipeline.errors import CorruptMedia
+from media_pipeline.errors import N_, CorruptMedia
 from media_pipeline.limits import DEFAULT_LIMITS, Limits
 from media_pipeline.manifest import ImageEntry, Manifest, RenditionEntry, SourceEntry
 from media_pipeline.probe import MediaInfo, probe
@@ -156,9 +156,13 @@ def transcode(
         shortest = min(r.duration_s for r in renditions)
         if shortest < info.duration_s * SHORTFALL_TOLERANCE - 0.5:
             raise CorruptMedia(
-                f"The file ends early: it says it lasts {info.duration_s:.0f} seconds but only "
-                f"{shortest:.0f} seconds could be read. It may not have finished uploading or "
-                "recording; upload it again."
+                N_(
+                    "The file ends early: it says it lasts %(length)s seconds but only "
+                    "%(read)s seconds could be read. It may not have finished uploading or "
+                    "recording; upload it again."
+                ),
+                length=int(f"{info.duration_s:.0f}"),
+                read=int(f"{shortest:.0f}"),
             )
 
         poster = placeholder = None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from media_pipeline import commands
 from media_pipeline.errors import (
+    N_,
     AbsurdDimensions,
     AbsurdFrameRate,
     CorruptMedia,
@@ -28,11 +29,14 @@ from media_pipeline.errors import (
     TranscodeFailed,
     UnsafeMedia,
     UnsupportedStream,
+    phrase,
 )
 from media_pipeline.limits import DEFAULT_LIMITS, Limits
 from media_pipeline.runner import run_capture
 
-UPLOAD_HINT = "Upload the video or audio file itself, for example an .mp4 from a phone."
+#: Ends many rejections (as their ``hint`` parameter): what to upload instead.
+UPLOAD_HINT = N_("Upload the video or audio file itself, for example an .mp4 from a phone.")
+HINT = phrase(UPLOAD_HINT)
 
 
 @dataclass(frozen=True)
@@ -66,17 +70,25 @@ class MediaInfo:
         return self.format_name.split(",")[0]
 
 
-def _human_bytes(size: int) -> str:
-    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+def _human_bytes(size: int) -> dict:
+    """A size as a translatable phrase, e.g. "1.5 GB" (the unit is translated, not the number)."""
+    units = (
+        (N_("%(amount)s GB"), 1024**3),
+        (N_("%(amount)s MB"), 1024**2),
+        (N_("%(amount)s KB"), 1024),
+    )
+    for unit, scale in units:
         if size >= scale:
-            return f"{size / scale:,.1f} {unit}".replace(".0 ", " ")
-    return f"{size} bytes"
+            amount = f"{size / scale:,.1f}"
+            return phrase(unit, amount=amount[:-2] if amount.endswith(".0") else amount)
+    return phrase(N_("%(amount)s bytes"), amount=size)
 
 
-def _minutes(seconds: float) -> str:
+def _minutes(seconds: float) -> dict:
+    """A duration as a translatable phrase: seconds under two minutes, minutes from then on."""
     if seconds < 120:
-        return f"{seconds:.0f} seconds"
-    return f"{seconds / 60:.0f} minutes"
+        return phrase(N_("%(amount)s seconds"), amount=int(f"{seconds:.0f}"))
+    return phrase(N_("%(amount)s minutes"), amount=int(f"{seconds / 60:.0f}"))
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -93,32 +105,37 @@ def _looks_like_text(head: bytes) -> bool:
 def _sniff(head: bytes) -> None:
     """Refuse files whose first bytes show they are not a recording, before ffprobe sees them."""
     images = {
-        b"\x89PNG\r\n\x1a\n": "a PNG image",
-        b"\xff\xd8\xff": "a JPEG image",
-        b"GIF8": "a GIF image",
-        b"BM": "a BMP image",
-        b"%PDF": "a PDF document",
+        b"\x89PNG\r\n\x1a\n": N_("a PNG image"),
+        b"\xff\xd8\xff": N_("a JPEG image"),
+        b"GIF8": N_("a GIF image"),
+        b"BM": N_("a BMP image"),
+        b"%PDF": N_("a PDF document"),
     }
+    not_a_recording = N_("This is %(what)s, not a video or audio recording. %(hint)s")
     for magic, what in images.items():
         if head.startswith(magic):
-            raise NotMediaFile(f"This is {what}, not a video or audio recording. " + UPLOAD_HINT)
+            raise NotMediaFile(not_a_recording, what=phrase(what), hint=HINT)
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        raise NotMediaFile("This is a WebP image, not a video or audio recording. " + UPLOAD_HINT)
+        raise NotMediaFile(not_a_recording, what=phrase(N_("a WebP image")), hint=HINT)
     if not _looks_like_text(head):
         return
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith(b"#extm3u") or b"#ext-x-" in text:
         raise UnsafeMedia(
-            "This is an HLS playlist (a list of links to other files), not a video. " + UPLOAD_HINT
+            N_("This is an HLS playlist (a list of links to other files), not a video. %(hint)s"),
+            hint=HINT,
         )
     if text.startswith((b"ffconcat", b"file ")) or b"\nfile " in text:
         raise UnsafeMedia(
-            "This is an ffmpeg concat list (a list of links to other files), not a video. "
-            + UPLOAD_HINT
+            N_(
+                "This is an ffmpeg concat list (a list of links to other files), not a video. "
+                "%(hint)s"
+            ),
+            hint=HINT,
         )
     if b"<mpd" in text or text.startswith(b"[playlist]") or b"<smil" in text:
-        raise UnsafeMedia("This is a streaming playlist, not a video. " + UPLOAD_HINT)
-    raise NotMediaFile("This is a text file, not a video or audio recording. " + UPLOAD_HINT)
+        raise UnsafeMedia(N_("This is a streaming playlist, not a video. %(hint)s"), hint=HINT)
+    raise NotMediaFile(not_a_recording, what=phrase(N_("a text file")), hint=HINT)
 
 
 def _frame_rate(stream: dict) -> float:
@@ -168,14 +185,25 @@ def _duration(data: dict) -> float:
     return 0.0
 
 
+UNSAFE_CONTAINER = N_(
+    "This file is a kind of container Headway does not open for safety reasons. %(hint)s"
+)
+UNREADABLE = N_("This file is not a video or audio recording Headway can read. %(hint)s")
 _INVALID_SIZE = re.compile(r"Picture size (\d+)x(\d+) is invalid")
 
 
 def _absurd_size(width: int, height: int, limits: Limits) -> AbsurdDimensions:
     return AbsurdDimensions(
-        f"The video claims to be {width}×{height} pixels, which no camera produces "
-        f"(Headway accepts {limits.min_side} to {limits.max_long_side}×"
-        f"{limits.max_short_side}). The file is probably damaged; export it again."
+        N_(
+            "The video claims to be %(width)s×%(height)s pixels, which no camera produces "
+            "(Headway accepts %(min_side)s to %(max_long_side)s×%(max_short_side)s). "
+            "The file is probably damaged; export it again."
+        ),
+        width=width,
+        height=height,
+        min_side=limits.min_side,
+        max_long_side=limits.max_long_side,
+        max_short_side=limits.max_short_side,
     )
 
 
@@ -188,17 +216,14 @@ def _ffprobe_failure_reason(stderr: str, limits: Limits) -> Exception:
     text = stderr.lower()
     if "moov atom not found" in text or "truncat" in text or "partial file" in text:
         return CorruptMedia(
-            "This video file is incomplete or damaged: it may not have finished uploading or "
-            "recording. Try exporting or uploading it again."
+            N_(
+                "This video file is incomplete or damaged: it may not have finished uploading "
+                "or recording. Try exporting or uploading it again."
+            )
         )
     if "not on whitelist" in text:
-        return UnsafeMedia(
-            "This file is a kind of container Headway does not open for safety reasons. "
-            + UPLOAD_HINT
-        )
-    return NotMediaFile(
-        "This file is not a video or audio recording Headway can read. " + UPLOAD_HINT
-    )
+        return UnsafeMedia(UNSAFE_CONTAINER, hint=HINT)
+    return NotMediaFile(UNREADABLE, hint=HINT)
 
 
 def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
@@ -207,12 +232,16 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
     size = path.stat().st_size
     if size == 0:
         raise EmptyFile(
-            "The file is empty (0 bytes). The upload may have failed; please try again."
+            N_("The file is empty (0 bytes). The upload may have failed; please try again.")
         )
     if size > limits.max_bytes:
         raise TooLarge(
-            f"The file is {_human_bytes(size)}; the limit is {_human_bytes(limits.max_bytes)}. "
-            "Export it at a lower quality or trim it, then upload again."
+            N_(
+                "The file is %(size)s; the limit is %(limit)s. "
+                "Export it at a lower quality or trim it, then upload again."
+            ),
+            size=_human_bytes(size),
+            limit=_human_bytes(limits.max_bytes),
         )
     with path.open("rb") as handle:
         _sniff(handle.read(4096))
@@ -228,9 +257,7 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
     try:
         data = json.loads(result.stdout or "{}")
     except json.JSONDecodeError as exc:
-        raise NotMediaFile(
-            "This file is not a video or audio recording Headway can read. " + UPLOAD_HINT
-        ) from exc
+        raise NotMediaFile(UNREADABLE, hint=HINT) from exc
     if result.stderr and (
         _INVALID_SIZE.search(result.stderr) or "moov atom not found" in result.stderr.lower()
     ):
@@ -238,10 +265,7 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
 
     format_name = data.get("format", {}).get("format_name", "")
     if not format_name or not commands.is_safe_demuxer(format_name):
-        raise UnsafeMedia(
-            "This file is a kind of container Headway does not open for safety reasons. "
-            + UPLOAD_HINT
-        )
+        raise UnsafeMedia(UNSAFE_CONTAINER, hint=HINT)
     streams = data.get("streams", [])
     video_streams = [
         s
@@ -250,15 +274,18 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
     ]
     audio_streams = [s for s in streams if s.get("codec_type") == "audio"]
     if not video_streams and not audio_streams:
-        raise NoStreams("This file has no video and no sound in it. " + UPLOAD_HINT)
+        raise NoStreams(N_("This file has no video and no sound in it. %(hint)s"), hint=HINT)
 
     video = None
     if video_streams:
         stream = video_streams[0]
         if not stream.get("codec_name") or stream.get("codec_name") == "none":
             raise UnsupportedStream(
-                f"The video is in a format Headway cannot read (codec tag "
-                f"'{stream.get('codec_tag_string', '?')}'). Export it as H.264 MP4 and upload again."
+                N_(
+                    "The video is in a format Headway cannot read (codec tag '%(tag)s'). "
+                    "Export it as H.264 MP4 and upload again."
+                ),
+                tag=str(stream.get("codec_tag_string", "?")),
             )
         width, height = _display_size(stream)
         long_side, short_side = max(width, height), min(width, height)
@@ -271,8 +298,12 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
         fps = _frame_rate(stream)
         if fps > limits.max_fps or 0 < fps < 0.1:
             raise AbsurdFrameRate(
-                f"The video claims {fps:g} frames per second; Headway accepts up to "
-                f"{limits.max_fps:g}. The file is probably damaged; export it again."
+                N_(
+                    "The video claims %(fps)s frames per second; Headway accepts up to "
+                    "%(limit)s. The file is probably damaged; export it again."
+                ),
+                fps=f"{fps:g}",
+                limit=f"{limits.max_fps:g}",
             )
         video = VideoInfo(codec=stream["codec_name"], width=width, height=height, fps=fps or 25.0)
 
@@ -281,8 +312,11 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
         stream = audio_streams[0]
         if not stream.get("codec_name") or stream.get("codec_name") == "none":
             raise UnsupportedStream(
-                f"The sound is in a format Headway cannot read (codec tag "
-                f"'{stream.get('codec_tag_string', '?')}'). Export it with AAC or MP3 audio."
+                N_(
+                    "The sound is in a format Headway cannot read (codec tag '%(tag)s'). "
+                    "Export it with AAC or MP3 audio."
+                ),
+                tag=str(stream.get("codec_tag_string", "?")),
             )
         audio = AudioInfo(
             codec=stream["codec_name"],
@@ -293,13 +327,19 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
     duration = _duration(data)
     if duration <= 0:
         raise CorruptMedia(
-            "Headway could not tell how long this recording is; the file is probably damaged. "
-            "Export it again and upload the new file."
+            N_(
+                "Headway could not tell how long this recording is; the file is probably "
+                "damaged. Export it again and upload the new file."
+            )
         )
     if duration > limits.max_duration_s:
         raise TooLong(
-            f"This recording is {_minutes(duration)} long; a lesson can be at most "
-            f"{_minutes(limits.max_duration_s)}. Trim it or split it into shorter lessons."
+            N_(
+                "This recording is %(length)s long; a lesson can be at most %(limit)s. "
+                "Trim it or split it into shorter lessons."
+            ),
+            length=_minutes(duration),
+            limit=_minutes(limits.max_duration_s),
         )
     return MediaInfo(
         format_name=format_name, duration_s=duration, size_bytes=size, video=video, audio=audio
