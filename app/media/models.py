@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
@@ -40,8 +40,12 @@ class MediaAsset(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=MediaStatus.UPLOADED, index=True)
     progress: Mapped[float] = mapped_column(Float, default=0.0)  # percent
     attempts: Mapped[int] = mapped_column(default=0)
-    # Shown to the author as it is: media_pipeline words it for people.
+    # For people: media_pipeline words it. In English here (the CLI and logs show it as it is);
+    # pages show ``services.error_text(asset)``, which translates error_template % error_params
+    # into the reader's language. Errors stored before those two existed have only ``error``.
     error: Mapped[str | None] = mapped_column(Text)
+    error_template: Mapped[str | None] = mapped_column(Text)
+    error_params: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     # ffmpeg's stderr tail and the like, for whoever runs the servers.
     error_detail: Mapped[str | None] = mapped_column(Text)
 

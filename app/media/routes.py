@@ -21,6 +21,9 @@ from .models import MediaAsset
 IMMUTABLE = 365 * 24 * 3600
 HTMX_STOP_POLLING = 286
 
+# ``{{ asset|media_error }}``: the asset's error in the reader's language.
+bp.add_app_template_filter(services.error_text, "media_error")
+
 
 @bp.get("/files/<path:key>")
 @same_for_everyone

@@ -15,7 +15,9 @@ The job handler (:func:`run_transcode`) treats the database as the truth:
    deleted; files left by a killed attempt are removed by the attempt that replaces it.
 
 Failures of the upload itself (``MediaRejected``) fail the asset with the human reason. Our
-failures are retried with exponential backoff up to ``MEDIA_MAX_ATTEMPTS``.
+failures are retried with exponential backoff up to ``MEDIA_MAX_ATTEMPTS``. The reason is kept
+in English and as a template with parameters; :func:`error_text` shows it in the reader's
+language.
 
 Services never commit, except the job functions, which own their transactions.
 """
@@ -34,13 +36,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import gettext
 from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
 from app.extensions import db
-from media_pipeline.errors import MediaRejected
+from media_pipeline.errors import N_, MediaRejected, render
 from media_pipeline.limits import Limits
 from media_pipeline.pipeline import transcode
 from media_pipeline.storage import LocalStorage, S3Storage, Storage, new_key
@@ -52,16 +55,38 @@ log = logging.getLogger(__name__)
 SOURCE_NAME = "source"
 CAPTIONS_SOURCE_NAME = "captions-source"
 HEARTBEAT_EVERY_S = 2.0
-GIVE_UP_MESSAGE = (
-    "We could not prepare this video after {attempts} attempts. Try uploading it again; "
+GIVE_UP_MESSAGE = N_(
+    "We could not prepare this video after %(attempts)s attempts. Try uploading it again; "
     "if it keeps failing, tell your programme's support contact."
 )
+NO_ERROR = {"error": None, "error_template": None, "error_params": None}
 CONTENT_TYPES = {".mp4": "video/mp4", ".webm": "audio/webm", ".m4a": "audio/mp4",
                  ".jpg": "image/jpeg", ".vtt": "text/vtt", ".json": "application/json"}
 
 
 class LostClaim(Exception):
     """Another attempt took this asset over (our heartbeat was judged stale)."""
+
+
+def _error(template: str, params: dict) -> dict:
+    """The asset columns for an error: the English sentence, and its template and parameters."""
+    return {"error": render(template, params), "error_template": template,
+            "error_params": params}
+
+
+def error_text(asset: MediaAsset) -> str | None:
+    """The asset's error for a person, in the language of the current request.
+
+    Errors stored before templates were kept, or a translation whose placeholders do not fit,
+    fall back to the English sentence in ``asset.error``.
+    """
+    if asset.error_template is None or not has_request_context():
+        return asset.error
+    try:
+        return render(asset.error_template, asset.error_params, gettext)
+    except (KeyError, TypeError, ValueError):
+        log.exception("media asset %s: cannot translate its error", asset.id)
+        return asset.error
 
 
 # --- configuration ------------------------------------------------------------------------------
@@ -188,7 +213,7 @@ def retry(asset: MediaAsset) -> bool:
     result = db.session.execute(
         update(MediaAsset)
         .where(MediaAsset.id == asset.id, MediaAsset.status != MediaStatus.READY)
-        .values(status=MediaStatus.UPLOADED, attempts=0, error=None, error_detail=None,
+        .values(status=MediaStatus.UPLOADED, attempts=0, **NO_ERROR, error_detail=None,
                 progress=0.0, next_attempt_at=None, queued_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -328,8 +353,8 @@ def run_transcode(asset_id: int) -> None:
         log.warning("media asset %s: another attempt took over; dropping this one", asset_id)
     except MediaRejected as rejected:
         db.session.rollback()
-        _finish(asset_id, token, status=MediaStatus.FAILED, error=rejected.message,
-                error_detail=None)
+        _finish(asset_id, token, status=MediaStatus.FAILED, error_detail=None,
+                **_error(rejected.template, rejected.params))
     except Exception as failure:
         db.session.rollback()
         log.exception("media asset %s: transcode attempt failed", asset_id)
@@ -348,7 +373,7 @@ def _publish(asset_id: int, token: str, manifest, keys: dict[str, str], seconds:
     now = utcnow()
     values = dict(
         status=MediaStatus.READY, progress=100.0, finished_at=now, heartbeat_at=now,
-        error=None, error_detail=None, transcode_seconds=round(seconds, 2),
+        **NO_ERROR, error_detail=None, transcode_seconds=round(seconds, 2),
         duration_s=manifest.source.duration_s, width=manifest.source.width,
         height=manifest.source.height,
         poster_key=keys.get(manifest.poster.filename) if manifest.poster else None,
@@ -403,7 +428,7 @@ def _schedule_retry_or_fail(asset_id: int, token: str, detail: str) -> None:
     detail = detail[-4000:]
     if asset.attempts >= int(current_app.config["MEDIA_MAX_ATTEMPTS"]):
         _finish(asset_id, token, status=MediaStatus.FAILED, error_detail=detail,
-                error=GIVE_UP_MESSAGE.format(attempts=asset.attempts))
+                **_error(GIVE_UP_MESSAGE, {"attempts": asset.attempts}))
         return
     delay = _backoff_s(asset.attempts)
     db.session.execute(
@@ -438,7 +463,8 @@ def sweep_stale_jobs() -> list[int]:
     for asset in dead:
         if asset.attempts >= max_attempts:
             asset.status = MediaStatus.FAILED
-            asset.error = GIVE_UP_MESSAGE.format(attempts=asset.attempts)
+            for column, value in _error(GIVE_UP_MESSAGE, {"attempts": asset.attempts}).items():
+                setattr(asset, column, value)
             asset.error_detail = f"worker {asset.worker} stopped sending heartbeats"
             asset.finished_at = now
             continue
@@ -530,7 +556,7 @@ def playback_for(asset_id: int, *, data_saver: bool = True) -> Playback | None:
     if asset is None:
         return None
     if asset.status == MediaStatus.FAILED:
-        return Playback(kind="video", status="failed", error=asset.error)
+        return Playback(kind="video", status="failed", error=error_text(asset))
     if asset.status != MediaStatus.READY:
         return Playback(kind="video", status="processing", progress=int(asset.progress))
     renditions = _order(list(asset.renditions), data_saver)
