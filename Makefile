@@ -68,10 +68,11 @@ translations: $(VENV)/.installed $(MO_FILES)
 %.mo: %.po
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
 
-# Extract new strings into every catalogue (the shell's and each area's own).
+# Extract new strings into every catalogue (the shell's and each area's own). The shell's also
+# holds media_pipeline's messages, marked N_() there and translated when a page shows them.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F app/babel.cfg -k _l -o app/translations/messages.pot \
-		$(if $(AREAS_WITH_CATALOGS),--ignore-dirs="$(AREAS_WITH_CATALOGS)") app
+	$(BIN)/pybabel -q extract -F app/babel.cfg -k _l -k N_ -o app/translations/messages.pot \
+		$(if $(AREAS_WITH_CATALOGS),--ignore-dirs="$(AREAS_WITH_CATALOGS)") app media_pipeline
 	@for area in $(AREAS_WITH_CATALOGS); do \
 		$(BIN)/pybabel -q extract -F app/babel.cfg -k _l -o app/$$area/translations/messages.pot app/$$area; \
 	done
