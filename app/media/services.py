@@ -3,8 +3,9 @@
 The job handler (:func:`run_transcode`) treats the database as the truth:
 
 1. *claim*: one conditional UPDATE moves the asset to ``probing`` with a fresh ``job_token``
-   — only if nobody holds it, or its holder's heartbeat is stale. A duplicate queue message
-   finds nothing to claim and returns.
+   — only if nobody holds it, or its holder's heartbeat is stale, and only if it is due: an
+   attempt left and its backoff (``next_attempt_at``) over. A duplicate or early queue
+   message finds nothing to claim and returns; the scheduled message or the sweeper comes.
 2. *work* in a private folder (``MEDIA_WORK_DIR/asset-<id>-<token>``), beating the heartbeat
    from ffmpeg's progress; losing the claim (someone else took over) stops ffmpeg.
 3. *publish*: every file is saved to storage (atomically) under ``<prefix>/<token>/…``, a key
@@ -247,11 +248,16 @@ def _claim(asset_id: int) -> tuple[str, str | None] | None:
         (MediaAsset.status.in_([MediaStatus.PROBING, MediaStatus.TRANSCODING])
          & (MediaAsset.heartbeat_at < _stale_before(now))),
     )
+    # Due: attempts left, and its backoff over. A message that comes early (a duplicate, or
+    # one sent before a retry was scheduled) takes nothing; the scheduled message or the
+    # sweeper comes back for it. Out of attempts, the sweeper gives it up.
+    due = (MediaAsset.attempts < int(current_app.config["MEDIA_MAX_ATTEMPTS"])) & or_(
+        MediaAsset.next_attempt_at.is_(None), MediaAsset.next_attempt_at <= now)
     token_matches = (MediaAsset.job_token.is_(None) if previous_token is None
                      else MediaAsset.job_token == previous_token)
     result = db.session.execute(
         update(MediaAsset)
-        .where(MediaAsset.id == asset_id, claimable, token_matches)
+        .where(MediaAsset.id == asset_id, claimable, due, token_matches)
         .values(status=MediaStatus.PROBING, job_token=token, attempts=MediaAsset.attempts + 1,
                 heartbeat_at=now, started_at=now, progress=0.0, next_attempt_at=None,
                 worker=f"{socket.gethostname()}:{os.getpid()}"[:120])

@@ -100,6 +100,10 @@ def test_our_failures_are_retried_with_backoff_then_given_up(app, tiny_clip):
         wait = (asset.next_attempt_at - utcnow()).total_seconds()
         assert 8 < wait <= 10
 
+        services.run_transcode(asset.id)  # too early: the backoff is not over
+        assert (_reload(asset.id).status, _reload(asset.id).attempts) == ("uploaded", 1)
+        asset.next_attempt_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
         services.run_transcode(asset.id)
         asset = _reload(asset.id)
         assert asset.status == "failed" and asset.attempts == 2
@@ -130,6 +134,10 @@ def test_a_live_job_is_left_alone_and_a_dead_one_is_taken_over(app, tiny_clip):
     db.session.commit()
     assert services.sweep_stale_jobs() == [asset.id]
     assert services.sweep_stale_jobs() == [], "already requeued; not again"
+    asset = _reload(asset.id)
+    assert asset.next_attempt_at > utcnow(), "after a backoff"
+    asset.next_attempt_at = utcnow() - timedelta(seconds=1)  # the scheduled message is due
+    db.session.commit()
 
     services.run_transcode(asset.id)
     asset = _reload(asset.id)
@@ -229,3 +237,45 @@ def test_a_slow_source_download_keeps_the_heartbeat_going(app, tiny_clip, monkey
     services.run_transcode(asset.id)
     assert len(ages) == 10 and max(ages) < 1, ages
     assert _reload(asset.id).status == "ready"
+
+
+def test_only_a_due_asset_is_claimed(app, tiny_clip, monkeypatch):
+    """Duplicate and early messages: never an attempt past the last, never before the backoff."""
+    monkeypatch.setitem(app.config, "MEDIA_MAX_ATTEMPTS", 2)
+    stale = utcnow() - timedelta(seconds=app.config["MEDIA_STALE_AFTER_S"] + 5)
+    asset = services.queue_transcode(tiny_clip)
+    db.session.commit()
+
+    # A failed attempt is waiting out its backoff; a message arrives early.
+    asset.attempts, asset.next_attempt_at = 1, utcnow() + timedelta(seconds=60)
+    db.session.commit()
+    services.run_transcode(asset.id)
+    asset = _reload(asset.id)
+    assert (asset.status, asset.attempts, asset.job_token) == ("uploaded", 1, None)
+
+    # The last attempt's worker died; the sweeper requeued it, with a backoff. A duplicate
+    # message in the meantime does not take it over early.
+    asset.status, asset.job_token, asset.heartbeat_at = "transcoding", "a" * 32, stale
+    asset.attempts, asset.next_attempt_at = 1, utcnow() + timedelta(seconds=60)
+    db.session.commit()
+    services.run_transcode(asset.id)
+    asset = _reload(asset.id)
+    assert (asset.status, asset.attempts, asset.job_token) == ("transcoding", 1, "a" * 32)
+
+    # Its last attempt died: no message starts a third; the sweeper gives it up.
+    asset.attempts, asset.next_attempt_at = 2, None
+    db.session.commit()
+    services.run_transcode(asset.id)
+    asset = _reload(asset.id)
+    assert (asset.status, asset.attempts, asset.job_token) == ("transcoding", 2, "a" * 32)
+    assert services.sweep_stale_jobs() == []
+    asset = _reload(asset.id)
+    assert asset.status == "failed" and asset.error.startswith("We could not prepare this "
+                                                               "video after 2 attempts.")
+
+    # Retry (the button, `flask media retry`) counts attempts afresh: it runs at once.
+    assert services.retry(asset)
+    db.session.commit()
+    services.run_transcode(asset.id)
+    asset = _reload(asset.id)
+    assert (asset.status, asset.attempts) == ("ready", 1)
