@@ -231,6 +231,10 @@ def _stale_before(now: datetime) -> datetime:
     return now - timedelta(seconds=float(current_app.config["MEDIA_STALE_AFTER_S"]))
 
 
+def _token_is(token: str | None):
+    return MediaAsset.job_token.is_(None) if token is None else MediaAsset.job_token == token
+
+
 def _claim(asset_id: int) -> tuple[str, str | None] | None:
     """Take the asset for this attempt; return (token, the previous attempt's token)."""
     now = utcnow()
@@ -253,11 +257,9 @@ def _claim(asset_id: int) -> tuple[str, str | None] | None:
     # sweeper comes back for it. Out of attempts, the sweeper gives it up.
     due = (MediaAsset.attempts < int(current_app.config["MEDIA_MAX_ATTEMPTS"])) & or_(
         MediaAsset.next_attempt_at.is_(None), MediaAsset.next_attempt_at <= now)
-    token_matches = (MediaAsset.job_token.is_(None) if previous_token is None
-                     else MediaAsset.job_token == previous_token)
     result = db.session.execute(
         update(MediaAsset)
-        .where(MediaAsset.id == asset_id, claimable, due, token_matches)
+        .where(MediaAsset.id == asset_id, claimable, due, _token_is(previous_token))
         .values(status=MediaStatus.PROBING, job_token=token, attempts=MediaAsset.attempts + 1,
                 heartbeat_at=now, started_at=now, progress=0.0, next_attempt_at=None,
                 worker=f"{socket.gethostname()}:{os.getpid()}"[:120])
@@ -452,46 +454,61 @@ def sweep_stale_jobs() -> list[int]:
     """Requeue assets whose worker died (stale heartbeat) or whose queue message was lost.
 
     Returns the ids requeued. Safe to run anywhere, any number of times at once: the claim in
-    :func:`run_transcode` decides who actually runs each job.
+    :func:`run_transcode` decides who actually runs each job, and each write here is
+    conditional on the row still being as the sweep read it (same token, still stale or still
+    waiting), so a claim, heartbeat or retry landing meanwhile is never overwritten.
     """
     now = utcnow()
     stale_before = _stale_before(now)
     max_attempts = int(current_app.config["MEDIA_MAX_ATTEMPTS"])
-    requeued: list[int] = []
-    dead = db.session.scalars(
-        select(MediaAsset).where(
-            MediaAsset.status.in_([MediaStatus.PROBING, MediaStatus.TRANSCODING]),
-            MediaAsset.heartbeat_at < stale_before,
-            # Not already requeued (unless that message too seems lost).
-            or_(MediaAsset.next_attempt_at.is_(None), MediaAsset.next_attempt_at < stale_before),
-        )
-    ).all()
-    for asset in dead:
-        if asset.attempts >= max_attempts:
-            asset.status = MediaStatus.FAILED
-            for column, value in _error(GIVE_UP_MESSAGE, {"attempts": asset.attempts}).items():
-                setattr(asset, column, value)
-            asset.error_detail = f"worker {asset.worker} stopped sending heartbeats"
-            asset.finished_at = now
-            continue
-        # Left in its active status with its old token: the next claim takes it over as stale.
-        delay = _backoff_s(asset.attempts)
-        asset.next_attempt_at = now + timedelta(seconds=delay)
-        asset.error_detail = f"worker {asset.worker} stopped sending heartbeats; retrying"
-        enqueue_after_commit(asset.id, delay)
-        requeued.append(asset.id)
+    # Not already requeued (unless that message too seems lost).
+    not_requeued = or_(MediaAsset.next_attempt_at.is_(None),
+                       MediaAsset.next_attempt_at < stale_before)
+    dead_now = (MediaAsset.status.in_([MediaStatus.PROBING, MediaStatus.TRANSCODING]),
+                MediaAsset.heartbeat_at < stale_before, not_requeued)
     # Waiting jobs whose time has come but that nobody claimed: the message may be lost.
-    forgotten = db.session.scalars(
-        select(MediaAsset).where(
-            MediaAsset.status == MediaStatus.UPLOADED,
-            or_(MediaAsset.next_attempt_at.is_(None), MediaAsset.next_attempt_at < stale_before),
-            func.coalesce(MediaAsset.queued_at, MediaAsset.created_at) < stale_before,
+    forgotten_now = (MediaAsset.status == MediaStatus.UPLOADED, not_requeued,
+                     func.coalesce(MediaAsset.queued_at, MediaAsset.created_at) < stale_before)
+    seen = (MediaAsset.id, MediaAsset.job_token, MediaAsset.attempts, MediaAsset.worker)
+    dead = db.session.execute(select(*seen).where(*dead_now)).all()
+    forgotten = db.session.execute(select(*seen).where(*forgotten_now)).all()
+    db.session.rollback()  # end the read: each write below checks the row as it is now
+
+    def write(row, still, **values) -> bool:
+        """Update the row only if it is still as read: same attempt, still dead or waiting."""
+        result = db.session.execute(
+            update(MediaAsset)
+            .where(MediaAsset.id == row.id, _token_is(row.job_token),
+                   MediaAsset.attempts == row.attempts, *still)
+            .values(**values)
+            .execution_options(synchronize_session=False)
         )
-    ).all()
-    for asset in forgotten:
-        asset.queued_at = now
-        enqueue_after_commit(asset.id)
-        requeued.append(asset.id)
+        return result.rowcount == 1
+
+    def give_up(row, still, detail: str) -> None:
+        write(row, still, status=MediaStatus.FAILED, error_detail=detail, finished_at=now,
+              **_error(GIVE_UP_MESSAGE, {"attempts": row.attempts}))
+
+    requeued: list[int] = []
+    for row in dead:
+        detail = f"worker {row.worker} stopped sending heartbeats"
+        if row.attempts >= max_attempts:
+            give_up(row, dead_now, detail)
+            continue
+        # Left in its active status with its old token: the claim takes it over as stale once
+        # the backoff is over.
+        delay = _backoff_s(row.attempts)
+        if write(row, dead_now, next_attempt_at=now + timedelta(seconds=delay),
+                 error_detail=f"{detail}; retrying"):
+            enqueue_after_commit(row.id, delay)
+            requeued.append(row.id)
+    for row in forgotten:
+        if row.attempts >= max_attempts:  # MEDIA_MAX_ATTEMPTS was lowered: no claim takes it
+            give_up(row, forgotten_now, "no attempts left")
+            continue
+        if write(row, forgotten_now, queued_at=now):
+            enqueue_after_commit(row.id)
+            requeued.append(row.id)
     db.session.commit()
     return requeued
 

@@ -8,7 +8,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import event, func, select, update
 
 from app.db import utcnow
 from app.extensions import db
@@ -279,3 +280,62 @@ def test_only_a_due_asset_is_claimed(app, tiny_clip, monkeypatch):
     services.run_transcode(asset.id)
     asset = _reload(asset.id)
     assert (asset.status, asset.attempts) == ("ready", 1)
+
+
+@pytest.mark.parametrize("meanwhile", ["claim", "heartbeat", "retry"])
+def test_the_sweeper_never_overwrites_what_changed_after_it_looked(app, tiny_clip, meanwhile):
+    """Between the sweeper's read and its write, a new claim takes the job over, the slow but
+    living worker beats, or the author presses retry: the sweeper's requeue or give-up,
+    decided on what it read, must not land."""
+    stale = utcnow() - timedelta(seconds=app.config["MEDIA_STALE_AFTER_S"] + 5)
+    asset = services.queue_transcode(tiny_clip)
+    db.session.commit()
+    # Dead as far as the sweeper can tell; its last attempt unless a claim follows.
+    last = app.config["MEDIA_MAX_ATTEMPTS"] - (1 if meanwhile == "claim" else 0)
+    asset.status, asset.job_token, asset.attempts = "transcoding", "a" * 32, last
+    asset.heartbeat_at = stale
+    db.session.commit()
+    now = utcnow()
+    change = {
+        "claim": dict(status="probing", job_token="b" * 32, attempts=last + 1, heartbeat_at=now,
+                      started_at=now, next_attempt_at=None),
+        "heartbeat": dict(heartbeat_at=now, progress=50.0),
+        "retry": dict(status="uploaded", attempts=0, next_attempt_at=None, queued_at=now),
+    }[meanwhile]
+
+    seen = []
+
+    @event.listens_for(db.session, "do_orm_execute")
+    def interleave(state):
+        """Right after the sweeper's first read, another process writes the row."""
+        if seen or not state.is_select:
+            return None
+        seen.append(state.statement)
+        result = state.invoke_statement().freeze()
+        with db.engine.begin() as other:
+            other.execute(update(MediaAsset).where(MediaAsset.id == asset.id).values(**change))
+        return result()
+
+    try:
+        assert services.sweep_stale_jobs() == []
+    finally:
+        event.remove(db.session, "do_orm_execute", interleave)
+    assert seen, "the sweeper read"
+    asset = _reload(asset.id)
+    assert {column: getattr(asset, column) for column in change} == change
+    assert asset.error is None and asset.error_detail is None
+
+
+def test_a_waiting_asset_with_no_attempts_left_is_given_up_not_requeued_for_ever(app, tiny_clip,
+                                                                                monkeypatch):
+    """MEDIA_MAX_ATTEMPTS lowered while it waited: no claim would take it."""
+    asset = services.queue_transcode(tiny_clip)
+    db.session.commit()
+    asset.attempts = 2
+    asset.queued_at = utcnow() - timedelta(seconds=app.config["MEDIA_STALE_AFTER_S"] + 5)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "MEDIA_MAX_ATTEMPTS", 2)
+    assert services.sweep_stale_jobs() == []
+    asset = _reload(asset.id)
+    assert asset.status == "failed" and asset.error.startswith("We could not prepare this video "
+                                                               "after 2 attempts.")
