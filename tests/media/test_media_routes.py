@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -147,3 +148,45 @@ def test_retry_button_queues_a_failed_upload_again(app, client, make_user, tmp_p
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(type(asset), asset.id).status == "uploaded"
+
+
+def test_captions_are_compressed_for_clients_that_accept_it(app, client, make_user, ready_asset):
+    """send_file streams files, and Flask-Compress leaves streams alone for gzip-only clients;
+    captions are text, sent whole so they can be compressed. Video still answers ranges."""
+    import gzip
+
+    import brotli
+
+    asset = ready_asset()
+    sign_in(client, make_user())
+    cues = "".join(f"00:00:{i:02d}.000 --> 00:00:{i:02d}.900\nWhat a head teacher says {i}.\n\n"
+                   for i in range(40))
+    text = f"WEBVTT\n\n{cues}".encode()
+    key = f"{asset.key_prefix}/{asset.job_token}/captions.vtt"
+    services.storage().save(key, io.BytesIO(text))
+    url = services.signed_url(key)
+
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert zipped.status_code == 200 and zipped.mimetype == "text/vtt"
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == text and len(zipped.data) < len(text) / 3
+    assert int(zipped.headers["Content-Length"]) == len(zipped.data)
+    assert "Accept-Encoding" in zipped.headers["Vary"] and "Cookie" not in zipped.headers["Vary"]
+    assert "Set-Cookie" not in zipped.headers
+    cache = zipped.headers["Cache-Control"]
+    assert "public" in cache and "immutable" in cache and zipped.cache_control.max_age > 0
+    assert zipped.headers["X-Content-Type-Options"] == "nosniff"
+    etag = zipped.headers["ETag"]
+    assert client.get(url, headers={"Accept-Encoding": "gzip",
+                                    "If-None-Match": etag}).status_code == 304
+
+    browser = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert browser.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(browser.data) == text
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain.headers and plain.data == text
+
+    video = services.signed_url(asset.renditions[0].storage_key)
+    part = client.get(video, headers={"Accept-Encoding": "gzip, br", "Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.data) == 100
+    assert "Content-Encoding" not in part.headers and "Set-Cookie" not in part.headers
