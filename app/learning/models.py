@@ -185,6 +185,12 @@ class Reflection(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    @property
+    def version(self) -> str:
+        """Changes with every save. A phone keeps it with its draft, so a draft begun
+        before newer text was saved elsewhere is offered, not restored over it."""
+        return self.updated_at.isoformat() if self.updated_at else ""
+
     def __repr__(self) -> str:
         return f"<Reflection user={self.user_id} lesson={self.lesson_id} {len(self.body)} chars>"
 

@@ -110,6 +110,76 @@ def test_a_reflection_typed_offline_is_kept_and_saved_later(live_server, phone, 
     assert db.session.scalar(select(Reflection.body)) == "Written on the bus with no signal."
 
 
+def _write_offline(page, text):
+    page.context.set_offline(True)
+    page.fill("#reflection-body", text)
+    page.wait_for_timeout(2000)  # the autosave fires and fails
+    page.context.set_offline(False)
+
+
+def _saved_body():
+    db.session.expire_all()
+    return db.session.scalar(select(Reflection.body))
+
+
+def test_a_draft_begun_from_the_saved_text_is_restored_and_saved(live_server, phone, make_user, demo_course):
+    leader = make_user("leader")
+    services.save_reflection(leader, _lesson(FIRST), "Saved at school.")
+    page = phone()
+    _sign_in(page, live_server, leader)
+    page.goto(f"{live_server}/learn/{demo_course.slug}/{FIRST}")
+    _write_offline(page, "Saved at school. Then more on the bus.")
+    page.reload()  # the server still holds the text the draft began from
+    key = f"draft:reflection-{leader.id}-{_lesson(FIRST).id}"
+    page.wait_for_function(f"() => document.querySelector('#reflection-status .saved')"
+                           f" && localStorage.getItem('{key}') === null")  # saved, then the draft removed
+    assert page.input_value("#reflection-body") == "Saved at school. Then more on the bus."
+    assert _saved_body() == "Saved at school. Then more on the bus."
+    assert page.locator("#reflection .flash").count() == 0
+
+
+@pytest.mark.parametrize("choice", ["Use it", "Discard it"])
+def test_a_stale_draft_is_offered_not_saved_over_newer_text(live_server, phone, make_user, demo_course, choice):
+    """Phone A failed to save offline; meanwhile the leader wrote more from phone B. Back on
+    phone A the newer text stays, and the old draft is offered rather than saved over it."""
+    leader = make_user("leader")
+    lesson = _lesson(FIRST)
+    services.save_reflection(leader, lesson, "Started at school.")
+    key = f"draft:reflection-{leader.id}-{lesson.id}"
+    page = phone()
+    _sign_in(page, live_server, leader)
+    page.goto(f"{live_server}/learn/{demo_course.slug}/{FIRST}")
+    _write_offline(page, "Started at school. Written on phone A, no signal.")
+    services.save_reflection(leader, lesson, "Rewritten in full on phone B.")
+
+    page.reload()
+    page.wait_for_selector("#reflection-body")
+    page.wait_for_timeout(2500)  # longer than the autosave delay: nothing is sent
+    assert page.input_value("#reflection-body") == "Rewritten in full on phone B."
+    assert _saved_body() == "Rewritten in full on phone B."
+    notice = page.locator("#reflection .flash", has_text="This phone has an unsaved version of this note from")
+    assert notice.is_visible()
+    assert "phone A" in page.evaluate(f"localStorage.getItem('{key}')")  # still kept on the phone
+
+    notice.get_by_role("button", name=choice).click()
+    assert notice.count() == 0
+    if choice == "Use it":
+        page.wait_for_function(f"() => localStorage.getItem('{key}') === null")  # saved, then removed
+        assert page.input_value("#reflection-body") == "Started at school. Written on phone A, no signal."
+        assert _saved_body() == "Started at school. Written on phone A, no signal."
+        db.session.expire_all()
+        version = db.session.scalar(select(Reflection)).version
+        assert page.get_attribute("#reflection-body", "data-saved-at") == version  # the next draft's base
+    else:
+        assert page.evaluate(f"localStorage.getItem('{key}')") is None
+        page.wait_for_timeout(2000)
+        assert page.input_value("#reflection-body") == "Rewritten in full on phone B."
+        assert _saved_body() == "Rewritten in full on phone B."
+    page.reload()
+    page.wait_for_selector("#reflection-status")
+    assert page.locator("#reflection .flash").count() == 0
+
+
 @pytest.mark.slow
 def test_the_player_resumes_where_the_leader_stopped(live_server, phone, make_user, demo_course):
     """With real renditions from the media area: play, pause, come back, carry on."""

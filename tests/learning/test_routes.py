@@ -112,6 +112,22 @@ def test_reflection_saved_by_form_and_by_htmx(client, leader):
     assert too_long.status_code == 422 and db.session.scalar(select(Reflection.body)) == "Visit 4B and 5A"
 
 
+def test_the_page_and_each_save_tell_the_phone_which_version_the_server_holds(client, leader):
+    """learning.js keeps this with a draft: a draft begun from an older version is offered,
+    not restored over newer text saved from another phone."""
+    lesson = _lesson()
+    assert 'data-saved-at=""' in client.get(LESSON_URL).get_data(as_text=True)  # nothing saved yet
+    url = f"/learn/lessons/{lesson.id}/reflection"
+    first = client.post(url, data={"body": "Visit 4B"}, headers=HX).get_data(as_text=True)
+    version = db.session.scalar(select(Reflection)).version
+    assert version and f'data-saved-at="{version}"' in first
+    assert f'data-saved-at="{version}"' in client.get(LESSON_URL).get_data(as_text=True)
+    second = client.post(url, data={"body": "Visit 4B and 5A"}, headers=HX).get_data(as_text=True)
+    db.session.expire_all()
+    newer = db.session.scalar(select(Reflection)).version
+    assert newer != version and f'data-saved-at="{newer}"' in second
+
+
 def test_mark_complete_then_next(client, leader):
     lesson = _lesson()
     response = client.post(f"/learn/lessons/{lesson.id}/complete")

@@ -11,28 +11,52 @@
   function store(key, value) {
     try { if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, value); } catch (e) { /* private mode */ }
   }
+  // A draft is {text, base, at}: base is the saved version it was begun from. One begun
+  // before newer text was saved elsewhere is offered, never restored over that text.
+  function keep(area, text) {
+    if (area.offered) return; // the offered draft waits for the leader's choice
+    store("draft:" + area.dataset.draft, text === null ? null
+      : JSON.stringify({ text: text, base: area.dataset.savedAt, at: Date.now() }));
+  }
+  function offer(area, d) {
+    var note = area.form.querySelector("template").content.firstElementChild.cloneNode(true);
+    note.querySelector("time").textContent = new Date(d.at).toLocaleString(document.documentElement.lang, { dateStyle: "medium", timeStyle: "short" });
+    area.offered = true;
+    note.addEventListener("click", function (e) {
+      if (e.target.type !== "button") return;
+      note.remove();
+      area.offered = false;
+      if (e.target.value === "use") { area.value = d.text; htmx.trigger(area, "input"); } else keep(area, null);
+    });
+    area.form.querySelector("[role=status]").after(note);
+  }
   function drafts(root) {
     root.querySelectorAll("textarea[data-draft]").forEach(function (area) {
       if (area.dataset.ready) return;
       area.dataset.ready = "1";
-      var key = "draft:" + area.dataset.draft, saved = null;
-      try { saved = localStorage.getItem(key); } catch (e) { /* no storage */ }
-      if (saved !== null && saved !== area.value) {
-        area.value = saved;
-        if (window.htmx) htmx.trigger(area, "input");
-      }
-      area.addEventListener("input", function () { store(key, area.value); });
+      var saved = null, d = null, now = area.dataset.savedAt;
+      try { saved = localStorage.getItem("draft:" + area.dataset.draft); d = JSON.parse(saved); } catch (e) { /* no storage, or a plain-text draft */ }
+      if (saved !== null && !(d && typeof d.text === "string")) d = { text: saved, base: now }; // from before drafts kept a base
+      if (d && d.text === area.value) keep(area, null);
+      else if (d && (!now || d.base === now)) { area.value = d.text; if (window.htmx) htmx.trigger(area, "input"); }
+      else if (d && window.htmx) offer(area, d);
+      area.addEventListener("input", function () { keep(area, area.value); });
     });
   }
-  document.addEventListener("htmx:beforeRequest", function (e) {
+  function areaOf(e) {
     var form = e.detail.elt.closest && e.detail.elt.closest("form");
-    var area = form && form.querySelector("textarea[data-draft]");
+    return form && form.querySelector("textarea[data-draft]");
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var area = areaOf(e);
     if (area) area.dataset.sent = area.value;
   });
   document.addEventListener("htmx:afterRequest", function (e) {
-    var form = e.detail.elt.closest && e.detail.elt.closest("form");
-    var area = form && form.querySelector("textarea[data-draft]");
-    if (area && e.detail.successful && area.value === area.dataset.sent) store("draft:" + area.dataset.draft, null);
+    var area = areaOf(e), saved = area && area.form.querySelector("span[data-saved-at]");
+    if (!area || !e.detail.successful) return;
+    if (saved) area.dataset.savedAt = saved.dataset.savedAt;
+    // Removed only when the server has exactly this text; else kept, based on what it has.
+    keep(area, area.value === area.dataset.sent ? null : area.value);
   });
   function players(root) {
     root.querySelectorAll("[data-progress]").forEach(function (media) {
