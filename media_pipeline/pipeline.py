@@ -130,6 +130,13 @@ def transcode(
             if progress:
                 progress(percent * 0.95)
 
+        def between_steps() -> None:
+            """Before each of the short runs after the ladder: still working (callers beat
+            their job's heartbeat on progress; eight poster runs of a 4K source on a slow
+            machine can outlast its stale limit)."""
+            if progress:
+                progress(95.0)
+
         argv, outputs = commands.ladder_argv(
             source, info.demuxer, plan, staging, max_seconds=info.duration_s + 1
         )
@@ -144,12 +151,14 @@ def transcode(
 
         renditions: list[RenditionEntry] = []
         for planned in plan.video:
+            between_steps()
             renditions.append(
                 _measure(
                     staging / planned.rung.filename, planned.name, "video", "video/mp4", limits
                 )
             )
         for audio in plan.audio:
+            between_steps()
             renditions.append(
                 _measure(staging / audio.filename, audio.name, "audio", audio.content_type, limits)
             )
@@ -171,6 +180,7 @@ def transcode(
             width, height = _poster_size(plan)
             poster_path = staging / POSTER_NAME
             for quality in range(POSTER_JPEG_QUALITY, 31, 3):
+                between_steps()
                 run_ffmpeg(
                     commands.poster_argv(
                         source,
@@ -190,6 +200,7 @@ def transcode(
                     break
             poster = _image(poster_path, width, height)
             placeholder_path = staging / PLACEHOLDER_NAME
+            between_steps()
             run_ffmpeg(
                 commands.placeholder_argv(poster_path, placeholder_path),
                 duration_s=0,

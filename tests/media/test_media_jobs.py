@@ -339,3 +339,32 @@ def test_a_waiting_asset_with_no_attempts_left_is_given_up_not_requeued_for_ever
     asset = _reload(asset.id)
     assert asset.status == "failed" and asset.error.startswith("We could not prepare this video "
                                                                "after 2 attempts.")
+
+
+def test_the_runs_after_the_ladder_keep_the_heartbeat_going(app, tiny_clip, monkeypatch):
+    """Measuring each rendition, up to eight poster runs and the placeholder: on a slow
+    machine with a 4K source these add up past the stale limit, so each is preceded by a
+    beat."""
+    from media_pipeline import pipeline
+
+    monkeypatch.setitem(app.config, "MEDIA_STALE_AFTER_S", 1)
+    monkeypatch.setattr(services, "HEARTBEAT_EVERY_S", 0.1)
+    asset = services.queue_transcode(tiny_clip)
+    db.session.commit()
+    ages: list[float] = []
+
+    def slowly(step):
+        def run(*args, **kwargs):
+            if kwargs.get("duration_s", 0) == 0:  # not the ladder
+                beat = db.session.scalar(select(MediaAsset.heartbeat_at)
+                                         .where(MediaAsset.id == asset.id))
+                ages.append((utcnow() - beat).total_seconds())
+                time.sleep(0.3)
+            return step(*args, **kwargs)
+        return run
+
+    monkeypatch.setattr(pipeline, "_measure", slowly(pipeline._measure))
+    monkeypatch.setattr(pipeline, "run_ffmpeg", slowly(pipeline.run_ffmpeg))
+    services.run_transcode(asset.id)
+    assert len(ages) >= 5 and max(ages) < 0.3, ages  # 3 measures, poster(s), placeholder
+    assert _reload(asset.id).status == "ready"
