@@ -166,7 +166,7 @@ def profile():
             session["locale"] = current_user.locale
             flash(_("Your profile is saved."), "success")
             return see_other(url_for("accounts.profile"), full_reload=language_changed)
-    return render("accounts/profile.html", form=form)
+    return render("accounts/profile.html", form=form, status=422 if form.errors else 200)
 
 
 @bp.post("/language")

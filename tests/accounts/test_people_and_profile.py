@@ -56,7 +56,7 @@ def test_profile_error_keeps_input(client, make_user, login):
     login(make_user())
     response = client.post("/me", data={"name": "", "school": "Kisumu Day", "locale": "en", "timezone": "UTC"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and 'value="Kisumu Day"' in page and 'class="error"' in page
+    assert response.status_code == 422 and 'value="Kisumu Day"' in page and 'class="error"' in page
 
 
 def test_a_field_with_a_hint_and_an_error_points_at_both(client, make_user, login):
