@@ -63,6 +63,7 @@ def _register_areas(app: Flask) -> None:
 
     for area in (core, accounts, frameworks, learning, media):
         app.register_blueprint(area.bp)
+    core.cli.explain_missing_schema(app)
 
     from app.accounts.services import load_signed_in_user
 
