@@ -30,8 +30,10 @@ import logging
 import os
 import shutil
 import socket
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -300,6 +302,30 @@ class _Heartbeat:
             self.last = time.monotonic()
             _beat(self.asset_id, self.token)
 
+    @contextmanager
+    def meanwhile(self):
+        """Beat from a thread of its own while one blocking call (an upload) runs here."""
+        app = current_app._get_current_object()
+        done = threading.Event()
+
+        def beat() -> None:
+            with app.app_context():
+                while not done.wait(HEARTBEAT_EVERY_S):
+                    try:
+                        _beat(self.asset_id, self.token)
+                    except LostClaim:
+                        return  # the beat after the upload raises it where it is handled
+
+        thread = threading.Thread(target=beat, name=f"media-beat-{self.asset_id}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join()
+        _beat(self.asset_id, self.token)
+        self.last = time.monotonic()
+
 
 def _work_root() -> Path:
     root = Path(current_app.config["MEDIA_WORK_DIR"])
@@ -349,10 +375,10 @@ def run_transcode(asset_id: int) -> None:
         keys = {}
         for name in manifest.filenames:
             key = f"{prefix}/{token}/{name}"
-            store.save(key, work / "out" / name, CONTENT_TYPES.get(Path(name).suffix))
-            uploaded.append(key)
+            uploaded.append(key)  # (removed again if anything below fails)
+            with heartbeat.meanwhile():  # one upload to S3 can outlast the stale limit
+                store.save(key, work / "out" / name, CONTENT_TYPES.get(Path(name).suffix))
             keys[name] = key
-            _beat(asset_id, token)
         _publish(asset_id, token, manifest, keys, time.monotonic() - started)
         uploaded.clear()  # published: these are the asset's files now
         log.info("media asset %s ready in %.1f s", asset_id, time.monotonic() - started)

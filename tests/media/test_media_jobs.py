@@ -368,3 +368,30 @@ def test_the_runs_after_the_ladder_keep_the_heartbeat_going(app, tiny_clip, monk
     services.run_transcode(asset.id)
     assert len(ages) >= 5 and max(ages) < 0.3, ages  # 3 measures, poster(s), placeholder
     assert _reload(asset.id).status == "ready"
+
+
+def test_a_slow_upload_to_storage_keeps_the_heartbeat_going(app, tiny_clip, monkeypatch):
+    """One big rendition going up to S3 over a slow link can take longer than the stale
+    limit; the job beats from a thread of its own meanwhile."""
+    monkeypatch.setitem(app.config, "MEDIA_STALE_AFTER_S", 1)
+    monkeypatch.setattr(services, "HEARTBEAT_EVERY_S", 0.1)
+    asset = services.queue_transcode(tiny_clip)
+    db.session.commit()
+    store = services.storage()
+    real_save = store.save
+    ages: list[float] = []
+
+    def slow_save(key, source, *args, **kwargs):
+        if "/" in key and key.endswith(".mp4"):  # a rendition, not the source
+            for _ in range(4):
+                time.sleep(0.3)
+                db.session.rollback()  # a fresh snapshot: see the other thread's beats
+                beat = db.session.scalar(select(MediaAsset.heartbeat_at)
+                                         .where(MediaAsset.id == asset.id))
+                ages.append((utcnow() - beat).total_seconds())
+        return real_save(key, source, *args, **kwargs)
+
+    monkeypatch.setattr(store, "save", slow_save)
+    services.run_transcode(asset.id)
+    assert len(ages) >= 4 and max(ages) < 0.3, ages
+    assert _reload(asset.id).status == "ready"
