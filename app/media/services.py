@@ -271,16 +271,21 @@ def _claim(asset_id: int) -> tuple[str, str | None] | None:
     return (token, previous_token) if result.rowcount == 1 else None
 
 
-def _beat(asset_id: int, token: str, **values) -> None:
-    """Heartbeat (and progress/status) for the holder of ``token``; raise if we lost it."""
+def _if_ours(asset_id: int, token: str, **values) -> bool:
+    """Update the asset only while ``token`` holds it, and commit; say whether it did."""
     result = db.session.execute(
         update(MediaAsset)
         .where(MediaAsset.id == asset_id, MediaAsset.job_token == token)
-        .values(heartbeat_at=utcnow(), **values)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    if result.rowcount != 1:
+    return result.rowcount == 1
+
+
+def _beat(asset_id: int, token: str, **values) -> None:
+    """Heartbeat (and progress/status) for the holder of ``token``; raise if we lost it."""
+    if not _if_ours(asset_id, token, heartbeat_at=utcnow(), **values):
         raise LostClaim(asset_id)
 
 
@@ -441,14 +446,7 @@ def _publish(asset_id: int, token: str, manifest, keys: dict[str, str], seconds:
 
 
 def _finish(asset_id: int, token: str, **values) -> bool:
-    result = db.session.execute(
-        update(MediaAsset)
-        .where(MediaAsset.id == asset_id, MediaAsset.job_token == token)
-        .values(finished_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
+    return _if_ours(asset_id, token, finished_at=utcnow(), **values)
 
 
 def _backoff_s(attempts: int) -> float:
