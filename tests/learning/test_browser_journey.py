@@ -252,3 +252,16 @@ def test_back_to_a_lesson_shows_the_notebook_as_saved(live_server, phone, make_u
     page.wait_for_timeout(2500)
     db.session.expire_all()
     assert db.session.scalar(select(Reflection.body)) == "Visit Form 2 on Tuesday. And Form 3."
+
+
+def test_nothing_is_wider_than_the_smallest_phone(live_server, phone, make_user, demo_course):
+    """At 320 px nothing may push the page sideways (a long competency tag once did, and the
+    phone then zoomed the whole page out)."""
+    leader = make_user("leader")
+    page = phone(viewport={"width": 320, "height": 640})
+    _sign_in(page, live_server, leader)
+    for path in ("/", "/learn/", f"/learn/{demo_course.slug}/{FIRST}", "/learn/growth",
+                 "/learn/self-assessment", "/me"):
+        page.goto(f"{live_server}{path}")
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths == [320, 320], (path, widths)
