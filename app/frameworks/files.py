@@ -167,9 +167,6 @@ class FieldReader:
         line = self.line_of(key) if key else self.line
         self.problems.append(Problem(self.path, line, message))
 
-    def has(self, key: str) -> bool:
-        return self.mapping.get(key) not in (None, "")
-
     def text(self, key: str, *, required: bool = True, default: str = "",
              pattern: re.Pattern[str] | None = None, hint: str = "",
              max_length: int | None = None) -> str:
@@ -257,7 +254,6 @@ class FrameworkSpec:
     language: str = "en"
     levels: list[LevelSpec] = field(default_factory=list)
     domains: list[DomainSpec] = field(default_factory=list)
-    source: str | None = field(default=None, compare=False, repr=False)
     # False when the file had no levels (a CSV) and ``levels`` are only the usual four:
     # they start a new framework but never replace an existing framework's own.
     levels_from_file: bool = field(default=True, compare=False, repr=False)
@@ -301,11 +297,6 @@ def parse_framework(text: str, path: str) -> FrameworkSpec:
     return parse_framework_yaml(text, path)
 
 
-def load_framework_yaml(path: str | Path) -> FrameworkSpec:
-    path = Path(path)
-    return parse_framework_yaml(_read_text(path), str(path))
-
-
 def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
     data = load_yaml(text, path)
     problems: list[Problem] = []
@@ -317,7 +308,6 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
         version=top.text("version", required=False, max_length=MAX_VERSION),
         language=top.text("language", required=False, default="en", pattern=LANGUAGE_RE,
                           hint="use a language code such as `en`, `fr` or `sw`", max_length=MAX_LANGUAGE),
-        source=path,
     )
 
     seen_numbers: dict[int, int | None] = {}
@@ -385,11 +375,6 @@ _CSV_REQUIRED = ("domain_code", "code", "title")
 _FRAMEWORK_COLUMNS = ("framework_code", "framework_name", "scope", "version", "language")
 _CSV_MAX_LENGTHS = {"framework_name": MAX_TITLE, "scope": MAX_TITLE, "version": MAX_VERSION,
                     "language": MAX_LANGUAGE, "domain_title": MAX_TITLE, "title": MAX_TITLE}
-
-
-def load_framework_csv(path: str | Path) -> FrameworkSpec:
-    path = Path(path)
-    return parse_framework_csv(_read_text(path), str(path))
 
 
 def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
@@ -477,7 +462,6 @@ def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
         # A spreadsheet of competencies carries no levels: the usual four apply.
         levels=[LevelSpec(lv.number, lv.name, lv.descriptor) for lv in DEFAULT_LEVELS],
         domains=list(domains.values()),
-        source=path,
         levels_from_file=False,
     )
 

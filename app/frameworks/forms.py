@@ -8,7 +8,15 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from .files import CODE_RE, FILE_EXTENSIONS, LANGUAGE_RE
+from .files import (
+    CODE_RE,
+    FILE_EXTENSIONS,
+    LANGUAGE_RE,
+    MAX_LANGUAGE,
+    MAX_LEVEL_NAME,
+    MAX_TITLE,
+    MAX_VERSION,
+)
 
 # A framework of a few hundred competencies is tens of kilobytes; anything near this is
 # not a framework.
@@ -16,26 +24,26 @@ MAX_IMPORT_BYTES = 1024 * 1024
 
 
 class FrameworkForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    scope = StringField(_l("Country or scope"), validators=[Optional(), Length(max=200)])
-    version = StringField(_l("Version"), validators=[Optional(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_TITLE)])
+    scope = StringField(_l("Country or scope"), validators=[Optional(), Length(max=MAX_TITLE)])
+    version = StringField(_l("Version"), validators=[Optional(), Length(max=MAX_VERSION)])
     language = StringField(_l("Language code"), validators=[
-        DataRequired(), Length(max=16, message=_l("Use a language code such as en, fr or sw.")),
+        DataRequired(), Length(max=MAX_LANGUAGE, message=_l("Use a language code such as en, fr or sw.")),
         Regexp(LANGUAGE_RE, message=_l("Use a language code such as en, fr or sw."))])
 
 
 class LevelForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_LEVEL_NAME)])
     descriptor = TextAreaField(_l("Descriptor"), validators=[Optional(), Length(max=2000)])
 
 
 class DomainForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
 
 
 class CompetencyForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     retired = BooleanField(_l("Retired (hidden from new lessons and self-assessments)"))
 
@@ -44,7 +52,7 @@ class NewCompetencyForm(FlaskForm):
     code = StringField(_l("Code"), validators=[
         DataRequired(), Length(max=32),
         Regexp(CODE_RE, message=_l("Use letters, digits, dots or dashes, no spaces (for example LL.5)."))])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
 
 

@@ -37,8 +37,14 @@ def _child_or_404(model, child_id: int, framework_id: int):
     return child
 
 
-def _back(framework, anchor: str | None = None):
+def _saved(framework, message: str, anchor: str | None = None):
+    """Say what was saved and go back to the framework, at the row that changed."""
+    flash(message, "success")
     return see_other(url_for("frameworks.show_framework", framework_id=framework.id, _anchor=anchor))
+
+
+def _edit_page(framework, form, heading: str):
+    return render("frameworks/edit.html", framework=framework, form=form, heading=heading)
 
 
 @bp.get("/")
@@ -61,8 +67,7 @@ def import_framework():
             form.file.errors.append(_("%(file)s was not imported, and nothing has changed. "
                                       "Fix these problems and import it again:", file=problems[0].path))
         else:
-            flash(_import_summary(report), "success")
-            return see_other(url_for("frameworks.show_framework", framework_id=report.framework.id))
+            return _saved(report.framework, _import_summary(report))
     return render("frameworks/list.html", frameworks=services.list_frameworks(), form=form,
                   problems=problems, status=422)
 
@@ -104,9 +109,8 @@ def edit_framework(framework_id: int):
     if form.validate_on_submit():
         services.update_framework(framework, name=form.name.data, scope=form.scope.data or "",
                                   version=form.version.data or "", language=form.language.data)
-        flash(_("Framework saved."), "success")
-        return _back(framework)
-    return render("frameworks/edit.html", framework=framework, form=form, heading=framework.name)
+        return _saved(framework, _("Framework saved."))
+    return _edit_page(framework, form, framework.name)
 
 
 @bp.route("/<int:framework_id>/levels/<int:level_id>/edit", methods=["GET", "POST"])
@@ -117,10 +121,8 @@ def edit_level(framework_id: int, level_id: int):
     form = LevelForm(obj=level)
     if form.validate_on_submit():
         services.update_level(level, name=form.name.data, descriptor=form.descriptor.data or "")
-        flash(_("Level saved."), "success")
-        return _back(framework, f"level-{level.id}")
-    return render("frameworks/edit.html", framework=framework, form=form,
-                  heading=_("Level %(number)d", number=level.number))
+        return _saved(framework, _("Level saved."), f"level-{level.id}")
+    return _edit_page(framework, form, _("Level %(number)d", number=level.number))
 
 
 @bp.route("/<int:framework_id>/domains/<int:domain_id>/edit", methods=["GET", "POST"])
@@ -131,9 +133,8 @@ def edit_domain(framework_id: int, domain_id: int):
     form = DomainForm(obj=domain)
     if form.validate_on_submit():
         services.update_domain(domain, title=form.title.data, description=form.description.data or "")
-        flash(_("Domain saved."), "success")
-        return _back(framework, f"domain-{domain.id}")
-    return render("frameworks/edit.html", framework=framework, form=form, heading=domain.code)
+        return _saved(framework, _("Domain saved."), f"domain-{domain.id}")
+    return _edit_page(framework, form, domain.code)
 
 
 @bp.route("/<int:framework_id>/competencies/<int:competency_id>/edit", methods=["GET", "POST"])
@@ -145,9 +146,8 @@ def edit_competency(framework_id: int, competency_id: int):
     if form.validate_on_submit():
         services.update_competency(competency, title=form.title.data, description=form.description.data or "",
                                    retired=form.retired.data)
-        flash(_("Competency saved."), "success")
-        return _back(framework, f"competency-{competency.id}")
-    return render("frameworks/edit.html", framework=framework, form=form, heading=competency.code)
+        return _saved(framework, _("Competency saved."), f"competency-{competency.id}")
+    return _edit_page(framework, form, competency.code)
 
 
 @bp.route("/<int:framework_id>/domains/<int:domain_id>/competencies/new", methods=["GET", "POST"])
@@ -163,7 +163,5 @@ def new_competency(framework_id: int, domain_id: int):
         except services.CodeTaken:
             form.code.errors.append(_("This framework already has a competency with this code."))
         else:
-            flash(_("Competency added."), "success")
-            return _back(framework, f"competency-{competency.id}")
-    return render("frameworks/edit.html", framework=framework, form=form,
-                  heading=_("New competency in %(domain)s", domain=domain.title))
+            return _saved(framework, _("Competency added."), f"competency-{competency.id}")
+    return _edit_page(framework, form, _("New competency in %(domain)s", domain=domain.title))

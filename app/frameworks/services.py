@@ -40,7 +40,7 @@ class ImportReport:
                 f"{self.competencies_retired} retired")
 
 
-def import_framework(spec: FrameworkSpec, *, commit: bool = True) -> ImportReport:
+def import_framework(spec: FrameworkSpec) -> ImportReport:
     """Create or update the framework with ``spec.code``, matching everything by code.
 
     Competencies missing from the spec are retired, not deleted, so whatever points at
@@ -95,10 +95,7 @@ def import_framework(spec: FrameworkSpec, *, commit: bool = True) -> ImportRepor
             (d for d in framework.domains if d.code not in {s.code for s in spec.domains}),
             start=len(spec.domains)):
         domain.position = position
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
+    db.session.commit()
     return report
 
 

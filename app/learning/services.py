@@ -145,7 +145,7 @@ def _apply_course(spec: CourseSpec, framework: Framework) -> CourseImport:
             lesson.published = False
             report.lessons_unpublished += 1
 
-    published = [lesson_spec for lesson_spec in spec.lessons()]
+    published = list(spec.lessons())
     course.lesson_count = len(published)
     course.duration_seconds = sum(lesson_spec.duration_seconds for lesson_spec in published)
     return report
@@ -453,20 +453,20 @@ class LessonPage:
         return bool(self.progress and self.progress.completed_at)
 
 
-def find_lesson(course_slug: str, lesson_slug: str) -> Lesson | None:
+def _published_lesson(*criteria) -> Lesson | None:
     """A published lesson of a published course, with its course and module loaded."""
     return db.session.scalar(
-        _published_lessons()
-        .where(Course.slug == course_slug, Lesson.slug == lesson_slug)
+        _published_lessons().where(*criteria)
         .options(contains_eager(Lesson.course), contains_eager(Lesson.module))
     )
+
+
+def find_lesson(course_slug: str, lesson_slug: str) -> Lesson | None:
+    return _published_lesson(Course.slug == course_slug, Lesson.slug == lesson_slug)
 
 
 def get_lesson(lesson_id: int) -> Lesson | None:
-    return db.session.scalar(
-        _published_lessons().where(Lesson.id == lesson_id)
-        .options(contains_eager(Lesson.course), contains_eager(Lesson.module))
-    )
+    return _published_lesson(Lesson.id == lesson_id)
 
 
 def lesson_page(user, lesson: Lesson, progress: LessonProgress | None = None) -> LessonPage:
@@ -627,11 +627,8 @@ def growth(user) -> Growth:
     framework = frameworks.default_framework()
     if framework is None:
         return Growth(None, [], 0, None, None)
-    domains = db.session.scalars(
-        select(Domain).where(Domain.framework_id == framework.id).order_by(Domain.position)).all()
-    rows = {c.id: CompetencyGrowth(c) for c in db.session.scalars(
-        select(Competency).where(Competency.framework_id == framework.id, Competency.retired.is_(False))
-        .order_by(Competency.position))}
+    by_domain = frameworks.competencies_by_domain(framework)
+    rows = {c.id: CompetencyGrowth(c) for competencies in by_domain.values() for c in competencies}
 
     lesson_ids = _published_lessons().with_only_columns(Lesson.id).scalar_subquery()
     available = db.session.execute(
@@ -639,8 +636,8 @@ def growth(user) -> Growth:
         .where(LessonCompetency.lesson_id.in_(lesson_ids))
         .group_by(LessonCompetency.competency_id))
     for competency_id, count in available:
-        if competency_id in rows:
-            rows[competency_id].lessons_available = count
+        if row := rows.get(competency_id):
+            row.lessons_available = count
     done = db.session.execute(
         select(LessonCompetency.competency_id, func.count())
         .join(LessonProgress, and_(LessonProgress.lesson_id == LessonCompetency.lesson_id,
@@ -649,8 +646,8 @@ def growth(user) -> Growth:
         .where(LessonCompetency.lesson_id.in_(lesson_ids))
         .group_by(LessonCompetency.competency_id))
     for competency_id, count in done:
-        if competency_id in rows:
-            rows[competency_id].lessons_done = count
+        if row := rows.get(competency_id):
+            row.lessons_done = count
     accuracy = db.session.execute(
         select(LessonCompetency.competency_id, func.count(),
                func.sum(case((QuickCheckAnswer.first_correct, 1), else_=0)))
@@ -658,8 +655,8 @@ def growth(user) -> Growth:
         .where(QuickCheckAnswer.user_id == user.id)
         .group_by(LessonCompetency.competency_id))
     for competency_id, count, correct in accuracy:
-        if competency_id in rows:
-            rows[competency_id].answers, rows[competency_id].answers_correct = count, int(correct or 0)
+        if row := rows.get(competency_id):
+            row.answers, row.answers_correct = count, int(correct or 0)
 
     ratings = db.session.execute(
         select(SelfAssessment.id, SelfAssessment.created_at, SelfRating.competency_id, SelfRating.level)
@@ -676,13 +673,11 @@ def growth(user) -> Growth:
             row.first_level = level
         row.latest_level = level
 
-    by_domain: dict[int, list[CompetencyGrowth]] = defaultdict(list)
-    for row in rows.values():
-        by_domain[row.competency.domain_id].append(row)
     dates = list(sittings.values())
     return Growth(
         framework=framework,
-        domains=[DomainGrowth(d, by_domain[d.id]) for d in domains if by_domain.get(d.id)],
+        domains=[DomainGrowth(d, [rows[c.id] for c in by_domain[d.id]])
+                 for d in framework.domains if by_domain.get(d.id)],
         assessments=len(sittings),
         first_assessed=dates[0] if dates else None,
         latest_assessed=dates[-1] if dates else None,
@@ -695,7 +690,6 @@ class AssessmentForm:
     framework: Framework
     domains: list[tuple[Domain, list[Competency]]]
     latest: dict[int, int]
-    count: int
 
 
 def self_assessment_form(user) -> AssessmentForm | None:
@@ -711,12 +705,10 @@ def self_assessment_form(user) -> AssessmentForm | None:
     )
     latest = dict(db.session.execute(
         select(SelfRating.competency_id, SelfRating.level).where(SelfRating.assessment_id == latest_id)).all())
-    count = db.session.scalar(select(func.count()).select_from(SelfAssessment).where(
-        SelfAssessment.user_id == user.id, SelfAssessment.framework_id == framework.id)) or 0
     return AssessmentForm(
         framework=framework,
         domains=[(d, by_domain[d.id]) for d in framework.domains if by_domain.get(d.id)],
-        latest=latest, count=count,
+        latest=latest,
     )
 
 
