@@ -28,10 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from media_pipeline import commands  # noqa: E402
+from media_pipeline.limits import DEFAULT_LIMITS  # noqa: E402
 from media_pipeline.manifest import Manifest  # noqa: E402
 from media_pipeline.pipeline import plan_for, transcode  # noqa: E402
 from media_pipeline.probe import probe  # noqa: E402
 from media_pipeline.profiles import LadderPlan  # noqa: E402
+from media_pipeline.runner import run_capture  # noqa: E402
 
 REFERENCE_MEDIA = (ROOT / "../shared/media").resolve()
 
@@ -56,23 +58,9 @@ def per_rung_commands(source: Path, demuxer: str, plan: LadderPlan, out: Path) -
 
 
 def ssim(rendition: Path, source: Path, demuxer: str, width: int, height: int) -> float:
-    fps = subprocess.run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-select_streams",
-            "v",
-            "-show_entries",
-            "stream=r_frame_rate",
-            "-of",
-            "csv=p=0",
-            str(rendition),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    probed = run_capture(commands.probe_argv(rendition), timeout_s=DEFAULT_LIMITS.probe_timeout_s)
+    streams = json.loads(probed.stdout)["streams"]
+    fps = next(s["r_frame_rate"] for s in streams if s["codec_type"] == "video")
     result = subprocess.run(
         commands.ssim_argv(rendition, source, demuxer, width, height, fps),
         capture_output=True,

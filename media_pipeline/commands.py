@@ -14,8 +14,6 @@ option by option. Keeping them here means one module decides how untrusted input
 from __future__ import annotations
 
 import re
-import shlex
-from collections.abc import Sequence
 from pathlib import Path
 
 import ffmpeg
@@ -296,7 +294,3 @@ def parse_ssim(stderr: str) -> float:
         raise ValueError("no SSIM line in ffmpeg's output")
     return float(match.group(1))
 
-
-def command_line(argv: Sequence[str]) -> str:
-    """For logs and the benchmark: the argv as one shell-quoted line."""
-    return shlex.join(argv)

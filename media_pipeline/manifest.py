@@ -23,10 +23,6 @@ class RenditionEntry:
     duration_s: float
     bitrate_kbps: float  # total, video + audio + container
 
-    @property
-    def mime_type(self) -> str:
-        return f'{self.content_type}; codecs="{self.codecs}"'
-
 
 @dataclass(frozen=True)
 class ImageEntry:

@@ -29,6 +29,7 @@ from media_pipeline.profiles import (
     POSTER_JPEG_QUALITY,
     POSTER_MAX_BYTES,
     LadderPlan,
+    even,
     plan_ladder,
 )
 from media_pipeline.runner import ProgressCallback, run_capture, run_ffmpeg
@@ -208,8 +209,9 @@ def transcode(
                 memory_bytes=limits.memory_bytes,
                 outputs=[placeholder_path],
             )
-            placeholder_height = max(2, round(PLACEHOLDER_WIDTH * height / width / 2) * 2)
-            placeholder = _image(placeholder_path, PLACEHOLDER_WIDTH, placeholder_height)
+            placeholder = _image(
+                placeholder_path, PLACEHOLDER_WIDTH, even(PLACEHOLDER_WIDTH * height / width)
+            )
             data_uri = "data:image/jpeg;base64," + base64.b64encode(
                 placeholder_path.read_bytes()
             ).decode("ascii")

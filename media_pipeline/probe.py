@@ -207,6 +207,13 @@ def _absurd_size(width: int, height: int, limits: Limits) -> AbsurdDimensions:
     )
 
 
+def _require_codec(stream: dict, template: str) -> None:
+    """Refuse a stream ffprobe found but has no decoder for (``template`` names its tag)."""
+    name = stream.get("codec_name")
+    if not name or name == "none":
+        raise UnsupportedStream(template, tag=str(stream.get("codec_tag_string", "?")))
+
+
 def _ffprobe_failure_reason(stderr: str, limits: Limits) -> Exception:
     # ffmpeg refuses frame sizes it cannot address before it will report them, so a crafted
     # 20000×20000 header only shows up in this message.
@@ -279,14 +286,13 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
     video = None
     if video_streams:
         stream = video_streams[0]
-        if not stream.get("codec_name") or stream.get("codec_name") == "none":
-            raise UnsupportedStream(
-                N_(
-                    "The video is in a format Headway cannot read (codec tag '%(tag)s'). "
-                    "Export it as H.264 MP4 and upload again."
-                ),
-                tag=str(stream.get("codec_tag_string", "?")),
-            )
+        _require_codec(
+            stream,
+            N_(
+                "The video is in a format Headway cannot read (codec tag '%(tag)s'). "
+                "Export it as H.264 MP4 and upload again."
+            ),
+        )
         width, height = _display_size(stream)
         long_side, short_side = max(width, height), min(width, height)
         if (
@@ -310,14 +316,13 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
     audio = None
     if audio_streams:
         stream = audio_streams[0]
-        if not stream.get("codec_name") or stream.get("codec_name") == "none":
-            raise UnsupportedStream(
-                N_(
-                    "The sound is in a format Headway cannot read (codec tag '%(tag)s'). "
-                    "Export it with AAC or MP3 audio."
-                ),
-                tag=str(stream.get("codec_tag_string", "?")),
-            )
+        _require_codec(
+            stream,
+            N_(
+                "The sound is in a format Headway cannot read (codec tag '%(tag)s'). "
+                "Export it with AAC or MP3 audio."
+            ),
+        )
         audio = AudioInfo(
             codec=stream["codec_name"],
             channels=int(stream.get("channels") or 0),

@@ -22,7 +22,7 @@ buffers one segment never sees a spike larger than the rung's budget.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 #: Seconds between keyframes: small enough to seek and resume quickly, large enough not to waste bits.
 KEYFRAME_INTERVAL_S = 2.0
@@ -112,8 +112,8 @@ class LadderPlan:
     with_sound: bool = True  # whether the video rungs carry an AAC track
 
 
-def _even(value: float) -> int:
-    """H.264 with 4:2:0 chroma needs even dimensions."""
+def even(value: float) -> int:
+    """The nearest even size, at least 2: H.264 with 4:2:0 chroma needs even dimensions."""
     return max(2, int(round(value / 2)) * 2)
 
 
@@ -151,20 +151,11 @@ def plan_ladder(
         fitting = [r for r in rungs if r.height <= short_side]
         if not fitting and rungs:
             lowest = min(rungs, key=lambda r: r.height)
-            fitting = [
-                VideoRung(
-                    lowest.name,
-                    _even(short_side) if short_side >= 2 else 2,
-                    lowest.crf,
-                    lowest.maxrate_kbps,
-                    lowest.bufsize_kbps,
-                    lowest.audio_kbps,
-                )
-            ]
+            fitting = [replace(lowest, height=even(short_side))]
         for rung in fitting:
-            long_side = _even(rung.height * max(width, height) / short_side)
+            long_side = even(rung.height * max(width, height) / short_side)
             w, h = (rung.height, long_side) if portrait else (long_side, rung.height)
-            planned.append(PlannedRung(rung, _even(w), _even(h)))
+            planned.append(PlannedRung(rung, even(w), even(h)))
         out_fps = output_frame_rate(fps or 25.0)
         gop = max(1, round(KEYFRAME_INTERVAL_S * (out_fps or fps or 25.0)))
     return LadderPlan(

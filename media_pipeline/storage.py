@@ -67,7 +67,7 @@ class Storage(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
-    def url(self, key: str, expires_in: int = 3600, filename: str | None = None) -> str: ...
+    def url(self, key: str, expires_in: int = 3600) -> str: ...
 
     def delete(self, key: str) -> None: ...
 
@@ -165,7 +165,7 @@ class LocalStorage:
         message = f"{key}\n{expires}".encode()
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()[:32]
 
-    def url(self, key: str, expires_in: int = 3600, filename: str | None = None) -> str:
+    def url(self, key: str, expires_in: int = 3600) -> str:
         if not self._secret:
             raise RuntimeError("LocalStorage needs a secret to sign URLs")
         _, expires = aligned_expiry(expires_in, self.bucket_s)
@@ -318,11 +318,9 @@ class S3Storage:
             raise
         return True
 
-    def url(self, key: str, expires_in: int = 3600, filename: str | None = None) -> str:
+    def url(self, key: str, expires_in: int = 3600) -> str:
         start, expires = aligned_expiry(expires_in, self.bucket_s)
         params = {"Bucket": self.bucket, "Key": self._key(key)}
-        if filename:
-            params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
         token = _SIGNING_TIME.set(datetime.fromtimestamp(start, UTC).replace(tzinfo=None))
         try:
             return self._presigner.generate_presigned_url(
