@@ -25,10 +25,6 @@ class MediaStatus(StrEnum):
     READY = "ready"
     FAILED = "failed"
 
-    @property
-    def is_active(self) -> bool:
-        return self in (MediaStatus.PROBING, MediaStatus.TRANSCODING)
-
 
 class MediaAsset(db.Model):
     __tablename__ = "media_assets"

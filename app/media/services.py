@@ -41,7 +41,7 @@ from typing import BinaryIO
 
 from flask import current_app, has_request_context
 from flask_babel import gettext
-from sqlalchemy import event, func, or_, select, update
+from sqlalchemy import Row, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.db import utcnow
@@ -237,11 +237,13 @@ def _token_is(token: str | None):
     return MediaAsset.job_token.is_(None) if token is None else MediaAsset.job_token == token
 
 
-def _claim(asset_id: int) -> tuple[str, str | None] | None:
-    """Take the asset for this attempt; return (token, the previous attempt's token)."""
+def _claim(asset_id: int) -> tuple[str, Row] | None:
+    """Take the asset for this attempt; return (token, the row as read before: the previous
+    attempt's ``job_token`` and the asset's storage keys)."""
     now = utcnow()
     current = db.session.execute(
-        select(MediaAsset.job_token, MediaAsset.status, MediaAsset.heartbeat_at)
+        select(MediaAsset.job_token, MediaAsset.key_prefix, MediaAsset.source_key,
+               MediaAsset.captions_key)
         .where(MediaAsset.id == asset_id)
     ).first()
     db.session.rollback()  # end the read transaction before the conditional write
@@ -268,7 +270,7 @@ def _claim(asset_id: int) -> tuple[str, str | None] | None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return (token, previous_token) if result.rowcount == 1 else None
+    return (token, current) if result.rowcount == 1 else None
 
 
 def _if_ours(asset_id: int, token: str, **values) -> bool:
@@ -332,31 +334,26 @@ class _Heartbeat:
         self.last = time.monotonic()
 
 
-def _work_root() -> Path:
-    root = Path(current_app.config["MEDIA_WORK_DIR"])
-    root.mkdir(parents=True, exist_ok=True)
-    return root
-
-
 def run_transcode(asset_id: int) -> None:
     """The job handler: reload by id, do nothing if gone or taken, clean up in ``finally``."""
     claim = _claim(asset_id)
     if claim is None:
         log.info("media asset %s: nothing to do (gone, done, or held by a live worker)", asset_id)
         return
-    token, previous_token = claim
+    token, row = claim
+    prefix, source_key, captions_key = row.key_prefix, row.source_key, row.captions_key
+    previous_token = row.job_token
     store = storage()
-    asset = db.session.get(MediaAsset, asset_id)
-    prefix, source_key, captions_key = asset.key_prefix, asset.source_key, asset.captions_key
-    db.session.rollback()
 
     # The attempt we replace is dead (its heartbeat went stale): remove what it left behind.
-    for stale in _work_root().glob(f"asset-{asset_id}-*"):
+    work_root = Path(current_app.config["MEDIA_WORK_DIR"])
+    work_root.mkdir(parents=True, exist_ok=True)
+    for stale in work_root.glob(f"asset-{asset_id}-*"):
         shutil.rmtree(stale, ignore_errors=True)
     if previous_token:
         store.delete_prefix(f"{prefix}/{previous_token}")
 
-    work = _work_root() / f"asset-{asset_id}-{token}"
+    work = work_root / f"asset-{asset_id}-{token}"
     work.mkdir()
     uploaded: list[str] = []
     started = time.monotonic()
@@ -463,15 +460,9 @@ def _schedule_retry_or_fail(asset_id: int, token: str, detail: str) -> None:
                 **_error(GIVE_UP_MESSAGE, {"attempts": asset.attempts}))
         return
     delay = _backoff_s(asset.attempts)
-    db.session.execute(
-        update(MediaAsset)
-        .where(MediaAsset.id == asset_id, MediaAsset.job_token == token)
-        .values(status=MediaStatus.UPLOADED, error_detail=detail, progress=0.0,
-                next_attempt_at=utcnow() + timedelta(seconds=delay), queued_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
     enqueue_after_commit(asset_id, delay)
-    db.session.commit()
+    _if_ours(asset_id, token, status=MediaStatus.UPLOADED, error_detail=detail, progress=0.0,
+             next_attempt_at=utcnow() + timedelta(seconds=delay), queued_at=utcnow())
 
 
 def sweep_stale_jobs() -> list[int]:
@@ -618,9 +609,9 @@ def playback_for(asset_id: int, *, data_saver: bool = True) -> Playback | None:
     ]
     captions = []
     if asset.captions_key and asset.captions_key.endswith(".vtt"):
-        captions.append(PlaybackCaptions(url=signed_url(asset.captions_key),
-                                         language=asset.captions_language or "en",
-                                         label=(asset.captions_language or "en").upper()))
+        language = asset.captions_language or "en"
+        captions.append(PlaybackCaptions(url=signed_url(asset.captions_key), language=language,
+                                         label=language.upper()))
     return Playback(
         kind=kind, status="ready", sources=sources,
         poster=signed_url(asset.poster_key) if asset.poster_key else None,

@@ -103,29 +103,29 @@ class Workers:
         self.consumer.stop(graceful=graceful)
 
 
+def _consumer(consumer_class: type[Consumer], app: Flask, workers: int | None) -> Consumer:
+    """A thread-pool consumer of the app's queue, polling every 0.1-1 s."""
+    return consumer_class(
+        app.extensions["media_queue"].huey, workers=workers or app.config["MEDIA_WORKERS"],
+        worker_type="thread", periodic=False, initial_delay=0.1, max_delay=1.0,
+    )
+
+
 def start_workers(app: Flask, workers: int | None = None) -> Workers:
     """Worker threads (and the sweeper) in this process, without blocking it."""
-    media_queue: MediaQueue = app.extensions["media_queue"]
-    consumer = _ThreadConsumer(
-        media_queue.huey, workers=workers or app.config["MEDIA_WORKERS"], worker_type="thread",
-        periodic=False, initial_delay=0.1, max_delay=1.0,
-    )
+    consumer = _consumer(_ThreadConsumer, app, workers)
     consumer.start()
     sweeper = Sweeper(app, app.config["MEDIA_SWEEP_INTERVAL_S"])
     sweeper.start()
-    log.info("media workers started in this process (%s)", type(media_queue.huey).__name__)
+    log.info("media workers started in this process (%s)", type(consumer.huey).__name__)
     return Workers(consumer, sweeper)
 
 
 def run_worker(app: Flask, workers: int | None = None) -> None:
     """Block running a consumer (``flask media worker``): Ctrl-C or SIGTERM stops it."""
-    media_queue: MediaQueue = app.extensions["media_queue"]
     sweeper = Sweeper(app, app.config["MEDIA_SWEEP_INTERVAL_S"])
     sweeper.start()
-    consumer = Consumer(
-        media_queue.huey, workers=workers or app.config["MEDIA_WORKERS"], worker_type="thread",
-        periodic=False, initial_delay=0.1, max_delay=1.0,
-    )
+    consumer = _consumer(Consumer, app, workers)
     try:
         consumer.run()
     finally:
