@@ -91,9 +91,9 @@ def import_framework(spec: FrameworkSpec) -> ImportReport:
         if code not in seen and not competency.retired:
             competency.retired = True
             report.competencies_retired += 1
-    for position, domain in enumerate(
-            (d for d in framework.domains if d.code not in {s.code for s in spec.domains}),
-            start=len(spec.domains)):
+    listed = {domain_spec.code for domain_spec in spec.domains}
+    unlisted = [domain for domain in framework.domains if domain.code not in listed]
+    for position, domain in enumerate(unlisted, start=len(spec.domains)):
         domain.position = position
     db.session.commit()
     return report
