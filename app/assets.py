@@ -37,7 +37,10 @@ _ENCODED_CACHE: dict[str, dict[str, bytes]] = {}
 
 def _encode(digest: str, body: bytes) -> dict[str, bytes]:
     if digest not in _ENCODED_CACHE:
-        _ENCODED_CACHE[digest] = {"br": brotli.compress(body, quality=11), "gzip": gzip.compress(body, 9, mtime=0)}
+        _ENCODED_CACHE[digest] = {
+            "br": brotli.compress(body, quality=11),
+            "gzip": gzip.compress(body, 9, mtime=0),
+        }
     return _ENCODED_CACHE[digest]
 
 
@@ -70,7 +73,9 @@ class Assets:
             abort(404)
         accepted = request.accept_encodings
         encoding = next((e for e in ("br", "gzip") if e in asset.encoded and accepted[e]), None)
-        response = Response(asset.encoded[encoding] if encoding else asset.body, mimetype=asset.mimetype)
+        response = Response(
+            asset.encoded[encoding] if encoding else asset.body, mimetype=asset.mimetype
+        )
         if encoding:
             response.headers["Content-Encoding"] = encoding
         if asset.encoded:

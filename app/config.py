@@ -51,8 +51,14 @@ class Config:
     COMPRESS_BR_LEVEL = 6
     COMPRESS_LEVEL = 6
     COMPRESS_MIN_SIZE = 256
-    COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "application/json",
-                          "image/svg+xml", "text/vtt"]
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "application/javascript",
+        "application/json",
+        "image/svg+xml",
+        "text/vtt",
+    ]
 
     INVITATION_LIFETIME = timedelta(days=14)
     RESET_CODE_LIFETIME = timedelta(hours=24)
@@ -80,7 +86,7 @@ def database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever spelling the operator gave."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -31,9 +31,19 @@ def _signed_in(user) -> bool:
 ITEMS = (
     # Leaders learn; everyone else's first tab is the home page.
     NavItem("learn", _l("Learn"), ("learning.home",), permissions.can_learn),
-    NavItem("learn", _l("Home"), ("core.home",), lambda u: u.is_authenticated and not permissions.can_learn(u)),
+    NavItem(
+        "learn",
+        _l("Home"),
+        ("core.home",),
+        lambda u: u.is_authenticated and not permissions.can_learn(u),
+    ),
     NavItem("groups", _l("Groups"), ("groups.home",), permissions.can_learn),
-    NavItem("coaching", _l("Coaching"), ("coaching.home",), lambda u: permissions.can_learn(u) or permissions.can_coach(u)),
+    NavItem(
+        "coaching",
+        _l("Coaching"),
+        ("coaching.home",),
+        lambda u: permissions.can_learn(u) or permissions.can_coach(u),
+    ),
     NavItem("me", _l("Me"), ("accounts.profile",), _signed_in),
 )
 
@@ -46,10 +56,14 @@ def nav_items() -> list[dict]:
         endpoint = next((e for e in item.endpoints if e in current_app.view_functions), None)
         if endpoint and item.allowed(current_user):
             blueprint = endpoint.split(".")[0]
-            items.append({
-                "key": item.key, "label": item.label, "url": url_for(endpoint),
-                "current": request.blueprint == blueprint or request.endpoint == endpoint,
-            })
+            items.append(
+                {
+                    "key": item.key,
+                    "label": item.label,
+                    "url": url_for(endpoint),
+                    "current": request.blueprint == blueprint or request.endpoint == endpoint,
+                }
+            )
     return items
 
 

@@ -95,6 +95,5 @@ def requires(predicate):
 
 
 PREDICATES = {
-    name: fn for name, fn in globals().items()
-    if name.startswith(("can_", "is_")) and callable(fn)
+    name: fn for name, fn in globals().items() if name.startswith(("can_", "is_")) and callable(fn)
 }

@@ -7,23 +7,31 @@ from flask import Flask, Response, current_app, request
 
 # What a browser may render as a page of its own (an SVG can carry script), so what the
 # policy headers protect.
-DOCUMENT_TYPES = {"text/html", "image/svg+xml", "application/xhtml+xml", "application/xml", "text/xml"}
+DOCUMENT_TYPES = {
+    "text/html",
+    "image/svg+xml",
+    "application/xhtml+xml",
+    "application/xml",
+    "text/xml",
+}
 
 
 def content_security_policy() -> str:
     media = " ".join(["'self'", "blob:", *current_app.config.get("CSP_MEDIA_ORIGINS", [])])
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        f"media-src {media}",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data: blob:",
+            f"media-src {media}",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def _add_security_headers(response: Response) -> Response:

@@ -26,11 +26,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 FIRST_VISIT_BUDGET = 32 * 1024
 NAVIGATION_BUDGET = 6 * 1024
 # Chrome DevTools' "Slow 3G" as the issue defines it: 400 kbps down and up, 400 ms RTT.
-SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
-MOBILE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "locale": "en-GB"}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+SLOW_3G = {
+    "offline": False,
+    "latency": 400,
+    "downloadThroughput": 400_000 / 8,
+    "uploadThroughput": 400_000 / 8,
+}
+MOBILE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "en-GB",
+}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 @dataclass
@@ -86,8 +103,11 @@ class Meter:
         fcp = None
         if kind == "first visit":
             fcp = self.page.evaluate(
-                "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null")
-        return Measurement(name, kind, sum(self.received.values()), len(self.received), fcp, seconds)
+                "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null"
+            )
+        return Measurement(
+            name, kind, sum(self.received.values()), len(self.received), fcp, seconds
+        )
 
 
 def sign_in(page, base_url: str, identifier: str, password: str) -> None:
@@ -98,13 +118,17 @@ def sign_in(page, base_url: str, identifier: str, password: str) -> None:
     page.wait_for_url(lambda url: "/sign-in" not in url)
 
 
-def shell_journey(page, meter: Meter, base_url: str, identifier: str, password: str) -> list[Measurement]:
+def shell_journey(
+    page, meter: Meter, base_url: str, identifier: str, password: str
+) -> list[Measurement]:
     """The pages of the shell: sign-in and home on a first visit, then a tab."""
     results = [meter.measure("sign-in", "first visit", lambda: page.goto(f"{base_url}/sign-in"))]
     sign_in(page, base_url, identifier, password)
     meter.clear_cache()
     results.append(meter.measure("home", "first visit", lambda: page.goto(f"{base_url}/")))
-    results.append(meter.measure("home → Me", "navigation", lambda: follow(page, "nav.tabs a[href='/me']")))
+    results.append(
+        meter.measure("home → Me", "navigation", lambda: follow(page, "nav.tabs a[href='/me']"))
+    )
     return results
 
 
@@ -117,20 +141,30 @@ def follow(page, selector: str) -> None:
 DEMO_LESSON = "/learn/leading-learning-essentials/feedback-teachers-act-on"
 
 
-def learning_journey(page, meter: Meter, base_url: str, identifier: str, password: str) -> list[Measurement]:
+def learning_journey(
+    page, meter: Meter, base_url: str, identifier: str, password: str
+) -> list[Measurement]:
     """A leader's Learn page and a lesson (without its media), each on a first visit, then
     Learn → lesson and lesson → next lesson as navigations."""
     sign_in(page, base_url, identifier, password)
     meter.clear_cache()
     results = [meter.measure("learn", "first visit", lambda: page.goto(f"{base_url}/learn/"))]
     meter.clear_cache()
-    results.append(meter.measure("lesson", "first visit", lambda: page.goto(f"{base_url}{DEMO_LESSON}")))
+    results.append(
+        meter.measure("lesson", "first visit", lambda: page.goto(f"{base_url}{DEMO_LESSON}"))
+    )
     page.goto(f"{base_url}/learn/")
     page.wait_for_load_state("networkidle")
-    results.append(meter.measure("learn → lesson", "navigation",
-                                 lambda: follow(page, f"a[href='{DEMO_LESSON}']")))
-    results.append(meter.measure("lesson → next lesson", "navigation",
-                                 lambda: follow(page, "#finish a.button")))
+    results.append(
+        meter.measure(
+            "learn → lesson", "navigation", lambda: follow(page, f"a[href='{DEMO_LESSON}']")
+        )
+    )
+    results.append(
+        meter.measure(
+            "lesson → next lesson", "navigation", lambda: follow(page, "#finish a.button")
+        )
+    )
     return results
 
 
@@ -138,7 +172,9 @@ def learning_journey(page, meter: Meter, base_url: str, identifier: str, passwor
 JOURNEYS = [("shell", shell_journey), ("learning", learning_journey)]
 
 
-def run(base_url: str, identifier: str, password: str, throttle: bool, executable: str) -> list[Measurement]:
+def run(
+    base_url: str, identifier: str, password: str, throttle: bool, executable: str
+) -> list[Measurement]:
     from playwright.sync_api import sync_playwright
 
     results = []
@@ -183,17 +219,25 @@ def serve_demo_app() -> str:
 
 
 def print_table(results: list[Measurement], throttled: bool) -> None:
-    print(f"Page weight on a 360×740 phone{', Slow 3G (400 kbps, 400 ms RTT)' if throttled else ''}")
-    print(f"{'page':<22} {'kind':<12} {'bytes':>8} {'budget':>8} {'reqs':>5} {'FCP ms':>8} {'seconds':>8}  ok")
+    print(
+        f"Page weight on a 360×740 phone{', Slow 3G (400 kbps, 400 ms RTT)' if throttled else ''}"
+    )
+    print(
+        f"{'page':<22} {'kind':<12} {'bytes':>8} {'budget':>8} {'reqs':>5} {'FCP ms':>8} {'seconds':>8}  ok"
+    )
     for r in results:
         fcp = f"{r.fcp_ms:.0f}" if r.fcp_ms is not None else "-"
         ok = "yes" if r.bytes <= r.budget else "NO"
-        print(f"{r.page:<22} {r.kind:<12} {r.bytes:>8} {r.budget:>8} {r.requests:>5} {fcp:>8} {r.seconds:>8.2f}  {ok}")
+        print(
+            f"{r.page:<22} {r.kind:<12} {r.bytes:>8} {r.budget:>8} {r.requests:>5} {fcp:>8} {r.seconds:>8.2f}  {ok}"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--base-url", help="a running Headway with the demo data (default: start one)")
+    parser.add_argument(
+        "--base-url", help="a running Headway with the demo data (default: start one)"
+    )
     parser.add_argument("--identifier", default="+254700000001", help="a demo leader's sign-in")
     parser.add_argument("--password", default="headway-demo")
     parser.add_argument("--no-throttle", action="store_true")

@@ -210,9 +210,7 @@ def ladder_argv(
             streams.append(audio_branches.pop(0))
         path = Path(out_dir) / planned.rung.filename
         outputs.append(
-            ffmpeg.output(
-                *streams, str(path), **_video_rung_options(planned, gop, plan.with_sound)
-            )
+            ffmpeg.output(*streams, str(path), **_video_rung_options(planned, gop, plan.with_sound))
         )
         paths.append(path)
     for rendition in plan.audio:
@@ -293,4 +291,3 @@ def parse_ssim(stderr: str) -> float:
     if not match:
         raise ValueError("no SSIM line in ffmpeg's output")
     return float(match.group(1))
-

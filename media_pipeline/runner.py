@@ -162,8 +162,11 @@ def run_ffmpeg(
             # ffmpeg 5.1 writes both; out_time_us is the one whose unit is what it says.
             if key == "out_time_us" and progress and duration_s > 0 and value.isdigit():
                 percent = min(100.0, int(value) / 1e6 / duration_s * 100)
-                if (percent - last_percent >= 1 or percent >= 100
-                        or time.monotonic() - last_report >= PROGRESS_EVERY_S):
+                if (
+                    percent - last_percent >= 1
+                    or percent >= 100
+                    or time.monotonic() - last_report >= PROGRESS_EVERY_S
+                ):
                     last_percent, last_report = percent, time.monotonic()
                     progress(percent)
         returncode = process.wait()

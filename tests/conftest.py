@@ -164,7 +164,9 @@ def make_user(app):
 
 
 def sign_in(client, user, password=PASSWORD):
-    response = client.post("/sign-in", data={"identifier": user.email or user.phone, "password": password})
+    response = client.post(
+        "/sign-in", data={"identifier": user.email or user.phone, "password": password}
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     return response
 
@@ -177,6 +179,7 @@ def login(client):
 
 # --- a real server and a real browser --------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def live_server(_app):
     """The app served over HTTP on 127.0.0.1 in a thread, for the browser."""
@@ -188,8 +191,13 @@ def live_server(_app):
 
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 

@@ -22,7 +22,9 @@ def _print_code(issued: services.IssuedCode, what: str) -> None:
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         link = url_for("accounts.accept_invitation", token=issued.token, _external=True)
     person = issued.access_code.user
-    click.echo(f"{what} for {person.display_name} (expires {issued.access_code.expires_at:%Y-%m-%d %H:%M} UTC)")
+    click.echo(
+        f"{what} for {person.display_name} (expires {issued.access_code.expires_at:%Y-%m-%d %H:%M} UTC)"
+    )
     if what == "Invitation":
         click.echo(f"  link: {link}")
     click.echo(f"  code: {issued.display_code}")
@@ -35,13 +37,22 @@ def _fail(error: services.AccountError):
 @bp.cli.command("create")
 @click.argument("identifier")
 @click.option("--name", required=True, help="The person's name.")
-@click.option("--role", "roles", multiple=True, type=ROLE_CHOICE, default=["leader"], show_default=True,
-              help="Repeat for several roles.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=ROLE_CHOICE,
+    default=["leader"],
+    show_default=True,
+    help="Repeat for several roles.",
+)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_command(identifier: str, name: str, roles: tuple[str, ...], password: str) -> None:
     """Create an account that can sign in at once (IDENTIFIER is an email or a phone number)."""
     try:
-        user = services.create_user(name=name, roles=roles, password=password, **_identifiers(identifier))
+        user = services.create_user(
+            name=name, roles=roles, password=password, **_identifiers(identifier)
+        )
     except services.AccountError as error:
         _fail(error)
     click.echo(f"Created {user.display_name} ({', '.join(sorted(user.roles))}).")
@@ -50,7 +61,9 @@ def create_command(identifier: str, name: str, roles: tuple[str, ...], password:
 @bp.cli.command("invite")
 @click.argument("identifier")
 @click.option("--name", default="", help="The person's name, if known.")
-@click.option("--role", "roles", multiple=True, type=ROLE_CHOICE, default=["leader"], show_default=True)
+@click.option(
+    "--role", "roles", multiple=True, type=ROLE_CHOICE, default=["leader"], show_default=True
+)
 def invite_command(identifier: str, name: str, roles: tuple[str, ...]) -> None:
     """Invite someone by email or phone number; prints the link and the short code to send them."""
     try:
@@ -78,5 +91,7 @@ def list_command() -> None:
     """List accounts with their roles."""
     for user in db.session.scalars(select(User).order_by(User.id)):
         state = "" if user.has_accepted else " (invited)"
-        click.echo(f"{user.id:>4}  {user.display_name:<30} {user.email or user.phone or '':<30} "
-                   f"{','.join(sorted(user.roles))}{state}")
+        click.echo(
+            f"{user.id:>4}  {user.display_name:<30} {user.email or user.phone or '':<30} "
+            f"{','.join(sorted(user.roles))}{state}"
+        )

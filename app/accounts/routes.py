@@ -79,7 +79,9 @@ def sign_in():
             services.record_sign_in(user, request.remote_addr)
             return see_other(safe_next(_home()))
         log_event("sign_in_failed", address=request.remote_addr)
-        form.form_errors.append(_("That email or phone number and password do not match. Check both and try again."))
+        form.form_errors.append(
+            _("That email or phone number and password do not match. Check both and try again.")
+        )
     return render("accounts/sign_in.html", form=form)
 
 
@@ -111,11 +113,17 @@ def redeem_code():
         return redirect(_home())
     form = RedeemCodeForm()
     if form.validate_on_submit():
-        access = services.code_for_identifier(form.identifier.data, form.code.data, CodePurpose.INVITATION)
+        access = services.code_for_identifier(
+            form.identifier.data, form.code.data, CodePurpose.INVITATION
+        )
         if access is not None:
             return _accept(form, access, "accounts/redeem_code.html")
-        form.code.errors.append(_("This code does not match, has been used or has expired. "
-                                  "Check the email or phone number and the code, or ask for a new one."))
+        form.code.errors.append(
+            _(
+                "This code does not match, has been used or has expired. "
+                "Check the email or phone number and the code, or ask for a new one."
+            )
+        )
     return render("accounts/redeem_code.html", form=form)
 
 
@@ -136,13 +144,19 @@ def _accept(form, access, template: str):
 def reset_password():
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        access = services.code_for_identifier(form.identifier.data, form.code.data, CodePurpose.RESET)
+        access = services.code_for_identifier(
+            form.identifier.data, form.code.data, CodePurpose.RESET
+        )
         if access is not None:
             services.reset_password(access, form.password.data)
             flash(_("Your password is changed. Sign in with the new one."), "success")
             return see_other(url_for("accounts.sign_in"))
-        form.code.errors.append(_("This code does not match, has been used or has expired. "
-                                  "Check the email or phone number and the code, or ask your programme admin for a new one."))
+        form.code.errors.append(
+            _(
+                "This code does not match, has been used or has expired. "
+                "Check the email or phone number and the code, or ask your programme admin for a new one."
+            )
+        )
     return render("accounts/reset_password.html", form=form)
 
 
@@ -155,9 +169,13 @@ def profile():
     if form.validate_on_submit():
         try:
             services.update_profile(
-                current_user, name=form.name.data, school=form.school.data,
-                country=(form.country.data or "").upper(), locale=form.locale.data,
-                timezone=form.timezone.data, data_saver=form.data_saver.data,
+                current_user,
+                name=form.name.data,
+                school=form.school.data,
+                country=(form.country.data or "").upper(),
+                locale=form.locale.data,
+                timezone=form.timezone.data,
+                data_saver=form.data_saver.data,
             )
         except services.AccountError as error:
             _apply_field_error(form, error)
@@ -182,6 +200,7 @@ def set_language():
 
 # --- the admin's people pages -------------------------------------------------------
 
+
 @bp.get("/people")
 @requires(can_manage_people)
 def list_people():
@@ -195,13 +214,20 @@ def invite_person():
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            issued = services.invite(email=form.email.data, phone=form.phone.data, name=form.name.data,
-                                     roles=form.roles.data, invited_by=current_user)
+            issued = services.invite(
+                email=form.email.data,
+                phone=form.phone.data,
+                name=form.name.data,
+                roles=form.roles.data,
+                invited_by=current_user,
+            )
         except services.AccountError as error:
             _apply_field_error(form, error)
         else:
             # The code is shown once, here; only its hash is kept.
-            return render("accounts/code_issued.html", issued=issued, person=issued.access_code.user)
+            return render(
+                "accounts/code_issued.html", issued=issued, person=issued.access_code.user
+            )
     return render("accounts/invite.html", form=form, status=422 if form.errors else 200)
 
 
@@ -213,12 +239,19 @@ def edit_person(user_id: int):
     if request.method == "GET":
         form.roles.data = sorted(person.roles)
     if form.validate_on_submit():
-        if person.id == current_user.id and ("admin" not in form.roles.data or not form.active.data):
+        if person.id == current_user.id and (
+            "admin" not in form.roles.data or not form.active.data
+        ):
             form.roles.errors.append(_("You cannot remove your own admin role or access."))
         else:
             try:
-                services.update_account(person, email=form.email.data, phone=form.phone.data,
-                                        roles=form.roles.data, active=form.active.data)
+                services.update_account(
+                    person,
+                    email=form.email.data,
+                    phone=form.phone.data,
+                    roles=form.roles.data,
+                    active=form.active.data,
+                )
             except services.AccountError as error:
                 _apply_field_error(form, error)
             else:

@@ -117,12 +117,21 @@ def _check_unique(email: str | None, phone: str | None, exclude_id: int | None =
     other = db.session.scalar(query)
     if other is not None:
         field = "email" if email and other.email == email else "phone"
-        raise AccountError("Someone already has this " + ("email address." if field == "email" else "phone number."), field)
+        raise AccountError(
+            "Someone already has this "
+            + ("email address." if field == "email" else "phone number."),
+            field,
+        )
 
 
 def create_user(
-    *, email: str | None = None, phone: str | None = None, name: str = "",
-    roles=(Role.LEADER,), password: str | None = None, **profile,
+    *,
+    email: str | None = None,
+    phone: str | None = None,
+    name: str = "",
+    roles=(Role.LEADER,),
+    password: str | None = None,
+    **profile,
 ) -> User:
     email, phone = normalize_email(email), normalize_phone(phone)
     _check_unique(email, phone)
@@ -162,20 +171,27 @@ def clean_code(code: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", (code or "").upper())
 
 
-def _issue(user: User, purpose: CodePurpose, lifetime: timedelta, issued_by: User | None) -> IssuedCode:
+def _issue(
+    user: User, purpose: CodePurpose, lifetime: timedelta, issued_by: User | None
+) -> IssuedCode:
     # A new code replaces any earlier one, so only the latest message the person got works.
     for old in db.session.scalars(
         select(AccessCode).where(
-            AccessCode.user_id == user.id, AccessCode.purpose == purpose, AccessCode.used_at.is_(None)
+            AccessCode.user_id == user.id,
+            AccessCode.purpose == purpose,
+            AccessCode.used_at.is_(None),
         )
     ):
         old.used_at = utcnow()
     token = secrets.token_urlsafe(32)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     access = AccessCode(
-        user_id=user.id, purpose=purpose.value, token_hash=_hash_token(token),
+        user_id=user.id,
+        purpose=purpose.value,
+        token_hash=_hash_token(token),
         code_hash=_hash_code(user.id, purpose.value, code),
-        created_by_id=issued_by.id if issued_by else None, expires_at=utcnow() + lifetime,
+        created_by_id=issued_by.id if issued_by else None,
+        expires_at=utcnow() + lifetime,
     )
     db.session.add(access)
     db.session.commit()
@@ -183,21 +199,33 @@ def _issue(user: User, purpose: CodePurpose, lifetime: timedelta, issued_by: Use
 
 
 def invite(
-    *, email: str | None = None, phone: str | None = None, name: str = "",
-    roles=(Role.LEADER,), invited_by: User | None = None,
+    *,
+    email: str | None = None,
+    phone: str | None = None,
+    name: str = "",
+    roles=(Role.LEADER,),
+    invited_by: User | None = None,
 ) -> IssuedCode:
     """Create an account with no password yet and an invitation to choose one."""
     user = create_user(email=email, phone=phone, name=name, roles=roles)
-    issued = _issue(user, CodePurpose.INVITATION, current_app.config["INVITATION_LIFETIME"], invited_by)
-    log_event("invitation_created", user_id=user.id, invited_by=invited_by.id if invited_by else None,
-              roles=sorted(user.roles))
+    issued = _issue(
+        user, CodePurpose.INVITATION, current_app.config["INVITATION_LIFETIME"], invited_by
+    )
+    log_event(
+        "invitation_created",
+        user_id=user.id,
+        invited_by=invited_by.id if invited_by else None,
+        roles=sorted(user.roles),
+    )
     return issued
 
 
 def reissue_invitation(user: User, issued_by: User | None) -> IssuedCode:
     if user.has_accepted:
         raise AccountError("This person has already accepted their invitation.")
-    issued = _issue(user, CodePurpose.INVITATION, current_app.config["INVITATION_LIFETIME"], issued_by)
+    issued = _issue(
+        user, CodePurpose.INVITATION, current_app.config["INVITATION_LIFETIME"], issued_by
+    )
     log_event("invitation_reissued", user_id=user.id, issued_by=issued_by.id if issued_by else None)
     return issued
 
@@ -209,7 +237,9 @@ def issue_reset_code(user: User, issued_by: User | None) -> IssuedCode:
 
 
 def code_for_token(token: str) -> AccessCode | None:
-    access = db.session.scalar(select(AccessCode).where(AccessCode.token_hash == _hash_token(token)))
+    access = db.session.scalar(
+        select(AccessCode).where(AccessCode.token_hash == _hash_token(token))
+    )
     return access if access is not None and access.usable() else None
 
 
@@ -221,7 +251,8 @@ def code_for_identifier(identifier: str, code: str, purpose: CodePurpose) -> Acc
     expected = _hash_code(user.id, purpose.value, code)
     access = db.session.scalar(
         select(AccessCode).where(
-            AccessCode.user_id == user.id, AccessCode.purpose == purpose.value,
+            AccessCode.user_id == user.id,
+            AccessCode.purpose == purpose.value,
             AccessCode.code_hash == expected,
         )
     )
@@ -272,7 +303,9 @@ def update_profile(user: User, **fields) -> User:
     return user
 
 
-def update_account(user: User, *, email: str | None, phone: str | None, roles, active: bool) -> User:
+def update_account(
+    user: User, *, email: str | None, phone: str | None, roles, active: bool
+) -> User:
     """An admin's edit of someone's sign-in identifiers, roles and access."""
     email, phone = normalize_email(email), normalize_phone(phone)
     _check_unique(email, phone, exclude_id=user.id)

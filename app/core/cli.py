@@ -20,7 +20,9 @@ def load_command() -> None:
     for person, was_created in demo.load_people():
         created += was_created
         click.echo(f"  {person.identifier:<22} {person.name:<16} {', '.join(person.roles)}")
-    click.echo(f"{created} demo account(s) created." if created else "Demo accounts already loaded.")
+    click.echo(
+        f"{created} demo account(s) created." if created else "Demo accounts already loaded."
+    )
 
     from app.learning.demo import load_demo_content
 
@@ -28,8 +30,10 @@ def load_command() -> None:
         click.echo(line)
 
 
-NO_SCHEMA = ("The database has no tables yet. Create them with "
-             "`flask --app app:create_app db upgrade` (`make run` does this), then run the command again.")
+NO_SCHEMA = (
+    "The database has no tables yet. Create them with "
+    "`flask --app app:create_app db upgrade` (`make run` does this), then run the command again."
+)
 
 
 def _no_such_table(error: Exception) -> bool:

@@ -23,8 +23,18 @@ class DemoPerson:
 
 DEMO_PEOPLE = (
     DemoPerson("+254700000001", "Grace Wanjiru", (Role.LEADER,), "Kibera Primary School"),
-    DemoPerson("amani@example.org", "Amani Mutesi", (Role.LEADER,), "Nyamirambo Primary School", "RW", "fr", "Africa/Kigali"),
-    DemoPerson("coach@example.org", "Joseph Otieno", (Role.COACH, Role.LEADER), "Mathare North Primary"),
+    DemoPerson(
+        "amani@example.org",
+        "Amani Mutesi",
+        (Role.LEADER,),
+        "Nyamirambo Primary School",
+        "RW",
+        "fr",
+        "Africa/Kigali",
+    ),
+    DemoPerson(
+        "coach@example.org", "Joseph Otieno", (Role.COACH, Role.LEADER), "Mathare North Primary"
+    ),
     DemoPerson("author@example.org", "Priya Raman", (Role.AUTHOR,), "", "IN", "en", "Asia/Kolkata"),
     DemoPerson("admin@example.org", "Fatuma Hassan", (Role.ADMIN,), "", "KE", "sw"),
 )
@@ -39,8 +49,14 @@ def load_people() -> list[tuple[DemoPerson, bool]]:
             continue
         key = "phone" if accounts.is_phone(person.identifier) else "email"
         accounts.create_user(
-            **{key: person.identifier}, name=person.name, roles=person.roles, password=DEMO_PASSWORD,
-            school=person.school, country=person.country, locale=person.locale, timezone=person.timezone,
+            **{key: person.identifier},
+            name=person.name,
+            roles=person.roles,
+            password=DEMO_PASSWORD,
+            school=person.school,
+            country=person.country,
+            locale=person.locale,
+            timezone=person.timezone,
         )
         results.append((person, True))
     return results

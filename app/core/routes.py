@@ -28,13 +28,25 @@ def health():
 
 
 ERROR_MESSAGES = {
-    400: lambda: (_("Something in that request was not right"), _("Go back, check what you entered and try again.")),
-    403: lambda: (_("This page is not for your account"), _("If you think you should see it, ask your programme admin.")),
+    400: lambda: (
+        _("Something in that request was not right"),
+        _("Go back, check what you entered and try again."),
+    ),
+    403: lambda: (
+        _("This page is not for your account"),
+        _("If you think you should see it, ask your programme admin."),
+    ),
     404: lambda: (_("We could not find that page"), _("The link may be old or mistyped.")),
     405: lambda: (_("That did not work"), _("Go back and use the page's own buttons.")),
-    413: lambda: (_("That was too large to send"), _("Go back, choose a smaller file and send the form again.")),
+    413: lambda: (
+        _("That was too large to send"),
+        _("Go back, choose a smaller file and send the form again."),
+    ),
     429: lambda: (_("Too many attempts"), _("Wait a minute, then try again.")),
-    500: lambda: (_("Something went wrong on our side"), _("Nothing you entered is lost. Try again in a moment.")),
+    500: lambda: (
+        _("Something went wrong on our side"),
+        _("Nothing you entered is lost. Try again in a moment."),
+    ),
 }
 
 
@@ -48,7 +60,12 @@ ERROR_MESSAGES = {
 def error_page(error):
     code = getattr(error, "code", 500) or 500
     if code == 500:
-        log_event("server_error", logging.ERROR, path=request.path, error=repr(getattr(error, "original_exception", error)))
+        log_event(
+            "server_error",
+            logging.ERROR,
+            path=request.path,
+            error=repr(getattr(error, "original_exception", error)),
+        )
     title, hint = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])()
     if code == 429 and request.endpoint and request.endpoint.startswith("accounts."):
         log_event("rate_limited", endpoint=request.endpoint, address=request.remote_addr)

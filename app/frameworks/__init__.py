@@ -3,8 +3,13 @@ and self-assessments point at. Admins browse and edit them; files import and exp
 
 from flask import Blueprint
 
-bp = Blueprint("frameworks", __name__, template_folder="templates", url_prefix="/frameworks",
-               cli_group="frameworks")
+bp = Blueprint(
+    "frameworks",
+    __name__,
+    template_folder="templates",
+    url_prefix="/frameworks",
+    cli_group="frameworks",
+)
 
 # app.permissions imports the accounts package, whose routes import app.permissions:
 # loading accounts first keeps that cycle from biting when this area is imported alone.

@@ -33,8 +33,11 @@ def import_command(file: Path) -> None:
 
 @bp.cli.command("export")
 @click.argument("code")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (.yaml or .csv); standard output (YAML) if omitted.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (.yaml or .csv); standard output (YAML) if omitted.",
+)
 @click.option("--csv", "as_csv", is_flag=True, help="Write CSV to standard output instead of YAML.")
 def export_command(code: str, out: Path | None, as_csv: bool) -> None:
     """Write the framework CODE back to a file, for editing or for git."""

@@ -146,8 +146,9 @@ class FieldReader:
     ``where`` describes the mapping in messages ("level 2", "competency LL.1").
     """
 
-    def __init__(self, mapping: Any, path: str, problems: list[Problem], where: str,
-                 line: int | None = None):
+    def __init__(
+        self, mapping: Any, path: str, problems: list[Problem], where: str, line: int | None = None
+    ):
         self.path = path
         self.problems = problems
         self.where = where
@@ -167,9 +168,16 @@ class FieldReader:
         line = self.line_of(key) if key else self.line
         self.problems.append(Problem(self.path, line, message))
 
-    def text(self, key: str, *, required: bool = True, default: str = "",
-             pattern: re.Pattern[str] | None = None, hint: str = "",
-             max_length: int | None = None) -> str:
+    def text(
+        self,
+        key: str,
+        *,
+        required: bool = True,
+        default: str = "",
+        pattern: re.Pattern[str] | None = None,
+        hint: str = "",
+        max_length: int | None = None,
+    ) -> str:
         """``max_length`` is the column that stores it: longer text is the file's problem,
         reported at its line, not a database error halfway through an import."""
         value = self.mapping.get(key)
@@ -187,8 +195,15 @@ class FieldReader:
             self.problem(key, f"`{key}` in {self.where} is {value!r}; {hint or 'not allowed'}")
         return value
 
-    def integer(self, key: str, *, required: bool = True, default: int = 0,
-                minimum: int | None = None, maximum: int | None = None) -> int:
+    def integer(
+        self,
+        key: str,
+        *,
+        required: bool = True,
+        default: int = 0,
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> int:
         value = self.mapping.get(key)
         if value is None:
             if required:
@@ -198,7 +213,9 @@ class FieldReader:
             self.problem(key, f"`{key}` in {self.where} must be a whole number, not {value!r}")
             return default
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+            bounds = (
+                f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+            )
             self.problem(key, f"`{key}` in {self.where} must be {bounds}, not {value}")
             return default
         return value
@@ -268,9 +285,13 @@ class FrameworkSpec:
 
 DEFAULT_LEVELS = (
     LevelSpec(1, "Emerging", "Knows why this matters and has started to try it, with support."),
-    LevelSpec(2, "Developing", "Does it regularly in familiar situations; results are beginning to show."),
+    LevelSpec(
+        2, "Developing", "Does it regularly in familiar situations; results are beginning to show."
+    ),
     LevelSpec(3, "Established", "Does it consistently and well across the school."),
-    LevelSpec(4, "Leading", "Has made it part of how the school works and helps other leaders grow it."),
+    LevelSpec(
+        4, "Leading", "Has made it part of how the school works and helps other leaders grow it."
+    ),
 )
 
 _CODE_HINT = "use letters, digits, dots or dashes, no spaces (for example `LL.2`)"
@@ -306,8 +327,14 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
         name=top.text("name", max_length=MAX_TITLE),
         scope=top.text("scope", required=False, max_length=MAX_TITLE),
         version=top.text("version", required=False, max_length=MAX_VERSION),
-        language=top.text("language", required=False, default="en", pattern=LANGUAGE_RE,
-                          hint="use a language code such as `en`, `fr` or `sw`", max_length=MAX_LANGUAGE),
+        language=top.text(
+            "language",
+            required=False,
+            default="en",
+            pattern=LANGUAGE_RE,
+            hint="use a language code such as `en`, `fr` or `sw`",
+            max_length=MAX_LANGUAGE,
+        ),
     )
 
     seen_numbers: dict[int, int | None] = {}
@@ -316,7 +343,9 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
         number = level.integer("number", minimum=1, maximum=10)
         name = level.text("name", max_length=MAX_LEVEL_NAME)
         if number in seen_numbers:
-            level.problem("number", f"level {number} is defined twice (first on line {seen_numbers[number]})")
+            level.problem(
+                "number", f"level {number} is defined twice (first on line {seen_numbers[number]})"
+            )
             continue
         seen_numbers[number] = level.line_of("number")
         spec.levels.append(LevelSpec(number, name, level.text("descriptor", required=False)))
@@ -332,7 +361,10 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
             description=reader.text("description", required=False),
         )
         if domain.code and domain.code in domain_lines:
-            reader.problem("code", f"duplicate domain code {domain.code!r} (first on line {domain_lines[domain.code]})")
+            reader.problem(
+                "code",
+                f"duplicate domain code {domain.code!r} (first on line {domain_lines[domain.code]})",
+            )
         domain_lines.setdefault(domain.code, reader.line_of("code"))
         where = f"domain {domain.code or '?'}"
         for c_item, c_line in reader.items("competencies"):
@@ -344,8 +376,11 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
                 line=c.line_of("code"),
             )
             if competency.code and competency.code in competency_lines:
-                c.problem("code", f"duplicate competency code {competency.code!r} "
-                                  f"(first on line {competency_lines[competency.code]})")
+                c.problem(
+                    "code",
+                    f"duplicate competency code {competency.code!r} "
+                    f"(first on line {competency_lines[competency.code]})",
+                )
                 continue
             competency_lines[competency.code] = competency.line
             domain.competencies.append(competency)
@@ -356,25 +391,42 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
     return spec
 
 
-def _check_level_numbers(levels: list[LevelSpec], path: str, line: int | None,
-                         problems: list[Problem]) -> None:
+def _check_level_numbers(
+    levels: list[LevelSpec], path: str, line: int | None, problems: list[Problem]
+) -> None:
     numbers = sorted(level.number for level in levels)
     if numbers and numbers != list(range(1, len(numbers) + 1)):
-        problems.append(Problem(path, line, f"levels must be numbered 1, 2, 3… without gaps; found {numbers}"))
+        problems.append(
+            Problem(path, line, f"levels must be numbered 1, 2, 3… without gaps; found {numbers}")
+        )
     levels.sort(key=lambda level: level.number)
 
 
 # --- reading CSV --------------------------------------------------------------------------
 
 CSV_COLUMNS = (
-    "framework_code", "framework_name", "scope", "version", "language",
-    "domain_code", "domain_title", "domain_description",
-    "code", "title", "description",
+    "framework_code",
+    "framework_name",
+    "scope",
+    "version",
+    "language",
+    "domain_code",
+    "domain_title",
+    "domain_description",
+    "code",
+    "title",
+    "description",
 )
 _CSV_REQUIRED = ("domain_code", "code", "title")
 _FRAMEWORK_COLUMNS = ("framework_code", "framework_name", "scope", "version", "language")
-_CSV_MAX_LENGTHS = {"framework_name": MAX_TITLE, "scope": MAX_TITLE, "version": MAX_VERSION,
-                    "language": MAX_LANGUAGE, "domain_title": MAX_TITLE, "title": MAX_TITLE}
+_CSV_MAX_LENGTHS = {
+    "framework_name": MAX_TITLE,
+    "scope": MAX_TITLE,
+    "version": MAX_VERSION,
+    "language": MAX_LANGUAGE,
+    "domain_title": MAX_TITLE,
+    "title": MAX_TITLE,
+}
 
 
 def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
@@ -388,7 +440,9 @@ def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
     try:
         _, header = next(rows)
     except StopIteration:
-        raise FileFormatError(problems or [Problem(path, 1, "the file is empty; expected a header row")]) from None
+        raise FileFormatError(
+            problems or [Problem(path, 1, "the file is empty; expected a header row")]
+        ) from None
     header = [h.strip().lower() for h in header]
     missing = [c for c in ("framework_code", "framework_name", *_CSV_REQUIRED) if c not in header]
     unknown = [c for c in header if c and c not in CSV_COLUMNS]
@@ -398,8 +452,15 @@ def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
             parts.append("missing column(s) " + ", ".join(missing))
         if unknown:
             parts.append("unknown column(s) " + ", ".join(unknown))
-        raise FileFormatError([Problem(path, 1, "header row: " + "; ".join(parts)
-                                       + ". Expected: " + ", ".join(CSV_COLUMNS))])
+        raise FileFormatError(
+            [
+                Problem(
+                    path,
+                    1,
+                    "header row: " + "; ".join(parts) + ". Expected: " + ", ".join(CSV_COLUMNS),
+                )
+            ]
+        )
 
     framework: dict[str, str] = {}
     domains: dict[str, DomainSpec] = {}
@@ -408,18 +469,29 @@ def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(Problem(path, line, f"this row has {len(row)} cells; the header has {len(header)}"))
+            problems.append(
+                Problem(path, line, f"this row has {len(row)} cells; the header has {len(header)}")
+            )
             continue
         values = {name: cell.strip() for name, cell in zip(header, row, strict=True) if name}
-        problems.extend(Problem(path, line, f"`{column}` is longer than {limit} characters")
-                        for column, limit in _CSV_MAX_LENGTHS.items() if len(values.get(column, "")) > limit)
+        problems.extend(
+            Problem(path, line, f"`{column}` is longer than {limit} characters")
+            for column, limit in _CSV_MAX_LENGTHS.items()
+            if len(values.get(column, "")) > limit
+        )
         for column in _FRAMEWORK_COLUMNS:
             value = values.get(column, "")
             if not value:
                 continue
             if column in framework and framework[column] != value:
-                problems.append(Problem(path, line, f"`{column}` is {value!r} here but "
-                                                    f"{framework[column]!r} above; one file holds one framework"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"`{column}` is {value!r} here but "
+                        f"{framework[column]!r} above; one file holds one framework",
+                    )
+                )
             framework.setdefault(column, value)
         absent = [c for c in _CSV_REQUIRED if not values.get(c)]
         if absent:
@@ -427,28 +499,50 @@ def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
             continue
         for column in ("domain_code", "code"):
             if not CODE_RE.match(values[column]):
-                problems.append(Problem(path, line, f"`{column}` is {values[column]!r}; {_CODE_HINT}"))
+                problems.append(
+                    Problem(path, line, f"`{column}` is {values[column]!r}; {_CODE_HINT}")
+                )
         code = values["code"]
         if code in codes:
-            problems.append(Problem(path, line, f"duplicate competency code {code!r} (first on line {codes[code]})"))
+            problems.append(
+                Problem(
+                    path, line, f"duplicate competency code {code!r} (first on line {codes[code]})"
+                )
+            )
             continue
         codes[code] = line
         domain = domains.get(values["domain_code"])
         if domain is None:
             if not values.get("domain_title"):
-                problems.append(Problem(path, line, f"the first row of domain {values['domain_code']!r} "
-                                                    "needs a `domain_title`"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"the first row of domain {values['domain_code']!r} needs a `domain_title`",
+                    )
+                )
             domain = domains[values["domain_code"]] = DomainSpec(
-                values["domain_code"], values.get("domain_title", ""), values.get("domain_description", ""))
-        domain.competencies.append(CompetencySpec(code, values["title"], values.get("description", ""), line=line))
+                values["domain_code"],
+                values.get("domain_title", ""),
+                values.get("domain_description", ""),
+            )
+        domain.competencies.append(
+            CompetencySpec(code, values["title"], values.get("description", ""), line=line)
+        )
 
     for column in ("framework_code", "framework_name"):
         if not framework.get(column):
-            problems.append(Problem(path, 2, f"`{column}` is empty; give it at least on the first row"))
+            problems.append(
+                Problem(path, 2, f"`{column}` is empty; give it at least on the first row")
+            )
     if framework.get("framework_code") and not CODE_RE.match(framework["framework_code"]):
-        problems.append(Problem(path, 2, f"`framework_code` is {framework['framework_code']!r}; {_CODE_HINT}"))
+        problems.append(
+            Problem(path, 2, f"`framework_code` is {framework['framework_code']!r}; {_CODE_HINT}")
+        )
     if framework.get("language") and not LANGUAGE_RE.match(framework["language"]):
-        problems.append(Problem(path, 2, f"`language` is {framework['language']!r}; use a code such as `en`"))
+        problems.append(
+            Problem(path, 2, f"`language` is {framework['language']!r}; use a code such as `en`")
+        )
     if not codes and not problems:
         problems.append(Problem(path, 2, "no competencies: add one row per competency"))
     if problems:
@@ -493,7 +587,11 @@ def framework_to_dict(spec: FrameworkSpec) -> dict[str, Any]:
         data["version"] = spec.version
     data["language"] = spec.language
     data["levels"] = [
-        {"number": lv.number, "name": lv.name, **({"descriptor": lv.descriptor} if lv.descriptor else {})}
+        {
+            "number": lv.number,
+            "name": lv.name,
+            **({"descriptor": lv.descriptor} if lv.descriptor else {}),
+        }
         for lv in spec.levels
     ]
     data["domains"] = [
@@ -502,7 +600,11 @@ def framework_to_dict(spec: FrameworkSpec) -> dict[str, Any]:
             "title": d.title,
             **({"description": d.description} if d.description else {}),
             "competencies": [
-                {"code": c.code, "title": c.title, **({"description": c.description} if c.description else {})}
+                {
+                    "code": c.code,
+                    "title": c.title,
+                    **({"description": c.description} if c.description else {}),
+                }
                 for c in d.competencies
             ],
         }
@@ -523,22 +625,32 @@ def dump_framework_csv(spec: FrameworkSpec) -> str:
     for domain in spec.domains:
         first_in_domain = True
         for c in domain.competencies:
-            writer.writerow([
-                spec.code if first else "", spec.name if first else "",
-                spec.scope if first else "", spec.version if first else "",
-                spec.language if first else "",
-                domain.code,
-                domain.title if first_in_domain else "",
-                domain.description if first_in_domain else "",
-                c.code, c.title, c.description,
-            ])
+            writer.writerow(
+                [
+                    spec.code if first else "",
+                    spec.name if first else "",
+                    spec.scope if first else "",
+                    spec.version if first else "",
+                    spec.language if first else "",
+                    domain.code,
+                    domain.title if first_in_domain else "",
+                    domain.description if first_in_domain else "",
+                    c.code,
+                    c.title,
+                    c.description,
+                ]
+            )
             first = first_in_domain = False
     return out.getvalue()
 
 
 def dump_framework(spec: FrameworkSpec, path: str | Path) -> str:
     """The framework as the text of the file named ``path``: CSV by its extension, else YAML."""
-    return dump_framework_csv(spec) if Path(path).suffix.lower() == ".csv" else dump_framework_yaml(spec)
+    return (
+        dump_framework_csv(spec)
+        if Path(path).suffix.lower() == ".csv"
+        else dump_framework_yaml(spec)
+    )
 
 
 def write_framework(spec: FrameworkSpec, path: str | Path) -> Path:
@@ -563,8 +675,14 @@ _ReadableDumper.add_representer(str, _represent_str)
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_ReadableDumper, sort_keys=False, allow_unicode=True,
-                     width=88, default_flow_style=False)
+    return yaml.dump(
+        data,
+        Dumper=_ReadableDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=88,
+        default_flow_style=False,
+    )
 
 
 def decode_text(data: bytes, path: str) -> str:

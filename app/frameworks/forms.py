@@ -27,9 +27,14 @@ class FrameworkForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     scope = StringField(_l("Country or scope"), validators=[Optional(), Length(max=MAX_TITLE)])
     version = StringField(_l("Version"), validators=[Optional(), Length(max=MAX_VERSION)])
-    language = StringField(_l("Language code"), validators=[
-        DataRequired(), Length(max=MAX_LANGUAGE, message=_l("Use a language code such as en, fr or sw.")),
-        Regexp(LANGUAGE_RE, message=_l("Use a language code such as en, fr or sw."))])
+    language = StringField(
+        _l("Language code"),
+        validators=[
+            DataRequired(),
+            Length(max=MAX_LANGUAGE, message=_l("Use a language code such as en, fr or sw.")),
+            Regexp(LANGUAGE_RE, message=_l("Use a language code such as en, fr or sw.")),
+        ],
+    )
 
 
 class LevelForm(FlaskForm):
@@ -49,9 +54,17 @@ class CompetencyForm(FlaskForm):
 
 
 class NewCompetencyForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[
-        DataRequired(), Length(max=32),
-        Regexp(CODE_RE, message=_l("Use letters, digits, dots or dashes, no spaces (for example LL.5)."))])
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(),
+            Length(max=32),
+            Regexp(
+                CODE_RE,
+                message=_l("Use letters, digits, dots or dashes, no spaces (for example LL.5)."),
+            ),
+        ],
+    )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
 
@@ -59,12 +72,19 @@ class NewCompetencyForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(
         _l("Framework file"),
-        description=_l("A .yaml, .yml or .csv file of at most 1 MB. A framework with the same "
-                       "code is updated in place; nothing changes if the file has a problem."),
+        description=_l(
+            "A .yaml, .yml or .csv file of at most 1 MB. A framework with the same "
+            "code is updated in place; nothing changes if the file has a problem."
+        ),
         validators=[
             FileRequired(_l("Choose a file to import.")),
             FileAllowed(FILE_EXTENSIONS, _l("Choose a .yaml, .yml or .csv file.")),
-            FileSize(MAX_IMPORT_BYTES, message=_l("This file is larger than 1 MB. "
-                                                  "A framework file is much smaller: check you chose the right one.")),
+            FileSize(
+                MAX_IMPORT_BYTES,
+                message=_l(
+                    "This file is larger than 1 MB. "
+                    "A framework file is much smaller: check you chose the right one."
+                ),
+            ),
         ],
     )

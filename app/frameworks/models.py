@@ -82,7 +82,9 @@ class Competency(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Kept alongside domain_id so a code is unique per framework and found in one lookup.
     framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id", ondelete="CASCADE"))
-    domain_id: Mapped[int] = mapped_column(ForeignKey("framework_domains.id", ondelete="CASCADE"), index=True)
+    domain_id: Mapped[int] = mapped_column(
+        ForeignKey("framework_domains.id", ondelete="CASCADE"), index=True
+    )
     code: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")

@@ -40,7 +40,9 @@ def _child_or_404(model, child_id: int, framework_id: int):
 def _saved(framework, message: str, anchor: str | None = None):
     """Say what was saved and go back to the framework, at the row that changed."""
     flash(message, "success")
-    return see_other(url_for("frameworks.show_framework", framework_id=framework.id, _anchor=anchor))
+    return see_other(
+        url_for("frameworks.show_framework", framework_id=framework.id, _anchor=anchor)
+    )
 
 
 def _edit_page(framework, form, heading: str):
@@ -64,23 +66,40 @@ def import_framework():
             report = services.import_framework_file(upload.filename, upload.read())
         except FileFormatError as error:
             problems = error.problems
-            form.file.errors.append(_("%(file)s was not imported, and nothing has changed. "
-                                      "Fix these problems and import it again:", file=problems[0].path))
+            form.file.errors.append(
+                _(
+                    "%(file)s was not imported, and nothing has changed. "
+                    "Fix these problems and import it again:",
+                    file=problems[0].path,
+                )
+            )
         else:
             return _saved(report.framework, _import_summary(report))
-    return render("frameworks/list.html", frameworks=services.list_frameworks(), form=form,
-                  problems=problems, status=422)
+    return render(
+        "frameworks/list.html",
+        frameworks=services.list_frameworks(),
+        form=form,
+        problems=problems,
+        status=422,
+    )
 
 
 def _import_summary(report: services.ImportReport) -> str:
     names = {"name": report.framework.name, "code": report.framework.code}
     if report.created:
-        return _("Framework %(name)s (%(code)s) created. Competencies added: %(added)d.",
-                 added=report.competencies_added, **names)
-    return _("Framework %(name)s (%(code)s) updated. Competencies added: %(added)d, "
-             "changed: %(changed)d, retired: %(retired)d.",
-             added=report.competencies_added, changed=report.competencies_updated,
-             retired=report.competencies_retired, **names)
+        return _(
+            "Framework %(name)s (%(code)s) created. Competencies added: %(added)d.",
+            added=report.competencies_added,
+            **names,
+        )
+    return _(
+        "Framework %(name)s (%(code)s) updated. Competencies added: %(added)d, "
+        "changed: %(changed)d, retired: %(retired)d.",
+        added=report.competencies_added,
+        changed=report.competencies_updated,
+        retired=report.competencies_retired,
+        **names,
+    )
 
 
 @bp.get("/<int:framework_id>/export.<any(yaml, csv):file_format>")
@@ -97,8 +116,11 @@ def export_framework(framework_id: int, file_format: str):
 @requires(can_manage_frameworks)
 def show_framework(framework_id: int):
     framework = _framework_or_404(framework_id)
-    return render("frameworks/show.html", framework=framework,
-                  competencies=services.competencies_by_domain(framework, include_retired=True))
+    return render(
+        "frameworks/show.html",
+        framework=framework,
+        competencies=services.competencies_by_domain(framework, include_retired=True),
+    )
 
 
 @bp.route("/<int:framework_id>/edit", methods=["GET", "POST"])
@@ -107,8 +129,13 @@ def edit_framework(framework_id: int):
     framework = _framework_or_404(framework_id)
     form = FrameworkForm(obj=framework)
     if form.validate_on_submit():
-        services.update_framework(framework, name=form.name.data, scope=form.scope.data or "",
-                                  version=form.version.data or "", language=form.language.data)
+        services.update_framework(
+            framework,
+            name=form.name.data,
+            scope=form.scope.data or "",
+            version=form.version.data or "",
+            language=form.language.data,
+        )
         return _saved(framework, _("Framework saved."))
     return _edit_page(framework, form, framework.name)
 
@@ -132,7 +159,9 @@ def edit_domain(framework_id: int, domain_id: int):
     domain = _child_or_404(Domain, domain_id, framework.id)
     form = DomainForm(obj=domain)
     if form.validate_on_submit():
-        services.update_domain(domain, title=form.title.data, description=form.description.data or "")
+        services.update_domain(
+            domain, title=form.title.data, description=form.description.data or ""
+        )
         return _saved(framework, _("Domain saved."), f"domain-{domain.id}")
     return _edit_page(framework, form, domain.code)
 
@@ -144,8 +173,12 @@ def edit_competency(framework_id: int, competency_id: int):
     competency = _child_or_404(Competency, competency_id, framework.id)
     form = CompetencyForm(obj=competency)
     if form.validate_on_submit():
-        services.update_competency(competency, title=form.title.data, description=form.description.data or "",
-                                   retired=form.retired.data)
+        services.update_competency(
+            competency,
+            title=form.title.data,
+            description=form.description.data or "",
+            retired=form.retired.data,
+        )
         return _saved(framework, _("Competency saved."), f"competency-{competency.id}")
     return _edit_page(framework, form, competency.code)
 
@@ -158,8 +191,12 @@ def new_competency(framework_id: int, domain_id: int):
     form = NewCompetencyForm()
     if form.validate_on_submit():
         try:
-            competency = services.add_competency(domain, code=form.code.data.strip(), title=form.title.data,
-                                                 description=form.description.data or "")
+            competency = services.add_competency(
+                domain,
+                code=form.code.data.strip(),
+                title=form.title.data,
+                description=form.description.data or "",
+            )
         except services.CodeTaken:
             form.code.errors.append(_("This framework already has a competency with this code."))
         else:

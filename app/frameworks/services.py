@@ -35,9 +35,11 @@ class ImportReport:
 
     def summary(self) -> str:
         verb = "Created" if self.created else "Updated"
-        return (f"{verb} framework {self.framework.code} ({self.framework.name}): "
-                f"{self.competencies_added} competencies added, {self.competencies_updated} updated, "
-                f"{self.competencies_retired} retired")
+        return (
+            f"{verb} framework {self.framework.code} ({self.framework.name}): "
+            f"{self.competencies_added} competencies added, {self.competencies_updated} updated, "
+            f"{self.competencies_retired} retired"
+        )
 
 
 def import_framework(spec: FrameworkSpec) -> ImportReport:
@@ -47,8 +49,9 @@ def import_framework(spec: FrameworkSpec) -> ImportReport:
     them keeps its history; one that comes back is un-retired.
     """
     framework = db.session.scalar(
-        select(Framework).where(Framework.code == spec.code).options(
-            selectinload(Framework.levels), selectinload(Framework.domains))
+        select(Framework)
+        .where(Framework.code == spec.code)
+        .options(selectinload(Framework.levels), selectinload(Framework.domains))
     )
     report = ImportReport(framework=framework, created=framework is None)
     if framework is None:
@@ -61,11 +64,16 @@ def import_framework(spec: FrameworkSpec) -> ImportReport:
         _apply_levels(framework, spec.levels)
 
     domains = {domain.code: domain for domain in framework.domains}
-    existing = {
-        c.code: c for c in db.session.scalars(
-            select(Competency).where(Competency.framework_id == framework.id)
-        )
-    } if framework.id else {}
+    existing = (
+        {
+            c.code: c
+            for c in db.session.scalars(
+                select(Competency).where(Competency.framework_id == framework.id)
+            )
+        }
+        if framework.id
+        else {}
+    )
     seen: set[str] = set()
     for d_position, domain_spec in enumerate(spec.domains):
         domain = domains.get(domain_spec.code)
@@ -73,7 +81,10 @@ def import_framework(spec: FrameworkSpec) -> ImportReport:
             domain = Domain(code=domain_spec.code)
             framework.domains.append(domain)
         domain.title, domain.description, domain.position = (
-            domain_spec.title, domain_spec.description, d_position)
+            domain_spec.title,
+            domain_spec.description,
+            d_position,
+        )
         for c_position, c_spec in enumerate(domain_spec.competencies):
             seen.add(c_spec.code)
             competency = existing.get(c_spec.code)
@@ -81,8 +92,12 @@ def import_framework(spec: FrameworkSpec) -> ImportReport:
                 competency = Competency(code=c_spec.code, framework=framework)
                 db.session.add(competency)
                 report.competencies_added += 1
-            elif (competency.title, competency.description, competency.domain_id, competency.retired) != (
-                    c_spec.title, c_spec.description, domain.id, False):
+            elif (
+                competency.title,
+                competency.description,
+                competency.domain_id,
+                competency.retired,
+            ) != (c_spec.title, c_spec.description, domain.id, False):
                 report.competencies_updated += 1
             competency.domain = domain
             competency.title, competency.description = c_spec.title, c_spec.description
@@ -152,20 +167,33 @@ def framework_to_spec(framework: Framework) -> FrameworkSpec:
     """The framework as data, for export; retired competencies are left out."""
     by_domain = competencies_by_domain(framework)
     return FrameworkSpec(
-        code=framework.code, name=framework.name, scope=framework.scope,
-        version=framework.version, language=framework.language,
+        code=framework.code,
+        name=framework.name,
+        scope=framework.scope,
+        version=framework.version,
+        language=framework.language,
         levels=[LevelSpec(lv.number, lv.name, lv.descriptor) for lv in framework.levels],
         domains=[
-            DomainSpec(d.code, d.title, d.description, [
-                CompetencySpec(c.code, c.title, c.description) for c in by_domain.get(d.id, [])
-            ])
-            for d in framework.domains if by_domain.get(d.id)
+            DomainSpec(
+                d.code,
+                d.title,
+                d.description,
+                [CompetencySpec(c.code, c.title, c.description) for c in by_domain.get(d.id, [])],
+            )
+            for d in framework.domains
+            if by_domain.get(d.id)
         ],
     )
 
 
-def competencies_by_domain(framework: Framework, *, include_retired: bool = False) -> dict[int, list[Competency]]:
-    query = select(Competency).where(Competency.framework_id == framework.id).order_by(Competency.position)
+def competencies_by_domain(
+    framework: Framework, *, include_retired: bool = False
+) -> dict[int, list[Competency]]:
+    query = (
+        select(Competency)
+        .where(Competency.framework_id == framework.id)
+        .order_by(Competency.position)
+    )
     if not include_retired:
         query = query.where(Competency.retired.is_(False))
     grouped: dict[int, list[Competency]] = {}
@@ -195,8 +223,9 @@ def list_frameworks() -> list[Framework]:
 
 def get_framework(framework_id: int) -> Framework | None:
     return db.session.scalar(
-        select(Framework).where(Framework.id == framework_id).options(
-            selectinload(Framework.levels), selectinload(Framework.domains))
+        select(Framework)
+        .where(Framework.id == framework_id)
+        .options(selectinload(Framework.levels), selectinload(Framework.domains))
     )
 
 
@@ -208,11 +237,20 @@ def default_framework() -> Framework | None:
     """The framework leaders assess themselves against: ``HEADWAY_FRAMEWORK`` (default SLC),
     else the first one imported. Programmes will choose theirs when they arrive."""
     code = current_app.config.get("FRAMEWORK", "SLC")
-    return find_framework(code) or db.session.scalar(select(Framework).order_by(Framework.id).limit(1))
+    return find_framework(code) or db.session.scalar(
+        select(Framework).order_by(Framework.id).limit(1)
+    )
 
 
-def update_framework(framework: Framework, *, name: str, scope: str, version: str, language: str) -> Framework:
-    framework.name, framework.scope, framework.version, framework.language = name, scope, version, language
+def update_framework(
+    framework: Framework, *, name: str, scope: str, version: str, language: str
+) -> Framework:
+    framework.name, framework.scope, framework.version, framework.language = (
+        name,
+        scope,
+        version,
+        language,
+    )
     db.session.commit()
     return framework
 
@@ -229,7 +267,9 @@ def update_domain(domain: Domain, *, title: str, description: str) -> Domain:
     return domain
 
 
-def update_competency(competency: Competency, *, title: str, description: str, retired: bool) -> Competency:
+def update_competency(
+    competency: Competency, *, title: str, description: str, retired: bool
+) -> Competency:
     competency.title, competency.description, competency.retired = title, description, retired
     db.session.commit()
     return competency
@@ -240,13 +280,22 @@ class CodeTaken(ValueError):
 
 
 def add_competency(domain: Domain, *, code: str, title: str, description: str) -> Competency:
-    taken = db.session.scalar(select(Competency.id).where(
-        Competency.framework_id == domain.framework_id, Competency.code == code))
+    taken = db.session.scalar(
+        select(Competency.id).where(
+            Competency.framework_id == domain.framework_id, Competency.code == code
+        )
+    )
     if taken:
         raise CodeTaken(code)
     position = len(domain.competencies)
-    competency = Competency(framework_id=domain.framework_id, domain=domain, code=code, title=title,
-                            description=description, position=position)
+    competency = Competency(
+        framework_id=domain.framework_id,
+        domain=domain,
+        code=code,
+        title=title,
+        description=description,
+        position=position,
+    )
     db.session.add(competency)
     db.session.commit()
     return competency

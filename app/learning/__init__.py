@@ -2,8 +2,9 @@
 
 from flask import Blueprint
 
-bp = Blueprint("learning", __name__, template_folder="templates", url_prefix="/learn",
-               cli_group="learning")
+bp = Blueprint(
+    "learning", __name__, template_folder="templates", url_prefix="/learn", cli_group="learning"
+)
 
 # app.permissions imports the accounts package, whose routes import app.permissions:
 # loading accounts first keeps that cycle from biting when this area is imported alone.
@@ -20,8 +21,9 @@ def duration_filter(seconds: int | None) -> str:
     from babel.dates import format_timedelta
     from flask_babel import get_locale
 
-    return format_timedelta(timedelta(seconds=seconds or 0), threshold=1.1, format="short",
-                            locale=get_locale() or "en")
+    return format_timedelta(
+        timedelta(seconds=seconds or 0), threshold=1.1, format="short", locale=get_locale() or "en"
+    )
 
 
 @bp.app_template_filter("clock")

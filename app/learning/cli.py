@@ -36,10 +36,17 @@ def import_command(directory: Path, no_media: bool) -> None:
 
 @bp.cli.command("export")
 @click.argument("slug")
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write course.yaml and lessons/ into.")
-@click.option("--media-from", type=click.Path(file_okay=False, path_type=Path),
-              help="Course folder to copy the lesson media and captions from.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write course.yaml and lessons/ into.",
+)
+@click.option(
+    "--media-from",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Course folder to copy the lesson media and captions from.",
+)
 def export_command(slug: str, out: Path, media_from: Path | None) -> None:
     """Write the course SLUG back to files, so authors can keep it in git."""
     course = services.find_course(slug)

@@ -95,9 +95,12 @@ class CourseSpec:
 # --- reading ------------------------------------------------------------------------------
 
 
-def load_course(root: str | Path,
-                frameworks: Mapping[str, Collection[str]] | None = None,
-                *, check_media: bool = True) -> CourseSpec:
+def load_course(
+    root: str | Path,
+    frameworks: Mapping[str, Collection[str]] | None = None,
+    *,
+    check_media: bool = True,
+) -> CourseSpec:
     """Read and check the course package in directory ``root``.
 
     ``frameworks`` maps each known framework code to its competency codes; when given,
@@ -107,8 +110,15 @@ def load_course(root: str | Path,
     course_path = root / COURSE_FILE
     problems: list[Problem] = []
     if not course_path.is_file():
-        raise FileFormatError([Problem(str(course_path), None,
-                                       f"file not found: a course package needs a `{COURSE_FILE}`")])
+        raise FileFormatError(
+            [
+                Problem(
+                    str(course_path),
+                    None,
+                    f"file not found: a course package needs a `{COURSE_FILE}`",
+                )
+            ]
+        )
     data = load_yaml(_read_text(course_path), str(course_path))
     path = str(course_path)
     top = FieldReader(data, path, problems, "the course", line=1)
@@ -116,9 +126,17 @@ def load_course(root: str | Path,
         slug=top.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT, max_length=MAX_SLUG),
         title=top.text("title", max_length=MAX_TITLE),
         summary=top.text("summary", required=False),
-        framework=top.text("framework", pattern=CODE_RE, hint="give the framework's code, e.g. `SLC`"),
-        language=top.text("language", required=False, default="en", pattern=LANGUAGE_RE,
-                          hint="use a language code such as `en`, `fr` or `sw`", max_length=MAX_LANGUAGE),
+        framework=top.text(
+            "framework", pattern=CODE_RE, hint="give the framework's code, e.g. `SLC`"
+        ),
+        language=top.text(
+            "language",
+            required=False,
+            default="en",
+            pattern=LANGUAGE_RE,
+            hint="use a language code such as `en`, `fr` or `sw`",
+            max_length=MAX_LANGUAGE,
+        ),
         root=root,
     )
     known_codes: Collection[str] | None = None
@@ -126,31 +144,49 @@ def load_course(root: str | Path,
         if course.framework in frameworks:
             known_codes = frameworks[course.framework]
         else:
-            known = ", ".join(sorted(frameworks)) or "none yet — import one with `flask frameworks import`"
+            known = (
+                ", ".join(sorted(frameworks))
+                or "none yet — import one with `flask frameworks import`"
+            )
             top.problem("framework", f"unknown framework {course.framework!r} (known: {known})")
 
     module_lines: dict[str, int | None] = {}
     lesson_lines: dict[str, int | None] = {}
     for item, line in top.items("modules"):
         m = FieldReader(item, path, problems, "a module", line=line)
-        module = ModuleSpec(slug=m.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT, max_length=MAX_SLUG),
-                            title=m.text("title", max_length=MAX_TITLE))
+        module = ModuleSpec(
+            slug=m.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT, max_length=MAX_SLUG),
+            title=m.text("title", max_length=MAX_TITLE),
+        )
         if module.slug in module_lines:
-            m.problem("slug", f"duplicate module slug {module.slug!r} (first on line {module_lines[module.slug]})")
+            m.problem(
+                "slug",
+                f"duplicate module slug {module.slug!r} (first on line {module_lines[module.slug]})",
+            )
         module_lines.setdefault(module.slug, m.line_of("slug"))
         for slug, slug_line in m.items("lessons"):
             if not isinstance(slug, str) or not SLUG_RE.match(slug):
-                problems.append(Problem(path, slug_line, f"lesson {slug!r} in module {module.slug!r}: {_SLUG_HINT}"))
+                problems.append(
+                    Problem(
+                        path, slug_line, f"lesson {slug!r} in module {module.slug!r}: {_SLUG_HINT}"
+                    )
+                )
                 continue
             if slug in lesson_lines:
-                problems.append(Problem(path, slug_line, f"duplicate lesson slug {slug!r} "
-                                                         f"(first on line {lesson_lines[slug]})"))
+                problems.append(
+                    Problem(
+                        path,
+                        slug_line,
+                        f"duplicate lesson slug {slug!r} (first on line {lesson_lines[slug]})",
+                    )
+                )
                 continue
             lesson_lines[slug] = slug_line
             lesson_file = root / LESSONS_DIR / f"{slug}.md"
             if not lesson_file.is_file():
-                problems.append(Problem(path, slug_line, f"lesson {slug!r} has no file "
-                                                         f"{LESSONS_DIR}/{slug}.md"))
+                problems.append(
+                    Problem(path, slug_line, f"lesson {slug!r} has no file {LESSONS_DIR}/{slug}.md")
+                )
                 continue
             try:
                 lesson = parse_lesson(_read_text(lesson_file), str(lesson_file))
@@ -170,14 +206,27 @@ def parse_lesson(text: str, path: str) -> LessonSpec:
     """Parse one lesson file: YAML front matter between `---` lines, then Markdown."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise FileFormatError([Problem(path, 1, "a lesson file must start with a `---` line, "
-                                                "then its front matter, then another `---` line")])
+        raise FileFormatError(
+            [
+                Problem(
+                    path,
+                    1,
+                    "a lesson file must start with a `---` line, "
+                    "then its front matter, then another `---` line",
+                )
+            ]
+        )
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
-        raise FileFormatError([Problem(path, 1, "the front matter opened on line 1 is never closed "
-                                                "with a `---` line")])
+        raise FileFormatError(
+            [
+                Problem(
+                    path, 1, "the front matter opened on line 1 is never closed with a `---` line"
+                )
+            ]
+        )
     data = load_yaml("".join(lines[1:end]), path, line_offset=1)
-    body = "".join(lines[end + 1:]).strip()
+    body = "".join(lines[end + 1 :]).strip()
     problems: list[Problem] = []
     fm = FieldReader(data, path, problems, "the lesson's front matter", line=2)
     lesson = LessonSpec(
@@ -194,7 +243,9 @@ def parse_lesson(text: str, path: str) -> LessonSpec:
     )
     for code, line in fm.items("competencies"):
         if not isinstance(code, str) or not CODE_RE.match(code):
-            problems.append(Problem(path, line, f"competency {code!r} is not a competency code such as `LL.2`"))
+            problems.append(
+                Problem(path, line, f"competency {code!r} is not a competency code such as `LL.2`")
+            )
             continue
         if code in lesson.competencies:
             problems.append(Problem(path, line, f"competency {code!r} is listed twice"))
@@ -202,7 +253,9 @@ def parse_lesson(text: str, path: str) -> LessonSpec:
         lesson.competencies.append(code)
         lesson.competency_lines.append(line)
     for n, (item, line) in enumerate(fm.items("quick_check", required=False), start=1):
-        question = _question(FieldReader(item, path, problems, f"quick-check question {n}", line=line))
+        question = _question(
+            FieldReader(item, path, problems, f"quick-check question {n}", line=line)
+        )
         if question is not None:
             lesson.questions.append(question)
     if not body:
@@ -221,9 +274,16 @@ def _duration(fm: FieldReader) -> int:
     if isinstance(value, str) and re.fullmatch(r"\d{1,2}:[0-5]\d", value.strip()):
         minutes, seconds = value.strip().split(":")
         value = int(minutes) * 60 + int(seconds)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DURATION_SECONDS:
-        fm.problem("duration", f"`duration` is {value!r}; give seconds (`75`) or minutes:seconds (`1:15`), "
-                               "at most one hour")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not 1 <= value <= MAX_DURATION_SECONDS
+    ):
+        fm.problem(
+            "duration",
+            f"`duration` is {value!r}; give seconds (`75`) or minutes:seconds (`1:15`), "
+            "at most one hour",
+        )
         return 0
     return value
 
@@ -232,36 +292,59 @@ def _question(q: FieldReader) -> QuestionSpec | None:
     prompt = q.text("question")
     choices: list[str] = []
     for choice, line in q.items("choices"):
-        if not isinstance(choice, str | int | float) or isinstance(choice, bool) or str(choice).strip() == "":
-            q.problems.append(Problem(q.path, line, f"a choice in {q.where} must be a line of text"))
+        if (
+            not isinstance(choice, str | int | float)
+            or isinstance(choice, bool)
+            or str(choice).strip() == ""
+        ):
+            q.problems.append(
+                Problem(q.path, line, f"a choice in {q.where} must be a line of text")
+            )
             continue
         choices.append(str(choice).strip())
     answer = q.integer("answer", minimum=1)
     if choices and len(choices) < 2:
         q.problem("choices", f"{q.where} needs at least two choices")
     if choices and answer > len(choices):
-        q.problem("answer", f"`answer` in {q.where} is {answer} but there are only {len(choices)} choices "
-                            "(count from 1)")
+        q.problem(
+            "answer",
+            f"`answer` in {q.where} is {answer} but there are only {len(choices)} choices "
+            "(count from 1)",
+        )
     feedback = q.mapping.get("feedback")
     if isinstance(feedback, str):
         correct = incorrect = feedback.strip()
     else:
-        fb = FieldReader(feedback, q.path, q.problems, f"`feedback` of {q.where}", line=q.line_of("feedback"))
+        fb = FieldReader(
+            feedback, q.path, q.problems, f"`feedback` of {q.where}", line=q.line_of("feedback")
+        )
         correct, incorrect = fb.text("correct"), fb.text("incorrect")
     return QuestionSpec(prompt, choices, answer, correct, incorrect)
 
 
-def _check_lesson(lesson: LessonSpec, listed_slug: str, root: Path,
-                  known_codes: Collection[str] | None, check_media: bool) -> list[Problem]:
+def _check_lesson(
+    lesson: LessonSpec,
+    listed_slug: str,
+    root: Path,
+    known_codes: Collection[str] | None,
+    check_media: bool,
+) -> list[Problem]:
     problems: list[Problem] = []
     path = lesson.path or ""
     if lesson.slug != listed_slug:
-        problems.append(Problem(path, 2, f"`slug` is {lesson.slug!r} but the file is named {listed_slug}.md"))
+        problems.append(
+            Problem(path, 2, f"`slug` is {lesson.slug!r} but the file is named {listed_slug}.md")
+        )
     if known_codes is not None:
         for code, line in zip(lesson.competencies, lesson.competency_lines, strict=True):
             if code not in known_codes:
-                problems.append(Problem(path, line, f"unknown competency code {code!r} "
-                                                    "(not in the course's framework)"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"unknown competency code {code!r} (not in the course's framework)",
+                    )
+                )
     for key in ("media", "captions"):
         relative = getattr(lesson, key)
         if relative is None:
@@ -269,8 +352,14 @@ def _check_lesson(lesson: LessonSpec, listed_slug: str, root: Path,
         line = lesson.field_lines.get(key)
         pure = PurePosixPath(relative)
         if pure.is_absolute() or ".." in pure.parts:
-            problems.append(Problem(path, line, f"`{key}` must be a path inside the course folder, "
-                                                f"like `media/{lesson.slug}.mp4`; got {relative!r}"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"`{key}` must be a path inside the course folder, "
+                    f"like `media/{lesson.slug}.mp4`; got {relative!r}",
+                )
+            )
         elif check_media and not (root / pure).is_file():
             problems.append(Problem(path, line, f"{key} file not found: {root / pure}"))
     return problems
@@ -338,4 +427,6 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FileFormatError([Problem(str(path), None, f"not UTF-8 text ({exc.reason})")]) from None
+        raise FileFormatError(
+            [Problem(str(path), None, f"not UTF-8 text ({exc.reason})")]
+        ) from None

@@ -17,7 +17,9 @@ def _one_character_line_breaks(text: str | None) -> str | None:
 
 class ReflectionForm(FlaskForm):
     # Empty is allowed: clearing the notebook is a save like any other.
-    body = TextAreaField(validators=[Length(max=REFLECTION_MAX_CHARS)], filters=[_one_character_line_breaks])
+    body = TextAreaField(
+        validators=[Length(max=REFLECTION_MAX_CHARS)], filters=[_one_character_line_breaks]
+    )
 
 
 class AnswerForm(FlaskForm):

@@ -66,7 +66,9 @@ class Lesson(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(
+        ForeignKey("course_modules.id", ondelete="CASCADE"), index=True
+    )
     slug: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(200))
     # Order across the whole course, so "next lesson" is one comparison.
@@ -92,7 +94,9 @@ class Lesson(db.Model):
         cascade="all, delete-orphan", order_by="LessonCompetency.position"
     )
     questions: Mapped[list[QuickCheckQuestion]] = relationship(
-        back_populates="lesson", cascade="all, delete-orphan", order_by="QuickCheckQuestion.position"
+        back_populates="lesson",
+        cascade="all, delete-orphan",
+        order_by="QuickCheckQuestion.position",
     )
 
     def __repr__(self) -> str:
@@ -102,9 +106,12 @@ class Lesson(db.Model):
 class LessonCompetency(db.Model):
     __tablename__ = "lesson_competencies"
 
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True)
-    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id", ondelete="CASCADE"),
-                                               primary_key=True, index=True)
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True
+    )
+    competency_id: Mapped[int] = mapped_column(
+        ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     position: Mapped[int] = mapped_column(default=0)
 
     competency: Mapped[Competency] = relationship()
@@ -160,7 +167,9 @@ class QuickCheckAnswer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("quick_check_questions.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("quick_check_questions.id", ondelete="CASCADE")
+    )
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
     choice: Mapped[int]
     correct: Mapped[bool]
@@ -205,7 +214,9 @@ class SelfAssessment(db.Model):
     framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    ratings: Mapped[list[SelfRating]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
+    ratings: Mapped[list[SelfRating]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<SelfAssessment {self.id} user={self.user_id} {self.created_at:%Y-%m-%d}>"
@@ -214,10 +225,12 @@ class SelfAssessment(db.Model):
 class SelfRating(db.Model):
     __tablename__ = "self_ratings"
 
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("self_assessments.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id", ondelete="CASCADE"),
-                                               primary_key=True, index=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("self_assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    competency_id: Mapped[int] = mapped_column(
+        ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     level: Mapped[int]
 
     assessment: Mapped[SelfAssessment] = relationship(back_populates="ratings")

@@ -23,8 +23,12 @@ def _lesson_or_404(lesson_id: int):
 
 
 def _lesson_url(lesson, anchor: str | None = None) -> str:
-    return url_for("learning.show_lesson", course_slug=lesson.course.slug, lesson_slug=lesson.slug,
-                   _anchor=anchor)
+    return url_for(
+        "learning.show_lesson",
+        course_slug=lesson.course.slug,
+        lesson_slug=lesson.slug,
+        _anchor=anchor,
+    )
 
 
 @bp.get("/")
@@ -41,8 +45,13 @@ def show_lesson(course_slug: str, lesson_slug: str):
         abort(404)
     progress = services.start_lesson(current_user, lesson)
     page = services.lesson_page(current_user, lesson, progress)
-    return render("learning/lesson.html", page=page, media=media.for_lesson(lesson, current_user),
-                  reflection_form=ReflectionForm(), complete_form=CompleteForm())
+    return render(
+        "learning/lesson.html",
+        page=page,
+        media=media.for_lesson(lesson, current_user),
+        reflection_form=ReflectionForm(),
+        complete_form=CompleteForm(),
+    )
 
 
 @bp.post("/lessons/<int:lesson_id>/reflection")
@@ -76,8 +85,12 @@ def answer_question(lesson_id: int, question_id: int):
     elif not is_fragment_request():
         flash(_("Choose one of the answers, then check."), "error")
     if is_fragment_request():
-        return render_template("learning/_question.html", lesson=lesson,
-                               item=services.QuestionItem(question, answer), missing=answer is None)
+        return render_template(
+            "learning/_question.html",
+            lesson=lesson,
+            item=services.QuestionItem(question, answer),
+            missing=answer is None,
+        )
     return see_other(_lesson_url(lesson, f"question-{question.id}"))
 
 
@@ -127,5 +140,10 @@ def self_assessment():
             flash(_("Thank you. Your self-assessment is saved."), "success")
             return see_other(url_for("learning.growth"))
         missing = True
-    return render("learning/self_assessment.html", assessment=assessment, form=form, chosen=chosen,
-                  missing=missing)
+    return render(
+        "learning/self_assessment.html",
+        assessment=assessment,
+        form=form,
+        chosen=chosen,
+        missing=missing,
+    )

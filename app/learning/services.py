@@ -64,8 +64,10 @@ class CourseImport:
 
     def summary(self) -> str:
         verb = "Created" if self.created else "Updated"
-        text = (f"{verb} course {self.course.slug}: {self.lessons_added} lessons added, "
-                f"{self.lessons_updated} updated, {self.lessons_unpublished} unpublished")
+        text = (
+            f"{verb} course {self.course.slug}: {self.lessons_added} lessons added, "
+            f"{self.lessons_updated} updated, {self.lessons_unpublished} unpublished"
+        )
         if self.media_queued:
             text += f"; media queued for {', '.join(self.media_queued)}"
         return text
@@ -110,16 +112,28 @@ def _apply_course(spec: CourseSpec, framework: Framework) -> CourseImport:
     course.framework, course.published = framework, True
 
     competencies = {
-        c.code: c for c in db.session.scalars(select(Competency).where(Competency.framework_id == framework.id))
+        c.code: c
+        for c in db.session.scalars(
+            select(Competency).where(Competency.framework_id == framework.id)
+        )
     }
-    modules = {m.slug: m for m in db.session.scalars(select(Module).where(Module.course_id == course.id))} \
-        if course.id else {}
-    lessons = {
-        lesson.slug: lesson for lesson in db.session.scalars(
-            select(Lesson).where(Lesson.course_id == course.id).options(
-                joinedload(Lesson.competency_links), joinedload(Lesson.questions))
-        ).unique()
-    } if course.id else {}
+    modules = (
+        {m.slug: m for m in db.session.scalars(select(Module).where(Module.course_id == course.id))}
+        if course.id
+        else {}
+    )
+    lessons = (
+        {
+            lesson.slug: lesson
+            for lesson in db.session.scalars(
+                select(Lesson)
+                .where(Lesson.course_id == course.id)
+                .options(joinedload(Lesson.competency_links), joinedload(Lesson.questions))
+            ).unique()
+        }
+        if course.id
+        else {}
+    )
 
     position = 0
     for m_position, m_spec in enumerate(spec.modules):
@@ -153,17 +167,27 @@ def _apply_course(spec: CourseSpec, framework: Framework) -> CourseImport:
 
 def _lesson_changed(lesson: Lesson, spec: LessonSpec, module: Module, position: int) -> bool:
     return (
-        lesson.title != spec.title or lesson.body != spec.body or lesson.position != position
-        or lesson.module is not module or lesson.duration_seconds != spec.duration_seconds
-        or lesson.reflection_prompt != spec.reflection_prompt or not lesson.published
-        or lesson.media_source != spec.media or lesson.captions_source != spec.captions
+        lesson.title != spec.title
+        or lesson.body != spec.body
+        or lesson.position != position
+        or lesson.module is not module
+        or lesson.duration_seconds != spec.duration_seconds
+        or lesson.reflection_prompt != spec.reflection_prompt
+        or not lesson.published
+        or lesson.media_source != spec.media
+        or lesson.captions_source != spec.captions
         or [link.competency.code for link in lesson.competency_links] != spec.competencies
         or [_question_spec(q) for q in lesson.questions if q.active] != spec.questions
     )
 
 
-def _apply_lesson(lesson: Lesson, spec: LessonSpec, module: Module, position: int,
-                  competencies: dict[str, Competency]) -> None:
+def _apply_lesson(
+    lesson: Lesson,
+    spec: LessonSpec,
+    module: Module,
+    position: int,
+    competencies: dict[str, Competency],
+) -> None:
     lesson.module, lesson.position, lesson.published = module, position, True
     lesson.title, lesson.duration_seconds = spec.title, spec.duration_seconds
     lesson.reflection_prompt = spec.reflection_prompt
@@ -204,7 +228,9 @@ def _apply_questions(lesson: Lesson, specs: list[QuestionSpec]) -> None:
         matched.append(row)
     for n, q_spec in enumerate(specs):
         if matched[n] is None:
-            row = next((r for r in rows if r.active and r.position == n and same_choices(r, q_spec)), None)
+            row = next(
+                (r for r in rows if r.active and r.position == n and same_choices(r, q_spec)), None
+            )
             if row is not None:
                 rows.remove(row)
                 matched[n] = row
@@ -225,12 +251,20 @@ def _apply_questions(lesson: Lesson, specs: list[QuestionSpec]) -> None:
             lesson.questions.append(row)
         row.position, row.active = n, True
         row.prompt, row.choices, row.answer = q_spec.prompt, list(q_spec.choices), q_spec.answer
-        row.feedback_correct, row.feedback_incorrect = q_spec.feedback_correct, q_spec.feedback_incorrect
+        row.feedback_correct, row.feedback_incorrect = (
+            q_spec.feedback_correct,
+            q_spec.feedback_incorrect,
+        )
 
 
 def _question_spec(question: QuickCheckQuestion) -> QuestionSpec:
-    return QuestionSpec(question.prompt, list(question.choices), question.answer,
-                        question.feedback_correct, question.feedback_incorrect)
+    return QuestionSpec(
+        question.prompt,
+        list(question.choices),
+        question.answer,
+        question.feedback_correct,
+        question.feedback_incorrect,
+    )
 
 
 def _queue_media(spec: CourseSpec, report: CourseImport) -> None:
@@ -242,8 +276,10 @@ def _queue_media(spec: CourseSpec, report: CourseImport) -> None:
     queue = getattr(media, "queue_transcode", None)
     if queue is None:
         return
-    lessons = {lesson.slug: lesson for lesson in db.session.scalars(
-        select(Lesson).where(Lesson.course_id == report.course.id))}
+    lessons = {
+        lesson.slug: lesson
+        for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == report.course.id))
+    }
     for l_spec in spec.lessons():
         lesson = lessons[l_spec.slug]
         if not l_spec.media:
@@ -254,7 +290,9 @@ def _queue_media(spec: CourseSpec, report: CourseImport) -> None:
         if lesson.media_asset_id is not None and lesson.media_sha256 == digest:
             continue
         captions = spec.media_path(l_spec.captions) if l_spec.captions else None
-        asset = queue(source, title=l_spec.title, captions=captions, captions_language=spec.language)
+        asset = queue(
+            source, title=l_spec.title, captions=captions, captions_language=spec.language
+        )
         lesson.media_asset_id, lesson.media_sha256 = asset.id, digest
         report.media_queued.append(l_spec.slug)
 
@@ -274,25 +312,43 @@ def find_course(slug: str) -> Course | None:
 def course_to_spec(course: Course) -> CourseSpec:
     """The published course as data, for writing back to files."""
     modules = db.session.scalars(
-        select(Module).where(Module.course_id == course.id, Module.published.is_(True)).order_by(Module.position)
+        select(Module)
+        .where(Module.course_id == course.id, Module.published.is_(True))
+        .order_by(Module.position)
     ).all()
-    lessons = db.session.scalars(
-        select(Lesson).where(Lesson.course_id == course.id, Lesson.published.is_(True))
-        .order_by(Lesson.position)
-        .options(joinedload(Lesson.competency_links).joinedload(LessonCompetency.competency),
-                 joinedload(Lesson.questions))
-    ).unique().all()
+    lessons = (
+        db.session.scalars(
+            select(Lesson)
+            .where(Lesson.course_id == course.id, Lesson.published.is_(True))
+            .order_by(Lesson.position)
+            .options(
+                joinedload(Lesson.competency_links).joinedload(LessonCompetency.competency),
+                joinedload(Lesson.questions),
+            )
+        )
+        .unique()
+        .all()
+    )
     by_module: dict[int, list[LessonSpec]] = defaultdict(list)
     for lesson in lessons:
-        by_module[lesson.module_id].append(LessonSpec(
-            slug=lesson.slug, title=lesson.title,
-            competencies=[link.competency.code for link in lesson.competency_links],
-            duration_seconds=lesson.duration_seconds, reflection_prompt=lesson.reflection_prompt,
-            questions=[_question_spec(q) for q in lesson.questions if q.active],
-            body=lesson.body, media=lesson.media_source, captions=lesson.captions_source,
-        ))
+        by_module[lesson.module_id].append(
+            LessonSpec(
+                slug=lesson.slug,
+                title=lesson.title,
+                competencies=[link.competency.code for link in lesson.competency_links],
+                duration_seconds=lesson.duration_seconds,
+                reflection_prompt=lesson.reflection_prompt,
+                questions=[_question_spec(q) for q in lesson.questions if q.active],
+                body=lesson.body,
+                media=lesson.media_source,
+                captions=lesson.captions_source,
+            )
+        )
     return CourseSpec(
-        slug=course.slug, title=course.title, summary=course.summary, framework=course.framework.code,
+        slug=course.slug,
+        title=course.title,
+        summary=course.summary,
+        framework=course.framework.code,
         language=course.language,
         modules=[ModuleSpec(m.slug, m.title, by_module[m.id]) for m in modules],
     )
@@ -355,10 +411,12 @@ class LearnHome:
 
 
 def _published_lessons():
-    return (select(Lesson)
-            .join(Course, Course.id == Lesson.course_id)
-            .join(Module, Module.id == Lesson.module_id)
-            .where(Lesson.published.is_(True), Course.published.is_(True), Module.published.is_(True)))
+    return (
+        select(Lesson)
+        .join(Course, Course.id == Lesson.course_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Lesson.published.is_(True), Course.published.is_(True), Module.published.is_(True))
+    )
 
 
 def learn_home(user) -> LearnHome:
@@ -366,31 +424,48 @@ def learn_home(user) -> LearnHome:
         select(Course).where(Course.published.is_(True)).order_by(Course.position, Course.title)
     ).all()
     modules = db.session.scalars(
-        select(Module).join(Course).where(Course.published.is_(True), Module.published.is_(True))
+        select(Module)
+        .join(Course)
+        .where(Course.published.is_(True), Module.published.is_(True))
         .order_by(Module.course_id, Module.position)
     ).all()
     lessons = db.session.scalars(
-        _published_lessons().options(load_only(
-            Lesson.id, Lesson.course_id, Lesson.module_id, Lesson.slug, Lesson.title,
-            Lesson.position, Lesson.duration_seconds))
+        _published_lessons()
+        .options(
+            load_only(
+                Lesson.id,
+                Lesson.course_id,
+                Lesson.module_id,
+                Lesson.slug,
+                Lesson.title,
+                Lesson.position,
+                Lesson.duration_seconds,
+            )
+        )
         .order_by(Lesson.course_id, Lesson.position)
     ).all()
     competencies = _competencies_by_lesson(_published_lessons().with_only_columns(Lesson.id))
     progress = {
-        p.lesson_id: p for p in db.session.scalars(
-            select(LessonProgress).where(LessonProgress.user_id == user.id))
+        p.lesson_id: p
+        for p in db.session.scalars(select(LessonProgress).where(LessonProgress.user_id == user.id))
     }
 
     lessons_by_module: dict[int, list[LessonItem]] = defaultdict(list)
     for lesson in lessons:
         lessons_by_module[lesson.module_id].append(
-            LessonItem(lesson, competencies.get(lesson.id, []), progress.get(lesson.id)))
+            LessonItem(lesson, competencies.get(lesson.id, []), progress.get(lesson.id))
+        )
     modules_by_course: dict[int, list[ModuleItem]] = defaultdict(list)
     for module in modules:
         if lessons_by_module.get(module.id):
-            modules_by_course[module.course_id].append(ModuleItem(module, lessons_by_module[module.id]))
-    items = [CourseItem(course, modules_by_course[course.id]) for course in courses
-             if modules_by_course.get(course.id)]
+            modules_by_course[module.course_id].append(
+                ModuleItem(module, lessons_by_module[module.id])
+            )
+    items = [
+        CourseItem(course, modules_by_course[course.id])
+        for course in courses
+        if modules_by_course.get(course.id)
+    ]
     return LearnHome(_continue_with(items), items)
 
 
@@ -406,7 +481,9 @@ def _continue_with(courses: list[CourseItem]) -> ContinueItem | None:
         _, course, item = latest
         if not item.done:
             return ContinueItem(course.course, item, fresh=False)
-        following = [i for i in course.lessons if i.lesson.position > item.lesson.position and not i.done]
+        following = [
+            i for i in course.lessons if i.lesson.position > item.lesson.position and not i.done
+        ]
         if following:
             return ContinueItem(course.course, following[0], fresh=False)
     for course in courses:
@@ -456,7 +533,8 @@ class LessonPage:
 def _published_lesson(*criteria) -> Lesson | None:
     """A published lesson of a published course, with its course and module loaded."""
     return db.session.scalar(
-        _published_lessons().where(*criteria)
+        _published_lessons()
+        .where(*criteria)
         .options(contains_eager(Lesson.course), contains_eager(Lesson.module))
     )
 
@@ -470,24 +548,34 @@ def get_lesson(lesson_id: int) -> Lesson | None:
 
 
 def lesson_page(user, lesson: Lesson, progress: LessonProgress | None = None) -> LessonPage:
-    competencies = _competencies_by_lesson(select(Lesson.id).where(Lesson.id == lesson.id)).get(lesson.id, [])
+    competencies = _competencies_by_lesson(select(Lesson.id).where(Lesson.id == lesson.id)).get(
+        lesson.id, []
+    )
     questions = db.session.scalars(
         select(QuickCheckQuestion)
         .where(QuickCheckQuestion.lesson_id == lesson.id, QuickCheckQuestion.active.is_(True))
         .order_by(QuickCheckQuestion.position)
     ).all()
     answers = {
-        a.question_id: a for a in db.session.scalars(
-            select(QuickCheckAnswer).where(QuickCheckAnswer.user_id == user.id,
-                                           QuickCheckAnswer.lesson_id == lesson.id))
+        a.question_id: a
+        for a in db.session.scalars(
+            select(QuickCheckAnswer).where(
+                QuickCheckAnswer.user_id == user.id, QuickCheckAnswer.lesson_id == lesson.id
+            )
+        )
     }
     progress = progress or _progress(user, lesson)
     reflection = db.session.scalar(
-        select(Reflection).where(Reflection.user_id == user.id, Reflection.lesson_id == lesson.id))
+        select(Reflection).where(Reflection.user_id == user.id, Reflection.lesson_id == lesson.id)
+    )
     return LessonPage(
-        lesson=lesson, course=lesson.course, competencies=competencies,
+        lesson=lesson,
+        course=lesson.course,
+        competencies=competencies,
         questions=[QuestionItem(q, answers.get(q.id)) for q in questions],
-        progress=progress, reflection=reflection, next_lesson=next_lesson(lesson),
+        progress=progress,
+        reflection=reflection,
+        next_lesson=next_lesson(lesson),
     )
 
 
@@ -495,14 +583,18 @@ def next_lesson(lesson: Lesson) -> Lesson | None:
     return db.session.scalar(
         _published_lessons()
         .where(Lesson.course_id == lesson.course_id, Lesson.position > lesson.position)
-        .order_by(Lesson.position).limit(1)
+        .order_by(Lesson.position)
+        .limit(1)
         .options(load_only(Lesson.id, Lesson.slug, Lesson.title, Lesson.course_id, Lesson.position))
     )
 
 
 def _progress(user, lesson: Lesson) -> LessonProgress | None:
     return db.session.scalar(
-        select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))
+        select(LessonProgress).where(
+            LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
+        )
+    )
 
 
 def _touch_progress(user, lesson: Lesson) -> LessonProgress:
@@ -542,7 +634,8 @@ def save_reflection(user, lesson: Lesson, body: str) -> Reflection:
     """Save the notebook entry as it stands; the latest text wins."""
     body = body[:REFLECTION_MAX_CHARS]
     reflection = db.session.scalar(
-        select(Reflection).where(Reflection.user_id == user.id, Reflection.lesson_id == lesson.id))
+        select(Reflection).where(Reflection.user_id == user.id, Reflection.lesson_id == lesson.id)
+    )
     if reflection is None:
         reflection = Reflection(user_id=user.id, lesson_id=lesson.id)
         db.session.add(reflection)
@@ -554,9 +647,13 @@ def save_reflection(user, lesson: Lesson, body: str) -> Reflection:
 
 
 def get_question(lesson: Lesson, question_id: int) -> QuickCheckQuestion | None:
-    return db.session.scalar(select(QuickCheckQuestion).where(
-        QuickCheckQuestion.id == question_id, QuickCheckQuestion.lesson_id == lesson.id,
-        QuickCheckQuestion.active.is_(True)))
+    return db.session.scalar(
+        select(QuickCheckQuestion).where(
+            QuickCheckQuestion.id == question_id,
+            QuickCheckQuestion.lesson_id == lesson.id,
+            QuickCheckQuestion.active.is_(True),
+        )
+    )
 
 
 def answer_question(user, question: QuickCheckQuestion, choice: int) -> QuickCheckAnswer:
@@ -565,11 +662,21 @@ def answer_question(user, question: QuickCheckQuestion, choice: int) -> QuickChe
     if not 1 <= choice <= len(question.choices):
         raise ValueError(f"choice {choice} is not one of the {len(question.choices)} choices")
     correct = choice == question.answer
-    answer = db.session.scalar(select(QuickCheckAnswer).where(
-        QuickCheckAnswer.user_id == user.id, QuickCheckAnswer.question_id == question.id))
+    answer = db.session.scalar(
+        select(QuickCheckAnswer).where(
+            QuickCheckAnswer.user_id == user.id, QuickCheckAnswer.question_id == question.id
+        )
+    )
     if answer is None:
-        answer = QuickCheckAnswer(user_id=user.id, question_id=question.id, lesson_id=question.lesson_id,
-                                  choice=choice, correct=correct, first_correct=correct, attempts=1)
+        answer = QuickCheckAnswer(
+            user_id=user.id,
+            question_id=question.id,
+            lesson_id=question.lesson_id,
+            choice=choice,
+            correct=correct,
+            first_correct=correct,
+            attempts=1,
+        )
         db.session.add(answer)
     else:
         answer.choice, answer.correct = choice, correct
@@ -634,35 +741,49 @@ def growth(user) -> Growth:
     available = db.session.execute(
         select(LessonCompetency.competency_id, func.count())
         .where(LessonCompetency.lesson_id.in_(lesson_ids))
-        .group_by(LessonCompetency.competency_id))
+        .group_by(LessonCompetency.competency_id)
+    )
     for competency_id, count in available:
         if row := rows.get(competency_id):
             row.lessons_available = count
     done = db.session.execute(
         select(LessonCompetency.competency_id, func.count())
-        .join(LessonProgress, and_(LessonProgress.lesson_id == LessonCompetency.lesson_id,
-                                   LessonProgress.user_id == user.id,
-                                   LessonProgress.completed_at.is_not(None)))
+        .join(
+            LessonProgress,
+            and_(
+                LessonProgress.lesson_id == LessonCompetency.lesson_id,
+                LessonProgress.user_id == user.id,
+                LessonProgress.completed_at.is_not(None),
+            ),
+        )
         .where(LessonCompetency.lesson_id.in_(lesson_ids))
-        .group_by(LessonCompetency.competency_id))
+        .group_by(LessonCompetency.competency_id)
+    )
     for competency_id, count in done:
         if row := rows.get(competency_id):
             row.lessons_done = count
     accuracy = db.session.execute(
-        select(LessonCompetency.competency_id, func.count(),
-               func.sum(case((QuickCheckAnswer.first_correct, 1), else_=0)))
+        select(
+            LessonCompetency.competency_id,
+            func.count(),
+            func.sum(case((QuickCheckAnswer.first_correct, 1), else_=0)),
+        )
         .join(QuickCheckAnswer, QuickCheckAnswer.lesson_id == LessonCompetency.lesson_id)
         .where(QuickCheckAnswer.user_id == user.id)
-        .group_by(LessonCompetency.competency_id))
+        .group_by(LessonCompetency.competency_id)
+    )
     for competency_id, count, correct in accuracy:
         if row := rows.get(competency_id):
             row.answers, row.answers_correct = count, int(correct or 0)
 
     ratings = db.session.execute(
-        select(SelfAssessment.id, SelfAssessment.created_at, SelfRating.competency_id, SelfRating.level)
+        select(
+            SelfAssessment.id, SelfAssessment.created_at, SelfRating.competency_id, SelfRating.level
+        )
         .join(SelfRating, SelfRating.assessment_id == SelfAssessment.id)
         .where(SelfAssessment.user_id == user.id, SelfAssessment.framework_id == framework.id)
-        .order_by(SelfAssessment.created_at, SelfAssessment.id))
+        .order_by(SelfAssessment.created_at, SelfAssessment.id)
+    )
     sittings: dict[int, datetime] = {}
     for assessment_id, created_at, competency_id, level in ratings:
         sittings[assessment_id] = created_at
@@ -676,8 +797,11 @@ def growth(user) -> Growth:
     dates = list(sittings.values())
     return Growth(
         framework=framework,
-        domains=[DomainGrowth(d, [rows[c.id] for c in by_domain[d.id]])
-                 for d in framework.domains if by_domain.get(d.id)],
+        domains=[
+            DomainGrowth(d, [rows[c.id] for c in by_domain[d.id]])
+            for d in framework.domains
+            if by_domain.get(d.id)
+        ],
         assessments=len(sittings),
         first_assessed=dates[0] if dates else None,
         latest_assessed=dates[-1] if dates else None,
@@ -698,13 +822,19 @@ def self_assessment_form(user) -> AssessmentForm | None:
         return None
     by_domain = frameworks.competencies_by_domain(framework)
     latest_id = (
-        select(SelfAssessment.id).where(SelfAssessment.user_id == user.id,
-                                        SelfAssessment.framework_id == framework.id)
-        .order_by(SelfAssessment.created_at.desc(), SelfAssessment.id.desc()).limit(1)
+        select(SelfAssessment.id)
+        .where(SelfAssessment.user_id == user.id, SelfAssessment.framework_id == framework.id)
+        .order_by(SelfAssessment.created_at.desc(), SelfAssessment.id.desc())
+        .limit(1)
         .scalar_subquery()
     )
-    latest = dict(db.session.execute(
-        select(SelfRating.competency_id, SelfRating.level).where(SelfRating.assessment_id == latest_id)).all())
+    latest = dict(
+        db.session.execute(
+            select(SelfRating.competency_id, SelfRating.level).where(
+                SelfRating.assessment_id == latest_id
+            )
+        ).all()
+    )
     return AssessmentForm(
         framework=framework,
         domains=[(d, by_domain[d.id]) for d in framework.domains if by_domain.get(d.id)],
@@ -715,8 +845,14 @@ def self_assessment_form(user) -> AssessmentForm | None:
 def record_self_assessment(user, framework: Framework, ratings: dict[int, int]) -> SelfAssessment:
     """A new sitting; competencies left unrated are simply absent."""
     levels = {level.number for level in framework.levels}
-    valid = {c.id for c in db.session.scalars(select(Competency).where(
-        Competency.framework_id == framework.id, Competency.retired.is_(False)))}
+    valid = {
+        c.id
+        for c in db.session.scalars(
+            select(Competency).where(
+                Competency.framework_id == framework.id, Competency.retired.is_(False)
+            )
+        )
+    }
     assessment = SelfAssessment(user_id=user.id, framework_id=framework.id)
     for competency_id, level in ratings.items():
         if competency_id not in valid or level not in levels:

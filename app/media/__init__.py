@@ -4,8 +4,9 @@ import os
 
 from flask import Blueprint
 
-bp = Blueprint("media", __name__, url_prefix="/media", template_folder="templates",
-               cli_group="media")
+bp = Blueprint(
+    "media", __name__, url_prefix="/media", template_folder="templates", cli_group="media"
+)
 
 from . import cli, models, routes  # noqa: E402,F401  (views, commands and tables on bp)
 

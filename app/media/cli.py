@@ -16,8 +16,11 @@ from .models import MediaAsset
 
 @bp.cli.command("transcode")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--captions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="An SRT or WebVTT file to go with it.")
+@click.option(
+    "--captions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An SRT or WebVTT file to go with it.",
+)
 @click.option("--wait", is_flag=True, help="Run the job here and now instead of queueing it.")
 def transcode_command(file: Path, captions: Path | None, wait: bool) -> None:
     """Copy FILE into media storage and queue it for transcoding (or, with --wait, do it now)."""
@@ -31,13 +34,17 @@ def transcode_command(file: Path, captions: Path | None, wait: bool) -> None:
 
 
 def _print_asset(asset: MediaAsset) -> None:
-    click.echo(f"#{asset.id} {asset.status} {asset.progress:.0f}% attempts={asset.attempts} "
-               f"{asset.original_filename}")
+    click.echo(
+        f"#{asset.id} {asset.status} {asset.progress:.0f}% attempts={asset.attempts} "
+        f"{asset.original_filename}"
+    )
     if asset.error:
         click.echo(f"  error: {asset.error}")
     for rendition in asset.renditions:
-        click.echo(f"  {rendition.name:<10} {rendition.bytes:>10,} B {rendition.bitrate_kbps:>7.1f} "
-                   f"kbps {rendition.duration_s:>7.1f} s")
+        click.echo(
+            f"  {rendition.name:<10} {rendition.bytes:>10,} B {rendition.bitrate_kbps:>7.1f} "
+            f"kbps {rendition.duration_s:>7.1f} s"
+        )
 
 
 @bp.cli.command("status")
@@ -80,4 +87,6 @@ def worker_command(workers: int | None) -> None:
 def sweep_command() -> None:
     """Requeue jobs whose worker died or whose queue message was lost (workers do this too)."""
     requeued = services.sweep_stale_jobs()
-    click.echo(f"Requeued {len(requeued)} job(s){': ' + ', '.join(map(str, requeued)) if requeued else ''}.")
+    click.echo(
+        f"Requeued {len(requeued)} job(s){': ' + ', '.join(map(str, requeued)) if requeued else ''}."
+    )

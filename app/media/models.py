@@ -74,7 +74,9 @@ class MediaAsset(db.Model):
     transcode_seconds: Mapped[float | None] = mapped_column(Float)
 
     renditions: Mapped[list[Rendition]] = relationship(
-        back_populates="asset", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="asset",
+        cascade="all, delete-orphan",
+        lazy="selectin",
         order_by="Rendition.id",
     )
 
@@ -114,7 +116,9 @@ class Rendition(db.Model):
     asset: Mapped[MediaAsset] = relationship(back_populates="renditions")
 
     def __repr__(self) -> str:
-        return f"<Rendition {self.asset_id}/{self.name} {self.bytes} B {self.bitrate_kbps:.0f} kbps>"
+        return (
+            f"<Rendition {self.asset_id}/{self.name} {self.bytes} B {self.bitrate_kbps:.0f} kbps>"
+        )
 
     @property
     def mime_type(self) -> str:

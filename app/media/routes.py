@@ -53,11 +53,19 @@ def serve_file(key: str):
     if path is None or not path.is_file():
         abort(404)
     mimetype = services.CONTENT_TYPES.get(path.suffix, "application/octet-stream")
-    response = send_file(path, mimetype=mimetype, conditional=True, etag=True,
-                         max_age=min(IMMUTABLE, int(expires) - int(time.time())),
-                         download_name=path.name)
-    if (path.suffix in SENT_WHOLE and response.status_code == 200
-            and (response.content_length or 0) <= SENT_WHOLE_MAX_BYTES):
+    response = send_file(
+        path,
+        mimetype=mimetype,
+        conditional=True,
+        etag=True,
+        max_age=min(IMMUTABLE, int(expires) - int(time.time())),
+        download_name=path.name,
+    )
+    if (
+        path.suffix in SENT_WHOLE
+        and response.status_code == 200
+        and (response.content_length or 0) <= SENT_WHOLE_MAX_BYTES
+    ):
         response.close()  # the open file send_file would have streamed
         response.direct_passthrough = False
         response.set_data(path.read_bytes())

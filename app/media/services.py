@@ -63,8 +63,14 @@ GIVE_UP_MESSAGE = N_(
     "if it keeps failing, tell your programme's support contact."
 )
 NO_ERROR = {"error": None, "error_template": None, "error_params": None}
-CONTENT_TYPES = {".mp4": "video/mp4", ".webm": "audio/webm", ".m4a": "audio/mp4",
-                 ".jpg": "image/jpeg", ".vtt": "text/vtt", ".json": "application/json"}
+CONTENT_TYPES = {
+    ".mp4": "video/mp4",
+    ".webm": "audio/webm",
+    ".m4a": "audio/mp4",
+    ".jpg": "image/jpeg",
+    ".vtt": "text/vtt",
+    ".json": "application/json",
+}
 
 
 class LostClaim(Exception):
@@ -73,8 +79,7 @@ class LostClaim(Exception):
 
 def _error(template: str, params: dict) -> dict:
     """The asset columns for an error: the English sentence, and its template and parameters."""
-    return {"error": render(template, params), "error_template": template,
-            "error_params": params}
+    return {"error": render(template, params), "error_template": template, "error_params": params}
 
 
 def error_text(asset: MediaAsset) -> str | None:
@@ -93,6 +98,7 @@ def error_text(asset: MediaAsset) -> str | None:
 
 
 # --- configuration ------------------------------------------------------------------------------
+
 
 def configure(app) -> None:
     """Media settings with embedded defaults; each can be overridden (``HEADWAY_MEDIA_…``)."""
@@ -114,8 +120,15 @@ def configure(app) -> None:
     }
     for key, value in defaults.items():
         app.config.setdefault(key, value)
-    for key in ("S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID",
-                "S3_SECRET_ACCESS_KEY", "S3_PUBLIC_ENDPOINT_URL", "S3_PREFIX"):
+    for key in (
+        "S3_BUCKET",
+        "S3_ENDPOINT_URL",
+        "S3_REGION",
+        "S3_ACCESS_KEY_ID",
+        "S3_SECRET_ACCESS_KEY",
+        "S3_PUBLIC_ENDPOINT_URL",
+        "S3_PREFIX",
+    ):
         app.config.setdefault(key, os.environ.get(key))
 
 
@@ -147,11 +160,14 @@ def storage() -> Storage:
 
 def limits() -> Limits:
     config = current_app.config
-    return Limits(max_duration_s=float(config["MEDIA_MAX_MINUTES"]) * 60,
-                  max_bytes=int(config["MEDIA_MAX_BYTES"]))
+    return Limits(
+        max_duration_s=float(config["MEDIA_MAX_MINUTES"]) * 60,
+        max_bytes=int(config["MEDIA_MAX_BYTES"]),
+    )
 
 
 # --- accepting an upload --------------------------------------------------------------------------
+
 
 def queue_transcode(
     source: Path | str | BinaryIO,
@@ -216,8 +232,15 @@ def retry(asset: MediaAsset) -> bool:
     result = db.session.execute(
         update(MediaAsset)
         .where(MediaAsset.id == asset.id, MediaAsset.status != MediaStatus.READY)
-        .values(status=MediaStatus.UPLOADED, attempts=0, **NO_ERROR, error_detail=None,
-                progress=0.0, next_attempt_at=None, queued_at=utcnow())
+        .values(
+            status=MediaStatus.UPLOADED,
+            attempts=0,
+            **NO_ERROR,
+            error_detail=None,
+            progress=0.0,
+            next_attempt_at=None,
+            queued_at=utcnow(),
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.expire(asset)
@@ -228,6 +251,7 @@ def retry(asset: MediaAsset) -> bool:
 
 
 # --- the job ---------------------------------------------------------------------------------------
+
 
 def _stale_before(now: datetime) -> datetime:
     return now - timedelta(seconds=float(current_app.config["MEDIA_STALE_AFTER_S"]))
@@ -242,9 +266,12 @@ def _claim(asset_id: int) -> tuple[str, Row] | None:
     attempt's ``job_token`` and the asset's storage keys)."""
     now = utcnow()
     current = db.session.execute(
-        select(MediaAsset.job_token, MediaAsset.key_prefix, MediaAsset.source_key,
-               MediaAsset.captions_key)
-        .where(MediaAsset.id == asset_id)
+        select(
+            MediaAsset.job_token,
+            MediaAsset.key_prefix,
+            MediaAsset.source_key,
+            MediaAsset.captions_key,
+        ).where(MediaAsset.id == asset_id)
     ).first()
     db.session.rollback()  # end the read transaction before the conditional write
     if current is None:
@@ -253,20 +280,30 @@ def _claim(asset_id: int) -> tuple[str, Row] | None:
     token = uuid.uuid4().hex
     claimable = or_(
         MediaAsset.status == MediaStatus.UPLOADED,
-        (MediaAsset.status.in_([MediaStatus.PROBING, MediaStatus.TRANSCODING])
-         & (MediaAsset.heartbeat_at < _stale_before(now))),
+        (
+            MediaAsset.status.in_([MediaStatus.PROBING, MediaStatus.TRANSCODING])
+            & (MediaAsset.heartbeat_at < _stale_before(now))
+        ),
     )
     # Due: attempts left, and its backoff over. A message that comes early (a duplicate, or
     # one sent before a retry was scheduled) takes nothing; the scheduled message or the
     # sweeper comes back for it. Out of attempts, the sweeper gives it up.
     due = (MediaAsset.attempts < int(current_app.config["MEDIA_MAX_ATTEMPTS"])) & or_(
-        MediaAsset.next_attempt_at.is_(None), MediaAsset.next_attempt_at <= now)
+        MediaAsset.next_attempt_at.is_(None), MediaAsset.next_attempt_at <= now
+    )
     result = db.session.execute(
         update(MediaAsset)
         .where(MediaAsset.id == asset_id, claimable, due, _token_is(previous_token))
-        .values(status=MediaStatus.PROBING, job_token=token, attempts=MediaAsset.attempts + 1,
-                heartbeat_at=now, started_at=now, progress=0.0, next_attempt_at=None,
-                worker=f"{socket.gethostname()}:{os.getpid()}"[:120])
+        .values(
+            status=MediaStatus.PROBING,
+            job_token=token,
+            attempts=MediaAsset.attempts + 1,
+            heartbeat_at=now,
+            started_at=now,
+            progress=0.0,
+            next_attempt_at=None,
+            worker=f"{socket.gethostname()}:{os.getpid()}"[:120],
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -300,8 +337,12 @@ class _Heartbeat:
     def progress(self, percent: float) -> None:
         if time.monotonic() - self.last >= HEARTBEAT_EVERY_S or percent >= 100:
             self.last = time.monotonic()
-            _beat(self.asset_id, self.token, progress=round(min(percent, 99.0), 1),
-                  status=MediaStatus.TRANSCODING)
+            _beat(
+                self.asset_id,
+                self.token,
+                progress=round(min(percent, 99.0), 1),
+                status=MediaStatus.TRANSCODING,
+            )
 
     def alive(self) -> None:
         """Beat when due, for long work that is not ffmpeg's (copying the source in)."""
@@ -371,8 +412,9 @@ def run_transcode(asset_id: int) -> None:
             captions = b"".join(store.open(captions_key))
 
         _beat(asset_id, token, status=MediaStatus.TRANSCODING)
-        manifest = transcode(source, work / "out", limits=limits(), progress=heartbeat.progress,
-                             captions=captions)
+        manifest = transcode(
+            source, work / "out", limits=limits(), progress=heartbeat.progress, captions=captions
+        )
 
         keys = {}
         for name in manifest.filenames:
@@ -389,8 +431,13 @@ def run_transcode(asset_id: int) -> None:
         log.warning("media asset %s: another attempt took over; dropping this one", asset_id)
     except MediaRejected as rejected:
         db.session.rollback()
-        _finish(asset_id, token, status=MediaStatus.FAILED, error_detail=None,
-                **_error(rejected.template, rejected.params))
+        _finish(
+            asset_id,
+            token,
+            status=MediaStatus.FAILED,
+            error_detail=None,
+            **_error(rejected.template, rejected.params),
+        )
     except Exception as failure:
         db.session.rollback()
         log.exception("media asset %s: transcode attempt failed", asset_id)
@@ -408,9 +455,15 @@ def _publish(asset_id: int, token: str, manifest, keys: dict[str, str], seconds:
     """One transaction: still ours? then renditions in, status ready."""
     now = utcnow()
     values = dict(
-        status=MediaStatus.READY, progress=100.0, finished_at=now, heartbeat_at=now,
-        **NO_ERROR, error_detail=None, transcode_seconds=round(seconds, 2),
-        duration_s=manifest.source.duration_s, width=manifest.source.width,
+        status=MediaStatus.READY,
+        progress=100.0,
+        finished_at=now,
+        heartbeat_at=now,
+        **NO_ERROR,
+        error_detail=None,
+        transcode_seconds=round(seconds, 2),
+        duration_s=manifest.source.duration_s,
+        width=manifest.source.width,
         height=manifest.source.height,
         poster_key=keys.get(manifest.poster.filename) if manifest.poster else None,
         poster_bytes=manifest.poster.bytes if manifest.poster else None,
@@ -422,20 +475,32 @@ def _publish(asset_id: int, token: str, manifest, keys: dict[str, str], seconds:
     try:
         result = db.session.execute(
             update(MediaAsset)
-            .where(MediaAsset.id == asset_id, MediaAsset.job_token == token,
-                   MediaAsset.status == MediaStatus.TRANSCODING)
+            .where(
+                MediaAsset.id == asset_id,
+                MediaAsset.job_token == token,
+                MediaAsset.status == MediaStatus.TRANSCODING,
+            )
             .values(**values)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
             raise LostClaim(asset_id)
         for entry in manifest.renditions:
-            db.session.add(Rendition(
-                asset_id=asset_id, name=entry.name, kind=entry.kind,
-                storage_key=keys[entry.filename], content_type=entry.content_type,
-                codecs=entry.codecs, width=entry.width, height=entry.height, bytes=entry.bytes,
-                duration_s=entry.duration_s, bitrate_kbps=entry.bitrate_kbps,
-            ))
+            db.session.add(
+                Rendition(
+                    asset_id=asset_id,
+                    name=entry.name,
+                    kind=entry.kind,
+                    storage_key=keys[entry.filename],
+                    content_type=entry.content_type,
+                    codecs=entry.codecs,
+                    width=entry.width,
+                    height=entry.height,
+                    bytes=entry.bytes,
+                    duration_s=entry.duration_s,
+                    bitrate_kbps=entry.bitrate_kbps,
+                )
+            )
         db.session.commit()
     except IntegrityError as duplicate:
         db.session.rollback()
@@ -456,13 +521,25 @@ def _schedule_retry_or_fail(asset_id: int, token: str, detail: str) -> None:
         return
     detail = detail[-4000:]
     if asset.attempts >= int(current_app.config["MEDIA_MAX_ATTEMPTS"]):
-        _finish(asset_id, token, status=MediaStatus.FAILED, error_detail=detail,
-                **_error(GIVE_UP_MESSAGE, {"attempts": asset.attempts}))
+        _finish(
+            asset_id,
+            token,
+            status=MediaStatus.FAILED,
+            error_detail=detail,
+            **_error(GIVE_UP_MESSAGE, {"attempts": asset.attempts}),
+        )
         return
     delay = _backoff_s(asset.attempts)
     enqueue_after_commit(asset_id, delay)
-    _if_ours(asset_id, token, status=MediaStatus.UPLOADED, error_detail=detail, progress=0.0,
-             next_attempt_at=utcnow() + timedelta(seconds=delay), queued_at=utcnow())
+    _if_ours(
+        asset_id,
+        token,
+        status=MediaStatus.UPLOADED,
+        error_detail=detail,
+        progress=0.0,
+        next_attempt_at=utcnow() + timedelta(seconds=delay),
+        queued_at=utcnow(),
+    )
 
 
 def sweep_stale_jobs() -> list[int]:
@@ -477,13 +554,20 @@ def sweep_stale_jobs() -> list[int]:
     stale_before = _stale_before(now)
     max_attempts = int(current_app.config["MEDIA_MAX_ATTEMPTS"])
     # Not already requeued (unless that message too seems lost).
-    not_requeued = or_(MediaAsset.next_attempt_at.is_(None),
-                       MediaAsset.next_attempt_at < stale_before)
-    dead_now = (MediaAsset.status.in_([MediaStatus.PROBING, MediaStatus.TRANSCODING]),
-                MediaAsset.heartbeat_at < stale_before, not_requeued)
+    not_requeued = or_(
+        MediaAsset.next_attempt_at.is_(None), MediaAsset.next_attempt_at < stale_before
+    )
+    dead_now = (
+        MediaAsset.status.in_([MediaStatus.PROBING, MediaStatus.TRANSCODING]),
+        MediaAsset.heartbeat_at < stale_before,
+        not_requeued,
+    )
     # Waiting jobs whose time has come but that nobody claimed: the message may be lost.
-    forgotten_now = (MediaAsset.status == MediaStatus.UPLOADED, not_requeued,
-                     func.coalesce(MediaAsset.queued_at, MediaAsset.created_at) < stale_before)
+    forgotten_now = (
+        MediaAsset.status == MediaStatus.UPLOADED,
+        not_requeued,
+        func.coalesce(MediaAsset.queued_at, MediaAsset.created_at) < stale_before,
+    )
     seen = (MediaAsset.id, MediaAsset.job_token, MediaAsset.attempts, MediaAsset.worker)
     dead = db.session.execute(select(*seen).where(*dead_now)).all()
     forgotten = db.session.execute(select(*seen).where(*forgotten_now)).all()
@@ -493,16 +577,26 @@ def sweep_stale_jobs() -> list[int]:
         """Update the row only if it is still as read: same attempt, still dead or waiting."""
         result = db.session.execute(
             update(MediaAsset)
-            .where(MediaAsset.id == row.id, _token_is(row.job_token),
-                   MediaAsset.attempts == row.attempts, *still)
+            .where(
+                MediaAsset.id == row.id,
+                _token_is(row.job_token),
+                MediaAsset.attempts == row.attempts,
+                *still,
+            )
             .values(**values)
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1
 
     def give_up(row, still, detail: str) -> None:
-        write(row, still, status=MediaStatus.FAILED, error_detail=detail, finished_at=now,
-              **_error(GIVE_UP_MESSAGE, {"attempts": row.attempts}))
+        write(
+            row,
+            still,
+            status=MediaStatus.FAILED,
+            error_detail=detail,
+            finished_at=now,
+            **_error(GIVE_UP_MESSAGE, {"attempts": row.attempts}),
+        )
 
     requeued: list[int] = []
     for row in dead:
@@ -513,8 +607,12 @@ def sweep_stale_jobs() -> list[int]:
         # Left in its active status with its old token: the claim takes it over as stale once
         # the backoff is over.
         delay = _backoff_s(row.attempts)
-        if write(row, dead_now, next_attempt_at=now + timedelta(seconds=delay),
-                 error_detail=f"{detail}; retrying"):
+        if write(
+            row,
+            dead_now,
+            next_attempt_at=now + timedelta(seconds=delay),
+            error_detail=f"{detail}; retrying",
+        ):
             enqueue_after_commit(row.id, delay)
             requeued.append(row.id)
     for row in forgotten:
@@ -535,6 +633,7 @@ def delete_asset(asset: MediaAsset) -> None:
 
 
 # --- playback ---------------------------------------------------------------------------------------
+
 
 @dataclass
 class PlaybackSource:
@@ -601,8 +700,11 @@ def playback_for(asset_id: int, *, data_saver: bool = True) -> Playback | None:
     kind = "video" if any(r.kind == "video" for r in renditions) else "audio"
     sources = [
         PlaybackSource(
-            url=signed_url(r.storage_key), mimetype=r.mime_type, size_bytes=r.bytes,
-            height=r.height, name=r.name,
+            url=signed_url(r.storage_key),
+            mimetype=r.mime_type,
+            size_bytes=r.bytes,
+            height=r.height,
+            name=r.name,
             label=f"{r.name} video" if r.kind == "video" else RENDITION_LABELS.get(r.name, r.name),
         )
         for r in renditions
@@ -610,10 +712,17 @@ def playback_for(asset_id: int, *, data_saver: bool = True) -> Playback | None:
     captions = []
     if asset.captions_key and asset.captions_key.endswith(".vtt"):
         language = asset.captions_language or "en"
-        captions.append(PlaybackCaptions(url=signed_url(asset.captions_key), language=language,
-                                         label=language.upper()))
+        captions.append(
+            PlaybackCaptions(
+                url=signed_url(asset.captions_key), language=language, label=language.upper()
+            )
+        )
     return Playback(
-        kind=kind, status="ready", sources=sources,
+        kind=kind,
+        status="ready",
+        sources=sources,
         poster=signed_url(asset.poster_key) if asset.poster_key else None,
-        placeholder=asset.placeholder_data_uri, captions=captions, progress=100,
+        placeholder=asset.placeholder_data_uri,
+        captions=captions,
+        progress=100,
     )

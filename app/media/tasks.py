@@ -106,8 +106,12 @@ class Workers:
 def _consumer(consumer_class: type[Consumer], app: Flask, workers: int | None) -> Consumer:
     """A thread-pool consumer of the app's queue, polling every 0.1-1 s."""
     return consumer_class(
-        app.extensions["media_queue"].huey, workers=workers or app.config["MEDIA_WORKERS"],
-        worker_type="thread", periodic=False, initial_delay=0.1, max_delay=1.0,
+        app.extensions["media_queue"].huey,
+        workers=workers or app.config["MEDIA_WORKERS"],
+        worker_type="thread",
+        periodic=False,
+        initial_delay=0.1,
+        max_delay=1.0,
     )
 
 

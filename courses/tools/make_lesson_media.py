@@ -94,24 +94,70 @@ def make_lesson(slug: str, slides: list[dict], spec: dict, out_dir: Path) -> tup
             render_slide(slide, n + 1, len(slides), image, tmp_dir)
             end = slide_starts[n + 1] if n + 1 < len(slides) else total
             concat_lines += [f"file '{image.name}'", f"duration {end - slide_starts[n]:.3f}"]
-        concat_lines.append(f"file 'slide{len(slides) - 1}.png'")  # the demuxer needs the last one twice
+        concat_lines.append(
+            f"file 'slide{len(slides) - 1}.png'"
+        )  # the demuxer needs the last one twice
         (tmp_dir / "slides.txt").write_text("\n".join(concat_lines) + "\n")
 
         video = out_dir / f"{slug}.mp4"
-        run([
-            "ffmpeg", "-nostdin", "-y", "-loglevel", "error",
-            "-f", "concat", "-safe", "0", "-i", str(tmp_dir / "slides.txt"),
-            "-i", str(narration),
-            "-map", "0:v", "-map", "1:a",
-            "-vf", f"fps={FPS},format=yuv420p",
-            "-c:v", "libx264", "-profile:v", "main", "-preset", "veryslow", "-tune", "stillimage",
-            "-crf", "30", "-g", str(FPS * 10), "-threads", "1",
-            "-c:a", "aac", "-b:a", "24k", "-ac", "1", "-ar", str(SAMPLE_RATE),
-            "-t", f"{total:.3f}",
-            "-map_metadata", "-1", "-fflags", "+bitexact",
-            "-flags:v", "+bitexact", "-flags:a", "+bitexact",
-            "-movflags", "+faststart", str(video),
-        ])
+        run(
+            [
+                "ffmpeg",
+                "-nostdin",
+                "-y",
+                "-loglevel",
+                "error",
+                "-f",
+                "concat",
+                "-safe",
+                "0",
+                "-i",
+                str(tmp_dir / "slides.txt"),
+                "-i",
+                str(narration),
+                "-map",
+                "0:v",
+                "-map",
+                "1:a",
+                "-vf",
+                f"fps={FPS},format=yuv420p",
+                "-c:v",
+                "libx264",
+                "-profile:v",
+                "main",
+                "-preset",
+                "veryslow",
+                "-tune",
+                "stillimage",
+                "-crf",
+                "30",
+                "-g",
+                str(FPS * 10),
+                "-threads",
+                "1",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "24k",
+                "-ac",
+                "1",
+                "-ar",
+                str(SAMPLE_RATE),
+                "-t",
+                f"{total:.3f}",
+                "-map_metadata",
+                "-1",
+                "-fflags",
+                "+bitexact",
+                "-flags:v",
+                "+bitexact",
+                "-flags:a",
+                "+bitexact",
+                "-movflags",
+                "+faststart",
+                str(video),
+            ]
+        )
         write_vtt(out_dir / f"{slug}.vtt", cues)
         return total, video.stat().st_size
 
@@ -122,10 +168,20 @@ def split_sentences(text: str) -> list[str]:
 
 
 def speak(sentence: str, spec: dict, wav_path: Path) -> bytes:
-    run([
-        "espeak-ng", "-v", spec.get("voice", "en"), "-s", str(spec.get("words_per_minute", 150)),
-        "-p", str(spec.get("pitch", 50)), "-w", str(wav_path), sentence,
-    ])
+    run(
+        [
+            "espeak-ng",
+            "-v",
+            spec.get("voice", "en"),
+            "-s",
+            str(spec.get("words_per_minute", 150)),
+            "-p",
+            str(spec.get("pitch", 50)),
+            "-w",
+            str(wav_path),
+            sentence,
+        ]
+    )
     with wave.open(str(wav_path), "rb") as w:
         if w.getframerate() != SAMPLE_RATE or w.getnchannels() != 1 or w.getsampwidth() != 2:
             sys.exit(f"espeak-ng produced an unexpected WAV format: {w.getparams()}")
@@ -146,27 +202,46 @@ def render_slide(slide: dict, number: int, count: int, image: Path, tmp_dir: Pat
             filters.append(drawtext(tmp_dir, ("•  " if k == 0 else "   ") + line, FONT, 30, 70, y))
             y += 42
         y += 12
-    filters.append(drawtext(tmp_dir, f"{FOOTER}   {number}/{count}", FONT, 16, 60, HEIGHT - 40,
-                            color="white@0.6"))
-    run([
-        "ffmpeg", "-nostdin", "-y", "-loglevel", "error",
-        "-f", "lavfi", "-i", f"color=c={BACKGROUND}:s={WIDTH}x{HEIGHT}:d=1",
-        "-vf", ",".join(filters), "-frames:v", "1", "-fflags", "+bitexact",
-        "-flags:v", "+bitexact", str(image),
-    ])
+    filters.append(
+        drawtext(
+            tmp_dir, f"{FOOTER}   {number}/{count}", FONT, 16, 60, HEIGHT - 40, color="white@0.6"
+        )
+    )
+    run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c={BACKGROUND}:s={WIDTH}x{HEIGHT}:d=1",
+            "-vf",
+            ",".join(filters),
+            "-frames:v",
+            "1",
+            "-fflags",
+            "+bitexact",
+            "-flags:v",
+            "+bitexact",
+            str(image),
+        ]
+    )
 
 
 _text_files = 0
 
 
-def drawtext(tmp_dir: Path, text: str, font: str, size: int, x: int, y: int,
-             color: str = "white") -> str:
+def drawtext(
+    tmp_dir: Path, text: str, font: str, size: int, x: int, y: int, color: str = "white"
+) -> str:
     global _text_files
     _text_files += 1
     path = tmp_dir / f"text{_text_files}.txt"
     path.write_text(text, encoding="utf-8")
-    return (f"drawtext=fontfile={font}:textfile={path}:fontsize={size}:"
-            f"fontcolor={color}:x={x}:y={y}")
+    return f"drawtext=fontfile={font}:textfile={path}:fontsize={size}:fontcolor={color}:x={x}:y={y}"
 
 
 def write_vtt(path: Path, cues: list[tuple[float, float, str]]) -> None:

@@ -5,6 +5,7 @@ Revision ID: 0003_learning
 Revises: 0002_media
 Create Date: 2026-11-23
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -23,8 +24,9 @@ def _pk(table, *columns):
 
 def _fk(table, column, target, ondelete=None):
     target_table = target.split(".")[0]
-    return sa.ForeignKeyConstraint([column], [target], name=op.f(f"fk_{table}_{column}_{target_table}"),
-                                   ondelete=ondelete)
+    return sa.ForeignKeyConstraint(
+        [column], [target], name=op.f(f"fk_{table}_{column}_{target_table}"), ondelete=ondelete
+    )
 
 
 def _uq(table, *columns):

@@ -7,6 +7,7 @@ Revision ID: 0004_media_error_templates
 Revises: 0003_learning
 Create Date: 2026-11-23
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -8,25 +8,55 @@ from app.accounts import services
 
 
 def test_users_create_and_list(runner):
-    result = runner.invoke(args=["users", "create", "ops@example.org", "--name", "Ops", "--role", "admin",
-                                 "--role", "coach", "--password", "long enough password"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "ops@example.org",
+            "--name",
+            "Ops",
+            "--role",
+            "admin",
+            "--role",
+            "coach",
+            "--password",
+            "long enough password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = services.find_user("ops@example.org")
-    assert user.roles == {"admin", "coach"} and services.authenticate("ops@example.org", "long enough password")
+    assert user.roles == {"admin", "coach"} and services.authenticate(
+        "ops@example.org", "long enough password"
+    )
     listing = runner.invoke(args=["users", "list"])
     assert "ops@example.org" in listing.output and "admin,coach" in listing.output
 
 
 def test_users_create_rejects_bad_input_with_a_reason(runner):
-    short = runner.invoke(args=["users", "create", "a@example.org", "--name", "A", "--password", "short"])
+    short = runner.invoke(
+        args=["users", "create", "a@example.org", "--name", "A", "--password", "short"]
+    )
     assert short.exit_code != 0 and "at least 8 characters" in short.output
-    bad_role = runner.invoke(args=["users", "create", "a@example.org", "--name", "A", "--role", "king",
-                                   "--password", "long enough password"])
+    bad_role = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "a@example.org",
+            "--name",
+            "A",
+            "--role",
+            "king",
+            "--password",
+            "long enough password",
+        ]
+    )
     assert bad_role.exit_code != 0 and "king" in bad_role.output
 
 
 def test_users_invite_prints_link_and_code_that_work(runner, client):
-    result = runner.invoke(args=["users", "invite", "+255 754 000 111", "--name", "Neema", "--role", "coach"])
+    result = runner.invoke(
+        args=["users", "invite", "+255 754 000 111", "--name", "Neema", "--role", "coach"]
+    )
     assert result.exit_code == 0, result.output
     token = re.search(r"/invitations/(\S+)", result.output).group(1)
     code = re.search(r"code: (\S+)", result.output).group(1)

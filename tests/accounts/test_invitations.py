@@ -20,8 +20,10 @@ def _issued_page_parts(page: str) -> tuple[str | None, str]:
 
 def test_admin_invites_and_the_invitee_accepts_by_link(client, make_user, login):
     login(make_user("admin"))
-    response = client.post("/people/invite", data={"name": "Wanjiku", "phone": "+254 711 000 111",
-                                                  "roles": ["leader", "coach"]})
+    response = client.post(
+        "/people/invite",
+        data={"name": "Wanjiku", "phone": "+254 711 000 111", "roles": ["leader", "coach"]},
+    )
     assert response.status_code == 200
     token, code = _issued_page_parts(response.get_data(as_text=True))
     assert token and re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
@@ -31,36 +33,65 @@ def test_admin_invites_and_the_invitee_accepts_by_link(client, make_user, login)
     client.post("/sign-out")
     page = client.get(f"/invitations/{token}")
     assert page.status_code == 200 and "+254711000111" in page.get_data(as_text=True)
-    short = client.post(f"/invitations/{token}", data={"name": "Wanjiku K.", "password": "short",
-                                                       "confirm": "short"})
+    short = client.post(
+        f"/invitations/{token}",
+        data={"name": "Wanjiku K.", "password": "short", "confirm": "short"},
+    )
     assert short.status_code == 200 and "Use 8 to 128 characters" in short.get_data(as_text=True)
     assert 'value="Wanjiku K."' in short.get_data(as_text=True)  # nothing typed is lost
-    accepted = client.post(f"/invitations/{token}", data={"name": "Wanjiku K.", "password": PASSWORD,
-                                                          "confirm": PASSWORD})
+    accepted = client.post(
+        f"/invitations/{token}",
+        data={"name": "Wanjiku K.", "password": PASSWORD, "confirm": PASSWORD},
+    )
     assert accepted.status_code == 303 and accepted.headers["Location"] == "/me"
     assert client.get("/me").status_code == 200
     # The link works once.
     client.post("/sign-out")
     assert client.get(f"/invitations/{token}").status_code == 404
-    assert client.post("/sign-in", data={"identifier": "+254711000111", "password": PASSWORD}).status_code == 303
+    assert (
+        client.post(
+            "/sign-in", data={"identifier": "+254711000111", "password": PASSWORD}
+        ).status_code
+        == 303
+    )
 
 
 def test_invitee_accepts_with_the_short_code_read_over_the_phone(client, app):
     issued = services.invite(email="code@example.org", name="Baraka")
     spoken = issued.display_code.lower().replace("-", " ")
-    response = client.post("/welcome", data={"identifier": "CODE@example.org", "code": spoken,
-                                             "name": "Baraka", "password": PASSWORD, "confirm": PASSWORD})
+    response = client.post(
+        "/welcome",
+        data={
+            "identifier": "CODE@example.org",
+            "code": spoken,
+            "name": "Baraka",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 303
-    again = client.post("/welcome", data={"identifier": "code@example.org", "code": issued.code,
-                                          "name": "Baraka", "password": PASSWORD, "confirm": PASSWORD})
+    again = client.post(
+        "/welcome",
+        data={
+            "identifier": "code@example.org",
+            "code": issued.code,
+            "name": "Baraka",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert again.status_code == 302 or "does not match" in again.get_data(as_text=True)
 
 
 def test_wrong_code_keeps_what_was_typed_and_does_not_say_whether_the_account_exists(client, app):
     services.invite(email="real@example.org")
     data = {"code": "AAAA-AAAA", "name": "Neema", "password": PASSWORD, "confirm": PASSWORD}
-    known = client.post("/welcome", data={**data, "identifier": "real@example.org"}).get_data(as_text=True)
-    unknown = client.post("/welcome", data={**data, "identifier": "ghost@example.org"}).get_data(as_text=True)
+    known = client.post("/welcome", data={**data, "identifier": "real@example.org"}).get_data(
+        as_text=True
+    )
+    unknown = client.post("/welcome", data={**data, "identifier": "ghost@example.org"}).get_data(
+        as_text=True
+    )
     assert "does not match" in known
     assert known.replace("real@example.org", "X") == unknown.replace("ghost@example.org", "X")
     assert 'value="Neema"' in known
@@ -71,8 +102,16 @@ def test_expired_invitation_does_not_work(client, app):
     issued.access_code.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert client.get(f"/invitations/{issued.token}").status_code == 404
-    response = client.post("/welcome", data={"identifier": "late@example.org", "code": issued.code,
-                                             "name": "Late", "password": PASSWORD, "confirm": PASSWORD})
+    response = client.post(
+        "/welcome",
+        data={
+            "identifier": "late@example.org",
+            "code": issued.code,
+            "name": "Late",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert "does not match" in response.get_data(as_text=True)
 
 
@@ -90,17 +129,46 @@ def test_admin_issues_a_reset_code_and_the_person_resets(client, make_user, logi
     _, code = _issued_page_parts(response.get_data(as_text=True))
     client.post("/sign-out")
     new_password = "a brand new password"
-    mismatch = client.post("/password-reset", data={"identifier": leader.email, "code": code,
-                                                    "password": new_password, "confirm": "other"})
+    mismatch = client.post(
+        "/password-reset",
+        data={
+            "identifier": leader.email,
+            "code": code,
+            "password": new_password,
+            "confirm": "other",
+        },
+    )
     assert "not the same" in mismatch.get_data(as_text=True)
-    done = client.post("/password-reset", data={"identifier": leader.email, "code": code,
-                                                "password": new_password, "confirm": new_password})
+    done = client.post(
+        "/password-reset",
+        data={
+            "identifier": leader.email,
+            "code": code,
+            "password": new_password,
+            "confirm": new_password,
+        },
+    )
     assert done.status_code == 303
-    assert client.post("/sign-in", data={"identifier": leader.email, "password": PASSWORD}).status_code == 200
-    assert client.post("/sign-in", data={"identifier": leader.email, "password": new_password}).status_code == 303
+    assert (
+        client.post("/sign-in", data={"identifier": leader.email, "password": PASSWORD}).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            "/sign-in", data={"identifier": leader.email, "password": new_password}
+        ).status_code
+        == 303
+    )
     client.post("/sign-out")
-    reused = client.post("/password-reset", data={"identifier": leader.email, "code": code,
-                                                  "password": "yet another one", "confirm": "yet another one"})
+    reused = client.post(
+        "/password-reset",
+        data={
+            "identifier": leader.email,
+            "code": code,
+            "password": "yet another one",
+            "confirm": "yet another one",
+        },
+    )
     assert "does not match" in reused.get_data(as_text=True)
 
 
@@ -117,9 +185,15 @@ def test_invite_form_errors_sit_next_to_their_field_and_keep_input(client, make_
     no_contact = client.post("/people/invite", data={"name": "Zawadi", "roles": ["leader"]})
     assert no_contact.status_code == 422
     assert "Give an email address or a phone number" in no_contact.get_data(as_text=True)
-    bad_phone = client.post("/people/invite", data={"name": "Zawadi", "phone": "0712 345", "roles": ["leader"]})
-    assert "country code" in bad_phone.get_data(as_text=True) and 'value="0712 345"' in bad_phone.get_data(as_text=True)
-    taken = client.post("/people/invite", data={"name": "Zawadi", "email": "taken@example.org", "roles": ["coach"]})
+    bad_phone = client.post(
+        "/people/invite", data={"name": "Zawadi", "phone": "0712 345", "roles": ["leader"]}
+    )
+    assert "country code" in bad_phone.get_data(
+        as_text=True
+    ) and 'value="0712 345"' in bad_phone.get_data(as_text=True)
+    taken = client.post(
+        "/people/invite", data={"name": "Zawadi", "email": "taken@example.org", "roles": ["coach"]}
+    )
     assert "already has this email" in taken.get_data(as_text=True)
     no_role = client.post("/people/invite", data={"name": "Zawadi", "email": "z@example.org"})
     assert "Choose at least one role" in no_role.get_data(as_text=True)

@@ -33,10 +33,14 @@ def test_admin_edits_roles_but_cannot_lock_themself_out(client, make_user, login
     admin = make_user("admin")
     person = make_user("leader")
     login(admin)
-    response = client.post(f"/people/{person.id}", data={"email": person.email, "roles": ["leader", "coach"],
-                                                         "active": "y"})
+    response = client.post(
+        f"/people/{person.id}",
+        data={"email": person.email, "roles": ["leader", "coach"], "active": "y"},
+    )
     assert response.status_code == 303 and person.roles == {"leader", "coach"}
-    self_edit = client.post(f"/people/{admin.id}", data={"email": admin.email, "roles": ["leader"], "active": "y"})
+    self_edit = client.post(
+        f"/people/{admin.id}", data={"email": admin.email, "roles": ["leader"], "active": "y"}
+    )
     assert "cannot remove your own admin role" in self_edit.get_data(as_text=True)
     assert admin.has_role("admin")
 
@@ -44,8 +48,17 @@ def test_admin_edits_roles_but_cannot_lock_themself_out(client, make_user, login
 def test_profile_saves_and_language_follows_the_setting(client, make_user, login):
     user = make_user()
     login(user)
-    response = client.post("/me", data={"name": "Grace W.", "school": "Kibera Primary", "country": "ke",
-                                        "locale": "sw", "timezone": "Africa/Nairobi", "data_saver": "y"})
+    response = client.post(
+        "/me",
+        data={
+            "name": "Grace W.",
+            "school": "Kibera Primary",
+            "country": "ke",
+            "locale": "sw",
+            "timezone": "Africa/Nairobi",
+            "data_saver": "y",
+        },
+    )
     assert response.status_code == 303
     assert (user.name, user.country, user.locale, user.data_saver) == ("Grace W.", "KE", "sw", True)
     page = client.get("/me", headers={"Accept-Language": "fr"}).get_data(as_text=True)
@@ -54,14 +67,18 @@ def test_profile_saves_and_language_follows_the_setting(client, make_user, login
 
 def test_profile_error_keeps_input(client, make_user, login):
     login(make_user())
-    response = client.post("/me", data={"name": "", "school": "Kisumu Day", "locale": "en", "timezone": "UTC"})
+    response = client.post(
+        "/me", data={"name": "", "school": "Kisumu Day", "locale": "en", "timezone": "UTC"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and 'value="Kisumu Day"' in page and 'class="error"' in page
 
 
 def test_a_field_with_a_hint_and_an_error_points_at_both(client, make_user, login):
     login(make_user())
-    response = client.post("/me", data={"name": "Amina", "country": "KEN", "locale": "en", "timezone": "UTC"})
+    response = client.post(
+        "/me", data={"name": "Amina", "country": "KEN", "locale": "en", "timezone": "UTC"}
+    )
     page = response.get_data(as_text=True)
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), "every id on the page is unique"
@@ -71,9 +88,13 @@ def test_a_field_with_a_hint_and_an_error_points_at_both(client, make_user, logi
 
 
 def test_anonymous_language_choice_and_accept_language(client):
-    assert '<html lang="fr">' in client.get("/sign-in", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="fr">' in client.get("/sign-in", headers={"Accept-Language": "fr"}).get_data(
+        as_text=True
+    )
     client.post("/language", data={"locale": "sw"})
-    assert '<html lang="sw">' in client.get("/sign-in", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="sw">' in client.get("/sign-in", headers={"Accept-Language": "fr"}).get_data(
+        as_text=True
+    )
     assert client.post("/language", data={"locale": "xx"}).status_code == 400
 
 

@@ -11,7 +11,9 @@ from tests.conftest import PASSWORD
 
 def test_sign_in_with_email_then_sign_out(client, make_user):
     user = make_user(email="Head@School.example")
-    response = client.post("/sign-in", data={"identifier": " head@school.EXAMPLE ", "password": PASSWORD})
+    response = client.post(
+        "/sign-in", data={"identifier": " head@school.EXAMPLE ", "password": PASSWORD}
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/"
     assert client.get("/me").status_code == 200
     assert user.last_sign_in_at is not None
@@ -21,19 +23,29 @@ def test_sign_in_with_email_then_sign_out(client, make_user):
 
 def test_sign_in_with_phone_written_any_way(client, make_user):
     make_user(email=None, phone="+254712345678")
-    response = client.post("/sign-in", data={"identifier": "+254 712-345 678", "password": PASSWORD})
+    response = client.post(
+        "/sign-in", data={"identifier": "+254 712-345 678", "password": PASSWORD}
+    )
     assert response.status_code == 303
 
 
 def test_wrong_password_and_unknown_account_look_the_same(client, make_user):
     make_user(email="known@example.org")
-    wrong = client.post("/sign-in", data={"identifier": "known@example.org", "password": "nope-nope"})
-    unknown = client.post("/sign-in", data={"identifier": "nobody@example.org", "password": "nope-nope"})
+    wrong = client.post(
+        "/sign-in", data={"identifier": "known@example.org", "password": "nope-nope"}
+    )
+    unknown = client.post(
+        "/sign-in", data={"identifier": "nobody@example.org", "password": "nope-nope"}
+    )
     assert wrong.status_code == unknown.status_code == 200
 
     def strip(response):
         # The signed CSRF token carries a timestamp, so two pages a second apart differ there.
-        html = re.sub(r'("csrf_token" value=|"X-CSRFToken":)"[^"]+"', r"\1TOKEN", response.get_data(as_text=True))
+        html = re.sub(
+            r'("csrf_token" value=|"X-CSRFToken":)"[^"]+"',
+            r"\1TOKEN",
+            response.get_data(as_text=True),
+        )
         return html.replace("known@example.org", "X").replace("nobody@example.org", "X")
 
     assert strip(wrong) == strip(unknown)
@@ -60,7 +72,9 @@ def test_deactivated_account_cannot_sign_in(client, make_user, app):
 
 def test_keep_me_signed_in_sets_a_long_lived_cookie_and_plain_sign_in_does_not(client, make_user):
     user = make_user()
-    kept = client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD, "remember": "y"})
+    kept = client.post(
+        "/sign-in", data={"identifier": user.email, "password": PASSWORD, "remember": "y"}
+    )
     remember = [c for c in kept.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
     assert remember and "Expires=" in remember[0]
     client.post("/sign-out")
@@ -73,12 +87,24 @@ def test_next_only_goes_to_our_own_pages(client, make_user):
     ok = client.post("/sign-in?next=/me", data={"identifier": user.email, "password": PASSWORD})
     assert ok.headers["Location"] == "/me"
     client.post("/sign-out")
-    evil = client.post("/sign-in?next=//evil.example/x", data={"identifier": user.email, "password": PASSWORD})
+    evil = client.post(
+        "/sign-in?next=//evil.example/x", data={"identifier": user.email, "password": PASSWORD}
+    )
     assert evil.headers["Location"] == "/"
 
 
-@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example/x", "/\\/evil.example",
-                                    "https://evil.example/", "/\tevil", "javascript:alert(1)", ""])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "/\\/evil.example",
+        "https://evil.example/",
+        "/\tevil",
+        "javascript:alert(1)",
+        "",
+    ],
+)
 def test_next_refuses_anything_a_browser_could_read_as_another_site(app, target):
     from app.accounts.routes import safe_next
 
@@ -90,13 +116,21 @@ def test_sign_in_is_rate_limited_per_account(app, client, make_user, monkeypatch
     monkeypatch.setitem(app.config, "SIGN_IN_LIMIT_PER_ACCOUNT", "3/minute")
     user = make_user()
     for _ in range(3):
-        assert client.post("/sign-in", data={"identifier": user.email, "password": "wrong-pass"}).status_code == 200
+        assert (
+            client.post(
+                "/sign-in", data={"identifier": user.email, "password": "wrong-pass"}
+            ).status_code
+            == 200
+        )
     blocked = client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD})
     assert blocked.status_code == 429
     assert "Too many attempts" in blocked.get_data(as_text=True)
     # Another account from the same address is not blocked by this one's limit.
     other = make_user()
-    assert client.post("/sign-in", data={"identifier": other.email, "password": PASSWORD}).status_code == 303
+    assert (
+        client.post("/sign-in", data={"identifier": other.email, "password": PASSWORD}).status_code
+        == 303
+    )
 
 
 def test_sign_in_is_rate_limited_per_address(app, client, make_user, monkeypatch):
@@ -104,9 +138,15 @@ def test_sign_in_is_rate_limited_per_address(app, client, make_user, monkeypatch
     for n in range(4):
         client.post("/sign-in", data={"identifier": f"guess{n}@example.org", "password": "x"})
     user = make_user()
-    assert client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD}).status_code == 429
-    other_address = client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD},
-                                environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    assert (
+        client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD}).status_code
+        == 429
+    )
+    other_address = client.post(
+        "/sign-in",
+        data={"identifier": user.email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.9.8.7"},
+    )
     assert other_address.status_code == 303
 
 
@@ -121,20 +161,29 @@ def test_csrf_is_required_on_forms_and_htmx_requests(make_app, make_user):
     without = client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD})
     assert without.status_code == 400
     token = _csrf_token(client.get("/sign-in").get_data(as_text=True))
-    signed_in = client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD, "csrf_token": token})
+    signed_in = client.post(
+        "/sign-in", data={"identifier": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert signed_in.status_code == 303
     # HTMX sends the token in a header, set once on <body hx-headers>.
     page = client.get("/me").get_data(as_text=True)
     header_token = re.search(r'hx-headers=\'\{"X-CSRFToken":"([^"]+)"\}\'', page).group(1)
     assert client.post("/sign-out", headers={"HX-Request": "true"}).status_code == 400
-    assert client.post("/sign-out", headers={"HX-Request": "true", "X-CSRFToken": header_token}).status_code == 303
+    assert (
+        client.post(
+            "/sign-out", headers={"HX-Request": "true", "X-CSRFToken": header_token}
+        ).status_code
+        == 303
+    )
 
 
 def test_a_deactivated_account_is_signed_out_everywhere_at_once(app, client, make_user, login):
     from app.accounts import services
 
     leader = make_user(email="leaving@example.org")
-    client.post("/sign-in", data={"identifier": leader.email, "password": PASSWORD, "remember": "y"})
+    client.post(
+        "/sign-in", data={"identifier": leader.email, "password": PASSWORD, "remember": "y"}
+    )
     assert client.get("/me").status_code == 200
     admin = make_user("admin")
     services.update_account(leader, email=leader.email, phone=None, roles=["leader"], active=False)
@@ -151,15 +200,25 @@ def test_a_new_password_signs_out_the_lost_phone(app, client, make_user):
 
     leader = make_user(email="lost-phone@example.org")
     lost_phone = client
-    lost_phone.post("/sign-in", data={"identifier": leader.email, "password": PASSWORD, "remember": "y"})
+    lost_phone.post(
+        "/sign-in", data={"identifier": leader.email, "password": PASSWORD, "remember": "y"}
+    )
     assert lost_phone.get("/me").status_code == 200
     issued = services.issue_reset_code(leader, None)
     new_phone = app.test_client()
-    done = new_phone.post("/password-reset", data={"identifier": leader.email, "code": issued.code,
-                                                   "password": "a brand new password",
-                                                   "confirm": "a brand new password"})
+    done = new_phone.post(
+        "/password-reset",
+        data={
+            "identifier": leader.email,
+            "code": issued.code,
+            "password": "a brand new password",
+            "confirm": "a brand new password",
+        },
+    )
     assert done.status_code == 303
-    new_phone.post("/sign-in", data={"identifier": leader.email, "password": "a brand new password"})
+    new_phone.post(
+        "/sign-in", data={"identifier": leader.email, "password": "a brand new password"}
+    )
     assert new_phone.get("/me").status_code == 200
     assert lost_phone.get("/me").status_code == 302
     lost_phone.delete_cookie("session")  # the remember cookie is refused too

@@ -27,7 +27,9 @@ def test_invitation_to_french_profile(app, live_server, phone, javascript):
     page.fill("#password", "maji safi kwa wote")
     page.fill("#confirm", "maji safi")
     page.click("button.primary")
-    assert "The two passwords are not the same." in page.locator(".field.invalid").first.inner_text()
+    assert (
+        "The two passwords are not the same." in page.locator(".field.invalid").first.inner_text()
+    )
     assert page.input_value("#name") == "Achieng Odhiambo"  # kept
 
     page.fill("#password", "maji safi kwa wote")
@@ -76,6 +78,8 @@ def test_errors_are_shown_with_javascript_on(app, live_server, phone, make_user)
     assert response.value.status == 422
     assert "country code" in page.locator(".field.invalid").inner_text()
     assert page.input_value("#name") == "Test"
-    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<a id=gone href=/nowhere>x</a>')")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<a id=gone href=/nowhere>x</a>')"
+    )
     page.click("#gone")
     page.wait_for_selector("text=We could not find that page")

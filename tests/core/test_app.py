@@ -71,14 +71,18 @@ def test_static_files_carry_no_cookie_and_only_the_headers_they_need(app, client
     assert "Content-Security-Policy" in page.headers and "Cookie" in page.headers["Vary"]
 
 
-def test_session_cookie_is_httponly_samesite_and_secure_by_default(tmp_path, monkeypatch, make_user, database_url):
+def test_session_cookie_is_httponly_samesite_and_secure_by_default(
+    tmp_path, monkeypatch, make_user, database_url
+):
     config = app_config(database_url, tmp_path)
     del config["SESSION_COOKIE_SECURE"], config["REMEMBER_COOKIE_SECURE"]
     app = create_app(config)
     user = make_user()
     client = app.test_client()
-    response = client.post("/sign-in", data={"identifier": user.email, "password": "correct horse battery",
-                                             "remember": "y"})
+    response = client.post(
+        "/sign-in",
+        data={"identifier": user.email, "password": "correct horse battery", "remember": "y"},
+    )
     cookies = response.headers.getlist("Set-Cookie")
     session_cookie = next(c for c in cookies if c.startswith("session="))
     remember_cookie = next(c for c in cookies if c.startswith("remember_token="))
@@ -98,7 +102,9 @@ def test_static_files_are_fingerprinted_compressed_and_cached_for_a_year(app, cl
     import brotli
 
     assert b":root" in brotli.decompress(response.data)
-    again = client.get(url, headers={"Accept-Encoding": "br", "If-None-Match": response.headers["ETag"]})
+    again = client.get(
+        url, headers={"Accept-Encoding": "br", "If-None-Match": response.headers["ETag"]}
+    )
     assert again.status_code == 304
     plain = client.get(url, headers={"Accept-Encoding": ""})
     assert "Content-Encoding" not in plain.headers and plain.data.startswith(b"/*")

@@ -15,7 +15,8 @@ NOT_PAGES = {"static", "core.healthz", "accounts.sign_out"}
 def _pages(app) -> list[str]:
     """The GET routes without arguments: every page one can open from the navigation."""
     return sorted(
-        rule.rule for rule in app.url_map.iter_rules()
+        rule.rule
+        for rule in app.url_map.iter_rules()
         if "GET" in rule.methods and not rule.arguments and rule.endpoint not in NOT_PAGES
     )
 
@@ -32,7 +33,9 @@ def test_signed_out_pages_render_as_fragments(client, path):
     assert "<html" not in fragment.get_data(as_text=True)
 
 
-def test_every_page_renders_as_a_fragment_for_someone_with_every_role(app, client, make_user, login):
+def test_every_page_renders_as_a_fragment_for_someone_with_every_role(
+    app, client, make_user, login
+):
     person = make_user("leader", "coach", "author", "admin")
     login(person)
     pages = [p for p in _pages(app) if p not in SIGNED_OUT_PAGES] + [f"/people/{person.id}"]

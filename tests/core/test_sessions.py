@@ -23,7 +23,9 @@ class _Today:
 def test_a_kept_session_is_refreshed_once_a_day_not_on_every_page(client, make_user, monkeypatch):
     monkeypatch.setattr(sessions, "date", _Today)
     user = make_user()
-    signed_in = client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD, "remember": "y"})
+    signed_in = client.post(
+        "/sign-in", data={"identifier": user.email, "password": PASSWORD, "remember": "y"}
+    )
     cookie = _session_cookies(signed_in)
     assert cookie and "Expires=" in cookie[0]  # kept: a dated cookie
     client.get("/")  # (tests post without a CSRF token; the first page stores one)

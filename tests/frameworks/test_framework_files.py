@@ -46,12 +46,18 @@ def test_default_framework_has_five_domains_and_four_levels():
     spec = load_framework(DEFAULT)
     assert spec.code == "SLC"
     assert [d.title for d in spec.domains] == [
-        "Leading learning", "Leading people", "Leading the organisation",
-        "Leading with the community", "Leading self",
+        "Leading learning",
+        "Leading people",
+        "Leading the organisation",
+        "Leading with the community",
+        "Leading self",
     ]
     assert all(3 <= len(d.competencies) <= 4 for d in spec.domains)
     assert [(lv.number, lv.name) for lv in spec.levels] == [
-        (1, "Emerging"), (2, "Developing"), (3, "Established"), (4, "Leading"),
+        (1, "Emerging"),
+        (2, "Developing"),
+        (3, "Established"),
+        (4, "Leading"),
     ]
     assert all(lv.descriptor for lv in spec.levels)
     assert all(c.description for c in spec.competencies())
@@ -124,7 +130,9 @@ def test_csv_fill_down_and_default_levels():
 
 def test_csv_semicolons_and_bom(tmp_path):
     path = tmp_path / "fr.csv"
-    path.write_text("\ufeff" + CSV.replace(",", ";").replace("parents;", "parents,"), encoding="utf-8")
+    path.write_text(
+        "\ufeff" + CSV.replace(",", ";").replace("parents;", "parents,"), encoding="utf-8"
+    )
     assert load_framework(path).competency_codes() == ["IL.1", "IL.2", "CM.1"]
 
 
@@ -133,8 +141,11 @@ def test_bad_csv_rows_name_their_line():
     with pytest.raises(FileFormatError) as exc:
         parse_framework_csv(bad, "k.csv")
     found = problems(exc)
-    assert (6, "`framework_name` is 'Other name' here but 'Heads of institutions' above; "
-               "one file holds one framework") in found
+    assert (
+        6,
+        "`framework_name` is 'Other name' here but 'Heads of institutions' above; "
+        "one file holds one framework",
+    ) in found
     assert (6, "duplicate competency code 'IL.1' (first on line 2)") in found
     assert (7, "empty required cell(s): code") in found
     assert (8, "this row has 8 cells; the header has 11") in found
@@ -143,7 +154,7 @@ def test_bad_csv_rows_name_their_line():
 def test_csv_header_problems():
     with pytest.raises(FileFormatError) as exc:
         parse_framework_csv("code,title,colour\nA,B,red\n", "h.csv")
-    (line, message), = problems(exc)
+    ((line, message),) = problems(exc)
     assert line == 1 and "missing column(s) framework_code, framework_name, domain_code" in message
     assert "unknown column(s) colour" in message
 
@@ -157,7 +168,7 @@ def test_csv_cell_too_large_for_the_csv_reader_names_its_line():
     huge = CSV + ",,,,,IL,,,IL.3,Huge," + "x" * 200_000 + "\n"
     with pytest.raises(FileFormatError) as exc:
         parse_framework_csv(huge, "k.csv")
-    (line, message), = problems(exc)
+    ((line, message),) = problems(exc)
     assert line == 6 and "cannot be read as CSV" in message
 
 

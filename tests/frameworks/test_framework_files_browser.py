@@ -16,7 +16,9 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-DEFAULT = Path(__file__).resolve().parents[2] / "courses" / "frameworks" / "school-leadership-core.yaml"
+DEFAULT = (
+    Path(__file__).resolve().parents[2] / "courses" / "frameworks" / "school-leadership-core.yaml"
+)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -31,8 +33,10 @@ def test_import_then_download(app, live_server, phone, make_user, javascript):
     page.goto(f"{live_server}/frameworks/")
 
     bad = DEFAULT.read_text().replace("code: LL.3", "code: LL.2")
-    page.set_input_files("#file", files=[{"name": "bad.yaml", "mimeType": "application/yaml",
-                                          "buffer": bad.encode()}])
+    page.set_input_files(
+        "#file",
+        files=[{"name": "bad.yaml", "mimeType": "application/yaml", "buffer": bad.encode()}],
+    )
     with page.expect_response(lambda r: r.request.method == "POST") as response:
         page.click("#import button.primary")
     assert response.value.status == 422

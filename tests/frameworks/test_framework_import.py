@@ -27,7 +27,9 @@ def test_import_then_reimport_updates_in_place(app, runner, tmp_path):
     ids = {code: c.id for code, c in _competencies().items()}
 
     edited = tmp_path / "slc.yaml"
-    text = DEFAULT.read_text().replace("title: Observing and improving teaching", "title: Observing teaching")
+    text = DEFAULT.read_text().replace(
+        "title: Observing and improving teaching", "title: Observing teaching"
+    )
     # Drop LS.3 (the last competency of the file) entirely.
     text = text[: text.index("      - code: LS.3")]
     edited.write_text(text)
@@ -35,7 +37,9 @@ def test_import_then_reimport_updates_in_place(app, runner, tmp_path):
     assert "Updated framework SLC" in result.output and "1 updated, 1 retired" in result.output
     db.session.expire_all()
     after = _competencies()
-    assert {code: c.id for code, c in after.items()} == ids  # same rows: nothing pointing at them breaks
+    assert {
+        code: c.id for code, c in after.items()
+    } == ids  # same rows: nothing pointing at them breaks
     assert after["LL.2"].title == "Observing teaching"
     assert after["LS.3"].retired is True
     assert "LS.3" not in services.known_competency_codes()["SLC"]
@@ -48,7 +52,11 @@ def test_import_then_reimport_updates_in_place(app, runner, tmp_path):
 def test_bad_file_changes_nothing(app, runner, tmp_path):
     runner.invoke(args=["frameworks", "import", str(DEFAULT)])
     bad = tmp_path / "bad.yaml"
-    bad.write_text(DEFAULT.read_text().replace("code: LL.3", "code: LL.2").replace("name: School", "name: Changed"))
+    bad.write_text(
+        DEFAULT.read_text()
+        .replace("code: LL.3", "code: LL.2")
+        .replace("name: School", "name: Changed")
+    )
     result = runner.invoke(args=["frameworks", "import", str(bad)])
     assert result.exit_code == 1
     assert f"{bad}:" in result.output and "duplicate competency code 'LL.2'" in result.output
@@ -64,9 +72,11 @@ def test_csv_import_and_export(app, runner, tmp_path):
     assert load_framework(out).domains == load_framework(DEFAULT).domains
 
     kenya = tmp_path / "kenya.csv"
-    kenya.write_text("framework_code,framework_name,scope,domain_code,domain_title,code,title\n"
-                     "KE,Heads of institutions,Kenya,IL,Instructional leadership,IL.1,Curriculum\n"
-                     ",,,IL,,IL.2,Supervision\n")
+    kenya.write_text(
+        "framework_code,framework_name,scope,domain_code,domain_title,code,title\n"
+        "KE,Heads of institutions,Kenya,IL,Instructional leadership,IL.1,Curriculum\n"
+        ",,,IL,,IL.2,Supervision\n"
+    )
     result = runner.invoke(args=["frameworks", "import", str(kenya)])
     assert "Created framework KE" in result.output and "2 competencies added" in result.output
     assert db.session.scalar(select(func.count()).select_from(Framework)) == 2
@@ -87,7 +97,10 @@ def test_csv_reimport_keeps_the_frameworks_own_levels(app, runner, tmp_path):
     """A CSV carries no levels: re-importing one (say, the CSV export edited in a
     spreadsheet) must not replace or delete the levels leaders rate themselves on."""
     five = DEFAULT.read_text().replace(
-        "levels:\n", "levels:\n  - number: 5\n    name: System leader\n    descriptor: Leads beyond the school.\n", 1)
+        "levels:\n",
+        "levels:\n  - number: 5\n    name: System leader\n    descriptor: Leads beyond the school.\n",
+        1,
+    )
     yaml_file = tmp_path / "slc.yaml"
     yaml_file.write_text(five)
     assert runner.invoke(args=["frameworks", "import", str(yaml_file)]).exit_code == 0
@@ -96,8 +109,12 @@ def test_csv_reimport_keeps_the_frameworks_own_levels(app, runner, tmp_path):
     assert len(before) == 5
 
     csv_file = tmp_path / "slc.csv"
-    assert runner.invoke(args=["frameworks", "export", "SLC", "--out", str(csv_file)]).exit_code == 0
-    csv_file.write_text(csv_file.read_text().replace("Observing and improving teaching", "Observing teaching"))
+    assert (
+        runner.invoke(args=["frameworks", "export", "SLC", "--out", str(csv_file)]).exit_code == 0
+    )
+    csv_file.write_text(
+        csv_file.read_text().replace("Observing and improving teaching", "Observing teaching")
+    )
     result = runner.invoke(args=["frameworks", "import", str(csv_file)])
     assert result.exit_code == 0 and "1 updated" in result.output, result.output
     db.session.expire_all()
@@ -108,8 +125,11 @@ def test_text_longer_than_the_database_keeps_is_a_file_error(app, runner, tmp_pa
     """Too long for its column: a problem naming file and line, not a database error."""
     runner.invoke(args=["frameworks", "import", str(DEFAULT)])
     bad = tmp_path / "long.yaml"
-    bad.write_text(DEFAULT.read_text().replace("name: School Leadership Core", "name: " + "S" * 201, 1)
-                   .replace("title: Observing and improving teaching", "title: " + "O" * 201))
+    bad.write_text(
+        DEFAULT.read_text()
+        .replace("name: School Leadership Core", "name: " + "S" * 201, 1)
+        .replace("title: Observing and improving teaching", "title: " + "O" * 201)
+    )
     result = runner.invoke(args=["frameworks", "import", str(bad)])
     assert result.exit_code == 1, result.output
     assert f"{bad}:11: `name` in the framework is longer than 200 characters" in result.output

@@ -12,7 +12,9 @@ from app.frameworks import services
 from app.frameworks.files import load_framework
 from app.frameworks.models import Competency
 
-DEFAULT = Path(__file__).resolve().parents[2] / "courses" / "frameworks" / "school-leadership-core.yaml"
+DEFAULT = (
+    Path(__file__).resolve().parents[2] / "courses" / "frameworks" / "school-leadership-core.yaml"
+)
 HX = {"HX-Request": "true"}
 
 
@@ -56,28 +58,50 @@ def test_edit_competency_level_domain_and_framework(client, admin, framework):
     competency = _competency("LL.2")
     url = f"/frameworks/{framework.id}/competencies/{competency.id}/edit"
     assert 'value="Observing and improving teaching"' in client.get(url).get_data(as_text=True)
-    response = client.post(url, data={"title": "Observing teaching", "description": "Often.", "retired": "y"})
-    assert response.status_code == 303 and response.headers["Location"].endswith(f"#competency-{competency.id}")
+    response = client.post(
+        url, data={"title": "Observing teaching", "description": "Often.", "retired": "y"}
+    )
+    assert response.status_code == 303 and response.headers["Location"].endswith(
+        f"#competency-{competency.id}"
+    )
     db.session.expire_all()
-    assert (competency.title, competency.description, competency.retired) == ("Observing teaching", "Often.", True)
+    assert (competency.title, competency.description, competency.retired) == (
+        "Observing teaching",
+        "Often.",
+        True,
+    )
 
     invalid = client.post(url, data={"title": ""})
     assert invalid.status_code == 200 and 'class="field invalid"' in invalid.get_data(as_text=True)
 
     level = framework.levels[0]
-    client.post(f"/frameworks/{framework.id}/levels/{level.id}/edit", data={"name": "Starting", "descriptor": "New."})
+    client.post(
+        f"/frameworks/{framework.id}/levels/{level.id}/edit",
+        data={"name": "Starting", "descriptor": "New."},
+    )
     domain = framework.domains[0]
-    client.post(f"/frameworks/{framework.id}/domains/{domain.id}/edit", data={"title": "Learning", "description": ""})
-    client.post(f"/frameworks/{framework.id}/edit",
-                data={"name": "Core", "scope": "Kenya", "version": "2", "language": "sw"})
+    client.post(
+        f"/frameworks/{framework.id}/domains/{domain.id}/edit",
+        data={"title": "Learning", "description": ""},
+    )
+    client.post(
+        f"/frameworks/{framework.id}/edit",
+        data={"name": "Core", "scope": "Kenya", "version": "2", "language": "sw"},
+    )
     db.session.expire_all()
-    assert (level.name, domain.title, framework.name, framework.language) == ("Starting", "Learning", "Core", "sw")
+    assert (level.name, domain.title, framework.name, framework.language) == (
+        "Starting",
+        "Learning",
+        "Core",
+        "sw",
+    )
 
 
 def test_a_language_code_too_long_to_keep_is_a_field_error(client, admin, framework):
     long_code = "en-" + "-".join(["abcdefgh"] * 3)  # well formed, but longer than the column
-    response = client.post(f"/frameworks/{framework.id}/edit",
-                           data={"name": "Core", "language": long_code})
+    response = client.post(
+        f"/frameworks/{framework.id}/edit", data={"name": "Core", "language": long_code}
+    )
     assert response.status_code == 200
     assert "Use a language code such as en, fr or sw." in response.get_data(as_text=True)
     assert f'value="{long_code}"' in response.get_data(as_text=True)  # what was typed stays
@@ -97,8 +121,12 @@ def test_add_competency_and_refuse_a_taken_code(client, admin, framework):
 
 def test_children_of_another_framework_are_404(client, admin, framework, tmp_path):
     other = tmp_path / "k.csv"
-    other.write_text("framework_code,framework_name,domain_code,domain_title,code,title\nKE,K,IL,I,IL.1,C\n")
+    other.write_text(
+        "framework_code,framework_name,domain_code,domain_title,code,title\nKE,K,IL,I,IL.1,C\n"
+    )
     kenya = services.import_framework(load_framework(other)).framework
     competency = _competency("LL.2")
-    assert client.get(f"/frameworks/{kenya.id}/competencies/{competency.id}/edit").status_code == 404
+    assert (
+        client.get(f"/frameworks/{kenya.id}/competencies/{competency.id}/edit").status_code == 404
+    )
     assert client.get("/frameworks/999").status_code == 404

@@ -19,10 +19,14 @@ from app.frameworks.forms import MAX_IMPORT_BYTES
 from app.frameworks.models import Competency, Domain, Framework, FrameworkLevel
 from tests.conftest import PASSWORD
 
-DEFAULT = Path(__file__).resolve().parents[2] / "courses" / "frameworks" / "school-leadership-core.yaml"
-KENYA_CSV = ("framework_code,framework_name,scope,domain_code,domain_title,code,title\n"
-             "KE,Heads of institutions,Kenya,IL,Instructional leadership,IL.1,Curriculum\n"
-             ",,,IL,,IL.2,Supervision\n")
+DEFAULT = (
+    Path(__file__).resolve().parents[2] / "courses" / "frameworks" / "school-leadership-core.yaml"
+)
+KENYA_CSV = (
+    "framework_code,framework_name,scope,domain_code,domain_title,code,title\n"
+    "KE,Heads of institutions,Kenya,IL,Instructional leadership,IL.1,Curriculum\n"
+    ",,,IL,,IL.2,Supervision\n"
+)
 
 
 @pytest.fixture
@@ -35,8 +39,11 @@ def admin(make_user, login):
 def upload(client, filename: str, data: bytes | str):
     if isinstance(data, str):
         data = data.encode()
-    return client.post("/frameworks/import", data={"file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/frameworks/import",
+        data={"file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def text_of(response) -> str:
@@ -53,7 +60,7 @@ def competency_ids() -> dict[str, int]:
 
 def test_list_page_offers_a_plain_multipart_form(client, admin):
     page = client.get("/frameworks/").get_data(as_text=True)
-    form = re.search(r"<form [^>]*>", page[page.index('id="import"'):]).group(0)
+    form = re.search(r"<form [^>]*>", page[page.index('id="import"') :]).group(0)
     assert 'action="/frameworks/import#import"' in form
     assert 'enctype="multipart/form-data"' in form and 'method="post"' in form
     # A file upload is a whole-page round trip, with JavaScript or without.
@@ -68,8 +75,17 @@ def test_admin_imports_a_yaml_file(client, admin):
     assert response.headers["Location"] == f"/frameworks/{framework.id}"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Framework School Leadership Core (SLC) created. Competencies added: 18." in page
-    assert (framework.code, framework.name, framework.version) == ("SLC", "School Leadership Core", "1.0")
-    assert (count(Framework), count(Domain), count(Competency), count(FrameworkLevel)) == (1, 5, 18, 4)
+    assert (framework.code, framework.name, framework.version) == (
+        "SLC",
+        "School Leadership Core",
+        "1.0",
+    )
+    assert (count(Framework), count(Domain), count(Competency), count(FrameworkLevel)) == (
+        1,
+        5,
+        18,
+        4,
+    )
     assert services.framework_to_spec(framework) == load_framework(DEFAULT)
 
 
@@ -78,7 +94,9 @@ def test_admin_imports_a_csv_file(client, admin):
     assert response.status_code == 303
     framework = services.find_framework("KE")
     assert response.headers["Location"] == f"/frameworks/{framework.id}"
-    assert "Competencies added: 2." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Competencies added: 2." in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
     assert (framework.name, framework.scope) == ("Heads of institutions", "Kenya")
     assert sorted(competency_ids()) == ["IL.1", "IL.2"]
     assert [level.number for level in framework.levels] == [1, 2, 3, 4]  # a CSV gets the usual four
@@ -87,14 +105,18 @@ def test_admin_imports_a_csv_file(client, admin):
 def test_reimport_updates_in_place_and_keeps_competency_ids(client, admin):
     upload(client, "slc.yaml", DEFAULT.read_bytes())
     ids = competency_ids()
-    text = DEFAULT.read_text().replace("title: Observing and improving teaching", "title: Observing teaching")
+    text = DEFAULT.read_text().replace(
+        "title: Observing and improving teaching", "title: Observing teaching"
+    )
     text = text[: text.index("      - code: LS.3")]  # LS.3 is the file's last competency
 
     response = upload(client, "slc.yaml", text)
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert ("Framework School Leadership Core (SLC) updated. "
-            "Competencies added: 0, changed: 1, retired: 1.") in page
+    assert (
+        "Framework School Leadership Core (SLC) updated. "
+        "Competencies added: 0, changed: 1, retired: 1."
+    ) in page
     db.session.expire_all()
     assert count(Framework) == 1
     assert competency_ids() == ids
@@ -131,14 +153,24 @@ def test_a_bad_file_shows_every_problem_with_its_line_and_changes_nothing(client
     assert services.find_framework("KE") is None
 
 
-@pytest.mark.parametrize(("filename", "data", "message"), [
-    ("framework.txt", "code: X\n", "Choose a .yaml, .yml or .csv file."),
-    ("framework.yaml.exe", "code: X\n", "Choose a .yaml, .yml or .csv file."),
-    ("big.yaml", "# padding\n" * (MAX_IMPORT_BYTES // 10 + 1), "This file is larger than 1 MB."),
-    ("latin1.csv", "framework_code,framework_name\nKE,Écoles\n".encode("latin-1"),
-     "latin1.csv: not UTF-8 text"),
-    ("", b"", "Choose a file to import."),
-])
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("framework.txt", "code: X\n", "Choose a .yaml, .yml or .csv file."),
+        ("framework.yaml.exe", "code: X\n", "Choose a .yaml, .yml or .csv file."),
+        (
+            "big.yaml",
+            "# padding\n" * (MAX_IMPORT_BYTES // 10 + 1),
+            "This file is larger than 1 MB.",
+        ),
+        (
+            "latin1.csv",
+            "framework_code,framework_name\nKE,Écoles\n".encode("latin-1"),
+            "latin1.csv: not UTF-8 text",
+        ),
+        ("", b"", "Choose a file to import."),
+    ],
+)
 def test_wrong_files_get_a_clear_error(client, admin, filename, data, message):
     response = upload(client, filename, data)
     assert response.status_code == 422
@@ -166,8 +198,10 @@ def test_other_roles_get_403_on_import_and_download(client, make_user, login, ro
 
 def test_anonymous_people_are_sent_to_sign_in(client, app):
     framework = services.import_framework(load_framework(DEFAULT)).framework
-    for response in (upload(client, "kenya.csv", KENYA_CSV),
-                     client.get(f"/frameworks/{framework.id}/export.yaml")):
+    for response in (
+        upload(client, "kenya.csv", KENYA_CSV),
+        client.get(f"/frameworks/{framework.id}/export.yaml"),
+    ):
         assert response.status_code in (302, 303)
         assert response.headers["Location"].startswith("/sign-in")
     assert services.find_framework("KE") is None
@@ -178,24 +212,33 @@ def test_downloads_are_attachments_that_round_trip(client, admin):
     page = client.get(f"/frameworks/{framework.id}").get_data(as_text=True)
     for file_format in ("yaml", "csv"):
         # Boosting a download would swap the file into the page.
-        assert f'href="/frameworks/{framework.id}/export.{file_format}" download hx-boost="false"' in page
+        assert (
+            f'href="/frameworks/{framework.id}/export.{file_format}" download hx-boost="false"'
+            in page
+        )
 
     yaml_file = client.get(f"/frameworks/{framework.id}/export.yaml")
     assert yaml_file.status_code == 200
     assert yaml_file.headers["Content-Type"] == "application/yaml; charset=utf-8"
     assert yaml_file.headers["Content-Disposition"] == "attachment; filename=SLC.yaml"
-    assert parse_framework_yaml(yaml_file.get_data(as_text=True), "SLC.yaml") == load_framework(DEFAULT)
+    assert parse_framework_yaml(yaml_file.get_data(as_text=True), "SLC.yaml") == load_framework(
+        DEFAULT
+    )
 
     csv_file = client.get(f"/frameworks/{framework.id}/export.csv")
     assert csv_file.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert csv_file.headers["Content-Disposition"] == "attachment; filename=SLC.csv"
-    assert parse_framework_csv(csv_file.get_data(as_text=True), "SLC.csv").domains == load_framework(DEFAULT).domains
+    assert (
+        parse_framework_csv(csv_file.get_data(as_text=True), "SLC.csv").domains
+        == load_framework(DEFAULT).domains
+    )
 
     # The downloaded file, imported again, changes nothing.
     ids = competency_ids()
     response = upload(client, "SLC.yaml", yaml_file.get_data())
     assert "Competencies added: 0, changed: 0, retired: 0." in client.get(
-        response.headers["Location"]).get_data(as_text=True)
+        response.headers["Location"]
+    ).get_data(as_text=True)
     assert competency_ids() == ids
 
     assert client.get(f"/frameworks/{framework.id}/export.json").status_code == 404
@@ -220,23 +263,34 @@ def test_import_needs_the_csrf_token(make_app, make_user):
     user = make_user("admin")
     client = app.test_client()
     with app.app_context():
-        token = re.search(r'name="csrf_token" value="([^"]+)"',
-                          client.get("/sign-in").get_data(as_text=True)).group(1)
-        client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD, "csrf_token": token})
+        token = re.search(
+            r'name="csrf_token" value="([^"]+)"', client.get("/sign-in").get_data(as_text=True)
+        ).group(1)
+        client.post(
+            "/sign-in", data={"identifier": user.email, "password": PASSWORD, "csrf_token": token}
+        )
         assert upload(client, "kenya.csv", KENYA_CSV).status_code == 400
         assert services.find_framework("KE") is None
         page = client.get("/frameworks/").get_data(as_text=True)
-        token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        response = client.post("/frameworks/import", content_type="multipart/form-data", data={
-            "csrf_token": token, "file": (io.BytesIO(KENYA_CSV.encode()), "kenya.csv")})
+        token = re.search(
+            r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page
+        ).group(1)
+        response = client.post(
+            "/frameworks/import",
+            content_type="multipart/form-data",
+            data={"csrf_token": token, "file": (io.BytesIO(KENYA_CSV.encode()), "kenya.csv")},
+        )
         assert response.status_code == 303
         assert services.find_framework("KE") is not None
 
 
-@pytest.mark.parametrize(("locale", "heading", "download"), [
-    ("fr", "Importer un référentiel", "Télécharger le CSV"),
-    ("sw", "Ingiza mfumo", "Pakua CSV"),
-])
+@pytest.mark.parametrize(
+    ("locale", "heading", "download"),
+    [
+        ("fr", "Importer un référentiel", "Télécharger le CSV"),
+        ("sw", "Ingiza mfumo", "Pakua CSV"),
+    ],
+)
 def test_import_and_download_are_translated(client, make_user, login, locale, heading, download):
     framework = services.import_framework(load_framework(DEFAULT)).framework
     login(make_user("admin", locale=locale))

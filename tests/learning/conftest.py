@@ -32,10 +32,16 @@ def demo_course(framework):
 
 def lesson_spec(n: int, competencies=("LL.2",)) -> LessonSpec:
     return LessonSpec(
-        slug=f"lesson-{n}", title=f"Lesson {n}", competencies=list(competencies), duration_seconds=60,
-        reflection_prompt="What will you try?", body=f"Text of lesson {n}.",
-        questions=[QuestionSpec("Which?", ["A", "B"], 1, "Yes.", "No."),
-                   QuestionSpec("Which again?", ["A", "B", "C"], 3, "Yes.", "No.")],
+        slug=f"lesson-{n}",
+        title=f"Lesson {n}",
+        competencies=list(competencies),
+        duration_seconds=60,
+        reflection_prompt="What will you try?",
+        body=f"Text of lesson {n}.",
+        questions=[
+            QuestionSpec("Which?", ["A", "B"], 1, "Yes.", "No."),
+            QuestionSpec("Which again?", ["A", "B", "C"], 3, "Yes.", "No."),
+        ],
     )
 
 
@@ -44,8 +50,19 @@ def make_course(framework):
     """``make_course("slug", lessons=3)``: a published course in one module."""
 
     def factory(slug: str, lessons: int = 3, competencies=("LL.2",)):
-        spec = CourseSpec(slug=slug, title=f"Course {slug}", summary="", framework=framework.code, modules=[
-            ModuleSpec("module", "Module", [lesson_spec(n, competencies) for n in range(1, lessons + 1)])])
+        spec = CourseSpec(
+            slug=slug,
+            title=f"Course {slug}",
+            summary="",
+            framework=framework.code,
+            modules=[
+                ModuleSpec(
+                    "module",
+                    "Module",
+                    [lesson_spec(n, competencies) for n in range(1, lessons + 1)],
+                )
+            ],
+        )
         return services.import_course(spec, queue_media=False).course
 
     return factory

@@ -30,7 +30,9 @@ def _lesson(slug):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_continue_answer_reflect_complete_grow(live_server, phone, make_user, demo_course, javascript):
+def test_continue_answer_reflect_complete_grow(
+    live_server, phone, make_user, demo_course, javascript
+):
     leader = make_user("leader", name="Grace Wanjiru")
     services.complete_lesson(leader, _lesson(FIRST))
     services.save_position(leader, _lesson(SECOND), 20)  # started yesterday, stopped at 0:20
@@ -78,8 +80,10 @@ def test_continue_answer_reflect_complete_grow(live_server, phone, make_user, de
         page.click("#reflection button")
         page.wait_for_selector("#flashes:has-text('Saved in your notebook.')")
     db.session.expire_all()
-    assert db.session.scalar(select(Reflection.body).where(Reflection.lesson_id == lesson.id)) \
+    assert (
+        db.session.scalar(select(Reflection.body).where(Reflection.lesson_id == lesson.id))
         == "Agree one step with Mr Otieno: pair talk before answers."
+    )
 
     page.click("button:has-text('Mark complete')")
     page.wait_for_selector("text=You completed this lesson.")
@@ -93,11 +97,15 @@ def test_continue_answer_reflect_complete_grow(live_server, phone, make_user, de
     assert "Quick checks right first time: 50%" in ll2.inner_text()
 
 
-def test_a_reflection_typed_offline_is_kept_and_saved_later(live_server, phone, make_user, demo_course):
+def test_a_reflection_typed_offline_is_kept_and_saved_later(
+    live_server, phone, make_user, demo_course
+):
     leader = make_user("leader")
     page = phone()
     _sign_in(page, live_server, leader)
-    page.goto(f"{live_server}/learn/demo/none".replace("/demo/none", f"/{demo_course.slug}/{FIRST}"))
+    page.goto(
+        f"{live_server}/learn/demo/none".replace("/demo/none", f"/{demo_course.slug}/{FIRST}")
+    )
     page.wait_for_selector("#reflection-body")
     page.context.set_offline(True)
     page.fill("#reflection-body", "Written on the bus with no signal.")
@@ -122,7 +130,9 @@ def _saved_body():
     return db.session.scalar(select(Reflection.body))
 
 
-def test_a_draft_begun_from_the_saved_text_is_restored_and_saved(live_server, phone, make_user, demo_course):
+def test_a_draft_begun_from_the_saved_text_is_restored_and_saved(
+    live_server, phone, make_user, demo_course
+):
     leader = make_user("leader")
     services.save_reflection(leader, _lesson(FIRST), "Saved at school.")
     page = phone()
@@ -131,15 +141,19 @@ def test_a_draft_begun_from_the_saved_text_is_restored_and_saved(live_server, ph
     _write_offline(page, "Saved at school. Then more on the bus.")
     page.reload()  # the server still holds the text the draft began from
     key = f"draft:reflection-{leader.id}-{_lesson(FIRST).id}"
-    page.wait_for_function(f"() => document.querySelector('#reflection-status .saved')"
-                           f" && localStorage.getItem('{key}') === null")  # saved, then the draft removed
+    page.wait_for_function(
+        f"() => document.querySelector('#reflection-status .saved')"
+        f" && localStorage.getItem('{key}') === null"
+    )  # saved, then the draft removed
     assert page.input_value("#reflection-body") == "Saved at school. Then more on the bus."
     assert _saved_body() == "Saved at school. Then more on the bus."
     assert page.locator("#reflection .flash").count() == 0
 
 
 @pytest.mark.parametrize("choice", ["Use it", "Discard it"])
-def test_a_stale_draft_is_offered_not_saved_over_newer_text(live_server, phone, make_user, demo_course, choice):
+def test_a_stale_draft_is_offered_not_saved_over_newer_text(
+    live_server, phone, make_user, demo_course, choice
+):
     """Phone A failed to save offline; meanwhile the leader wrote more from phone B. Back on
     phone A the newer text stays, and the old draft is offered rather than saved over it."""
     leader = make_user("leader")
@@ -157,19 +171,28 @@ def test_a_stale_draft_is_offered_not_saved_over_newer_text(live_server, phone, 
     page.wait_for_timeout(2500)  # longer than the autosave delay: nothing is sent
     assert page.input_value("#reflection-body") == "Rewritten in full on phone B."
     assert _saved_body() == "Rewritten in full on phone B."
-    notice = page.locator("#reflection .flash", has_text="This phone has an unsaved version of this note from")
+    notice = page.locator(
+        "#reflection .flash", has_text="This phone has an unsaved version of this note from"
+    )
     assert notice.is_visible()
     assert "phone A" in page.evaluate(f"localStorage.getItem('{key}')")  # still kept on the phone
 
     notice.get_by_role("button", name=choice).click()
     assert notice.count() == 0
     if choice == "Use it":
-        page.wait_for_function(f"() => localStorage.getItem('{key}') === null")  # saved, then removed
-        assert page.input_value("#reflection-body") == "Started at school. Written on phone A, no signal."
+        page.wait_for_function(
+            f"() => localStorage.getItem('{key}') === null"
+        )  # saved, then removed
+        assert (
+            page.input_value("#reflection-body")
+            == "Started at school. Written on phone A, no signal."
+        )
         assert _saved_body() == "Started at school. Written on phone A, no signal."
         db.session.expire_all()
         version = db.session.scalar(select(Reflection)).version
-        assert page.get_attribute("#reflection-body", "data-saved-at") == version  # the next draft's base
+        assert (
+            page.get_attribute("#reflection-body", "data-saved-at") == version
+        )  # the next draft's base
     else:
         assert page.evaluate(f"localStorage.getItem('{key}')") is None
         page.wait_for_timeout(2000)
@@ -260,8 +283,14 @@ def test_nothing_is_wider_than_the_smallest_phone(live_server, phone, make_user,
     leader = make_user("leader")
     page = phone(viewport={"width": 320, "height": 640})
     _sign_in(page, live_server, leader)
-    for path in ("/", "/learn/", f"/learn/{demo_course.slug}/{FIRST}", "/learn/growth",
-                 "/learn/self-assessment", "/me"):
+    for path in (
+        "/",
+        "/learn/",
+        f"/learn/{demo_course.slug}/{FIRST}",
+        "/learn/growth",
+        "/learn/self-assessment",
+        "/me",
+    ):
         page.goto(f"{live_server}{path}")
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert widths == [320, 320], (path, widths)

@@ -115,9 +115,15 @@ def test_unknown_competency_and_missing_media(course_dir):
     with pytest.raises(FileFormatError) as exc:
         load_course(course_dir, FRAMEWORKS)
     found = problems(exc)
-    assert ("first.md", 4, "unknown competency code 'LP.9' (not in the course's framework)") in found
-    assert any(name == "first.md" and line == 6 and "media file not found" in msg
-               for name, line, msg in found)
+    assert (
+        "first.md",
+        4,
+        "unknown competency code 'LP.9' (not in the course's framework)",
+    ) in found
+    assert any(
+        name == "first.md" and line == 6 and "media file not found" in msg
+        for name, line, msg in found
+    )
 
 
 def test_unknown_framework(course_dir):
@@ -127,8 +133,9 @@ def test_unknown_framework(course_dir):
 
 
 def test_duplicate_slugs_and_missing_lesson_file(course_dir):
-    (course_dir / "course.yaml").write_text(COURSE + "  - slug: one\n    title: Again\n"
-                                            "    lessons:\n      - first\n      - second\n")
+    (course_dir / "course.yaml").write_text(
+        COURSE + "  - slug: one\n    title: Again\n    lessons:\n      - first\n      - second\n"
+    )
     with pytest.raises(FileFormatError) as exc:
         load_course(course_dir, FRAMEWORKS)
     assert problems(exc) == [
@@ -139,19 +146,28 @@ def test_duplicate_slugs_and_missing_lesson_file(course_dir):
 
 
 def test_missing_fields_and_bad_answer(course_dir):
-    text = (LESSON.replace("title: First lesson\n", "")
-            .replace("answer: 2", "answer: 4").replace('duration: "1:15"', "duration: soon"))
+    text = (
+        LESSON.replace("title: First lesson\n", "")
+        .replace("answer: 2", "answer: 4")
+        .replace('duration: "1:15"', "duration: soon")
+    )
     (course_dir / "lessons" / "first.md").write_text(text)
     with pytest.raises(FileFormatError) as exc:
         load_course(course_dir, FRAMEWORKS)
     found = problems(exc)
-    assert ("first.md", 2, "the lesson's front matter is missing the required field `title`") in found
+    assert (
+        "first.md",
+        2,
+        "the lesson's front matter is missing the required field `title`",
+    ) in found
     assert any(line == 4 and "`duration` is 'soon'" in msg for _, line, msg in found)
     assert any(line == 10 and "only 3 choices" in msg for _, line, msg in found)
 
 
 def test_slug_must_match_file_name_and_media_must_stay_inside(course_dir):
-    text = LESSON.replace("slug: first", "slug: other").replace("media/first.mp4", "../../etc/passwd")
+    text = LESSON.replace("slug: first", "slug: other").replace(
+        "media/first.mp4", "../../etc/passwd"
+    )
     (course_dir / "lessons" / "first.md").write_text(text)
     with pytest.raises(FileFormatError) as exc:
         load_course(course_dir, FRAMEWORKS)

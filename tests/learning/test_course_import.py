@@ -27,7 +27,10 @@ def _import(runner, path):
 
 
 def _counts():
-    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Course, Lesson, QuickCheckQuestion))
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(m))
+        for m in (Course, Lesson, QuickCheckQuestion)
+    )
 
 
 def test_import_twice_is_idempotent(runner, framework):
@@ -36,7 +39,10 @@ def test_import_twice_is_idempotent(runner, framework):
     assert "Created course leading-learning-essentials: 6 lessons added" in first.output
     counts = _counts()
     second = _import(runner, DEMO_COURSE)
-    assert "Updated course leading-learning-essentials: 0 lessons added, 0 updated, 0 unpublished" in second.output
+    assert (
+        "Updated course leading-learning-essentials: 0 lessons added, 0 updated, 0 unpublished"
+        in second.output
+    )
     assert _counts() == counts == (1, 6, 14)
     course = db.session.scalar(select(Course))
     assert course.lesson_count == 6 and course.duration_seconds == 351
@@ -45,7 +51,9 @@ def test_import_twice_is_idempotent(runner, framework):
     assert [link.competency.code for link in lesson.competency_links] == ["LL.2"]
 
 
-def test_edits_update_removals_unpublish_and_progress_survives(runner, framework, course_copy, make_user):
+def test_edits_update_removals_unpublish_and_progress_survives(
+    runner, framework, course_copy, make_user
+):
     assert _import(runner, course_copy).exit_code == 0
     leader = make_user("leader")
     removed = db.session.scalar(select(Lesson).where(Lesson.slug == "a-parents-meeting-that-works"))
@@ -55,17 +63,26 @@ def test_edits_update_removals_unpublish_and_progress_survives(runner, framework
     services.answer_question(leader, question, 2)
 
     course_yaml = course_copy / "course.yaml"
-    course_yaml.write_text(course_yaml.read_text().replace("      - a-parents-meeting-that-works\n", ""))
+    course_yaml.write_text(
+        course_yaml.read_text().replace("      - a-parents-meeting-that-works\n", "")
+    )
     edited = course_copy / "lessons" / "short-frequent-classroom-visits.md"
-    edited.write_text(edited.read_text().replace("title: Short, frequent classroom visits",
-                                                 "title: Ten minutes in every classroom"))
+    edited.write_text(
+        edited.read_text().replace(
+            "title: Short, frequent classroom visits", "title: Ten minutes in every classroom"
+        )
+    )
     result = _import(runner, course_copy)
     assert result.exit_code == 0, result.output
     assert "0 lessons added, 1 updated, 1 unpublished" in result.output
     db.session.expire_all()
     assert removed.published is False
-    assert db.session.scalar(select(Lesson.title).where(Lesson.slug == "short-frequent-classroom-visits")) \
+    assert (
+        db.session.scalar(
+            select(Lesson.title).where(Lesson.slug == "short-frequent-classroom-visits")
+        )
         == "Ten minutes in every classroom"
+    )
     assert db.session.scalar(select(func.count()).select_from(LessonProgress)) == 1
     assert db.session.scalar(select(Reflection.body)) == "My notes"
     assert db.session.scalar(select(Course.lesson_count)) == 5
@@ -82,7 +99,8 @@ def test_bad_package_changes_nothing_and_names_file_and_line(runner, framework, 
     assert _import(runner, course_copy).exit_code == 0
     before = _counts()
     (course_copy / "course.yaml").write_text(
-        (course_copy / "course.yaml").read_text().replace("title: \"Leading", "title: \"Changed"))
+        (course_copy / "course.yaml").read_text().replace('title: "Leading', 'title: "Changed')
+    )
     lesson = course_copy / "lessons" / "feedback-teachers-act-on.md"
     lesson.write_text(lesson.read_text().replace("competencies: [LL.2]", "competencies: [LL.9]"))
     (course_copy / "media" / "a-parents-meeting-that-works.mp4").unlink()
@@ -98,8 +116,10 @@ def test_malformed_yaml_is_reported_with_its_line(runner, framework, course_copy
     (course_copy / "course.yaml").write_text("slug: x\ntitle: [oops\n")
     result = _import(runner, course_copy)
     assert result.exit_code == 1
-    assert ("course.yaml:3: malformed YAML: expected ',' or ']', but got '<stream end>' "
-            "(while parsing a flow sequence that starts on line 2)") in result.output
+    assert (
+        "course.yaml:3: malformed YAML: expected ',' or ']', but got '<stream end>' "
+        "(while parsing a flow sequence that starts on line 2)"
+    ) in result.output
     assert _counts() == (0, 0, 0)
 
 
@@ -122,8 +142,17 @@ def test_a_failure_midway_rolls_everything_back(framework, monkeypatch):
 
 def test_export_writes_files_that_import_back(runner, demo_course, tmp_path):
     out = tmp_path / "exported"
-    result = runner.invoke(args=["learning", "export", "leading-learning-essentials", "--out", str(out),
-                                 "--media-from", str(DEMO_COURSE)])
+    result = runner.invoke(
+        args=[
+            "learning",
+            "export",
+            "leading-learning-essentials",
+            "--out",
+            str(out),
+            "--media-from",
+            str(DEMO_COURSE),
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert load_course(out) == load_course(DEMO_COURSE)
     assert (out / "media" / "feedback-teachers-act-on.mp4").stat().st_size > 100_000
@@ -141,8 +170,11 @@ def test_queues_changed_media_through_the_media_area(framework, monkeypatch, tmp
 
     def queue_transcode(path, **kwargs):
         queued.append(path.name)
-        asset = MediaAsset(source_key=f"src/{len(queued)}", key_prefix=f"k{len(queued)}",
-                           original_filename=path.name)
+        asset = MediaAsset(
+            source_key=f"src/{len(queued)}",
+            key_prefix=f"k{len(queued)}",
+            original_filename=path.name,
+        )
         db.session.add(asset)
         db.session.flush()
         return asset
@@ -168,13 +200,16 @@ NEW_FIRST_QUESTION = """quick_check:
 """
 
 
-def test_a_question_added_in_front_leaves_past_answers_on_their_own_question(runner, framework, course_copy,
-                                                                           make_user):
+def test_a_question_added_in_front_leaves_past_answers_on_their_own_question(
+    runner, framework, course_copy, make_user
+):
     """Questions were matched by position: inserting one moved every leader's answer onto a
     different question, shown with the old "Correct." under a new prompt."""
     assert _import(runner, course_copy).exit_code == 0
     leader = make_user("leader")
-    lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "short-frequent-classroom-visits"))
+    lesson = db.session.scalar(
+        select(Lesson).where(Lesson.slug == "short-frequent-classroom-visits")
+    )
     purpose = lesson.questions[0]
     assert purpose.prompt == "What is the main purpose of a short classroom visit?"
     services.answer_question(leader, purpose, 2)
@@ -186,9 +221,14 @@ def test_a_question_added_in_front_leaves_past_answers_on_their_own_question(run
     db.session.expire_all()
 
     page = services.lesson_page(leader, lesson)
-    prompts = [(item.question.prompt, item.answer.choice if item.answer else None) for item in page.questions]
-    assert prompts[:2] == [("How long is a short classroom visit?", None),
-                           ("What is the main purpose of a short classroom visit?", 2)]
+    prompts = [
+        (item.question.prompt, item.answer.choice if item.answer else None)
+        for item in page.questions
+    ]
+    assert prompts[:2] == [
+        ("How long is a short classroom visit?", None),
+        ("What is the main purpose of a short classroom visit?", 2),
+    ]
     assert services.lesson_page(leader, lesson).questions[1].question.id == purpose.id
 
     # Back as it was: idempotent again, and the answer is still where it belongs.
@@ -205,13 +245,18 @@ def test_a_question_whose_choices_change_starts_afresh(runner, framework, course
     something else, so the question is a new one and the old answer stays with the old."""
     assert _import(runner, course_copy).exit_code == 0
     leader = make_user("leader")
-    lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "short-frequent-classroom-visits"))
+    lesson = db.session.scalar(
+        select(Lesson).where(Lesson.slug == "short-frequent-classroom-visits")
+    )
     purpose = lesson.questions[0]
     services.answer_question(leader, purpose, 2)
 
     edited = course_copy / "lessons" / "short-frequent-classroom-visits.md"
-    edited.write_text(edited.read_text().replace("    answer: 2\n", "    answer: 3\n", 1)
-                      .replace("main purpose of a short", "main purpose of a brief"))
+    edited.write_text(
+        edited.read_text()
+        .replace("    answer: 2\n", "    answer: 3\n", 1)
+        .replace("main purpose of a short", "main purpose of a brief")
+    )
     assert _import(runner, course_copy).exit_code == 0
     db.session.expire_all()
     first = services.lesson_page(leader, lesson).questions[0]
@@ -221,9 +266,13 @@ def test_a_question_whose_choices_change_starts_afresh(runner, framework, course
 
 def test_text_longer_than_the_database_keeps_is_a_file_error(runner, framework, course_copy):
     lesson = course_copy / "lessons" / "feedback-teachers-act-on.md"
-    lesson.write_text(lesson.read_text().replace("title: Feedback teachers act on", "title: " + "F" * 201))
+    lesson.write_text(
+        lesson.read_text().replace("title: Feedback teachers act on", "title: " + "F" * 201)
+    )
     result = _import(runner, course_copy)
     assert result.exit_code == 1, result.output
-    assert "feedback-teachers-act-on.md:3: `title` in the lesson's front matter is longer than 200 characters" \
+    assert (
+        "feedback-teachers-act-on.md:3: `title` in the lesson's front matter is longer than 200 characters"
         in result.output
+    )
     assert _counts() == (0, 0, 0)

@@ -13,7 +13,9 @@ from app.learning.models import Lesson, LessonProgress
 
 
 def _lessons(course):
-    return db.session.scalars(select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position)).all()
+    return db.session.scalars(
+        select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position)
+    ).all()
 
 
 def test_continue_where_you_left_off(demo_course, make_user):
@@ -44,14 +46,20 @@ def test_home_lists_courses_with_progress_and_competencies(demo_course, make_use
     services.complete_lesson(leader, lessons[0])
     (course,) = services.learn_home(leader).courses
     assert course.done_count == 1 and len(course.lessons) == 6 and course.percent == 17
-    assert [m.module.slug for m in course.modules] == ["observing-teaching", "teacher-teams", "parents-and-community"]
+    assert [m.module.slug for m in course.modules] == [
+        "observing-teaching",
+        "teacher-teams",
+        "parents-and-community",
+    ]
     assert [c.code for c in course.lessons[3].competencies] == ["LP.2", "LL.2"]
 
 
 def test_position_is_clamped_to_the_lesson(demo_course, make_user):
     leader = make_user("leader")
     lesson = _lessons(demo_course)[0]
-    assert services.save_position(leader, lesson, 10_000).position_seconds == lesson.duration_seconds
+    assert (
+        services.save_position(leader, lesson, 10_000).position_seconds == lesson.duration_seconds
+    )
     assert services.save_position(leader, lesson, -5).position_seconds == 0
 
 
@@ -80,8 +88,12 @@ def test_growth_per_competency(demo_course, make_user, framework):
     leader = make_user("leader")
     lessons = {lesson.slug: lesson for lesson in _lessons(demo_course)}
     services.complete_lesson(leader, lessons["short-frequent-classroom-visits"])
-    services.answer_question(leader, lessons["short-frequent-classroom-visits"].questions[0], 2)  # right
-    services.answer_question(leader, lessons["looking-at-pupils-work-together"].questions[0], 2)  # wrong
+    services.answer_question(
+        leader, lessons["short-frequent-classroom-visits"].questions[0], 2
+    )  # right
+    services.answer_question(
+        leader, lessons["looking-at-pupils-work-together"].questions[0], 2
+    )  # wrong
 
     form = services.self_assessment_form(leader)
     codes = {c.code: c.id for _d, cs in form.domains for c in cs}
@@ -92,8 +104,14 @@ def test_growth_per_competency(demo_course, make_user, framework):
     rows = {row.competency.code: row for d in growth.domains for row in d.competencies}
     assert (rows["LL.2"].lessons_done, rows["LL.2"].lessons_available) == (1, 3)
     assert (rows["LP.2"].lessons_done, rows["LP.2"].lessons_available) == (0, 2)
-    assert rows["LL.2"].accuracy == 50 and rows["LP.2"].accuracy == 0 and rows["LC.1"].accuracy is None
-    assert (rows["LL.2"].first_level, rows["LL.2"].latest_level, rows["LL.2"].level_change) == (1, 3, 2)
+    assert (
+        rows["LL.2"].accuracy == 50 and rows["LP.2"].accuracy == 0 and rows["LC.1"].accuracy is None
+    )
+    assert (rows["LL.2"].first_level, rows["LL.2"].latest_level, rows["LL.2"].level_change) == (
+        1,
+        3,
+        2,
+    )
     assert (rows["LC.1"].first_level, rows["LC.1"].latest_level) == (2, 2)
     assert growth.assessments == 2 and growth.level_label(3) == "3 Established"
     assert services.self_assessment_form(leader).latest == {codes["LL.2"]: 3}

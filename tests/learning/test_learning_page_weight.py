@@ -10,10 +10,14 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.browser
 
 
-def test_learn_and_lesson_pages_stay_within_their_byte_budgets(live_server, phone, make_user, demo_course):
+def test_learn_and_lesson_pages_stay_within_their_byte_budgets(
+    live_server, phone, make_user, demo_course
+):
     leader = make_user("leader", email="grace@example.org")
     page = phone()
-    results = learning_journey(page, Meter(page, throttle=False), live_server, leader.email, PASSWORD)
+    results = learning_journey(
+        page, Meter(page, throttle=False), live_server, leader.email, PASSWORD
+    )
     by_name = {r.page: r for r in results}
     assert set(by_name) == {"learn", "lesson", "learn → lesson", "lesson → next lesson"}
     for name in ("learn", "lesson"):

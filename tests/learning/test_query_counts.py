@@ -20,8 +20,12 @@ def _exercise(leader, lessons):
 
 def _measure(client, count_queries, lesson_url) -> dict[str, int]:
     counts = {}
-    for name, url in (("home", "/learn/"), ("lesson", lesson_url), ("growth", "/learn/growth"),
-                      ("self-assessment", "/learn/self-assessment")):
+    for name, url in (
+        ("home", "/learn/"),
+        ("lesson", lesson_url),
+        ("growth", "/learn/growth"),
+        ("self-assessment", "/learn/self-assessment"),
+    ):
         client.get(url)  # warm: the first visit to a lesson also records that it was started
         with count_queries() as counter:
             response = client.get(url)
@@ -30,8 +34,9 @@ def _measure(client, count_queries, lesson_url) -> dict[str, int]:
     return counts
 
 
-def test_page_queries_are_constant_in_courses_and_lessons(client, make_user, login, make_course,
-                                                          count_queries, framework):
+def test_page_queries_are_constant_in_courses_and_lessons(
+    client, make_user, login, make_course, count_queries, framework
+):
     leader = make_user("leader")
     login(leader)
     make_course("course-0", lessons=1)

@@ -77,7 +77,9 @@ def test_unknown_or_unpublished_lesson_is_404(client, leader):
 def test_answer_without_javascript(client, leader):
     lesson = _lesson()
     question = lesson.questions[0]
-    response = client.post(f"/learn/lessons/{lesson.id}/questions/{question.id}", data={"choice": "1"})
+    response = client.post(
+        f"/learn/lessons/{lesson.id}/questions/{question.id}", data={"choice": "1"}
+    )
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"{LESSON_URL}#question-{question.id}")
     html = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -87,14 +89,21 @@ def test_answer_without_javascript(client, leader):
 def test_answer_with_htmx_returns_the_question_fragment(client, leader):
     lesson = _lesson()
     question = lesson.questions[0]
-    response = client.post(f"/learn/lessons/{lesson.id}/questions/{question.id}", data={"choice": "2"},
-                           headers=HX)
+    response = client.post(
+        f"/learn/lessons/{lesson.id}/questions/{question.id}", data={"choice": "2"}, headers=HX
+    )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and html.lstrip().startswith(f'<form id="question-{question.id}"')
+    assert response.status_code == 200 and html.lstrip().startswith(
+        f'<form id="question-{question.id}"'
+    )
     assert "Correct." in html and question.feedback_correct in html
     assert db.session.scalar(select(QuickCheckAnswer.correct)) is True
-    missing = client.post(f"/learn/lessons/{lesson.id}/questions/{question.id}", data={}, headers=HX)
-    assert missing.status_code == 200 and "Choose one of the answers" in missing.get_data(as_text=True)
+    missing = client.post(
+        f"/learn/lessons/{lesson.id}/questions/{question.id}", data={}, headers=HX
+    )
+    assert missing.status_code == 200 and "Choose one of the answers" in missing.get_data(
+        as_text=True
+    )
     assert db.session.scalar(select(QuickCheckAnswer.choice)) == 2  # the earlier answer stands
 
 
@@ -109,7 +118,10 @@ def test_reflection_saved_by_form_and_by_htmx(client, leader):
     assert response.status_code == 200 and "Saved" in response.get_data(as_text=True)
     assert db.session.scalar(select(Reflection.body)) == "Visit 4B and 5A"
     too_long = client.post(url, data={"body": "x" * 20_001}, headers=HX)
-    assert too_long.status_code == 422 and db.session.scalar(select(Reflection.body)) == "Visit 4B and 5A"
+    assert (
+        too_long.status_code == 422
+        and db.session.scalar(select(Reflection.body)) == "Visit 4B and 5A"
+    )
 
 
 def test_the_page_and_each_save_tell_the_phone_which_version_the_server_holds(client, leader):
@@ -139,16 +151,24 @@ def test_mark_complete_then_next(client, leader):
 
 def test_position_is_saved(client, leader):
     lesson = _lesson()
-    assert client.post(f"/learn/lessons/{lesson.id}/position", data={"seconds": "12.5"}).status_code == 204
+    assert (
+        client.post(f"/learn/lessons/{lesson.id}/position", data={"seconds": "12.5"}).status_code
+        == 204
+    )
     assert db.session.scalar(select(LessonProgress.position_seconds)) == 12
-    assert client.post(f"/learn/lessons/{lesson.id}/position", data={"seconds": "x"}).status_code == 400
+    assert (
+        client.post(f"/learn/lessons/{lesson.id}/position", data={"seconds": "x"}).status_code
+        == 400
+    )
 
 
 def test_self_assessment_then_growth(client, leader, framework):
     html = client.get("/learn/growth").get_data(as_text=True)
     assert "Rate yourself to start" in html
     ll2 = next(c for d in framework.domains for c in d.competencies if c.code == "LL.2")
-    assert client.post("/learn/self-assessment", data={}).status_code == 200  # nothing chosen: form again
+    assert (
+        client.post("/learn/self-assessment", data={}).status_code == 200
+    )  # nothing chosen: form again
     response = client.post("/learn/self-assessment", data={f"c{ll2.id}": "1"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/learn/growth")
     client.post("/learn/self-assessment", data={f"c{ll2.id}": "2"})
@@ -161,8 +181,15 @@ def test_self_assessment_then_growth(client, leader, framework):
 def test_pages_in_french_and_swahili(app, client, make_user, login, demo_course, locale):
     login(make_user("leader", locale=locale))
     with app.test_request_context(), force_locale(locale):
-        expected = [gettext("Learn"), gettext("Start here"), gettext("Mark complete"), gettext("My growth")]
-    assert all(text not in ("Start here", "Mark complete", "My growth") for text in expected[1:]), expected
+        expected = [
+            gettext("Learn"),
+            gettext("Start here"),
+            gettext("Mark complete"),
+            gettext("My growth"),
+        ]
+    assert all(text not in ("Start here", "Mark complete", "My growth") for text in expected[1:]), (
+        expected
+    )
     home = client.get("/learn/").get_data(as_text=True)
     assert expected[1] in home and expected[3] in home
     assert expected[2] in client.get(LESSON_URL).get_data(as_text=True)
@@ -173,13 +200,36 @@ def test_lesson_plays_the_renditions_the_media_area_made(client, leader):
     from app.media.models import MediaAsset, MediaStatus, Rendition
 
     lesson = _lesson()
-    asset = MediaAsset(status=MediaStatus.READY, source_key="a/source", key_prefix="a", progress=100,
-                       captions_key="a/captions.vtt", captions_language="en")
+    asset = MediaAsset(
+        status=MediaStatus.READY,
+        source_key="a/source",
+        key_prefix="a",
+        progress=100,
+        captions_key="a/captions.vtt",
+        captions_language="en",
+    )
     asset.renditions = [
-        Rendition(name="240p", kind="video", storage_key="a/240p.mp4", content_type="video/mp4",
-                  codecs="avc1.4d401e,mp4a.40.2", height=240, bytes=1_400_000, duration_s=60, bitrate_kbps=190),
-        Rendition(name="audio", kind="audio", storage_key="a/audio.webm", content_type="audio/webm",
-                  codecs="opus", bytes=200_000, duration_s=60, bitrate_kbps=26),
+        Rendition(
+            name="240p",
+            kind="video",
+            storage_key="a/240p.mp4",
+            content_type="video/mp4",
+            codecs="avc1.4d401e,mp4a.40.2",
+            height=240,
+            bytes=1_400_000,
+            duration_s=60,
+            bitrate_kbps=190,
+        ),
+        Rendition(
+            name="audio",
+            kind="audio",
+            storage_key="a/audio.webm",
+            content_type="audio/webm",
+            codecs="opus",
+            bytes=200_000,
+            duration_s=60,
+            bitrate_kbps=26,
+        ),
     ]
     db.session.add(asset)
     db.session.flush()
@@ -220,14 +270,25 @@ def test_every_write_needs_the_csrf_token(make_app, make_user, demo_course):
     with app.app_context():
         html = client.get("/sign-in").get_data(as_text=True)
         token = html.split('name="csrf_token" value="')[1].split('"')[0]
-        client.post("/sign-in", data={"identifier": leader.email, "password": "correct horse battery",
-                                      "csrf_token": token})
+        client.post(
+            "/sign-in",
+            data={
+                "identifier": leader.email,
+                "password": "correct horse battery",
+                "csrf_token": token,
+            },
+        )
         lesson = _lesson()
         url = f"/learn/lessons/{lesson.id}/reflection"
         assert client.post(url, data={"body": "no token"}).status_code == 400
         page = client.get(LESSON_URL).get_data(as_text=True)
         token = page.split('"X-CSRFToken":"')[1].split('"')[0]
-        assert client.post(url, data={"body": "with token"}, headers={**HX, "X-CSRFToken": token}).status_code == 200
+        assert (
+            client.post(
+                url, data={"body": "with token"}, headers={**HX, "X-CSRFToken": token}
+            ).status_code
+            == 200
+        )
 
 
 def test_a_long_reflection_the_browser_allowed_is_saved(client, leader):

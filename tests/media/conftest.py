@@ -56,12 +56,22 @@ def lesson_for(app):
         framework = frameworks.import_framework(
             load_framework(ROOT / "courses" / "frameworks" / "school-leadership-core.yaml")
         ).framework
-        lesson_spec = LessonSpec(slug="media-lesson", title="Media lesson", competencies=["LL.2"],
-                                 duration_seconds=60, reflection_prompt="?", body="Text.",
-                                 questions=[])
-        spec = CourseSpec(slug="media-course", title="Media course", summary="",
-                          framework=framework.code,
-                          modules=[ModuleSpec("module", "Module", [lesson_spec])])
+        lesson_spec = LessonSpec(
+            slug="media-lesson",
+            title="Media lesson",
+            competencies=["LL.2"],
+            duration_seconds=60,
+            reflection_prompt="?",
+            body="Text.",
+            questions=[],
+        )
+        spec = CourseSpec(
+            slug="media-course",
+            title="Media course",
+            summary="",
+            framework=framework.code,
+            modules=[ModuleSpec("module", "Module", [lesson_spec])],
+        )
         course = learning.import_course(spec, queue_media=False).course
         lesson = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id)).one()
         lesson.media_asset_id = asset.id

@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parents[2]
 NBSP = "\u00a0"
 TOO_LONG = {
     "en": "This recording is 45 minutes long; a lesson can be at most 30 minutes. "
-          "Trim it or split it into shorter lessons.",
+    "Trim it or split it into shorter lessons.",
     "fr": f"Cet enregistrement dure 45 minutes{NBSP}; une leçon peut durer au plus 30 minutes. "
-          "Raccourcissez-le ou découpez-le en leçons plus courtes.",
+    "Raccourcissez-le ou découpez-le en leçons plus courtes.",
     "sw": "Rekodi hii ina urefu wa dakika 45; somo haliwezi kuzidi dakika 30. "
-          "Ifupishe au uigawe katika masomo mafupi zaidi.",
+    "Ifupishe au uigawe katika masomo mafupi zaidi.",
 }
 
 
@@ -59,8 +59,9 @@ def test_the_asset_keeps_the_english_sentence_and_its_template(app, make_user, t
 
 
 @pytest.mark.parametrize("locale", ["fr", "sw", "en"])
-def test_a_too_long_upload_is_explained_in_the_authors_language(app, client, make_user,
-                                                                too_long_asset, locale):
+def test_a_too_long_upload_is_explained_in_the_authors_language(
+    app, client, make_user, too_long_asset, locale
+):
     author = make_user("author", locale=locale)
     asset = too_long_asset(author)
     sign_in(client, author)
@@ -115,8 +116,9 @@ def test_an_error_stored_before_templates_shows_as_it_was(app, client, make_user
 
 
 def test_a_translation_that_does_not_fit_its_parameters_falls_back_to_english(app, make_user):
-    asset = MediaAsset(id=1, error="English.", error_template="%(missing)s",
-                       error_params={"given": 1})
+    asset = MediaAsset(
+        id=1, error="English.", error_template="%(missing)s", error_params={"given": 1}
+    )
     with app.test_request_context(), force_locale("fr"):
         assert services.error_text(asset) == "English."
 
@@ -129,13 +131,29 @@ def test_the_cli_still_speaks_english(app, runner, make_user, too_long_asset):
 
 def test_the_pipeline_cli_prints_english(tmp_path, tiny_clip):
     result = subprocess.run(
-        [sys.executable, "-m", "media_pipeline", "transcode", str(tiny_clip), "--out",
-         str(tmp_path / "out"), "--max-minutes", "0.01", "--quiet"],
-        capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "media_pipeline",
+            "transcode",
+            str(tiny_clip),
+            "--out",
+            str(tmp_path / "out"),
+            "--max-minutes",
+            "0.01",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 2
-    assert "rejected: This recording is 2 seconds long; a lesson can be at most 1 seconds." \
+    assert (
+        "rejected: This recording is 2 seconds long; a lesson can be at most 1 seconds."
         in result.stderr
+    )
 
 
 def test_rejections_carry_a_template_and_json_parameters():
@@ -154,6 +172,10 @@ def test_the_shell_catalogue_has_the_pipelines_messages():
     )
     assert too_long is not None and "python-format" in too_long.flags
     assert any(path == "media_pipeline/probe.py" for path, _ in too_long.locations)
-    for template in ("Line %(line)s: %(problem)s", "%(amount)s minutes", UPLOAD_HINT,
-                     services.GIVE_UP_MESSAGE):
+    for template in (
+        "Line %(line)s: %(problem)s",
+        "%(amount)s minutes",
+        UPLOAD_HINT,
+        services.GIVE_UP_MESSAGE,
+    ):
         assert template in catalogue, template

@@ -30,8 +30,9 @@ def _reload(asset_id: int) -> MediaAsset:
 
 def test_upload_is_stored_under_a_generated_key_and_transcoded(app, tiny_clip, make_user):
     author = make_user("author")
-    asset = services.queue_transcode(tiny_clip, owner=author, captions=b"1\n00:00:00,000 --> "
-                                     b"00:00:01,000\nHi\n")
+    asset = services.queue_transcode(
+        tiny_clip, owner=author, captions=b"1\n00:00:00,000 --> 00:00:01,000\nHi\n"
+    )
     db.session.commit()
     assert asset.status == "uploaded" and asset.source_key == f"{asset.key_prefix}/source"
     assert asset.original_filename == "tiny.mp4" and "tiny" not in asset.source_key
@@ -48,15 +49,27 @@ def test_upload_is_stored_under_a_generated_key_and_transcoded(app, tiny_clip, m
     assert names == ["144p", "audio", "audio-aac"]
     token = asset.job_token
     for rendition in asset.renditions:
-        assert rendition.storage_key == f"{asset.key_prefix}/{token}/{Path(rendition.storage_key).name}"
+        assert (
+            rendition.storage_key
+            == f"{asset.key_prefix}/{token}/{Path(rendition.storage_key).name}"
+        )
         assert services.storage().size(rendition.storage_key) == rendition.bytes
         assert rendition.bitrate_kbps > 0 and abs(rendition.duration_s - 2.0) < 0.1
     assert asset.captions_key == f"{asset.key_prefix}/{token}/captions.vtt"
     assert b"".join(services.storage().open(asset.captions_key)).startswith(b"WEBVTT")
     assert _files_under(app, asset.key_prefix) == sorted(
         ["captions-source", "source"]
-        + [f"{token}/{name}" for name in ("144p.mp4", "audio.webm", "audio-aac.m4a",
-                                           "poster.jpg", "placeholder.jpg", "captions.vtt")]
+        + [
+            f"{token}/{name}"
+            for name in (
+                "144p.mp4",
+                "audio.webm",
+                "audio-aac.m4a",
+                "poster.jpg",
+                "placeholder.jpg",
+                "captions.vtt",
+            )
+        ]
     )
     assert list(Path(app.config["MEDIA_WORK_DIR"]).iterdir()) == [], "work folder cleaned"
 
@@ -82,8 +95,10 @@ def test_a_rejected_upload_fails_with_the_human_reason_and_is_not_retried(app, t
     services.run_transcode(asset.id)
     asset = _reload(asset.id)
     assert asset.status == "failed" and asset.attempts == 1
-    assert asset.error == ("This is a text file, not a video or audio recording. Upload the video "
-                           "or audio file itself, for example an .mp4 from a phone.")
+    assert asset.error == (
+        "This is a text file, not a video or audio recording. Upload the video "
+        "or audio file itself, for example an .mp4 from a phone."
+    )
     assert asset.renditions == [] and _files_under(app, asset.key_prefix) == ["source"]
 
 
@@ -228,10 +243,11 @@ def test_a_slow_source_download_keeps_the_heartbeat_going(app, tiny_clip, monkey
         piece = len(data) // 10 + 1
         for start in range(0, len(data), piece):
             time.sleep(0.2)
-            beat = db.session.scalar(select(MediaAsset.heartbeat_at)
-                                     .where(MediaAsset.id == asset.id))
+            beat = db.session.scalar(
+                select(MediaAsset.heartbeat_at).where(MediaAsset.id == asset.id)
+            )
             ages.append((utcnow() - beat).total_seconds())
-            yield data[start:start + piece]
+            yield data[start : start + piece]
 
     monkeypatch.setattr(store, "local_path", lambda key: None)
     monkeypatch.setattr(store, "open", slow_open)
@@ -271,8 +287,9 @@ def test_only_a_due_asset_is_claimed(app, tiny_clip, monkeypatch):
     assert (asset.status, asset.attempts, asset.job_token) == ("transcoding", 2, "a" * 32)
     assert services.sweep_stale_jobs() == []
     asset = _reload(asset.id)
-    assert asset.status == "failed" and asset.error.startswith("We could not prepare this "
-                                                               "video after 2 attempts.")
+    assert asset.status == "failed" and asset.error.startswith(
+        "We could not prepare this video after 2 attempts."
+    )
 
     # Retry (the button, `flask media retry`) counts attempts afresh: it runs at once.
     assert services.retry(asset)
@@ -297,8 +314,14 @@ def test_the_sweeper_never_overwrites_what_changed_after_it_looked(app, tiny_cli
     db.session.commit()
     now = utcnow()
     change = {
-        "claim": dict(status="probing", job_token="b" * 32, attempts=last + 1, heartbeat_at=now,
-                      started_at=now, next_attempt_at=None),
+        "claim": dict(
+            status="probing",
+            job_token="b" * 32,
+            attempts=last + 1,
+            heartbeat_at=now,
+            started_at=now,
+            next_attempt_at=None,
+        ),
         "heartbeat": dict(heartbeat_at=now, progress=50.0),
         "retry": dict(status="uploaded", attempts=0, next_attempt_at=None, queued_at=now),
     }[meanwhile]
@@ -326,8 +349,9 @@ def test_the_sweeper_never_overwrites_what_changed_after_it_looked(app, tiny_cli
     assert asset.error is None and asset.error_detail is None
 
 
-def test_a_waiting_asset_with_no_attempts_left_is_given_up_not_requeued_for_ever(app, tiny_clip,
-                                                                                monkeypatch):
+def test_a_waiting_asset_with_no_attempts_left_is_given_up_not_requeued_for_ever(
+    app, tiny_clip, monkeypatch
+):
     """MEDIA_MAX_ATTEMPTS lowered while it waited: no claim would take it."""
     asset = services.queue_transcode(tiny_clip)
     db.session.commit()
@@ -337,8 +361,9 @@ def test_a_waiting_asset_with_no_attempts_left_is_given_up_not_requeued_for_ever
     monkeypatch.setitem(app.config, "MEDIA_MAX_ATTEMPTS", 2)
     assert services.sweep_stale_jobs() == []
     asset = _reload(asset.id)
-    assert asset.status == "failed" and asset.error.startswith("We could not prepare this video "
-                                                               "after 2 attempts.")
+    assert asset.status == "failed" and asset.error.startswith(
+        "We could not prepare this video after 2 attempts."
+    )
 
 
 def test_the_runs_after_the_ladder_keep_the_heartbeat_going(app, tiny_clip, monkeypatch):
@@ -356,11 +381,13 @@ def test_the_runs_after_the_ladder_keep_the_heartbeat_going(app, tiny_clip, monk
     def slowly(step):
         def run(*args, **kwargs):
             if kwargs.get("duration_s", 0) == 0:  # not the ladder
-                beat = db.session.scalar(select(MediaAsset.heartbeat_at)
-                                         .where(MediaAsset.id == asset.id))
+                beat = db.session.scalar(
+                    select(MediaAsset.heartbeat_at).where(MediaAsset.id == asset.id)
+                )
                 ages.append((utcnow() - beat).total_seconds())
                 time.sleep(0.3)
             return step(*args, **kwargs)
+
         return run
 
     monkeypatch.setattr(pipeline, "_measure", slowly(pipeline._measure))
@@ -386,8 +413,9 @@ def test_a_slow_upload_to_storage_keeps_the_heartbeat_going(app, tiny_clip, monk
             for _ in range(4):
                 time.sleep(0.3)
                 db.session.rollback()  # a fresh snapshot: see the other thread's beats
-                beat = db.session.scalar(select(MediaAsset.heartbeat_at)
-                                         .where(MediaAsset.id == asset.id))
+                beat = db.session.scalar(
+                    select(MediaAsset.heartbeat_at).where(MediaAsset.id == asset.id)
+                )
                 ages.append((utcnow() - beat).total_seconds())
         return real_save(key, source, *args, **kwargs)
 

@@ -78,7 +78,10 @@ def _start_worker(app, log: Path) -> subprocess.Popen:
     env.pop("REDIS_URL", None)
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app:create_app", "media", "worker"],
-        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 
@@ -132,9 +135,12 @@ def test_a_worker_killed_mid_transcode_is_replaced_and_publishes_exactly_once(ap
     assert done.attempts == 2
     names = [r.name for r in done.renditions]
     assert names == ["144p", "240p", "360p", "audio", "audio-aac"]
-    assert db.session.scalar(
-        select(func.count()).select_from(Rendition).where(Rendition.asset_id == asset.id)
-    ) == 5, "exactly one set of renditions"
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Rendition).where(Rendition.asset_id == asset.id)
+        )
+        == 5
+    ), "exactly one set of renditions"
     stored = Path(app.config["MEDIA_ROOT"]) / done.key_prefix
     attempt_folders = [p.name for p in stored.iterdir() if p.is_dir()]
     assert attempt_folders == [done.job_token], "only the successful attempt's files exist"

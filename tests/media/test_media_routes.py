@@ -45,8 +45,9 @@ def test_signed_file_url_serves_ranges_etags_and_immutable_caching(app, client, 
     assert beyond.status_code == 416
 
 
-def test_signed_files_are_the_same_for_everyone_so_caches_can_share_them(app, client, make_user,
-                                                                         ready_asset):
+def test_signed_files_are_the_same_for_everyone_so_caches_can_share_them(
+    app, client, make_user, ready_asset
+):
     asset = ready_asset()
     sign_in(client, make_user())  # a signed-in person's permanent session must not leak in
     url = services.signed_url(asset.renditions[0].storage_key)
@@ -107,8 +108,9 @@ def test_anonymous_people_are_sent_to_sign_in(app, client, ready_asset):
     assert response.status_code in (302, 303) and "/sign-in" in response.headers["Location"]
 
 
-def test_status_page_and_self_stopping_fragment_for_the_owner(app, client, make_user, ready_asset,
-                                                               tiny_clip):
+def test_status_page_and_self_stopping_fragment_for_the_owner(
+    app, client, make_user, ready_asset, tiny_clip
+):
     owner = make_user("leader")
     asset = ready_asset(owner=owner)
     sign_in(client, owner)
@@ -126,8 +128,9 @@ def test_status_page_and_self_stopping_fragment_for_the_owner(app, client, make_
     assert polling.status_code == 200 and 'hx-trigger="every 3s"' in polling.get_data(as_text=True)
 
 
-def test_status_page_is_403_for_someone_else_and_404_for_nothing(app, client, make_user,
-                                                                 ready_asset):
+def test_status_page_is_403_for_someone_else_and_404_for_nothing(
+    app, client, make_user, ready_asset
+):
     asset = ready_asset(owner=make_user("leader"))
     sign_in(client, make_user("leader"))
     assert client.get(f"/media/{asset.id}").status_code == 403
@@ -160,8 +163,10 @@ def test_captions_are_compressed_for_clients_that_accept_it(app, client, make_us
 
     asset = ready_asset()
     sign_in(client, make_user())
-    cues = "".join(f"00:00:{i:02d}.000 --> 00:00:{i:02d}.900\nWhat a head teacher says {i}.\n\n"
-                   for i in range(40))
+    cues = "".join(
+        f"00:00:{i:02d}.000 --> 00:00:{i:02d}.900\nWhat a head teacher says {i}.\n\n"
+        for i in range(40)
+    )
     text = f"WEBVTT\n\n{cues}".encode()
     key = f"{asset.key_prefix}/{asset.job_token}/captions.vtt"
     services.storage().save(key, io.BytesIO(text))
@@ -178,8 +183,10 @@ def test_captions_are_compressed_for_clients_that_accept_it(app, client, make_us
     assert "public" in cache and "immutable" in cache and zipped.cache_control.max_age > 0
     assert zipped.headers["X-Content-Type-Options"] == "nosniff"
     etag = zipped.headers["ETag"]
-    assert client.get(url, headers={"Accept-Encoding": "gzip",
-                                    "If-None-Match": etag}).status_code == 304
+    assert (
+        client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": etag}).status_code
+        == 304
+    )
 
     browser = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
     assert browser.headers["Content-Encoding"] == "br"

@@ -19,14 +19,23 @@ def make_media(out: Path, *args: str) -> Path:
     """``ffmpeg -y ARGS OUT``, quietly; fails the test with ffmpeg's message if it fails."""
     result = subprocess.run(
         ["ffmpeg", "-hide_banner", "-v", "error", "-y", *args, str(out)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     return out
 
 
-def lavfi_clip(out: Path, *, size: str = "640x360", seconds: float = 3, rate: int = 25,
-               audio: bool = True, video: bool = True, extra: tuple[str, ...] = ()) -> Path:
+def lavfi_clip(
+    out: Path,
+    *,
+    size: str = "640x360",
+    seconds: float = 3,
+    rate: int = 25,
+    audio: bool = True,
+    video: bool = True,
+    extra: tuple[str, ...] = (),
+) -> Path:
     args: list[str] = []
     if video:
         args += ["-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}:duration={seconds}"]
@@ -42,14 +51,19 @@ def lavfi_clip(out: Path, *, size: str = "640x360", seconds: float = 3, rate: in
 def ffprobe_json(path: Path, *args: str) -> dict:
     result = subprocess.run(
         ["ffprobe", "-v", "error", "-of", "json", *args, str(path)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(result.stdout)
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "media_pipeline", *args], cwd=REPO, capture_output=True, text=True,
+        [sys.executable, "-m", "media_pipeline", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
     )
 
 

@@ -9,8 +9,10 @@ from media_pipeline.errors import CaptionError
 
 
 def test_srt_becomes_webvtt_with_markup_dropped_and_text_escaped():
-    srt = (b"\xef\xbb\xbf1\r\n00:00:01,000 --> 00:00:04,250\r\n<font color=red>Heads</font> & "
-           b"deputies\r\nsecond line\r\n\r\n2\r\n00:01:02,5 --> 00:01:03,000\r\n<script>x</script>\r\n")
+    srt = (
+        b"\xef\xbb\xbf1\r\n00:00:01,000 --> 00:00:04,250\r\n<font color=red>Heads</font> & "
+        b"deputies\r\nsecond line\r\n\r\n2\r\n00:01:02,5 --> 00:01:03,000\r\n<script>x</script>\r\n"
+    )
     assert normalise_captions(srt) == (
         "WEBVTT\n\n00:00:01.000 --> 00:00:04.250\nHeads &amp; deputies\nsecond line\n\n"
         "00:01:02.500 --> 00:01:03.000\nx\n"
@@ -18,8 +20,10 @@ def test_srt_becomes_webvtt_with_markup_dropped_and_text_escaped():
 
 
 def test_webvtt_with_header_notes_ids_and_settings_is_normalised():
-    vtt = (b"WEBVTT - lesson 1\nKind: captions\n\nNOTE written by the author\n\nintro\n"
-           b"00:01.000 --> 00:02.000 align:start line:0\nHello\n")
+    vtt = (
+        b"WEBVTT - lesson 1\nKind: captions\n\nNOTE written by the author\n\nintro\n"
+        b"00:01.000 --> 00:02.000 align:start line:0\nHello\n"
+    )
     assert parse_captions(vtt)[0].start_s == 1.0
     assert normalise_captions(vtt) == "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n"
 
@@ -27,20 +31,35 @@ def test_webvtt_with_header_notes_ids_and_settings_is_normalised():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"1\n00:00:01,000 -> 00:00:02,000\nHi\n",
-         "Line 2: expected a time range like 00:00:01,000 --> 00:00:04,000, "
-         "found '00:00:01,000 -> 00:00:02,000'"),
-        (b"1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\n00:00:05,000 --> 00:00:04,000\nBye\n",
-         "Line 6: the cue ends (00:00:04.000) before or when it starts (00:00:05.000)"),
-        (b"1\n00:00:01,000 --> 00:00:02,000\nHi\n\nhello there\n",
-         "Line 5: expected a cue number or a time range like 00:00:01,000 --> 00:00:04,000, "
-         "found 'hello there'"),
-        (b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\n", "Line 3: the cue has a time range but no text"),
-        (b"WEBVTT\n\nNOTE nothing yet\n", "The caption file has no cues. Each cue "
-         "needs a time range like 00:00:01,000 --> 00:00:04,000 followed by its text."),
+        (
+            b"1\n00:00:01,000 -> 00:00:02,000\nHi\n",
+            "Line 2: expected a time range like 00:00:01,000 --> 00:00:04,000, "
+            "found '00:00:01,000 -> 00:00:02,000'",
+        ),
+        (
+            b"1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\n00:00:05,000 --> 00:00:04,000\nBye\n",
+            "Line 6: the cue ends (00:00:04.000) before or when it starts (00:00:05.000)",
+        ),
+        (
+            b"1\n00:00:01,000 --> 00:00:02,000\nHi\n\nhello there\n",
+            "Line 5: expected a cue number or a time range like 00:00:01,000 --> 00:00:04,000, "
+            "found 'hello there'",
+        ),
+        (
+            b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\n",
+            "Line 3: the cue has a time range but no text",
+        ),
+        (
+            b"WEBVTT\n\nNOTE nothing yet\n",
+            "The caption file has no cues. Each cue "
+            "needs a time range like 00:00:01,000 --> 00:00:04,000 followed by its text.",
+        ),
         (b"", "The caption file is empty."),
-        (b"\xff\xfe\x00\xd8garbage\x00\x00", "The caption file is not text in UTF-8. Save it as "
-         "UTF-8 (most caption tools offer this) and upload it again."),
+        (
+            b"\xff\xfe\x00\xd8garbage\x00\x00",
+            "The caption file is not text in UTF-8. Save it as "
+            "UTF-8 (most caption tools offer this) and upload it again.",
+        ),
     ],
 )
 def test_invalid_captions_name_the_line(data, message):

@@ -49,7 +49,12 @@ def test_one_process_decodes_once_and_splits_to_every_rung(ladder):
     for width, height in [(256, 144), (426, 240), (640, 360), (854, 480)]:
         assert f"scale={width}:{height}" in graph
     assert [p.name for p in paths] == [
-        "144p.mp4", "240p.mp4", "360p.mp4", "480p.mp4", "audio.webm", "audio-aac.m4a",
+        "144p.mp4",
+        "240p.mp4",
+        "360p.mp4",
+        "480p.mp4",
+        "audio.webm",
+        "audio-aac.m4a",
     ]
 
 
@@ -104,7 +109,10 @@ def test_ladder_never_upscales():
 def test_portrait_video_is_sized_by_its_short_side():
     plan = plan_ladder(1080, 1920, 30.0, has_audio=True)
     assert [(r.width, r.height) for r in plan.video] == [
-        (144, 256), (240, 426), (360, 640), (480, 854),
+        (144, 256),
+        (240, 426),
+        (360, 640),
+        (480, 854),
     ]
 
 

@@ -98,8 +98,13 @@ def uploads(tmp_path):
     return folder
 
 
-def _refused(source: Path, out: Path, error: type[MediaRejected], message: str,
-             limits: Limits = DEFAULT_LIMITS) -> None:
+def _refused(
+    source: Path,
+    out: Path,
+    error: type[MediaRejected],
+    message: str,
+    limits: Limits = DEFAULT_LIMITS,
+) -> None:
     """The pipeline refuses ``source`` with exactly ``message`` and writes nothing anywhere."""
     before = sorted(p.name for p in source.parent.iterdir())
     with pytest.raises(MediaRejected) as rejected:
@@ -134,8 +139,12 @@ def test_hls_playlist_is_refused_without_opening_what_it_points_at(
 ):
     server, hits = tripwire_server
     playlist = _hls_playlist(uploads / "lesson.mp4", server, tripwire)
-    _refused(playlist, tmp_path / "out", UnsafeMedia,
-             "This is an HLS playlist (a list of links to other files), not a video. " + HINT)
+    _refused(
+        playlist,
+        tmp_path / "out",
+        UnsafeMedia,
+        "This is an HLS playlist (a list of links to other files), not a video. " + HINT,
+    )
     result = run_cli("transcode", str(playlist), "--out", str(tmp_path / "cli-out"))
     assert result.returncode == 2
     assert "This is an HLS playlist (a list of links to other files), not a video." in result.stderr
@@ -148,8 +157,12 @@ def test_concat_list_is_refused_without_opening_what_it_points_at(
 ):
     server, hits = tripwire_server
     listing = _concat_list(uploads / "lesson.mp4", server, tripwire)
-    _refused(listing, tmp_path / "out", UnsafeMedia,
-             "This is an ffmpeg concat list (a list of links to other files), not a video. " + HINT)
+    _refused(
+        listing,
+        tmp_path / "out",
+        UnsafeMedia,
+        "This is an ffmpeg concat list (a list of links to other files), not a video. " + HINT,
+    )
     assert hits == [] and not tripwire.was_opened()
 
 
@@ -161,8 +174,9 @@ def test_ffprobe_itself_is_restricted_even_without_our_first_look(
     server, hits = tripwire_server
     make = _hls_playlist if kind == "hls" else _concat_list
     listing = make(uploads / f"{kind}.m3u8", server, tripwire)
-    result = subprocess.run(commands.probe_argv(listing), capture_output=True, text=True,
-                            timeout=30)
+    result = subprocess.run(
+        commands.probe_argv(listing), capture_output=True, text=True, timeout=30
+    )
     assert result.returncode != 0 or '"streams": []' in result.stdout.replace("\n", "")
     assert hits == [] and not tripwire.was_opened()
 
@@ -171,8 +185,9 @@ def test_control_unrestricted_ffprobe_does_follow_a_playlist(uploads, tripwire):
     """Shows the tripwire works: plain ffprobe opens the file the playlist names."""
     playlist = uploads / "control.m3u8"
     # Only the FIFO: Debian's ffmpeg refuses a whole playlist that names /etc/passwd.
-    playlist.write_text(f"#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\n{tripwire.path}\n"
-                        "#EXT-X-ENDLIST\n")
+    playlist.write_text(
+        f"#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\n{tripwire.path}\n#EXT-X-ENDLIST\n"
+    )
     subprocess.run(["ffprobe", "-v", "quiet", str(playlist)], capture_output=True, timeout=30)
     assert tripwire.was_opened()
 
@@ -180,22 +195,45 @@ def test_control_unrestricted_ffprobe_does_follow_a_playlist(uploads, tripwire):
 def test_text_file_named_mp4(uploads, tmp_path):
     fake = uploads / "lesson.mp4"
     fake.write_text("Dear colleagues, the video is attached.\n")
-    _refused(fake, tmp_path / "out", NotMediaFile,
-             "This is a text file, not a video or audio recording. " + HINT)
+    _refused(
+        fake,
+        tmp_path / "out",
+        NotMediaFile,
+        "This is a text file, not a video or audio recording. " + HINT,
+    )
 
 
 def test_zero_byte_file(uploads, tmp_path):
     empty = uploads / "lesson.mp4"
     empty.touch()
-    _refused(empty, tmp_path / "out", EmptyFile,
-             "The file is empty (0 bytes). The upload may have failed; please try again.")
+    _refused(
+        empty,
+        tmp_path / "out",
+        EmptyFile,
+        "The file is empty (0 bytes). The upload may have failed; please try again.",
+    )
 
 
 def test_png_image(uploads, tmp_path):
-    png = make_media(uploads / "slide.mp4", "-f", "lavfi", "-i", "color=c=blue:s=64x64",
-                     "-frames:v", "1", "-f", "image2", "-c:v", "png")
-    _refused(png, tmp_path / "out", NotMediaFile,
-             "This is a PNG image, not a video or audio recording. " + HINT)
+    png = make_media(
+        uploads / "slide.mp4",
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=blue:s=64x64",
+        "-frames:v",
+        "1",
+        "-f",
+        "image2",
+        "-c:v",
+        "png",
+    )
+    _refused(
+        png,
+        tmp_path / "out",
+        NotMediaFile,
+        "This is a PNG image, not a video or audio recording. " + HINT,
+    )
 
 
 def test_truncated_mp4_without_its_index(uploads, tmp_path):
@@ -203,20 +241,27 @@ def test_truncated_mp4_without_its_index(uploads, tmp_path):
     whole = lavfi_clip(tmp_path / "whole.mp4", size="320x180", seconds=2)
     truncated = uploads / "lesson.mp4"
     truncated.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
-    _refused(truncated, tmp_path / "out", CorruptMedia,
-             "This video file is incomplete or damaged: it may not have finished uploading or "
-             "recording. Try exporting or uploading it again.")
+    _refused(
+        truncated,
+        tmp_path / "out",
+        CorruptMedia,
+        "This video file is incomplete or damaged: it may not have finished uploading or "
+        "recording. Try exporting or uploading it again.",
+    )
 
 
 def test_truncated_faststart_mp4_that_ends_early(uploads, tmp_path):
-    whole = lavfi_clip(tmp_path / "whole.mp4", size="320x180", seconds=4,
-                       extra=("-movflags", "+faststart"))
+    whole = lavfi_clip(
+        tmp_path / "whole.mp4", size="320x180", seconds=4, extra=("-movflags", "+faststart")
+    )
     truncated = uploads / "lesson.mp4"
     truncated.write_bytes(whole.read_bytes()[: whole.stat().st_size // 3])
     out = tmp_path / "out"
     with pytest.raises(CorruptMedia) as rejected:
         transcode(truncated, out)
-    assert rejected.value.message.startswith("The file ends early: it says it lasts 4 seconds but only ")
+    assert rejected.value.message.startswith(
+        "The file ends early: it says it lasts 4 seconds but only "
+    )
     assert rejected.value.message.endswith(
         " seconds could be read. It may not have finished uploading or recording; upload it again."
     )
@@ -225,71 +270,115 @@ def test_truncated_faststart_mp4_that_ends_early(uploads, tmp_path):
 
 def test_video_claiming_20000_by_20000_pixels(uploads, tmp_path):
     # A real 64×64 raw-video MOV whose sample description and track header are rewritten.
-    small = make_media(tmp_path / "small.mov", "-f", "lavfi", "-i", "testsrc2=size=64x64:duration=0.2",
-                       "-c:v", "rawvideo", "-pix_fmt", "uyvy422")
+    small = make_media(
+        tmp_path / "small.mov",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=64x64:duration=0.2",
+        "-c:v",
+        "rawvideo",
+        "-pix_fmt",
+        "uyvy422",
+    )
     data = bytearray(small.read_bytes())
     entry = data.index(b"2vuy", data.index(b"stsd"))
     struct.pack_into(">HH", data, entry + 4 + 24, 20000, 20000)
     tkhd = data.index(b"tkhd")
-    tkhd_end = tkhd - 4 + struct.unpack(">I", data[tkhd - 4:tkhd])[0]
+    tkhd_end = tkhd - 4 + struct.unpack(">I", data[tkhd - 4 : tkhd])[0]
     struct.pack_into(">II", data, tkhd_end - 8, 20000 << 16, 20000 << 16)
     huge = uploads / "lesson.mov"
     huge.write_bytes(bytes(data))
-    _refused(huge, tmp_path / "out", AbsurdDimensions,
-             "The video claims to be 20000×20000 pixels, which no camera produces (Headway accepts "
-             "16 to 7680×4320). The file is probably damaged; export it again.")
+    _refused(
+        huge,
+        tmp_path / "out",
+        AbsurdDimensions,
+        "The video claims to be 20000×20000 pixels, which no camera produces (Headway accepts "
+        "16 to 7680×4320). The file is probably damaged; export it again.",
+    )
 
 
 def test_absurd_frame_rate(uploads, tmp_path):
-    fast = make_media(uploads / "lesson.mp4", "-f", "lavfi", "-i",
-                      "testsrc2=size=64x64:rate=1000:duration=0.1", "-c:v", "libx264",
-                      "-preset", "ultrafast")
-    _refused(fast, tmp_path / "out", AbsurdFrameRate,
-             "The video claims 1000 frames per second; Headway accepts up to 240. "
-             "The file is probably damaged; export it again.")
+    fast = make_media(
+        uploads / "lesson.mp4",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=64x64:rate=1000:duration=0.1",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+    )
+    _refused(
+        fast,
+        tmp_path / "out",
+        AbsurdFrameRate,
+        "The video claims 1000 frames per second; Headway accepts up to 240. "
+        "The file is probably damaged; export it again.",
+    )
 
 
 def test_recording_longer_than_the_limit(uploads, tmp_path):
     long_clip = lavfi_clip(uploads / "lesson.mp4", size="160x90", seconds=3)
-    _refused(long_clip, tmp_path / "out", TooLong,
-             "This recording is 3 seconds long; a lesson can be at most 2 seconds. "
-             "Trim it or split it into shorter lessons.", limits=Limits(max_duration_s=2))
-    result = run_cli("transcode", str(long_clip), "--out", str(tmp_path / "cli-out"),
-                     "--max-minutes", "0.02")
+    _refused(
+        long_clip,
+        tmp_path / "out",
+        TooLong,
+        "This recording is 3 seconds long; a lesson can be at most 2 seconds. "
+        "Trim it or split it into shorter lessons.",
+        limits=Limits(max_duration_s=2),
+    )
+    result = run_cli(
+        "transcode", str(long_clip), "--out", str(tmp_path / "cli-out"), "--max-minutes", "0.02"
+    )
     assert result.returncode == 2 and "a lesson can be at most 1 seconds" in result.stderr
     assert not (tmp_path / "cli-out").exists()
 
 
 def test_file_over_the_size_limit(uploads, tmp_path):
     clip = lavfi_clip(uploads / "lesson.mp4", size="160x90", seconds=1)
-    _refused(clip, tmp_path / "out", TooLarge,
-             f"The file is {clip.stat().st_size / 1024:,.1f} KB; the limit is 1000 bytes. "
-             "Export it at a lower quality or trim it, then upload again.",
-             limits=Limits(max_bytes=1000))
+    _refused(
+        clip,
+        tmp_path / "out",
+        TooLarge,
+        f"The file is {clip.stat().st_size / 1024:,.1f} KB; the limit is 1000 bytes. "
+        "Export it at a lower quality or trim it, then upload again.",
+        limits=Limits(max_bytes=1000),
+    )
 
 
 def test_file_with_neither_sound_nor_picture(uploads, tmp_path):
     subtitles = tmp_path / "words.srt"
     subtitles.write_text("1\n00:00:00,000 --> 00:00:01,000\nHello\n")
     only_text = make_media(uploads / "lesson.mp4", "-i", str(subtitles), "-c:s", "mov_text")
-    _refused(only_text, tmp_path / "out", NoStreams,
-             "This file has no video and no sound in it. " + HINT)
+    _refused(
+        only_text, tmp_path / "out", NoStreams, "This file has no video and no sound in it. " + HINT
+    )
 
 
 def test_binary_junk(uploads, tmp_path):
     junk = uploads / "lesson.bin"
     junk.write_bytes(bytes(range(256)) * 64)
-    _refused(junk, tmp_path / "out", NotMediaFile,
-             "This file is not a video or audio recording Headway can read. " + HINT)
+    _refused(
+        junk,
+        tmp_path / "out",
+        NotMediaFile,
+        "This file is not a video or audio recording Headway can read. " + HINT,
+    )
 
 
 def test_binary_junk_named_mp4_reads_as_a_damaged_video(uploads, tmp_path):
     # ffprobe tries the MP4 reader because of the name and finds no index.
     junk = uploads / "lesson.mp4"
     junk.write_bytes(bytes(range(256)) * 64)
-    _refused(junk, tmp_path / "out", CorruptMedia,
-             "This video file is incomplete or damaged: it may not have finished uploading or "
-             "recording. Try exporting or uploading it again.")
+    _refused(
+        junk,
+        tmp_path / "out",
+        CorruptMedia,
+        "This video file is incomplete or damaged: it may not have finished uploading or "
+        "recording. Try exporting or uploading it again.",
+    )
 
 
 def test_ffprobe_is_bounded_too(tmp_path):

@@ -55,8 +55,9 @@ def test_240p_keeps_ssim_at_least_093_on_high_motion(reference):
     if not source.name.startswith("bbb"):
         return
     rung = next(r for r in manifest.renditions if r.name == "240p")
-    fps = ffprobe_json(out / rung.filename, "-select_streams", "v", "-show_entries",
-                       "stream=r_frame_rate")["streams"][0]["r_frame_rate"]
+    fps = ffprobe_json(
+        out / rung.filename, "-select_streams", "v", "-show_entries", "stream=r_frame_rate"
+    )["streams"][0]["r_frame_rate"]
     argv = commands.ssim_argv(out / rung.filename, source, "mov", rung.width, rung.height, fps)
     result = subprocess.run(argv, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -73,7 +73,9 @@ def test_local_urls_are_signed_shared_within_a_bucket_and_expire(tmp_path):
     assert not storage.verify(key, params["expires"], "0" * 32)
     assert not storage.verify(new_key("poster.jpg"), params["expires"], params["sig"])
     assert not storage.verify(key, params["expires"], params["sig"], now=int(params["expires"]) + 1)
-    assert not LocalStorage(tmp_path / "m2", secret="other").verify(key, params["expires"], params["sig"])
+    assert not LocalStorage(tmp_path / "m2", secret="other").verify(
+        key, params["expires"], params["sig"]
+    )
 
 
 def test_local_storage_refuses_keys_that_escape_its_folder(tmp_path):
@@ -83,6 +85,7 @@ def test_local_storage_refuses_keys_that_escape_its_folder(tmp_path):
 
 
 # --- S3 --------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def s3_endpoint():
@@ -101,12 +104,19 @@ def s3(s3_endpoint):
 
     bucket = f"headway-{new_key().replace('/', '')[:12]}"
     boto3.client(
-        "s3", endpoint_url=s3_endpoint, region_name="us-east-1",
-        aws_access_key_id="test", aws_secret_access_key="test",
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
     ).create_bucket(Bucket=bucket)
     return S3Storage(
-        bucket, endpoint_url=s3_endpoint, region="us-east-1", access_key="test",
-        secret_key="test", multipart_threshold=5 * 1024 * 1024,
+        bucket,
+        endpoint_url=s3_endpoint,
+        region="us-east-1",
+        access_key="test",
+        secret_key="test",
+        multipart_threshold=5 * 1024 * 1024,
         multipart_chunksize=5 * 1024 * 1024,
     )
 
@@ -137,9 +147,10 @@ def test_s3_large_files_go_up_in_parts(s3, tmp_path):
     key = new_key("480p.mp4")
     assert s3.save(key, big, content_type="video/mp4") == len(payload)
     assert len(parts) == 3, "11 MB in 5 MB parts"
-    assert b"".join(s3.open(key, 5 * 1024 * 1024, 5 * 1024 * 1024 + 9)) == payload[
-        5 * 1024 * 1024 : 5 * 1024 * 1024 + 10
-    ]
+    assert (
+        b"".join(s3.open(key, 5 * 1024 * 1024, 5 * 1024 * 1024 + 9))
+        == payload[5 * 1024 * 1024 : 5 * 1024 * 1024 + 10]
+    )
     assert s3.delete_prefix(key.split("/")[0]) == 1 and not s3.exists(key)
 
 

@@ -28,8 +28,12 @@ def _budget(rendition: dict) -> float:
         return 32
     rung = RUNGS[rendition["name"]]
     container_kbps = 8
-    return (rung.maxrate_kbps + rung.bufsize_kbps / rendition["duration_s"]
-            + rung.audio_kbps * 1.25 + container_kbps)
+    return (
+        rung.maxrate_kbps
+        + rung.bufsize_kbps / rendition["duration_s"]
+        + rung.audio_kbps * 1.25
+        + container_kbps
+    )
 
 
 def test_cli_writes_the_ladder_poster_captions_and_manifest(cli_transcode):
@@ -67,7 +71,9 @@ def test_video_rungs_are_h264_main_aac_lc_mono_faststart_with_2s_keyframes(cli_t
         assert (video["codec_name"], video["profile"]) == ("h264", "Main")
         assert video["height"] == rendition["height"] and video["pix_fmt"] == "yuv420p"
         assert (audio["codec_name"], audio["profile"], audio["channels"]) == ("aac", "LC", 1)
-        assert rendition["codecs"].startswith("avc1.4d40") and rendition["codecs"].endswith("mp4a.40.2")
+        assert rendition["codecs"].startswith("avc1.4d40") and rendition["codecs"].endswith(
+            "mp4a.40.2"
+        )
         head = path.read_bytes()[:200_000]
         assert head.index(b"moov") < head.index(b"mdat"), "+faststart puts the index first"
         keyframes = ffprobe_json(
@@ -123,7 +129,10 @@ def test_portrait_video_without_sound(tmp_path):
         ("240p", 240, 426, "avc1.4d4015"),
         ("360p", 360, 640, "avc1.4d401e"),
     ]
-    assert manifest.poster is not None and (manifest.poster.width, manifest.poster.height) == (240, 426)
+    assert manifest.poster is not None and (manifest.poster.width, manifest.poster.height) == (
+        240,
+        426,
+    )
 
 
 def test_sound_only_recording_gets_audio_renditions_and_no_poster(tmp_path):
@@ -132,7 +141,9 @@ def test_sound_only_recording_gets_audio_renditions_and_no_poster(tmp_path):
     assert [r.name for r in manifest.renditions] == ["audio", "audio-aac"]
     assert manifest.poster is None and manifest.placeholder_data_uri is None
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "audio-aac.m4a", "audio.webm", "manifest.json",
+        "audio-aac.m4a",
+        "audio.webm",
+        "manifest.json",
     ]
 
 
@@ -141,9 +152,24 @@ def test_runner_raises_with_the_tail_of_stderr_and_removes_partial_outputs(tmp_p
     partial.write_bytes(b"half a rendition")
     with pytest.raises(TranscodeFailed) as failure:
         run_ffmpeg(
-            ["ffmpeg", "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=duration=1",
-             "-vf", "no_such_filter", "-progress", "pipe:1", str(partial)],
-            duration_s=1, timeout_s=30, outputs=[partial],
+            [
+                "ffmpeg",
+                "-y",
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=duration=1",
+                "-vf",
+                "no_such_filter",
+                "-progress",
+                "pipe:1",
+                str(partial),
+            ],
+            duration_s=1,
+            timeout_s=30,
+            outputs=[partial],
         )
     assert "no_such_filter" in failure.value.stderr_tail
     assert "exited with status" in str(failure.value)
@@ -155,9 +181,25 @@ def test_runner_kills_ffmpeg_at_the_wall_clock_limit_and_cleans_up(tmp_path):
     started = time.monotonic()
     with pytest.raises(TranscodeTimeout):
         run_ffmpeg(
-            ["ffmpeg", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2", "-c:v", "mpeg4",
-             "-progress", "pipe:1", "-y", str(endless)],
-            duration_s=60, timeout_s=1.5, outputs=[endless],
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-re",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2",
+                "-c:v",
+                "mpeg4",
+                "-progress",
+                "pipe:1",
+                "-y",
+                str(endless),
+            ],
+            duration_s=60,
+            timeout_s=1.5,
+            outputs=[endless],
         )
     assert time.monotonic() - started < 15
     assert not endless.exists()
@@ -168,9 +210,22 @@ def test_runner_kills_ffmpeg_at_the_wall_clock_limit_and_cleans_up(tmp_path):
 def test_memory_limit_stops_a_process_that_wants_too_much():
     with pytest.raises(TranscodeFailed):
         run_capture(
-            ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=7680x4320",
-             "-frames:v", "2", "-f", "null", "-"],
-            timeout_s=60, memory_bytes=64 * 1024**2,
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=7680x4320",
+                "-frames:v",
+                "2",
+                "-f",
+                "null",
+                "-",
+            ],
+            timeout_s=60,
+            memory_bytes=64 * 1024**2,
         )
 
 
@@ -180,9 +235,24 @@ def test_runner_reports_progress_regularly_even_when_the_percentage_barely_moves
     calls: list[float] = []
     started = time.monotonic()
     run_ffmpeg(
-        ["ffmpeg", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=64x64:duration=3",
-         "-progress", "pipe:1", "-f", "null", "-"],
-        duration_s=1800, timeout_s=30, progress=lambda percent: calls.append(time.monotonic()),
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-re",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x64:duration=3",
+            "-progress",
+            "pipe:1",
+            "-f",
+            "null",
+            "-",
+        ],
+        duration_s=1800,
+        timeout_s=30,
+        progress=lambda percent: calls.append(time.monotonic()),
     )
     during = [at - started for at in calls[:-1]]  # the last call is the final 100 %
     assert len(during) >= 2 and max(during) >= 1.5, during
