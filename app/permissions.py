@@ -11,7 +11,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from app.accounts.models import Role
+from app.extensions import login_manager
+from app.roles import Role
 
 
 def _signed_in(user) -> bool:
@@ -66,13 +67,8 @@ def can_view_media(user, asset) -> bool:
         return True
     if not _signed_in(user):
         return False
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.learning.models import Lesson
-
-    lessons = db.session.scalars(select(Lesson).where(Lesson.media_asset_id == asset.id))
-    return any(can_view_lesson(user, lesson) for lesson in lessons)
+    # ``lessons`` is the learning area's backref: media knows nothing of lessons.
+    return any(can_view_lesson(user, lesson) for lesson in asset.lessons)
 
 
 def requires(predicate):
@@ -82,8 +78,6 @@ def requires(predicate):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from app.extensions import login_manager
-
                 return login_manager.unauthorized()
             if not predicate(current_user):
                 abort(403)

@@ -7,9 +7,10 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from app.extensions import db
+from app.roles import Role
 
 from . import bp, services
-from .models import Role, User
+from .models import User
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
 

@@ -20,8 +20,8 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, StopVali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.config import LANGUAGES
+from app.roles import Role
 
-from .models import Role
 from .services import MIN_PASSWORD_LENGTH
 
 ROLE_LABELS = {

@@ -12,13 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
-
-
-class Role(StrEnum):
-    LEADER = "leader"
-    COACH = "coach"
-    AUTHOR = "author"
-    ADMIN = "admin"
+from app.roles import Role
 
 
 class User(UserMixin, db.Model):

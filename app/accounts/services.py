@@ -19,8 +19,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.db import utcnow
 from app.extensions import db
 from app.logs import log_event
+from app.roles import Role
 
-from .models import AccessCode, CodePurpose, Role, User
+from .models import AccessCode, CodePurpose, User
 
 # Read out over a phone line: no 0/O, 1/I/L, 5/S or 2/Z to mishear.
 CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"

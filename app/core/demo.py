@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.accounts import services as accounts
-from app.accounts.models import Role
+from app.roles import Role
 
 DEMO_PASSWORD = "headway-demo"
 

@@ -6,10 +6,6 @@ bp = Blueprint(
     "learning", __name__, template_folder="templates", url_prefix="/learn", cli_group="learning"
 )
 
-# app.permissions imports the accounts package, whose routes import app.permissions:
-# loading accounts first keeps that cycle from biting when this area is imported alone.
-import app.accounts  # noqa: E402,F401,I001
-
 from . import cli, routes  # noqa: E402,F401  (registers views and commands on bp)
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.frameworks.models import Competency, Framework
+from app.media.models import MediaAsset
 
 
 class Course(db.Model):
@@ -90,6 +91,11 @@ class Lesson(db.Model):
 
     course: Mapped[Course] = relationship()
     module: Mapped[Module] = relationship()
+    # Read-only both ways; ``asset.lessons`` lets permissions ask who may play an asset
+    # without the media area knowing about lessons.
+    media_asset: Mapped[MediaAsset | None] = relationship(
+        backref=backref("lessons", viewonly=True), viewonly=True
+    )
     competency_links: Mapped[list[LessonCompetency]] = relationship(
         cascade="all, delete-orphan", order_by="LessonCompetency.position"
     )
