@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -44,7 +45,8 @@ def require_ffmpeg() -> None:
 
 def require_redis() -> str:
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    require_port("127.0.0.1", 6379, "Redis")
+    address = urlsplit(url)
+    require_port(address.hostname or "127.0.0.1", address.port or 6379, "Redis")
     return url
 
 
