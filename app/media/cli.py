@@ -24,8 +24,7 @@ from .models import MediaAsset
 @click.option("--wait", is_flag=True, help="Run the job here and now instead of queueing it.")
 def transcode_command(file: Path, captions: Path | None, wait: bool) -> None:
     """Copy FILE into media storage and queue it for transcoding (or, with --wait, do it now)."""
-    asset = services.queue_transcode(file, captions=captions)
-    db.session.commit()
+    asset = services.accept_upload(file, captions=captions)
     click.echo(f"Media asset {asset.id} queued ({asset.source_bytes:,} bytes).")
     if wait:
         services.run_transcode(asset.id)
@@ -67,9 +66,8 @@ def retry_command(asset_id: int) -> None:
     asset = db.session.get(MediaAsset, asset_id)
     if asset is None:
         raise click.ClickException(f"There is no media asset {asset_id}.")
-    if not services.retry(asset):
+    if not services.retry(asset, stuck_too=True):
         raise click.ClickException(f"Media asset {asset_id} is ready; nothing to retry.")
-    db.session.commit()
     click.echo(f"Media asset {asset_id} queued again.")
 
 

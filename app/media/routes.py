@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import abort, current_app, redirect, request, send_file
+from flask import abort, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -114,7 +114,5 @@ def retry_asset(asset_id: int):
     asset = _asset_or_404(asset_id)
     if not can_manage_media(current_user, asset):
         abort(403)
-    if asset.is_finished and not asset.is_ready and services.retry(asset):
-        db.session.commit()
-        current_app.logger.info("media asset %s queued again by user %s", asset_id, current_user.id)
-    return see_other(f"/media/{asset_id}")
+    services.retry(asset, by=current_user)
+    return see_other(url_for("media.show_asset", asset_id=asset_id))

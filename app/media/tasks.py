@@ -5,21 +5,25 @@ Huey only carries "transcode asset N" messages; the database decides what actual
 mid-job are all harmless: the sweeper finds assets whose heartbeat went stale or that were
 never picked up, and queues them again.
 
-Workers run as threads inside the web process when ``INPROCESS_WORKER`` is set (``make run``),
-or in their own processes with ``flask media worker`` on as many machines as needed.
+Workers run as threads inside the web process when ``INPROCESS_WORKER`` is set (``make run``):
+the serving entry point (``wsgi.py``) starts them with :func:`start_workers` and stops them at
+exit. ``flask media worker`` runs them in a process of their own, on as many machines as
+needed. Either way, stopping hands a running job back to the queue instead of losing it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
 from huey import RedisHuey, SqliteHuey
 from huey.api import Huey, TaskWrapper
 from huey.consumer import Consumer
+
+from .services import run_transcode, sweep_stale_jobs
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "headway-media"
@@ -31,6 +35,8 @@ class MediaQueue:
 
     huey: Huey
     transcode: TaskWrapper
+    #: Set while this process's workers stop: a running job hands its asset back.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def enqueue_transcode(self, asset_id: int, delay_s: float = 0) -> None:
         if delay_s > 0:
@@ -50,10 +56,8 @@ def create_queue(app: Flask) -> MediaQueue:
 
     @huey.task(name="media.transcode")
     def transcode(asset_id: int) -> None:
-        from app.media import services
-
         with app.app_context():
-            services.run_transcode(asset_id)
+            run_transcode(asset_id)
 
     return MediaQueue(huey=huey, transcode=transcode)
 
@@ -62,7 +66,25 @@ def queue() -> MediaQueue:
     return current_app.extensions["media_queue"]
 
 
-class _ThreadConsumer(Consumer):
+class _HandingBackConsumer(Consumer):
+    """Stopping, however asked (Ctrl-C, SIGTERM, :meth:`Workers.stop`), first tells running
+    jobs to hand their assets back, then waits for them to do so: within a second or two,
+    not a whole transcode."""
+
+    def __init__(self, media_queue: MediaQueue, **options) -> None:
+        super().__init__(media_queue.huey, **options)
+        self.stopping = media_queue.stopping
+        self.stopping.clear()
+
+    def stop(self, graceful: bool = False) -> None:
+        self.stopping.set()
+        try:
+            super().stop(graceful=True)
+        finally:
+            self.stopping.clear()  # every job has handed back; the app may run jobs again
+
+
+class _ThreadConsumer(_HandingBackConsumer):
     """A consumer that can start from any thread: signals belong to the web server."""
 
     def _set_signal_handlers(self) -> None:
@@ -79,18 +101,17 @@ class Sweeper(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        from app.media import services
-
         while not self.stopped.is_set():
             try:
                 with self.app.app_context():
-                    services.sweep_stale_jobs()
+                    sweep_stale_jobs()
             except Exception:  # a database blip must not end the sweeper
                 log.exception("media sweep failed")
             self.stopped.wait(self.interval)
 
     def stop(self) -> None:
         self.stopped.set()
+        self.join()
 
 
 @dataclass
@@ -98,15 +119,18 @@ class Workers:
     consumer: Consumer
     sweeper: Sweeper
 
-    def stop(self, graceful: bool = True) -> None:
+    def stop(self) -> None:
+        """Stop sweeping, hand running jobs back, and return once every thread has ended."""
         self.sweeper.stop()
-        self.consumer.stop(graceful=graceful)
+        self.consumer.stop()
 
 
-def _consumer(consumer_class: type[Consumer], app: Flask, workers: int | None) -> Consumer:
+def _consumer(
+    consumer_class: type[_HandingBackConsumer], app: Flask, workers: int | None
+) -> _HandingBackConsumer:
     """A thread-pool consumer of the app's queue, polling every 0.1-1 s."""
     return consumer_class(
-        app.extensions["media_queue"].huey,
+        app.extensions["media_queue"],
         workers=workers or app.config["MEDIA_WORKERS"],
         worker_type="thread",
         periodic=False,
@@ -129,7 +153,7 @@ def run_worker(app: Flask, workers: int | None = None) -> None:
     """Block running a consumer (``flask media worker``): Ctrl-C or SIGTERM stops it."""
     sweeper = Sweeper(app, app.config["MEDIA_SWEEP_INTERVAL_S"])
     sweeper.start()
-    consumer = _consumer(Consumer, app, workers)
+    consumer = _consumer(_HandingBackConsumer, app, workers)
     try:
         consumer.run()
     finally:

@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from app.extensions import db
 from app.media import services
 from app.media.models import MediaAsset
+from app.media.services.errors import GIVE_UP_MESSAGE
 from media_pipeline.errors import N_, TooLong, render
 from media_pipeline.probe import UPLOAD_HINT
 from tests.conftest import sign_in
@@ -176,6 +177,6 @@ def test_the_shell_catalogue_has_the_pipelines_messages():
         "Line %(line)s: %(problem)s",
         "%(amount)s minutes",
         UPLOAD_HINT,
-        services.GIVE_UP_MESSAGE,
+        GIVE_UP_MESSAGE,
     ):
         assert template in catalogue, template

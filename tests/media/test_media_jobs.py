@@ -227,32 +227,44 @@ def test_a_retry_decided_on_a_stale_read_never_undoes_a_published_asset(app, rea
     assert all(services.storage().exists(key) for key in keys), "published files kept"
 
 
+class Ticking:
+    """A clock that moves on a minute each time it is read: the job beats at every chance it
+    has, so a test counts beats instead of sleeping and timing them."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 60.0
+        return self.now
+
+
+def _heartbeat_of(asset_id: int, fresh: bool = False):
+    if fresh:
+        db.session.rollback()  # a new snapshot, to see another thread's commits
+    return db.session.scalar(select(MediaAsset.heartbeat_at).where(MediaAsset.id == asset_id))
+
+
 def test_a_slow_source_download_keeps_the_heartbeat_going(app, tiny_clip, monkeypatch):
     """With S3 the source is copied to the worker first; a big one takes longer than the
     stale limit, and a job without heartbeats meanwhile would be taken for dead."""
-    monkeypatch.setitem(app.config, "MEDIA_STALE_AFTER_S", 1)
-    monkeypatch.setattr(services, "HEARTBEAT_EVERY_S", 0.1)
     asset = services.queue_transcode(tiny_clip)
     db.session.commit()
     store = services.storage()
     real_open = store.open
-    ages: list[float] = []
+    beats = []
 
     def slow_open(key, *args, **kwargs):
         data = b"".join(real_open(key, *args, **kwargs))
         piece = len(data) // 10 + 1
         for start in range(0, len(data), piece):
-            time.sleep(0.2)
-            beat = db.session.scalar(
-                select(MediaAsset.heartbeat_at).where(MediaAsset.id == asset.id)
-            )
-            ages.append((utcnow() - beat).total_seconds())
+            beats.append(_heartbeat_of(asset.id))
             yield data[start : start + piece]
 
     monkeypatch.setattr(store, "local_path", lambda key: None)
     monkeypatch.setattr(store, "open", slow_open)
-    services.run_transcode(asset.id)
-    assert len(ages) == 10 and max(ages) < 1, ages
+    services.run_transcode(asset.id, clock=Ticking())
+    assert len(beats) == 10 and len(set(beats)) == 10, "a beat between every two pieces"
     assert _reload(asset.id).status == "ready"
 
 
@@ -372,54 +384,47 @@ def test_the_runs_after_the_ladder_keep_the_heartbeat_going(app, tiny_clip, monk
     beat."""
     from media_pipeline import pipeline
 
-    monkeypatch.setitem(app.config, "MEDIA_STALE_AFTER_S", 1)
-    monkeypatch.setattr(services, "HEARTBEAT_EVERY_S", 0.1)
     asset = services.queue_transcode(tiny_clip)
     db.session.commit()
-    ages: list[float] = []
+    beats = []
 
-    def slowly(step):
+    def counted(step):
         def run(*args, **kwargs):
             if kwargs.get("duration_s", 0) == 0:  # not the ladder
-                beat = db.session.scalar(
-                    select(MediaAsset.heartbeat_at).where(MediaAsset.id == asset.id)
-                )
-                ages.append((utcnow() - beat).total_seconds())
-                time.sleep(0.3)
+                beats.append(_heartbeat_of(asset.id))
             return step(*args, **kwargs)
 
         return run
 
-    monkeypatch.setattr(pipeline, "_measure", slowly(pipeline._measure))
-    monkeypatch.setattr(pipeline, "run_ffmpeg", slowly(pipeline.run_ffmpeg))
-    services.run_transcode(asset.id)
-    assert len(ages) >= 5 and max(ages) < 0.3, ages  # 3 measures, poster(s), placeholder
+    monkeypatch.setattr(pipeline, "_measure", counted(pipeline._measure))
+    monkeypatch.setattr(pipeline, "run_ffmpeg", counted(pipeline.run_ffmpeg))
+    services.run_transcode(asset.id, clock=Ticking())
+    # 3 measures, poster(s), placeholder: each found a heartbeat newer than the last run's.
+    assert len(beats) >= 5 and len(set(beats)) == len(beats), beats
     assert _reload(asset.id).status == "ready"
 
 
 def test_a_slow_upload_to_storage_keeps_the_heartbeat_going(app, tiny_clip, monkeypatch):
     """One big rendition going up to S3 over a slow link can take longer than the stale
-    limit; the job beats from a thread of its own meanwhile."""
-    monkeypatch.setitem(app.config, "MEDIA_STALE_AFTER_S", 1)
-    monkeypatch.setattr(services, "HEARTBEAT_EVERY_S", 0.1)
+    limit; the job beats from a thread of its own meanwhile. Each upload here lasts until
+    three more beats have landed (or, if none come, 30 s, and the test fails)."""
     asset = services.queue_transcode(tiny_clip)
     db.session.commit()
     store = services.storage()
     real_save = store.save
-    ages: list[float] = []
+    beats_per_upload = []
 
     def slow_save(key, source, *args, **kwargs):
         if "/" in key and key.endswith(".mp4"):  # a rendition, not the source
-            for _ in range(4):
-                time.sleep(0.3)
-                db.session.rollback()  # a fresh snapshot: see the other thread's beats
-                beat = db.session.scalar(
-                    select(MediaAsset.heartbeat_at).where(MediaAsset.id == asset.id)
-                )
-                ages.append((utcnow() - beat).total_seconds())
+            seen = {_heartbeat_of(asset.id, fresh=True)}
+            give_up = time.monotonic() + 30
+            while len(seen) < 4 and time.monotonic() < give_up:
+                time.sleep(0.01)
+                seen.add(_heartbeat_of(asset.id, fresh=True))
+            beats_per_upload.append(len(seen) - 1)
         return real_save(key, source, *args, **kwargs)
 
     monkeypatch.setattr(store, "save", slow_save)
-    services.run_transcode(asset.id)
-    assert len(ages) >= 4 and max(ages) < 0.3, ages
+    services.run_transcode(asset.id, beat_every_s=0.05)
+    assert beats_per_upload == [3], beats_per_upload  # one video rung, three beats during it
     assert _reload(asset.id).status == "ready"

@@ -20,16 +20,28 @@ from tests.services import require_redis
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _wait_for(asset_id: int, statuses: set[str], timeout: float = 90) -> MediaAsset:
+def _wait_for(
+    asset_id: int, statuses: set[str], timeout: float = 90, min_progress: float = 0
+) -> MediaAsset:
+    """Poll until the asset reaches one of ``statuses`` (and ``min_progress``); the timeout
+    only ends a test that is already failing."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         db.session.expire_all()
         asset = db.session.get(MediaAsset, asset_id)
         db.session.rollback()  # see other processes' commits on the next read
-        if asset.status in statuses:
+        if asset.status in statuses and asset.progress >= min_progress:
             return asset
         time.sleep(0.2)
     raise AssertionError(f"asset {asset_id} still {asset.status} after {timeout} s")
+
+
+def _wait_until_gone(path: Path, timeout: float = 30) -> list[str]:
+    """The ffmpeg processes working in ``path``, once none are left (or the timeout passes)."""
+    deadline = time.monotonic() + timeout
+    while (left := _ffmpeg_processes_for(path)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
 
 
 def _run_through_queue(app, clip: Path) -> MediaAsset:
@@ -41,7 +53,7 @@ def _run_through_queue(app, clip: Path) -> MediaAsset:
         db.session.commit()  # the message goes out on commit
         return _wait_for(asset.id, {"ready", "failed"})
     finally:
-        workers.stop(graceful=True)
+        workers.stop()
 
 
 def test_huey_on_sqlite_runs_the_job(app, tiny_clip):
@@ -61,7 +73,8 @@ def test_huey_on_redis_runs_the_job(app, make_app, tiny_clip):
         db.session.remove()
 
 
-def _start_worker(app, log: Path) -> subprocess.Popen:
+def _worker_env(app) -> dict[str, str]:
+    """Another process on this test's database, storage and queue."""
     config = app.config
     env = {
         **os.environ,
@@ -76,10 +89,14 @@ def _start_worker(app, log: Path) -> subprocess.Popen:
         "HEADWAY_MEDIA_RETRY_BACKOFF_S": "0.5",
     }
     env.pop("REDIS_URL", None)
+    return env
+
+
+def _start_worker(app, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app:create_app", "media", "worker"],
         cwd=ROOT,
-        env=env,
+        env=_worker_env(app),
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -111,8 +128,7 @@ def test_a_worker_killed_mid_transcode_is_replaced_and_publishes_exactly_once(ap
 
     first = _start_worker(app, log)
     try:
-        claimed = _wait_for(asset.id, {"transcoding"}, timeout=60)
-        time.sleep(1.0)  # well into ffmpeg's run
+        claimed = _wait_for(asset.id, {"transcoding"}, timeout=60, min_progress=1)
         assert claimed.attempts == 1
         half_done = list(work_root.glob(f"asset-{asset.id}-*"))
         assert len(half_done) == 1, "the first attempt is mid-way, working in its own folder"
@@ -121,8 +137,7 @@ def test_a_worker_killed_mid_transcode_is_replaced_and_publishes_exactly_once(ap
     finally:
         if first.poll() is None:
             os.killpg(first.pid, signal.SIGKILL)
-    time.sleep(0.5)
-    assert _ffmpeg_processes_for(half_done[0]) == [], "ffmpeg died with its worker"
+    assert _wait_until_gone(half_done[0]) == [], "ffmpeg died with its worker"
     db.session.expire_all()
     assert db.session.get(MediaAsset, asset.id).status == "transcoding"  # nobody said otherwise
 
@@ -147,3 +162,62 @@ def test_a_worker_killed_mid_transcode_is_replaced_and_publishes_exactly_once(ap
     for rendition in done.renditions:
         assert services.storage().size(rendition.storage_key) == rendition.bytes
     assert not list(work_root.glob(f"asset-{asset.id}-*")), "the dead attempt's folder is cleaned"
+
+
+def test_stopping_the_workers_hands_a_running_job_back(app, tmp_path):
+    """A deploy or Ctrl-C mid-transcode: ffmpeg stops, the asset is back in the queue as it
+    was (the attempt is not counted), and the next workers finish it."""
+    clip = lavfi_clip(tmp_path / "lesson.mp4", size="640x360", seconds=10)
+    app.extensions["media_queue"].huey.flush()
+    work_root = Path(app.config["MEDIA_WORK_DIR"])
+    workers = tasks.start_workers(app, workers=1)
+    try:
+        asset = services.accept_upload(clip)
+        _wait_for(asset.id, {"transcoding"}, timeout=60, min_progress=1)
+        working = list(work_root.glob(f"asset-{asset.id}-*"))
+    finally:
+        workers.stop()
+    assert not workers.consumer.worker_threads[0][1].is_alive(), "stop() returns when done"
+    assert not workers.sweeper.is_alive()
+    assert len(working) == 1 and _wait_until_gone(working[0]) == []
+    assert not working[0].exists(), "the attempt's folder is cleaned"
+    handed_back = _wait_for(asset.id, {"uploaded"}, timeout=1)
+    assert (handed_back.attempts, handed_back.progress) == (0, 0.0)
+
+    workers = tasks.start_workers(app, workers=1)  # the queue still holds its message
+    try:
+        done = _wait_for(asset.id, {"ready", "failed"})
+    finally:
+        workers.stop()
+    assert (done.status, done.attempts) == ("ready", 1), done.error_detail
+    stored = Path(app.config["MEDIA_ROOT"]) / done.key_prefix
+    assert [p.name for p in stored.iterdir() if p.is_dir()] == [done.job_token]
+
+
+def test_the_served_app_runs_its_workers_and_hands_back_on_shutdown(app, tmp_path):
+    """``gunicorn wsgi:app`` as ``make run`` starts it: the entry point starts the in-process
+    workers, and SIGTERM (a deploy, Ctrl-C) hands the running job back before the process
+    ends."""
+    clip = lavfi_clip(tmp_path / "lesson.mp4", size="640x360", seconds=10)
+    app.extensions["media_queue"].huey.flush()
+    asset = services.accept_upload(clip)
+    log = tmp_path / "gunicorn.log"
+    env = {**_worker_env(app), "HEADWAY_INPROCESS_WORKER": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--workers", "1", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(asset.id, {"transcoding"}, timeout=60, min_progress=1)
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=60) == 0, log.read_text()[-3000:]
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    handed_back = _wait_for(asset.id, {"uploaded"}, timeout=1)
+    assert handed_back.attempts == 0, log.read_text()[-3000:]
