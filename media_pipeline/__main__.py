@@ -12,10 +12,11 @@ from pathlib import Path
 
 from media_pipeline.errors import MediaRejected, TranscodeFailed
 from media_pipeline.limits import Limits
+from media_pipeline.manifest import Manifest
 from media_pipeline.pipeline import transcode
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m media_pipeline")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("transcode", help="transcode FILE into a ladder in DIR")
@@ -29,8 +30,26 @@ def main(argv: list[str] | None = None) -> int:
         help="refuse recordings longer than this (default: %(default)g)",
     )
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    args = parser.parse_args(argv)
+    return parser
 
+
+def _print_summary(manifest: Manifest, out: Path) -> None:
+    print(f"{'rendition':<10} {'codecs':<26} {'size':>7} {'bytes':>10} {'seconds':>8} {'kbps':>7}")
+    for r in manifest.renditions:
+        size = f"{r.width}x{r.height}" if r.width else "-"
+        print(
+            f"{r.name:<10} {r.codecs:<26} {size:>7} {r.bytes:>10} {r.duration_s:>8.2f} "
+            f"{r.bitrate_kbps:>7.1f}"
+        )
+    if manifest.poster:
+        print(
+            f"poster {manifest.poster.bytes} bytes, placeholder {manifest.placeholder.bytes} bytes"
+        )
+    print(f"written to {out} in {manifest.elapsed_s:.1f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     limits = Limits(max_duration_s=args.max_minutes * 60)
 
     def show(percent: float) -> None:
@@ -56,18 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if not args.quiet:
         print(file=sys.stderr)
-    print(f"{'rendition':<10} {'codecs':<26} {'size':>7} {'bytes':>10} {'seconds':>8} {'kbps':>7}")
-    for r in manifest.renditions:
-        size = f"{r.width}x{r.height}" if r.width else "-"
-        print(
-            f"{r.name:<10} {r.codecs:<26} {size:>7} {r.bytes:>10} {r.duration_s:>8.2f} "
-            f"{r.bitrate_kbps:>7.1f}"
-        )
-    if manifest.poster:
-        print(
-            f"poster {manifest.poster.bytes} bytes, placeholder {manifest.placeholder.bytes} bytes"
-        )
-    print(f"written to {args.out} in {manifest.elapsed_s:.1f} s")
+    _print_summary(manifest, args.out)
     return 0
 
 

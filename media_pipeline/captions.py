@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from media_pipeline.errors import N_, CaptionError
@@ -73,16 +74,16 @@ def _clean_text(lines: list[str]) -> str:
     return html.escape(html.unescape(text), quote=False)
 
 
-def parse_captions(data: bytes, media_duration_s: float | None = None) -> list[Cue]:
-    """Parse SRT or WebVTT; raise :class:`CaptionError` naming the first bad line."""
-    lines = _decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    is_vtt = lines[0].strip().startswith("WEBVTT")
+def _cue_blocks(lines: list[str], is_vtt: bool) -> Iterator[tuple[int, list[str]]]:
+    """Each run of non-blank lines after the header, with the index of its first line.
+
+    WebVTT's NOTE, STYLE and REGION blocks hold no cue and are left out.
+    """
     index = 1 if is_vtt else 0
     if is_vtt:
         # The header block runs to the first blank line.
         while index < len(lines) and lines[index].strip():
             index += 1
-    cues: list[Cue] = []
     while index < len(lines):
         while index < len(lines) and not lines[index].strip():
             index += 1
@@ -95,53 +96,80 @@ def parse_captions(data: bytes, media_duration_s: float | None = None) -> list[C
             index += 1
         if is_vtt and block[0].strip().startswith(("NOTE", "STYLE", "REGION")):
             continue
-        timing_offset = 0 if "-->" in block[0] else 1
-        if timing_offset == 1 and not is_vtt and not block[0].strip().isdigit():
-            raise CaptionError(
-                N_("expected a cue number or a time range like %(example)s, found '%(found)s'"),
-                block_start + 1,
-                example=_FORMAT_HINT,
-                found=block[0].strip()[:60],
-            )
-        if timing_offset >= len(block):
-            raise CaptionError(
-                N_("cue '%(cue)s' has no time range (expected %(example)s)"),
-                block_start + 1,
-                cue=block[0].strip()[:60],
-                example=_FORMAT_HINT,
-            )
-        line_number = block_start + timing_offset + 1
-        match = _TIMING.match(block[timing_offset])
-        if not match:
-            raise CaptionError(
-                N_("expected a time range like %(example)s, found '%(found)s'"),
-                line_number,
-                example=_FORMAT_HINT,
-                found=block[timing_offset].strip()[:60],
-            )
-        start = _seconds(*match.group(1, 2, 3, 4))
-        end = _seconds(*match.group(5, 6, 7, 8))
-        if end <= start:
-            raise CaptionError(
-                N_("the cue ends (%(end)s) before or when it starts (%(start)s)"),
-                line_number,
-                end=_stamp(end),
-                start=_stamp(start),
-            )
-        if media_duration_s is not None and start > media_duration_s + 1:
-            raise CaptionError(
-                N_(
-                    "the cue starts at %(start)s, after the recording ends (%(end)s). "
-                    "Are these captions for another video?"
-                ),
-                line_number,
-                start=_stamp(start),
-                end=_stamp(media_duration_s),
-            )
-        text = _clean_text(block[timing_offset + 1 :])
-        if not text:
-            raise CaptionError(N_("the cue has a time range but no text"), line_number)
-        cues.append(Cue(start, end, text))
+        yield block_start, block
+
+
+def _timing_offset(block: list[str], block_start: int, is_vtt: bool) -> int:
+    """Which line of ``block`` holds the time range: 0, or 1 after a cue number or identifier."""
+    timing_offset = 0 if "-->" in block[0] else 1
+    if timing_offset == 1 and not is_vtt and not block[0].strip().isdigit():
+        raise CaptionError(
+            N_("expected a cue number or a time range like %(example)s, found '%(found)s'"),
+            block_start + 1,
+            example=_FORMAT_HINT,
+            found=block[0].strip()[:60],
+        )
+    if timing_offset >= len(block):
+        raise CaptionError(
+            N_("cue '%(cue)s' has no time range (expected %(example)s)"),
+            block_start + 1,
+            cue=block[0].strip()[:60],
+            example=_FORMAT_HINT,
+        )
+    return timing_offset
+
+
+def _time_range(line: str, line_number: int, media_duration_s: float | None) -> tuple[float, float]:
+    match = _TIMING.match(line)
+    if not match:
+        raise CaptionError(
+            N_("expected a time range like %(example)s, found '%(found)s'"),
+            line_number,
+            example=_FORMAT_HINT,
+            found=line.strip()[:60],
+        )
+    start = _seconds(*match.group(1, 2, 3, 4))
+    end = _seconds(*match.group(5, 6, 7, 8))
+    if end <= start:
+        raise CaptionError(
+            N_("the cue ends (%(end)s) before or when it starts (%(start)s)"),
+            line_number,
+            end=_stamp(end),
+            start=_stamp(start),
+        )
+    if media_duration_s is not None and start > media_duration_s + 1:
+        raise CaptionError(
+            N_(
+                "the cue starts at %(start)s, after the recording ends (%(end)s). "
+                "Are these captions for another video?"
+            ),
+            line_number,
+            start=_stamp(start),
+            end=_stamp(media_duration_s),
+        )
+    return start, end
+
+
+def _parse_cue(
+    block: list[str], block_start: int, is_vtt: bool, media_duration_s: float | None
+) -> Cue:
+    timing_offset = _timing_offset(block, block_start, is_vtt)
+    line_number = block_start + timing_offset + 1
+    start, end = _time_range(block[timing_offset], line_number, media_duration_s)
+    text = _clean_text(block[timing_offset + 1 :])
+    if not text:
+        raise CaptionError(N_("the cue has a time range but no text"), line_number)
+    return Cue(start, end, text)
+
+
+def parse_captions(data: bytes, media_duration_s: float | None = None) -> list[Cue]:
+    """Parse SRT or WebVTT; raise :class:`CaptionError` naming the first bad line."""
+    lines = _decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    is_vtt = lines[0].strip().startswith("WEBVTT")
+    cues = [
+        _parse_cue(block, block_start, is_vtt, media_duration_s)
+        for block_start, block in _cue_blocks(lines, is_vtt)
+    ]
     if not cues:
         raise CaptionError(
             N_(

@@ -156,46 +156,34 @@ def _audio_options(rendition: AudioRendition) -> dict[str, object]:
     return options
 
 
-def ladder_argv(
-    source: Path,
-    demuxer: str,
-    plan: LadderPlan,
-    out_dir: Path,
-    *,
-    max_seconds: float | None = None,
-    progress: bool = True,
-) -> tuple[list[str], list[Path]]:
-    """One ffmpeg process: decode once, ``split`` to every video rung, ``asplit`` the sound.
+def _audio_branches(source_stream: ffmpeg.nodes.FilterableStream, count: int) -> list:
+    """The source's sound once per output that uses it (``asplit`` only if more than one)."""
+    if not count:
+        return []
+    audio = source_stream.audio
+    if count == 1:
+        return [audio]
+    split_audio = audio.asplit()
+    return [split_audio[i] for i in range(count)]
 
-    Returns the argv and the output paths it will write.
-    """
-    input_options = _safe_input_options(demuxer)
-    if max_seconds:
-        # Reading stops here even if the header lied about the duration.
-        input_options["t"] = f"{max_seconds:.3f}"
-    source_stream = ffmpeg.input(_file_url(source), **input_options)
 
-    audio_users = len(plan.audio) + (len(plan.video) if plan.with_sound else 0)
-    audio_branches: list = []
-    if audio_users:
-        audio = source_stream.audio
-        if audio_users == 1:
-            audio_branches = [audio]
-        else:
-            split_audio = audio.asplit()
-            audio_branches = [split_audio[i] for i in range(audio_users)]
+def _video_branches(source_stream: ffmpeg.nodes.FilterableStream, plan: LadderPlan) -> list:
+    """The source's picture, at the plan's frame rate, once per video rung."""
+    if not plan.video:
+        return []
+    video = source_stream.video
+    if plan.output_fps:
+        video = video.filter("fps", fps=f"{plan.output_fps:.6g}")
+    if len(plan.video) == 1:
+        return [video]
+    split_video = video.split()
+    return [split_video[i] for i in range(len(plan.video))]
 
-    video_branches: list = []
-    if plan.video:
-        video = source_stream.video
-        if plan.output_fps:
-            video = video.filter("fps", fps=f"{plan.output_fps:.6g}")
-        if len(plan.video) == 1:
-            video_branches = [video]
-        else:
-            split_video = video.split()
-            video_branches = [split_video[i] for i in range(len(plan.video))]
 
+def _rendition_outputs(
+    plan: LadderPlan, video_branches: list, audio_branches: list, out_dir: Path
+) -> tuple[list[ffmpeg.nodes.OutputStream], list[Path]]:
+    """An output per rendition, in plan order; video rungs take the first sound branches."""
     outputs: list[ffmpeg.nodes.OutputStream] = []
     paths: list[Path] = []
     gop = plan.gop_frames or 50
@@ -217,6 +205,32 @@ def ladder_argv(
         path = Path(out_dir) / rendition.filename
         outputs.append(ffmpeg.output(audio_branches.pop(0), str(path), **_audio_options(rendition)))
         paths.append(path)
+    return outputs, paths
+
+
+def ladder_argv(
+    source: Path,
+    demuxer: str,
+    plan: LadderPlan,
+    out_dir: Path,
+    *,
+    max_seconds: float | None = None,
+    progress: bool = True,
+) -> tuple[list[str], list[Path]]:
+    """One ffmpeg process: decode once, ``split`` to every video rung, ``asplit`` the sound.
+
+    Returns the argv and the output paths it will write.
+    """
+    input_options = _safe_input_options(demuxer)
+    if max_seconds:
+        # Reading stops here even if the header lied about the duration.
+        input_options["t"] = f"{max_seconds:.3f}"
+    source_stream = ffmpeg.input(_file_url(source), **input_options)
+
+    audio_users = len(plan.audio) + (len(plan.video) if plan.with_sound else 0)
+    audio_branches = _audio_branches(source_stream, audio_users)
+    video_branches = _video_branches(source_stream, plan)
+    outputs, paths = _rendition_outputs(plan, video_branches, audio_branches, out_dir)
     if not outputs:
         raise ValueError("the ladder plan has no renditions")
     return _global(ffmpeg.merge_outputs(*outputs), progress), paths

@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from media_pipeline import commands
@@ -103,6 +104,147 @@ def _poster_size(plan: LadderPlan) -> tuple[int, int]:
     return chosen.width, chosen.height
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One :func:`transcode` call, once the upload is accepted: what every later step needs."""
+
+    source: Path
+    info: MediaInfo
+    plan: LadderPlan
+    staging: Path
+    limits: Limits
+    progress: ProgressCallback | None
+
+    def ladder_progress(self, percent: float) -> None:
+        if self.progress:
+            self.progress(percent * 0.95)
+
+    def between_steps(self) -> None:
+        """Before each of the short runs after the ladder: still working (callers beat
+        their job's heartbeat on progress; eight poster runs of a 4K source on a slow
+        machine can outlast its stale limit)."""
+        if self.progress:
+            self.progress(95.0)
+
+
+def _run_ladder(job: _Job) -> None:
+    info = job.info
+    argv, outputs = commands.ladder_argv(
+        job.source, info.demuxer, job.plan, job.staging, max_seconds=info.duration_s + 1
+    )
+    run_ffmpeg(
+        argv,
+        duration_s=info.duration_s,
+        timeout_s=job.limits.transcode_timeout(info.duration_s),
+        memory_bytes=job.limits.memory_bytes,
+        progress=job.ladder_progress,
+        outputs=outputs,
+    )
+
+
+def _measure_renditions(job: _Job) -> list[RenditionEntry]:
+    staging, limits = job.staging, job.limits
+    renditions: list[RenditionEntry] = []
+    for planned in job.plan.video:
+        job.between_steps()
+        renditions.append(
+            _measure(staging / planned.rung.filename, planned.name, "video", "video/mp4", limits)
+        )
+    for audio in job.plan.audio:
+        job.between_steps()
+        renditions.append(
+            _measure(staging / audio.filename, audio.name, "audio", audio.content_type, limits)
+        )
+    return renditions
+
+
+def _refuse_if_cut_short(renditions: list[RenditionEntry], duration_s: float) -> None:
+    shortest = min(r.duration_s for r in renditions)
+    if shortest < duration_s * SHORTFALL_TOLERANCE - 0.5:
+        raise CorruptMedia(
+            N_(
+                "The file ends early: it says it lasts %(length)s seconds but only "
+                "%(read)s seconds could be read. It may not have finished uploading or "
+                "recording; upload it again."
+            ),
+            length=int(f"{duration_s:.0f}"),
+            read=int(f"{shortest:.0f}"),
+        )
+
+
+def _make_poster(job: _Job) -> ImageEntry:
+    """The poster at the best JPEG quality within ``POSTER_MAX_BYTES`` (or the coarsest tried)."""
+    info = job.info
+    width, height = _poster_size(job.plan)
+    poster_path = job.staging / POSTER_NAME
+    for quality in range(POSTER_JPEG_QUALITY, 31, 3):
+        job.between_steps()
+        run_ffmpeg(
+            commands.poster_argv(
+                job.source,
+                info.demuxer,
+                min(info.duration_s * 0.1, 5.0),
+                width,
+                height,
+                poster_path,
+                quality,
+            ),
+            duration_s=0,
+            timeout_s=job.limits.probe_timeout_s * 2,
+            memory_bytes=job.limits.memory_bytes,
+            outputs=[poster_path],
+        )
+        if poster_path.stat().st_size <= POSTER_MAX_BYTES:
+            break
+    return _image(poster_path, width, height)
+
+
+def _make_placeholder(job: _Job, poster: ImageEntry) -> tuple[ImageEntry, str]:
+    """The placeholder made from ``poster``, and the same bytes as a data URI."""
+    placeholder_path = job.staging / PLACEHOLDER_NAME
+    job.between_steps()
+    run_ffmpeg(
+        commands.placeholder_argv(job.staging / poster.filename, placeholder_path),
+        duration_s=0,
+        timeout_s=job.limits.probe_timeout_s,
+        memory_bytes=job.limits.memory_bytes,
+        outputs=[placeholder_path],
+    )
+    placeholder = _image(
+        placeholder_path, PLACEHOLDER_WIDTH, even(PLACEHOLDER_WIDTH * poster.height / poster.width)
+    )
+    encoded = base64.b64encode(placeholder_path.read_bytes()).decode("ascii")
+    return placeholder, "data:image/jpeg;base64," + encoded
+
+
+def _write_captions(staging: Path, captions_vtt: str | None) -> str | None:
+    if captions_vtt is None:
+        return None
+    (staging / CAPTIONS_NAME).write_text(captions_vtt, encoding="utf-8")
+    return CAPTIONS_NAME
+
+
+def _source_entry(info: MediaInfo) -> SourceEntry:
+    video = info.video
+    return SourceEntry(
+        format_name=info.format_name,
+        duration_s=round(info.duration_s, 3),
+        bytes=info.size_bytes,
+        video_codec=video.codec if video else None,
+        width=video.width if video else None,
+        height=video.height if video else None,
+        fps=round(video.fps, 3) if video else None,
+        audio_codec=info.audio.codec if info.audio else None,
+    )
+
+
+def _publish(manifest: Manifest, staging: Path, out_dir: Path) -> None:
+    # The manifest goes last: once a reader can see it, every file it names is in place.
+    (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+    for name in [*manifest.filenames, MANIFEST_NAME]:
+        os.replace(staging / name, out_dir / name)
+
+
 def transcode(
     source: Path,
     out_dir: Path,
@@ -126,113 +268,17 @@ def transcode(
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     try:
-
-        def ladder_progress(percent: float) -> None:
-            if progress:
-                progress(percent * 0.95)
-
-        def between_steps() -> None:
-            """Before each of the short runs after the ladder: still working (callers beat
-            their job's heartbeat on progress; eight poster runs of a 4K source on a slow
-            machine can outlast its stale limit)."""
-            if progress:
-                progress(95.0)
-
-        argv, outputs = commands.ladder_argv(
-            source, info.demuxer, plan, staging, max_seconds=info.duration_s + 1
-        )
-        run_ffmpeg(
-            argv,
-            duration_s=info.duration_s,
-            timeout_s=limits.transcode_timeout(info.duration_s),
-            memory_bytes=limits.memory_bytes,
-            progress=ladder_progress,
-            outputs=outputs,
-        )
-
-        renditions: list[RenditionEntry] = []
-        for planned in plan.video:
-            between_steps()
-            renditions.append(
-                _measure(
-                    staging / planned.rung.filename, planned.name, "video", "video/mp4", limits
-                )
-            )
-        for audio in plan.audio:
-            between_steps()
-            renditions.append(
-                _measure(staging / audio.filename, audio.name, "audio", audio.content_type, limits)
-            )
-        shortest = min(r.duration_s for r in renditions)
-        if shortest < info.duration_s * SHORTFALL_TOLERANCE - 0.5:
-            raise CorruptMedia(
-                N_(
-                    "The file ends early: it says it lasts %(length)s seconds but only "
-                    "%(read)s seconds could be read. It may not have finished uploading or "
-                    "recording; upload it again."
-                ),
-                length=int(f"{info.duration_s:.0f}"),
-                read=int(f"{shortest:.0f}"),
-            )
-
-        poster = placeholder = None
-        data_uri = None
+        job = _Job(source, info, plan, staging, limits, progress)
+        _run_ladder(job)
+        renditions = _measure_renditions(job)
+        _refuse_if_cut_short(renditions, info.duration_s)
+        poster = placeholder = data_uri = None
         if plan.video:
-            width, height = _poster_size(plan)
-            poster_path = staging / POSTER_NAME
-            for quality in range(POSTER_JPEG_QUALITY, 31, 3):
-                between_steps()
-                run_ffmpeg(
-                    commands.poster_argv(
-                        source,
-                        info.demuxer,
-                        min(info.duration_s * 0.1, 5.0),
-                        width,
-                        height,
-                        poster_path,
-                        quality,
-                    ),
-                    duration_s=0,
-                    timeout_s=limits.probe_timeout_s * 2,
-                    memory_bytes=limits.memory_bytes,
-                    outputs=[poster_path],
-                )
-                if poster_path.stat().st_size <= POSTER_MAX_BYTES:
-                    break
-            poster = _image(poster_path, width, height)
-            placeholder_path = staging / PLACEHOLDER_NAME
-            between_steps()
-            run_ffmpeg(
-                commands.placeholder_argv(poster_path, placeholder_path),
-                duration_s=0,
-                timeout_s=limits.probe_timeout_s,
-                memory_bytes=limits.memory_bytes,
-                outputs=[placeholder_path],
-            )
-            placeholder = _image(
-                placeholder_path, PLACEHOLDER_WIDTH, even(PLACEHOLDER_WIDTH * height / width)
-            )
-            data_uri = "data:image/jpeg;base64," + base64.b64encode(
-                placeholder_path.read_bytes()
-            ).decode("ascii")
-
-        captions_name = None
-        if captions_vtt is not None:
-            (staging / CAPTIONS_NAME).write_text(captions_vtt, encoding="utf-8")
-            captions_name = CAPTIONS_NAME
-
-        video = info.video
+            poster = _make_poster(job)
+            placeholder, data_uri = _make_placeholder(job, poster)
+        captions_name = _write_captions(staging, captions_vtt)
         manifest = Manifest(
-            source=SourceEntry(
-                format_name=info.format_name,
-                duration_s=round(info.duration_s, 3),
-                bytes=info.size_bytes,
-                video_codec=video.codec if video else None,
-                width=video.width if video else None,
-                height=video.height if video else None,
-                fps=round(video.fps, 3) if video else None,
-                audio_codec=info.audio.codec if info.audio else None,
-            ),
+            source=_source_entry(info),
             renditions=tuple(renditions),
             poster=poster,
             placeholder=placeholder,
@@ -240,9 +286,7 @@ def transcode(
             captions=captions_name,
             elapsed_s=round(time.monotonic() - started, 2),
         )
-        (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
-        for name in [*manifest.filenames, MANIFEST_NAME]:
-            os.replace(staging / name, out_dir / name)
+        _publish(manifest, staging, out_dir)
         if progress:
             progress(100.0)
         return manifest

@@ -233,10 +233,7 @@ def _ffprobe_failure_reason(stderr: str, limits: Limits) -> Exception:
     return NotMediaFile(UNREADABLE, hint=HINT)
 
 
-def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
-    """Validate ``path`` as an upload and describe it, or raise ``MediaRejected``."""
-    path = Path(path)
-    size = path.stat().st_size
+def _validate_size(size: int, limits: Limits) -> None:
     if size == 0:
         raise EmptyFile(
             N_("The file is empty (0 bytes). The upload may have failed; please try again.")
@@ -250,9 +247,10 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
             size=_human_bytes(size),
             limit=_human_bytes(limits.max_bytes),
         )
-    with path.open("rb") as handle:
-        _sniff(handle.read(4096))
 
+
+def _ffprobe(path: Path, limits: Limits) -> dict:
+    """ffprobe's JSON description of ``path``, or the rejection its failure points to."""
     try:
         result = run_capture(
             commands.probe_argv(path),
@@ -269,11 +267,19 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
         _INVALID_SIZE.search(result.stderr) or "moov atom not found" in result.stderr.lower()
     ):
         raise _ffprobe_failure_reason(result.stderr, limits)
+    return data
 
+
+def _validate_container(data: dict) -> str:
+    """The container's format name, if it is one we open."""
     format_name = data.get("format", {}).get("format_name", "")
     if not format_name or not commands.is_safe_demuxer(format_name):
         raise UnsafeMedia(UNSAFE_CONTAINER, hint=HINT)
-    streams = data.get("streams", [])
+    return format_name
+
+
+def _select_streams(streams: list[dict]) -> tuple[dict | None, dict | None]:
+    """The first video stream (cover art does not count) and the first audio stream."""
     video_streams = [
         s
         for s in streams
@@ -282,53 +288,57 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
     audio_streams = [s for s in streams if s.get("codec_type") == "audio"]
     if not video_streams and not audio_streams:
         raise NoStreams(N_("This file has no video and no sound in it. %(hint)s"), hint=HINT)
+    return (
+        video_streams[0] if video_streams else None,
+        audio_streams[0] if audio_streams else None,
+    )
 
-    video = None
-    if video_streams:
-        stream = video_streams[0]
-        _require_codec(
-            stream,
+
+def _validate_video(stream: dict, limits: Limits) -> VideoInfo:
+    _require_codec(
+        stream,
+        N_(
+            "The video is in a format Headway cannot read (codec tag '%(tag)s'). "
+            "Export it as H.264 MP4 and upload again."
+        ),
+    )
+    width, height = _display_size(stream)
+    long_side, short_side = max(width, height), min(width, height)
+    if (
+        short_side < limits.min_side
+        or long_side > limits.max_long_side
+        or short_side > limits.max_short_side
+    ):
+        raise _absurd_size(width, height, limits)
+    fps = _frame_rate(stream)
+    if fps > limits.max_fps or 0 < fps < 0.1:
+        raise AbsurdFrameRate(
             N_(
-                "The video is in a format Headway cannot read (codec tag '%(tag)s'). "
-                "Export it as H.264 MP4 and upload again."
+                "The video claims %(fps)s frames per second; Headway accepts up to "
+                "%(limit)s. The file is probably damaged; export it again."
             ),
+            fps=f"{fps:g}",
+            limit=f"{limits.max_fps:g}",
         )
-        width, height = _display_size(stream)
-        long_side, short_side = max(width, height), min(width, height)
-        if (
-            short_side < limits.min_side
-            or long_side > limits.max_long_side
-            or short_side > limits.max_short_side
-        ):
-            raise _absurd_size(width, height, limits)
-        fps = _frame_rate(stream)
-        if fps > limits.max_fps or 0 < fps < 0.1:
-            raise AbsurdFrameRate(
-                N_(
-                    "The video claims %(fps)s frames per second; Headway accepts up to "
-                    "%(limit)s. The file is probably damaged; export it again."
-                ),
-                fps=f"{fps:g}",
-                limit=f"{limits.max_fps:g}",
-            )
-        video = VideoInfo(codec=stream["codec_name"], width=width, height=height, fps=fps or 25.0)
+    return VideoInfo(codec=stream["codec_name"], width=width, height=height, fps=fps or 25.0)
 
-    audio = None
-    if audio_streams:
-        stream = audio_streams[0]
-        _require_codec(
-            stream,
-            N_(
-                "The sound is in a format Headway cannot read (codec tag '%(tag)s'). "
-                "Export it with AAC or MP3 audio."
-            ),
-        )
-        audio = AudioInfo(
-            codec=stream["codec_name"],
-            channels=int(stream.get("channels") or 0),
-            sample_rate=int(stream.get("sample_rate") or 0),
-        )
 
+def _validate_audio(stream: dict) -> AudioInfo:
+    _require_codec(
+        stream,
+        N_(
+            "The sound is in a format Headway cannot read (codec tag '%(tag)s'). "
+            "Export it with AAC or MP3 audio."
+        ),
+    )
+    return AudioInfo(
+        codec=stream["codec_name"],
+        channels=int(stream.get("channels") or 0),
+        sample_rate=int(stream.get("sample_rate") or 0),
+    )
+
+
+def _validate_duration(data: dict, limits: Limits) -> float:
     duration = _duration(data)
     if duration <= 0:
         raise CorruptMedia(
@@ -346,6 +356,22 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
             length=_minutes(duration),
             limit=_minutes(limits.max_duration_s),
         )
+    return duration
+
+
+def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
+    """Validate ``path`` as an upload and describe it, or raise ``MediaRejected``."""
+    path = Path(path)
+    size = path.stat().st_size
+    _validate_size(size, limits)
+    with path.open("rb") as handle:
+        _sniff(handle.read(4096))
+    data = _ffprobe(path, limits)
+    format_name = _validate_container(data)
+    video_stream, audio_stream = _select_streams(data.get("streams", []))
+    video = _validate_video(video_stream, limits) if video_stream is not None else None
+    audio = _validate_audio(audio_stream) if audio_stream is not None else None
+    duration = _validate_duration(data, limits)
     return MediaInfo(
         format_name=format_name, duration_s=duration, size_bytes=size, video=video, audio=audio
     )

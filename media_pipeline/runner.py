@@ -116,6 +116,68 @@ def _remove(paths: Iterable[Path]) -> None:
         Path(path).unlink(missing_ok=True)
 
 
+def _start_stderr_reader(
+    process: subprocess.Popen, stderr_tail: collections.deque[str]
+) -> threading.Thread:
+    """Keep the last lines of stderr; reading it also stops a chatty ffmpeg blocking on the pipe."""
+
+    def drain_stderr() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            stderr_tail.append(line)
+
+    reader = threading.Thread(target=drain_stderr, name="ffmpeg-stderr", daemon=True)
+    reader.start()
+    return reader
+
+
+def _start_watchdog(
+    process: subprocess.Popen, timeout_s: float, timed_out: threading.Event
+) -> threading.Timer:
+    def on_timeout() -> None:
+        timed_out.set()
+        _kill_group(process)
+
+    watchdog = threading.Timer(timeout_s, on_timeout)
+    watchdog.daemon = True
+    watchdog.start()
+    return watchdog
+
+
+def _follow_progress(
+    stdout: Iterable[str], duration_s: float, progress: ProgressCallback | None
+) -> float:
+    """Read ``-progress`` output to its end, reporting percent done; return the last reported."""
+    last_percent, last_report = -1.0, time.monotonic()
+    for line in stdout:
+        key, _, value = line.strip().partition("=")
+        # ffmpeg 5.1 writes both; out_time_us is the one whose unit is what it says.
+        if key == "out_time_us" and progress and duration_s > 0 and value.isdigit():
+            percent = min(100.0, int(value) / 1e6 / duration_s * 100)
+            if (
+                percent - last_percent >= 1
+                or percent >= 100
+                or time.monotonic() - last_report >= PROGRESS_EVERY_S
+            ):
+                last_percent, last_report = percent, time.monotonic()
+                progress(percent)
+    return last_percent
+
+
+def _raise_if_failed(
+    returncode: int, timed_out: bool, timeout_s: float, stderr_tail: Iterable[str]
+) -> None:
+    # Timeout first: the watchdog's kill leaves a non-zero status too.
+    if timed_out:
+        raise TranscodeTimeout(
+            f"ffmpeg took longer than {timeout_s:.0f} s and was stopped", _tail(stderr_tail)
+        )
+    if returncode != 0:
+        raise TranscodeFailed(
+            f"ffmpeg exited with status {returncode}", _tail(stderr_tail), returncode
+        )
+
+
 def run_ffmpeg(
     argv: Sequence[str],
     *,
@@ -138,47 +200,15 @@ def run_ffmpeg(
     except BaseException:
         _remove(outputs)
         raise
-
-    def drain_stderr() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            stderr_tail.append(line)
-
-    def on_timeout() -> None:
-        timed_out.set()
-        _kill_group(process)
-
-    reader = threading.Thread(target=drain_stderr, name="ffmpeg-stderr", daemon=True)
-    reader.start()
-    watchdog = threading.Timer(timeout_s, on_timeout)
-    watchdog.daemon = True
-    watchdog.start()
+    reader = _start_stderr_reader(process, stderr_tail)
+    watchdog = _start_watchdog(process, timeout_s, timed_out)
     succeeded = False
     try:
-        last_percent, last_report = -1.0, time.monotonic()
         assert process.stdout is not None
-        for line in process.stdout:
-            key, _, value = line.strip().partition("=")
-            # ffmpeg 5.1 writes both; out_time_us is the one whose unit is what it says.
-            if key == "out_time_us" and progress and duration_s > 0 and value.isdigit():
-                percent = min(100.0, int(value) / 1e6 / duration_s * 100)
-                if (
-                    percent - last_percent >= 1
-                    or percent >= 100
-                    or time.monotonic() - last_report >= PROGRESS_EVERY_S
-                ):
-                    last_percent, last_report = percent, time.monotonic()
-                    progress(percent)
+        last_percent = _follow_progress(process.stdout, duration_s, progress)
         returncode = process.wait()
         reader.join()
-        if timed_out.is_set():
-            raise TranscodeTimeout(
-                f"ffmpeg took longer than {timeout_s:.0f} s and was stopped", _tail(stderr_tail)
-            )
-        if returncode != 0:
-            raise TranscodeFailed(
-                f"ffmpeg exited with status {returncode}", _tail(stderr_tail), returncode
-            )
+        _raise_if_failed(returncode, timed_out.is_set(), timeout_s, stderr_tail)
         succeeded = True
         if progress and last_percent < 100:
             progress(100.0)
