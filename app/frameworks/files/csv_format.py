@@ -53,11 +53,35 @@ _CSV_MAX_LENGTHS = {
 def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
     """One row per competency. Framework columns may be blank after the first row (a
     spreadsheet's fill-down is not needed); when given again they must match."""
+    problems: list[Problem] = []
+    rows = _csv_rows(_csv_reader(text), path, problems)
+    header = _read_header(rows, path, problems)
+    found = _FrameworkRows(path, problems)
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            found.problem(line, f"this row has {len(row)} cells; the header has {len(header)}")
+            continue
+        found.add_row(
+            line, {name: cell.strip() for name, cell in zip(header, row, strict=True) if name}
+        )
+    return found.spec()
+
+
+def _csv_reader(text: str):
+    """A csv reader of ``text``, split on semicolons if its first line has more of them than
+    commas, else on commas."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    problems: list[Problem] = []
-    rows = _csv_rows(reader, path, problems)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _read_header(
+    rows: Iterator[tuple[int, list[str]]], path: str, problems: list[Problem]
+) -> list[str]:
+    """The header row's column names, lower-cased. Raise FileFormatError if there is no
+    header row, or a required column is missing, or a column is unknown."""
     try:
         _, header = next(rows)
     except StopIteration:
@@ -82,103 +106,106 @@ def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
                 )
             ]
         )
+    return header
 
-    framework: dict[str, str] = {}
-    domains: dict[str, DomainSpec] = {}
-    codes: dict[str, int] = {}
-    for line, row in rows:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            problems.append(
-                Problem(path, line, f"this row has {len(row)} cells; the header has {len(header)}")
-            )
-            continue
-        values = {name: cell.strip() for name, cell in zip(header, row, strict=True) if name}
-        problems.extend(
-            Problem(path, line, f"`{column}` is longer than {limit} characters")
+
+class _FrameworkRows:
+    """The framework that a CSV file's rows describe, gathered row by row, with every
+    problem found on the way."""
+
+    def __init__(self, path: str, problems: list[Problem]):
+        self.path = path
+        self.problems = problems
+        self.framework: dict[str, str] = {}  # each framework column, as first given
+        self.domains: dict[str, DomainSpec] = {}
+        self.codes: dict[str, int] = {}  # each competency code → the line it is on
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def add_row(self, line: int, values: dict[str, str]) -> None:
+        """One row's cells by column name: its framework columns and its competency."""
+        self.problems.extend(
+            Problem(self.path, line, f"`{column}` is longer than {limit} characters")
             for column, limit in _CSV_MAX_LENGTHS.items()
             if len(values.get(column, "")) > limit
         )
+        self._take_framework_columns(line, values)
+        self._add_competency(line, values)
+
+    def _take_framework_columns(self, line: int, values: dict[str, str]) -> None:
         for column in _FRAMEWORK_COLUMNS:
             value = values.get(column, "")
             if not value:
                 continue
-            if column in framework and framework[column] != value:
-                problems.append(
-                    Problem(
-                        path,
-                        line,
-                        f"`{column}` is {value!r} here but "
-                        f"{framework[column]!r} above; one file holds one framework",
-                    )
+            if column in self.framework and self.framework[column] != value:
+                self.problem(
+                    line,
+                    f"`{column}` is {value!r} here but "
+                    f"{self.framework[column]!r} above; one file holds one framework",
                 )
-            framework.setdefault(column, value)
+            self.framework.setdefault(column, value)
+
+    def _add_competency(self, line: int, values: dict[str, str]) -> None:
         absent = [c for c in _CSV_REQUIRED if not values.get(c)]
         if absent:
-            problems.append(Problem(path, line, "empty required cell(s): " + ", ".join(absent)))
-            continue
+            self.problem(line, "empty required cell(s): " + ", ".join(absent))
+            return
         for column in ("domain_code", "code"):
             if not CODE_RE.match(values[column]):
-                problems.append(
-                    Problem(path, line, f"`{column}` is {values[column]!r}; {CODE_HINT}")
-                )
+                self.problem(line, f"`{column}` is {values[column]!r}; {CODE_HINT}")
         code = values["code"]
-        if code in codes:
-            problems.append(
-                Problem(
-                    path, line, f"duplicate competency code {code!r} (first on line {codes[code]})"
-                )
+        if code in self.codes:
+            self.problem(
+                line, f"duplicate competency code {code!r} (first on line {self.codes[code]})"
             )
-            continue
-        codes[code] = line
-        domain = domains.get(values["domain_code"])
+            return
+        self.codes[code] = line
+        self._domain(line, values).competencies.append(
+            CompetencySpec(code, values["title"], values.get("description", ""), line=line)
+        )
+
+    def _domain(self, line: int, values: dict[str, str]) -> DomainSpec:
+        """The row's domain, begun by the first row that names it."""
+        domain = self.domains.get(values["domain_code"])
         if domain is None:
             if not values.get("domain_title"):
-                problems.append(
-                    Problem(
-                        path,
-                        line,
-                        f"the first row of domain {values['domain_code']!r} needs a `domain_title`",
-                    )
+                self.problem(
+                    line,
+                    f"the first row of domain {values['domain_code']!r} needs a `domain_title`",
                 )
-            domain = domains[values["domain_code"]] = DomainSpec(
+            domain = self.domains[values["domain_code"]] = DomainSpec(
                 values["domain_code"],
                 values.get("domain_title", ""),
                 values.get("domain_description", ""),
             )
-        domain.competencies.append(
-            CompetencySpec(code, values["title"], values.get("description", ""), line=line)
-        )
+        return domain
 
-    for column in ("framework_code", "framework_name"):
-        if not framework.get(column):
-            problems.append(
-                Problem(path, 2, f"`{column}` is empty; give it at least on the first row")
-            )
-    if framework.get("framework_code") and not CODE_RE.match(framework["framework_code"]):
-        problems.append(
-            Problem(path, 2, f"`framework_code` is {framework['framework_code']!r}; {CODE_HINT}")
+    def spec(self) -> FrameworkSpec:
+        """The framework the rows describe; raise FileFormatError with every problem found."""
+        framework = self.framework
+        for column in ("framework_code", "framework_name"):
+            if not framework.get(column):
+                self.problem(2, f"`{column}` is empty; give it at least on the first row")
+        if framework.get("framework_code") and not CODE_RE.match(framework["framework_code"]):
+            self.problem(2, f"`framework_code` is {framework['framework_code']!r}; {CODE_HINT}")
+        if framework.get("language") and not LANGUAGE_RE.match(framework["language"]):
+            self.problem(2, f"`language` is {framework['language']!r}; use a code such as `en`")
+        if not self.codes and not self.problems:
+            self.problem(2, "no competencies: add one row per competency")
+        if self.problems:
+            raise FileFormatError(self.problems)
+        return FrameworkSpec(
+            code=framework["framework_code"],
+            name=framework["framework_name"],
+            scope=framework.get("scope", ""),
+            version=framework.get("version", ""),
+            language=framework.get("language", "en"),
+            # A spreadsheet of competencies carries no levels: the usual four apply.
+            levels=[LevelSpec(lv.number, lv.name, lv.descriptor) for lv in DEFAULT_LEVELS],
+            domains=list(self.domains.values()),
+            levels_from_file=False,
         )
-    if framework.get("language") and not LANGUAGE_RE.match(framework["language"]):
-        problems.append(
-            Problem(path, 2, f"`language` is {framework['language']!r}; use a code such as `en`")
-        )
-    if not codes and not problems:
-        problems.append(Problem(path, 2, "no competencies: add one row per competency"))
-    if problems:
-        raise FileFormatError(problems)
-    return FrameworkSpec(
-        code=framework["framework_code"],
-        name=framework["framework_name"],
-        scope=framework.get("scope", ""),
-        version=framework.get("version", ""),
-        language=framework.get("language", "en"),
-        # A spreadsheet of competencies carries no levels: the usual four apply.
-        levels=[LevelSpec(lv.number, lv.name, lv.descriptor) for lv in DEFAULT_LEVELS],
-        domains=list(domains.values()),
-        levels_from_file=False,
-    )
 
 
 def _csv_rows(reader, path: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
