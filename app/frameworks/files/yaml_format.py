@@ -41,10 +41,19 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
             max_length=MAX_LANGUAGE,
         ),
     )
+    spec.levels = _read_levels(top)
+    spec.domains = _read_domains(top)
+    if problems:
+        raise FileFormatError(problems)
+    return spec
 
+
+def _read_levels(top: FieldReader) -> list[LevelSpec]:
+    """The framework's ``levels``, in order of number; a number given twice is a problem."""
+    levels: list[LevelSpec] = []
     seen_numbers: dict[int, int | None] = {}
     for item, line in top.items("levels"):
-        level = FieldReader(item, path, problems, "a level", line=line)
+        level = FieldReader(item, top.path, top.problems, "a level", line=line)
         number = level.integer("number", minimum=1, maximum=10)
         name = level.text("name", max_length=MAX_LEVEL_NAME)
         if number in seen_numbers:
@@ -53,13 +62,19 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
             )
             continue
         seen_numbers[number] = level.line_of("number")
-        spec.levels.append(LevelSpec(number, name, level.text("descriptor", required=False)))
-    _check_level_numbers(spec.levels, path, top.line_of("levels"), problems)
+        levels.append(LevelSpec(number, name, level.text("descriptor", required=False)))
+    _check_level_numbers(levels, top.path, top.line_of("levels"), top.problems)
+    return levels
 
+
+def _read_domains(top: FieldReader) -> list[DomainSpec]:
+    """The framework's ``domains`` with their competencies; a code given twice is a problem."""
+    domains: list[DomainSpec] = []
     domain_lines: dict[str, int | None] = {}
+    # Competency codes are unique across the framework, not just within a domain.
     competency_lines: dict[str, int | None] = {}
     for item, line in top.items("domains"):
-        reader = FieldReader(item, path, problems, "a domain", line=line)
+        reader = FieldReader(item, top.path, top.problems, "a domain", line=line)
         domain = DomainSpec(
             code=reader.text("code", pattern=CODE_RE, hint=CODE_HINT),
             title=reader.text("title", max_length=MAX_TITLE),
@@ -71,29 +86,37 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
                 f"duplicate domain code {domain.code!r} (first on line {domain_lines[domain.code]})",
             )
         domain_lines.setdefault(domain.code, reader.line_of("code"))
-        where = f"domain {domain.code or '?'}"
-        for c_item, c_line in reader.items("competencies"):
-            c = FieldReader(c_item, path, problems, f"a competency in {where}", line=c_line)
-            competency = CompetencySpec(
-                code=c.text("code", pattern=CODE_RE, hint=CODE_HINT),
-                title=c.text("title", max_length=MAX_TITLE),
-                description=c.text("description", required=False),
-                line=c.line_of("code"),
-            )
-            if competency.code and competency.code in competency_lines:
-                c.problem(
-                    "code",
-                    f"duplicate competency code {competency.code!r} "
-                    f"(first on line {competency_lines[competency.code]})",
-                )
-                continue
-            competency_lines[competency.code] = competency.line
-            domain.competencies.append(competency)
-        spec.domains.append(domain)
+        domain.competencies = _read_competencies(
+            reader, f"domain {domain.code or '?'}", competency_lines
+        )
+        domains.append(domain)
+    return domains
 
-    if problems:
-        raise FileFormatError(problems)
-    return spec
+
+def _read_competencies(
+    domain: FieldReader, where: str, competency_lines: dict[str, int | None]
+) -> list[CompetencySpec]:
+    """One domain's ``competencies``; ``competency_lines`` holds the line of each code read
+    so far, in this domain or an earlier one."""
+    competencies: list[CompetencySpec] = []
+    for item, line in domain.items("competencies"):
+        c = FieldReader(item, domain.path, domain.problems, f"a competency in {where}", line=line)
+        competency = CompetencySpec(
+            code=c.text("code", pattern=CODE_RE, hint=CODE_HINT),
+            title=c.text("title", max_length=MAX_TITLE),
+            description=c.text("description", required=False),
+            line=c.line_of("code"),
+        )
+        if competency.code and competency.code in competency_lines:
+            c.problem(
+                "code",
+                f"duplicate competency code {competency.code!r} "
+                f"(first on line {competency_lines[competency.code]})",
+            )
+            continue
+        competency_lines[competency.code] = competency.line
+        competencies.append(competency)
+    return competencies
 
 
 def _check_level_numbers(
