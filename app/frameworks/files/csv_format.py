@@ -47,7 +47,7 @@ _CSV_MAX_LENGTHS = {
 }
 
 
-# --- reading --------------------------------------------------------------------------------
+# --- reading ----------------------------------------------------------------------------
 
 
 def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
@@ -224,7 +224,7 @@ def _csv_rows(reader, path: str, problems: list[Problem]) -> Iterator[tuple[int,
         yield line, row
 
 
-# --- writing --------------------------------------------------------------------------------
+# --- writing ----------------------------------------------------------------------------
 
 
 def dump_framework_csv(spec: FrameworkSpec) -> str:

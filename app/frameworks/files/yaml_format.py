@@ -20,7 +20,7 @@ from .spec import (
 )
 from .yaml_io import FieldReader, dump_yaml, load_yaml
 
-# --- reading --------------------------------------------------------------------------------
+# --- reading ----------------------------------------------------------------------------
 
 
 def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
@@ -130,7 +130,7 @@ def _check_level_numbers(
     levels.sort(key=lambda level: level.number)
 
 
-# --- writing --------------------------------------------------------------------------------
+# --- writing ----------------------------------------------------------------------------
 
 
 def framework_to_dict(spec: FrameworkSpec) -> dict[str, Any]:

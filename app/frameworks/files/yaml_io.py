@@ -15,7 +15,7 @@ import yaml
 
 from .problems import FileFormatError, Problem
 
-# --- reading, remembering line numbers ------------------------------------------------------
+# --- reading, remembering line numbers --------------------------------------------------
 
 
 class LineDict(dict):
@@ -199,7 +199,7 @@ class FieldReader:
         yield from zip(value, lines, strict=True)
 
 
-# --- writing ---------------------------------------------------------------------------------
+# --- writing ----------------------------------------------------------------------------
 
 
 class _ReadableDumper(yaml.SafeDumper):
