@@ -62,54 +62,7 @@ def import_framework(spec: FrameworkSpec) -> ImportReport:
 
     if spec.levels_from_file or report.created:
         _apply_levels(framework, spec.levels)
-
-    domains = {domain.code: domain for domain in framework.domains}
-    existing = (
-        {
-            c.code: c
-            for c in db.session.scalars(
-                select(Competency).where(Competency.framework_id == framework.id)
-            )
-        }
-        if framework.id
-        else {}
-    )
-    seen: set[str] = set()
-    for d_position, domain_spec in enumerate(spec.domains):
-        domain = domains.get(domain_spec.code)
-        if domain is None:
-            domain = Domain(code=domain_spec.code)
-            framework.domains.append(domain)
-        domain.title, domain.description, domain.position = (
-            domain_spec.title,
-            domain_spec.description,
-            d_position,
-        )
-        for c_position, c_spec in enumerate(domain_spec.competencies):
-            seen.add(c_spec.code)
-            competency = existing.get(c_spec.code)
-            if competency is None:
-                competency = Competency(code=c_spec.code, framework=framework)
-                db.session.add(competency)
-                report.competencies_added += 1
-            elif (
-                competency.title,
-                competency.description,
-                competency.domain_id,
-                competency.retired,
-            ) != (c_spec.title, c_spec.description, domain.id, False):
-                report.competencies_updated += 1
-            competency.domain = domain
-            competency.title, competency.description = c_spec.title, c_spec.description
-            competency.position, competency.retired = c_position, False
-    for code, competency in existing.items():
-        if code not in seen and not competency.retired:
-            competency.retired = True
-            report.competencies_retired += 1
-    listed = {domain_spec.code for domain_spec in spec.domains}
-    unlisted = [domain for domain in framework.domains if domain.code not in listed]
-    for position, domain in enumerate(unlisted, start=len(spec.domains)):
-        domain.position = position
+    _apply_domains(framework, spec, report)
     db.session.commit()
     return report
 
@@ -125,6 +78,69 @@ def _apply_levels(framework: Framework, level_specs: list[LevelSpec]) -> None:
     for level in levels.values():
         # Self-assessments store the number, not the row; a removed level just goes.
         framework.levels.remove(level)
+
+
+def _apply_domains(framework: Framework, spec: FrameworkSpec, report: ImportReport) -> None:
+    """The spec's domains and competencies, matched by code and put in the spec's order.
+    Competencies it leaves out are retired; domains it leaves out stay, after the listed ones."""
+    domains = {domain.code: domain for domain in framework.domains}
+    existing = (
+        {
+            c.code: c
+            for c in db.session.scalars(
+                select(Competency).where(Competency.framework_id == framework.id)
+            )
+        }
+        if framework.id
+        else {}
+    )
+    for d_position, domain_spec in enumerate(spec.domains):
+        domain = domains.get(domain_spec.code)
+        if domain is None:
+            domain = Domain(code=domain_spec.code)
+            framework.domains.append(domain)
+        domain.title, domain.description, domain.position = (
+            domain_spec.title,
+            domain_spec.description,
+            d_position,
+        )
+        _apply_competencies(framework, domain, domain_spec.competencies, existing, report)
+    seen = set(spec.competency_codes())
+    for code, competency in existing.items():
+        if code not in seen and not competency.retired:
+            competency.retired = True
+            report.competencies_retired += 1
+    listed = {domain_spec.code for domain_spec in spec.domains}
+    unlisted = [domain for domain in framework.domains if domain.code not in listed]
+    for position, domain in enumerate(unlisted, start=len(spec.domains)):
+        domain.position = position
+
+
+def _apply_competencies(
+    framework: Framework,
+    domain: Domain,
+    competency_specs: list[CompetencySpec],
+    existing: dict[str, Competency],
+    report: ImportReport,
+) -> None:
+    """One domain's competencies from the spec, in its order; ``existing`` is the framework's
+    competencies by code before the import, found or created here and counted in ``report``."""
+    for c_position, c_spec in enumerate(competency_specs):
+        competency = existing.get(c_spec.code)
+        if competency is None:
+            competency = Competency(code=c_spec.code, framework=framework)
+            db.session.add(competency)
+            report.competencies_added += 1
+        elif (
+            competency.title,
+            competency.description,
+            competency.domain_id,
+            competency.retired,
+        ) != (c_spec.title, c_spec.description, domain.id, False):
+            report.competencies_updated += 1
+        competency.domain = domain
+        competency.title, competency.description = c_spec.title, c_spec.description
+        competency.position, competency.retired = c_position, False
 
 
 def import_framework_file(filename: str, data: bytes) -> ImportReport:

@@ -1,0 +1,62 @@
+"""A framework file of either kind: YAML or CSV chosen by the file's extension, read from
+bytes that must be UTF-8 and written back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .csv_format import dump_framework_csv, parse_framework_csv
+from .problems import FileFormatError, Problem
+from .spec import FrameworkSpec
+from .yaml_format import dump_framework_yaml, parse_framework_yaml
+
+# The kinds of file a framework can be read from and written to.
+FILE_EXTENSIONS = ("yaml", "yml", "csv")
+
+
+def load_framework(path: str | Path) -> FrameworkSpec:
+    """Read a framework from a ``.yaml``/``.yml`` or ``.csv`` file."""
+    path = Path(path)
+    return parse_framework(_read_text(path), str(path))
+
+
+def parse_framework(text: str, path: str) -> FrameworkSpec:
+    """Read a framework from the text of the file named ``path``: CSV by its extension,
+    else YAML. ``path`` only names the file in problems (an upload has no real path)."""
+    if Path(path).suffix.lower() == ".csv":
+        return parse_framework_csv(text, path)
+    return parse_framework_yaml(text, path)
+
+
+def dump_framework(spec: FrameworkSpec, path: str | Path) -> str:
+    """The framework as the text of the file named ``path``: CSV by its extension, else YAML."""
+    return (
+        dump_framework_csv(spec)
+        if Path(path).suffix.lower() == ".csv"
+        else dump_framework_yaml(spec)
+    )
+
+
+def write_framework(spec: FrameworkSpec, path: str | Path) -> Path:
+    """Write YAML or CSV, chosen by the file's extension."""
+    path = Path(path)
+    text = dump_framework(spec, path)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """The text of a file's bytes; raise FileFormatError naming ``path`` if it is not UTF-8."""
+    try:
+        # utf-8-sig: spreadsheets often save a byte-order mark.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError([Problem(path, None, f"not UTF-8 text ({exc.reason})")]) from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FileFormatError([Problem(str(path), None, "file not found")]) from None
+    return decode_text(data, str(path))
