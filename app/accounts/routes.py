@@ -62,7 +62,7 @@ def _home() -> str:
 
 def _apply_field_error(form, error: services.AccountError) -> None:
     field = getattr(form, error.field or "", None)
-    (field.errors if field is not None else form.form_errors).append(_(str(error)))
+    (field.errors if field is not None else form.form_errors).append(error.translated())
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -239,24 +239,20 @@ def edit_person(user_id: int):
     if request.method == "GET":
         form.roles.data = sorted(person.roles)
     if form.validate_on_submit():
-        if person.id == current_user.id and (
-            "admin" not in form.roles.data or not form.active.data
-        ):
-            form.roles.errors.append(_("You cannot remove your own admin role or access."))
+        try:
+            services.update_account(
+                person,
+                email=form.email.data,
+                phone=form.phone.data,
+                roles=form.roles.data,
+                active=form.active.data,
+                by=current_user,
+            )
+        except services.AccountError as error:
+            _apply_field_error(form, error)
         else:
-            try:
-                services.update_account(
-                    person,
-                    email=form.email.data,
-                    phone=form.phone.data,
-                    roles=form.roles.data,
-                    active=form.active.data,
-                )
-            except services.AccountError as error:
-                _apply_field_error(form, error)
-            else:
-                flash(_("Saved."), "success")
-                return see_other(url_for("accounts.edit_person", user_id=person.id))
+            flash(_("Saved."), "success")
+            return see_other(url_for("accounts.edit_person", user_id=person.id))
     return render("accounts/person.html", form=form, person=person)
 
 

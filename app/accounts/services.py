@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.db import utcnow
+from app.errors import N_, ServiceError
 from app.extensions import db
 from app.logs import log_event
 from app.roles import Role
@@ -33,12 +34,8 @@ PHONE_RE = re.compile(r"^\+[1-9]\d{6,14}$")
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-class AccountError(ValueError):
-    """A problem the person can fix, with a message that says how."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AccountError(ServiceError):
+    """A problem with an account the person can fix, with a message that says how."""
 
 
 def normalize_email(value: str | None) -> str | None:
@@ -100,15 +97,18 @@ def record_sign_in(user: User, address: str | None) -> None:
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Use at least {MIN_PASSWORD_LENGTH} characters.", "password")
+        raise AccountError(
+            N_("Use at least %(count)s characters."), "password", count=MIN_PASSWORD_LENGTH
+        )
 
 
 def _check_unique(email: str | None, phone: str | None, exclude_id: int | None = None) -> None:
     if not email and not phone:
-        raise AccountError("Give an email address or a phone number.", "email")
+        raise AccountError(N_("Give an email address or a phone number."), "email")
     if phone and not PHONE_RE.match(phone):
         raise AccountError(
-            "Write the phone number with its country code, for example +254 712 345 678.", "phone"
+            N_("Write the phone number with its country code, for example +254 712 345 678."),
+            "phone",
         )
     clauses = [User.email == email] if email else []
     clauses += [User.phone == phone] if phone else []
@@ -118,11 +118,11 @@ def _check_unique(email: str | None, phone: str | None, exclude_id: int | None =
     other = db.session.scalar(query)
     if other is not None:
         field = "email" if email and other.email == email else "phone"
-        raise AccountError(
-            "Someone already has this "
-            + ("email address." if field == "email" else "phone number."),
-            field,
-        )
+        taken = {
+            "email": N_("Someone already has this email address."),
+            "phone": N_("Someone already has this phone number."),
+        }
+        raise AccountError(taken[field], field)
 
 
 def create_user(
@@ -223,7 +223,7 @@ def invite(
 
 def reissue_invitation(user: User, issued_by: User | None) -> IssuedCode:
     if user.has_accepted:
-        raise AccountError("This person has already accepted their invitation.")
+        raise AccountError(N_("This person has already accepted their invitation."))
     issued = _issue(
         user, CodePurpose.INVITATION, current_app.config["INVITATION_LIFETIME"], issued_by
     )
@@ -263,7 +263,7 @@ def code_for_identifier(identifier: str, code: str, purpose: CodePurpose) -> Acc
 def accept_invitation(access: AccessCode, *, name: str, password: str) -> User:
     check_password_rules(password)
     if not name.strip():
-        raise AccountError("Tell us your name.", "name")
+        raise AccountError(N_("Tell us your name."), "name")
     user = access.user
     user.name = name.strip()
     user.password_hash = generate_password_hash(password)
@@ -297,7 +297,7 @@ def update_profile(user: User, **fields) -> User:
     if unknown:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
     if "name" in fields and not fields["name"].strip():
-        raise AccountError("Tell us your name.", "name")
+        raise AccountError(N_("Tell us your name."), "name")
     for key, value in fields.items():
         setattr(user, key, value.strip() if isinstance(value, str) else value)
     db.session.commit()
@@ -305,9 +305,19 @@ def update_profile(user: User, **fields) -> User:
 
 
 def update_account(
-    user: User, *, email: str | None, phone: str | None, roles, active: bool
+    user: User,
+    *,
+    email: str | None,
+    phone: str | None,
+    roles,
+    active: bool,
+    by: User | None = None,
 ) -> User:
-    """An admin's edit of someone's sign-in identifiers, roles and access."""
+    """An admin's edit of someone's sign-in identifiers, roles and access. Nobody can take
+    away their own admin role or access: a programme must never be left without an admin
+    by a slip of the finger."""
+    if by is not None and by.id == user.id and (Role.ADMIN not in roles or not active):
+        raise AccountError(N_("You cannot remove your own admin role or access."), "roles")
     email, phone = normalize_email(email), normalize_phone(phone)
     _check_unique(email, phone, exclude_id=user.id)
     user.email, user.phone, user.active = email, phone, active

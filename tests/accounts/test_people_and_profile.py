@@ -102,3 +102,33 @@ def test_bottom_navigation_shows_what_roles_allow(client, make_user, login):
     login(make_user("author"))
     page = client.get("/me").get_data(as_text=True)
     assert 'href="/me"' in page and "#coaching" not in page
+
+
+def test_nobody_removes_their_own_admin_role_whoever_asks(app, make_user):
+    """The rule lives in the service, so every caller (page, command, script) obeys it."""
+    from app.accounts import services
+
+    admin, other_admin = make_user("admin"), make_user("admin")
+    for roles, active in ((["leader"], True), (["admin"], False)):
+        with pytest.raises(services.AccountError) as refused:
+            services.update_account(
+                admin, email=admin.email, phone=None, roles=roles, active=active, by=admin
+            )
+        assert refused.value.field == "roles"
+    assert admin.has_role("admin") and admin.active
+    services.update_account(
+        admin, email=admin.email, phone=None, roles=["leader"], active=True, by=other_admin
+    )
+    assert admin.roles == {"leader"}
+
+
+def test_account_problems_are_shown_in_the_readers_language(client, make_user, login):
+    admin = make_user("admin", locale="fr")
+    taken = make_user("leader")
+    login(admin)
+    response = client.post(
+        "/people/invite", data={"email": taken.email, "name": "Amina", "roles": ["leader"]}
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Quelqu’un a déjà cette adresse e-mail." in body
