@@ -1,9 +1,14 @@
-"""Page or fragment: one helper decides what an HTMX request gets.
+"""Page or fragment: every HTML response of every area goes out through this module.
 
-A plain request, a boosted navigation and a history restore get the whole page; any
-other HTMX request gets only the named block of the page's own template, plus any
-flash messages swapped out-of-band. Every HTML response varies on ``HX-Request`` so a
-cache never hands a fragment to a full page load.
+- :func:`render` answers a GET: a plain request, a boosted navigation and a history
+  restore get the whole page; any other HTMX request gets only the named block of the
+  page's own template.
+- :func:`render_partial` answers an HTMX write with the piece that changed: a partial
+  (``<area>/_name.html``) that the page includes too.
+- :func:`see_other` ends every other write: POST → 303 → GET.
+
+Flash messages ride along out-of-band on every fragment. Every HTML response varies on
+``HX-Request`` so a cache never hands a fragment to a full page load.
 """
 
 from __future__ import annotations
@@ -32,12 +37,19 @@ def is_fragment_request() -> bool:
 def render(template: str, block: str = "content", status: int = 200, **context) -> Response:
     """Render ``template`` whole, or only ``block`` of it for an HTMX fragment request."""
     if is_fragment_request():
-        body = render_block(template, block, **context)
-        flashes = get_flashed_messages(with_categories=True)
-        if flashes:
-            body += render_template("_flashes.html", flashes=flashes, oob=True)
-    else:
-        body = render_template(template, **context)
+        return _with_flashes(render_block(template, block, **context), status)
+    return make_response(render_template(template, **context), status)
+
+
+def render_partial(template: str, status: int = 200, **context) -> Response:
+    """A partial template alone, for an HTMX request that changed it."""
+    return _with_flashes(render_template(template, **context), status)
+
+
+def _with_flashes(body: str, status: int) -> Response:
+    flashes = get_flashed_messages(with_categories=True)
+    if flashes:
+        body += render_template("_flashes.html", flashes=flashes, oob=True)
     return make_response(body, status)
 
 

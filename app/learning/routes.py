@@ -4,11 +4,11 @@ by swapping only the part that changed."""
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.htmx import is_fragment_request, render, see_other
+from app.htmx import is_fragment_request, render, render_partial, see_other
 from app.permissions import can_learn, can_view_lesson, requires
 
 from . import bp, media, services
@@ -61,12 +61,12 @@ def save_reflection(lesson_id: int):
     form = ReflectionForm()
     if not form.validate_on_submit():
         if is_fragment_request():
-            return render_template("learning/_reflection_status.html", error=True), 422
+            return render_partial("learning/_reflection_status.html", status=422, error=True)
         flash(_("Your notebook entry was not saved. It may be too long."), "error")
         return see_other(_lesson_url(lesson, "reflection"))
     reflection = services.save_reflection(current_user, lesson, form.body.data or "")
     if is_fragment_request():
-        return render_template("learning/_reflection_status.html", reflection=reflection)
+        return render_partial("learning/_reflection_status.html", reflection=reflection)
     flash(_("Saved in your notebook."), "success")
     return see_other(_lesson_url(lesson, "reflection"))
 
@@ -85,7 +85,7 @@ def answer_question(lesson_id: int, question_id: int):
     elif not is_fragment_request():
         flash(_("Choose one of the answers, then check."), "error")
     if is_fragment_request():
-        return render_template(
+        return render_partial(
             "learning/_question.html",
             lesson=lesson,
             item=services.QuestionItem(question, answer),
