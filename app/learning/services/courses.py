@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,14 +83,8 @@ def import_course(spec: CourseSpec, *, queue_media: bool = True) -> CourseImport
 
 
 def _apply_course(spec: CourseSpec, framework: Framework) -> CourseImport:
-    course = db.session.scalar(select(Course).where(Course.slug == spec.slug))
-    report = CourseImport(course=course, created=course is None)
-    if course is None:
-        course = report.course = Course(
-            slug=spec.slug,
-            position=(db.session.scalar(select(func.max(Course.position))) or 0) + 1,
-        )
-        db.session.add(course)
+    report = _find_or_add_course(spec.slug)
+    course = report.course
     course.title, course.summary, course.language = spec.title, spec.summary, spec.language
     course.framework, course.published = framework, True
 
@@ -99,23 +94,7 @@ def _apply_course(spec: CourseSpec, framework: Framework) -> CourseImport:
             select(Competency).where(Competency.framework_id == framework.id)
         )
     }
-    modules = (
-        {m.slug: m for m in db.session.scalars(select(Module).where(Module.course_id == course.id))}
-        if course.id
-        else {}
-    )
-    lessons = (
-        {
-            lesson.slug: lesson
-            for lesson in db.session.scalars(
-                select(Lesson)
-                .where(Lesson.course_id == course.id)
-                .options(joinedload(Lesson.competency_links), joinedload(Lesson.questions))
-            ).unique()
-        }
-        if course.id
-        else {}
-    )
+    modules, lessons = _stored_modules(course), _stored_lessons(course)
 
     position = 0
     for m_position, m_spec in enumerate(spec.modules):
@@ -134,17 +113,59 @@ def _apply_course(spec: CourseSpec, framework: Framework) -> CourseImport:
             elif _lesson_changed(lesson, l_spec, module, position):
                 report.lessons_updated += 1
             _apply_lesson(lesson, l_spec, module, position, competencies)
-    for module in modules.values():
-        module.published = False
-    for lesson in lessons.values():
-        if lesson.published:
-            lesson.published = False
-            report.lessons_unpublished += 1
+    _unpublish(modules.values(), lessons.values(), report)
 
     published = list(spec.lessons())
     course.lesson_count = len(published)
     course.duration_seconds = sum(lesson_spec.duration_seconds for lesson_spec in published)
     return report
+
+
+def _find_or_add_course(slug: str) -> CourseImport:
+    """The report for course ``slug``: the stored course, else a new one placed last."""
+    course = find_course(slug)
+    report = CourseImport(course=course, created=course is None)
+    if course is None:
+        course = report.course = Course(
+            slug=slug,
+            position=(db.session.scalar(select(func.max(Course.position))) or 0) + 1,
+        )
+        db.session.add(course)
+    return report
+
+
+def _stored_modules(course: Course) -> dict[str, Module]:
+    """The course's modules by slug, published or not; none yet for a new course."""
+    if not course.id:
+        return {}
+    return {
+        m.slug: m for m in db.session.scalars(select(Module).where(Module.course_id == course.id))
+    }
+
+
+def _stored_lessons(course: Course) -> dict[str, Lesson]:
+    """The course's lessons by slug, published or not, with their competency links and
+    questions loaded; none yet for a new course."""
+    if not course.id:
+        return {}
+    return {
+        lesson.slug: lesson
+        for lesson in db.session.scalars(
+            select(Lesson)
+            .where(Lesson.course_id == course.id)
+            .options(joinedload(Lesson.competency_links), joinedload(Lesson.questions))
+        ).unique()
+    }
+
+
+def _unpublish(modules: Iterable[Module], lessons: Iterable[Lesson], report: CourseImport) -> None:
+    """Hide the modules and lessons no longer in the files, counting the lessons hidden now."""
+    for module in modules:
+        module.published = False
+    for lesson in lessons:
+        if lesson.published:
+            lesson.published = False
+            report.lessons_unpublished += 1
 
 
 def _lesson_changed(lesson: Lesson, spec: LessonSpec, module: Module, position: int) -> bool:
