@@ -68,7 +68,25 @@ def growth(user) -> Growth:
         return Growth(None, [], 0, None, None)
     by_domain = frameworks.competencies_by_domain(framework)
     rows = {c.id: CompetencyGrowth(c) for competencies in by_domain.values() for c in competencies}
+    _add_lesson_counts(rows, user)
+    _add_accuracy(rows, user)
+    dates = _add_levels(rows, user, framework)
+    return Growth(
+        framework=framework,
+        domains=[
+            DomainGrowth(d, [rows[c.id] for c in by_domain[d.id]])
+            for d in framework.domains
+            if by_domain.get(d.id)
+        ],
+        assessments=len(dates),
+        first_assessed=dates[0] if dates else None,
+        latest_assessed=dates[-1] if dates else None,
+        level_names={level.number: level.name for level in framework.levels},
+    )
 
+
+def _add_lesson_counts(rows: dict[int, CompetencyGrowth], user) -> None:
+    """Published lessons per competency, and how many of them the leader completed."""
     lesson_ids = published_lessons().with_only_columns(Lesson.id).scalar_subquery()
     available = db.session.execute(
         select(LessonCompetency.competency_id, func.count())
@@ -94,6 +112,10 @@ def growth(user) -> Growth:
     for competency_id, count in done:
         if row := rows.get(competency_id):
             row.lessons_done = count
+
+
+def _add_accuracy(rows: dict[int, CompetencyGrowth], user) -> None:
+    """The leader's quick-check answers per competency, and how many were right first time."""
     accuracy = db.session.execute(
         select(
             LessonCompetency.competency_id,
@@ -108,6 +130,10 @@ def growth(user) -> Growth:
         if row := rows.get(competency_id):
             row.answers, row.answers_correct = count, int(correct or 0)
 
+
+def _add_levels(rows: dict[int, CompetencyGrowth], user, framework: Framework) -> list[datetime]:
+    """Each competency's first and latest self-rated level; returns the dates of the
+    leader's self-assessment sittings, oldest first."""
     ratings = db.session.execute(
         select(
             SelfAssessment.id, SelfAssessment.created_at, SelfRating.competency_id, SelfRating.level
@@ -125,20 +151,7 @@ def growth(user) -> Growth:
         if row.first_level is None:
             row.first_level = level
         row.latest_level = level
-
-    dates = list(sittings.values())
-    return Growth(
-        framework=framework,
-        domains=[
-            DomainGrowth(d, [rows[c.id] for c in by_domain[d.id]])
-            for d in framework.domains
-            if by_domain.get(d.id)
-        ],
-        assessments=len(sittings),
-        first_assessed=dates[0] if dates else None,
-        latest_assessed=dates[-1] if dates else None,
-        level_names={level.number: level.name for level in framework.levels},
-    )
+    return list(sittings.values())
 
 
 @dataclass
