@@ -120,9 +120,18 @@ def load_course(
             ]
         )
     data = load_yaml(_read_text(course_path), str(course_path))
-    path = str(course_path)
-    top = FieldReader(data, path, problems, "the course", line=1)
-    course = CourseSpec(
+    top = FieldReader(data, str(course_path), problems, "the course", line=1)
+    course = _course_fields(top, root)
+    known_codes = _known_codes(top, course.framework, frameworks)
+    course.modules = _modules(top, root, known_codes, check_media)
+    if problems:
+        raise FileFormatError(problems)
+    return course
+
+
+def _course_fields(top: FieldReader, root: Path) -> CourseSpec:
+    """The course's own fields from ``course.yaml``, without its modules."""
+    return CourseSpec(
         slug=top.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT, max_length=MAX_SLUG),
         title=top.text("title", max_length=MAX_TITLE),
         summary=top.text("summary", required=False),
@@ -139,21 +148,30 @@ def load_course(
         ),
         root=root,
     )
-    known_codes: Collection[str] | None = None
-    if frameworks is not None and course.framework:
-        if course.framework in frameworks:
-            known_codes = frameworks[course.framework]
-        else:
-            known = (
-                ", ".join(sorted(frameworks))
-                or "none yet — import one with `flask frameworks import`"
-            )
-            top.problem("framework", f"unknown framework {course.framework!r} (known: {known})")
 
+
+def _known_codes(
+    top: FieldReader, framework: str, frameworks: Mapping[str, Collection[str]] | None
+) -> Collection[str] | None:
+    """The competency codes lessons may use: ``None`` when there is nothing to check against."""
+    if frameworks is None or not framework:
+        return None
+    if framework in frameworks:
+        return frameworks[framework]
+    known = ", ".join(sorted(frameworks)) or "none yet — import one with `flask frameworks import`"
+    top.problem("framework", f"unknown framework {framework!r} (known: {known})")
+    return None
+
+
+def _modules(
+    top: FieldReader, root: Path, known_codes: Collection[str] | None, check_media: bool
+) -> list[ModuleSpec]:
+    """The modules ``course.yaml`` lists, in order, each with the lessons it lists."""
+    modules: list[ModuleSpec] = []
     module_lines: dict[str, int | None] = {}
     lesson_lines: dict[str, int | None] = {}
     for item, line in top.items("modules"):
-        m = FieldReader(item, path, problems, "a module", line=line)
+        m = FieldReader(item, top.path, top.problems, "a module", line=line)
         module = ModuleSpec(
             slug=m.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT, max_length=MAX_SLUG),
             title=m.text("title", max_length=MAX_TITLE),
@@ -165,68 +183,61 @@ def load_course(
             )
         module_lines.setdefault(module.slug, m.line_of("slug"))
         for slug, slug_line in m.items("lessons"):
-            if not isinstance(slug, str) or not SLUG_RE.match(slug):
-                problems.append(
-                    Problem(
-                        path, slug_line, f"lesson {slug!r} in module {module.slug!r}: {_SLUG_HINT}"
-                    )
-                )
-                continue
-            if slug in lesson_lines:
-                problems.append(
-                    Problem(
-                        path,
-                        slug_line,
-                        f"duplicate lesson slug {slug!r} (first on line {lesson_lines[slug]})",
-                    )
-                )
-                continue
-            lesson_lines[slug] = slug_line
-            lesson_file = root / LESSONS_DIR / f"{slug}.md"
-            if not lesson_file.is_file():
-                problems.append(
-                    Problem(path, slug_line, f"lesson {slug!r} has no file {LESSONS_DIR}/{slug}.md")
-                )
-                continue
-            try:
-                lesson = parse_lesson(_read_text(lesson_file), str(lesson_file))
-            except FileFormatError as exc:
-                problems.extend(exc.problems)
-                continue
-            problems.extend(_check_lesson(lesson, slug, root, known_codes, check_media))
-            module.lessons.append(lesson)
-        course.modules.append(module)
+            lesson = _listed_lesson(
+                m, module.slug, slug, slug_line, lesson_lines, root, known_codes, check_media
+            )
+            if lesson is not None:
+                module.lessons.append(lesson)
+        modules.append(module)
+    return modules
 
-    if problems:
-        raise FileFormatError(problems)
-    return course
+
+def _listed_lesson(
+    m: FieldReader,
+    module_slug: str,
+    slug: Any,
+    slug_line: int | None,
+    lesson_lines: dict[str, int | None],
+    root: Path,
+    known_codes: Collection[str] | None,
+    check_media: bool,
+) -> LessonSpec | None:
+    """The lesson a module lists as ``slug``, read from its file and checked; ``None`` when
+    it cannot be read. Problems go to the module's reader."""
+    path, problems = m.path, m.problems
+    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+        problems.append(
+            Problem(path, slug_line, f"lesson {slug!r} in module {module_slug!r}: {_SLUG_HINT}")
+        )
+        return None
+    if slug in lesson_lines:
+        problems.append(
+            Problem(
+                path,
+                slug_line,
+                f"duplicate lesson slug {slug!r} (first on line {lesson_lines[slug]})",
+            )
+        )
+        return None
+    lesson_lines[slug] = slug_line
+    lesson_file = root / LESSONS_DIR / f"{slug}.md"
+    if not lesson_file.is_file():
+        problems.append(
+            Problem(path, slug_line, f"lesson {slug!r} has no file {LESSONS_DIR}/{slug}.md")
+        )
+        return None
+    try:
+        lesson = parse_lesson(_read_text(lesson_file), str(lesson_file))
+    except FileFormatError as exc:
+        problems.extend(exc.problems)
+        return None
+    problems.extend(_check_lesson(lesson, slug, root, known_codes, check_media))
+    return lesson
 
 
 def parse_lesson(text: str, path: str) -> LessonSpec:
     """Parse one lesson file: YAML front matter between `---` lines, then Markdown."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
-        raise FileFormatError(
-            [
-                Problem(
-                    path,
-                    1,
-                    "a lesson file must start with a `---` line, "
-                    "then its front matter, then another `---` line",
-                )
-            ]
-        )
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if end is None:
-        raise FileFormatError(
-            [
-                Problem(
-                    path, 1, "the front matter opened on line 1 is never closed with a `---` line"
-                )
-            ]
-        )
-    data = load_yaml("".join(lines[1:end]), path, line_offset=1)
-    body = "".join(lines[end + 1 :]).strip()
+    data, body, closing_line = _split_front_matter(text, path)
     problems: list[Problem] = []
     fm = FieldReader(data, path, problems, "the lesson's front matter", line=2)
     lesson = LessonSpec(
@@ -259,10 +270,40 @@ def parse_lesson(text: str, path: str) -> LessonSpec:
         if question is not None:
             lesson.questions.append(question)
     if not body:
-        problems.append(Problem(path, end + 1, "the lesson has no text after its front matter"))
+        problems.append(
+            Problem(path, closing_line, "the lesson has no text after its front matter")
+        )
     if problems:
         raise FileFormatError(problems)
     return lesson
+
+
+def _split_front_matter(text: str, path: str) -> tuple[Any, str, int]:
+    """A lesson file's front matter (read as YAML), its Markdown body, and the number of
+    the `---` line that closes the front matter."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise FileFormatError(
+            [
+                Problem(
+                    path,
+                    1,
+                    "a lesson file must start with a `---` line, "
+                    "then its front matter, then another `---` line",
+                )
+            ]
+        )
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        raise FileFormatError(
+            [
+                Problem(
+                    path, 1, "the front matter opened on line 1 is never closed with a `---` line"
+                )
+            ]
+        )
+    data = load_yaml("".join(lines[1:end]), path, line_offset=1)
+    return data, "".join(lines[end + 1 :]).strip(), end + 1
 
 
 def _duration(fm: FieldReader) -> int:

@@ -134,7 +134,7 @@ def test_a_failure_midway_rolls_everything_back(framework, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_queue_media", explode)
+    monkeypatch.setattr("app.learning.services.courses._queue_media", explode)
     with pytest.raises(RuntimeError):
         services.import_course(spec)
     assert _counts() == (0, 0, 0)

@@ -1,0 +1,85 @@
+"""Courses and the leader's learning journey. Services take explicit arguments, never
+read the request, and commit their own work.
+
+Every page's data is gathered in a fixed number of queries whatever the number of
+courses, lessons or answers, so pages stay fast as a programme grows.
+
+``courses`` imports and exports course packages; ``learn`` gathers the Learn page;
+``lessons`` the lesson page and what a leader does there; ``growth_and_assessment`` the
+growth page and self-assessment. Callers use this package: ``services.import_course``.
+"""
+
+from .courses import (
+    CourseImport,
+    CourseImportError,
+    course_to_spec,
+    find_course,
+    import_course,
+    list_courses,
+    render_markdown,
+)
+from .growth_and_assessment import (
+    AssessmentForm,
+    CompetencyGrowth,
+    DomainGrowth,
+    Growth,
+    growth,
+    record_self_assessment,
+    self_assessment_form,
+)
+from .learn import ContinueItem, CourseItem, LearnHome, LessonItem, ModuleItem, learn_home
+from .lessons import (
+    REFLECTION_MAX_CHARS,
+    LessonPage,
+    QuestionItem,
+    answer_question,
+    complete_lesson,
+    find_lesson,
+    get_lesson,
+    get_question,
+    lesson_page,
+    next_lesson,
+    save_position,
+    save_reflection,
+    start_lesson,
+)
+
+__all__ = [
+    # courses
+    "CourseImport",
+    "CourseImportError",
+    "course_to_spec",
+    "find_course",
+    "import_course",
+    "list_courses",
+    "render_markdown",
+    # learn
+    "ContinueItem",
+    "CourseItem",
+    "LearnHome",
+    "LessonItem",
+    "ModuleItem",
+    "learn_home",
+    # lessons
+    "REFLECTION_MAX_CHARS",
+    "LessonPage",
+    "QuestionItem",
+    "answer_question",
+    "complete_lesson",
+    "find_lesson",
+    "get_lesson",
+    "get_question",
+    "lesson_page",
+    "next_lesson",
+    "save_position",
+    "save_reflection",
+    "start_lesson",
+    # growth_and_assessment
+    "AssessmentForm",
+    "CompetencyGrowth",
+    "DomainGrowth",
+    "Growth",
+    "growth",
+    "record_self_assessment",
+    "self_assessment_form",
+]

@@ -1,0 +1,208 @@
+"""The leader's growth against the default framework, and self-assessment sittings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, select
+
+from app.extensions import db
+from app.frameworks import services as frameworks
+from app.frameworks.models import Competency, Domain, Framework
+
+from ..models import (
+    Lesson,
+    LessonCompetency,
+    LessonProgress,
+    QuickCheckAnswer,
+    SelfAssessment,
+    SelfRating,
+)
+from ._common import published_lessons
+
+
+@dataclass
+class CompetencyGrowth:
+    competency: Competency
+    lessons_available: int = 0
+    lessons_done: int = 0
+    answers: int = 0
+    answers_correct: int = 0
+    first_level: int | None = None
+    latest_level: int | None = None
+
+    @property
+    def accuracy(self) -> int | None:
+        return round(100 * self.answers_correct / self.answers) if self.answers else None
+
+    @property
+    def level_change(self) -> int | None:
+        if self.first_level is None or self.latest_level is None:
+            return None
+        return self.latest_level - self.first_level
+
+
+@dataclass
+class DomainGrowth:
+    domain: Domain
+    competencies: list[CompetencyGrowth]
+
+
+@dataclass
+class Growth:
+    framework: Framework | None
+    domains: list[DomainGrowth]
+    assessments: int
+    first_assessed: datetime | None
+    latest_assessed: datetime | None
+    level_names: dict[int, str] = field(default_factory=dict)
+
+    def level_label(self, number: int | None) -> str:
+        return f"{number} {self.level_names.get(number, '')}".strip() if number else ""
+
+
+def growth(user) -> Growth:
+    framework = frameworks.default_framework()
+    if framework is None:
+        return Growth(None, [], 0, None, None)
+    by_domain = frameworks.competencies_by_domain(framework)
+    rows = {c.id: CompetencyGrowth(c) for competencies in by_domain.values() for c in competencies}
+    _add_lesson_counts(rows, user)
+    _add_accuracy(rows, user)
+    dates = _add_levels(rows, user, framework)
+    return Growth(
+        framework=framework,
+        domains=[
+            DomainGrowth(d, [rows[c.id] for c in by_domain[d.id]])
+            for d in framework.domains
+            if by_domain.get(d.id)
+        ],
+        assessments=len(dates),
+        first_assessed=dates[0] if dates else None,
+        latest_assessed=dates[-1] if dates else None,
+        level_names={level.number: level.name for level in framework.levels},
+    )
+
+
+def _add_lesson_counts(rows: dict[int, CompetencyGrowth], user) -> None:
+    """Published lessons per competency, and how many of them the leader completed."""
+    lesson_ids = published_lessons().with_only_columns(Lesson.id).scalar_subquery()
+    available = db.session.execute(
+        select(LessonCompetency.competency_id, func.count())
+        .where(LessonCompetency.lesson_id.in_(lesson_ids))
+        .group_by(LessonCompetency.competency_id)
+    )
+    for competency_id, count in available:
+        if row := rows.get(competency_id):
+            row.lessons_available = count
+    done = db.session.execute(
+        select(LessonCompetency.competency_id, func.count())
+        .join(
+            LessonProgress,
+            and_(
+                LessonProgress.lesson_id == LessonCompetency.lesson_id,
+                LessonProgress.user_id == user.id,
+                LessonProgress.completed_at.is_not(None),
+            ),
+        )
+        .where(LessonCompetency.lesson_id.in_(lesson_ids))
+        .group_by(LessonCompetency.competency_id)
+    )
+    for competency_id, count in done:
+        if row := rows.get(competency_id):
+            row.lessons_done = count
+
+
+def _add_accuracy(rows: dict[int, CompetencyGrowth], user) -> None:
+    """The leader's quick-check answers per competency, and how many were right first time."""
+    accuracy = db.session.execute(
+        select(
+            LessonCompetency.competency_id,
+            func.count(),
+            func.sum(case((QuickCheckAnswer.first_correct, 1), else_=0)),
+        )
+        .join(QuickCheckAnswer, QuickCheckAnswer.lesson_id == LessonCompetency.lesson_id)
+        .where(QuickCheckAnswer.user_id == user.id)
+        .group_by(LessonCompetency.competency_id)
+    )
+    for competency_id, count, correct in accuracy:
+        if row := rows.get(competency_id):
+            row.answers, row.answers_correct = count, int(correct or 0)
+
+
+def _add_levels(rows: dict[int, CompetencyGrowth], user, framework: Framework) -> list[datetime]:
+    """Each competency's first and latest self-rated level; returns the dates of the
+    leader's self-assessment sittings, oldest first."""
+    ratings = db.session.execute(
+        select(
+            SelfAssessment.id, SelfAssessment.created_at, SelfRating.competency_id, SelfRating.level
+        )
+        .join(SelfRating, SelfRating.assessment_id == SelfAssessment.id)
+        .where(SelfAssessment.user_id == user.id, SelfAssessment.framework_id == framework.id)
+        .order_by(SelfAssessment.created_at, SelfAssessment.id)
+    )
+    sittings: dict[int, datetime] = {}
+    for assessment_id, created_at, competency_id, level in ratings:
+        sittings[assessment_id] = created_at
+        row = rows.get(competency_id)
+        if row is None:
+            continue
+        if row.first_level is None:
+            row.first_level = level
+        row.latest_level = level
+    return list(sittings.values())
+
+
+@dataclass
+class AssessmentForm:
+    framework: Framework
+    domains: list[tuple[Domain, list[Competency]]]
+    latest: dict[int, int]
+
+
+def self_assessment_form(user) -> AssessmentForm | None:
+    framework = frameworks.default_framework()
+    if framework is None:
+        return None
+    by_domain = frameworks.competencies_by_domain(framework)
+    latest_id = (
+        select(SelfAssessment.id)
+        .where(SelfAssessment.user_id == user.id, SelfAssessment.framework_id == framework.id)
+        .order_by(SelfAssessment.created_at.desc(), SelfAssessment.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    latest = dict(
+        db.session.execute(
+            select(SelfRating.competency_id, SelfRating.level).where(
+                SelfRating.assessment_id == latest_id
+            )
+        ).all()
+    )
+    return AssessmentForm(
+        framework=framework,
+        domains=[(d, by_domain[d.id]) for d in framework.domains if by_domain.get(d.id)],
+        latest=latest,
+    )
+
+
+def record_self_assessment(user, framework: Framework, ratings: dict[int, int]) -> SelfAssessment:
+    """A new sitting; competencies left unrated are simply absent."""
+    levels = {level.number for level in framework.levels}
+    valid = {
+        c.id
+        for c in db.session.scalars(
+            select(Competency).where(
+                Competency.framework_id == framework.id, Competency.retired.is_(False)
+            )
+        )
+    }
+    assessment = SelfAssessment(user_id=user.id, framework_id=framework.id)
+    for competency_id, level in ratings.items():
+        if competency_id not in valid or level not in levels:
+            raise ValueError(f"competency {competency_id} cannot be rated {level}")
+        assessment.ratings.append(SelfRating(competency_id=competency_id, level=level))
+    db.session.add(assessment)
+    db.session.commit()
+    return assessment
