@@ -161,9 +161,6 @@ def test_export_writes_files_that_import_back(runner, demo_course, tmp_path):
 
 def test_queues_changed_media_through_the_media_area(framework, monkeypatch, tmp_path):
     """The import hands each new or changed media file to the media area once."""
-    import sys
-    import types
-
     from app.media.models import MediaAsset
 
     queued = []
@@ -179,12 +176,7 @@ def test_queues_changed_media_through_the_media_area(framework, monkeypatch, tmp
         db.session.flush()
         return asset
 
-    fake = types.ModuleType("app.media.services")
-    fake.queue_transcode = queue_transcode
-    monkeypatch.setitem(sys.modules, "app.media.services", fake)
-    import app.media as media_package
-
-    monkeypatch.setattr(media_package, "services", fake, raising=False)
+    monkeypatch.setattr("app.media.services.queue_transcode", queue_transcode)
     spec = load_course(DEMO_COURSE)
     report = services.import_course(spec)
     assert len(report.media_queued) == 6 and len(queued) == 6

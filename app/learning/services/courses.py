@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.frameworks import services as frameworks
 from app.frameworks.models import Competency, Framework
+from app.media import services as media
 
 from ..course_files import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec
 from ..models import Course, Lesson, LessonCompetency, Module, QuickCheckQuestion
@@ -271,14 +272,7 @@ def _question_spec(question: QuickCheckQuestion) -> QuestionSpec:
 
 
 def _queue_media(spec: CourseSpec, report: CourseImport) -> None:
-    """Hand new or changed lesson media to the media area, when it is installed."""
-    try:
-        from app.media import services as media
-    except ImportError:  # the media area is optional for content import
-        return
-    queue = getattr(media, "queue_transcode", None)
-    if queue is None:
-        return
+    """Hand new or changed lesson media to the media area, in the import's transaction."""
     lessons = {
         lesson.slug: lesson
         for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == report.course.id))
@@ -293,7 +287,7 @@ def _queue_media(spec: CourseSpec, report: CourseImport) -> None:
         if lesson.media_asset_id is not None and lesson.media_sha256 == digest:
             continue
         captions = spec.media_path(l_spec.captions) if l_spec.captions else None
-        asset = queue(
+        asset = media.queue_transcode(
             source, title=l_spec.title, captions=captions, captions_language=spec.language
         )
         lesson.media_asset_id, lesson.media_sha256 = asset.id, digest

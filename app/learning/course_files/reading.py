@@ -1,18 +1,9 @@
-"""Course packages as files: ``course.yaml`` plus one Markdown file per lesson.
-
-Reads a package into plain dataclasses, checks it (required fields, duplicate slugs,
-unknown competency codes, missing media), and writes dataclasses back to files so
-authors can keep courses in git. No Flask and no database here. Every problem names
-the file and the line, and all problems in the package are reported together.
-
-The format is documented in ``courses/README.md``.
-"""
+"""Reading a package: every problem names its file and line; all are reported together."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -24,75 +15,22 @@ from app.frameworks.files import (
     FieldReader,
     FileFormatError,
     Problem,
-    dump_yaml,
     load_yaml,
 )
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_SLUG_HINT = "use lower-case letters, digits and single dashes (for example `giving-feedback`)"
-COURSE_FILE = "course.yaml"
-LESSONS_DIR = "lessons"
-MAX_DURATION_SECONDS = 60 * 60
-# The longest slug and media path the database keeps (see the models).
-MAX_SLUG = 100
-MAX_PATH = 300
-
-
-@dataclass
-class QuestionSpec:
-    """A multiple-choice quick-check question. ``answer`` counts from 1, as in the file."""
-
-    prompt: str
-    choices: list[str]
-    answer: int
-    feedback_correct: str
-    feedback_incorrect: str
-
-
-@dataclass
-class LessonSpec:
-    slug: str
-    title: str
-    competencies: list[str]
-    duration_seconds: int
-    reflection_prompt: str
-    questions: list[QuestionSpec] = field(default_factory=list)
-    body: str = ""
-    media: str | None = None
-    captions: str | None = None
-    path: str | None = field(default=None, compare=False, repr=False)
-    competency_lines: list[int | None] = field(default_factory=list, compare=False, repr=False)
-    field_lines: dict[str, int | None] = field(default_factory=dict, compare=False, repr=False)
-
-
-@dataclass
-class ModuleSpec:
-    slug: str
-    title: str
-    lessons: list[LessonSpec] = field(default_factory=list)
-
-
-@dataclass
-class CourseSpec:
-    slug: str
-    title: str
-    summary: str
-    framework: str
-    language: str = "en"
-    modules: list[ModuleSpec] = field(default_factory=list)
-    root: Path | None = field(default=None, compare=False, repr=False)
-
-    def lessons(self) -> Iterator[LessonSpec]:
-        for module in self.modules:
-            yield from module.lessons
-
-    def media_path(self, relative: str) -> Path:
-        """Where a lesson's media or captions file lives on disk."""
-        assert self.root is not None, "a course read from files knows its root"
-        return self.root / relative
-
-
-# --- reading ------------------------------------------------------------------------------
+from .spec import (
+    COURSE_FILE,
+    LESSONS_DIR,
+    MAX_DURATION_SECONDS,
+    MAX_PATH,
+    MAX_SLUG,
+    SLUG_HINT,
+    SLUG_RE,
+    CourseSpec,
+    LessonSpec,
+    ModuleSpec,
+    QuestionSpec,
+)
 
 
 def load_course(
@@ -132,7 +70,7 @@ def load_course(
 def _course_fields(top: FieldReader, root: Path) -> CourseSpec:
     """The course's own fields from ``course.yaml``, without its modules."""
     return CourseSpec(
-        slug=top.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT, max_length=MAX_SLUG),
+        slug=top.text("slug", pattern=SLUG_RE, hint=SLUG_HINT, max_length=MAX_SLUG),
         title=top.text("title", max_length=MAX_TITLE),
         summary=top.text("summary", required=False),
         framework=top.text(
@@ -173,7 +111,7 @@ def _modules(
     for item, line in top.items("modules"):
         m = FieldReader(item, top.path, top.problems, "a module", line=line)
         module = ModuleSpec(
-            slug=m.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT, max_length=MAX_SLUG),
+            slug=m.text("slug", pattern=SLUG_RE, hint=SLUG_HINT, max_length=MAX_SLUG),
             title=m.text("title", max_length=MAX_TITLE),
         )
         if module.slug in module_lines:
@@ -207,7 +145,7 @@ def _listed_lesson(
     path, problems = m.path, m.problems
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
         problems.append(
-            Problem(path, slug_line, f"lesson {slug!r} in module {module_slug!r}: {_SLUG_HINT}")
+            Problem(path, slug_line, f"lesson {slug!r} in module {module_slug!r}: {SLUG_HINT}")
         )
         return None
     if slug in lesson_lines:
@@ -241,7 +179,7 @@ def parse_lesson(text: str, path: str) -> LessonSpec:
     problems: list[Problem] = []
     fm = FieldReader(data, path, problems, "the lesson's front matter", line=2)
     lesson = LessonSpec(
-        slug=fm.text("slug", pattern=SLUG_RE, hint=_SLUG_HINT, max_length=MAX_SLUG),
+        slug=fm.text("slug", pattern=SLUG_RE, hint=SLUG_HINT, max_length=MAX_SLUG),
         title=fm.text("title", max_length=MAX_TITLE),
         competencies=[],
         duration_seconds=_duration(fm),
@@ -404,64 +342,6 @@ def _check_lesson(
         elif check_media and not (root / pure).is_file():
             problems.append(Problem(path, line, f"{key} file not found: {root / pure}"))
     return problems
-
-
-# --- writing ------------------------------------------------------------------------------
-
-
-def course_to_dict(course: CourseSpec) -> dict[str, Any]:
-    data: dict[str, Any] = {"slug": course.slug, "title": course.title}
-    if course.summary:
-        data["summary"] = course.summary
-    data["language"] = course.language
-    data["framework"] = course.framework
-    data["modules"] = [
-        {"slug": m.slug, "title": m.title, "lessons": [lesson.slug for lesson in m.lessons]}
-        for m in course.modules
-    ]
-    return data
-
-
-def dump_course_yaml(course: CourseSpec) -> str:
-    return dump_yaml(course_to_dict(course))
-
-
-def dump_lesson(lesson: LessonSpec) -> str:
-    front: dict[str, Any] = {
-        "slug": lesson.slug,
-        "title": lesson.title,
-        "competencies": list(lesson.competencies),
-        "duration": lesson.duration_seconds,
-    }
-    if lesson.media:
-        front["media"] = lesson.media
-    if lesson.captions:
-        front["captions"] = lesson.captions
-    front["reflection"] = lesson.reflection_prompt
-    if lesson.questions:
-        front["quick_check"] = [
-            {
-                "question": q.prompt,
-                "choices": list(q.choices),
-                "answer": q.answer,
-                "feedback": {"correct": q.feedback_correct, "incorrect": q.feedback_incorrect},
-            }
-            for q in lesson.questions
-        ]
-    return f"---\n{dump_yaml(front)}---\n\n{lesson.body.strip()}\n"
-
-
-def write_course(course: CourseSpec, root: str | Path) -> list[Path]:
-    """Write ``course.yaml`` and ``lessons/<slug>.md``; media files are the caller's to copy."""
-    root = Path(root)
-    (root / LESSONS_DIR).mkdir(parents=True, exist_ok=True)
-    written = [root / COURSE_FILE]
-    written[0].write_text(dump_course_yaml(course), encoding="utf-8")
-    for lesson in course.lessons():
-        target = root / LESSONS_DIR / f"{lesson.slug}.md"
-        target.write_text(dump_lesson(lesson), encoding="utf-8")
-        written.append(target)
-    return written
 
 
 def _read_text(path: Path) -> str:
