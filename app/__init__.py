@@ -6,8 +6,21 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
-from app import htmx, logs, security
+from app import (
+    accounts,
+    core,
+    frameworks,
+    htmx,
+    learning,
+    logs,
+    media,
+    navigation,
+    permissions,
+    security,
+)
+from app.accounts.services import load_signed_in_user
 from app.assets import assets
 from app.config import load_config
 from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -59,24 +72,16 @@ def _translation_directories(app: Flask) -> list[str]:
 
 
 def _register_areas(app: Flask) -> None:
-    from app import accounts, core, frameworks, learning, media
-
     for area in (core, accounts, frameworks, learning, media):
         app.register_blueprint(area.bp)
     core.cli.explain_missing_schema(app)
 
-    from app.accounts.services import load_signed_in_user
-
     login_manager.user_loader(load_signed_in_user)
-
-    from flask_babel import lazy_gettext as _l
 
     login_manager.login_message = _l("Please sign in to see this page.")
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from app import navigation, permissions
-
     app.jinja_env.globals.update(permissions.PREDICATES)
     app.jinja_env.globals["current_language"] = current_language
     app.context_processor(navigation.context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event
@@ -42,8 +43,6 @@ class UTCDateTime(TypeDecorator):
 def _configure_sqlite(dbapi_connection, connection_record) -> None:
     """WAL lets readers and the in-process worker write side by side; the busy
     timeout makes a writer wait for the lock instead of failing at once."""
-    import sqlite3
-
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     cursor = dbapi_connection.cursor()

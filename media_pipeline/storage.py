@@ -206,7 +206,7 @@ def _register_aligned_signer() -> None:
     the bucket start held in ``_SIGNING_TIME``; S3 checks the signature and
     ``X-Amz-Date + X-Amz-Expires`` exactly as for any presigned URL.
     """
-    import botocore.auth
+    import botocore.auth  # here, not at the top: only S3 needs boto, and it is slow to import
 
     if _SIGNATURE_NAME in botocore.auth.AUTH_TYPE_MAPS:
         return
@@ -241,6 +241,7 @@ class S3Storage:
         bucket_s: int = 3600,
         public_endpoint_url: str | None = None,
     ) -> None:
+        # Imported here, not at the top: only S3 needs boto, and it is slow to import.
         import boto3
         from boto3.s3.transfer import TransferConfig
         from botocore.config import Config
@@ -308,7 +309,7 @@ class S3Storage:
         return self.client.head_object(Bucket=self.bucket, Key=self._key(key))["ContentLength"]
 
     def exists(self, key: str) -> bool:
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import ClientError  # (boto is imported only for S3)
 
         try:
             self.client.head_object(Bucket=self.bucket, Key=self._key(key))

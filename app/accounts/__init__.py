@@ -5,10 +5,9 @@ from flask import Blueprint
 bp = Blueprint("accounts", __name__, template_folder="templates", cli_group="users")
 
 from . import cli, routes  # noqa: E402,F401  (registers views and commands on bp)
+from .forms import ROLE_LABELS  # noqa: E402
 
 
 @bp.app_template_global()
 def role_label(role: str) -> str:
-    from .forms import ROLE_LABELS
-
     return str(ROLE_LABELS.get(role, role))

@@ -9,6 +9,8 @@ import click
 from flask import Flask
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from app.learning.demo import load_demo_content
+
 from . import bp, demo
 
 
@@ -23,8 +25,6 @@ def load_command() -> None:
     click.echo(
         f"{created} demo account(s) created." if created else "Demo accounts already loaded."
     )
-
-    from app.learning.demo import load_demo_content
 
     for line in load_demo_content():
         click.echo(line)

@@ -1,6 +1,10 @@
 """Courses, micro-lessons and the leader's learning journey: Learn, lessons, growth."""
 
+from datetime import timedelta
+
+from babel.dates import format_timedelta
 from flask import Blueprint
+from flask_babel import get_locale
 
 bp = Blueprint(
     "learning", __name__, template_folder="templates", url_prefix="/learn", cli_group="learning"
@@ -12,11 +16,6 @@ from . import cli, routes  # noqa: E402,F401  (registers views and commands on b
 @bp.app_template_filter("duration")
 def duration_filter(seconds: int | None) -> str:
     """A lesson's length in the reader's language: "54 sec", "6 min", "dakika 6"."""
-    from datetime import timedelta
-
-    from babel.dates import format_timedelta
-    from flask_babel import get_locale
-
     return format_timedelta(
         timedelta(seconds=seconds or 0), threshold=1.1, format="short", locale=get_locale() or "en"
     )
