@@ -16,7 +16,7 @@ PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po app/*/translat
 MO_FILES := $(PO_FILES:.po=.mo)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup test-setup tools browser translations messages db demo lint clean
+.PHONY: run test setup test-setup tools browser translations messages db demo lint lock clean
 
 run: setup db demo
 	@echo "Headway is at http://127.0.0.1:$(PORT)  (data in $(INSTANCE_PATH); Ctrl-C stops it)"
@@ -32,15 +32,28 @@ test: test-setup
 setup: $(VENV)/.installed tools translations
 test-setup: setup $(VENV)/.test-installed browser
 
-$(VENV)/.installed: pyproject.toml
+# Exact versions, with their hashes, from the lock files: a fresh machine gets what CI tested.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.test-installed: $(VENV)/.installed requirements-test.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
 	touch $@
+
+# Resolve pyproject.toml's ranges afresh into the lock files (after changing a dependency, or
+# to take updates); pip-tools runs in a throwaway venv, so it is no dependency of Headway's.
+lock:
+	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet --upgrade pip pip-tools
+	$(VENV)-lock/bin/pip-compile --quiet --upgrade --strip-extras --generate-hashes \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(VENV)-lock/bin/pip-compile --quiet --upgrade --strip-extras --generate-hashes \
+		--no-emit-index-url --no-emit-find-links --extra test -o requirements-test.lock pyproject.toml
+	rm -rf $(VENV)-lock
 
 # ffmpeg and ffprobe come from Debian; as root we install them, otherwise we say how.
 tools:
@@ -90,7 +103,8 @@ demo: db
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(VENV)-lock instance .pytest_cache .ruff_cache
 	find app -name '*.mo' -delete
