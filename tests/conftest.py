@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import itertools
 import os
+import re
 import threading
 import uuid
 from pathlib import Path
@@ -161,6 +162,12 @@ def make_user(app):
         return services.create_user(roles=roles or ("leader",), password=password, **fields)
 
     return factory
+
+
+def without_csrf_tokens(html: str) -> str:
+    """The page with its CSRF tokens blanked: a signed token carries a timestamp, so two
+    pages rendered a second apart differ there and nowhere else."""
+    return re.sub(r'("csrf_token" value=|"X-CSRFToken":)"[^"]+"', r"\1TOKEN", html)
 
 
 def sign_in(client, user, password=PASSWORD):
