@@ -8,8 +8,6 @@ from .problems import FileFormatError, Problem
 from .spec import (
     CODE_HINT,
     CODE_RE,
-    LANGUAGE_RE,
-    MAX_LANGUAGE,
     MAX_LEVEL_NAME,
     MAX_TITLE,
     MAX_VERSION,
@@ -32,14 +30,7 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
         name=top.text("name", max_length=MAX_TITLE),
         scope=top.text("scope", required=False, max_length=MAX_TITLE),
         version=top.text("version", required=False, max_length=MAX_VERSION),
-        language=top.text(
-            "language",
-            required=False,
-            default="en",
-            pattern=LANGUAGE_RE,
-            hint="use a language code such as `en`, `fr` or `sw`",
-            max_length=MAX_LANGUAGE,
-        ),
+        language=top.language(),
     )
     spec.levels = _read_levels(top)
     spec.domains = _read_domains(top)

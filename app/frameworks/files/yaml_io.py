@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .problems import FileFormatError, Problem
+from .spec import LANGUAGE_RE, MAX_LANGUAGE
 
 # --- reading, remembering line numbers --------------------------------------------------
 
@@ -157,6 +158,17 @@ class FieldReader:
         elif pattern is not None and not pattern.match(value):
             self.problem(key, f"`{key}` in {self.where} is {value!r}; {hint or 'not allowed'}")
         return value
+
+    def language(self) -> str:
+        """The optional ``language`` field of a framework or course (English if absent)."""
+        return self.text(
+            "language",
+            required=False,
+            default="en",
+            pattern=LANGUAGE_RE,
+            hint="use a language code such as `en`, `fr` or `sw`",
+            max_length=MAX_LANGUAGE,
+        )
 
     def integer(
         self,

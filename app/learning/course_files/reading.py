@@ -9,8 +9,6 @@ from typing import Any
 
 from app.frameworks.files import (
     CODE_RE,
-    LANGUAGE_RE,
-    MAX_LANGUAGE,
     MAX_TITLE,
     FieldReader,
     FileFormatError,
@@ -76,14 +74,7 @@ def _course_fields(top: FieldReader, root: Path) -> CourseSpec:
         framework=top.text(
             "framework", pattern=CODE_RE, hint="give the framework's code, e.g. `SLC`"
         ),
-        language=top.text(
-            "language",
-            required=False,
-            default="en",
-            pattern=LANGUAGE_RE,
-            hint="use a language code such as `en`, `fr` or `sw`",
-            max_length=MAX_LANGUAGE,
-        ),
+        language=top.language(),
         root=root,
     )
 
