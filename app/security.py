@@ -4,6 +4,7 @@ only our own scripts and styles."""
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from flask_login import current_user
 
 # What a browser may render as a page of its own (an SVG can carry script), so what the
 # policy headers protect.
@@ -49,8 +50,11 @@ def _add_security_headers(response: Response) -> Response:
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if response.mimetype == "text/html" and "Cache-Control" not in headers:
-        # Pages are personal: never keep them in a shared cache.
-        headers["Cache-Control"] = "private, no-cache"
+        # A signed-in person's pages hold personal data and one-time codes: nothing may keep
+        # them, so that after signing out on a shared phone, Back shows nothing private.
+        # Other pages are never kept in a shared cache.
+        signed_in = current_user.is_authenticated
+        headers["Cache-Control"] = "no-store" if signed_in else "private, no-cache"
     return response
 
 

@@ -58,15 +58,16 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: an invited person cannot sign in yet
         return self.active and self.password_hash is not None
 
-    def get_id(self) -> str:
-        """Flask-Login's identity, kept in the session and the remember cookie: the id and a
-        stamp of the password hash. A new password (say after a lost phone) changes the stamp
-        and so signs out every other device."""
-        return f"{self.id}:{self.session_stamp}"
+    #: The token of the sign-in this request came with (see :class:`SignIn`); not a column.
+    sign_in_token = None  # (str) set by services.start_sign_in or load_signed_in_user
 
-    @property
-    def session_stamp(self) -> str:
-        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+    def get_id(self) -> str:
+        """Flask-Login's identity, kept in the session and the remember cookie: the id and the
+        token of this device's sign-in. Signing out deletes the sign-in, so a copied cookie
+        stops working at once."""
+        if not self.sign_in_token:
+            raise RuntimeError("sign in through accounts.services.start_sign_in first")
+        return f"{self.id}:{self.sign_in_token}"
 
     @property
     def display_name(self) -> str:
@@ -89,6 +90,27 @@ class UserRole(db.Model):
 
     def __repr__(self) -> str:
         return f"<UserRole {self.user_id} {self.role}>"
+
+
+class SignIn(db.Model):
+    """One device signed in: the session and remember cookies name it by a random token, of
+    which only the hash is kept. Signing out deletes it; "sign out everywhere" and a new
+    password delete them all."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    def __repr__(self) -> str:
+        return f"<SignIn {self.id} user={self.user_id}>"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class CodePurpose(StrEnum):

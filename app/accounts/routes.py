@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.extensions import db, limiter
 from app.htmx import render, see_other
 from app.logs import log_event
-from app.permissions import can_manage_people, requires
+from app.permissions import can_learn, can_manage_people, requires
 
 from . import bp, services
 from .forms import (
@@ -57,7 +57,16 @@ def safe_next(default: str) -> str:
 
 
 def _home() -> str:
-    return url_for("core.home")
+    """Where a person lands: a leader on Learn (what they come for), everyone else on Home."""
+    return url_for("learning.home" if can_learn(current_user) else "core.home")
+
+
+def _sign_in(user: User, remember: bool) -> None:
+    services.start_sign_in(
+        user, address=request.remote_addr, user_agent=request.headers.get("User-Agent", "")
+    )
+    login_user(user, remember=remember)
+    session.permanent = remember
 
 
 def _apply_field_error(form, error: services.AccountError) -> None:
@@ -74,24 +83,41 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(form.identifier.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
-            session.permanent = bool(form.remember.data)
-            services.record_sign_in(user, request.remote_addr)
+            _sign_in(user, remember=bool(form.remember.data))
             return see_other(safe_next(_home()))
         log_event("sign_in_failed", address=request.remote_addr)
         form.form_errors.append(
             _("That email or phone number and password do not match. Check both and try again.")
         )
-    return render("accounts/sign_in.html", form=form)
+    forget = session.pop("forget_browser", False)
+    return render("accounts/sign_in.html", form=form, forget_browser=forget)
 
 
 @bp.post("/sign-out")
 def sign_out():
     if current_user.is_authenticated:
-        log_event("sign_out", user_id=current_user.id)
+        services.end_sign_in(current_user)
+    return _signed_out(_("You are signed out."))
+
+
+@bp.post("/sign-out/everywhere")
+@login_required
+def sign_out_everywhere():
+    """A lost or shared phone: end every sign-in of this person, this one included."""
+    services.end_every_sign_in(current_user)
+    return _signed_out(_("You are signed out on every phone and computer."))
+
+
+def _signed_out(message: str):
+    """Forget the person here too: the cookies, and whatever the browser kept of their pages
+    (htmx's history snapshots, notebook drafts) — the next person on a shared phone sees none
+    of it. Browsers that ignore Clear-Site-Data get the same from learning.js."""
     logout_user()
-    flash(_("You are signed out."), "info")
-    return see_other(url_for("accounts.sign_in"))
+    flash(message, "info")
+    session["forget_browser"] = True  # the sign-in page tells learning.js to clear storage
+    response = see_other(url_for("accounts.sign_in"))
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -133,8 +159,7 @@ def _accept(form, access, template: str):
     except services.AccountError as error:
         _apply_field_error(form, error)
         return render(template, form=form, invitee=access.user, status=422)
-    login_user(user, remember=True)
-    session.permanent = True
+    _sign_in(user, remember=True)
     flash(_("Welcome to Headway, %(name)s.", name=user.name), "success")
     return see_other(url_for("accounts.profile"))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.db import utcnow
@@ -22,7 +22,7 @@ from app.extensions import db
 from app.logs import log_event
 from app.roles import Role
 
-from .models import AccessCode, CodePurpose, User
+from .models import AccessCode, CodePurpose, SignIn, User
 
 # Read out over a phone line: no 0/O, 1/I/L, 5/S or 2/Z to mishear.
 CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
@@ -69,12 +69,20 @@ def find_user(identifier: str) -> User | None:
 
 
 def load_signed_in_user(identity: str) -> User | None:
-    """The person a session or remember cookie names (see ``User.get_id``), while their account
-    is active and their password is the one they signed in with; else nobody."""
-    user_id, _, stamp = identity.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.is_active or not hmac.compare_digest(stamp, user.session_stamp):
+    """The person a session or remember cookie names (see ``User.get_id``), while that sign-in
+    still exists (not signed out, no new password since) and their account is active; else
+    nobody. One query, as a plain ``get`` of the user was."""
+    user_id, _, token = identity.partition(":")
+    if not user_id.isdigit() or not token:
         return None
+    user = db.session.scalar(
+        select(User)
+        .join(SignIn, SignIn.user_id == User.id)
+        .where(User.id == int(user_id), SignIn.token_hash == SignIn.hash(token))
+    )
+    if user is None or not user.is_active:
+        return None
+    user.sign_in_token = token
     return user
 
 
@@ -89,10 +97,39 @@ def authenticate(identifier: str, password: str) -> User | None:
     return user
 
 
-def record_sign_in(user: User, address: str | None) -> None:
+def start_sign_in(user: User, *, address: str | None, user_agent: str = "") -> None:
+    """A new sign-in for this device: ``user.get_id()`` names it from now on (call before
+    ``login_user``)."""
+    token = secrets.token_urlsafe(24)
+    db.session.add(
+        SignIn(user_id=user.id, token_hash=SignIn.hash(token), user_agent=user_agent[:200])
+    )
+    user.sign_in_token = token
     user.last_sign_in_at = utcnow()
     db.session.commit()
     log_event("sign_in", user_id=user.id, address=address)
+
+
+def end_sign_in(user: User) -> None:
+    """Sign this device out on the server: its session and remember cookies name nothing now."""
+    if user.sign_in_token:
+        db.session.execute(
+            delete(SignIn).where(SignIn.token_hash == SignIn.hash(user.sign_in_token))
+        )
+        db.session.commit()
+    log_event("sign_out", user_id=user.id)
+
+
+def end_every_sign_in(user: User) -> int:
+    """Sign the person out on every device (a lost or shared phone); says how many."""
+    ended = _forget_sign_ins(user)
+    db.session.commit()
+    log_event("sign_out_everywhere", user_id=user.id, sign_ins=ended)
+    return ended
+
+
+def _forget_sign_ins(user: User) -> int:
+    return db.session.execute(delete(SignIn).where(SignIn.user_id == user.id)).rowcount
 
 
 def check_password_rules(password: str) -> None:
@@ -268,6 +305,7 @@ def accept_invitation(access: AccessCode, *, name: str, password: str) -> User:
     user.name = name.strip()
     user.password_hash = generate_password_hash(password)
     access.used_at = utcnow()
+    _forget_sign_ins(user)
     db.session.commit()
     log_event("invitation_accepted", user_id=user.id)
     return user
@@ -278,6 +316,7 @@ def reset_password(access: AccessCode, password: str) -> User:
     user = access.user
     user.password_hash = generate_password_hash(password)
     access.used_at = utcnow()
+    _forget_sign_ins(user)  # a new password (say after a lost phone) signs out every device
     db.session.commit()
     log_event("password_reset", user_id=user.id)
     return user
@@ -286,6 +325,7 @@ def reset_password(access: AccessCode, password: str) -> User:
 def set_password(user: User, password: str) -> None:
     check_password_rules(password)
     user.password_hash = generate_password_hash(password)
+    _forget_sign_ins(user)
     db.session.commit()
 
 

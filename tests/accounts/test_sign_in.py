@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, without_csrf_tokens
+from tests.conftest import PASSWORD, sign_in, without_csrf_tokens
 
 
 def test_sign_in_with_email_then_sign_out(client, make_user):
@@ -14,11 +14,62 @@ def test_sign_in_with_email_then_sign_out(client, make_user):
     response = client.post(
         "/sign-in", data={"identifier": " head@school.EXAMPLE ", "password": PASSWORD}
     )
-    assert response.status_code == 303 and response.headers["Location"] == "/"
+    # A leader lands on Learn, what they come for; everyone else on Home.
+    assert response.status_code == 303 and response.headers["Location"] == "/learn/"
     assert client.get("/me").status_code == 200
     assert user.last_sign_in_at is not None
-    assert client.post("/sign-out").status_code == 303
+    signed_out = client.post("/sign-out")
+    assert signed_out.status_code == 303
+    assert signed_out.headers["Clear-Site-Data"] == '"storage"'
     assert client.get("/me").status_code == 302
+
+
+def test_others_land_on_home(client, make_user, login):
+    response = login(make_user("coach"))
+    assert response.headers["Location"] == "/"
+
+
+def _cookies(client) -> dict[str, str]:
+    return {cookie.key: cookie.value for cookie in client._cookies.values()}
+
+
+@pytest.mark.parametrize("remember", [False, True])
+def test_signing_out_ends_the_session_on_the_server(app, client, make_user, remember):
+    """A copy of the cookies taken before sign-out (a shared phone, a stolen cookie) leads to
+    the sign-in page once the person has signed out, remember cookie or not."""
+    user = make_user()
+    data = {"identifier": user.email, "password": PASSWORD}
+    client.post("/sign-in", data={**data, "remember": "y"} if remember else data)
+    copied = app.test_client()
+    for name, value in _cookies(client).items():
+        copied.set_cookie(name, value)
+    assert copied.get("/me").status_code == 200
+    client.post("/sign-out")
+    assert copied.get("/me").status_code == 302
+    if remember:  # the remember cookie alone does not bring the session back either
+        copied.delete_cookie("session")
+        assert copied.get("/me").status_code == 302
+
+
+def test_sign_out_everywhere_ends_every_device(app, make_user):
+    user = make_user()
+    phone, laptop = app.test_client(), app.test_client()
+    for device in (phone, laptop):
+        sign_in(device, user)
+    assert laptop.get("/me").status_code == 200
+    response = phone.post("/sign-out/everywhere")
+    assert response.status_code == 303 and "Clear-Site-Data" in response.headers
+    assert phone.get("/me").status_code == 302 and laptop.get("/me").status_code == 302
+    sign_in(laptop, user)  # and signing in again works as before
+    assert laptop.get("/me").status_code == 200
+
+
+def test_pages_of_a_signed_in_person_are_never_stored(client, make_user, login):
+    assert client.get("/sign-in").headers["Cache-Control"] == "private, no-cache"
+    login(make_user("admin"))
+    for url in ("/me", "/people", "/learn/"):
+        response = client.get(url)
+        assert response.headers["Cache-Control"] == "no-store", url
 
 
 def test_sign_in_with_phone_written_any_way(client, make_user):
@@ -85,7 +136,7 @@ def test_next_only_goes_to_our_own_pages(client, make_user):
     evil = client.post(
         "/sign-in?next=//evil.example/x", data={"identifier": user.email, "password": PASSWORD}
     )
-    assert evil.headers["Location"] == "/"
+    assert evil.headers["Location"] == "/learn/"  # where a leader lands
 
 
 @pytest.mark.parametrize(

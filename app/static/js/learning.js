@@ -1,4 +1,6 @@
-/* Headway: the little a lesson needs that HTML cannot do. Every page works without it.
+/* Headway: the little the pages need that HTML cannot do. Every page works without it.
+   - Signing out forgets what the browser kept (htmx's page snapshots, drafts): phones are shared.
+   - <html lang> follows the page htmx swapped in, for screen readers and hyphenation.
    - Notebook drafts: what a leader types stays in localStorage until the server has it,
      so a dropped connection or a closed tab never loses a reflection.
    - Media position: where the leader stopped is sent now and then, and playback resumes there. */
@@ -62,7 +64,9 @@
     root.querySelectorAll("[data-progress]").forEach(function (media) {
       if (media.dataset.ready) return;
       media.dataset.ready = "1";
-      var start = parseFloat(media.dataset.start) || 0, last = start;
+      // The lesson page's own token: leaving by a tab removes the player (which pauses it,
+      // so it reports) once the next page, perhaps with no token at all, is in.
+      var start = parseFloat(media.dataset.start) || 0, last = start, csrf = token();
       media.addEventListener("loadedmetadata", function () {
         // Near the end means watched: play it again from the start.
         if (start > 0 && start < media.duration - 5 && media.currentTime < 1) media.currentTime = start;
@@ -70,7 +74,9 @@
       function send() {
         var body = new FormData();
         body.append("seconds", media.currentTime.toFixed(1));
-        body.append("csrf_token", token());
+        body.append("csrf_token", csrf);
+        // A beacon outlives the page: it still goes when the tab is closed or left.
+        if (navigator.sendBeacon && navigator.sendBeacon(media.dataset.progress, body)) return;
         fetch(media.dataset.progress, { method: "POST", body: body, credentials: "same-origin", keepalive: true })
           .catch(function () { /* offline: the next report catches up */ });
       }
@@ -79,9 +85,18 @@
       });
       media.addEventListener("pause", send);
       media.addEventListener("ended", send);
+      window.addEventListener("pagehide", function () { if (!media.paused) send(); });
     });
   }
-  function init(root) { if (root.querySelectorAll) { drafts(root); players(root); } }
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var lang = /<html[^>]*\slang="([^"]+)"/.exec(e.detail.xhr && e.detail.xhr.responseText || "");
+    if (lang) document.documentElement.lang = lang[1];
+  });
+  function forget(root) {
+    if (!root.querySelector("[data-forget-browser]")) return;
+    try { sessionStorage.clear(); localStorage.clear(); } catch (e) { /* no storage: nothing kept */ }
+  }
+  function init(root) { if (root.querySelectorAll) { forget(root); drafts(root); players(root); } }
   document.addEventListener("htmx:load", function (e) { init(e.detail.elt); });
   document.addEventListener("DOMContentLoaded", function () { init(document); });
 })();
