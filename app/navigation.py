@@ -22,6 +22,14 @@ class NavItem:
     label: object
     endpoints: tuple[str, ...]  # the first one registered is used
     allowed: Callable
+    # The pages on which this tab is the current one: its blueprint's, unless another tab
+    # shares the blueprint, when they are named.
+    current_on: tuple[str, ...] = ()
+
+    def is_current(self, endpoint: str) -> bool:
+        if self.current_on:
+            return request.endpoint in self.current_on
+        return request.blueprint == endpoint.split(".")[0]
 
 
 def _signed_in(user) -> bool:
@@ -44,7 +52,25 @@ ITEMS = (
         ("coaching.home",),
         lambda u: permissions.can_learn(u) or permissions.can_coach(u),
     ),
-    NavItem("me", _l("Me"), ("accounts.profile",), _signed_in),
+    NavItem(
+        "people",
+        _l("People"),
+        ("accounts.list_people",),
+        permissions.can_manage_people,
+        current_on=(
+            "accounts.list_people",
+            "accounts.invite_person",
+            "accounts.edit_person",
+            "accounts.issue_reset_code",
+        ),
+    ),
+    NavItem(
+        "frameworks",
+        _l("Frameworks"),
+        ("frameworks.list_frameworks",),
+        permissions.can_manage_frameworks,
+    ),
+    NavItem("me", _l("Me"), ("accounts.profile",), _signed_in, current_on=("accounts.profile",)),
 )
 
 
@@ -55,13 +81,12 @@ def nav_items() -> list[dict]:
     for item in ITEMS:
         endpoint = next((e for e in item.endpoints if e in current_app.view_functions), None)
         if endpoint and item.allowed(current_user):
-            blueprint = endpoint.split(".")[0]
             items.append(
                 {
                     "key": item.key,
                     "label": item.label,
                     "url": url_for(endpoint),
-                    "current": request.blueprint == blueprint or request.endpoint == endpoint,
+                    "current": item.is_current(endpoint),
                 }
             )
     return items

@@ -104,6 +104,39 @@ def test_bottom_navigation_shows_what_roles_allow(client, make_user, login):
     assert 'href="/me"' in page and "#coaching" not in page
 
 
+def _tabs(html: str) -> list[tuple[str, bool]]:
+    nav = html[html.index('<nav class="tabs"') :]
+    nav = nav[: nav.index("</nav>")]
+    return [
+        (href, current == " aria-current")
+        for href, current in re.findall(r'<a href="([^"]+)"(\s+aria-current)?', nav)
+    ]
+
+
+@pytest.mark.parametrize(
+    "url, current",
+    [
+        ("/", "/"),
+        ("/people", "/people"),
+        ("/people/invite", "/people"),
+        ("/frameworks/", "/frameworks/"),
+        ("/me", "/me"),
+    ],
+)
+def test_an_admin_has_tabs_for_people_and_frameworks(client, make_user, login, url, current):
+    login(make_user("admin"))
+    tabs = _tabs(client.get(url).get_data(as_text=True))
+    assert [href for href, _ in tabs] == ["/", "/people", "/frameworks/", "/me"]
+    assert [href for href, is_current in tabs if is_current] == [current]
+
+
+def test_a_leader_has_no_admin_tabs(client, make_user, login):
+    login(make_user("leader"))
+    tabs = _tabs(client.get("/learn/").get_data(as_text=True))
+    assert [href for href, is_current in tabs] == ["/learn/", "/me"]
+    assert [href for href, is_current in tabs if is_current] == ["/learn/"]
+
+
 def test_nobody_removes_their_own_admin_role_whoever_asks(app, make_user):
     """The rule lives in the service, so every caller (page, command, script) obeys it."""
     from app.accounts import services
