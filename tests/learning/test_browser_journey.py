@@ -251,6 +251,37 @@ def test_the_player_resumes_where_the_leader_stopped(live_server, phone, make_us
     assert page.evaluate("v => v.currentTime", video.element_handle()) < 5
 
 
+@pytest.mark.slow
+def test_leaving_a_playing_lesson_by_a_tab_keeps_the_position(
+    live_server, phone, make_user, demo_course
+):
+    """The tab swaps the page, which removes (and so pauses) the player: its report must go
+    with the lesson page's own credentials, not the next page's (the Learn page has none)."""
+    from app.learning.models import LessonProgress
+    from app.media import services as media
+    from tests.conftest import ROOT
+    from tests.services import require_ffmpeg
+
+    require_ffmpeg()
+    lesson = _lesson(FIRST)
+    asset = media.queue_transcode(ROOT / "courses" / demo_course.slug / "media" / f"{FIRST}.mp4")
+    lesson.media_asset_id = asset.id
+    db.session.commit()
+    media.run_transcode(asset.id)
+
+    page = phone()
+    _sign_in(page, live_server, make_user("leader"))
+    page.goto(f"{live_server}/learn/{demo_course.slug}/{FIRST}")
+    video = page.locator(f"#media-{lesson.id}")
+    page.evaluate("v => { v.muted = true; return v.play(); }", video.element_handle())
+    page.wait_for_function("v => v.currentTime > 3", arg=video.element_handle())
+    with page.expect_request(lambda r: r.url.endswith("/position")) as report:
+        page.click("nav.tabs a[href='/learn/']")
+    assert report.value.response().status == 204
+    db.session.expire_all()
+    assert db.session.scalar(select(LessonProgress.position_seconds)) >= 3
+
+
 def test_back_to_a_lesson_shows_the_notebook_as_saved(live_server, phone, make_user, demo_course):
     """Going back restored htmx's snapshot of the page: the notebook as it was first sent
     (empty), so what the leader typed next replaced what was saved. A private notebook

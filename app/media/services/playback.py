@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 
@@ -17,7 +18,7 @@ from .settings import storage
 class PlaybackSource:
     url: str
     mimetype: str
-    label: str
+    label: str  # (a lazy string, translated when shown)
     size_bytes: int
     height: int | None = None
     name: str = ""
@@ -44,7 +45,14 @@ class Playback:
     error: str | None = None
 
 
-RENDITION_LABELS = {"audio": "Audio only", "audio-aac": "Audio only (AAC)"}
+#: Labels are lazy: each is translated where a page shows it, in the reader's language.
+RENDITION_LABELS = {"audio": _l("Audio only"), "audio-aac": _l("Audio only (AAC)")}
+
+
+def rendition_label(rendition: Rendition):
+    if rendition.kind == "video":
+        return _l("%(name)s video", name=rendition.name)
+    return RENDITION_LABELS.get(rendition.name, rendition.name)
 
 
 def _order(renditions: list[Rendition], data_saver: bool) -> list[Rendition]:
@@ -83,7 +91,7 @@ def playback_for(asset_id: int, *, data_saver: bool = True) -> Playback | None:
             size_bytes=r.bytes,
             height=r.height,
             name=r.name,
-            label=f"{r.name} video" if r.kind == "video" else RENDITION_LABELS.get(r.name, r.name),
+            label=rendition_label(r),
         )
         for r in renditions
     ]
