@@ -82,3 +82,14 @@ def test_after_sign_out_nothing_private_is_left_on_the_phone(
     assert stolen.url.startswith(f"{live_server}/sign-in")
     assert "Grace Wanjiru" not in stolen.content()
     thief.close()
+
+
+def test_the_page_language_follows_htmx_navigations(live_server, phone, make_user):
+    """Signing in swaps an English sign-in page for a French one without reloading:
+    <html lang> must say French, for screen readers and hyphenation."""
+    page = phone()
+    _sign_in(page, live_server, make_user("leader", locale="fr"))
+    page.wait_for_selector("html[lang=fr]")
+    page.click("nav.tabs a[href='/me']")
+    page.wait_for_url("**/me")
+    assert page.evaluate("document.documentElement.lang") == "fr"
