@@ -71,7 +71,7 @@ def upsert(
     where: ColumnElement[bool] | None = None,
 ) -> list[T]:
     """Insert rows of ``model``; a row whose ``key`` columns match one already there
-    (a unique constraint) updates that row instead. One ``INSERT … ON CONFLICT`` on
+    (a unique constraint or index) updates that row instead. One ``INSERT … ON CONFLICT`` on
     SQLite and PostgreSQL, so two requests racing to create the same row (a double tap)
     both succeed and leave one, where a select-then-insert fails the second with the
     unique constraint.
