@@ -1,13 +1,19 @@
-"""Database helpers shared by every area: UTC timestamps and SQLite connection settings."""
+"""Database helpers shared by every area: UTC timestamps, SQLite connection settings, and
+the upsert that lets two requests write the same row at once."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import ColumnElement, DateTime, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
+
+from app.extensions import db
 
 
 def utcnow() -> datetime:
@@ -50,3 +56,46 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+T = TypeVar("T")
+
+
+def upsert(
+    model: type[T],
+    values: Mapping[str, Any] | list[Mapping[str, Any]],
+    *,
+    key: Iterable[str],
+    update: Iterable[str] | Mapping[str, Any] = (),
+    where: ColumnElement[bool] | None = None,
+) -> list[T]:
+    """Insert rows of ``model``; a row whose ``key`` columns match one already there
+    (a unique constraint or index) updates that row instead. One ``INSERT … ON CONFLICT`` on
+    SQLite and PostgreSQL, so two requests racing to create the same row (a double tap)
+    both succeed and leave one, where a select-then-insert fails the second with the
+    unique constraint.
+
+    ``update`` names the columns an existing row takes from the new one, or maps columns
+    to values and expressions over the existing row (``{"attempts": Model.attempts + 1}``);
+    empty, an existing row is left as it is. ``where`` limits the update to existing rows
+    it holds for. Returns the rows inserted or updated, as they now stand in the database
+    and in the session; a row left as it was is not among them. Never commits.
+    """
+    dialect = db.session.get_bind(mapper=model).dialect.name
+    statement = _INSERTS[dialect](model).values(values)
+    if isinstance(update, Mapping):
+        assignments = dict(update)
+    else:
+        assignments = {column: statement.excluded[column] for column in update}
+    if assignments:
+        statement = statement.on_conflict_do_update(
+            index_elements=list(key), set_=assignments, where=where
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(key))
+    return list(
+        db.session.scalars(
+            statement.returning(model), execution_options={"populate_existing": True}
+        )
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_wtf import FlaskForm
-from wtforms import FloatField, IntegerField, TextAreaField
+from wtforms import FloatField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from .services import REFLECTION_MAX_CHARS
@@ -34,9 +36,18 @@ class CompleteForm(FlaskForm):
     """Only the CSRF token: marking a lesson complete carries no other data."""
 
 
+def _new_sitting_key() -> str:
+    return secrets.token_hex(16)
+
+
 class SelfAssessmentForm(FlaskForm):
-    """CSRF here; the ratings are one radio group per competency, named ``c<id>``,
-    drawn from the framework when the page renders."""
+    """CSRF and the sitting's key here; the ratings are one radio group per competency,
+    named ``c<id>``, drawn from the framework when the page renders."""
+
+    # An idempotency key, new each time the form is drawn and sent back with it: a double
+    # tap on Save sends the same key twice and records one sitting. A form sent without
+    # one (a page from before the key) gets a new key, so a new sitting, as it always did.
+    sitting_key = HiddenField(default=_new_sitting_key, validators=[Length(max=64)])
 
     def ratings(self, formdata, competency_ids, level_numbers) -> dict[int, int]:
         chosen = {}

@@ -136,7 +136,9 @@ def self_assessment():
         ids = [c.id for _domain, competencies in assessment.domains for c in competencies]
         chosen = form.ratings(request.form, ids, {lv.number for lv in assessment.framework.levels})
         if chosen:
-            services.record_self_assessment(current_user, assessment.framework, chosen)
+            services.record_self_assessment(
+                current_user, assessment.framework, chosen, form.sitting_key.data
+            )
             flash(_("Thank you. Your self-assessment is saved."), "success")
             return see_other(url_for("learning.growth"))
         missing = True

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, delete, func, select
 
+from app.db import upsert
 from app.extensions import db
 from app.frameworks import services as frameworks
 from app.frameworks.models import Competency, Domain, Framework
@@ -187,8 +188,15 @@ def self_assessment_form(user) -> AssessmentForm | None:
     )
 
 
-def record_self_assessment(user, framework: Framework, ratings: dict[int, int]) -> SelfAssessment:
-    """A new sitting; competencies left unrated are simply absent."""
+def record_self_assessment(
+    user, framework: Framework, ratings: dict[int, int], sitting_key: str | None = None
+) -> SelfAssessment:
+    """A new sitting; competencies left unrated are simply absent.
+
+    ``sitting_key`` is the idempotency key of the form the leader filled in. The same key
+    sent again (a double tap, or the form sent a second time) is the same sitting: one row,
+    holding the ratings sent last. Without a key every call is a new sitting.
+    """
     levels = {level.number for level in framework.levels}
     valid = {
         c.id
@@ -198,11 +206,32 @@ def record_self_assessment(user, framework: Framework, ratings: dict[int, int]) 
             )
         )
     }
-    assessment = SelfAssessment(user_id=user.id, framework_id=framework.id)
     for competency_id, level in ratings.items():
         if competency_id not in valid or level not in levels:
             raise ValueError(f"competency {competency_id} cannot be rated {level}")
-        assessment.ratings.append(SelfRating(competency_id=competency_id, level=level))
-    db.session.add(assessment)
+    sitting = {"user_id": user.id, "framework_id": framework.id, "sitting_key": sitting_key}
+    created = upsert(SelfAssessment, sitting, key=("user_id", "framework_id", "sitting_key"))
+    if created:
+        [assessment] = created
+    else:  # sent before: this is that sitting
+        assessment = db.session.scalars(select(SelfAssessment).filter_by(**sitting)).one()
+    if ratings:
+        upsert(
+            SelfRating,
+            [
+                {"assessment_id": assessment.id, "competency_id": competency_id, "level": level}
+                # in one order, so two sends of the sitting lock its ratings in the same order
+                for competency_id, level in sorted(ratings.items())
+            ],
+            key=("assessment_id", "competency_id"),
+            update=("level",),
+        )
+    if not created:  # what the sitting rated before and not this time goes
+        db.session.execute(
+            delete(SelfRating).where(
+                SelfRating.assessment_id == assessment.id,
+                SelfRating.competency_id.not_in(list(ratings)),
+            )
+        )
     db.session.commit()
     return assessment

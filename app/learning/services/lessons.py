@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import contains_eager, load_only
 
-from app.db import utcnow
+from app.db import UTCDateTime, upsert, utcnow
 from app.extensions import db
 from app.frameworks.models import Competency
 
@@ -80,9 +80,7 @@ def lesson_page(user, lesson: Lesson, progress: LessonProgress | None = None) ->
         )
     }
     progress = progress or _progress(user, lesson)
-    reflection = db.session.scalar(
-        select(Reflection).where(Reflection.user_id == user.id, Reflection.lesson_id == lesson.id)
-    )
+    reflection = _reflection(user, lesson)
     return LessonPage(
         lesson=lesson,
         course=lesson.course,
@@ -112,12 +110,25 @@ def _progress(user, lesson: Lesson) -> LessonProgress | None:
     )
 
 
+# Every write a leader may repeat (a double tap on a slow link sends it twice at once) is
+# one upsert: the second request updates the row the first created, where a select-then-
+# insert would fail it on the unique constraint. The lesson's progress row is written last,
+# so two writes never take the same two rows in opposite orders.
+_PROGRESS_KEY = ("user_id", "lesson_id")
+
+
+def _progress_row(user, lesson: Lesson, **values) -> dict:
+    return {"user_id": user.id, "lesson_id": lesson.id, "course_id": lesson.course_id, **values}
+
+
 def _touch_progress(user, lesson: Lesson) -> LessonProgress:
-    progress = _progress(user, lesson)
-    if progress is None:
-        progress = LessonProgress(user_id=user.id, lesson_id=lesson.id, course_id=lesson.course_id)
-        db.session.add(progress)
-    progress.updated_at = utcnow()
+    """The leader did something in the lesson: start it, or mark when they were last there."""
+    [progress] = upsert(
+        LessonProgress,
+        _progress_row(user, lesson, updated_at=utcnow()),
+        key=_PROGRESS_KEY,
+        update=("updated_at",),
+    )
     return progress
 
 
@@ -125,40 +136,62 @@ def start_lesson(user, lesson: Lesson) -> LessonProgress:
     """Opening a lesson starts it, so "continue where you left off" can find it."""
     progress = _progress(user, lesson)
     if progress is None:
-        progress = _touch_progress(user, lesson)
+        upsert(LessonProgress, _progress_row(user, lesson), key=_PROGRESS_KEY)
         db.session.commit()
+        progress = _progress(user, lesson)
     return progress
 
 
 def save_position(user, lesson: Lesson, seconds: float) -> LessonProgress:
-    progress = _touch_progress(user, lesson)
-    progress.position_seconds = max(0, min(int(seconds), lesson.duration_seconds or int(seconds)))
+    position = max(0, min(int(seconds), lesson.duration_seconds or int(seconds)))
+    [progress] = upsert(
+        LessonProgress,
+        _progress_row(user, lesson, position_seconds=position, updated_at=utcnow()),
+        key=_PROGRESS_KEY,
+        update=("position_seconds", "updated_at"),
+    )
     db.session.commit()
     return progress
 
 
 def complete_lesson(user, lesson: Lesson) -> LessonProgress:
-    progress = _touch_progress(user, lesson)
-    if progress.completed_at is None:
-        progress.completed_at = utcnow()
+    """Mark the lesson done; completing it again keeps the first completion's time."""
+    now = utcnow()
+    [progress] = upsert(
+        LessonProgress,
+        _progress_row(user, lesson, completed_at=now, updated_at=now),
+        key=_PROGRESS_KEY,
+        update={
+            "completed_at": func.coalesce(LessonProgress.completed_at, literal(now, UTCDateTime())),
+            "updated_at": now,
+        },
+    )
     db.session.commit()
     return progress
 
 
 def save_reflection(user, lesson: Lesson, body: str) -> Reflection:
-    """Save the notebook entry as it stands; the latest text wins."""
+    """Save the notebook entry as it stands; the latest text wins. Sending the text the
+    notebook already holds changes nothing, so both answers to a double tap name the same
+    saved version."""
     body = body[:REFLECTION_MAX_CHARS]
-    reflection = db.session.scalar(
-        select(Reflection).where(Reflection.user_id == user.id, Reflection.lesson_id == lesson.id)
+    now = utcnow()
+    saved = upsert(
+        Reflection,
+        {"user_id": user.id, "lesson_id": lesson.id, "body": body, "updated_at": now},
+        key=("user_id", "lesson_id"),
+        update=("body", "updated_at"),
+        where=Reflection.body != body,
     )
-    if reflection is None:
-        reflection = Reflection(user_id=user.id, lesson_id=lesson.id)
-        db.session.add(reflection)
-    reflection.body = body
-    reflection.updated_at = utcnow()
     _touch_progress(user, lesson)
     db.session.commit()
-    return reflection
+    return saved[0] if saved else _reflection(user, lesson)
+
+
+def _reflection(user, lesson: Lesson) -> Reflection | None:
+    return db.session.scalar(
+        select(Reflection).where(Reflection.user_id == user.id, Reflection.lesson_id == lesson.id)
+    )
 
 
 def get_question(lesson: Lesson, question_id: int) -> QuickCheckQuestion | None:
@@ -173,30 +206,39 @@ def get_question(lesson: Lesson, question_id: int) -> QuickCheckQuestion | None:
 
 def answer_question(user, question: QuickCheckQuestion, choice: int) -> QuickCheckAnswer:
     """Record an answer (choice counts from 1). The first attempt counts for accuracy;
-    later attempts update what the leader sees."""
+    later attempts update what the leader sees. Sending the choice that already stands
+    (a double tap) is the same attempt, not another."""
     if not 1 <= choice <= len(question.choices):
         raise ValueError(f"choice {choice} is not one of the {len(question.choices)} choices")
     correct = choice == question.answer
-    answer = db.session.scalar(
+    now = utcnow()
+    changed = upsert(
+        QuickCheckAnswer,
+        {
+            "user_id": user.id,
+            "question_id": question.id,
+            "lesson_id": question.lesson_id,
+            "choice": choice,
+            "correct": correct,
+            "first_correct": correct,
+            "attempts": 1,
+            "answered_at": now,
+        },
+        key=("user_id", "question_id"),
+        update={
+            "choice": choice,
+            "correct": correct,
+            "attempts": QuickCheckAnswer.attempts + 1,
+            "answered_at": now,
+        },
+        where=QuickCheckAnswer.choice != choice,
+    )
+    _touch_progress(user, question.lesson)
+    db.session.commit()
+    if changed:
+        return changed[0]
+    return db.session.scalar(
         select(QuickCheckAnswer).where(
             QuickCheckAnswer.user_id == user.id, QuickCheckAnswer.question_id == question.id
         )
     )
-    if answer is None:
-        answer = QuickCheckAnswer(
-            user_id=user.id,
-            question_id=question.id,
-            lesson_id=question.lesson_id,
-            choice=choice,
-            correct=correct,
-            first_correct=correct,
-            attempts=1,
-        )
-        db.session.add(answer)
-    else:
-        answer.choice, answer.correct = choice, correct
-        answer.attempts += 1
-        answer.answered_at = utcnow()
-    _touch_progress(user, question.lesson)
-    db.session.commit()
-    return answer
