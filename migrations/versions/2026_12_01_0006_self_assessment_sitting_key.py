@@ -8,8 +8,8 @@ and with foreign keys on that deletes every ``self_ratings`` row (ON DELETE CASC
 Adding a column and a unique index, and dropping them again (SQLite 3.35+), need no
 rebuild on either database.
 
-Revision ID: 0005_self_assessment_sitting_key
-Revises: 0004_media_error_templates
+Revision ID: 0006_self_assessment_sitting_key
+Revises: 0005_sign_ins
 Create Date: 2026-12-01
 """
 
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0005_self_assessment_sitting_key"
-down_revision = "0004_media_error_templates"
+revision = "0006_self_assessment_sitting_key"
+down_revision = "0005_sign_ins"
 branch_labels = None
 depends_on = None
 
