@@ -12,6 +12,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import phonenumbers
+
 # Keys that must never protect a real deployment.
 WEAK_SECRET_KEYS = {"", "dev", "development", "secret", "changeme", "change-me", "test"}
 
@@ -60,6 +62,11 @@ class Config:
         "text/vtt",
     ]
 
+    # The country whose numbers people may write as they dial them there ("0712 345 678"),
+    # as an ISO code such as KE, RW or IN. Unset, every number needs its country code: a
+    # wrong guess would turn a number into someone else's. `make run` sets KE for the demo.
+    DEFAULT_REGION = None
+
     INVITATION_LIFETIME = timedelta(days=14)
     RESET_CODE_LIFETIME = timedelta(hours=24)
 
@@ -80,6 +87,7 @@ def load_config(app, overrides: dict | None) -> None:
     # One process keeps its counts in memory; several share them through Redis.
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config["SECRET_KEY"] = secret_key(app)
+    app.config["DEFAULT_REGION"] = default_region(app.config["DEFAULT_REGION"])
 
 
 def database_url(url: str) -> str:
@@ -88,6 +96,18 @@ def database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def default_region(value: str | None) -> str | None:
+    """The programme's country as phonenumbers knows it, or None; a typo stops the start
+    rather than reading every local number as another country's."""
+    region = (value or "").strip().upper() or None
+    if region is not None and region not in phonenumbers.SUPPORTED_REGIONS:
+        raise RuntimeError(
+            f"HEADWAY_DEFAULT_REGION={value!r} is not a country code phone numbers know: "
+            "use two letters such as KE, RW or IN, or leave it unset."
+        )
+    return region
 
 
 def secret_key(app) -> str:

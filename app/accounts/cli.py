@@ -78,7 +78,10 @@ def invite_command(identifier: str, name: str, roles: tuple[str, ...]) -> None:
 @click.argument("identifier")
 def reset_code_command(identifier: str) -> None:
     """Issue a one-time password reset code (or a fresh invitation if not yet accepted)."""
-    user = services.find_user(identifier)
+    try:
+        user = services.find_user(identifier)
+    except services.AccountError as error:
+        _fail(error)
     if user is None:
         raise click.ClickException(f"No account has the email or phone number {identifier!r}.")
     if user.has_accepted:

@@ -36,7 +36,11 @@ def _per_account_limit() -> str:
 
 
 def _account_key() -> str:
-    return "account:" + (services.normalize_identifier(request.form.get("identifier", "")) or "-")
+    try:
+        key = services.normalize_identifier(request.form.get("identifier", ""))
+    except services.AccountError:  # refused before any password or code is checked
+        key = None
+    return "account:" + (key or "-")
 
 
 def _limited(view):
@@ -72,7 +76,11 @@ def sign_in():
         return redirect(safe_next(_home()))
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.identifier.data, form.password.data)
+        try:
+            user = services.authenticate(form.identifier.data, form.password.data)
+        except services.AccountError as error:  # a phone number that cannot be anyone's
+            form.identifier.errors.append(error.translated())
+            return render("accounts/sign_in.html", form=form, status=422)
         if user is not None:
             login_user(user, remember=form.remember.data)
             session.permanent = bool(form.remember.data)
@@ -113,9 +121,13 @@ def redeem_code():
         return redirect(_home())
     form = RedeemCodeForm()
     if form.validate_on_submit():
-        access = services.code_for_identifier(
-            form.identifier.data, form.code.data, CodePurpose.INVITATION
-        )
+        try:
+            access = services.code_for_identifier(
+                form.identifier.data, form.code.data, CodePurpose.INVITATION
+            )
+        except services.AccountError as error:
+            form.identifier.errors.append(error.translated())
+            return render("accounts/redeem_code.html", form=form, status=422)
         if access is not None:
             return _accept(form, access, "accounts/redeem_code.html")
         form.code.errors.append(
@@ -144,9 +156,13 @@ def _accept(form, access, template: str):
 def reset_password():
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        access = services.code_for_identifier(
-            form.identifier.data, form.code.data, CodePurpose.RESET
-        )
+        try:
+            access = services.code_for_identifier(
+                form.identifier.data, form.code.data, CodePurpose.RESET
+            )
+        except services.AccountError as error:
+            form.identifier.errors.append(error.translated())
+            return render("accounts/reset_password.html", form=form, status=422)
         if access is not None:
             services.reset_password(access, form.password.data)
             flash(_("Your password is changed. Sign in with the new one."), "success")
