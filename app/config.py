@@ -46,8 +46,13 @@ class Config:
 
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
+    # The sign-in and code forms (app/accounts/limits.py says why these three): every attempt
+    # from one address; wrong passwords or codes for one account from one address (or one
+    # phone it signed in on before); and for one account from all the browsers it never
+    # signed in on, beyond which only its own phones may try.
     SIGN_IN_LIMIT_PER_ADDRESS = "20/minute;100/hour"
-    SIGN_IN_LIMIT_PER_ACCOUNT = "5/minute;30/hour"
+    SIGN_IN_FAILURE_LIMIT = "5/minute;30/hour"
+    SIGN_IN_FAILURE_LIMIT_PER_ACCOUNT = "50/hour;200/day"
 
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_BR_LEVEL = 6

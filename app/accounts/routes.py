@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.htmx import render, see_other
 from app.logs import log_event
 from app.permissions import can_manage_people, requires
@@ -24,29 +24,8 @@ from .forms import (
     ResetPasswordForm,
     SignInForm,
 )
+from .limits import attempt_failed, limited, remember_device
 from .models import CodePurpose, User
-
-
-def _per_address_limit() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
-
-
-def _per_account_limit() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
-
-
-def _account_key() -> str:
-    try:
-        key = services.normalize_identifier(request.form.get("identifier", ""))
-    except services.AccountError:  # refused before any password or code is checked
-        key = None
-    return "account:" + (key or "-")
-
-
-def _limited(view):
-    """Sign-in and code forms: limited per address and per account tried."""
-    view = limiter.limit(_per_account_limit, key_func=_account_key, methods=["POST"])(view)
-    return limiter.limit(_per_address_limit, methods=["POST"])(view)
 
 
 def safe_next(default: str) -> str:
@@ -70,7 +49,7 @@ def _apply_field_error(form, error: services.AccountError) -> None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@_limited
+@limited
 def sign_in():
     if current_user.is_authenticated:
         return redirect(safe_next(_home()))
@@ -85,7 +64,8 @@ def sign_in():
             login_user(user, remember=form.remember.data)
             session.permanent = bool(form.remember.data)
             services.record_sign_in(user, request.remote_addr)
-            return see_other(safe_next(_home()))
+            return remember_device(see_other(safe_next(_home())), user)
+        attempt_failed()
         log_event("sign_in_failed", address=request.remote_addr)
         form.form_errors.append(
             _("That email or phone number and password do not match. Check both and try again.")
@@ -114,7 +94,7 @@ def accept_invitation(token: str):
 
 
 @bp.route("/welcome", methods=["GET", "POST"])
-@_limited
+@limited
 def redeem_code():
     """Accept an invitation with the short code instead of the link."""
     if current_user.is_authenticated:
@@ -130,6 +110,7 @@ def redeem_code():
             return render("accounts/redeem_code.html", form=form, status=422)
         if access is not None:
             return _accept(form, access, "accounts/redeem_code.html")
+        attempt_failed()
         form.code.errors.append(
             _(
                 "This code does not match, has been used or has expired. "
@@ -148,11 +129,11 @@ def _accept(form, access, template: str):
     login_user(user, remember=True)
     session.permanent = True
     flash(_("Welcome to Headway, %(name)s.", name=user.name), "success")
-    return see_other(url_for("accounts.profile"))
+    return remember_device(see_other(url_for("accounts.profile")), user)
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])
-@_limited
+@limited
 def reset_password():
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -167,6 +148,7 @@ def reset_password():
             services.reset_password(access, form.password.data)
             flash(_("Your password is changed. Sign in with the new one."), "success")
             return see_other(url_for("accounts.sign_in"))
+        attempt_failed()
         form.code.errors.append(
             _(
                 "This code does not match, has been used or has expired. "

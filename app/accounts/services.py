@@ -134,6 +134,21 @@ def authenticate(identifier: str, password: str) -> User | None:
     return user
 
 
+def known_device_mark(user: User) -> str:
+    """What a browser keeps once this person has signed in on it (see ``limits``): their id
+    and a MAC of it and their password's stamp, so it cannot be forged for anyone else and
+    stops counting when the password changes (after a lost phone, say)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"known-device:{user.id}:{user.session_stamp}".encode()
+    return f"{user.id}.{hmac.new(key, message, hashlib.sha256).hexdigest()[:32]}"
+
+
+def is_known_device(user: User, marks: list[str]) -> bool:
+    """Whether one of a browser's marks is this person's current one."""
+    expected = known_device_mark(user)
+    return any(hmac.compare_digest(mark.encode(), expected.encode()) for mark in marks)
+
+
 def record_sign_in(user: User, address: str | None) -> None:
     user.last_sign_in_at = utcnow()
     db.session.commit()
