@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import phonenumbers
 
@@ -67,6 +68,11 @@ class Config:
         "text/vtt",
     ]
 
+    # Where people reach this Headway, as its links in invitations must say: the scheme, host,
+    # port and any path prefix, such as https://learn.example.org. Never read from a request,
+    # whose Host header anyone can write. Unset: http://127.0.0.1:$PORT, for one machine.
+    PUBLIC_URL = None
+
     # The country whose numbers people may write as they dial them there ("0712 345 678"),
     # as an ISO code such as KE, RW or IN. Unset, every number needs its country code: a
     # wrong guess would turn a number into someone else's. `make run` sets KE for the demo.
@@ -93,6 +99,7 @@ def load_config(app, overrides: dict | None) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config["SECRET_KEY"] = secret_key(app)
     app.config["DEFAULT_REGION"] = default_region(app.config["DEFAULT_REGION"])
+    app.config["PUBLIC_URL"] = public_url(app.config)
 
 
 def database_url(url: str) -> str:
@@ -101,6 +108,20 @@ def database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def public_url(config) -> str:
+    """The configured public URL without a trailing slash; refused if it is not one."""
+    if config.get("BASE_URL"):
+        raise RuntimeError("HEADWAY_BASE_URL is now HEADWAY_PUBLIC_URL: rename the setting.")
+    url = config["PUBLIC_URL"] or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError(
+            f"HEADWAY_PUBLIC_URL={url!r} is not where people reach Headway: give the scheme and "
+            "host, and any path prefix, such as https://learn.example.org."
+        )
+    return url.rstrip("/")
 
 
 def default_region(value: str | None) -> str | None:
