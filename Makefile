@@ -24,8 +24,8 @@ run: setup db demo
 	HEADWAY_REMEMBER_COOKIE_SECURE=$${HEADWAY_REMEMBER_COOKIE_SECURE:-false} \
 	HEADWAY_DEFAULT_REGION=$${HEADWAY_DEFAULT_REGION:-KE} \
 	HEADWAY_INPROCESS_WORKER=1 \
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --timeout 120 \
-		--access-logfile - wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 \
+		--timeout 120 --access-logfile - wsgi:app
 
 test: test-setup
 	CI=$${CI:-} $(BIN)/python -m pytest $(PYTEST_ARGS)

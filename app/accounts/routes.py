@@ -82,15 +82,44 @@ def sign_out():
     return see_other(url_for("accounts.sign_in"))
 
 
-@bp.route("/invitations/<token>", methods=["GET", "POST"])
-def accept_invitation(token: str):
-    access = services.code_for_token(token)
-    if access is None or access.purpose != CodePurpose.INVITATION:
+# The session remembers which invitation this browser opened, so no URL after the link's own
+# carries its token.
+INVITATION_KEY = "invitation"
+
+
+@bp.route("/invitation", methods=["GET", "POST"])
+def accept_invitation():
+    """The invitation link is ``/invitation?token=…``: its one GET keeps the invitation in the
+    session and sees the browser on to ``/invitation``, where the form is. The token so
+    rides only in a query string, which the access log leaves out (``gunicorn.conf.py``), and
+    never in the address of a page, so no history entry, Referer or later request has it."""
+    token = request.args.get("token")
+    if token is not None:
+        return _open_invitation(token)
+    access = services.usable_code(session.get(INVITATION_KEY), CodePurpose.INVITATION)
+    if access is None:
         return render("accounts/invitation_invalid.html", status=404)
     form = AcceptInvitationForm(name=access.user.name)
     if form.validate_on_submit():
         return _accept(form, access, "accounts/accept_invitation.html")
     return render("accounts/accept_invitation.html", form=form, invitee=access.user)
+
+
+@bp.get("/invitations/<token>")
+def open_invitation_link(token: str):
+    """Links sent before the token moved to the query string (their path is logged); this
+    can go once INVITATION_LIFETIME has passed since then."""
+    return _open_invitation(token)
+
+
+def _open_invitation(token: str):
+    access = services.code_for_token(token)
+    if access is not None and access.purpose == CodePurpose.INVITATION:
+        session[INVITATION_KEY] = access.id
+        session.permanent = True  # a form filled in tomorrow, after the phone closed the browser
+    else:
+        session.pop(INVITATION_KEY, None)
+    return see_other(url_for("accounts.accept_invitation"))
 
 
 @bp.route("/welcome", methods=["GET", "POST"])
@@ -128,6 +157,7 @@ def _accept(form, access, template: str):
         return render(template, form=form, invitee=access.user, status=422)
     login_user(user, remember=True)
     session.permanent = True
+    session.pop(INVITATION_KEY, None)
     flash(_("Welcome to Headway, %(name)s.", name=user.name), "success")
     return remember_device(see_other(url_for("accounts.profile")), user)
 

@@ -299,6 +299,12 @@ def code_for_token(token: str) -> AccessCode | None:
     return access if access is not None and access.usable() else None
 
 
+def usable_code(code_id: object, purpose: CodePurpose) -> AccessCode | None:
+    """The code with this id (as kept in a session) while it works for ``purpose``."""
+    access = db.session.get(AccessCode, code_id) if isinstance(code_id, int) else None
+    return access if access is not None and access.purpose == purpose and access.usable() else None
+
+
 def code_for_identifier(identifier: str, code: str, purpose: CodePurpose) -> AccessCode | None:
     user = find_user(identifier)
     code = clean_code(code)
