@@ -7,11 +7,13 @@ answered 429. So the limits count only *failures* (a wrong password or code; Fla
 ``deduct_when``), and count them per place:
 
 1. ``SIGN_IN_LIMIT_PER_ADDRESS``: every attempt from one address, whatever the account.
-   One machine hammering the forms is slowed, as before.
+   One machine hammering the forms is slowed, as before; but not the account's own phone
+   (below), since a mobile network puts thousands of phones behind one address.
 2. ``SIGN_IN_FAILURE_LIMIT``: failures for one account from one place. The place is the
    address, or, on a browser where this person has signed in before, that browser: it keeps
    a *known-device* cookie, a MAC of the account and its password stamp
-   (``services.known_device_mark``) that nobody else can make. An attacker at one address is
+   (``services.known_device_mark``) that nobody else can make, set by a sign-in, an accepted
+   invitation or a password reset with the admin's code. An attacker at one address is
    limited; the leader at another address, or on their own phone behind the same mobile
    network's shared address, is not touched by the attacker's count.
 3. ``SIGN_IN_FAILURE_LIMIT_PER_ACCOUNT``: failures for one account from every browser that
@@ -22,8 +24,9 @@ answered 429. So the limits count only *failures* (a wrong password or code; Fla
 Why this and not a slowdown: waiting inside a request would hold one of the server's few
 threads per guess, a lockout of everyone by other means. Counting with the limiter's own
 storage keeps it working across processes on Redis. What is left: a new phone during an
-attack from many addresses waits out the per-account window (or the admin issues a code),
-and a thief holding a signed-in phone is limited as one place.
+attack from many addresses waits out the per-account window, or the admin issues a reset
+code, whose use makes that phone known; and a thief holding a signed-in phone is limited
+as one place, until the password is changed.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ def limited(view):
         **failures,
     )(view)
     view = limiter.limit(_failure_limit, key_func=_place_key, **failures)(view)
-    return limiter.limit(_per_address_limit, methods=["POST"])(view)
+    return limiter.limit(_per_address_limit, methods=["POST"], exempt_when=_from_known_device)(view)
 
 
 def attempt_failed() -> None:

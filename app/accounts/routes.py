@@ -175,9 +175,9 @@ def reset_password():
             form.identifier.errors.append(error.translated())
             return render("accounts/reset_password.html", form=form, status=422)
         if access is not None:
-            services.reset_password(access, form.password.data)
+            user = services.reset_password(access, form.password.data)
             flash(_("Your password is changed. Sign in with the new one."), "success")
-            return see_other(url_for("accounts.sign_in"))
+            return remember_device(see_other(url_for("accounts.sign_in")), user)
         attempt_failed()
         form.code.errors.append(
             _(

@@ -130,3 +130,44 @@ def test_code_forms_count_wrong_codes_and_a_strangers_do_not_stop_the_leader(
         url, data={**data, "code": issued.code}, environ_base=LEADER_AT_SCHOOL
     )
     assert right.status_code == 303
+
+
+def test_during_such_an_attack_a_reset_code_lets_the_leader_in_on_a_new_phone(
+    app, make_user, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SIGN_IN_FAILURE_LIMIT_PER_ACCOUNT", "2/hour")
+    leader = make_user(email=None, phone="+254700000001")
+    for n in range(2):
+        _try(app.test_client(), leader.phone, "guess", {"REMOTE_ADDR": f"197.248.0.{n}"})
+    new_phone = app.test_client()
+    assert _try(new_phone, leader.phone, PASSWORD, LEADER_AT_SCHOOL).status_code == 429
+    issued = services.issue_reset_code(leader, None)
+    new_password = "a brand new password"
+    reset = new_phone.post(
+        "/password-reset",
+        data={
+            "identifier": leader.phone,
+            "code": issued.code,
+            "password": new_password,
+            "confirm": new_password,
+        },
+        environ_base=LEADER_AT_SCHOOL,
+    )
+    assert reset.status_code == 303
+    assert _try(new_phone, leader.phone, new_password, LEADER_AT_SCHOOL).status_code == 303
+
+
+def test_the_leaders_own_phone_is_not_slowed_by_its_crowded_network_address(
+    app, make_user, monkeypatch
+):
+    """Thousands of phones share one address behind a mobile network (carrier-grade NAT)."""
+    monkeypatch.setitem(app.config, "SIGN_IN_LIMIT_PER_ADDRESS", "3/minute")
+    leader = make_user()
+    own_phone = app.test_client()
+    assert _try(own_phone, leader.email, PASSWORD, LEADER_AT_SCHOOL).status_code == 303
+    own_phone.post("/sign-out")
+    crowd = app.test_client()
+    for n in range(3):
+        _try(crowd, f"someone{n}@example.org", "guess", LEADER_AT_SCHOOL)
+    assert _try(crowd, leader.email, PASSWORD, LEADER_AT_SCHOOL).status_code == 429
+    assert _try(own_phone, leader.email, PASSWORD, LEADER_AT_SCHOOL).status_code == 303
