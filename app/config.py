@@ -20,6 +20,16 @@ WEAK_SECRET_KEYS = {"", "dev", "development", "secret", "changeme", "change-me",
 
 LANGUAGES = {"en": "English", "fr": "Français", "sw": "Kiswahili"}
 
+# Settings that were renamed or replaced, and what to set instead.
+RETIRED_SETTINGS = {
+    "BASE_URL": "set HEADWAY_PUBLIC_URL instead.",
+    "SIGN_IN_LIMIT_PER_ACCOUNT": (
+        "it counted every attempt, so strangers could lock a leader out; set "
+        "HEADWAY_SIGN_IN_FAILURE_LIMIT and HEADWAY_SIGN_IN_FAILURE_LIMIT_PER_ACCOUNT instead "
+        "(app/accounts/limits.py)."
+    ),
+}
+
 
 class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
@@ -97,6 +107,7 @@ def load_config(app, overrides: dict | None) -> None:
         app.config.update(overrides)
     # One process keeps its counts in memory; several share them through Redis.
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    refuse_retired_settings(app.config)
     app.config["SECRET_KEY"] = secret_key(app)
     app.config["DEFAULT_REGION"] = default_region(app.config["DEFAULT_REGION"])
     app.config["PUBLIC_URL"] = public_url(app.config)
@@ -110,10 +121,15 @@ def database_url(url: str) -> str:
     return url
 
 
+def refuse_retired_settings(config) -> None:
+    """A setting that no longer exists would otherwise be ignored without a word."""
+    for name, advice in RETIRED_SETTINGS.items():
+        if config.get(name):
+            raise RuntimeError(f"HEADWAY_{name} is gone: {advice}")
+
+
 def public_url(config) -> str:
     """The configured public URL without a trailing slash; refused if it is not one."""
-    if config.get("BASE_URL"):
-        raise RuntimeError("HEADWAY_BASE_URL is now HEADWAY_PUBLIC_URL: rename the setting.")
     url = config["PUBLIC_URL"] or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:

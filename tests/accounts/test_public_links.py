@@ -69,5 +69,5 @@ def test_public_url_setting(database_url, tmp_path, monkeypatch):
     for wrong in ("learn.example.org", "ftp://h.example", "https://h.example/?x=1"):
         with pytest.raises(RuntimeError, match="HEADWAY_PUBLIC_URL"):
             create_app(app_config(database_url, tmp_path, PUBLIC_URL=wrong))
-    with pytest.raises(RuntimeError, match="HEADWAY_PUBLIC_URL"):
+    with pytest.raises(RuntimeError, match="HEADWAY_BASE_URL is gone: set HEADWAY_PUBLIC_URL"):
         create_app(app_config(database_url, tmp_path, BASE_URL="https://h.example"))

@@ -171,3 +171,12 @@ def test_the_leaders_own_phone_is_not_slowed_by_its_crowded_network_address(
         _try(crowd, f"someone{n}@example.org", "guess", LEADER_AT_SCHOOL)
     assert _try(crowd, leader.email, PASSWORD, LEADER_AT_SCHOOL).status_code == 429
     assert _try(own_phone, leader.email, PASSWORD, LEADER_AT_SCHOOL).status_code == 303
+
+
+def test_the_old_per_account_setting_is_refused_with_what_to_set(database_url, tmp_path):
+    from app import create_app
+    from tests.conftest import app_config
+
+    config = app_config(database_url, tmp_path, SIGN_IN_LIMIT_PER_ACCOUNT="5/minute")
+    with pytest.raises(RuntimeError, match="HEADWAY_SIGN_IN_FAILURE_LIMIT"):
+        create_app(config)
