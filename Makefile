@@ -22,9 +22,10 @@ run: setup db demo
 	@echo "Headway is at http://127.0.0.1:$(PORT)  (data in $(INSTANCE_PATH); Ctrl-C stops it)"
 	HEADWAY_SESSION_COOKIE_SECURE=$${HEADWAY_SESSION_COOKIE_SECURE:-false} \
 	HEADWAY_REMEMBER_COOKIE_SECURE=$${HEADWAY_REMEMBER_COOKIE_SECURE:-false} \
+	HEADWAY_DEFAULT_REGION=$${HEADWAY_DEFAULT_REGION:-KE} \
 	HEADWAY_INPROCESS_WORKER=1 \
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 --timeout 120 \
-		--access-logfile - wsgi:app
+	$(BIN)/gunicorn --config app/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 \
+		--timeout 120 --access-logfile - wsgi:app
 
 test: test-setup
 	CI=$${CI:-} $(BIN)/python -m pytest $(PYTEST_ARGS)

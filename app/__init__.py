@@ -26,6 +26,7 @@ from app.config import load_config
 from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from app.i18n import current_language, select_locale, select_timezone
 from app.sessions import SessionInterface
+from app.urls import public_url
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -38,7 +39,6 @@ def create_app(config: dict | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, config)
-    app.config.setdefault("BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
 
     logs.init_app(app)
     db.init_app(app)
@@ -84,4 +84,5 @@ def _register_areas(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(permissions.PREDICATES)
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["public_url"] = public_url
     app.context_processor(navigation.context)

@@ -11,11 +11,24 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import phonenumbers
 
 # Keys that must never protect a real deployment.
 WEAK_SECRET_KEYS = {"", "dev", "development", "secret", "changeme", "change-me", "test"}
 
 LANGUAGES = {"en": "English", "fr": "Français", "sw": "Kiswahili"}
+
+# Settings that were renamed or replaced, and what to set instead.
+RETIRED_SETTINGS = {
+    "BASE_URL": "set HEADWAY_PUBLIC_URL instead.",
+    "SIGN_IN_LIMIT_PER_ACCOUNT": (
+        "it counted every attempt, so strangers could lock a leader out; set "
+        "HEADWAY_SIGN_IN_FAILURE_LIMIT and HEADWAY_SIGN_IN_FAILURE_LIMIT_PER_ACCOUNT instead "
+        "(app/accounts/limits.py)."
+    ),
+}
 
 
 class Config:
@@ -44,8 +57,13 @@ class Config:
 
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
+    # The sign-in and code forms (app/accounts/limits.py says why these three): every attempt
+    # from one address; wrong passwords or codes for one account from one address (or one
+    # phone it signed in on before); and for one account from all the browsers it never
+    # signed in on, beyond which only its own phones may try.
     SIGN_IN_LIMIT_PER_ADDRESS = "20/minute;100/hour"
-    SIGN_IN_LIMIT_PER_ACCOUNT = "5/minute;30/hour"
+    SIGN_IN_FAILURE_LIMIT = "5/minute;30/hour"
+    SIGN_IN_FAILURE_LIMIT_PER_ACCOUNT = "50/hour;200/day"
 
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_BR_LEVEL = 6
@@ -59,6 +77,16 @@ class Config:
         "image/svg+xml",
         "text/vtt",
     ]
+
+    # Where people reach this Headway, as its links in invitations must say: the scheme, host,
+    # port and any path prefix, such as https://learn.example.org. Never read from a request,
+    # whose Host header anyone can write. Unset: http://127.0.0.1:$PORT, for one machine.
+    PUBLIC_URL = None
+
+    # The country whose numbers people may write as they dial them there ("0712 345 678"),
+    # as an ISO code such as KE, RW or IN. Unset, every number needs its country code: a
+    # wrong guess would turn a number into someone else's. `make run` sets KE for the demo.
+    DEFAULT_REGION = None
 
     INVITATION_LIFETIME = timedelta(days=14)
     RESET_CODE_LIFETIME = timedelta(hours=24)
@@ -79,7 +107,10 @@ def load_config(app, overrides: dict | None) -> None:
         app.config.update(overrides)
     # One process keeps its counts in memory; several share them through Redis.
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    refuse_retired_settings(app.config)
     app.config["SECRET_KEY"] = secret_key(app)
+    app.config["DEFAULT_REGION"] = default_region(app.config["DEFAULT_REGION"])
+    app.config["PUBLIC_URL"] = public_url(app.config)
 
 
 def database_url(url: str) -> str:
@@ -88,6 +119,37 @@ def database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def refuse_retired_settings(config) -> None:
+    """A setting that no longer exists would otherwise be ignored without a word."""
+    for name, advice in RETIRED_SETTINGS.items():
+        if config.get(name):
+            raise RuntimeError(f"HEADWAY_{name} is gone: {advice}")
+
+
+def public_url(config) -> str:
+    """The configured public URL without a trailing slash; refused if it is not one."""
+    url = config["PUBLIC_URL"] or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError(
+            f"HEADWAY_PUBLIC_URL={url!r} is not where people reach Headway: give the scheme and "
+            "host, and any path prefix, such as https://learn.example.org."
+        )
+    return url.rstrip("/")
+
+
+def default_region(value: str | None) -> str | None:
+    """The programme's country as phonenumbers knows it, or None; a typo stops the start
+    rather than reading every local number as another country's."""
+    region = (value or "").strip().upper() or None
+    if region is not None and region not in phonenumbers.SUPPORTED_REGIONS:
+        raise RuntimeError(
+            f"HEADWAY_DEFAULT_REGION={value!r} is not a country code phone numbers know: "
+            "use two letters such as KE, RW or IN, or leave it unset."
+        )
+    return region
 
 
 def secret_key(app) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask import current_app, url_for
 from sqlalchemy import select
 
 from app.extensions import db
 from app.roles import Role
+from app.urls import public_url
 
 from . import bp, services
 from .models import User
@@ -20,8 +20,7 @@ def _identifiers(identifier: str) -> dict:
 
 
 def _print_code(issued: services.IssuedCode, what: str) -> None:
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        link = url_for("accounts.accept_invitation", token=issued.token, _external=True)
+    link = public_url("accounts.accept_invitation", token=issued.token)
     person = issued.access_code.user
     click.echo(
         f"{what} for {person.display_name} (expires {issued.access_code.expires_at:%Y-%m-%d %H:%M} UTC)"
@@ -78,7 +77,10 @@ def invite_command(identifier: str, name: str, roles: tuple[str, ...]) -> None:
 @click.argument("identifier")
 def reset_code_command(identifier: str) -> None:
     """Issue a one-time password reset code (or a fresh invitation if not yet accepted)."""
-    user = services.find_user(identifier)
+    try:
+        user = services.find_user(identifier)
+    except services.AccountError as error:
+        _fail(error)
     if user is None:
         raise click.ClickException(f"No account has the email or phone number {identifier!r}.")
     if user.has_accepted:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -22,7 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.config import LANGUAGES
 from app.roles import Role
 
-from .services import MIN_PASSWORD_LENGTH
+from .services import MIN_PASSWORD_LENGTH, phone_example
 
 ROLE_LABELS = {
     Role.LEADER: _l("Leader"),
@@ -113,12 +115,54 @@ def _new_password_fields():
     return password, confirm
 
 
-class SignInForm(FlaskForm):
-    identifier = StringField(
+def _identifier_field():
+    """Email or phone number, in one box, so ``type="text"`` with the ordinary keyboard. On
+    Android ``type="email"`` or ``inputmode="email"`` opens a keyboard made for addresses,
+    and ``inputmode="tel"`` a dial pad with no letters and no @, which would shut out
+    everyone who signs in by email. The ordinary keyboard has the @ and the letters, and
+    its digits are one tap away (a long press on the top row, or the number row that most
+    keyboards offer). ``autocomplete="username"`` lets the phone's password manager fill
+    it; capitals, corrections and spell-check are off, as they mangle addresses and split
+    numbers."""
+    return StringField(
         _l("Email or phone number"),
         validators=[DataRequired(), Length(max=254)],
-        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+        render_kw={
+            "inputmode": "text",
+            "autocomplete": "username",
+            "autocapitalize": "none",
+            "autocorrect": "off",
+            "spellcheck": "false",
+        },
     )
+
+
+def _phone_field(label):
+    return TelField(label, validators=[Optional(), Length(max=32)])
+
+
+def phone_hint() -> str:
+    """How to write a number: as dialled in the programme's country, or with the code."""
+    region = current_app.config["DEFAULT_REGION"]
+    if region:
+        return _(
+            "For example %(local)s or %(international)s.",
+            local=phone_example(region, national=True),
+            international=phone_example(region),
+        )
+    return _("With the country code, for example %(example)s.", example=phone_example())
+
+
+class PhoneHintMixin:
+    """Forms with a phone field: its hint shows this programme's way of writing numbers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phone.description = phone_hint()
+
+
+class SignInForm(FlaskForm):
+    identifier = _identifier_field()
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(max=128)],
@@ -139,11 +183,7 @@ class AcceptInvitationForm(FlaskForm):
 class RedeemCodeForm(AcceptInvitationForm):
     """For an invitation read out over the phone: who you are, the code, then as above."""
 
-    identifier = StringField(
-        _l("Email or phone number"),
-        validators=[DataRequired(), Length(max=254)],
-        render_kw={"autocomplete": "username", "autocapitalize": "none"},
-    )
+    identifier = _identifier_field()
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=20)],
@@ -152,11 +192,7 @@ class RedeemCodeForm(AcceptInvitationForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    identifier = StringField(
-        _l("Email or phone number"),
-        validators=[DataRequired(), Length(max=254)],
-        render_kw={"autocomplete": "username", "autocapitalize": "none"},
-    )
+    identifier = _identifier_field()
     code = StringField(
         _l("Reset code"),
         validators=[DataRequired(), Length(max=20)],
@@ -183,14 +219,10 @@ class ProfileForm(FlaskForm):
     data_saver = BooleanField(_l("Data saver: play the smallest video unless I choose otherwise"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PhoneHintMixin, FlaskForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
-    phone = TelField(
-        _l("Phone number"),
-        validators=[Optional(), Length(max=20)],
-        description=_l("With the country code, for example +254 712 345 678."),
-    )
+    phone = _phone_field(_l("Phone number"))
     roles = MultiCheckboxField(
         _l("Roles"),
         choices=choices(ROLE_LABELS),
@@ -199,9 +231,9 @@ class InviteForm(FlaskForm):
     )
 
 
-class AccountForm(FlaskForm):
+class AccountForm(PhoneHintMixin, FlaskForm):
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
-    phone = TelField(_l("Phone number"), validators=[Optional(), Length(max=20)])
+    phone = _phone_field(_l("Phone number"))
     roles = MultiCheckboxField(
         _l("Roles"),
         choices=choices(ROLE_LABELS),

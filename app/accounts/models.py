@@ -70,6 +70,11 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.sign_in_token}"
 
     @property
+    def password_stamp(self) -> str:
+        """Changes with the password: marks derived from it stop counting after a new one."""
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+
+    @property
     def display_name(self) -> str:
         return self.name or self.email or self.phone or f"#{self.id}"
 

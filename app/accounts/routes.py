@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.htmx import render, see_other
 from app.logs import log_event
 from app.permissions import can_learn, can_manage_people, requires
@@ -24,25 +24,8 @@ from .forms import (
     ResetPasswordForm,
     SignInForm,
 )
+from .limits import attempt_failed, limited, remember_device
 from .models import CodePurpose, User
-
-
-def _per_address_limit() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
-
-
-def _per_account_limit() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
-
-
-def _account_key() -> str:
-    return "account:" + (services.normalize_identifier(request.form.get("identifier", "")) or "-")
-
-
-def _limited(view):
-    """Sign-in and code forms: limited per address and per account tried."""
-    view = limiter.limit(_per_account_limit, key_func=_account_key, methods=["POST"])(view)
-    return limiter.limit(_per_address_limit, methods=["POST"])(view)
 
 
 def safe_next(default: str) -> str:
@@ -75,16 +58,21 @@ def _apply_field_error(form, error: services.AccountError) -> None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@_limited
+@limited
 def sign_in():
     if current_user.is_authenticated:
         return redirect(safe_next(_home()))
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.identifier.data, form.password.data)
+        try:
+            user = services.authenticate(form.identifier.data, form.password.data)
+        except services.AccountError as error:  # a phone number that cannot be anyone's
+            form.identifier.errors.append(error.translated())
+            return render("accounts/sign_in.html", form=form, status=422)
         if user is not None:
             _sign_in(user, remember=bool(form.remember.data))
-            return see_other(safe_next(_home()))
+            return remember_device(see_other(safe_next(_home())), user)
+        attempt_failed()
         log_event("sign_in_failed", address=request.remote_addr)
         form.form_errors.append(
             _("That email or phone number and password do not match. Check both and try again.")
@@ -120,10 +108,22 @@ def _signed_out(message: str):
     return response
 
 
-@bp.route("/invitations/<token>", methods=["GET", "POST"])
-def accept_invitation(token: str):
-    access = services.code_for_token(token)
-    if access is None or access.purpose != CodePurpose.INVITATION:
+# The session remembers which invitation this browser opened, so no URL after the link's own
+# carries its token.
+INVITATION_KEY = "invitation"
+
+
+@bp.route("/invitation", methods=["GET", "POST"])
+def accept_invitation():
+    """The invitation link is ``/invitation?token=…``: its one GET keeps the invitation in the
+    session and sees the browser on to ``/invitation``, where the form is. The token so
+    rides only in a query string, which the access log leaves out (``app/gunicorn.conf.py``), and
+    never in the address of a page, so no history entry, Referer or later request has it."""
+    token = request.args.get("token")
+    if token is not None:
+        return _open_invitation(token)
+    access = services.usable_code(session.get(INVITATION_KEY), CodePurpose.INVITATION)
+    if access is None:
         return render("accounts/invitation_invalid.html", status=404)
     form = AcceptInvitationForm(name=access.user.name)
     if form.validate_on_submit():
@@ -131,19 +131,41 @@ def accept_invitation(token: str):
     return render("accounts/accept_invitation.html", form=form, invitee=access.user)
 
 
+@bp.get("/invitations/<token>")
+def open_invitation_link(token: str):
+    """Links sent before the token moved to the query string (their path is logged); this
+    can go once INVITATION_LIFETIME has passed since then."""
+    return _open_invitation(token)
+
+
+def _open_invitation(token: str):
+    access = services.code_for_token(token)
+    if access is not None and access.purpose == CodePurpose.INVITATION:
+        session[INVITATION_KEY] = access.id
+        session.permanent = True  # a form filled in tomorrow, after the phone closed the browser
+    else:
+        session.pop(INVITATION_KEY, None)
+    return see_other(url_for("accounts.accept_invitation"))
+
+
 @bp.route("/welcome", methods=["GET", "POST"])
-@_limited
+@limited
 def redeem_code():
     """Accept an invitation with the short code instead of the link."""
     if current_user.is_authenticated:
         return redirect(_home())
     form = RedeemCodeForm()
     if form.validate_on_submit():
-        access = services.code_for_identifier(
-            form.identifier.data, form.code.data, CodePurpose.INVITATION
-        )
+        try:
+            access = services.code_for_identifier(
+                form.identifier.data, form.code.data, CodePurpose.INVITATION
+            )
+        except services.AccountError as error:
+            form.identifier.errors.append(error.translated())
+            return render("accounts/redeem_code.html", form=form, status=422)
         if access is not None:
             return _accept(form, access, "accounts/redeem_code.html")
+        attempt_failed()
         form.code.errors.append(
             _(
                 "This code does not match, has been used or has expired. "
@@ -160,22 +182,28 @@ def _accept(form, access, template: str):
         _apply_field_error(form, error)
         return render(template, form=form, invitee=access.user, status=422)
     _sign_in(user, remember=True)
+    session.pop(INVITATION_KEY, None)
     flash(_("Welcome to Headway, %(name)s.", name=user.name), "success")
-    return see_other(url_for("accounts.profile"))
+    return remember_device(see_other(url_for("accounts.profile")), user)
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])
-@_limited
+@limited
 def reset_password():
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        access = services.code_for_identifier(
-            form.identifier.data, form.code.data, CodePurpose.RESET
-        )
+        try:
+            access = services.code_for_identifier(
+                form.identifier.data, form.code.data, CodePurpose.RESET
+            )
+        except services.AccountError as error:
+            form.identifier.errors.append(error.translated())
+            return render("accounts/reset_password.html", form=form, status=422)
         if access is not None:
-            services.reset_password(access, form.password.data)
+            user = services.reset_password(access, form.password.data)
             flash(_("Your password is changed. Sign in with the new one."), "success")
-            return see_other(url_for("accounts.sign_in"))
+            return remember_device(see_other(url_for("accounts.sign_in")), user)
+        attempt_failed()
         form.code.errors.append(
             _(
                 "This code does not match, has been used or has expired. "

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+import phonenumbers
 from flask import current_app
 from sqlalchemy import delete, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -28,7 +29,6 @@ from .models import AccessCode, CodePurpose, SignIn, User
 CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
 CODE_LENGTH = 8
 MIN_PASSWORD_LENGTH = 8
-PHONE_RE = re.compile(r"^\+[1-9]\d{6,14}$")
 
 # Checked when no account matches, so a wrong identifier costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -43,12 +43,51 @@ def normalize_email(value: str | None) -> str | None:
     return value or None
 
 
-def normalize_phone(value: str | None) -> str | None:
-    """Keep digits and a leading plus: '+254 712-345 678' → '+254712345678'."""
+def normalize_phone(value: str | None, region: str | None = None) -> str | None:
+    """A phone number however a person writes it, in E.164: with the programme's region KE,
+    '0712 345 678', '254712345678', '00254 712 345 678' and '+254 712-345 678' are all
+    '+254712345678'. None when blank.
+
+    The number must be valid for its country (its length and number ranges, per the
+    phonenumbers library), whether it is being stored or looked up, so that a typo is caught
+    as a typo. Otherwise this raises :class:`AccountError`, which says only that the number
+    cannot be right, never whether an account has it.
+    """
     value = (value or "").strip()
     if not value:
         return None
-    return ("+" if value.startswith("+") else "") + re.sub(r"\D", "", value)
+    region = region or current_app.config.get("DEFAULT_REGION")
+    digits = re.sub(r"\D", "", value)
+    candidates = [(value, region)]
+    if not value.startswith("+") and (region is None or digits.startswith("00")):
+        # Written with its country code but no plus: '254712…', or '00254…' as dialled abroad.
+        candidates.append(("+" + digits.removeprefix("00"), None))
+    for text, country in candidates:
+        try:
+            number = phonenumbers.parse(text, country)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    raise AccountError(
+        N_(
+            "This is not a phone number we can reach: %(number)s. Check the digits, or write "
+            "it with the country code, for example %(example)s."
+        ),
+        "phone",
+        number=value,
+        example=phone_example(region),
+    )
+
+
+def phone_example(region: str | None = None, national: bool = False) -> str:
+    """A mobile number of the region written as people there write it, for hints."""
+    region = region or current_app.config.get("DEFAULT_REGION") or "KE"
+    number = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    if number is None:
+        number = phonenumbers.example_number(region)
+    style = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(number, style.NATIONAL if national else style.INTERNATIONAL)
 
 
 def is_phone(identifier: str) -> bool:
@@ -56,11 +95,16 @@ def is_phone(identifier: str) -> bool:
 
 
 def normalize_identifier(identifier: str) -> str | None:
+    """The email address or the E.164 phone number an account would be stored under;
+    :class:`AccountError` for a phone number that cannot be anyone's."""
     identifier = (identifier or "").strip()
-    return normalize_phone(identifier) if is_phone(identifier) else normalize_email(identifier)
+    if is_phone(identifier):
+        return normalize_phone(identifier)
+    return normalize_email(identifier)
 
 
 def find_user(identifier: str) -> User | None:
+    """The account with this email or phone number, written any way a person writes it."""
     key = normalize_identifier(identifier)
     if not key:
         return None
@@ -87,7 +131,8 @@ def load_signed_in_user(identity: str) -> User | None:
 
 
 def authenticate(identifier: str, password: str) -> User | None:
-    """The active user with this email or phone and password, else None (never says which was wrong)."""
+    """The active user with this email or phone and password, else None (never says which
+    was wrong). :class:`AccountError` when the phone number cannot be anyone's."""
     user = find_user(identifier)
     if user is None or user.password_hash is None:
         check_password_hash(_DUMMY_HASH, password)
@@ -95,6 +140,21 @@ def authenticate(identifier: str, password: str) -> User | None:
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
     return user
+
+
+def known_device_mark(user: User) -> str:
+    """What a browser keeps once this person has signed in on it (see ``limits``): their id
+    and a MAC of it and their password's stamp, so it cannot be forged for anyone else and
+    stops counting when the password changes (after a lost phone, say)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"known-device:{user.id}:{user.password_stamp}".encode()
+    return f"{user.id}.{hmac.new(key, message, hashlib.sha256).hexdigest()[:32]}"
+
+
+def is_known_device(user: User, marks: list[str]) -> bool:
+    """Whether one of a browser's marks is this person's current one."""
+    expected = known_device_mark(user)
+    return any(hmac.compare_digest(mark.encode(), expected.encode()) for mark in marks)
 
 
 def start_sign_in(user: User, *, address: str | None, user_agent: str = "") -> None:
@@ -142,11 +202,6 @@ def check_password_rules(password: str) -> None:
 def _check_unique(email: str | None, phone: str | None, exclude_id: int | None = None) -> None:
     if not email and not phone:
         raise AccountError(N_("Give an email address or a phone number."), "email")
-    if phone and not PHONE_RE.match(phone):
-        raise AccountError(
-            N_("Write the phone number with its country code, for example +254 712 345 678."),
-            "phone",
-        )
     clauses = [User.email == email] if email else []
     clauses += [User.phone == phone] if phone else []
     query = select(User).where(or_(*clauses))
@@ -279,6 +334,12 @@ def code_for_token(token: str) -> AccessCode | None:
         select(AccessCode).where(AccessCode.token_hash == _hash_token(token))
     )
     return access if access is not None and access.usable() else None
+
+
+def usable_code(code_id: object, purpose: CodePurpose) -> AccessCode | None:
+    """The code with this id (as kept in a session) while it works for ``purpose``."""
+    access = db.session.get(AccessCode, code_id) if isinstance(code_id, int) else None
+    return access if access is not None and access.purpose == purpose and access.usable() else None
 
 
 def code_for_identifier(identifier: str, code: str, purpose: CodePurpose) -> AccessCode | None:

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.browser
 def test_invitation_to_french_profile(app, live_server, phone, javascript):
     issued = services.invite(phone="+254722333444", name="Achieng", roles=["leader"])
     page = phone(java_script_enabled=javascript)
-    page.goto(f"{live_server}/invitations/{issued.token}")
+    page.goto(f"{live_server}/invitation?token={issued.token}")
     assert page.locator("h1").inner_text() == "Welcome to Headway"
+    assert page.url == f"{live_server}/invitation"  # the token is in no later address
     # The page fits the phone: nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 

@@ -22,6 +22,7 @@ def _pages(app) -> list[str]:
 
 
 SIGNED_OUT_PAGES = ["/sign-in", "/welcome", "/password-reset"]
+INVITATION_PAGE = "/invitation"  # shows the invitation the browser opened, else 404
 
 
 @pytest.mark.parametrize("path", SIGNED_OUT_PAGES)
@@ -33,12 +34,25 @@ def test_signed_out_pages_render_as_fragments(client, path):
     assert "<html" not in fragment.get_data(as_text=True)
 
 
+def test_the_invitation_page_renders_as_a_fragment(client, app):
+    from app.accounts import services
+
+    for opened in (False, True):
+        if opened:
+            client.get(f"/invitation?token={services.invite(email='f@example.org').token}")
+        fragment = client.get(INVITATION_PAGE, headers=HTMX)
+        assert fragment.status_code == (200 if opened else 404)
+        body = fragment.get_data(as_text=True)
+        assert body.lstrip().startswith("<h1>") and "<html" not in body
+
+
 def test_every_page_renders_as_a_fragment_for_someone_with_every_role(
     app, client, make_user, login
 ):
     person = make_user("leader", "coach", "author", "admin")
     login(person)
-    pages = [p for p in _pages(app) if p not in SIGNED_OUT_PAGES] + [f"/people/{person.id}"]
+    skip = {*SIGNED_OUT_PAGES, INVITATION_PAGE}
+    pages = [p for p in _pages(app) if p not in skip] + [f"/people/{person.id}"]
     assert "/me" in pages and "/learn/" in pages  # the walk really covers the areas
     failures = {}
     for path in pages:
