@@ -19,6 +19,7 @@ from app import (
     navigation,
     permissions,
     security,
+    urls,
 )
 from app.accounts.services import load_signed_in_user
 from app.assets import assets
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     security.init_app(app)
     app.session_interface = SessionInterface()
+    urls.init_app(app)  # before the areas' routes, which use its converters
 
     _register_areas(app)
     _register_template_helpers(app)
