@@ -38,10 +38,16 @@ class SelfAssessmentForm(FlaskForm):
     """CSRF here; the ratings are one radio group per competency, named ``c<id>``,
     drawn from the framework when the page renders."""
 
-    def ratings(self, formdata, competency_ids, level_numbers) -> dict[int, int]:
-        chosen = {}
+    def ratings(self, formdata, competency_ids, level_numbers) -> tuple[dict[int, int], set[int]]:
+        """The level chosen for each competency rated, and the competencies whose value is
+        not one of the levels. A value is compared as the text the radio button sends, so
+        ``²`` or ``١`` (digits to ``str.isdigit``, not to ``int``) is simply not a level."""
+        levels = {str(number): number for number in level_numbers}
+        chosen, invalid = {}, set()
         for competency_id in competency_ids:
-            value = formdata.get(f"c{competency_id}", "")
-            if value.isdigit() and int(value) in level_numbers:
-                chosen[competency_id] = int(value)
-        return chosen
+            value = formdata.get(f"c{competency_id}", "").strip()
+            if value in levels:
+                chosen[competency_id] = levels[value]
+            elif value:
+                invalid.add(competency_id)
+        return chosen, invalid

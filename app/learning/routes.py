@@ -131,19 +131,22 @@ def self_assessment():
     if assessment is None:  # the programme has not set up its framework yet
         return render("learning/self_assessment.html", assessment=None)
     form = SelfAssessmentForm()
-    chosen, missing = assessment.latest, False
+    chosen, invalid, missing = assessment.latest, set(), False
     if form.validate_on_submit():
         ids = [c.id for _domain, competencies in assessment.domains for c in competencies]
-        chosen = form.ratings(request.form, ids, {lv.number for lv in assessment.framework.levels})
-        if chosen:
+        levels = {lv.number for lv in assessment.framework.levels}
+        chosen, invalid = form.ratings(request.form, ids, levels)
+        if chosen and not invalid:
             services.record_self_assessment(current_user, assessment.framework, chosen)
             flash(_("Thank you. Your self-assessment is saved."), "success")
             return see_other(url_for("learning.growth"))
-        missing = True
+        missing = not invalid
     return render(
         "learning/self_assessment.html",
         assessment=assessment,
         form=form,
         chosen=chosen,
+        invalid=invalid,
         missing=missing,
+        status=422 if invalid else 200,
     )
