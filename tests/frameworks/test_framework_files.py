@@ -15,6 +15,7 @@ from app.frameworks.files import (
     parse_framework_yaml,
     write_framework,
 )
+from tests.frameworks.conftest import alias_bomb
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = ROOT / "courses" / "frameworks" / "school-leadership-core.yaml"
@@ -183,3 +184,31 @@ def test_csv_text_longer_than_the_database_keeps_names_its_line():
     with pytest.raises(FileFormatError) as exc:
         parse_framework_csv(CSV.replace("Supervising teaching", "S" * 201), "k.csv")
     assert problems(exc) == [(3, "`title` is longer than 200 characters")]
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "name: " + "[" * 5000 + "]" * 5000,
+        "name:\n" + "".join(" " * depth + "- \n" for depth in range(1, 2000)),
+        "name: " + "{a: " * 2000 + "1" + "}" * 2000,
+    ],
+)
+def test_deeply_nested_yaml_is_a_problem_at_its_line(nested):
+    with pytest.raises(FileFormatError) as exc:
+        parse_framework_yaml("code: T\n" + nested + "\n", "deep.yaml")
+    ((line, message),) = problems(exc)
+    assert line is not None and line >= 2
+    assert "nested more than" in message
+
+
+def test_an_alias_bomb_is_refused_at_its_line_before_anything_expands():
+    with pytest.raises(FileFormatError) as exc:
+        parse_framework_yaml(alias_bomb(9) + GOOD.replace("name: Emerging", "name: *a9"), "b.yaml")
+    ((line, message),) = problems(exc)
+    assert 2 <= line <= 10 and "aliases" in message
+
+
+def test_a_few_aliases_still_work():
+    text = GOOD.replace("name: Test framework", "name: &name Test framework") + "scope: *name\n"
+    assert parse_framework_yaml(text, "t.yaml").scope == "Test framework"

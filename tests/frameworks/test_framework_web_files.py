@@ -18,6 +18,7 @@ from app.frameworks.files import load_framework, parse_framework_csv, parse_fram
 from app.frameworks.forms import MAX_IMPORT_BYTES
 from app.frameworks.models import Competency, Domain, Framework, FrameworkLevel
 from tests.conftest import PASSWORD
+from tests.frameworks.conftest import alias_bomb
 
 DEFAULT = (
     Path(__file__).resolve().parents[2] / "courses" / "frameworks" / "school-leadership-core.yaml"
@@ -169,6 +170,16 @@ def test_a_bad_file_shows_every_problem_with_its_line_and_changes_nothing(client
             "latin1.csv: not UTF-8 text",
         ),
         ("", b"", "Choose a file to import."),
+        (
+            "deep.yaml",
+            "code: X\nname: " + "[" * 5000 + "]" * 5000 + "\n",
+            "deep.yaml:2: lists and mappings are nested more than 50 levels deep",
+        ),
+        (
+            "bomb.yaml",
+            alias_bomb(9) + "code: X\nname: *a9\n",
+            "bomb.yaml:5: aliases (`*name`) repeat more than 10000 values",
+        ),
     ],
 )
 def test_wrong_files_get_a_clear_error(client, admin, filename, data, message):
