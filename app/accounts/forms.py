@@ -5,7 +5,6 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, StopVali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.config import LANGUAGES
+from app.forms import Form
 from app.roles import Role
 
 from .services import MIN_PASSWORD_LENGTH
@@ -113,7 +113,7 @@ def _new_password_fields():
     return password, confirm
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     identifier = StringField(
         _l("Email or phone number"),
         validators=[DataRequired(), Length(max=254)],
@@ -127,7 +127,7 @@ class SignInForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this phone"), default=True)
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(), Length(max=120)],
@@ -151,7 +151,7 @@ class RedeemCodeForm(AcceptInvitationForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     identifier = StringField(
         _l("Email or phone number"),
         validators=[DataRequired(), Length(max=254)],
@@ -165,7 +165,7 @@ class ResetPasswordForm(FlaskForm):
     password, confirm = _new_password_fields()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
     country = StringField(
@@ -183,7 +183,7 @@ class ProfileForm(FlaskForm):
     data_saver = BooleanField(_l("Data saver: play the smallest video unless I choose otherwise"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
     phone = TelField(
@@ -199,7 +199,7 @@ class InviteForm(FlaskForm):
     )
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
     phone = TelField(_l("Phone number"), validators=[Optional(), Length(max=20)])
     roles = MultiCheckboxField(

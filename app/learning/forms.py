@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import FloatField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from app.forms import Form
 
 from .services import REFLECTION_MAX_CHARS
 
@@ -15,26 +17,29 @@ def _one_character_line_breaks(text: str | None) -> str | None:
     return text.replace("\r\n", "\n") if text else text
 
 
-class ReflectionForm(FlaskForm):
+class ReflectionForm(Form):
     # Empty is allowed: clearing the notebook is a save like any other.
     body = TextAreaField(
-        validators=[Length(max=REFLECTION_MAX_CHARS)], filters=[_one_character_line_breaks]
+        validators=[
+            Length(max=REFLECTION_MAX_CHARS, message=_l("Not saved: the entry is too long."))
+        ],
+        filters=[_one_character_line_breaks],
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     choice = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=20)])
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     seconds = FloatField(validators=[InputRequired(), NumberRange(min=0, max=24 * 3600)])
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(Form):
     """Only the CSRF token: marking a lesson complete carries no other data."""
 
 
-class SelfAssessmentForm(FlaskForm):
+class SelfAssessmentForm(Form):
     """CSRF here; the ratings are one radio group per competency, named ``c<id>``,
     drawn from the framework when the page renders."""
 

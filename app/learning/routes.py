@@ -60,9 +60,15 @@ def save_reflection(lesson_id: int):
     lesson = _lesson_or_404(lesson_id)
     form = ReflectionForm()
     if not form.validate_on_submit():
+        # The field says why (too long, a NUL); a form without its CSRF token does not.
+        problem = form.body.errors[0] if form.body.errors else None
         if is_fragment_request():
-            return render_partial("learning/_reflection_status.html", status=422, error=True)
-        flash(_("Your notebook entry was not saved. It may be too long."), "error")
+            return render_partial(
+                "learning/_reflection_status.html",
+                status=422,
+                error=problem or _("Not saved: the entry is too long."),
+            )
+        flash(problem or _("Your notebook entry was not saved. It may be too long."), "error")
         return see_other(_lesson_url(lesson, "reflection"))
     reflection = services.save_reflection(current_user, lesson, form.body.data or "")
     if is_fragment_request():

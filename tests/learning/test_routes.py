@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.learning.models import (
@@ -337,3 +337,17 @@ def test_odd_numbers_in_the_other_number_fields_are_refused_cleanly(client, lead
     assert answer.status_code == 200
     for progress in db.session.scalars(select(LessonProgress)):
         assert 0 <= progress.position_seconds <= lesson.duration_seconds
+
+
+def test_a_reflection_holding_a_nul_is_refused_with_the_reason(client, leader):
+    lesson = _lesson()
+    url = f"/learn/lessons/{lesson.id}/reflection"
+    fragment = client.post(url, data={"body": "I will\x00 try"}, headers=HX)
+    assert fragment.status_code == 422
+    assert "invisible character (NUL)" in fragment.get_data(as_text=True)
+    too_long = client.post(url, data={"body": "x" * 20_001}, headers=HX)
+    assert too_long.status_code == 422
+    assert "Not saved: the entry is too long." in too_long.get_data(as_text=True)
+    page = client.post(url, data={"body": "I will\x00 try"}, follow_redirects=True)
+    assert "invisible character (NUL)" in page.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Reflection)) == 0

@@ -51,6 +51,7 @@ class _LineLoader(yaml.SafeLoader):
         super().__init__(text)
         self.path, self.line_offset = path, line_offset
         self.duplicate_keys = []
+        self.nul_lines: list[int] = []
         self.depth = 0
         self.aliased_values = 0
         self.sizes: dict[yaml.Node, int] = {}  # each node's values, aliases expanded
@@ -76,6 +77,8 @@ class _LineLoader(yaml.SafeLoader):
             )
         node = super().compose_node(parent, index)
         self.depth -= 1
+        if isinstance(node, yaml.ScalarNode) and "\x00" in node.value:
+            self.nul_lines.append(mark.line + 1 + self.line_offset)  # written "\0", "\x00"…
         self.sizes[node] = 1 + sum(self.sizes.get(child, 1) for child in _children(node))
         return node
 
@@ -131,7 +134,15 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
     ``line_offset`` shifts reported lines when the YAML is embedded in a larger file
     (front matter starts on line 2 of a lesson file).
     """
-    loader = _LineLoader(text, path, line_offset)
+    try:
+        loader = _LineLoader(text, path, line_offset)
+    except yaml.reader.ReaderError as exc:
+        # Control characters are refused before any parsing (decode_text refuses NUL sooner).
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        character = f"#x{exc.character:04x}" if isinstance(exc.character, int) else "a character"
+        raise FileFormatError(
+            [Problem(path, line, f"malformed YAML: {character} is not allowed here; remove it")]
+        ) from None
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -147,11 +158,17 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
         raise FileFormatError([Problem(path, None, f"malformed YAML: {exc}")]) from None
     finally:
         loader.dispose()
-    if loader.duplicate_keys:
-        raise FileFormatError(
-            Problem(path, line, f"the key {key!r} appears twice in the same mapping")
-            for key, line in loader.duplicate_keys
+    problems = [
+        Problem(path, line, f"the key {key!r} appears twice in the same mapping")
+        for key, line in loader.duplicate_keys
+    ] + [
+        Problem(
+            path, line, "this text holds a NUL character (\\0), which text cannot hold; remove it"
         )
+        for line in loader.nul_lines
+    ]
+    if problems:
+        raise FileFormatError(sorted(problems, key=lambda p: p.line))
     return data
 
 
