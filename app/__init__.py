@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import (
     accounts,
@@ -40,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, config)
     app.config.setdefault("BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
+    _trust_proxies(app)
 
     logs.init_app(app)
     db.init_app(app)
@@ -65,6 +67,21 @@ def create_app(config: dict | None = None) -> Flask:
     _register_areas(app)
     _register_template_helpers(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, take the client's address and scheme from
+    the X-Forwarded-For and -Proto headers they add, so that per-address rate limits count
+    each client rather than the proxy. Only as many entries as there are proxies are
+    believed: a client can send the headers too."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
+        raise RuntimeError(
+            "HEADWAY_TRUSTED_PROXIES must be the number of reverse proxies in front of "
+            f"Headway (0 when there is none), not {proxies!r}."
+        )
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def _translation_directories(app: Flask) -> list[str]:

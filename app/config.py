@@ -42,6 +42,11 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = LANGUAGES
 
+    # Reverse proxies in front of the app that set X-Forwarded-For and -Proto; each one's
+    # address is replaced by the one it says it forwarded for. 0: no proxy, the headers are
+    # ignored (anyone can send them).
+    TRUSTED_PROXIES = 0
+
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
     SIGN_IN_LIMIT_PER_ADDRESS = "20/minute;100/hour"
