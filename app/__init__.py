@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import (
     accounts,
@@ -19,6 +20,7 @@ from app import (
     navigation,
     permissions,
     security,
+    urls,
 )
 from app.accounts.services import load_signed_in_user
 from app.assets import assets
@@ -39,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, config)
+    _trust_proxies(app)
 
     logs.init_app(app)
     db.init_app(app)
@@ -59,10 +62,26 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     security.init_app(app)
     app.session_interface = SessionInterface()
+    urls.init_app(app)  # before the areas' routes, which use its converters
 
     _register_areas(app)
     _register_template_helpers(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, take the client's address and scheme from
+    the X-Forwarded-For and -Proto headers they add, so that per-address rate limits count
+    each client rather than the proxy. Only as many entries as there are proxies are
+    believed: a client can send the headers too."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or proxies < 0:
+        raise RuntimeError(
+            "HEADWAY_TRUSTED_PROXIES must be the number of reverse proxies in front of "
+            f"Headway (0 when there is none), not {proxies!r}."
+        )
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def _translation_directories(app: Flask) -> list[str]:

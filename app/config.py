@@ -55,6 +55,11 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = LANGUAGES
 
+    # Reverse proxies in front of the app that set X-Forwarded-For and -Proto; each one's
+    # address is replaced by the one it says it forwarded for. 0: no proxy, the headers are
+    # ignored (anyone can send them).
+    TRUSTED_PROXIES = 0
+
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
     # The sign-in and code forms (app/accounts/limits.py says why these three): every attempt

@@ -7,7 +7,6 @@ from zoneinfo import available_timezones
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -22,6 +21,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, StopVali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.config import LANGUAGES
+from app.forms import Form
 from app.roles import Role
 
 from .services import MIN_PASSWORD_LENGTH, phone_example
@@ -161,7 +161,7 @@ class PhoneHintMixin:
         self.phone.description = phone_hint()
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     identifier = _identifier_field()
     password = PasswordField(
         _l("Password"),
@@ -171,7 +171,7 @@ class SignInForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this phone"), default=True)
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(), Length(max=120)],
@@ -191,7 +191,7 @@ class RedeemCodeForm(AcceptInvitationForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     identifier = _identifier_field()
     code = StringField(
         _l("Reset code"),
@@ -201,7 +201,7 @@ class ResetPasswordForm(FlaskForm):
     password, confirm = _new_password_fields()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
     country = StringField(
@@ -219,7 +219,7 @@ class ProfileForm(FlaskForm):
     data_saver = BooleanField(_l("Data saver: play the smallest video unless I choose otherwise"))
 
 
-class InviteForm(PhoneHintMixin, FlaskForm):
+class InviteForm(PhoneHintMixin, Form):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
     phone = _phone_field(_l("Phone number"))
@@ -231,7 +231,7 @@ class InviteForm(PhoneHintMixin, FlaskForm):
     )
 
 
-class AccountForm(PhoneHintMixin, FlaskForm):
+class AccountForm(PhoneHintMixin, Form):
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
     phone = _phone_field(_l("Phone number"))
     roles = MultiCheckboxField(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from app.forms import Form
 
 from .files import (
     CODE_RE,
@@ -23,7 +24,7 @@ from .files import (
 MAX_IMPORT_BYTES = 1024 * 1024
 
 
-class FrameworkForm(FlaskForm):
+class FrameworkForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     scope = StringField(_l("Country or scope"), validators=[Optional(), Length(max=MAX_TITLE)])
     version = StringField(_l("Version"), validators=[Optional(), Length(max=MAX_VERSION)])
@@ -37,23 +38,23 @@ class FrameworkForm(FlaskForm):
     )
 
 
-class LevelForm(FlaskForm):
+class LevelForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_LEVEL_NAME)])
     descriptor = TextAreaField(_l("Descriptor"), validators=[Optional(), Length(max=2000)])
 
 
-class DomainForm(FlaskForm):
+class DomainForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
 
 
-class CompetencyForm(FlaskForm):
+class CompetencyForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     retired = BooleanField(_l("Retired (hidden from new lessons and self-assessments)"))
 
 
-class NewCompetencyForm(FlaskForm):
+class NewCompetencyForm(Form):
     code = StringField(
         _l("Code"),
         validators=[
@@ -69,7 +70,7 @@ class NewCompetencyForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("Framework file"),
         description=_l(

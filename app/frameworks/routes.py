@@ -46,7 +46,10 @@ def _saved(framework, message: str, anchor: str | None = None):
 
 
 def _edit_page(framework, form, heading: str):
-    return render("frameworks/edit.html", framework=framework, form=form, heading=heading)
+    status = 422 if form.errors else 200
+    return render(
+        "frameworks/edit.html", framework=framework, form=form, heading=heading, status=status
+    )
 
 
 @bp.get("/")

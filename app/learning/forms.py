@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import FloatField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from app.forms import Form
 
 from .services import REFLECTION_MAX_CHARS
 
@@ -17,22 +19,25 @@ def _one_character_line_breaks(text: str | None) -> str | None:
     return text.replace("\r\n", "\n") if text else text
 
 
-class ReflectionForm(FlaskForm):
+class ReflectionForm(Form):
     # Empty is allowed: clearing the notebook is a save like any other.
     body = TextAreaField(
-        validators=[Length(max=REFLECTION_MAX_CHARS)], filters=[_one_character_line_breaks]
+        validators=[
+            Length(max=REFLECTION_MAX_CHARS, message=_l("Not saved: the entry is too long."))
+        ],
+        filters=[_one_character_line_breaks],
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     choice = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=20)])
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     seconds = FloatField(validators=[InputRequired(), NumberRange(min=0, max=24 * 3600)])
 
 
-class CompleteForm(FlaskForm):
+class CompleteForm(Form):
     """Only the CSRF token: marking a lesson complete carries no other data."""
 
 
@@ -40,7 +45,7 @@ def _new_sitting_key() -> str:
     return secrets.token_hex(16)
 
 
-class SelfAssessmentForm(FlaskForm):
+class SelfAssessmentForm(Form):
     """CSRF and the sitting's key here; the ratings are one radio group per competency,
     named ``c<id>``, drawn from the framework when the page renders."""
 
@@ -49,10 +54,16 @@ class SelfAssessmentForm(FlaskForm):
     # one (a page from before the key) gets a new key, so a new sitting, as it always did.
     sitting_key = HiddenField(default=_new_sitting_key, validators=[Length(max=64)])
 
-    def ratings(self, formdata, competency_ids, level_numbers) -> dict[int, int]:
-        chosen = {}
+    def ratings(self, formdata, competency_ids, level_numbers) -> tuple[dict[int, int], set[int]]:
+        """The level chosen for each competency rated, and the competencies whose value is
+        not one of the levels. A value is compared as the text the radio button sends, so
+        ``²`` or ``١`` (digits to ``str.isdigit``, not to ``int``) is simply not a level."""
+        levels = {str(number): number for number in level_numbers}
+        chosen, invalid = {}, set()
         for competency_id in competency_ids:
-            value = formdata.get(f"c{competency_id}", "")
-            if value.isdigit() and int(value) in level_numbers:
-                chosen[competency_id] = int(value)
-        return chosen
+            value = formdata.get(f"c{competency_id}", "").strip()
+            if value in levels:
+                chosen[competency_id] = levels[value]
+            elif value:
+                invalid.add(competency_id)
+        return chosen, invalid

@@ -60,9 +60,15 @@ def save_reflection(lesson_id: int):
     lesson = _lesson_or_404(lesson_id)
     form = ReflectionForm()
     if not form.validate_on_submit():
+        # The field says why (too long, a NUL); a form without its CSRF token does not.
+        problem = form.body.errors[0] if form.body.errors else None
         if is_fragment_request():
-            return render_partial("learning/_reflection_status.html", status=422, error=True)
-        flash(_("Your notebook entry was not saved. It may be too long."), "error")
+            return render_partial(
+                "learning/_reflection_status.html",
+                status=422,
+                error=problem or _("Not saved: the entry is too long."),
+            )
+        flash(problem or _("Your notebook entry was not saved. It may be too long."), "error")
         return see_other(_lesson_url(lesson, "reflection"))
     reflection = services.save_reflection(current_user, lesson, form.body.data or "")
     if is_fragment_request():
@@ -131,21 +137,24 @@ def self_assessment():
     if assessment is None:  # the programme has not set up its framework yet
         return render("learning/self_assessment.html", assessment=None)
     form = SelfAssessmentForm()
-    chosen, missing = assessment.latest, False
+    chosen, invalid, missing = assessment.latest, set(), False
     if form.validate_on_submit():
         ids = [c.id for _domain, competencies in assessment.domains for c in competencies]
-        chosen = form.ratings(request.form, ids, {lv.number for lv in assessment.framework.levels})
-        if chosen:
+        levels = {lv.number for lv in assessment.framework.levels}
+        chosen, invalid = form.ratings(request.form, ids, levels)
+        if chosen and not invalid:
             services.record_self_assessment(
                 current_user, assessment.framework, chosen, form.sitting_key.data
             )
             flash(_("Thank you. Your self-assessment is saved."), "success")
             return see_other(url_for("learning.growth"))
-        missing = True
+        missing = not invalid
     return render(
         "learning/self_assessment.html",
         assessment=assessment,
         form=form,
         chosen=chosen,
+        invalid=invalid,
         missing=missing,
+        status=422 if invalid else 200,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import request
 
 from app import create_app
 from tests.conftest import app_config
@@ -167,3 +168,50 @@ def test_sqlite_connections_use_wal_and_wait_for_locks(tmp_path):
 def test_passwords_are_hashed_with_scrypt(make_user):
     user = make_user()
     assert user.password_hash.startswith("scrypt:")
+
+
+@pytest.mark.parametrize(
+    ("proxies", "address", "scheme"),
+    [(0, "127.0.0.1", "http"), (1, "203.0.113.9", "https"), (2, "198.51.100.1", "https")],
+)
+def test_trusted_proxies_decide_whose_address_a_request_comes_from(
+    make_app, proxies, address, scheme
+):
+    settings = {"TRUSTED_PROXIES": proxies} if proxies else {}  # 0 is the default
+    app = make_app(**settings)
+
+    @app.get("/_seen")
+    def seen():
+        return f"{request.remote_addr} {request.scheme}"
+
+    # Each proxy adds the address and scheme it was reached from (the first one, HTTPS).
+    forwarded = {
+        "X-Forwarded-For": "198.51.100.1, 203.0.113.9",
+        "X-Forwarded-Proto": ", ".join(["https"] * max(proxies, 1)),
+    }
+    response = app.test_client().get("/_seen", headers=forwarded)
+    assert response.get_data(as_text=True) == f"{address} {scheme}"
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_behind_a_trusted_proxy_each_client_has_its_own_sign_in_limit(app, make_app, proxies):
+    client = make_app(TRUSTED_PROXIES=proxies, SIGN_IN_LIMIT_PER_ADDRESS="2/minute").test_client()
+
+    def sign_in_from(address: str, n: int) -> int:
+        return client.post(
+            "/sign-in",
+            data={"identifier": f"guess{n}@example.org", "password": "x"},
+            headers={"X-Forwarded-For": address},
+        ).status_code
+
+    assert [sign_in_from("203.0.113.1", n) for n in range(3)] == [200, 200, 429]
+    # Through the proxy another client is another address; without it, all are the proxy.
+    assert sign_in_from("203.0.113.2", 3) == (200 if proxies else 429)
+
+
+def test_trusted_proxies_come_from_the_environment_and_must_be_a_count(make_app, monkeypatch):
+    monkeypatch.setenv("HEADWAY_TRUSTED_PROXIES", "2")
+    assert make_app().config["TRUSTED_PROXIES"] == 2
+    for wrong in ("yes", -1, True):
+        with pytest.raises(RuntimeError, match="HEADWAY_TRUSTED_PROXIES"):
+            make_app(TRUSTED_PROXIES=wrong)

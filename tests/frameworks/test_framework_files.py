@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
 
 from app.frameworks.files import (
+    CompetencySpec,
+    DomainSpec,
     FileFormatError,
     dump_framework_csv,
     dump_framework_yaml,
@@ -15,6 +19,7 @@ from app.frameworks.files import (
     parse_framework_yaml,
     write_framework,
 )
+from tests.frameworks.conftest import alias_bomb
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = ROOT / "courses" / "frameworks" / "school-leadership-core.yaml"
@@ -183,3 +188,81 @@ def test_csv_text_longer_than_the_database_keeps_names_its_line():
     with pytest.raises(FileFormatError) as exc:
         parse_framework_csv(CSV.replace("Supervising teaching", "S" * 201), "k.csv")
     assert problems(exc) == [(3, "`title` is longer than 200 characters")]
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "name: " + "[" * 5000 + "]" * 5000,
+        "name:\n" + "".join(" " * depth + "- \n" for depth in range(1, 2000)),
+        "name: " + "{a: " * 2000 + "1" + "}" * 2000,
+    ],
+)
+def test_deeply_nested_yaml_is_a_problem_at_its_line(nested):
+    with pytest.raises(FileFormatError) as exc:
+        parse_framework_yaml("code: T\n" + nested + "\n", "deep.yaml")
+    ((line, message),) = problems(exc)
+    assert line is not None and line >= 2
+    assert "nested more than" in message
+
+
+def test_an_alias_bomb_is_refused_at_its_line_before_anything_expands():
+    with pytest.raises(FileFormatError) as exc:
+        parse_framework_yaml(alias_bomb(9) + GOOD.replace("name: Emerging", "name: *a9"), "b.yaml")
+    ((line, message),) = problems(exc)
+    assert 2 <= line <= 10 and "aliases" in message
+
+
+def test_a_few_aliases_still_work():
+    text = GOOD.replace("name: Test framework", "name: &name Test framework") + "scope: *name\n"
+    assert parse_framework_yaml(text, "t.yaml").scope == "Test framework"
+
+
+# What a spreadsheet would run as a formula, each with the way it is sometimes smuggled in.
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","Click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "'=already quoted",
+    "''@twice quoted",
+]
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_written_as_text_and_read_back_as_they_were():
+    spec = parse_framework_yaml(GOOD, "t.yaml")
+    spec.name, spec.scope, spec.version = "=1+1", "@scope", "-1"
+    domain = spec.domains[0]
+    domain.title, domain.description = "+Domain", "=Domain description"
+    domain.competencies = [
+        *(
+            CompetencySpec(f"D.{n}", title, description=title)
+            for n, title in enumerate(FORMULAS, start=1)
+        ),
+        CompetencySpec("D.90", "'plain quote stays", "Don't touch - or = inside"),
+        CompetencySpec("D.91", "Plain", "'"),
+    ]
+    text = dump_framework_csv(spec)
+    cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'=HYPERLINK" in text and "'-2+3" in text and "''=already quoted" in text
+
+    back = parse_framework_csv(text, "t.csv")
+    assert (back.name, back.scope, back.version) == ("=1+1", "@scope", "-1")
+    assert back.domains == [
+        DomainSpec(
+            "D",
+            "+Domain",
+            "=Domain description",
+            [
+                *(
+                    CompetencySpec(f"D.{n}", title, description=title)
+                    for n, title in enumerate(FORMULAS, start=1)
+                ),
+                CompetencySpec("D.90", "'plain quote stays", "Don't touch - or = inside"),
+                CompetencySpec("D.91", "Plain", "'"),
+            ],
+        )
+    ]

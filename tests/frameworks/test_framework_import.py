@@ -135,3 +135,12 @@ def test_text_longer_than_the_database_keeps_is_a_file_error(app, runner, tmp_pa
     assert f"{bad}:11: `name` in the framework is longer than 200 characters" in result.output
     assert "`title` in a competency in domain LL is longer than 200 characters" in result.output
     assert db.session.scalar(select(Framework.name)) == "School Leadership Core"
+
+
+def test_a_file_nested_too_deeply_is_refused_at_its_line(app, runner, tmp_path):
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("code: X\nname:\n" + "".join(" " * n + "- \n" for n in range(1, 2000)))
+    result = runner.invoke(args=["frameworks", "import", str(deep)])
+    assert result.exit_code == 1
+    assert f"{deep}:" in result.output and "nested more than 50 levels deep" in result.output
+    assert db.session.scalar(select(Framework.name)) is None

@@ -4,8 +4,10 @@ problems, with their lines, on a 422 that changes nothing."""
 
 from __future__ import annotations
 
+import csv
 import html
 import io
+import json
 import re
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from app.frameworks.files import load_framework, parse_framework_csv, parse_fram
 from app.frameworks.forms import MAX_IMPORT_BYTES
 from app.frameworks.models import Competency, Domain, Framework, FrameworkLevel
 from tests.conftest import PASSWORD
+from tests.frameworks.conftest import alias_bomb
 
 DEFAULT = (
     Path(__file__).resolve().parents[2] / "courses" / "frameworks" / "school-leadership-core.yaml"
@@ -169,6 +172,16 @@ def test_a_bad_file_shows_every_problem_with_its_line_and_changes_nothing(client
             "latin1.csv: not UTF-8 text",
         ),
         ("", b"", "Choose a file to import."),
+        (
+            "deep.yaml",
+            "code: X\nname: " + "[" * 5000 + "]" * 5000 + "\n",
+            "deep.yaml:2: lists and mappings are nested more than 50 levels deep",
+        ),
+        (
+            "bomb.yaml",
+            alias_bomb(9) + "code: X\nname: *a9\n",
+            "bomb.yaml:5: aliases (`*name`) repeat more than 10000 values",
+        ),
     ],
 )
 def test_wrong_files_get_a_clear_error(client, admin, filename, data, message):
@@ -303,3 +316,24 @@ def test_list_and_edit_pages_render_as_fragments(client, admin):
     for url in ("/frameworks/", f"/frameworks/{framework.id}/edit"):
         fragment = client.get(url, headers={"HX-Request": "true"})
         assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+
+
+def test_a_downloaded_csv_runs_no_formula_and_imports_back_unchanged(client, admin):
+    formula = '=HYPERLINK("http://evil.example","Open")'
+    text = DEFAULT.read_text().replace(
+        "name: School Leadership Core", f"name: {json.dumps(formula)}"
+    )
+    framework = services.import_framework(parse_framework_yaml(text, "slc.yaml")).framework
+    competency = framework.domains[0].competencies[0]
+    services.update_competency(
+        competency, title="@SUM(1+1)", description="-1 day, then +1", retired=False
+    )
+    csv_file = client.get(f"/frameworks/{framework.id}/export.csv").get_data()
+    rows = list(csv.reader(io.StringIO(csv_file.decode(), newline="")))
+    assert rows[1][1] == "'" + formula
+    assert rows[1][9:] == ["'@SUM(1+1)", "'-1 day, then +1"]
+
+    assert upload(client, "SLC.csv", csv_file).status_code == 303
+    db.session.expire_all()
+    assert framework.name == formula
+    assert (competency.title, competency.description) == ("@SUM(1+1)", "-1 day, then +1")

@@ -109,6 +109,36 @@ def test_malformed_front_matter_names_the_line(course_dir):
     assert name == "first.md" and message.startswith("malformed YAML") and line in (12, 13)
 
 
+def test_front_matter_nested_too_deeply_names_its_line(course_dir):
+    lesson = course_dir / "lessons" / "first.md"
+    lesson.write_text(LESSON.replace("answer: 2", "answer: " + "[" * 3000 + "]" * 3000))
+    with pytest.raises(FileFormatError) as exc:
+        load_course(course_dir, FRAMEWORKS)
+    assert problems(exc) == [
+        (
+            "first.md",
+            11,
+            "lists and mappings are nested more than 50 levels deep here; "
+            "this file needs only a few",
+        )
+    ]
+
+
+def test_a_nul_character_in_a_lesson_names_its_file_and_line(course_dir):
+    lesson = course_dir / "lessons" / "first.md"
+    lesson.write_text(LESSON.replace("Some **text**.", "Some\x00 **text**."))
+    with pytest.raises(FileFormatError) as exc:
+        load_course(course_dir, FRAMEWORKS)
+    ((name, line, message),) = problems(exc)
+    assert (name, line) == ("first.md", 17) and "NUL character" in message
+
+    (course_dir / "course.yaml").write_text(COURSE.replace("title: One", 'title: "O\\0ne"'))
+    with pytest.raises(FileFormatError) as exc:
+        load_course(course_dir, FRAMEWORKS)
+    ((name, line, message),) = problems(exc)
+    assert (name, line) == ("course.yaml", 6) and "NUL character" in message
+
+
 def test_unknown_competency_and_missing_media(course_dir):
     (course_dir / "media" / "first.mp4").unlink()
     (course_dir / "lessons" / "first.md").write_text(LESSON.replace("LP.2", "LP.9"))

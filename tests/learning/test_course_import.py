@@ -51,6 +51,20 @@ def test_import_twice_is_idempotent(runner, framework):
     assert [link.competency.code for link in lesson.competency_links] == ["LL.2"]
 
 
+def test_reimport_renders_lesson_text_again_with_todays_rules(runner, framework):
+    """HTML stored by an older renderer (one that let a script link through) is replaced
+    on the next import, even when the lesson's text has not changed."""
+    assert _import(runner, DEMO_COURSE).exit_code == 0
+    lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "feedback-teachers-act-on"))
+    fresh = lesson.body_html
+    lesson.body_html = '<p><a href="javascript:alert(1)">old</a></p>'
+    db.session.commit()
+    second = _import(runner, DEMO_COURSE)
+    assert "0 lessons added, 0 updated, 0 unpublished" in second.output
+    db.session.refresh(lesson)
+    assert lesson.body_html == fresh
+
+
 def test_edits_update_removals_unpublish_and_progress_survives(
     runner, framework, course_copy, make_user
 ):

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import pytest
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.learning.models import Lesson, LessonProgress, QuickCheckAnswer, Reflection
+from app.learning.models import (
+    Lesson,
+    LessonProgress,
+    QuickCheckAnswer,
+    Reflection,
+    SelfAssessment,
+)
 
 HX = {"HX-Request": "true"}
 LESSON_URL = "/learn/leading-learning-essentials/short-frequent-classroom-visits"
@@ -300,3 +306,48 @@ def test_a_long_reflection_the_browser_allowed_is_saved(client, leader):
     response = client.post(f"/learn/lessons/{lesson.id}/reflection", data={"body": body})
     assert response.status_code == 303
     assert db.session.scalar(select(Reflection.body)) == body.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("value", ["²", "١", "7", "0", "01", "one"])
+def test_a_rating_that_is_not_a_level_is_refused_and_the_others_kept(
+    client, leader, framework, value
+):
+    ll1, ll2 = (
+        next(c for d in framework.domains for c in d.competencies if c.code == code)
+        for code in ("LL.1", "LL.2")
+    )
+    response = client.post("/learn/self-assessment", data={f"c{ll1.id}": "3", f"c{ll2.id}": value})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Choose one of the levels shown" in html
+    assert f'name="c{ll1.id}" value="3" checked' in html  # what was chosen is still chosen
+    assert f'class="rating invalid" id="rate-{ll2.id}"' in html
+    assert not db.session.scalars(select(SelfAssessment)).all()
+
+
+@pytest.mark.parametrize("value", ["²", "١", "nan", "inf", "-1", "1e999"])
+def test_odd_numbers_in_the_other_number_fields_are_refused_cleanly(client, leader, value):
+    lesson = _lesson()
+    question = lesson.questions[0]
+    position = client.post(f"/learn/lessons/{lesson.id}/position", data={"seconds": value})
+    assert position.status_code in (204, 400)
+    answer = client.post(
+        f"/learn/lessons/{lesson.id}/questions/{question.id}", data={"choice": value}, headers=HX
+    )
+    assert answer.status_code == 200
+    for progress in db.session.scalars(select(LessonProgress)):
+        assert 0 <= progress.position_seconds <= lesson.duration_seconds
+
+
+def test_a_reflection_holding_a_nul_is_refused_with_the_reason(client, leader):
+    lesson = _lesson()
+    url = f"/learn/lessons/{lesson.id}/reflection"
+    fragment = client.post(url, data={"body": "I will\x00 try"}, headers=HX)
+    assert fragment.status_code == 422
+    assert "invisible character (NUL)" in fragment.get_data(as_text=True)
+    too_long = client.post(url, data={"body": "x" * 20_001}, headers=HX)
+    assert too_long.status_code == 422
+    assert "Not saved: the entry is too long." in too_long.get_data(as_text=True)
+    page = client.post(url, data={"body": "I will\x00 try"}, follow_redirects=True)
+    assert "invisible character (NUL)" in page.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Reflection)) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 from .problems import FileFormatError, Problem
@@ -35,6 +36,12 @@ CSV_COLUMNS = (
     "title",
     "description",
 )
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection").
+# Written out, such a cell gets a leading quote, which spreadsheets read as "this is text";
+# read back, one leading quote before one of them is taken off again. A cell that already
+# starts with quotes before one of them gets one more, so every text makes the round trip.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+_ESCAPED_FORMULA_START = re.compile(r"'+[=+\-@\t\r]")
 _CSV_REQUIRED = ("domain_code", "code", "title")
 _FRAMEWORK_COLUMNS = ("framework_code", "framework_name", "scope", "version", "language")
 _CSV_MAX_LENGTHS = {
@@ -64,9 +71,15 @@ def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
             found.problem(line, f"this row has {len(row)} cells; the header has {len(header)}")
             continue
         found.add_row(
-            line, {name: cell.strip() for name, cell in zip(header, row, strict=True) if name}
+            line,
+            {name: _unescape(cell.strip()) for name, cell in zip(header, row, strict=True) if name},
         )
     return found.spec()
+
+
+def _unescape(cell: str) -> str:
+    """The text of a cell that ``_escape`` may have written."""
+    return cell[1:] if _ESCAPED_FORMULA_START.match(cell) else cell
 
 
 def _csv_reader(text: str):
@@ -227,16 +240,24 @@ def _csv_rows(reader, path: str, problems: list[Problem]) -> Iterator[tuple[int,
 # --- writing ----------------------------------------------------------------------------
 
 
+def _escape(cell: str) -> str:
+    """The cell as a spreadsheet shows it as text, never runs as a formula."""
+    return "'" + cell if _FORMULA_START.match(cell) else cell
+
+
 def dump_framework_csv(spec: FrameworkSpec) -> str:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
+    # Rows end in CR LF, as RFC 4180 and spreadsheets have it; the csv module then also
+    # quotes a cell holding a lone CR, which would otherwise end the row early.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     first = True
     for domain in spec.domains:
         first_in_domain = True
         for c in domain.competencies:
             writer.writerow(
-                [
+                _escape(cell)
+                for cell in [
                     spec.code if first else "",
                     spec.name if first else "",
                     spec.scope if first else "",

@@ -46,12 +46,27 @@ def write_framework(spec: FrameworkSpec, path: str | Path) -> Path:
 
 
 def decode_text(data: bytes, path: str) -> str:
-    """The text of a file's bytes; raise FileFormatError naming ``path`` if it is not UTF-8."""
+    """The text of a file's bytes, every framework and course file read through here; raise
+    FileFormatError naming ``path`` if it is not UTF-8 or holds a NUL character, which no
+    text column can store (PostgreSQL refuses it)."""
     try:
         # utf-8-sig: spreadsheets often save a byte-order mark.
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileFormatError([Problem(path, None, f"not UTF-8 text ({exc.reason})")]) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise FileFormatError(
+            [
+                Problem(
+                    path,
+                    text.count("\n", 0, nul) + 1,
+                    "this line holds a NUL character (\\x00), which text cannot hold: remove "
+                    "it (a file saved as UTF-16 is full of them; save it as UTF-8)",
+                )
+            ]
+        )
+    return text
 
 
 def _read_text(path: Path) -> str:

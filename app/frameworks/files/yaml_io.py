@@ -33,9 +33,65 @@ class LineList(list):
     item_lines: list[int]
 
 
+# Framework and course files nest a few levels; past this a file is refused at its line
+# before Python's own recursion limit ends the reading with a RecursionError.
+MAX_DEPTH = 50
+# Aliases (``*name``) repeat what an anchor (``&name``) holds. A few save typing; nested
+# ones multiply ("billion laughs"): a kilobyte stands for billions of values, and anything
+# that walked them (a problem quoting the value) would never finish. What aliases repeat,
+# counted value by value, is capped.
+MAX_ALIASED_VALUES = 10_000
+
+
 class _LineLoader(yaml.SafeLoader):
     line_offset = 0
     duplicate_keys: list[tuple[str, int]]
+
+    def __init__(self, text: str, path: str, line_offset: int) -> None:
+        super().__init__(text)
+        self.path, self.line_offset = path, line_offset
+        self.duplicate_keys = []
+        self.nul_lines: list[int] = []
+        self.depth = 0
+        self.aliased_values = 0
+        self.sizes: dict[yaml.Node, int] = {}  # each node's values, aliases expanded
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        mark = self.peek_event().start_mark
+        if self.check_event(yaml.AliasEvent):
+            node = super().compose_node(parent, index)
+            self.aliased_values += self.sizes.get(node, 1)  # absent: an alias inside itself
+            if self.aliased_values > MAX_ALIASED_VALUES:
+                raise self._refuse(
+                    mark,
+                    f"aliases (`*name`) repeat more than {MAX_ALIASED_VALUES} values by "
+                    "this line; write the values out instead",
+                )
+            return node
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self._refuse(
+                mark,
+                f"lists and mappings are nested more than {MAX_DEPTH} levels deep here; "
+                "this file needs only a few",
+            )
+        node = super().compose_node(parent, index)
+        self.depth -= 1
+        if isinstance(node, yaml.ScalarNode) and "\x00" in node.value:
+            self.nul_lines.append(mark.line + 1 + self.line_offset)  # written "\0", "\x00"…
+        self.sizes[node] = 1 + sum(self.sizes.get(child, 1) for child in _children(node))
+        return node
+
+    def _refuse(self, mark: yaml.Mark, message: str) -> FileFormatError:
+        return FileFormatError([Problem(self.path, mark.line + 1 + self.line_offset, message)])
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    return []
 
 
 def _line(loader: _LineLoader, node: yaml.Node) -> int:
@@ -78,9 +134,15 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
     ``line_offset`` shifts reported lines when the YAML is embedded in a larger file
     (front matter starts on line 2 of a lesson file).
     """
-    loader = _LineLoader(text)
-    loader.line_offset = line_offset
-    loader.duplicate_keys = []
+    try:
+        loader = _LineLoader(text, path, line_offset)
+    except yaml.reader.ReaderError as exc:
+        # Control characters are refused before any parsing (decode_text refuses NUL sooner).
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        character = f"#x{exc.character:04x}" if isinstance(exc.character, int) else "a character"
+        raise FileFormatError(
+            [Problem(path, line, f"malformed YAML: {character} is not allowed here; remove it")]
+        ) from None
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -96,11 +158,17 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Any:
         raise FileFormatError([Problem(path, None, f"malformed YAML: {exc}")]) from None
     finally:
         loader.dispose()
-    if loader.duplicate_keys:
-        raise FileFormatError(
-            Problem(path, line, f"the key {key!r} appears twice in the same mapping")
-            for key, line in loader.duplicate_keys
+    problems = [
+        Problem(path, line, f"the key {key!r} appears twice in the same mapping")
+        for key, line in loader.duplicate_keys
+    ] + [
+        Problem(
+            path, line, "this text holds a NUL character (\\0), which text cannot hold; remove it"
         )
+        for line in loader.nul_lines
+    ]
+    if problems:
+        raise FileFormatError(sorted(problems, key=lambda p: p.line))
     return data
 
 

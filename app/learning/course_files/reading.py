@@ -13,6 +13,7 @@ from app.frameworks.files import (
     FieldReader,
     FileFormatError,
     Problem,
+    decode_text,
     load_yaml,
 )
 
@@ -336,9 +337,4 @@ def _check_lesson(
 
 
 def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileFormatError(
-            [Problem(str(path), None, f"not UTF-8 text ({exc.reason})")]
-        ) from None
+    return decode_text(path.read_bytes(), str(path))

@@ -6,12 +6,16 @@ An import is one transaction; rows that leave the files are unpublished, never d
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import markdown
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -26,12 +30,45 @@ from ..models import Course, Lesson, LessonCompetency, Module, QuickCheckQuestio
 # --- Markdown ----------------------------------------------------------------------------
 
 
+# The URL schemes a lesson may link to or show an image from; a URL without a scheme is on
+# this site. Anything else (javascript:, vbscript:, data:, file:…) loses its URL.
+SAFE_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+_IGNORED_IN_URLS = re.compile(r"[\t\n\r]")  # a browser drops these anywhere in a URL
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))  # …and these at either end
+
+
 def render_markdown(text: str) -> str:
-    """Lesson Markdown to HTML with raw HTML escaped, not passed through."""
+    """Lesson Markdown to HTML with raw HTML escaped, not passed through, and links and
+    images only to the URLs ``SAFE_URL_SCHEMES`` allows."""
     md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    # Last, once every link, image and escaped character is in place.
+    md.treeprocessors.register(_SafeUrls(md), "safe_urls", -10)
     return md.convert(text)
+
+
+def is_safe_url(url: str) -> bool:
+    """Whether ``url``, as an attribute Markdown writes, is one a browser would open as http(s),
+    mailto or tel, or on this site. It is read as the browser reads it: character references
+    decoded (``jaVas&#99;ript:``), tabs and line breaks dropped, the scheme in any case."""
+    seen = html.unescape(url.replace(AMP_SUBSTITUTE, "&"))
+    seen = _IGNORED_IN_URLS.sub("", seen).strip(_C0_AND_SPACE).lower()
+    scheme = _URL_SCHEME.match(seen)
+    return scheme is None or scheme.group(1) in SAFE_URL_SCHEMES
+
+
+class _SafeUrls(Treeprocessor):
+    """Takes the URL off a link or an image that ``is_safe_url`` refuses: the link's text
+    and the image's description stay."""
+
+    def run(self, root) -> None:
+        for element in root.iter():
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            url = element.get(attribute) if attribute else None
+            if url is not None and not is_safe_url(url):
+                del element.attrib[attribute]
 
 
 # --- import ------------------------------------------------------------------------------
@@ -195,8 +232,8 @@ def _apply_lesson(
     lesson.module, lesson.position, lesson.published = module, position, True
     lesson.title, lesson.duration_seconds = spec.title, spec.duration_seconds
     lesson.reflection_prompt = spec.reflection_prompt
-    if lesson.body != spec.body or not lesson.body_html:
-        lesson.body, lesson.body_html = spec.body, render_markdown(spec.body)
+    # Rendered on every import, so HTML stored by an older, laxer renderer does not outlive it.
+    lesson.body, lesson.body_html = spec.body, render_markdown(spec.body)
     lesson.media_source, lesson.captions_source = spec.media, spec.captions
 
     # Keep existing link rows: replacing one with an equal new row would clash on its key.
