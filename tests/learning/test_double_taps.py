@@ -47,7 +47,8 @@ class Phone:
             {"identifier": user.email, "password": PASSWORD},
         )
         assert response.status == 303, response.status
-        self.cookie = response.getheader("Set-Cookie").split(";", 1)[0]
+        cookies = [c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie")]
+        self.cookie = next(c for c in cookies if c.startswith("session="))
 
     def _connect(self) -> http.client.HTTPConnection:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
