@@ -12,6 +12,7 @@ import itertools
 import os
 import re
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -114,15 +115,26 @@ def app(_app):
 
 
 def _empty_tables() -> None:
-    db.session.remove()
-    with db.engine.begin() as conn:
-        tables = list(reversed(db.metadata.sorted_tables))
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+    """A browser closed by the last test may still be reporting (a player's beacon on
+    pagehide) to the live server: a deadlock with that late write is retried, not failed."""
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(5):
+        db.session.remove()
+        try:
+            with db.engine.begin() as conn:
+                tables = list(reversed(db.metadata.sorted_tables))
+                if conn.dialect.name == "postgresql":
+                    names = ", ".join(f'"{t.name}"' for t in tables)
+                    conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                else:
+                    for table in tables:
+                        conn.execute(table.delete())
+            return
+        except OperationalError:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture

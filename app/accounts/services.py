@@ -98,6 +98,8 @@ def normalize_identifier(identifier: str) -> str | None:
     """The email address or the E.164 phone number an account would be stored under;
     :class:`AccountError` for a phone number that cannot be anyone's."""
     identifier = (identifier or "").strip()
+    if "\x00" in identifier:  # no account is stored under it (and PostgreSQL refuses NUL)
+        return None
     if is_phone(identifier):
         return normalize_phone(identifier)
     return normalize_email(identifier)
