@@ -163,6 +163,9 @@ def start_sign_in(user: User, *, address: str | None, user_agent: str = "") -> N
     """A new sign-in for this device: ``user.get_id()`` names it from now on (call before
     ``login_user``)."""
     token = secrets.token_urlsafe(24)
+    # No cookie outlives PERMANENT_SESSION_LIFETIME: older sign-ins name nothing any more.
+    expired = utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
+    db.session.execute(delete(SignIn).where(SignIn.user_id == user.id, SignIn.created_at < expired))
     db.session.add(
         SignIn(user_id=user.id, token_hash=SignIn.hash(token), user_agent=user_agent[:200])
     )

@@ -64,6 +64,26 @@ def test_sign_out_everywhere_ends_every_device(app, make_user):
     assert laptop.get("/me").status_code == 200
 
 
+def test_signing_in_forgets_sign_ins_no_cookie_can_name_any_more(app, make_user):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select, update
+
+    from app.accounts.models import SignIn
+    from app.db import utcnow
+    from app.extensions import db
+
+    user = make_user()
+    old, recent = app.test_client(), app.test_client()
+    sign_in(old, user)
+    lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
+    db.session.execute(update(SignIn).values(created_at=utcnow() - lifetime - timedelta(days=1)))
+    db.session.commit()
+    sign_in(recent, user)
+    assert db.session.scalar(select(func.count()).select_from(SignIn)) == 1
+    assert recent.get("/me").status_code == 200 and old.get("/me").status_code == 302
+
+
 def test_pages_of_a_signed_in_person_are_never_stored(client, make_user, login):
     assert client.get("/sign-in").headers["Cache-Control"] == "private, no-cache"
     login(make_user("admin"))
