@@ -18,6 +18,7 @@ from app import (
     logs,
     media,
     navigation,
+    notifications,
     permissions,
     security,
     urls,
@@ -91,7 +92,7 @@ def _translation_directories(app: Flask) -> list[str]:
 
 
 def _register_areas(app: Flask) -> None:
-    for area in (core, accounts, frameworks, learning, media):
+    for area in (core, accounts, frameworks, learning, media, notifications):
         app.register_blueprint(area.bp)
     core.cli.explain_missing_schema(app)
 

@@ -1,0 +1,122 @@
+"""Telling people what happened, and what they have not read yet.
+
+An area registers each kind of notification once, with its wording::
+
+    services.kind("groups.reply", N_("%(name)s replied in “%(thread)s”"))
+
+and says what happened inside its own unit of work (``notify`` never commits)::
+
+    notify(user_id, "groups.reply", url=url_for(...), dedupe_key=f"post:{post.id}",
+           name=author.display_name, thread=thread.title)
+
+The text is worded when shown, in the reader's language; ``params`` keep their values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import g
+from flask_babel import gettext
+from sqlalchemy import func, select, update
+
+from app.db import upsert, utcnow
+from app.extensions import db
+
+from .models import Notification
+
+PER_PAGE = 20
+_KINDS: dict[str, str] = {}
+
+
+def kind(name: str, template: str) -> None:
+    """Register how a kind of notification reads (an ``N_()`` template over its params)."""
+    _KINDS[name] = template
+
+
+def notify(user_id: int, kind: str, *, url: str, dedupe_key: str | None = None, **params) -> None:
+    """Tell ``user_id`` that ``kind`` happened; ``url`` is the path it opens. With a
+    ``dedupe_key``, telling the same person the same thing again changes nothing.
+    Part of the caller's unit of work: never commits."""
+    if kind not in _KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}; register it with services.kind")
+    if not url.startswith("/") or url.startswith("//"):
+        raise ValueError(f"a notification opens a path on this site, not {url!r}")
+    values = {
+        "user_id": user_id,
+        "kind": kind,
+        "params": params,
+        "url": url,
+        "dedupe_key": dedupe_key,
+        "created_at": utcnow(),
+    }
+    if dedupe_key is None:
+        db.session.add(Notification(**values))
+        db.session.flush()
+    else:
+        upsert(Notification, values, key=("user_id", "dedupe_key"))
+
+
+def text(notification: Notification) -> str:
+    """The notification in the reader's language."""
+    template = _KINDS.get(notification.kind)
+    if template is None:
+        return gettext("Something happened.")
+    try:
+        return gettext(template) % notification.params
+    except (KeyError, TypeError, ValueError):
+        return gettext(template)
+
+
+def unread_count(user) -> int:
+    """Unread notifications of ``user``, counted once per request (the badge on every page)."""
+    cache = g.setdefault("_unread_notifications", {})
+    if user.id not in cache:
+        cache[user.id] = db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+    return cache[user.id]
+
+
+@dataclass
+class Page:
+    notifications: list[Notification]
+    next_before: int | None  # the id to ask for the following (older) page with
+
+
+def recent(user, before: int | None = None) -> Page:
+    """A page of ``user``'s notifications, newest first, older than id ``before``."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if before is not None:
+        query = query.where(Notification.id < before)
+    rows = list(db.session.scalars(query.order_by(Notification.id.desc()).limit(PER_PAGE + 1)))
+    more = len(rows) > PER_PAGE
+    rows = rows[:PER_PAGE]
+    return Page(rows, rows[-1].id if more else None)
+
+
+def open_notification(user, notification_id: int) -> str | None:
+    """Mark one of ``user``'s notifications read and give the path it opens (None when it is
+    not theirs). Commits."""
+    row = db.session.get(Notification, notification_id)
+    if row is None or row.user_id != user.id:
+        return None
+    if row.read_at is None:
+        row.read_at = utcnow()
+        db.session.commit()
+    return row.url
+
+
+def mark_all_read(user, now: datetime | None = None) -> int:
+    """Everything ``user`` has been told so far is read. Commits; repeating it is harmless."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=now or utcnow())
+    )
+    db.session.commit()
+    g.pop("_unread_notifications", None)
+    return result.rowcount
