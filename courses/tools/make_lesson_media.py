@@ -50,15 +50,20 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit(f"{tool} is not installed: apt-get install {tool}")
     spec = yaml.safe_load(args.narration.read_text(encoding="utf-8"))
     out_dir = args.narration.parent
+    # ``language: fr`` names the files <lesson>.fr.mp4 and <lesson>.fr.vtt (a translation's
+    # own media); without it, <lesson>.mp4 and <lesson>.vtt.
+    suffix = f".{spec['language']}" if spec.get("language") else ""
     for slug, slides in spec["lessons"].items():
         if args.only and slug not in args.only:
             continue
-        seconds, size = make_lesson(slug, slides, spec, out_dir)
+        seconds, size = make_lesson(slug, slides, spec, out_dir, suffix)
         print(f"{slug}: {seconds:.1f} s, {size / 1024:.0f} KB")
     return 0
 
 
-def make_lesson(slug: str, slides: list[dict], spec: dict, out_dir: Path) -> tuple[float, int]:
+def make_lesson(
+    slug: str, slides: list[dict], spec: dict, out_dir: Path, suffix: str = ""
+) -> tuple[float, int]:
     with tempfile.TemporaryDirectory(prefix=f"media-{slug}-") as tmp:
         tmp_dir = Path(tmp)
         frames: list[bytes] = []
@@ -99,7 +104,7 @@ def make_lesson(slug: str, slides: list[dict], spec: dict, out_dir: Path) -> tup
         )  # the demuxer needs the last one twice
         (tmp_dir / "slides.txt").write_text("\n".join(concat_lines) + "\n")
 
-        video = out_dir / f"{slug}.mp4"
+        video = out_dir / f"{slug}{suffix}.mp4"
         run(
             [
                 "ffmpeg",
@@ -158,7 +163,7 @@ def make_lesson(slug: str, slides: list[dict], spec: dict, out_dir: Path) -> tup
                 str(video),
             ]
         )
-        write_vtt(out_dir / f"{slug}.vtt", cues)
+        write_vtt(out_dir / f"{slug}{suffix}.vtt", cues)
         return total, video.stat().st_size
 
 
