@@ -67,8 +67,10 @@ def can_view_media(user, asset) -> bool:
         return True
     if not _signed_in(user):
         return False
-    # ``lessons`` is the learning area's backref: media knows nothing of lessons.
-    return any(can_view_lesson(user, lesson) for lesson in asset.lessons)
+    # ``lessons`` and ``translated_lessons`` (a translation's own media) are the learning
+    # area's backrefs: media knows nothing of lessons.
+    lessons = [*asset.lessons, *(t.lesson for t in asset.translated_lessons)]
+    return any(can_view_lesson(user, lesson) for lesson in lessons)
 
 
 def requires(predicate):

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
+from app.translatable import Translatable
 
 
-class Framework(db.Model):
+class Framework(Translatable, db.Model):
     __tablename__ = "frameworks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,11 +36,15 @@ class Framework(db.Model):
         back_populates="framework", cascade="all, delete-orphan", order_by="Domain.position"
     )
 
+    @property
+    def original_language(self) -> str:
+        return self.language
+
     def __repr__(self) -> str:
         return f"<Framework {self.id} {self.code} v{self.version}>"
 
 
-class FrameworkLevel(db.Model):
+class FrameworkLevel(Translatable, db.Model):
     __tablename__ = "framework_levels"
     __table_args__ = (UniqueConstraint("framework_id", "number"),)
 
@@ -51,11 +56,15 @@ class FrameworkLevel(db.Model):
 
     framework: Mapped[Framework] = relationship(back_populates="levels")
 
+    @property
+    def original_language(self) -> str:
+        return self.framework.language
+
     def __repr__(self) -> str:
         return f"<FrameworkLevel {self.framework_id}:{self.number} {self.name}>"
 
 
-class Domain(db.Model):
+class Domain(Translatable, db.Model):
     __tablename__ = "framework_domains"
     __table_args__ = (UniqueConstraint("framework_id", "code"),)
 
@@ -71,11 +80,15 @@ class Domain(db.Model):
         back_populates="domain", order_by="Competency.position"
     )
 
+    @property
+    def original_language(self) -> str:
+        return self.framework.language
+
     def __repr__(self) -> str:
         return f"<Domain {self.id} {self.code}>"
 
 
-class Competency(db.Model):
+class Competency(Translatable, db.Model):
     __tablename__ = "competencies"
     __table_args__ = (UniqueConstraint("framework_id", "code"),)
 
@@ -93,6 +106,10 @@ class Competency(db.Model):
 
     domain: Mapped[Domain] = relationship(back_populates="competencies")
     framework: Mapped[Framework] = relationship()
+
+    @property
+    def original_language(self) -> str:
+        return self.framework.language
 
     def __repr__(self) -> str:
         return f"<Competency {self.id} {self.code}{' retired' if self.retired else ''}>"

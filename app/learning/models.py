@@ -16,9 +16,10 @@ from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.frameworks.models import Competency, Framework
 from app.media.models import MediaAsset
+from app.translatable import Translatable
 
 
-class Course(db.Model):
+class Course(Translatable, db.Model):
     __tablename__ = "courses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,11 +41,15 @@ class Course(db.Model):
         back_populates="course", cascade="all, delete-orphan", order_by="Module.position"
     )
 
+    @property
+    def original_language(self) -> str:
+        return self.language
+
     def __repr__(self) -> str:
         return f"<Course {self.id} {self.slug}>"
 
 
-class Module(db.Model):
+class Module(Translatable, db.Model):
     __tablename__ = "course_modules"
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
@@ -57,11 +62,15 @@ class Module(db.Model):
 
     course: Mapped[Course] = relationship(back_populates="modules")
 
+    @property
+    def original_language(self) -> str:
+        return self.course.language
+
     def __repr__(self) -> str:
         return f"<Module {self.id} {self.slug}>"
 
 
-class Lesson(db.Model):
+class Lesson(Translatable, db.Model):
     __tablename__ = "lessons"
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
@@ -105,8 +114,47 @@ class Lesson(db.Model):
         order_by="QuickCheckQuestion.position",
     )
 
+    # The lesson in other languages: ``translations`` holds the text (title, body, body_html,
+    # reflection_prompt); a language's own media, if it has any, is a ``LessonMedia`` row.
+    media_translations: Mapped[list[LessonMedia]] = relationship(
+        back_populates="lesson", cascade="all, delete-orphan"
+    )
+
+    @property
+    def original_language(self) -> str:
+        return self.course.language
+
     def __repr__(self) -> str:
         return f"<Lesson {self.id} {self.slug}>"
+
+
+class LessonMedia(db.Model):
+    """A translation's own narrated media (or the original video with its captions).
+
+    Kept when the language is unpublished, so publishing it again transcodes nothing.
+    """
+
+    __tablename__ = "lesson_media"
+
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(16), primary_key=True)
+    media_asset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media_assets.id", ondelete="SET NULL"), index=True
+    )
+    media_source: Mapped[str | None] = mapped_column(String(300))
+    captions_source: Mapped[str | None] = mapped_column(String(300))
+    # Of the media and captions files together: either changing queues a new transcode.
+    media_sha256: Mapped[str | None] = mapped_column(String(64))
+
+    lesson: Mapped[Lesson] = relationship(back_populates="media_translations")
+    media_asset: Mapped[MediaAsset | None] = relationship(
+        backref=backref("translated_lessons", viewonly=True), viewonly=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<LessonMedia lesson={self.lesson_id} {self.language} asset={self.media_asset_id}>"
 
 
 class LessonCompetency(db.Model):
@@ -126,7 +174,7 @@ class LessonCompetency(db.Model):
         return f"<LessonCompetency {self.lesson_id}→{self.competency_id}>"
 
 
-class QuickCheckQuestion(db.Model):
+class QuickCheckQuestion(Translatable, db.Model):
     __tablename__ = "quick_check_questions"
     __table_args__ = (UniqueConstraint("lesson_id", "position"),)
 
@@ -142,6 +190,10 @@ class QuickCheckQuestion(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
     lesson: Mapped[Lesson] = relationship(back_populates="questions")
+
+    @property
+    def original_language(self) -> str:
+        return self.lesson.course.language
 
     def __repr__(self) -> str:
         return f"<QuickCheckQuestion {self.id} lesson={self.lesson_id} #{self.position}>"
