@@ -55,13 +55,12 @@ def export_command(slug: str, out: Path, media_from: Path | None) -> None:
     spec = services.course_to_spec(course)
     written = write_course(spec, out)
     if media_from is not None:
-        for lesson in spec.lessons():
-            for relative in filter(None, (lesson.media, lesson.captions)):
-                source, target = media_from / relative, out / relative
-                if source.is_file() and source.resolve() != target.resolve():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(source, target)
-                    written.append(target)
+        for relative in spec.media_files():
+            source, target = media_from / relative, out / relative
+            if source.is_file() and source.resolve() != target.resolve():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+                written.append(target)
     click.echo(f"Wrote {len(written)} files to {out}")
 
 

@@ -9,7 +9,8 @@ together.
 The format is documented in ``courses/README.md``.
 """
 
-from .reading import load_course, parse_lesson
+from .package import load_course
+from .reading import parse_lesson
 from .spec import (
     COURSE_FILE,
     LESSONS_DIR,
@@ -18,9 +19,12 @@ from .spec import (
     MAX_SLUG,
     SLUG_RE,
     CourseSpec,
+    CourseTranslationSpec,
     LessonSpec,
+    LessonTranslationSpec,
     ModuleSpec,
     QuestionSpec,
+    QuestionTranslationSpec,
 )
 from .writing import course_to_dict, dump_course_yaml, dump_lesson, write_course
 
@@ -32,9 +36,12 @@ __all__ = [
     "MAX_SLUG",
     "SLUG_RE",
     "CourseSpec",
+    "CourseTranslationSpec",
     "LessonSpec",
+    "LessonTranslationSpec",
     "ModuleSpec",
     "QuestionSpec",
+    "QuestionTranslationSpec",
     "course_to_dict",
     "dump_course_yaml",
     "dump_lesson",

@@ -1,4 +1,6 @@
-"""Reading a package: every problem names its file and line; all are reported together."""
+"""Reading a package's files: every problem names its file and line; all are reported together.
+
+``package.load_course`` reads a whole package with these."""
 
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ from app.frameworks.files import (
 )
 
 from .spec import (
-    COURSE_FILE,
     LESSONS_DIR,
     MAX_DURATION_SECONDS,
     MAX_PATH,
@@ -32,41 +33,7 @@ from .spec import (
 )
 
 
-def load_course(
-    root: str | Path,
-    frameworks: Mapping[str, Collection[str]] | None = None,
-    *,
-    check_media: bool = True,
-) -> CourseSpec:
-    """Read and check the course package in directory ``root``.
-
-    ``frameworks`` maps each known framework code to its competency codes; when given,
-    the course's framework and every lesson's competencies must be in it.
-    """
-    root = Path(root)
-    course_path = root / COURSE_FILE
-    problems: list[Problem] = []
-    if not course_path.is_file():
-        raise FileFormatError(
-            [
-                Problem(
-                    str(course_path),
-                    None,
-                    f"file not found: a course package needs a `{COURSE_FILE}`",
-                )
-            ]
-        )
-    data = load_yaml(_read_text(course_path), str(course_path))
-    top = FieldReader(data, str(course_path), problems, "the course", line=1)
-    course = _course_fields(top, root)
-    known_codes = _known_codes(top, course.framework, frameworks)
-    course.modules = _modules(top, root, known_codes, check_media)
-    if problems:
-        raise FileFormatError(problems)
-    return course
-
-
-def _course_fields(top: FieldReader, root: Path) -> CourseSpec:
+def course_fields(top: FieldReader, root: Path) -> CourseSpec:
     """The course's own fields from ``course.yaml``, without its modules."""
     return CourseSpec(
         slug=top.text("slug", pattern=SLUG_RE, hint=SLUG_HINT, max_length=MAX_SLUG),
@@ -80,7 +47,7 @@ def _course_fields(top: FieldReader, root: Path) -> CourseSpec:
     )
 
 
-def _known_codes(
+def known_codes_of(
     top: FieldReader, framework: str, frameworks: Mapping[str, Collection[str]] | None
 ) -> Collection[str] | None:
     """The competency codes lessons may use: ``None`` when there is nothing to check against."""
@@ -93,7 +60,7 @@ def _known_codes(
     return None
 
 
-def _modules(
+def read_modules(
     top: FieldReader, root: Path, known_codes: Collection[str] | None, check_media: bool
 ) -> list[ModuleSpec]:
     """The modules ``course.yaml`` lists, in order, each with the lessons it lists."""
@@ -157,7 +124,7 @@ def _listed_lesson(
         )
         return None
     try:
-        lesson = parse_lesson(_read_text(lesson_file), str(lesson_file))
+        lesson = parse_lesson(read_text(lesson_file), str(lesson_file))
     except FileFormatError as exc:
         problems.extend(exc.problems)
         return None
@@ -167,7 +134,7 @@ def _listed_lesson(
 
 def parse_lesson(text: str, path: str) -> LessonSpec:
     """Parse one lesson file: YAML front matter between `---` lines, then Markdown."""
-    data, body, closing_line = _split_front_matter(text, path)
+    data, body, closing_line = split_front_matter(text, path)
     problems: list[Problem] = []
     fm = FieldReader(data, path, problems, "the lesson's front matter", line=2)
     lesson = LessonSpec(
@@ -194,7 +161,7 @@ def parse_lesson(text: str, path: str) -> LessonSpec:
         lesson.competencies.append(code)
         lesson.competency_lines.append(line)
     for n, (item, line) in enumerate(fm.items("quick_check", required=False), start=1):
-        question = _question(
+        question = read_question(
             FieldReader(item, path, problems, f"quick-check question {n}", line=line)
         )
         if question is not None:
@@ -208,7 +175,7 @@ def parse_lesson(text: str, path: str) -> LessonSpec:
     return lesson
 
 
-def _split_front_matter(text: str, path: str) -> tuple[Any, str, int]:
+def split_front_matter(text: str, path: str) -> tuple[Any, str, int]:
     """A lesson file's front matter (read as YAML), its Markdown body, and the number of
     the `---` line that closes the front matter."""
     lines = text.splitlines(keepends=True)
@@ -259,7 +226,7 @@ def _duration(fm: FieldReader) -> int:
     return value
 
 
-def _question(q: FieldReader) -> QuestionSpec | None:
+def read_question(q: FieldReader) -> QuestionSpec | None:
     prompt = q.text("question")
     choices: list[str] = []
     for choice, line in q.items("choices"):
@@ -316,25 +283,33 @@ def _check_lesson(
                         f"unknown competency code {code!r} (not in the course's framework)",
                     )
                 )
+    problems.extend(check_media_paths(lesson, lesson.slug, root, check_media))
+    return problems
+
+
+def check_media_paths(item, slug: str, root: Path, check_media: bool) -> list[Problem]:
+    """The ``media`` and ``captions`` of a lesson or a translation (``item``): inside the
+    course folder, and there when ``check_media``."""
+    problems: list[Problem] = []
     for key in ("media", "captions"):
-        relative = getattr(lesson, key)
+        relative = getattr(item, key)
         if relative is None:
             continue
-        line = lesson.field_lines.get(key)
+        line = item.field_lines.get(key)
         pure = PurePosixPath(relative)
         if pure.is_absolute() or ".." in pure.parts:
             problems.append(
                 Problem(
-                    path,
+                    item.path or "",
                     line,
                     f"`{key}` must be a path inside the course folder, "
-                    f"like `media/{lesson.slug}.mp4`; got {relative!r}",
+                    f"like `media/{slug}.mp4`; got {relative!r}",
                 )
             )
         elif check_media and not (root / pure).is_file():
-            problems.append(Problem(path, line, f"{key} file not found: {root / pure}"))
+            problems.append(Problem(item.path or "", line, f"{key} file not found: {root / pure}"))
     return problems
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
     return decode_text(path.read_bytes(), str(path))

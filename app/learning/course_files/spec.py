@@ -29,6 +29,41 @@ class QuestionSpec:
 
 
 @dataclass
+class QuestionTranslationSpec:
+    """A question in another language: the same choices in the same order; the original's
+    answer holds."""
+
+    prompt: str
+    choices: list[str]
+    feedback_correct: str
+    feedback_incorrect: str
+
+
+@dataclass
+class LessonTranslationSpec:
+    """``lessons/<slug>.<language>.md``: the lesson's text in another language, and
+    optionally that language's own media and captions."""
+
+    title: str
+    reflection_prompt: str
+    body: str
+    questions: list[QuestionTranslationSpec] = field(default_factory=list)
+    media: str | None = None
+    captions: str | None = None
+    path: str | None = field(default=None, compare=False, repr=False)
+    field_lines: dict[str, int | None] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass
+class CourseTranslationSpec:
+    """A course's ``translations: <language>:`` block: its title, summary and module titles."""
+
+    title: str
+    summary: str = ""
+    modules: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class LessonSpec:
     slug: str
     title: str
@@ -39,6 +74,7 @@ class LessonSpec:
     body: str = ""
     media: str | None = None
     captions: str | None = None
+    translations: dict[str, LessonTranslationSpec] = field(default_factory=dict)
     path: str | None = field(default=None, compare=False, repr=False)
     competency_lines: list[int | None] = field(default_factory=list, compare=False, repr=False)
     field_lines: dict[str, int | None] = field(default_factory=dict, compare=False, repr=False)
@@ -59,11 +95,18 @@ class CourseSpec:
     framework: str
     language: str = "en"
     modules: list[ModuleSpec] = field(default_factory=list)
+    translations: dict[str, CourseTranslationSpec] = field(default_factory=dict)
     root: Path | None = field(default=None, compare=False, repr=False)
 
     def lessons(self) -> Iterator[LessonSpec]:
         for module in self.modules:
             yield from module.lessons
+
+    def media_files(self) -> Iterator[str]:
+        """Every media and captions path the lessons name, translations included."""
+        for lesson in self.lessons():
+            for item in (lesson, *lesson.translations.values()):
+                yield from filter(None, (item.media, item.captions))
 
     def media_path(self, relative: str) -> Path:
         """Where a lesson's media or captions file lives on disk."""

@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from app.frameworks.files import (
-    dump_yaml,
-)
+from app.frameworks.files import dump_yaml
 
-from .spec import COURSE_FILE, LESSONS_DIR, CourseSpec, LessonSpec
+from .spec import COURSE_FILE, LESSONS_DIR, CourseSpec, LessonSpec, LessonTranslationSpec
 
 
 def course_to_dict(course: CourseSpec) -> dict[str, Any]:
@@ -22,6 +20,15 @@ def course_to_dict(course: CourseSpec) -> dict[str, Any]:
         {"slug": m.slug, "title": m.title, "lessons": [lesson.slug for lesson in m.lessons]}
         for m in course.modules
     ]
+    if course.translations:
+        data["translations"] = {
+            language: {
+                "title": t.title,
+                **({"summary": t.summary} if t.summary else {}),
+                **({"modules": dict(t.modules)} if t.modules else {}),
+            }
+            for language, t in sorted(course.translations.items())
+        }
     return data
 
 
@@ -54,8 +61,28 @@ def dump_lesson(lesson: LessonSpec) -> str:
     return f"---\n{dump_yaml(front)}---\n\n{lesson.body.strip()}\n"
 
 
+def dump_lesson_translation(translation: LessonTranslationSpec) -> str:
+    front: dict[str, Any] = {"title": translation.title}
+    if translation.media:
+        front["media"] = translation.media
+    if translation.captions:
+        front["captions"] = translation.captions
+    front["reflection"] = translation.reflection_prompt
+    if translation.questions:
+        front["quick_check"] = [
+            {
+                "question": q.prompt,
+                "choices": list(q.choices),
+                "feedback": {"correct": q.feedback_correct, "incorrect": q.feedback_incorrect},
+            }
+            for q in translation.questions
+        ]
+    return f"---\n{dump_yaml(front)}---\n\n{translation.body.strip()}\n"
+
+
 def write_course(course: CourseSpec, root: str | Path) -> list[Path]:
-    """Write ``course.yaml`` and ``lessons/<slug>.md``; media files are the caller's to copy."""
+    """Write ``course.yaml``, ``lessons/<slug>.md`` and each ``lessons/<slug>.<language>.md``;
+    media files are the caller's to copy."""
     root = Path(root)
     (root / LESSONS_DIR).mkdir(parents=True, exist_ok=True)
     written = [root / COURSE_FILE]
@@ -64,4 +91,8 @@ def write_course(course: CourseSpec, root: str | Path) -> list[Path]:
         target = root / LESSONS_DIR / f"{lesson.slug}.md"
         target.write_text(dump_lesson(lesson), encoding="utf-8")
         written.append(target)
+        for language, translation in sorted(lesson.translations.items()):
+            target = root / LESSONS_DIR / f"{lesson.slug}.{language}.md"
+            target.write_text(dump_lesson_translation(translation), encoding="utf-8")
+            written.append(target)
     return written

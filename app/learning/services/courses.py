@@ -26,6 +26,7 @@ from app.media import services as media
 
 from ..course_files import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec
 from ..models import Course, Lesson, LessonCompetency, Module, QuickCheckQuestion
+from . import translations
 
 # --- Markdown ----------------------------------------------------------------------------
 
@@ -135,11 +136,13 @@ def _apply_course(spec: CourseSpec, framework: Framework) -> CourseImport:
     modules, lessons = _stored_modules(course), _stored_lessons(course)
 
     position = 0
+    listed: dict[str, Module] = {}
     for m_position, m_spec in enumerate(spec.modules):
         module = modules.pop(m_spec.slug, None)
         if module is None:
             module = Module(slug=m_spec.slug, course=course)
             db.session.add(module)
+        listed[m_spec.slug] = module
         module.title, module.position, module.published = m_spec.title, m_position, True
         for l_spec in m_spec.lessons:
             position += 1
@@ -152,6 +155,7 @@ def _apply_course(spec: CourseSpec, framework: Framework) -> CourseImport:
                 report.lessons_updated += 1
             _apply_lesson(lesson, l_spec, module, position, competencies)
     _unpublish(modules.values(), lessons.values(), report)
+    translations.apply_course_translations(course, spec, listed)
 
     published = list(spec.lessons())
     course.lesson_count = len(published)
@@ -219,7 +223,25 @@ def _lesson_changed(lesson: Lesson, spec: LessonSpec, module: Module, position: 
         or lesson.captions_source != spec.captions
         or [link.competency.code for link in lesson.competency_links] != spec.competencies
         or [_question_spec(q) for q in lesson.questions if q.active] != spec.questions
+        or lesson.translations != translations.lesson_translations(spec, render_markdown)
+        or _question_translations(lesson) != _question_translations_of(spec)
     )
+
+
+def _question_translations(lesson: Lesson) -> list:
+    return [q.translations for q in lesson.questions if q.active]
+
+
+def _question_translations_of(spec: LessonSpec) -> list:
+    return [
+        {
+            language: vars(t.questions[n])
+            for language, t in spec.translations.items()
+            if n < len(t.questions)
+        }
+        or None
+        for n in range(len(spec.questions))
+    ]
 
 
 def _apply_lesson(
@@ -245,7 +267,9 @@ def _apply_lesson(
     for n, link in enumerate(lesson.competency_links):
         link.position = n
 
+    lesson.translations = translations.lesson_translations(spec, render_markdown)
     _apply_questions(lesson, spec.questions)
+    translations.apply_question_translations(lesson, spec)
 
 
 def _apply_questions(lesson: Lesson, specs: list[QuestionSpec]) -> None:
@@ -329,6 +353,7 @@ def _queue_media(spec: CourseSpec, report: CourseImport) -> None:
         )
         lesson.media_asset_id, lesson.media_sha256 = asset.id, digest
         report.media_queued.append(l_spec.slug)
+    report.media_queued += translations.queue_translation_media(spec, lessons)
 
 
 def _sha256(path: Path) -> str:
@@ -361,6 +386,7 @@ def course_to_spec(course: Course) -> CourseSpec:
             .options(
                 joinedload(Lesson.competency_links).joinedload(LessonCompetency.competency),
                 joinedload(Lesson.questions),
+                joinedload(Lesson.media_translations),
             )
         )
         .unique()
@@ -379,6 +405,7 @@ def course_to_spec(course: Course) -> CourseSpec:
                 body=lesson.body,
                 media=lesson.media_source,
                 captions=lesson.captions_source,
+                translations=translations.lesson_translations_to_spec(lesson),
             )
         )
     return CourseSpec(
@@ -388,6 +415,7 @@ def course_to_spec(course: Course) -> CourseSpec:
         framework=course.framework.code,
         language=course.language,
         modules=[ModuleSpec(m.slug, m.title, by_module[m.id]) for m in modules],
+        translations=translations.course_translations_to_spec(course, modules),
     )
 
 
