@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.htmx import is_fragment_request, render, render_partial, see_other
+from app.i18n import current_language
 from app.permissions import can_learn, can_view_lesson, requires
 
 from . import bp, media, services
@@ -22,11 +23,18 @@ def _lesson_or_404(lesson_id: int):
     return lesson
 
 
+def _chosen_language(lesson) -> str | None:
+    """The language the leader switched this lesson to (``?lang=``), if it has it."""
+    wanted = request.args.get("lang")
+    return wanted if wanted in lesson.languages else None
+
+
 def _lesson_url(lesson, anchor: str | None = None) -> str:
     return url_for(
         "learning.show_lesson",
         course_slug=lesson.course.slug,
         lesson_slug=lesson.slug,
+        lang=_chosen_language(lesson),
         _anchor=anchor,
     )
 
@@ -34,7 +42,7 @@ def _lesson_url(lesson, anchor: str | None = None) -> str:
 @bp.get("/")
 @requires(can_learn)
 def home():
-    return render("learning/home.html", home=services.learn_home(current_user))
+    return render("learning/home.html", home=services.learn_home(current_user, current_language()))
 
 
 @bp.get("/<course_slug>/<lesson_slug>")
@@ -44,11 +52,13 @@ def show_lesson(course_slug: str, lesson_slug: str):
     if lesson is None or not can_view_lesson(current_user, lesson):
         abort(404)
     progress = services.start_lesson(current_user, lesson)
-    page = services.lesson_page(current_user, lesson, progress)
+    chosen = _chosen_language(lesson)
+    page = services.lesson_page(current_user, lesson, chosen or current_language(), progress)
     return render(
         "learning/lesson.html",
         page=page,
-        media=media.for_lesson(lesson, current_user),
+        chosen_language=chosen,
+        media=media.for_lesson(lesson, current_user, page.text.language),
         reflection_form=ReflectionForm(),
         complete_form=CompleteForm(),
     )
@@ -94,7 +104,12 @@ def answer_question(lesson_id: int, question_id: int):
         return render_partial(
             "learning/_question.html",
             lesson=lesson,
-            item=services.QuestionItem(question, answer),
+            item=services.QuestionItem(
+                question,
+                answer,
+                services.content_language(lesson, _chosen_language(lesson) or current_language()),
+            ),
+            chosen_language=_chosen_language(lesson),
             missing=answer is None,
         )
     return see_other(_lesson_url(lesson, f"question-{question.id}"))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import load_only
 
 from app.extensions import db
 from app.frameworks.models import Competency
+from app.translatable import Localized
 
 from ..models import Course, Lesson, LessonProgress, Module
 from ._common import competencies_by_lesson, published_lessons
@@ -21,6 +22,7 @@ class LessonItem:
     lesson: Lesson
     competencies: list[Competency]
     progress: LessonProgress | None
+    title: Localized  # in the leader's language where the lesson is translated
 
     @property
     def done(self) -> bool:
@@ -69,7 +71,9 @@ class LearnHome:
     courses: list[CourseItem]
 
 
-def learn_home(user) -> LearnHome:
+def learn_home(user, language: str = "en") -> LearnHome:
+    """Every published course with ``user``'s progress; titles in ``language`` where
+    translated (only each lesson's title in that language is read, not its text)."""
     courses = db.session.scalars(
         select(Course).where(Course.published.is_(True)).order_by(Course.position, Course.title)
     ).all()
@@ -79,8 +83,10 @@ def learn_home(user) -> LearnHome:
         .where(Course.published.is_(True), Module.published.is_(True))
         .order_by(Module.course_id, Module.position)
     ).all()
-    lessons = db.session.scalars(
+    translated_title = Lesson.translations[(language, "title")].as_string()
+    lessons = db.session.execute(
         published_lessons()
+        .add_columns(translated_title)
         .options(
             load_only(
                 Lesson.id,
@@ -100,10 +106,18 @@ def learn_home(user) -> LearnHome:
         for p in db.session.scalars(select(LessonProgress).where(LessonProgress.user_id == user.id))
     }
 
+    languages = {course.id: course.language for course in courses}
     lessons_by_module: dict[int, list[LessonItem]] = defaultdict(list)
-    for lesson in lessons:
+    for lesson, title in lessons:
         lessons_by_module[lesson.module_id].append(
-            LessonItem(lesson, competencies.get(lesson.id, []), progress.get(lesson.id))
+            LessonItem(
+                lesson,
+                competencies.get(lesson.id, []),
+                progress.get(lesson.id),
+                Localized(title, language)
+                if title
+                else Localized(lesson.title, languages.get(lesson.course_id, "")),
+            )
         )
     modules_by_course: dict[int, list[ModuleItem]] = defaultdict(list)
     for module in modules:

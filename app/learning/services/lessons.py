@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager, load_only
 from app.db import UTCDateTime, upsert, utcnow
 from app.extensions import db
 from app.frameworks.models import Competency
+from app.translatable import Localized
 
 from ..models import (
     Course,
@@ -28,11 +29,32 @@ REFLECTION_MAX_CHARS = 20_000
 class QuestionItem:
     question: QuickCheckQuestion
     answer: QuickCheckAnswer | None
+    language: str = ""  # the lesson's language on this page: the question follows it
+
+    def text(self, field: str):
+        return self.question.translated(field, self.language or None)
+
+    @property
+    def choices(self) -> list[str]:
+        return self.question.translation(self.language).get("choices") or self.question.choices
+
+
+@dataclass
+class LessonText:
+    """The lesson's own text in the language the page shows it in."""
+
+    language: str
+    title: Localized
+    body_html: str
+    reflection_prompt: Localized
 
 
 @dataclass
 class LessonPage:
     lesson: Lesson
+    text: LessonText
+    # Every language the lesson can be read in, the original first.
+    languages: list[str]
     course: Course
     competencies: list[Competency]
     questions: list[QuestionItem]
@@ -62,7 +84,31 @@ def get_lesson(lesson_id: int) -> Lesson | None:
     return _published_lesson(Lesson.id == lesson_id)
 
 
-def lesson_page(user, lesson: Lesson, progress: LessonProgress | None = None) -> LessonPage:
+def content_language(lesson: Lesson, wanted: str) -> str:
+    """The language the leader reads ``lesson`` in: ``wanted`` when the lesson is in it
+    (the original or a translation), else the original."""
+    if wanted == lesson.course.language or wanted in (lesson.translations or {}):
+        return wanted
+    return lesson.course.language
+
+
+def lesson_text(lesson: Lesson, language: str) -> LessonText:
+    translation = lesson.translation(language)
+    return LessonText(
+        language=language,
+        title=lesson.translated("title", language),
+        body_html=translation.get("body_html") or lesson.body_html,
+        reflection_prompt=lesson.translated("reflection_prompt", language),
+    )
+
+
+def lesson_page(
+    user, lesson: Lesson, language: str | None = None, progress: LessonProgress | None = None
+) -> LessonPage:
+    """The lesson as ``user`` sees it, in ``language`` where it is translated (else, and by
+    default, its original). Progress, answers and the notebook entry belong to the lesson,
+    whatever its language."""
+    language = content_language(lesson, language or lesson.course.language)
     competencies = competencies_by_lesson(select(Lesson.id).where(Lesson.id == lesson.id)).get(
         lesson.id, []
     )
@@ -83,9 +129,11 @@ def lesson_page(user, lesson: Lesson, progress: LessonProgress | None = None) ->
     reflection = _reflection(user, lesson)
     return LessonPage(
         lesson=lesson,
+        text=lesson_text(lesson, language),
+        languages=lesson.languages,
         course=lesson.course,
         competencies=competencies,
-        questions=[QuestionItem(q, answers.get(q.id)) for q in questions],
+        questions=[QuestionItem(q, answers.get(q.id), language) for q in questions],
         progress=progress,
         reflection=reflection,
         next_lesson=next_lesson(lesson),
@@ -98,7 +146,16 @@ def next_lesson(lesson: Lesson) -> Lesson | None:
         .where(Lesson.course_id == lesson.course_id, Lesson.position > lesson.position)
         .order_by(Lesson.position)
         .limit(1)
-        .options(load_only(Lesson.id, Lesson.slug, Lesson.title, Lesson.course_id, Lesson.position))
+        .options(
+            load_only(
+                Lesson.id,
+                Lesson.slug,
+                Lesson.title,
+                Lesson.course_id,
+                Lesson.position,
+                Lesson.translations,
+            )
+        )
     )
 
 
