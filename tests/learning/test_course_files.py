@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest

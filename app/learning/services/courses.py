@@ -268,6 +268,7 @@ def _apply_lesson(
         link.position = n
 
     lesson.translations = translations.lesson_translations(spec, render_markdown)
+    translations.apply_translation_media(lesson, spec)
     _apply_questions(lesson, spec.questions)
     translations.apply_question_translations(lesson, spec)
 

@@ -75,6 +75,19 @@ def _question_text(q: QuestionTranslationSpec) -> dict:
     }
 
 
+def apply_translation_media(lesson: Lesson, spec: LessonSpec) -> None:
+    """Where each translation's media and captions come from in the files (for export),
+    whether or not the import queues them."""
+    rows = {row.language: row for row in lesson.media_translations}
+    for language, t in spec.translations.items():
+        row = rows.get(language)
+        if row is None and (t.media or t.captions):
+            row = LessonMedia(language=language)
+            lesson.media_translations.append(row)
+        if row is not None:
+            row.media_source, row.captions_source = t.media, t.captions
+
+
 def queue_translation_media(spec: CourseSpec, lessons: dict[str, Lesson]) -> list[str]:
     """Hand each translation's new or changed media to the media area, in the import's
     transaction; gives "<lesson>.<language>" for each one queued.
@@ -84,24 +97,18 @@ def queue_translation_media(spec: CourseSpec, lessons: dict[str, Lesson]) -> lis
     """
     queued = []
     for l_spec in spec.lessons():
-        lesson = lessons[l_spec.slug]
-        rows = {row.language: row for row in lesson.media_translations}
+        rows = {row.language: row for row in lessons[l_spec.slug].media_translations}
         for language, t in l_spec.translations.items():
-            source_name = t.media or (l_spec.media if t.captions else None)
             row = rows.get(language)
-            if source_name is None:
+            source_name = t.media or (l_spec.media if t.captions else None)
+            if row is None or source_name is None:
                 if row is not None:
-                    row.media_asset_id = row.media_source = row.captions_source = None
-                    row.media_sha256 = None
+                    row.media_asset_id = row.media_sha256 = None
                 continue
             files = [spec.media_path(source_name)]
             if t.captions:
                 files.append(spec.media_path(t.captions))
             digest = _sha256(files)
-            if row is None:
-                row = LessonMedia(lesson=lesson, language=language)
-                db.session.add(row)
-            row.media_source, row.captions_source = t.media, t.captions
             if row.media_asset_id is not None and row.media_sha256 == digest:
                 continue
             asset = media.queue_transcode(
