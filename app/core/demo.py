@@ -33,6 +33,14 @@ DEMO_PEOPLE = (
         "Africa/Kigali",
     ),
     DemoPerson(
+        "+254700000003",
+        "Baraka Mwangi",
+        (Role.LEADER,),
+        "Likoni Primary School",
+        "KE",
+        "sw",
+    ),
+    DemoPerson(
         "coach@example.org", "Joseph Otieno", (Role.COACH, Role.LEADER), "Mathare North Primary"
     ),
     DemoPerson("author@example.org", "Priya Raman", (Role.AUTHOR,), "", "IN", "en", "Asia/Kolkata"),

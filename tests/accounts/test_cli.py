@@ -74,7 +74,7 @@ def test_users_reset_code(runner, make_user):
 
 def test_demo_load_is_idempotent(runner):
     first = runner.invoke(args=["demo", "load"])
-    assert first.exit_code == 0 and "5 demo account(s) created" in first.output
+    assert first.exit_code == 0 and "6 demo account(s) created" in first.output
     second = runner.invoke(args=["demo", "load"])
     assert "already loaded" in second.output
     assert services.authenticate("admin@example.org", "headway-demo").has_role("admin")
