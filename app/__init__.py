@@ -29,6 +29,7 @@ from app.config import load_config
 from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from app.i18n import current_language, select_locale, select_timezone
 from app.sessions import SessionInterface
+from app.translatable import lang_attr, language_name, tr
 from app.urls import public_url
 
 
@@ -105,4 +106,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(permissions.PREDICATES)
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["public_url"] = public_url
+    app.jinja_env.filters["lang_attr"] = lang_attr
+    app.jinja_env.filters["tr"] = tr
+    app.jinja_env.globals["language_name"] = language_name
     app.context_processor(navigation.context)
