@@ -294,6 +294,8 @@ class _FrameworkRows:
         )
         found: dict[str, dict[str, str]] = {}
         for language, first_line in self.languages.items():
+            if language == original:
+                continue
             fields = {
                 TRANSLATED_COLUMNS[column]: self.framework[f"{column}.{language}"]
                 for column in _FRAMEWORK_TRANSLATED

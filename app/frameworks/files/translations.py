@@ -53,7 +53,8 @@ def read_translations(top: FieldReader, spec: FrameworkSpec) -> None:
             reader = FieldReader(
                 value, top.path, top.problems, f"the `{language}` translation", line=line
             )
-            _read_language(reader, language, spec)
+            if isinstance(value, dict):  # else FieldReader has said what is wrong
+                _read_language(reader, language, spec)
 
 
 def _check_language(language: Any, original: str, top: FieldReader, line: int | None) -> bool:
@@ -125,10 +126,11 @@ def _read_items(
         entry_reader = FieldReader(
             entry, reader.path, reader.problems, f"{kind} {shown} in {reader.where}", line=line
         )
-        _refuse_unknown_keys(entry_reader, tuple(fields))
-        translation = _read_fields(entry_reader, item, fields)
-        if translation:
-            item.translations[language] = translation
+        if isinstance(entry, dict):  # else FieldReader has said what is wrong
+            _refuse_unknown_keys(entry_reader, tuple(fields))
+            translation = _read_fields(entry_reader, item, fields)
+            if translation:
+                item.translations[language] = translation
 
 
 def _read_fields(reader: FieldReader, original: Any, fields: dict[str, int | None]) -> dict:
