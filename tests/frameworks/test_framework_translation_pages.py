@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import event
 
+from app.extensions import db
 from app.frameworks import services
 from app.frameworks.files import parse_framework_yaml
 from tests.frameworks.test_framework_translations import TRANSLATED
@@ -110,3 +112,37 @@ def test_a_framework_without_translations_says_nothing_about_them(client, admin_
     page = client.get(f"/frameworks/{framework.id}/edit").get_data(as_text=True)
     assert '<h1><span lang="en">Test framework</span></h1>' in page
     assert "fichier du référentiel" not in page
+
+
+def _statements(client, url: str) -> int:
+    """The SQL statements one request for ``url`` runs (after a first, warming request)."""
+    client.get(url)
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_translations_add_no_queries(client, make_user, login, app):
+    """The same statements whatever the page's language and however many languages there
+    are: translations come with their rows, and fallbacks need no lookup."""
+    plain = TRANSLATED[: TRANSLATED.index("translations:")].replace("code: T\n", "code: P\n", 1)
+    translated = services.import_framework(parse_framework_yaml(TRANSLATED, "t.yaml")).framework
+    untranslated = services.import_framework(parse_framework_yaml(plain, "p.yaml")).framework
+    counts = set()
+    for locale in ("en", "fr", "sw"):
+        user = make_user("admin", locale=locale)
+        login(user)
+        for framework in (translated, untranslated):
+            for url in (f"/frameworks/{framework.id}", f"/frameworks/{framework.id}/edit"):
+                counts.add((url.endswith("edit"), _statements(client, url)))
+        counts.add(("list", _statements(client, "/frameworks/")))
+        client.post("/sign-out")
+    assert len(counts) == 3, counts  # one count for each kind of page
