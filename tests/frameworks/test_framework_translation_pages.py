@@ -3,6 +3,8 @@ back to the original carries its own ``lang``, and edit forms keep editing the o
 
 from __future__ import annotations
 
+import html
+import io
 import re
 
 import pytest
@@ -146,3 +148,25 @@ def test_translations_add_no_queries(client, make_user, login, app):
         counts.add(("list", _statements(client, "/frameworks/")))
         client.post("/sign-out")
     assert len(counts) == 3, counts  # one count for each kind of page
+
+
+def test_an_uploaded_translation_that_does_not_match_shows_its_line_and_changes_nothing(
+    client, admin_in, framework
+):
+    admin_in("en")
+    before = services.export_framework_file(framework, "yaml").text
+    bad = TRANSLATED.replace("      D.1:\n", "      D.9:\n").replace("Kupanga", "Kupanga vizuri")
+    response = client.post(
+        "/frameworks/import",
+        data={"file": (io.BytesIO(bad.encode()), "t.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert "t.yaml was not imported, and nothing has changed." in page
+    assert (
+        "t.yaml:34: `competencies` in the `fr` translation: "
+        "there is no competency 'D.9' in this framework"
+    ) in page
+    db.session.expire_all()
+    assert services.export_framework_file(framework, "yaml").text == before
