@@ -81,7 +81,7 @@ def member_names(group_id: int) -> list[tuple[int, str]]:
             select(User.id, User.name)
             .join(GroupMember, GroupMember.user_id == User.id)
             .where(GroupMember.group_id == group_id)
-        ).tuples()
+        ).all()
     )
 
 
@@ -108,7 +108,7 @@ def my_groups(user, *, every_group: bool = False) -> list[GroupItem]:
                 Thread.last_post_id > func.coalesce(ThreadRead.last_read_post_id, 0),
             )
             .group_by(Thread.group_id)
-        ).tuples()
+        ).all()
     )
     query = select(Group, GroupMember.role).outerjoin(
         GroupMember, and_(GroupMember.group_id == Group.id, GroupMember.user_id == user.id)

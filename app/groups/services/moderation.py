@@ -147,6 +147,6 @@ def moderation_page(group) -> ModerationPage:
             .where(ModerationEntry.group_id == group.id)
             .order_by(ModerationEntry.id.desc())
             .limit(LOG_PER_PAGE)
-        ).tuples()
+        ).all()
     )
     return ModerationPage(reports, log)

@@ -160,7 +160,9 @@ def _add_post(thread: Thread, author: User, body: str, key: str, **extra) -> Pos
     touch(thread.id, post.id, now)
     mark_read(author, thread.id, post.id)
     url = thread_path(thread.id, post.id)
-    if thread.author_id and thread.author_id != author.id and thread.first_post_id:
+    told = _notify_mentions(thread, post, author, url)
+    # The thread's author hears of each reply, once: a reply that mentions them says so.
+    if thread.first_post_id and thread.author_id not in told | {author.id, None}:
         notifications.notify(
             thread.author_id,
             "groups.reply",
@@ -169,12 +171,13 @@ def _add_post(thread: Thread, author: User, body: str, key: str, **extra) -> Pos
             name=author.display_name,
             thread=thread.title,
         )
-    _notify_mentions(thread, post, author, url)
     return post
 
 
-def _notify_mentions(thread: Thread, post: Post, author: User, url: str) -> None:
-    for user_id in sorted(mentioned(post.body, member_names(thread.group_id)) - {author.id}):
+def _notify_mentions(thread: Thread, post: Post, author: User, url: str) -> set[int]:
+    """Tell each member ``post`` mentions (once per post, edits included); who was told."""
+    told = mentioned(post.body, member_names(thread.group_id)) - {author.id}
+    for user_id in sorted(told):
         notifications.notify(
             user_id,
             "groups.mention",
@@ -183,6 +186,7 @@ def _notify_mentions(thread: Thread, post: Post, author: User, url: str) -> None
             name=author.display_name,
             thread=thread.title,
         )
+    return told
 
 
 def edit_post(post: Post, author: User, body: str) -> Post:
