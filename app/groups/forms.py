@@ -7,7 +7,7 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import Form
@@ -97,8 +97,8 @@ class MemberForm(Form):
     role = SelectField(
         _l("Role in the group"),
         choices=[
-            (MemberRole.MEMBER.value, _l("Member")),
-            (MemberRole.MODERATOR.value, _l("Moderator")),
+            SelectChoice(MemberRole.MEMBER.value, _l("Member")),
+            SelectChoice(MemberRole.MODERATOR.value, _l("Moderator")),
         ],
         default=MemberRole.MEMBER.value,
     )
