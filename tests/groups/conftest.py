@@ -59,3 +59,7 @@ def reply(thread, author, body, key=None, **kwargs):
     membership = services.membership_of(author, thread.group_id)
     post, _created = services.reply(thread, membership, author, body, key or new_key(), **kwargs)
     return post
+
+
+# Courses and statement counting come from the learning area's fixtures.
+from tests.learning.conftest import count_queries, framework, make_course  # noqa: E402,F401
