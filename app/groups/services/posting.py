@@ -256,6 +256,12 @@ def thread_page(user, thread: Thread, before: int | None = None) -> ThreadPage:
     """The opening post and a page of replies, oldest first: the newest ones, or those
     before the post ``before``. Viewing the newest marks the thread read. A fixed number
     of statements whatever the thread's length."""
+    read = db.session.scalar(
+        select(ThreadRead.last_read_post_id).filter_by(user_id=user.id, thread_id=thread.id)
+    )
+    if before is None:
+        mark_read(user, thread.id, thread.last_post_id)
+        _commit_keeping_loaded()
     opening = None
     if before is None and thread.first_post_id:
         [opening] = _post_views([thread.first_post_id]) or [None]
@@ -268,13 +274,19 @@ def thread_page(user, thread: Thread, before: int | None = None) -> ThreadPage:
     more = len(ids) > POSTS_PER_PAGE
     ids = ids[:POSTS_PER_PAGE]
     posts = _post_views(ids)
-    read = db.session.scalar(
-        select(ThreadRead.last_read_post_id).filter_by(user_id=user.id, thread_id=thread.id)
-    )
-    if before is None:
-        mark_read(user, thread.id, thread.last_post_id)
-        db.session.commit()
     return ThreadPage(thread, opening, posts, ids[-1] if more else None, before, read or 0)
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit without expiring what the request has loaded (the reader, the thread, their
+    membership): only a read marker was written, and reloading them all would cost the
+    page a handful of statements for nothing."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def post_view(post: Post) -> PostView:
