@@ -268,3 +268,17 @@ def discuss_lesson(lesson_id: int):
         flash(error.translated(), "info")
         return see_other(url_for("groups.home"))
     return see_other(url_for("groups.show_thread", thread_id=thread.id))
+
+
+@bp.get("/competencies/<int:competency_id>/discussion")
+@requires(can.can_use_groups)
+def discuss_competency(competency_id: int):
+    competency = services.get_competency(competency_id)
+    if competency is None:
+        abort(404)
+    try:
+        thread = services.competency_discussion(current_user, competency)
+    except services.GroupError as error:
+        flash(error.translated(), "info")
+        return see_other(url_for("groups.home"))
+    return see_other(url_for("groups.show_thread", thread_id=thread.id))

@@ -298,3 +298,15 @@ def test_discuss_a_lesson_outside_any_group(client, login, make_user, make_cours
     login(make_user("leader"))
     response = client.get(f"/groups/lessons/{lesson.id}/discussion", follow_redirects=True)
     assert "You are not in a group yet" in response.get_data(as_text=True)
+
+
+def test_discuss_a_competency_opens_one_thread(client, login, circle, framework):
+    competency = framework.domains[0].competencies[0]
+    login(circle.grace)
+    url = f"/groups/competencies/{competency.id}/discussion"
+    first, again = client.get(url), client.get(url)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]
+    html = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert competency.title in html
+    assert client.get("/groups/competencies/2000000000/discussion").status_code == 404

@@ -8,7 +8,7 @@ light Markdown and @mentions.
 """
 
 from ._common import GroupError, membership_of
-from .discussions import competency_discussion, lesson_discussion
+from .discussions import competency_discussion, get_competency, lesson_discussion
 from .groups import (
     THREADS_PER_PAGE,
     GroupItem,
@@ -59,6 +59,7 @@ __all__ = [
     "delete_post",
     "edit_post",
     "first_group_of",
+    "get_competency",
     "get_group",
     "get_post",
     "get_thread",

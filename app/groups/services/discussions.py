@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.db import upsert, utcnow
 from app.extensions import db
+from app.frameworks.models import Competency
 
 from ..models import Thread
 from ._common import N_, GroupError
@@ -38,6 +39,12 @@ def _discussion(user, column: str, subject_id: int, title: str) -> Thread:
         ).one()
     db.session.commit()
     return thread
+
+
+def get_competency(competency_id: int) -> Competency | None:
+    """A competency a thread can be about (a retired one is no longer discussed)."""
+    competency = db.session.get(Competency, competency_id)
+    return None if competency is None or competency.retired else competency
 
 
 def lesson_discussion(user, lesson) -> Thread:
