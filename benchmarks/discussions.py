@@ -21,6 +21,7 @@ import argparse
 import contextvars
 import itertools
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -183,6 +184,7 @@ def main() -> int:
         return _run(url, args)
     finally:
         cleanup()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _requests(group_id: int, args) -> list:
