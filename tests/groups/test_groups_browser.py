@@ -145,8 +145,6 @@ def test_a_photo_loads_only_when_tapped(live_server, phone, circle, thread):
     page.goto(f"{live_server}/groups/threads/{thread.id}")
     page.wait_for_load_state("networkidle")
     assert photos == []
-    page.click("summary:has-text('Photo')")
-    page.wait_for_function(
-        "document.querySelector('details img').complete && document.querySelector('details img').naturalWidth > 0"
-    )
+    with page.expect_response(lambda r: "photo.jpg" in r.url and r.status == 200):
+        page.click("summary:has-text('Photo')")
     assert photos
