@@ -310,3 +310,21 @@ def test_discuss_a_competency_opens_one_thread(client, login, circle, framework)
     html = client.get(first.headers["Location"]).get_data(as_text=True)
     assert competency.title in html
     assert client.get("/groups/competencies/2000000000/discussion").status_code == 404
+
+
+def test_an_edit_that_empties_a_post_says_so_and_changes_nothing(client, login, circle, thread):
+    post = reply(thread, circle.amani, "Keep me")
+    login(circle.amani)
+    response = client.post(f"/groups/posts/{post.id}/edit", data={"body": "   "})
+    assert response.status_code == 422
+    assert "Write something before you send it." in response.get_data(as_text=True)
+    assert db.session.get(Post, post.id).body == "Keep me"
+
+
+def test_a_hidden_post_cannot_be_edited_quoted_or_reported(client, login, circle, thread):
+    post = reply(thread, circle.amani, "Hidden words")
+    services.set_post_hidden(post, circle.coach, hidden=True)
+    login(circle.amani)
+    assert client.get(f"/groups/posts/{post.id}/edit").status_code == 403
+    html = client.get(f"/groups/threads/{thread.id}?quote={post.id}").get_data(as_text=True)
+    assert "Hidden words" not in html and "Hidden by a moderator." in html
