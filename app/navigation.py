@@ -45,7 +45,7 @@ ITEMS = (
         ("core.home",),
         lambda u: u.is_authenticated and not permissions.can_learn(u),
     ),
-    NavItem("groups", _l("Groups"), ("groups.home",), permissions.can_learn),
+    NavItem("groups", _l("Groups"), ("groups.home",), permissions.can_use_groups),
     NavItem(
         "coaching",
         _l("Coaching"),
