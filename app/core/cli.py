@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from app.coaching.demo import load_demo_coaching
 from app.learning.demo import load_demo_content
 
 from . import bp, demo
@@ -27,6 +28,8 @@ def load_command() -> None:
     )
 
     for line in load_demo_content():
+        click.echo(line)
+    for line in load_demo_coaching():
         click.echo(line)
 
 
