@@ -123,7 +123,7 @@ def save_notes(check_in_id: int):
             apply_error(form, error)
         else:
             flash(_("The notes are saved."), "success")
-            return see_other(_check_in_url(check_in, "notes"))
+            return see_other(_check_in_url(check_in, "record"))
     return _page(check_in, 422, notes_form=form)
 
 
