@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.db import upsert, utcnow
@@ -123,6 +124,7 @@ def priority_history(priority: ImprovementPriority) -> list[PriorityChange]:
         db.session.scalars(
             select(PriorityChange)
             .where(PriorityChange.priority_id == priority.id)
+            .options(selectinload(PriorityChange.changed_by))
             .order_by(PriorityChange.changed_at.desc(), PriorityChange.id.desc())
         )
     )
