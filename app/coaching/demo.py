@@ -95,6 +95,10 @@ def _grace(coach, leader, framework) -> None:
         second, title="Staff meeting on checking", owner="leader", due_on=_due(-2), create_key="d3"
     )
     _book(coach, leader, "demo-grace-3", 2, mode="video")
+    # Rated herself at the start and again since: growth to set beside the coach's ratings.
+    ids = priority.competency_ids
+    learning.record_self_assessment(leader, framework, {c: 1 for c in ids}, "demo-start")
+    learning.record_self_assessment(leader, framework, {c: 2 for c in ids}, "demo-since")
     lesson = db.session.scalar(select(Lesson).order_by(Lesson.position, Lesson.id).limit(1))
     if lesson is not None:
         learning.complete_lesson(leader, lesson)
