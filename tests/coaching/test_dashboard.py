@@ -118,3 +118,35 @@ def test_the_dashboard_says_why_in_words(client, login, coach, leader, pair):
     assert "2 actions overdue" in page
     assert "The check-in of Jan 5, 2026 has not been recorded" in page
     assert "No priority agreed yet" in page and "No activity yet" in page
+
+
+def test_a_leaders_page_costs_the_same_with_a_year_of_check_ins(
+    client, login, coach, leader, priority, count_queries
+):
+    def book(n):
+        check_in = services.schedule_check_in(
+            coach, leader, day=date(2026, 1, 1) + timedelta(days=30 * n), at=time(9), mode="call"
+        )
+        services.save_notes(check_in, shared="notes", private="private")
+        services.save_ratings(check_in, {c: 2 for c in priority.competency_ids})
+        services.add_action(check_in, title="a", owner="leader", due_on=date(2027, 1, 1))
+        services.save_priority(
+            leader,
+            services.PriorityFields(
+                title=f"Priority {n}", competency_ids=tuple(priority.competency_ids)
+            ),
+            by=coach,
+            framework_id=priority.competency_links[0].competency.framework_id,
+        )
+
+    book(0)
+    login(coach)
+    url = f"/coaching/leaders/{leader.id}"
+    client.get(url)
+    with count_queries() as one:
+        assert client.get(url).status_code == 200
+    for n in range(1, 12):
+        book(n)
+    with count_queries() as twelve:
+        assert client.get(url).status_code == 200
+    assert one.count == twelve.count, (one.statements, twelve.statements)

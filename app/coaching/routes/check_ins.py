@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from app.htmx import is_fragment_request, render, render_partial, see_other
 from app.learning import services as learning
-from app.permissions import can_coach, can_see_check_in, can_see_private_notes, requires
+from app.permissions import can_coach, can_see_check_in, can_see_private_notes
 from app.urls import public_url
 
 from .. import bp, services
 from ..forms import MODE_LABELS, ActionForm, NotesForm, PreparationForm, RatingForm, TickForm
 from ._common import apply_error, as_coach_or_403, check_in_or_404
-
-signed_in = requires(lambda user: True)
 
 
 def _check_in_url(check_in, anchor: str | None = None) -> str:
@@ -62,13 +60,13 @@ def _page(check_in, status: int = 200, **forms):
 
 
 @bp.get("/check-ins/<int:check_in_id>")
-@signed_in
+@login_required
 def show_check_in(check_in_id: int):
     return _page(check_in_or_404(check_in_id))
 
 
 @bp.get("/check-ins/<int:check_in_id>/check-in.ics")
-@signed_in
+@login_required
 def calendar_file(check_in_id: int):
     check_in = check_in_or_404(check_in_id)
     other = check_in.coach if check_in.leader_id == current_user.id else check_in.leader
@@ -87,7 +85,7 @@ def calendar_file(check_in_id: int):
 
 
 @bp.post("/check-ins/<int:check_in_id>/preparation")
-@signed_in
+@login_required
 def save_preparation(check_in_id: int):
     check_in = check_in_or_404(check_in_id)
     if check_in.leader_id != current_user.id:
@@ -110,7 +108,7 @@ def save_preparation(check_in_id: int):
 
 
 @bp.post("/check-ins/<int:check_in_id>/notes")
-@signed_in
+@login_required
 def save_notes(check_in_id: int):
     check_in = check_in_or_404(check_in_id)
     if not can_see_private_notes(current_user, check_in):
@@ -128,7 +126,7 @@ def save_notes(check_in_id: int):
 
 
 @bp.post("/check-ins/<int:check_in_id>/ratings")
-@signed_in
+@login_required
 def save_ratings(check_in_id: int):
     check_in = check_in_or_404(check_in_id)
     as_coach_or_403(check_in)
@@ -149,7 +147,7 @@ def save_ratings(check_in_id: int):
 
 
 @bp.post("/check-ins/<int:check_in_id>/actions")
-@signed_in
+@login_required
 def add_action(check_in_id: int):
     check_in = check_in_or_404(check_in_id)
     as_coach_or_403(check_in)
@@ -172,7 +170,7 @@ def add_action(check_in_id: int):
 
 
 @bp.post("/actions/<int:action_id>")
-@signed_in
+@login_required
 def tick_action(action_id: int):
     action = services.get_action(action_id)
     check_in = services.get_check_in(action.check_in_id) if action else None
