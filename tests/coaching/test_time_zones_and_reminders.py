@@ -104,6 +104,13 @@ def test_the_remind_command_and_the_periodic_task(app, runner, coach, leader, pa
     assert len(_notifications()) == 3
     task = app.extensions["coaching_remind_task"]
     assert task.name == "coaching.remind"
+    # The queue's consumers (periodic=True) enqueue it every 15 minutes.
+    huey = app.extensions["media_queue"].huey
+    due = [t.name for t in huey.read_periodic(datetime(2030, 3, 3, 12, 15))]
+    assert "coaching.remind" in due
+    assert "coaching.remind" not in [
+        t.name for t in huey.read_periodic(datetime(2030, 3, 3, 12, 7))
+    ]
     task.call_local()  # now (2026 or later) is past the check-in: nothing more, no error
     assert len(_notifications()) == 3
     assert {n.url for n in _notifications()} == {f"/coaching/check-ins/{check_in.id}"}
