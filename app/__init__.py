@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import (
     accounts,
+    coaching,
     core,
     frameworks,
     groups,
@@ -94,7 +95,7 @@ def _translation_directories(app: Flask) -> list[str]:
 
 
 def _register_areas(app: Flask) -> None:
-    for area in (core, accounts, frameworks, learning, media, notifications, groups):
+    for area in (core, accounts, frameworks, learning, media, notifications, groups, coaching):
         app.register_blueprint(area.bp)
     core.cli.explain_missing_schema(app)
 

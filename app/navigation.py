@@ -50,7 +50,12 @@ ITEMS = (
         "coaching",
         _l("Coaching"),
         ("coaching.home",),
-        lambda u: permissions.can_learn(u) or permissions.can_coach(u),
+        # Admins land on the coaching pairs page from it.
+        lambda u: (
+            permissions.can_learn(u)
+            or permissions.can_coach(u)
+            or permissions.can_manage_pairings(u)
+        ),
     ),
     NavItem(
         "people",

@@ -32,8 +32,32 @@ def can_learn(user) -> bool:
 
 
 def can_coach(user, leader=None) -> bool:
-    # Pairings arrive with coaching; until then any coach may see any leader.
-    return _signed_in(user) and user.has_role(Role.COACH)
+    """Without a leader: whether ``user`` coaches at all (the "My leaders" tab). With one:
+    whether ``user`` is that leader's paired coach, who sees their record, their
+    self-assessments and the entries they share. ``leader.coach_pairing`` is the coaching
+    area's backref on the user (None when nobody coaches them)."""
+    if not (_signed_in(user) and user.has_role(Role.COACH)):
+        return False
+    if leader is None:
+        return True
+    pairing = getattr(leader, "coach_pairing", None)
+    return pairing is not None and pairing.coach_id == user.id
+
+
+def can_manage_pairings(user) -> bool:
+    return is_admin(user)
+
+
+def can_see_check_in(user, check_in) -> bool:
+    """The check-in's leader, and whoever coaches that leader now."""
+    if not _signed_in(user):
+        return False
+    return check_in.leader_id == user.id or can_coach(user, check_in.leader)
+
+
+def can_see_private_notes(user, check_in) -> bool:
+    """Only the coach who held the check-in, while they still coach the leader."""
+    return check_in.coach_id == getattr(user, "id", None) and can_coach(user, check_in.leader)
 
 
 def can_author(user) -> bool:
