@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.frameworks import services as frameworks
+from app.groups import services as groups
 from app.htmx import render, see_other
 from app.permissions import can_coach, can_learn, can_manage_pairings, requires
 
@@ -40,6 +41,7 @@ def show_leader(leader_id: int):
     return render(
         "coaching/leader.html",
         record=services.leader_record(leader, coach=current_user),
+        peers=groups.peer_activity(leader.id),
     )
 
 

@@ -4,10 +4,11 @@
 ``groups`` holds groups, members and the lists; ``posting`` threads and posts;
 ``discussions`` threads tied to a lesson or competency; ``moderation`` reports and the
 moderators' actions; ``photos`` attachments; ``digest`` the daily e-mail; ``markup`` the
-light Markdown and @mentions.
+light Markdown and @mentions; ``activity`` what a coach sees of a leader's part.
 """
 
 from ._common import GroupError, membership_of
+from .activity import RECENT_DAYS, PeerActivity, peer_activity
 from .discussions import competency_discussion, get_competency, lesson_discussion
 from .groups import (
     THREADS_PER_PAGE,
@@ -44,6 +45,9 @@ from .posting import (
 )
 
 __all__ = [
+    "RECENT_DAYS",
+    "PeerActivity",
+    "peer_activity",
     "BODY_MAX",
     "POSTS_PER_PAGE",
     "THREADS_PER_PAGE",
