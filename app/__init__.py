@@ -21,6 +21,7 @@ from app import (
     notifications,
     permissions,
     security,
+    studio,
     urls,
 )
 from app.accounts.services import load_signed_in_user
@@ -93,7 +94,7 @@ def _translation_directories(app: Flask) -> list[str]:
 
 
 def _register_areas(app: Flask) -> None:
-    for area in (core, accounts, frameworks, learning, media, notifications):
+    for area in (core, accounts, frameworks, learning, media, notifications, studio):
         app.register_blueprint(area.bp)
     core.cli.explain_missing_schema(app)
 

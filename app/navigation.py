@@ -64,6 +64,7 @@ ITEMS = (
             "accounts.issue_reset_code",
         ),
     ),
+    NavItem("studio", _l("Studio"), ("studio.home",), permissions.can_author),
     NavItem(
         "frameworks",
         _l("Frameworks"),

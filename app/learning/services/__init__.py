@@ -12,10 +12,12 @@ growth page and self-assessment. Callers use this package: ``services.import_cou
 from .courses import (
     CourseImport,
     CourseImportError,
+    apply_questions,
     course_to_spec,
     find_course,
     import_course,
     list_courses,
+    question_spec,
     render_markdown,
 )
 from .growth_and_assessment import (
@@ -50,10 +52,12 @@ __all__ = [
     # courses
     "CourseImport",
     "CourseImportError",
+    "apply_questions",
     "course_to_spec",
     "find_course",
     "import_course",
     "list_courses",
+    "question_spec",
     "render_markdown",
     # learn
     "ContinueItem",

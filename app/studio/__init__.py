@@ -1,0 +1,10 @@
+"""The authoring studio: authors build courses in the browser, upload video that survives
+bad connections (tus), preview as a leader sees it, and publish."""
+
+from flask import Blueprint
+
+bp = Blueprint(
+    "studio", __name__, template_folder="templates", url_prefix="/studio", cli_group="studio"
+)
+
+from . import cli, lesson_routes, media_routes, models, routes, tus  # noqa: E402,F401  (registers views and commands on bp)

@@ -1,0 +1,190 @@
+"""Drafts, publishing, and what is missing: what blocks a lesson or a course from going
+out, and which text each language still lacks.
+
+Leaders only ever see published lessons of published modules and courses (the learning
+area's queries filter on all three), so a draft stays the author's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.learning.models import Course, Lesson, Module
+from app.media.models import MediaStatus
+
+from ..models import Upload, UploadStatus
+from ._common import N_, StudioError, refresh_course_figures
+from .lessons import active_questions
+
+
+@dataclass
+class Blocker:
+    """One reason a lesson cannot be published, as a template and its parameters."""
+
+    template: str
+    params: dict = field(default_factory=dict)
+
+    def translated(self) -> str:
+        return StudioError(self.template, **self.params).translated()
+
+
+def lesson_blockers(lesson: Lesson) -> list[Blocker]:
+    """Why ``lesson`` cannot go out yet; none when it can."""
+    blockers = []
+    if not lesson.title.strip():
+        blockers.append(Blocker(N_("It has no title.")))
+    if not lesson.body.strip() and lesson.media_asset_id is None:
+        blockers.append(Blocker(N_("It has neither text nor a video.")))
+    if lesson.media_asset is not None and lesson.media_asset.status != MediaStatus.READY:
+        blockers.append(Blocker(N_("Its video is not ready yet: wait for it, or try again.")))
+    if lesson.media_asset_id is None and pending_upload(lesson) is not None:
+        blockers.append(Blocker(N_("Its video is still being uploaded or prepared.")))
+    for n, question in enumerate(active_questions(lesson), start=1):
+        if not 1 <= question.answer <= len(question.choices):
+            blockers.append(Blocker(N_("Question %(number)d has no right answer."), {"number": n}))
+    return blockers
+
+
+def pending_upload(lesson: Lesson, language: str | None = None) -> Upload | None:
+    """The newest upload for the lesson (in ``language``) whose video does not play yet."""
+    language = language or lesson.course.language
+    return db.session.scalar(
+        select(Upload)
+        .where(
+            Upload.lesson_id == lesson.id,
+            Upload.language == language,
+            Upload.applied.is_(False),
+        )
+        .order_by(Upload.created_at.desc())
+        .limit(1)
+    )
+
+
+def publish_lesson(lesson: Lesson) -> None:
+    blockers = lesson_blockers(lesson)
+    if blockers:
+        raise StudioError(blockers[0].template, **blockers[0].params)
+    lesson.published = True
+    lesson.module.published = True
+    refresh_course_figures(lesson.course)
+    db.session.commit()
+
+
+def unpublish_lesson(lesson: Lesson) -> None:
+    """Back to a draft: leaders no longer see it; their progress stays for when it returns."""
+    lesson.published = False
+    refresh_course_figures(lesson.course)
+    db.session.commit()
+
+
+def course_blockers(course: Course) -> list[Blocker]:
+    published = db.session.scalar(
+        select(Lesson.id).where(Lesson.course_id == course.id, Lesson.published.is_(True)).limit(1)
+    )
+    if published is None:
+        return [Blocker(N_("Publish at least one lesson first."))]
+    return []
+
+
+def publish_course(course: Course) -> None:
+    blockers = course_blockers(course)
+    if blockers:
+        raise StudioError(blockers[0].template, **blockers[0].params)
+    course.published = True
+    refresh_course_figures(course)
+    db.session.commit()
+
+
+def unpublish_course(course: Course) -> None:
+    course.published = False
+    db.session.commit()
+
+
+# --- what each language lacks ---------------------------------------------------------------
+
+
+@dataclass
+class Outline:
+    """The course as the studio lists it: modules, their lessons, and per lesson the
+    languages whose text is missing something."""
+
+    course: Course
+    modules: list[Module]
+    lessons: dict[int, list[Lesson]]
+    missing: dict[int, dict[str, list[str]]]  # lesson id → language → fields
+    course_missing: dict[str, list[str]]
+    languages: list[str]
+
+
+LESSON_FIELDS = ("title", "body", "reflection_prompt")
+
+
+def outline(course: Course) -> Outline:
+    modules = list(
+        db.session.scalars(
+            select(Module).where(Module.course_id == course.id).order_by(Module.position)
+        )
+    )
+    lessons = db.session.scalars(
+        select(Lesson)
+        .where(Lesson.course_id == course.id)
+        .order_by(Lesson.position)
+        .options(selectinload(Lesson.questions))
+    ).all()
+    by_module: dict[int, list[Lesson]] = {m.id: [] for m in modules}
+    for lesson in lessons:
+        by_module.setdefault(lesson.module_id, []).append(lesson)
+    languages = languages_for(course)
+    return Outline(
+        course=course,
+        modules=modules,
+        lessons=by_module,
+        missing={lesson.id: lesson_missing(lesson, languages) for lesson in lessons},
+        course_missing={
+            lang: [f for f in ("title", "summary") if not _text(course, f, lang)]
+            for lang in languages
+        },
+        languages=languages,
+    )
+
+
+def languages_for(course: Course) -> list[str]:
+    """The course's own language first, then the others the programme offers."""
+    return [course.language] + [
+        code for code in current_app.config["LANGUAGES"] if code != course.language
+    ]
+
+
+def _text(row, field_name: str, language: str) -> str:
+    if language == row.original_language:
+        return getattr(row, field_name) or ""
+    return row.translation(language).get(field_name) or ""
+
+
+def lesson_missing(lesson: Lesson, languages: list[str]) -> dict[str, list[str]]:
+    """Per language, the fields with no text (``questions`` when a question lacks it)."""
+    questions = [q for q in lesson.questions if q.active]
+    result = {}
+    for language in languages:
+        fields = [f for f in LESSON_FIELDS if not _text(lesson, f, language)]
+        if language != lesson.original_language and any(
+            not q.translation(language).get("prompt") for q in questions
+        ):
+            fields.append("questions")
+        result[language] = fields
+    return result
+
+
+def finished_uploads(lesson: Lesson) -> list[Upload]:
+    return list(
+        db.session.scalars(
+            select(Upload).where(
+                Upload.lesson_id == lesson.id, Upload.status == UploadStatus.COMPLETE
+            )
+        )
+    )

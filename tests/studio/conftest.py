@@ -1,0 +1,50 @@
+"""Fixtures for the studio: authors, a framework, and a draft course built in the studio."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from tests.learning.conftest import (
+    FRAMEWORK_FILE,  # noqa: F401  (the same framework file)
+    framework,  # noqa: F401  (fixture)
+)
+
+
+@pytest.fixture
+def author(make_user):
+    return make_user("author", name="Priya Author")
+
+
+@pytest.fixture
+def other_author(make_user):
+    return make_user("author", name="Other Author")
+
+
+@pytest.fixture
+def studio_course(app, author, framework):  # noqa: F811
+    """``studio_course(owner=author)``: a draft course with one module and one lesson."""
+    from app.studio import services
+
+    def factory(owner=None, title="Leading with data"):
+        owner = owner or author
+        course = services.create_course(
+            owner, title=title, summary="Why data.", language="en", framework=framework
+        )
+        lesson = services.add_lesson(course.modules[0], "Reading the numbers")
+        services.update_lesson(
+            lesson,
+            "en",
+            title="Reading the numbers",
+            body="Look at **attendance** first.",
+            reflection_prompt="What do your numbers say?",
+            duration_seconds=240,
+        )
+        return course
+
+    return factory
+
+
+def tus_metadata(**values) -> str:
+    return ",".join(f"{k} {base64.b64encode(str(v).encode()).decode()}" for k, v in values.items())
