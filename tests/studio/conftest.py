@@ -48,3 +48,23 @@ def studio_course(app, author, framework):  # noqa: F811
 
 def tus_metadata(**values) -> str:
     return ",".join(f"{k} {base64.b64encode(str(v).encode()).decode()}" for k, v in values.items())
+
+
+@pytest.fixture
+def ready_asset_for_studio(app):
+    """``ready_asset_for_studio(ready=False)``: a media asset row without running ffmpeg."""
+    from app.extensions import db
+    from app.media.models import MediaAsset
+
+    def factory(ready: bool = True):
+        asset = MediaAsset(
+            key_prefix=__import__("uuid").uuid4().hex,
+            source_key="x/source",
+            status="ready" if ready else "transcoding",
+            progress=100.0 if ready else 40.0,
+        )
+        db.session.add(asset)
+        db.session.commit()
+        return asset
+
+    return factory

@@ -19,6 +19,7 @@ from .courses import (
     list_courses,
     question_spec,
     render_markdown,
+    stored_media_files,
 )
 from .growth_and_assessment import (
     AssessmentForm,
@@ -59,6 +60,7 @@ __all__ = [
     "list_courses",
     "question_spec",
     "render_markdown",
+    "stored_media_files",
     # learn
     "ContinueItem",
     "CourseItem",
