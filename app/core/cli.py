@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.learning.demo import load_demo_content
+from app.studio.demo import load_demo_studio
 
 from . import bp, demo
 
@@ -26,7 +27,7 @@ def load_command() -> None:
         f"{created} demo account(s) created." if created else "Demo accounts already loaded."
     )
 
-    for line in load_demo_content():
+    for line in [*load_demo_content(), *load_demo_studio()]:
         click.echo(line)
 
 

@@ -94,3 +94,17 @@ def test_adding_a_leader_as_coauthor_is_refused_with_a_reason(
     response = client.post(f"/studio/courses/{course.id}/authors", data={"email": leader.email})
     assert response.status_code == 422
     assert "No author has the address" in response.get_data(as_text=True)
+
+
+def test_the_demo_author_owns_the_demo_course_and_a_draft(client, runner):
+    from app.core import demo
+
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert "author@example.org owns leading-learning-essentials" in first.output
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0 and "Created the draft" not in second.output
+    client.post("/sign-in", data={"identifier": "author@example.org", "password": demo.DEMO_PASSWORD})
+    page = client.get("/studio/").get_data(as_text=True)
+    assert "Leading learning essentials" in page or "leading" in page.lower()
+    assert "Coaching conversations that stick" in page and "Draft" in page
