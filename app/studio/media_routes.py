@@ -42,6 +42,9 @@ def lesson_media_status(lesson_id: int):
         language=language,
         pending=pending,
         action_form=ActionForm(),
+        # Once done, what blocks publishing has changed: that section comes along.
+        publish_too=done,
+        blockers=services.lesson_blockers(lesson),
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -104,7 +104,9 @@ def test_the_demo_author_owns_the_demo_course_and_a_draft(client, runner):
     assert "author@example.org owns leading-learning-essentials" in first.output
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0 and "Created the draft" not in second.output
-    client.post("/sign-in", data={"identifier": "author@example.org", "password": demo.DEMO_PASSWORD})
+    client.post(
+        "/sign-in", data={"identifier": "author@example.org", "password": demo.DEMO_PASSWORD}
+    )
     page = client.get("/studio/").get_data(as_text=True)
     assert "Leading learning essentials" in page or "leading" in page.lower()
     assert "Coaching conversations that stick" in page and "Draft" in page

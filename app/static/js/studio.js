@@ -57,6 +57,12 @@
           lesson: form.dataset.lesson,
           language: form.dataset.language
         },
+        // The file as the browser describes it, for this lesson and language: choosing the
+        // same file again after a browser restart finds the upload to resume.
+        fingerprint: function (file) {
+          return Promise.resolve(["headway", file.name, file.type, file.size, file.lastModified,
+            form.dataset.lesson, form.dataset.language].join("-"));
+        },
         storeFingerprintForResuming: true,
         removeFingerprintOnSuccess: true,
         onShouldRetry: function (err) {
