@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
@@ -18,11 +20,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.forms import Form
 
 
+def new_form_key() -> str:
+    """The idempotency key a creating form is drawn with (see ``services.created_before``)."""
+    return secrets.token_hex(16)
+
+
 def _crlf(text: str | None) -> str | None:
     return text.replace("\r\n", "\n") if text else text
 
 
 class CourseForm(Form):
+    key = HiddenField(default=new_form_key, validators=[Length(max=64)])
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Give the course a title.")), Length(max=200)]
     )
@@ -39,6 +47,7 @@ class CourseTextForm(Form):
 
 
 class TitleForm(Form):
+    key = HiddenField(default=new_form_key, validators=[Length(max=64)])
     title = StringField(_l("Title"), validators=[Length(max=200)])
 
 
@@ -76,6 +85,7 @@ class LessonForm(Form):
 
 
 class QuestionForm(Form):
+    key = HiddenField(default=new_form_key, validators=[Length(max=64)])
     prompt = TextAreaField(
         _l("Question"), validators=[DataRequired(_l("Write the question.")), Length(max=1000)]
     )

@@ -161,7 +161,14 @@ def save_question(lesson_id: int, index: int | None):
     form = QuestionForm(prefix=prefix)
     if form.validate_on_submit():
         try:
-            services.save_question(lesson, language, index, **_question_values(form))
+            services.save_question(
+                lesson,
+                language,
+                index,
+                **_question_values(form),
+                by=current_user,
+                key=form.key.data,
+            )
         except services.StudioError as error:
             getattr(form, error.field or "prompt").errors.append(error.translated())
         else:

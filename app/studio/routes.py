@@ -69,6 +69,7 @@ def create_course():
         summary=form.summary.data or "",
         language=form.language.data,
         framework=framework,
+        key=form.key.data,
     )
     flash(_("Course created. It is a draft until you publish it."), "success")
     return see_other(url_for("studio.show_course", course_id=course.id))
@@ -177,7 +178,9 @@ def add_module(course_id: int):
     form = TitleForm()
     if form.validate_on_submit():
         try:
-            module = services.add_module(course, form.title.data or "")
+            module = services.add_module(
+                course, form.title.data or "", by=current_user, key=form.key.data
+            )
         except services.StudioError as error:
             form.title.errors.append(error.translated())
         else:
@@ -227,7 +230,9 @@ def add_lesson(module_id: int):
     form = TitleForm()
     if form.validate_on_submit():
         try:
-            lesson = services.add_lesson(module, form.title.data or "")
+            lesson = services.add_lesson(
+                module, form.title.data or "", by=current_user, key=form.key.data
+            )
         except services.StudioError as error:
             flash(error.translated(), "error")
         else:

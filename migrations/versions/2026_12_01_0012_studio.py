@@ -1,4 +1,5 @@
-"""The authoring studio: course owners and co-authors, and resumable (tus) uploads.
+"""The authoring studio: course owners and co-authors, resumable (tus) uploads, and the
+keys creating forms are drawn with (double taps create one row).
 
 Revision ID: 0012_studio
 Revises: 0010_translations
@@ -86,7 +87,27 @@ def upgrade():
             op.f(f"ix_studio_uploads_{column}"), "studio_uploads", [column], unique=False
         )
 
+    op.create_table(
+        "studio_form_keys",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("row_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_studio_form_keys_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_studio_form_keys")),
+    )
+    op.create_index(
+        op.f("ix_studio_form_keys_user_id"), "studio_form_keys", ["user_id"], unique=False
+    )
+
 
 def downgrade():
+    op.drop_table("studio_form_keys")
     op.drop_table("studio_uploads")
     op.drop_table("course_authors")

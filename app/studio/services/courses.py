@@ -14,7 +14,7 @@ from app.learning.models import Course, Lesson, Module
 from app.permissions import can_author, is_admin
 
 from ..models import CourseAuthor
-from ._common import N_, StudioError, renumber, unique_slug
+from ._common import N_, StudioError, created_before, remember, renumber, unique_slug
 
 
 def courses_for(user) -> list[Course]:
@@ -32,9 +32,14 @@ def frameworks() -> list[Framework]:
 
 
 def create_course(
-    owner, *, title: str, summary: str, language: str, framework: Framework
+    owner, *, title: str, summary: str, language: str, framework: Framework, key: str | None = None
 ) -> Course:
-    """A draft course that ``owner`` owns, with one module to put lessons in."""
+    """A draft course that ``owner`` owns, with one module to put lessons in. The form's
+    ``key`` sent again gives the course it created."""
+    made = created_before(owner, key, "course")
+    if made is not None:
+        db.session.commit()
+        return db.session.get(Course, made)
     taken = set(db.session.scalars(select(Course.slug)))
     course = Course(
         slug=unique_slug(title, taken, "course"),
@@ -51,6 +56,7 @@ def create_course(
     db.session.flush()
     db.session.add(CourseAuthor(course_id=course.id, user_id=owner.id, is_owner=True))
     db.session.add(Module(course=course, slug="module-1", title=title.strip(), position=0))
+    remember(key, course.id)
     db.session.commit()
     return course
 
@@ -117,9 +123,13 @@ def course_authors(course: Course) -> list[tuple[CourseAuthor, User]]:
     )
 
 
-def add_module(course: Course, title: str) -> Module:
+def add_module(course: Course, title: str, *, by=None, key: str | None = None) -> Module:
     if not title.strip():
         raise StudioError(N_("Give the module a title."), field="title")
+    made = created_before(by, key, "module") if by else None
+    if made is not None:
+        db.session.commit()
+        return db.session.get(Module, made)
     taken = set(db.session.scalars(select(Module.slug).where(Module.course_id == course.id)))
     last = db.session.scalar(select(func.max(Module.position)).where(Module.course_id == course.id))
     module = Module(
@@ -129,6 +139,8 @@ def add_module(course: Course, title: str) -> Module:
         position=(last if last is not None else -1) + 1,
     )
     db.session.add(module)
+    db.session.flush()
+    remember(key if by else None, module.id)
     db.session.commit()
     return module
 

@@ -16,17 +16,30 @@ from app.learning import services as learning
 from app.learning.course_files import QuestionSpec
 from app.learning.models import Lesson, LessonCompetency, Module, QuickCheckQuestion
 
-from ._common import N_, StudioError, refresh_course_figures, renumber, unique_slug
+from ._common import (
+    N_,
+    StudioError,
+    created_before,
+    refresh_course_figures,
+    remember,
+    renumber,
+    unique_slug,
+)
 from .courses import set_text
 
 MAX_CHOICES = 6
 MAX_DURATION_SECONDS = 60 * 60
 
 
-def add_lesson(module: Module, title: str) -> Lesson:
-    """A draft lesson at the end of ``module``."""
+def add_lesson(module: Module, title: str, *, by=None, key: str | None = None) -> Lesson:
+    """A draft lesson at the end of ``module``; the form's ``key`` sent again gives the
+    lesson it created."""
     if not title.strip():
         raise StudioError(N_("Give the lesson a title."), field="title")
+    made = created_before(by, key, "lesson") if by else None
+    if made is not None:
+        db.session.commit()
+        return db.session.get(Lesson, made)
     course = module.course
     taken = set(db.session.scalars(select(Lesson.slug).where(Lesson.course_id == course.id)))
     last = db.session.scalar(
@@ -47,6 +60,7 @@ def add_lesson(module: Module, title: str) -> Lesson:
     db.session.add(lesson)
     db.session.flush()
     renumber(course)
+    remember(key if by else None, lesson.id)
     db.session.commit()
     return lesson
 
@@ -145,10 +159,13 @@ def save_question(
     answer: int | None,
     feedback_correct: str,
     feedback_incorrect: str,
+    by=None,
+    key: str | None = None,
 ) -> None:
     """Add (``index`` None) or change the lesson's question number ``index`` (from 0).
 
     In a translation only the text changes, and it must have as many answers as the original.
+    An added question's form ``key`` sent again adds nothing more.
     """
     prompt, choices = prompt.strip(), [c.strip() for c in choices if c.strip()]
     questions = active_questions(lesson)
@@ -182,10 +199,17 @@ def save_question(
         prompt, choices, answer, feedback_correct.strip(), feedback_incorrect.strip()
     )
     if index is None:
+        if by is not None and created_before(by, key, "question") is not None:
+            db.session.commit()
+            return
         specs.append(spec)
     else:
         specs[index] = spec
-    _apply(lesson, specs)
+    learning.apply_questions(lesson, specs)
+    if index is None and by is not None:
+        db.session.flush()
+        remember(key, _last_question_id(lesson))
+    db.session.commit()
 
 
 def remove_question(lesson: Lesson, index: int) -> None:
@@ -203,3 +227,8 @@ def _apply(lesson: Lesson, specs: list[QuestionSpec]) -> None:
     replaced keeps its own, hidden with it)."""
     learning.apply_questions(lesson, specs)
     db.session.commit()
+
+
+def _last_question_id(lesson: Lesson) -> int:
+    """The id of the lesson's last active question (the one just added)."""
+    return active_questions(lesson)[-1].id
