@@ -189,6 +189,9 @@ def test_a_question_needs_two_answers_and_a_right_one(client, login, author, cou
     assert "Give between 2 and 6 answers" in response.get_data(as_text=True)
     response = _question(client, lesson, answer="4")
     assert "right answer is a number from 1 to 2" in response.get_data(as_text=True)
+    response = _question(client, lesson, answer="")
+    assert "Give the number of the right answer." in response.get_data(as_text=True)
+    assert "Which first?" in response.get_data(as_text=True)  # nothing typed is lost
     assert services.active_questions(lesson) == []
 
 

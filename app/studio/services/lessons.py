@@ -174,26 +174,17 @@ def save_question(
     if language != lesson.original_language:
         if index is None:
             raise StudioError(N_("Add questions in the lesson's own language first."))
-        question = questions[index]
-        _check_question(prompt, choices, None)
-        if len(choices) != len(question.choices):
-            raise StudioError(
-                N_("Give exactly %(count)d answers, as in the original."),
-                field="choices",
-                count=len(question.choices),
-            )
-        text = {
-            "prompt": prompt,
-            "choices": choices,
-            "feedback_correct": feedback_correct.strip(),
-            "feedback_incorrect": feedback_incorrect.strip(),
-        }
-        translations = {lang: dict(t) for lang, t in (question.translations or {}).items()}
-        translations[language] = text
-        question.translations = translations
-        db.session.commit()
+        _translate_question(
+            questions[index],
+            language,
+            prompt=prompt,
+            choices=choices,
+            feedback=(feedback_correct.strip(), feedback_incorrect.strip()),
+        )
         return
     _check_question(prompt, choices, answer)
+    if answer is None:
+        raise StudioError(N_("Give the number of the right answer."), field="answer")
     specs = [learning.question_spec(q) for q in questions]
     spec = QuestionSpec(
         prompt, choices, answer, feedback_correct.strip(), feedback_incorrect.strip()
@@ -209,6 +200,33 @@ def save_question(
     if index is None and by is not None:
         db.session.flush()
         remember(key, _last_question_id(lesson))
+    db.session.commit()
+
+
+def _translate_question(
+    question: QuickCheckQuestion,
+    language: str,
+    *,
+    prompt: str,
+    choices: list[str],
+    feedback: tuple[str, str],
+) -> None:
+    """A question's text in a translation, with as many answers as the original."""
+    _check_question(prompt, choices, None)
+    if len(choices) != len(question.choices):
+        raise StudioError(
+            N_("Give exactly %(count)d answers, as in the original."),
+            field="choices",
+            count=len(question.choices),
+        )
+    translations = {lang: dict(t) for lang, t in (question.translations or {}).items()}
+    translations[language] = {
+        "prompt": prompt,
+        "choices": choices,
+        "feedback_correct": feedback[0],
+        "feedback_incorrect": feedback[1],
+    }
+    question.translations = translations
     db.session.commit()
 
 
