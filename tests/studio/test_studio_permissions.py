@@ -110,3 +110,22 @@ def test_the_demo_author_owns_the_demo_course_and_a_draft(client, runner):
     page = client.get("/studio/").get_data(as_text=True)
     assert "Leading learning essentials" in page or "leading" in page.lower()
     assert "Coaching conversations that stick" in page and "Draft" in page
+
+
+def test_drafts_are_seen_only_by_their_authors_and_admins(
+    make_user, author, other_author, studio_course
+):
+    from app.permissions import can_view_lesson
+    from app.studio import services
+
+    course = studio_course(author)
+    lesson = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id)).one()
+    leader, admin = make_user("leader"), make_user("admin")
+    assert can_view_lesson(author, lesson) and can_view_lesson(admin, lesson)
+    assert not can_view_lesson(leader, lesson) and not can_view_lesson(other_author, lesson)
+    services.publish_lesson(lesson)
+    assert not can_view_lesson(leader, lesson)  # the course is still a draft
+    services.publish_course(course)
+    assert can_view_lesson(leader, lesson) and can_view_lesson(other_author, lesson)
+    lesson.module.published = False
+    assert not can_view_lesson(leader, lesson)
