@@ -135,8 +135,9 @@ def create_upload():
 
 
 def _upload_or_404(upload_id: str):
+    """The signed-in author's own upload, into a lesson they may still edit."""
     upload = services.find_upload(current_user, upload_id)
-    if upload is None:
+    if upload is None or not can_edit_course(current_user, upload.lesson.course):
         abort(_response(404, ""))
     return upload
 

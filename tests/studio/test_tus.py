@@ -306,3 +306,15 @@ def test_a_dropped_connection_keeps_the_bytes_that_arrived(client, login, author
     assert patch(client, location, offset, CLIP[offset:]).status_code == 204
     upload = db.session.scalars(select(Upload)).one()
     assert upload.sha256 == hashlib.sha256(CLIP).hexdigest()
+
+
+def test_a_coauthor_removed_from_the_course_can_no_longer_add_to_their_upload(
+    client, login, author, other_author, lesson
+):
+    from app.studio import services
+
+    services.add_coauthor(lesson.course, other_author.email)
+    login(other_author)
+    location = create(client, lesson).headers["Location"]
+    services.remove_coauthor(lesson.course, other_author.id)
+    assert patch(client, location, 0, CLIP[:10]).status_code == 404

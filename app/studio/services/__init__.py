@@ -30,6 +30,7 @@ from .lessons import (
 from .publishing import (
     Outline,
     course_blockers,
+    current_asset,
     languages_for,
     lesson_blockers,
     lesson_missing,
@@ -75,6 +76,7 @@ __all__ = [
     "add_captions",
     "Outline",
     "course_blockers",
+    "current_asset",
     "languages_for",
     "lesson_blockers",
     "lesson_missing",

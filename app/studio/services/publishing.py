@@ -65,6 +65,15 @@ def pending_upload(lesson: Lesson, language: str | None = None) -> Upload | None
     )
 
 
+def current_asset(lesson: Lesson, language: str):
+    """The video leaders get in ``language`` now: the translation's own, else the original."""
+    if language != lesson.course.language:
+        own = next((r for r in lesson.media_translations if r.language == language), None)
+        if own is not None and own.media_asset is not None:
+            return own.media_asset
+    return lesson.media_asset
+
+
 def publish_lesson(lesson: Lesson) -> None:
     blockers = lesson_blockers(lesson)
     if blockers:
