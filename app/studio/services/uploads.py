@@ -228,6 +228,7 @@ def _release_lease(upload: Upload, token: str, written: int) -> None:
 
 def finish(upload: Upload) -> None:
     """All bytes are in: check the file again, store it as the media source, queue it."""
+    check_size(upload.length)  # again: the limit may have changed while it arrived
     sink = _sink()
     upload.sha256 = sink.finish(upload)
     storage = media.storage()
