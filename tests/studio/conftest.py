@@ -33,6 +33,7 @@ def studio_course(app, author, framework):  # noqa: F811
             owner, title=title, summary="Why data.", language="en", framework=framework
         )
         lesson = services.add_lesson(course.modules[0], "Reading the numbers")
+        competency = next(c for c in services.course_competencies(lesson) if c.code == "LL.2")
         services.update_lesson(
             lesson,
             "en",
@@ -40,6 +41,7 @@ def studio_course(app, author, framework):  # noqa: F811
             body="Look at **attendance** first.",
             reflection_prompt="What do your numbers say?",
             duration_seconds=240,
+            competency_ids=[competency.id],
         )
         return course
 

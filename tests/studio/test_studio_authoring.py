@@ -251,7 +251,13 @@ def test_publishing_says_what_blocks_it_and_leaders_never_see_drafts(
     empty = services.add_lesson(course.modules[0], "Empty so far")
     login(author)
     page = client.get(f"/studio/lessons/{empty.id}").get_data(as_text=True)
-    assert "It has neither text nor a video." in page
+    for reason in (
+        "It has no text.",
+        "It has no reflection prompt.",
+        "It has no estimated length.",
+        "It is tagged with no competency.",
+    ):
+        assert reason in page
     client.post(f"/studio/lessons/{empty.id}/publish")
     assert not db.session.get(Lesson, empty.id).published
     page = client.get(f"/studio/courses/{course.id}").get_data(as_text=True)
@@ -282,6 +288,27 @@ def test_a_lesson_whose_video_is_not_ready_cannot_be_published(course, ready_ass
     assert "Its video is not ready yet: wait for it, or try again." in blockers
     with pytest.raises(services.StudioError):
         services.publish_lesson(lesson)
+
+
+def test_a_half_translated_lesson_waits_until_its_translation_is_finished(
+    client, login, author, course
+):
+    """What is published exports to files, and a lesson file's translation is whole."""
+    lesson = _lesson(course)
+    login(author)
+    client.post(
+        f"/studio/lessons/{lesson.id}?lang=sw",
+        data={"title": "Kusoma namba", "body": "", "reflection_prompt": ""},
+    )
+    db.session.expire_all()
+    blockers = [b.translated() for b in services.lesson_blockers(lesson)]
+    assert blockers == ["The Swahili translation is not finished: finish it, or empty it."]
+    client.post(
+        f"/studio/lessons/{lesson.id}?lang=sw",
+        data={"title": "", "body": "", "reflection_prompt": ""},
+    )
+    db.session.expire_all()
+    assert services.lesson_blockers(lesson) == [] and lesson.translations is None
 
 
 def test_the_preview_is_the_leaders_page_drawn_from_the_draft(client, login, author, course):

@@ -59,6 +59,8 @@ def _create_course_and_lesson(page, base_url) -> None:
     page.wait_for_selector("h1:has-text('Planning an assembly')")
     page.fill("#body", "Plan **one message** and one action.")
     page.fill("#reflection_prompt", "What will your next assembly ask of pupils?")
+    page.fill("#duration_minutes", "4")
+    page.check("input[name=competencies] >> nth=0")
     page.click("#text button.primary")
     page.wait_for_selector(".flash:has-text('Saved.')")
 

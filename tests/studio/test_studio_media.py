@@ -164,3 +164,39 @@ def test_the_form_upload_refuses_what_is_not_media(client, login, author, lesson
     )
     assert "clip.mp4 is not a video or audio file." in response.get_data(as_text=True)
     assert db.session.scalars(select(Upload)).all() == []
+
+
+def test_a_studio_video_exports_with_its_course_and_imports_back_unchanged(
+    client,
+    login,
+    author,
+    lesson,
+    tiny_clip,
+    runner,
+    tmp_path,  # noqa: F811
+):
+    from app.learning import services as learning
+    from app.learning.models import Course
+
+    login(author)
+    _upload_by_form(client, lesson, tiny_clip)
+    upload = db.session.scalars(select(Upload)).one()
+    media.run_transcode(upload.asset_id)
+    client.get(f"/studio/lessons/{lesson.id}")
+    services.publish_lesson(db.session.get(Lesson, lesson.id))
+    course = db.session.get(Course, lesson.course_id)
+    services.publish_course(course)
+    before = learning.course_to_spec(course)
+    assert before.modules[0].lessons[0].media == f"media/{lesson.slug}.mp4"
+
+    out = tmp_path / "export"
+    result = runner.invoke(args=["learning", "export", course.slug, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "media" / f"{lesson.slug}.mp4").read_bytes() == tiny_clip.read_bytes()
+    result = runner.invoke(args=["learning", "import", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "0 lessons added, 0 updated, 0 unpublished" in result.output
+    assert "media queued" not in result.output  # the same file: nothing to transcode again
+    db.session.expire_all()
+    assert learning.course_to_spec(db.session.get(Course, course.id)) == before
+    assert db.session.get(Lesson, lesson.id).media_asset_id == upload.asset_id

@@ -7,6 +7,7 @@ upload, so the lesson switches to it only once its renditions are ready.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import secrets
 from collections.abc import Iterator
@@ -61,8 +62,13 @@ def accept_form_upload(
     stream.seek(0, io.SEEK_END)
     check_size(stream.tell())
     stream.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(chunk)
+    stream.seek(0)
     asset = media.queue_transcode(stream, owner=owner, original_filename=filename)
     upload = _finished_upload(owner, lesson, language, asset, filename)
+    upload.sha256 = digest.hexdigest()
     db.session.commit()
     return upload
 

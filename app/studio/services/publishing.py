@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.learning.models import Course, Lesson, Module
 from app.media.models import MediaStatus
+from app.translatable import language_name
 
 from ..models import Upload, UploadStatus
 from ._common import N_, StudioError, refresh_course_figures
@@ -30,23 +31,54 @@ class Blocker:
     params: dict = field(default_factory=dict)
 
     def translated(self) -> str:
-        return StudioError(self.template, **self.params).translated()
+        params = dict(self.params)
+        if "language" in params:  # a code when found, a name in the reader's language when shown
+            params["language"] = language_name(params["language"])
+        return StudioError(self.template, **params).translated()
+
+
+# What a published lesson needs is what a lesson file needs, so that everything published
+# in the studio exports to files that import back (``app/learning/course_files``).
+_LESSON_NEEDS = (
+    ("title", N_("It has no title.")),
+    ("body", N_("It has no text.")),
+    ("reflection_prompt", N_("It has no reflection prompt.")),
+)
 
 
 def lesson_blockers(lesson: Lesson) -> list[Blocker]:
     """Why ``lesson`` cannot go out yet; none when it can."""
-    blockers = []
-    if not lesson.title.strip():
-        blockers.append(Blocker(N_("It has no title.")))
-    if not lesson.body.strip() and lesson.media_asset_id is None:
-        blockers.append(Blocker(N_("It has neither text nor a video.")))
+    blockers = [
+        Blocker(message)
+        for name, message in _LESSON_NEEDS
+        if not _text(lesson, name, lesson.original_language).strip()
+    ]
+    if not lesson.duration_seconds:
+        blockers.append(Blocker(N_("It has no estimated length.")))
+    if not lesson.competency_links:
+        blockers.append(Blocker(N_("It is tagged with no competency.")))
     if lesson.media_asset is not None and lesson.media_asset.status != MediaStatus.READY:
         blockers.append(Blocker(N_("Its video is not ready yet: wait for it, or try again.")))
     if lesson.media_asset_id is None and pending_upload(lesson) is not None:
         blockers.append(Blocker(N_("Its video is still being uploaded or prepared.")))
-    for n, question in enumerate(active_questions(lesson), start=1):
-        if not 1 <= question.answer <= len(question.choices):
-            blockers.append(Blocker(N_("Question %(number)d has no right answer."), {"number": n}))
+    questions = active_questions(lesson)
+    for n, question in enumerate(questions, start=1):
+        if not (question.feedback_correct and question.feedback_incorrect):
+            blockers.append(
+                Blocker(N_("Question %(number)d needs both its feedbacks."), {"number": n})
+            )
+    for language in sorted(lesson.translations or {}):
+        if lesson_missing(lesson, [language])[language] or any(
+            not (q.translation(language).get("feedback_correct"))
+            or not q.translation(language).get("feedback_incorrect")
+            for q in questions
+        ):
+            blockers.append(
+                Blocker(
+                    N_("The %(language)s translation is not finished: finish it, or empty it."),
+                    {"language": language},
+                )
+            )
     return blockers
 
 
@@ -92,12 +124,18 @@ def unpublish_lesson(lesson: Lesson) -> None:
 
 
 def course_blockers(course: Course) -> list[Blocker]:
+    blockers = []
     published = db.session.scalar(
         select(Lesson.id).where(Lesson.course_id == course.id, Lesson.published.is_(True)).limit(1)
     )
     if published is None:
-        return [Blocker(N_("Publish at least one lesson first."))]
-    return []
+        blockers.append(Blocker(N_("Publish at least one lesson first.")))
+    for language, text in sorted((course.translations or {}).items()):
+        if not text.get("title"):
+            blockers.append(
+                Blocker(N_("The %(language)s translation has no title."), {"language": language})
+            )
+    return blockers
 
 
 def publish_course(course: Course) -> None:
