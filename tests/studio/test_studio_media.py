@@ -14,7 +14,7 @@ from app.media import services as media
 from app.media.models import MediaAsset
 from app.studio import services
 from app.studio.models import Upload
-from tests.media.conftest import CAPTIONS, tiny_clip  # noqa: F401  (fixture)
+from tests.media.conftest import CAPTIONS
 
 HX = {"HX-Request": "true"}
 
@@ -39,7 +39,7 @@ def test_the_status_block_polls_until_the_video_is_ready_then_stops(
     login,
     author,
     lesson,
-    tiny_clip,  # noqa: F811
+    tiny_clip,
 ):
     login(author)
     assert _upload_by_form(client, lesson, tiny_clip).status_code == 303
@@ -65,7 +65,7 @@ def test_replacing_a_video_keeps_the_old_one_playing_until_the_new_one_is_ready(
     login,
     author,
     lesson,
-    tiny_clip,  # noqa: F811
+    tiny_clip,
 ):
     login(author)
     _upload_by_form(client, lesson, tiny_clip)
@@ -93,7 +93,7 @@ def test_a_failed_video_says_why_and_can_be_tried_again(
     login,
     author,
     lesson,
-    tiny_clip,  # noqa: F811
+    tiny_clip,
 ):
     login(author)
     _upload_by_form(client, lesson, tiny_clip)
@@ -121,7 +121,7 @@ def test_captions_per_language_make_the_video_again_with_them(
     login,
     author,
     lesson,
-    tiny_clip,  # noqa: F811
+    tiny_clip,
 ):
     login(author)
     _upload_by_form(client, lesson, tiny_clip)
@@ -173,7 +173,7 @@ def test_a_studio_video_exports_with_its_course_and_imports_back_unchanged(
     lesson,
     tiny_clip,
     runner,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     from app.learning import services as learning
     from app.learning.models import Course
