@@ -6,10 +6,8 @@ import base64
 
 import pytest
 
-from tests.learning.conftest import (
-    FRAMEWORK_FILE,  # noqa: F401  (the same framework file)
-    framework,  # noqa: F401  (fixture)
-)
+from tests.learning.conftest import framework  # noqa: F401  (fixture)
+from tests.media.conftest import tiny_clip  # noqa: F401  (fixture)
 
 
 @pytest.fixture
