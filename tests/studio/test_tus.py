@@ -318,3 +318,40 @@ def test_a_coauthor_removed_from_the_course_can_no_longer_add_to_their_upload(
     location = create(client, lesson).headers["Location"]
     services.remove_coauthor(lesson.course, other_author.id)
     assert patch(client, location, 0, CLIP[:10]).status_code == 404
+
+
+def test_tus_writes_and_the_form_upload_need_the_pages_csrf_token(make_app, author, lesson):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    with app.app_context():
+        html = client.get("/sign-in").get_data(as_text=True)
+        token = html.split('name="csrf_token" value="')[1].split('"')[0]
+        client.post(
+            "/sign-in",
+            data={"identifier": author.email, "password": PASSWORD, "csrf_token": token},
+        )
+        page = client.get(f"/studio/lessons/{lesson.id}").get_data(as_text=True)
+        token = page.split('"X-CSRFToken":"')[1].split('"')[0]
+        refused = create(client, lesson)
+        assert refused.status_code == 403 and "reload" in refused.get_data(as_text=True)
+        created = client.post(
+            "/studio/uploads/",
+            headers={
+                **TUS,
+                "X-CSRFToken": token,
+                "Upload-Length": str(len(CLIP)),
+                "Upload-Metadata": tus_metadata(filename="clip.mp4", lesson=lesson.id),
+            },
+        )
+        assert created.status_code == 201
+        location = created.headers["Location"]
+        assert patch(client, location, 0, CLIP[:10]).status_code == 403
+        assert patch(client, location, 0, CLIP[:10], **{"X-CSRFToken": token}).status_code == 204
+        assert client.delete(location, headers=TUS).status_code == 403
+        form = client.post(
+            f"/studio/lessons/{lesson.id}/media",
+            data={"file": (io.BytesIO(CLIP), "clip.mp4", "video/mp4")},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        )
+        assert "The page was out of date" in form.get_data(as_text=True)
