@@ -19,8 +19,8 @@ from .courses import (
     list_courses,
     question_spec,
     render_markdown,
-    stored_media_files,
 )
+from .exports import stored_media_files
 from .growth_and_assessment import (
     AssessmentForm,
     CompetencyGrowth,

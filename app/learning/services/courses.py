@@ -420,27 +420,5 @@ def course_to_spec(course: Course) -> CourseSpec:
     )
 
 
-def stored_media_files(course: Course) -> dict[str, str]:
-    """The media and captions files of the published lessons whose source sits in media
-    storage (uploaded in the studio rather than imported from files): relative path in the
-    course package → storage key, so an export can write them out."""
-    lessons = db.session.scalars(
-        select(Lesson)
-        .where(Lesson.course_id == course.id, Lesson.published.is_(True))
-        .options(joinedload(Lesson.media_translations))
-    ).unique()
-    files: dict[str, str] = {}
-    for lesson in lessons:
-        for item in (lesson, *lesson.media_translations):
-            asset = item.media_asset
-            if asset is None:
-                continue
-            if item.media_source:
-                files[item.media_source] = asset.source_key
-            if item.captions_source and asset.captions_key:
-                files[item.captions_source] = asset.captions_key
-    return files
-
-
 def list_courses() -> list[Course]:
     return list(db.session.scalars(select(Course).order_by(Course.position, Course.title)))
