@@ -130,6 +130,21 @@ def test_an_expired_upload_is_gone_and_swept(client, login, author, lesson, runn
     assert client.head(location, headers=TUS).status_code == 404
 
 
+def test_an_abandoned_upload_no_longer_counts_once_expired(app, client, login, author, lesson):
+    login(author)
+    app.config["STUDIO_UPLOADS_IN_FLIGHT"] = 1
+    try:
+        old = create(client, lesson).headers["Location"]
+        patch(client, old, 0, CLIP[:100])
+        assert create(client, lesson).status_code == 429
+        db.session.execute(update(Upload).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+        assert create(client, lesson).status_code == 201
+        assert client.head(old, headers=TUS).status_code == 404  # removed, bytes and all
+    finally:
+        app.config.pop("STUDIO_UPLOADS_IN_FLIGHT")
+
+
 def test_termination_removes_the_upload(client, login, author, lesson):
     login(author)
     location = create(client, lesson).headers["Location"]

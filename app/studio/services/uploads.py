@@ -102,6 +102,7 @@ def create_upload(owner, lesson: Lesson, language: str, length: int, filename: s
         raise UploadError(N_("The upload's length is missing."), status=400)
     check_size(length)
     check_file(filename, ctype)
+    expire_uploads(owner)  # the author's abandoned uploads no longer count, nor take space
     if in_flight(owner) >= setting("STUDIO_UPLOADS_IN_FLIGHT"):
         raise UploadError(
             N_("You have %(count)d uploads under way: let one finish, or cancel one, first."),
@@ -268,11 +269,15 @@ def terminate(upload: Upload) -> None:
     db.session.commit()
 
 
-def expire_uploads() -> int:
-    """Remove the uploads left unfinished past their expiry; gives how many."""
-    expired = db.session.scalars(
-        select(Upload).where(Upload.status == UploadStatus.RECEIVING, Upload.expires_at <= utcnow())
-    ).all()
+def expire_uploads(owner=None) -> int:
+    """Remove the uploads (``owner``'s, or everyone's) left unfinished past their expiry,
+    and their bytes; gives how many."""
+    query = select(Upload).where(
+        Upload.status == UploadStatus.RECEIVING, Upload.expires_at <= utcnow()
+    )
+    if owner is not None:
+        query = query.where(Upload.owner_id == owner.id)
+    expired = db.session.scalars(query).all()
     for upload in expired:
         _sink().discard(upload)
         db.session.delete(upload)
