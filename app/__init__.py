@@ -23,6 +23,7 @@ from app import (
     notifications,
     permissions,
     security,
+    studio,
     urls,
 )
 from app.accounts.services import load_signed_in_user
@@ -95,7 +96,8 @@ def _translation_directories(app: Flask) -> list[str]:
 
 
 def _register_areas(app: Flask) -> None:
-    for area in (core, accounts, frameworks, learning, media, notifications, groups, coaching):
+    areas = (core, accounts, frameworks, learning, media, notifications, groups, coaching, studio)
+    for area in areas:
         app.register_blueprint(area.bp)
     core.cli.explain_missing_schema(app)
 

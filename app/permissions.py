@@ -68,14 +68,26 @@ def can_manage_frameworks(user) -> bool:
     return is_admin(user)
 
 
+def can_edit_course(user, course) -> bool:
+    """Admins edit every course; an author edits the courses they own or were added to.
+    ``course.authors`` is the studio's backref: this module imports no area."""
+    if is_admin(user):
+        return True
+    if not (_signed_in(user) and user.has_role(Role.AUTHOR)):
+        return False
+    return any(author.user_id == user.id for author in getattr(course, "authors", ()))
+
+
 def can_view_lesson(user, lesson) -> bool:
-    """A leader may open any published lesson of a published course; authors and admins
-    may preview any lesson. Programmes will narrow this to their cohorts' courses."""
+    """A leader may open any published lesson of a published module and course (never a
+    draft); an author previews the lessons of the courses they edit, an admin any lesson.
+    Programmes will narrow this to their cohorts' courses."""
     if not _signed_in(user):
         return False
-    if can_author(user):
+    if can_edit_course(user, lesson.course):
         return True
-    return can_learn(user) and lesson.published and lesson.course.published
+    published = lesson.published and lesson.module.published and lesson.course.published
+    return published and (can_learn(user) or can_author(user))
 
 
 def can_manage_media(user, asset) -> bool:
