@@ -24,7 +24,7 @@ run: setup db demo
 	HEADWAY_REMEMBER_COOKIE_SECURE=$${HEADWAY_REMEMBER_COOKIE_SECURE:-false} \
 	HEADWAY_DEFAULT_REGION=$${HEADWAY_DEFAULT_REGION:-KE} \
 	HEADWAY_INPROCESS_WORKER=1 \
-	$(BIN)/gunicorn --config app/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 \
+	$(BIN)/gunicorn --config app/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 \
 		--timeout 120 --access-logfile - wsgi:app
 
 test: test-setup
