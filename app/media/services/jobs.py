@@ -49,6 +49,7 @@ from media_pipeline.errors import MediaRejected
 from media_pipeline.pipeline import transcode
 from media_pipeline.storage import Storage
 
+from ..metrics import TRANSCODE_FAILURES, TRANSCODE_SECONDS
 from ..models import MediaAsset, MediaStatus, Rendition
 from .errors import GIVE_UP_MESSAGE, NO_ERROR, error_columns
 from .settings import CONTENT_TYPES, limits, storage
@@ -240,6 +241,7 @@ def run_transcode(
         )
         _publish(asset_id, token, manifest, keys, time.monotonic() - started)
         uploaded.clear()  # published: these are the asset's files now
+        TRANSCODE_SECONDS.observe(time.monotonic() - started)
         log.info("media asset %s ready in %.1f s", asset_id, time.monotonic() - started)
     except LostClaim:
         db.session.rollback()
@@ -249,6 +251,7 @@ def run_transcode(
         _hand_back(asset_id, token)
     except MediaRejected as rejected:
         db.session.rollback()
+        TRANSCODE_FAILURES.labels("rejected").inc()
         _finish(
             asset_id,
             token,
@@ -259,6 +262,7 @@ def run_transcode(
     except Exception as failure:
         db.session.rollback()
         log.exception("media asset %s: transcode attempt failed", asset_id)
+        TRANSCODE_FAILURES.labels("error").inc()
         _schedule_retry_or_fail(asset_id, token, detail=str(failure))
     finally:
         for key in uploaded:

@@ -1,0 +1,3 @@
+"""`flask backup create|restore`."""
+
+from . import bp  # noqa: F401
