@@ -34,6 +34,9 @@ keepalive = 60
 # SIGTERM: requests in flight get this long to finish; the media workers hand their running
 # jobs back at exit (wsgi.py).
 graceful_timeout = 30
+# gunicorn's control socket is one path per user: several gunicorns on one machine (two web
+# processes, as the reference deployment runs) would take it from each other. Unused here.
+control_socket_disable = True
 
 
 def _metrics_folder() -> Path:
