@@ -20,7 +20,7 @@ from pathlib import Path
 from app.extensions import db
 from app.media.models import MediaAsset
 from tests.ops import processes
-from tests.services import require_executable
+from tests.services import missing
 
 NGINX_CONF = processes.ROOT / "app" / "deploy" / "nginx.conf"
 METRICS_TOKEN = "metrics-token-of-the-scaled-out-test"
@@ -66,7 +66,9 @@ class Layout:
 
     def start_front(self) -> None:
         """nginx with the committed configuration; only its addresses become free ports."""
-        require_executable("nginx")
+        nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+        if nginx is None:
+            missing("nginx is not installed (apt-get install nginx-light)")
         prefix = Path(tempfile.mkdtemp(prefix="headway-nginx-"))
         prefix.chmod(0o755)  # nginx's workers (nobody, when started as root) use tmp/
         for folder in ("logs", "tmp"):
@@ -82,7 +84,7 @@ class Layout:
             conf = conf.replace(old, new)
         (prefix / "nginx.conf").write_text(conf)
         self.front = processes.start(
-            ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+            [nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
             self.env,
             self.log,
         )
