@@ -17,6 +17,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+
 from app.extensions import db
 from app.media.models import MediaAsset
 from tests.ops import processes
@@ -169,3 +171,38 @@ def wait_for_asset(asset_id: int, check, log: Path, timeout: float = 180) -> Med
 
 def pid_of(asset: MediaAsset) -> int:
     return int(asset.worker.rsplit(":", 1)[1])
+
+
+def lesson_playing(asset_id: int):
+    """A published lesson whose video is the asset (tests/media/conftest.py's lesson_for)."""
+    from app.frameworks import services as frameworks
+    from app.frameworks.files import load_framework
+    from app.learning import services as learning
+    from app.learning.course_files import CourseSpec, LessonSpec, ModuleSpec
+    from app.learning.models import Lesson
+
+    framework = frameworks.import_framework(
+        load_framework(processes.ROOT / "courses" / "frameworks" / "school-leadership-core.yaml")
+    ).framework
+    lesson = LessonSpec(
+        slug="media-lesson",
+        title="Media lesson",
+        competencies=["LL.2"],
+        duration_seconds=60,
+        reflection_prompt="?",
+        body="Text.",
+        questions=[],
+    )
+    spec = CourseSpec(
+        slug="media-course",
+        title="Media course",
+        summary="",
+        framework=framework.code,
+        modules=[ModuleSpec("module", "Module", [lesson])],
+    )
+    course = learning.import_course(spec, queue_media=False).course
+    row = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id)).one()
+    row.media_asset_id = asset_id
+    row.published = True
+    db.session.commit()
+    return row

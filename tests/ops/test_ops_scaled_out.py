@@ -25,6 +25,7 @@ from tests.ops.layout import (
     Browser,
     Layout,
     deployment_env,
+    lesson_playing,
     pid_of,
     wait_for_asset,
 )
@@ -73,41 +74,6 @@ def layout(app, tmp_path, s3):
         yield deployment
     finally:
         deployment.stop()
-
-
-def _lesson_playing(asset_id: int):
-    """A published lesson whose video is the asset (tests/media/conftest.py's lesson_for)."""
-    from app.frameworks import services as frameworks
-    from app.frameworks.files import load_framework
-    from app.learning import services as learning
-    from app.learning.course_files import CourseSpec, LessonSpec, ModuleSpec
-    from app.learning.models import Lesson
-
-    framework = frameworks.import_framework(
-        load_framework(processes.ROOT / "courses" / "frameworks" / "school-leadership-core.yaml")
-    ).framework
-    lesson = LessonSpec(
-        slug="media-lesson",
-        title="Media lesson",
-        competencies=["LL.2"],
-        duration_seconds=60,
-        reflection_prompt="?",
-        body="Text.",
-        questions=[],
-    )
-    spec = CourseSpec(
-        slug="media-course",
-        title="Media course",
-        summary="",
-        framework=framework.code,
-        modules=[ModuleSpec("module", "Module", [lesson])],
-    )
-    course = learning.import_course(spec, queue_media=False).course
-    row = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id)).one()
-    row.media_asset_id = asset_id
-    row.published = True
-    db.session.commit()
-    return row
 
 
 def test_a_leader_moves_between_web_processes_and_shares_their_limits(layout, make_user):
@@ -205,7 +171,7 @@ def test_media_survives_workers_stopped_and_killed_mid_job(
     assert db.session.scalar(count) == 5, "one set of renditions"
 
     leader = make_user("leader")
-    _lesson_playing(asset_id)
+    lesson_playing(asset_id)
     phone = Browser()
     phone.sign_in(layout.web_url(0), leader.email, PASSWORD)
     video = phone.get(layout.web_url(1, f"/media/{asset_id}/renditions/144p"))
