@@ -21,6 +21,7 @@ from app.db import utcnow
 from app.errors import N_, ServiceError
 from app.extensions import db
 from app.logs import log_event
+from app.offload import off_the_loop
 from app.roles import Role
 
 from .models import AccessCode, CodePurpose, SignIn, User
@@ -137,9 +138,9 @@ def authenticate(identifier: str, password: str) -> User | None:
     was wrong). :class:`AccountError` when the phone number cannot be anyone's."""
     user = find_user(identifier)
     if user is None or user.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password)
+        off_the_loop(check_password_hash, _DUMMY_HASH, password)
         return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
+    if not off_the_loop(check_password_hash, user.password_hash, password) or not user.active:
         return None
     return user
 
