@@ -250,15 +250,7 @@ def run_transcode(
         db.session.rollback()
         _hand_back(asset_id, token)
     except MediaRejected as rejected:
-        db.session.rollback()
-        TRANSCODE_FAILURES.labels("rejected").inc()
-        _finish(
-            asset_id,
-            token,
-            status=MediaStatus.FAILED,
-            error_detail=None,
-            **error_columns(rejected.template, rejected.params),
-        )
+        _refuse(asset_id, token, rejected)
     except Exception as failure:
         db.session.rollback()
         log.exception("media asset %s: transcode attempt failed", asset_id)
@@ -373,6 +365,19 @@ def _publish(asset_id: int, token: str, manifest, keys: dict[str, str], seconds:
     except IntegrityError as duplicate:
         db.session.rollback()
         raise LostClaim(asset_id) from duplicate
+
+
+def _refuse(asset_id: int, token: str, rejected: MediaRejected) -> None:
+    """The upload itself is unusable: failed for good, with the reason a person can act on."""
+    db.session.rollback()
+    TRANSCODE_FAILURES.labels("rejected").inc()
+    _finish(
+        asset_id,
+        token,
+        status=MediaStatus.FAILED,
+        error_detail=None,
+        **error_columns(rejected.template, rejected.params),
+    )
 
 
 def _finish(asset_id: int, token: str, **values) -> bool:
