@@ -12,6 +12,7 @@ strings out too (nginx: log `$uri`, not `$request`).
 """
 
 import os
+import resource
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,7 +27,9 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(
 # Redis, S3 and the in-process media workers all wait cooperatively. Measured with
 # benchmarks/slow_clients.py; the figures are in the README ("Serving a country").
 worker_class = "gevent"
-worker_connections = 1000
+# Connections one process holds at once. A phone keeps its connection open between taps (see
+# keepalive), so this counts phones, not requests; each needs a file descriptor.
+worker_connections = max(100, min(4000, resource.getrlimit(resource.RLIMIT_NOFILE)[0] - 200))
 # How long a request's headers may take to arrive (for gevent, gunicorn's keep-alive
 # timeout bounds reading each request, the first included), and how long an idle
 # connection is kept: a 2G phone needs seconds, not gunicorn's default 2.

@@ -9,7 +9,9 @@ the measurement ended. Bounded: the run lasts ``--seconds`` after the connection
 
     .venv/bin/python -m benchmarks.slow_clients --url http://127.0.0.1:5000 --connections 500
 
-With ``--serve``, it starts the server itself on a free port, as ``make run`` does (gunicorn
+With ``--scaled`` it starts the reference deployment instead (as benchmarks/load.py does:
+nginx in front of two web processes on a fresh PostgreSQL database) and measures through
+nginx. With ``--serve``, it starts the server itself on a free port, as ``make run`` does (gunicorn
 with ``app/gunicorn.conf.py``) on the instance folder ``INSTANCE_PATH`` (migrated and with
 the demo loaded), and stops it at the end; ``--worker-class gthread`` measures the threaded
 worker instead of the default.
@@ -26,6 +28,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,6 +199,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--url", default=None, help="a running server (default: --serve)")
     parser.add_argument("--serve", action="store_true", help="start gunicorn as make run does")
     parser.add_argument("--worker-class", default=None, help="with --serve: gthread, gevent…")
+    parser.add_argument(
+        "--scaled",
+        action="store_true",
+        help="start the reference deployment (nginx, two web processes, PostgreSQL) instead",
+    )
     parser.add_argument("--connections", type=int, default=500)
     parser.add_argument("--byte-every", type=float, default=0.5, help="seconds between bytes")
     parser.add_argument("--ramp", type=float, default=5.0, help="seconds to open them all")
@@ -206,7 +214,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=30.0, help="a normal request's limit")
     args = parser.parse_args(argv)
     with contextlib.ExitStack() as stack:
-        if args.url is None:
+        if args.scaled:
+            from benchmarks.load import scaled_layout  # (its layout, set up the same way)
+
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="headway-slow-")))
+            args.url = stack.enter_context(scaled_layout(tmp))
+        elif args.url is None:
             port = free_port()
             stack.enter_context(served(args.worker_class, port))
             args.url = f"http://127.0.0.1:{port}"
