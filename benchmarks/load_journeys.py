@@ -131,6 +131,10 @@ def run(host: str, users: int, seconds: float) -> dict:
         "p95_ms": total.get_response_time_percentile(0.95) or 0,
         "failures": total.num_failures,
         "requests": total.num_requests,
+        "errors": {
+            f"{error.name}: {error.error}"[:160]: error.occurrences
+            for error in env.stats.errors.values()
+        },
         "by_request": {
             name: [entry.num_requests, entry.get_response_time_percentile(0.5)]
             for (name, _method), entry in env.stats.entries.items()
