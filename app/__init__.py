@@ -11,8 +11,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import (
     accounts,
+    coaching,
     core,
     frameworks,
+    groups,
     htmx,
     learning,
     logs,
@@ -94,7 +96,8 @@ def _translation_directories(app: Flask) -> list[str]:
 
 
 def _register_areas(app: Flask) -> None:
-    for area in (core, accounts, frameworks, learning, media, notifications, ops):
+    areas = (core, accounts, frameworks, learning, media, notifications, groups, coaching, ops)
+    for area in areas:
         app.register_blueprint(area.bp)
     core.cli.explain_missing_schema(app)
 

@@ -45,12 +45,17 @@ ITEMS = (
         ("core.home",),
         lambda u: u.is_authenticated and not permissions.can_learn(u),
     ),
-    NavItem("groups", _l("Groups"), ("groups.home",), permissions.can_learn),
+    NavItem("groups", _l("Groups"), ("groups.home",), permissions.can_use_groups),
     NavItem(
         "coaching",
         _l("Coaching"),
         ("coaching.home",),
-        lambda u: permissions.can_learn(u) or permissions.can_coach(u),
+        # Admins land on the coaching pairs page from it.
+        lambda u: (
+            permissions.can_learn(u)
+            or permissions.can_coach(u)
+            or permissions.can_manage_pairings(u)
+        ),
     ),
     NavItem(
         "people",

@@ -9,6 +9,8 @@ import click
 from flask import Flask
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from app.coaching.demo import load_demo_coaching
+from app.groups.demo import load_demo_groups
 from app.learning.demo import load_demo_content
 
 from . import bp, demo
@@ -27,6 +29,10 @@ def load_command() -> None:
     )
 
     for line in load_demo_content():
+        click.echo(line)
+    for line in load_demo_groups():  # after the lessons: one thread is about a lesson
+        click.echo(line)
+    for line in load_demo_coaching():
         click.echo(line)
 
 

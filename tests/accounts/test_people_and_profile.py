@@ -126,14 +126,22 @@ def _tabs(html: str) -> list[tuple[str, bool]]:
 def test_an_admin_has_tabs_for_people_and_frameworks(client, make_user, login, url, current):
     login(make_user("admin"))
     tabs = _tabs(client.get(url).get_data(as_text=True))
-    assert [href for href, _ in tabs] == ["/", "/people", "/frameworks/", "/me"]
+    # Coaching: where an admin pairs coaches with leaders.
+    assert [href for href, _ in tabs] == [
+        "/",
+        "/groups/",
+        "/coaching/",
+        "/people",
+        "/frameworks/",
+        "/me",
+    ]
     assert [href for href, is_current in tabs if is_current] == [current]
 
 
 def test_a_leader_has_no_admin_tabs(client, make_user, login):
     login(make_user("leader"))
     tabs = _tabs(client.get("/learn/").get_data(as_text=True))
-    assert [href for href, is_current in tabs] == ["/learn/", "/me"]
+    assert [href for href, is_current in tabs] == ["/learn/", "/groups/", "/coaching/", "/me"]
     assert [href for href, is_current in tabs if is_current] == ["/learn/"]
 
 
