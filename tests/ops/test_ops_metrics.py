@@ -75,3 +75,35 @@ def test_metrics_report_transcode_failures_and_jobs_by_status(app, make_app, tmp
     text = _metrics(make_app(METRICS_TOKEN=TOKEN)).get_data(as_text=True)
     assert 'headway_media_assets{status="failed"} 1.0' in text
     assert "headway_media_transcode_seconds_bucket" in text
+
+
+def test_metrics_add_up_every_gunicorn_worker(app, tmp_path):
+    """Two gunicorn workers (multiprocess mode, app/gunicorn.conf.py): whichever answers the
+    scrape counts the requests both served."""
+    import re
+    import urllib.request
+
+    from tests.ops import processes
+
+    port = processes.free_port()
+    log = tmp_path / "gunicorn.log"
+    env = processes.app_env(app, tmp_path / "instance", HEADWAY_METRICS_TOKEN=TOKEN)
+    server = processes.gunicorn(port, env, log, workers=2)
+    try:
+        processes.wait_until_answering(f"http://127.0.0.1:{port}/healthz", server, log)
+        for _ in range(20):  # a connection each: the kernel spreads them over both workers
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in", timeout=30).close()
+        counts = set()
+        for _ in range(4):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}
+            )
+            text = urllib.request.urlopen(request, timeout=30).read().decode()
+            found = re.search(
+                r'headway_http_responses_total\{endpoint="accounts.sign_in",status="200"\} (\S+)',
+                text,
+            )
+            counts.add(float(found[1]))
+    finally:
+        processes.stop(server)
+    assert counts == {20.0}, processes.tail(log)
