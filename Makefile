@@ -16,7 +16,7 @@ PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po app/*/translat
 MO_FILES := $(PO_FILES:.po=.mo)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup test-setup tools browser translations messages db demo lint lock clean
+.PHONY: run test setup test-setup tools browser front-server translations messages db demo lint lock clean
 
 run: setup db demo
 	@echo "Headway is at http://127.0.0.1:$(PORT)  (data in $(INSTANCE_PATH); Ctrl-C stops it)"
@@ -24,14 +24,14 @@ run: setup db demo
 	HEADWAY_REMEMBER_COOKIE_SECURE=$${HEADWAY_REMEMBER_COOKIE_SECURE:-false} \
 	HEADWAY_DEFAULT_REGION=$${HEADWAY_DEFAULT_REGION:-KE} \
 	HEADWAY_INPROCESS_WORKER=1 \
-	$(BIN)/gunicorn --config app/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 --threads 8 \
+	$(BIN)/gunicorn --config app/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 \
 		--timeout 120 --access-logfile - wsgi:app
 
 test: test-setup
 	CI=$${CI:-} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed tools translations
-test-setup: setup $(VENV)/.test-installed browser
+test-setup: setup $(VENV)/.test-installed browser front-server
 
 # Exact versions, with their hashes, from the lock files: a fresh machine gets what CI tested.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -74,6 +74,17 @@ browser:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else \
 			echo "The browser tests need Debian's Chromium. Install it with: sudo apt-get install chromium"; exit 1; \
+		fi; \
+	fi
+
+# nginx, the reference deployment's front server (app/deploy/nginx.conf), for its test.
+front-server:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing nginx with apt-get for the scaled-out test…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+		else \
+			echo "The scaled-out test needs nginx. Install it with: sudo apt-get install nginx-light"; exit 1; \
 		fi; \
 	fi
 

@@ -21,6 +21,7 @@ from app import (
     media,
     navigation,
     notifications,
+    ops,
     permissions,
     security,
     studio,
@@ -96,7 +97,10 @@ def _translation_directories(app: Flask) -> list[str]:
 
 
 def _register_areas(app: Flask) -> None:
-    areas = (core, accounts, frameworks, learning, media, notifications, groups, coaching, studio)
+    areas = (
+        *(core, accounts, frameworks, learning, media, notifications),
+        *(groups, coaching, studio, ops),
+    )
     for area in areas:
         app.register_blueprint(area.bp)
     core.cli.explain_missing_schema(app)

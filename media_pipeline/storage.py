@@ -76,6 +76,9 @@ class Storage(Protocol):
     def local_path(self, key: str) -> Path | None:
         """The file on this machine, if there is one (lets the pipeline read without a copy)."""
 
+    def check(self) -> None:
+        """Raise if the storage cannot be reached (or written) now."""
+
 
 class LocalStorage:
     """A folder on this machine; URLs are HMAC-signed links into the app, which verifies them."""
@@ -102,6 +105,10 @@ class LocalStorage:
 
     def local_path(self, key: str) -> Path | None:
         return self._path(key)
+
+    def check(self) -> None:
+        if not self.root.is_dir() or not os.access(self.root, os.W_OK | os.X_OK):
+            raise OSError(f"{self.root} is not a folder this process can write to")
 
     def save(self, key: str, source: Path | BinaryIO, content_type: str | None = None) -> int:
         target = self._path(key)
@@ -278,6 +285,9 @@ class S3Storage:
 
     def local_path(self, key: str) -> Path | None:
         return None
+
+    def check(self) -> None:
+        self.client.head_bucket(Bucket=self.bucket)
 
     def save(self, key: str, source: Path | BinaryIO, content_type: str | None = None) -> int:
         # Keys are never reused for different content, so caches may keep objects for good.

@@ -21,6 +21,7 @@ from app.db import utcnow
 from app.errors import N_, ServiceError
 from app.extensions import db
 from app.logs import log_event
+from app.offload import off_the_loop
 from app.roles import Role
 
 from .models import AccessCode, CodePurpose, SignIn, User
@@ -137,9 +138,9 @@ def authenticate(identifier: str, password: str) -> User | None:
     was wrong). :class:`AccountError` when the phone number cannot be anyone's."""
     user = find_user(identifier)
     if user is None or user.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password)
+        off_the_loop(check_password_hash, _DUMMY_HASH, password)
         return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
+    if not off_the_loop(check_password_hash, user.password_hash, password) or not user.active:
         return None
     return user
 
@@ -237,7 +238,7 @@ def create_user(
     user.set_roles(roles)
     if password is not None:
         check_password_rules(password)
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = off_the_loop(generate_password_hash, password)
     db.session.add(user)
     db.session.commit()
     return user
@@ -369,7 +370,7 @@ def accept_invitation(access: AccessCode, *, name: str, password: str) -> User:
         raise AccountError(N_("Tell us your name."), "name")
     user = access.user
     user.name = name.strip()
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = off_the_loop(generate_password_hash, password)
     access.used_at = utcnow()
     _forget_sign_ins(user)
     db.session.commit()
@@ -380,7 +381,7 @@ def accept_invitation(access: AccessCode, *, name: str, password: str) -> User:
 def reset_password(access: AccessCode, password: str) -> User:
     check_password_rules(password)
     user = access.user
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = off_the_loop(generate_password_hash, password)
     access.used_at = utcnow()
     _forget_sign_ins(user)  # a new password (say after a lost phone) signs out every device
     db.session.commit()
@@ -390,7 +391,7 @@ def reset_password(access: AccessCode, password: str) -> User:
 
 def set_password(user: User, password: str) -> None:
     check_password_rules(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = off_the_loop(generate_password_hash, password)
     _forget_sign_ins(user)
     db.session.commit()
 

@@ -1,4 +1,4 @@
-"""The shell around every area: home, health check, error pages and demo data."""
+"""The shell around every area: home, error pages and demo data."""
 
 from flask import Blueprint
 

@@ -1,4 +1,4 @@
-"""Home, health check and the error pages."""
+"""Home and the error pages."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.extensions import db
 from app.htmx import render
 from app.logs import log_event
 
@@ -19,12 +18,6 @@ from . import bp
 @login_required
 def home():
     return render("core/home.html")
-
-
-@bp.get("/healthz")
-def health():
-    db.session.execute(db.text("SELECT 1"))
-    return {"status": "ok"}
 
 
 ERROR_MESSAGES = {

@@ -26,7 +26,6 @@ from huey.consumer import Consumer
 from .services import run_transcode, sweep_stale_jobs
 
 log = logging.getLogger(__name__)
-QUEUE_NAME = "headway-media"
 
 
 @dataclass
@@ -47,12 +46,13 @@ class MediaQueue:
 
 def create_queue(app: Flask) -> MediaQueue:
     redis_url = app.config.get("REDIS_URL")
+    name = app.config["MEDIA_QUEUE_NAME"]
     if redis_url:
-        huey: Huey = RedisHuey(QUEUE_NAME, url=redis_url, results=False, utc=True)
+        huey: Huey = RedisHuey(name, url=redis_url, results=False, utc=True)
     else:
         path = Path(app.config["MEDIA_QUEUE_PATH"])
         path.parent.mkdir(parents=True, exist_ok=True)
-        huey = SqliteHuey(QUEUE_NAME, filename=str(path), results=False, utc=True)
+        huey = SqliteHuey(name, filename=str(path), results=False, utc=True)
 
     @huey.task(name="media.transcode")
     def transcode(asset_id: int) -> None:

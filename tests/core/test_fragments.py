@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 HTMX = {"HX-Request": "true"}
-NOT_PAGES = {"static", "core.healthz", "accounts.sign_out"}
+NOT_PAGES = {"static", "ops.healthz", "ops.readyz", "ops.metrics", "accounts.sign_out"}
 
 
 def _pages(app) -> list[str]:

@@ -195,16 +195,21 @@ def test_stopping_the_workers_hands_a_running_job_back(app, tmp_path):
 
 
 def test_the_served_app_runs_its_workers_and_hands_back_on_shutdown(app, tmp_path):
-    """``gunicorn wsgi:app`` as ``make run`` starts it: the entry point starts the in-process
-    workers, and SIGTERM (a deploy, Ctrl-C) hands the running job back before the process
+    """``gunicorn wsgi:app`` as ``make run`` starts it (gevent, ``app/gunicorn.conf.py``): the
+    entry point starts the in-process workers, and SIGTERM (a deploy, Ctrl-C) hands the running job back before the process
     ends."""
-    clip = lavfi_clip(tmp_path / "lesson.mp4", size="640x360", seconds=10)
+    clip = lavfi_clip(
+        tmp_path / "lesson.mp4", size="640x360", seconds=60
+    )  # long enough to be mid-job at SIGTERM
     app.extensions["media_queue"].huey.flush()
     asset = services.accept_upload(clip)
     log = tmp_path / "gunicorn.log"
     env = {**_worker_env(app), "HEADWAY_INPROCESS_WORKER": "1"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--workers", "1", "wsgi:app"],
+        [
+            *(sys.executable, "-m", "gunicorn", "--config", "app/gunicorn.conf.py"),
+            *("--bind", "127.0.0.1:0", "--workers", "1", "wsgi:app"),
+        ],
         cwd=ROOT,
         env=env,
         stdout=log.open("ab"),

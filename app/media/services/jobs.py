@@ -49,6 +49,7 @@ from media_pipeline.errors import MediaRejected
 from media_pipeline.pipeline import transcode
 from media_pipeline.storage import Storage
 
+from ..metrics import TRANSCODE_FAILURES, TRANSCODE_SECONDS
 from ..models import MediaAsset, MediaStatus, Rendition
 from .errors import GIVE_UP_MESSAGE, NO_ERROR, error_columns
 from .settings import CONTENT_TYPES, limits, storage
@@ -240,6 +241,7 @@ def run_transcode(
         )
         _publish(asset_id, token, manifest, keys, time.monotonic() - started)
         uploaded.clear()  # published: these are the asset's files now
+        TRANSCODE_SECONDS.observe(time.monotonic() - started)
         log.info("media asset %s ready in %.1f s", asset_id, time.monotonic() - started)
     except LostClaim:
         db.session.rollback()
@@ -248,17 +250,11 @@ def run_transcode(
         db.session.rollback()
         _hand_back(asset_id, token)
     except MediaRejected as rejected:
-        db.session.rollback()
-        _finish(
-            asset_id,
-            token,
-            status=MediaStatus.FAILED,
-            error_detail=None,
-            **error_columns(rejected.template, rejected.params),
-        )
+        _refuse(asset_id, token, rejected)
     except Exception as failure:
         db.session.rollback()
         log.exception("media asset %s: transcode attempt failed", asset_id)
+        TRANSCODE_FAILURES.labels("error").inc()
         _schedule_retry_or_fail(asset_id, token, detail=str(failure))
     finally:
         for key in uploaded:
@@ -369,6 +365,19 @@ def _publish(asset_id: int, token: str, manifest, keys: dict[str, str], seconds:
     except IntegrityError as duplicate:
         db.session.rollback()
         raise LostClaim(asset_id) from duplicate
+
+
+def _refuse(asset_id: int, token: str, rejected: MediaRejected) -> None:
+    """The upload itself is unusable: failed for good, with the reason a person can act on."""
+    db.session.rollback()
+    TRANSCODE_FAILURES.labels("rejected").inc()
+    _finish(
+        asset_id,
+        token,
+        status=MediaStatus.FAILED,
+        error_detail=None,
+        **error_columns(rejected.template, rejected.params),
+    )
 
 
 def _finish(asset_id: int, token: str, **values) -> bool:

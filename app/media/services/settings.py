@@ -27,6 +27,8 @@ def configure(app) -> None:
         "MEDIA_ROOT": str(instance / "media"),
         "MEDIA_WORK_DIR": str(instance / "media-work"),
         "MEDIA_QUEUE_PATH": str(instance / "media-queue.db"),
+        # Processes that share a Redis and this name share one queue.
+        "MEDIA_QUEUE_NAME": "headway-media",
         "MEDIA_WORKERS": 1,
         "MEDIA_MAX_ATTEMPTS": 3,
         "MEDIA_STALE_AFTER_S": 90,

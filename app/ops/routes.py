@@ -1,0 +1,44 @@
+"""``/healthz`` (alive), ``/readyz`` (ready to serve) and ``/metrics`` (Prometheus)."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Response, abort, current_app, request
+
+from . import bp
+from .checks import readiness
+from .metrics import exposition
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@bp.get("/healthz")
+def healthz():
+    """The process answers: touches nothing else, so a database outage does not get every
+    web process restarted by its supervisor."""
+    return {"status": "ok"}, 200, NO_STORE
+
+
+@bp.get("/readyz")
+def readyz():
+    """503 while the database, the queue or the storage is unreachable, saying which: a load
+    balancer sends people elsewhere meanwhile."""
+    checks = readiness()
+    ready = all(result == "ok" for result in checks.values())
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    return body, 200 if ready else 503, NO_STORE
+
+
+@bp.get("/metrics")
+def metrics():
+    """Prometheus metrics, for whoever holds ``METRICS_TOKEN`` (as a bearer token). Without a
+    token configured the endpoint does not exist: counts of requests and jobs are not public."""
+    token = current_app.config.get("METRICS_TOKEN")
+    if not token:
+        abort(404)
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), str(token).encode()):
+        return Response("", 401, {"WWW-Authenticate": "Bearer", **NO_STORE})
+    data, content_type = exposition()
+    return Response(data, 200, {"Content-Type": content_type, **NO_STORE})

@@ -1,0 +1,58 @@
+"""/healthz says the process is alive; /readyz says whether it can serve, and what is down."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+
+def test_healthz_answers_without_touching_the_database(make_app):
+    app = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/gone")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_is_ok_when_everything_is_reachable(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "queue": "ok", "storage": "ok"},
+    }
+
+
+def test_readyz_names_an_unreachable_database(make_app):
+    app = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/gone")
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "unavailable"
+    assert body["checks"]["database"].startswith("down")
+    assert body["checks"]["queue"] == body["checks"]["storage"] == "ok"
+
+
+def test_readyz_names_an_unreachable_queue(make_app):
+    app = make_app(REDIS_URL="redis://127.0.0.1:1/0")
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    checks = response.get_json()["checks"]
+    assert checks["queue"].startswith("down") and checks["database"] == "ok"
+
+
+def test_readyz_names_storage_it_cannot_write(make_app, tmp_path):
+    root = tmp_path / "media-gone"
+    app = make_app(MEDIA_ROOT=str(root))
+    shutil.rmtree(root)
+    Path(root).write_text("not a folder")
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    checks = response.get_json()["checks"]
+    assert checks["storage"].startswith("down") and checks["database"] == "ok"
+
+
+def test_health_endpoints_are_not_rate_limited_or_signed_in(client):
+    for _ in range(30):
+        assert client.get("/healthz").status_code == 200
+    assert "Set-Cookie" not in client.get("/readyz").headers
