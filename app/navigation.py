@@ -70,6 +70,7 @@ ITEMS = (
         ("frameworks.list_frameworks",),
         permissions.can_manage_frameworks,
     ),
+    NavItem("programme", _l("Programme"), ("programmes.home",), permissions.can_run_programmes),
     NavItem("me", _l("Me"), ("accounts.profile",), _signed_in, current_on=("accounts.profile",)),
 )
 

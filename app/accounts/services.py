@@ -14,9 +14,10 @@ from datetime import timedelta
 
 import phonenumbers
 from flask import current_app
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app import audit
 from app.db import utcnow
 from app.errors import N_, ServiceError
 from app.extensions import db
@@ -272,15 +273,25 @@ def clean_code(code: str) -> str:
 def _issue(
     user: User, purpose: CodePurpose, lifetime: timedelta, issued_by: User | None
 ) -> IssuedCode:
+    issued = _new_code(user, purpose, lifetime, issued_by)
+    db.session.commit()
+    return issued
+
+
+def _new_code(
+    user: User, purpose: CodePurpose, lifetime: timedelta, issued_by: User | None
+) -> IssuedCode:
+    """A code for ``user`` in the caller's unit of work (never commits)."""
     # A new code replaces any earlier one, so only the latest message the person got works.
-    for old in db.session.scalars(
-        select(AccessCode).where(
+    db.session.execute(
+        update(AccessCode)
+        .where(
             AccessCode.user_id == user.id,
             AccessCode.purpose == purpose,
             AccessCode.used_at.is_(None),
         )
-    ):
-        old.used_at = utcnow()
+        .values(used_at=utcnow())
+    )
     token = secrets.token_urlsafe(32)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     access = AccessCode(
@@ -292,8 +303,42 @@ def _issue(
         expires_at=utcnow() + lifetime,
     )
     db.session.add(access)
-    db.session.commit()
     return IssuedCode(access, token, code)
+
+
+def issue_invitations(users: list[User], issued_by: User | None) -> list[IssuedCode]:
+    """New invitation codes for people who have not accepted yet (a bulk import's), in
+    one unit of work: earlier codes stop working. Those who have accepted are skipped."""
+    waiting = [user for user in users if not user.has_accepted]
+    ids = [user.id for user in waiting]
+    for start in range(0, len(ids), 500):
+        db.session.execute(
+            update(AccessCode)
+            .where(
+                AccessCode.user_id.in_(ids[start : start + 500]),
+                AccessCode.purpose == CodePurpose.INVITATION,
+                AccessCode.used_at.is_(None),
+            )
+            .values(used_at=utcnow())
+        )
+    lifetime = current_app.config["INVITATION_LIFETIME"]
+    issued = []
+    for user in waiting:
+        token = secrets.token_urlsafe(32)
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        access = AccessCode(
+            user_id=user.id,
+            purpose=CodePurpose.INVITATION.value,
+            token_hash=_hash_token(token),
+            code_hash=_hash_code(user.id, CodePurpose.INVITATION.value, code),
+            created_by_id=issued_by.id if issued_by else None,
+            expires_at=utcnow() + lifetime,
+        )
+        access.user = user
+        issued.append(IssuedCode(access, token, code))
+    db.session.add_all(item.access_code for item in issued)
+    db.session.commit()
+    return issued
 
 
 def invite(
@@ -306,6 +351,7 @@ def invite(
 ) -> IssuedCode:
     """Create an account with no password yet and an invitation to choose one."""
     user = create_user(email=email, phone=phone, name=name, roles=roles)
+    audit.record("invite", actor=invited_by, target=user, roles=sorted(user.roles))
     issued = _issue(
         user, CodePurpose.INVITATION, current_app.config["INVITATION_LIFETIME"], invited_by
     )
@@ -321,6 +367,7 @@ def invite(
 def reissue_invitation(user: User, issued_by: User | None) -> IssuedCode:
     if user.has_accepted:
         raise AccountError(N_("This person has already accepted their invitation."))
+    audit.record("invitation_reissued", actor=issued_by, target=user)
     issued = _issue(
         user, CodePurpose.INVITATION, current_app.config["INVITATION_LIFETIME"], issued_by
     )
@@ -329,6 +376,7 @@ def reissue_invitation(user: User, issued_by: User | None) -> IssuedCode:
 
 
 def issue_reset_code(user: User, issued_by: User | None) -> IssuedCode:
+    audit.record("reset_code", actor=issued_by, target=user)
     issued = _issue(user, CodePurpose.RESET, current_app.config["RESET_CODE_LIFETIME"], issued_by)
     log_event("reset_code_issued", user_id=user.id, issued_by=issued_by.id if issued_by else None)
     return issued
@@ -426,8 +474,20 @@ def update_account(
         raise AccountError(N_("You cannot remove your own admin role or access."), "roles")
     email, phone = normalize_email(email), normalize_phone(phone)
     _check_unique(email, phone, exclude_id=user.id)
+    before = {"roles": sorted(user.roles), "active": user.active}
+    changed = [k for k, v in (("email", email), ("phone", phone)) if getattr(user, k) != v]
     user.email, user.phone, user.active = email, phone, active
     user.set_roles(roles)
+    after = {"roles": sorted(user.roles), "active": user.active}
+    if before != after or changed:
+        audit.record(
+            "role_change" if before["roles"] != after["roles"] else "account_change",
+            actor=by,
+            target=user,
+            before=before,
+            after=after,
+            changed=changed,
+        )
     db.session.commit()
     log_event("account_updated", user_id=user.id, roles=sorted(user.roles), active=active)
     return user
