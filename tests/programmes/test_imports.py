@@ -9,9 +9,8 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from app.accounts.models import AccessCode, User
+from app.accounts.models import AccessCode, CodePurpose, User
 from app.accounts.services import code_for_identifier
-from app.accounts.models import CodePurpose
 from app.audit import AuditEntry
 from app.extensions import db
 from app.programmes import services
