@@ -10,6 +10,7 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -56,7 +57,7 @@ class ConfirmImportForm(Form):
 
 
 def _choices(mapping, blank):
-    return [("", blank), *mapping.items()]
+    return [SelectChoice("", blank), *(SelectChoice(k, v) for k, v in mapping.items())]
 
 
 PREFER_NOT = _l("I prefer not to say")
@@ -72,6 +73,7 @@ class ResearchForm(Form):
     gender = SelectField(
         _l("Gender"),
         choices=_choices(GENDERS, PREFER_NOT),
+        validate_choice=False,  # the service keeps only known answers
         description=_l("Few women become head teachers; this shows whether the programme helps."),
     )
     years_as_head = IntegerField(
@@ -82,16 +84,19 @@ class ResearchForm(Form):
     school_type = SelectField(
         _l("Type of school"),
         choices=_choices(SCHOOL_TYPES, PREFER_NOT),
+        validate_choice=False,  # the service keeps only known answers
         description=_l("To see whether the programme serves every kind of school."),
     )
     school_size = SelectField(
         _l("Size of school"),
         choices=_choices(SCHOOL_SIZES, PREFER_NOT),
+        validate_choice=False,  # the service keeps only known answers
         description=_l("Leading a large school is different from leading a small one."),
     )
     locality = SelectField(
         _l("Where is your school?"),
         choices=_choices(LOCALITIES, PREFER_NOT),
+        validate_choice=False,  # the service keeps only known answers
         description=_l(
             "Rural schools often get less support; this shows whether they get it here."
         ),

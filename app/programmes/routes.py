@@ -7,6 +7,7 @@ from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from app.extensions import db
 from app.frameworks.models import Framework
@@ -56,9 +57,11 @@ def home():
 def _programme_form(programme: Programme | None) -> ProgrammeForm:
     form = ProgrammeForm(obj=programme)
     frameworks = db.session.scalars(select(Framework).order_by(Framework.name)).all()
-    form.framework_id.choices = [(0, _("None"))] + [(f.id, f.name) for f in frameworks]
+    form.framework_id.choices = [SelectChoice(0, _("None"))] + [
+        SelectChoice(f.id, f.name) for f in frameworks
+    ]
     courses = db.session.scalars(select(Course).order_by(Course.title)).all()
-    form.course_ids.choices = [(c.id, c.title) for c in courses]
+    form.course_ids.choices = [SelectChoice(c.id, c.title) for c in courses]
     if programme is not None and request.method == "GET":
         form.course_ids.data = [link.course_id for link in programme.course_links]
         form.framework_id.data = programme.framework_id or 0
