@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.learning.demo import load_demo_content
+from app.programmes.demo import load_demo_programme
 
 from . import bp, demo
 
@@ -28,6 +29,7 @@ def load_command() -> None:
 
     for line in load_demo_content():
         click.echo(line)
+    click.echo(load_demo_programme())
 
 
 NO_SCHEMA = (

@@ -14,7 +14,7 @@ from app.audit import AuditEntry
 from app.extensions import db
 from app.programmes.models import Cohort, Programme
 from tests.conftest import sign_in
-from tests.programmes.test_imports import GOOD
+from tests.programmes.test_programme_imports import GOOD
 
 FRAGMENT = {"HX-Request": "true"}
 
