@@ -273,29 +273,33 @@ def clean_code(code: str) -> str:
 def _issue(
     user: User, purpose: CodePurpose, lifetime: timedelta, issued_by: User | None
 ) -> IssuedCode:
+    # A new code replaces any earlier one, so only the latest message the person got works.
+    _retire_codes([user.id], purpose)
     issued = _new_code(user, purpose, lifetime, issued_by)
     db.session.commit()
     return issued
 
 
+def _retire_codes(user_ids: list[int], purpose: CodePurpose) -> None:
+    for start in range(0, len(user_ids), 500):
+        db.session.execute(
+            update(AccessCode)
+            .where(
+                AccessCode.user_id.in_(user_ids[start : start + 500]),
+                AccessCode.purpose == purpose,
+                AccessCode.used_at.is_(None),
+            )
+            .values(used_at=utcnow())
+        )
+
+
 def _new_code(
     user: User, purpose: CodePurpose, lifetime: timedelta, issued_by: User | None
 ) -> IssuedCode:
-    """A code for ``user`` in the caller's unit of work (never commits)."""
-    # A new code replaces any earlier one, so only the latest message the person got works.
-    db.session.execute(
-        update(AccessCode)
-        .where(
-            AccessCode.user_id == user.id,
-            AccessCode.purpose == purpose,
-            AccessCode.used_at.is_(None),
-        )
-        .values(used_at=utcnow())
-    )
     token = secrets.token_urlsafe(32)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     access = AccessCode(
-        user_id=user.id,
+        user=user,
         purpose=purpose.value,
         token_hash=_hash_token(token),
         code_hash=_hash_code(user.id, purpose.value, code),
@@ -310,33 +314,9 @@ def issue_invitations(users: list[User], issued_by: User | None) -> list[IssuedC
     """New invitation codes for people who have not accepted yet (a bulk import's), in
     one unit of work: earlier codes stop working. Those who have accepted are skipped."""
     waiting = [user for user in users if not user.has_accepted]
-    ids = [user.id for user in waiting]
-    for start in range(0, len(ids), 500):
-        db.session.execute(
-            update(AccessCode)
-            .where(
-                AccessCode.user_id.in_(ids[start : start + 500]),
-                AccessCode.purpose == CodePurpose.INVITATION,
-                AccessCode.used_at.is_(None),
-            )
-            .values(used_at=utcnow())
-        )
+    _retire_codes([user.id for user in waiting], CodePurpose.INVITATION)
     lifetime = current_app.config["INVITATION_LIFETIME"]
-    issued = []
-    for user in waiting:
-        token = secrets.token_urlsafe(32)
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        access = AccessCode(
-            user_id=user.id,
-            purpose=CodePurpose.INVITATION.value,
-            token_hash=_hash_token(token),
-            code_hash=_hash_code(user.id, CodePurpose.INVITATION.value, code),
-            created_by_id=issued_by.id if issued_by else None,
-            expires_at=utcnow() + lifetime,
-        )
-        access.user = user
-        issued.append(IssuedCode(access, token, code))
-    db.session.add_all(item.access_code for item in issued)
+    issued = [_new_code(u, CodePurpose.INVITATION, lifetime, issued_by) for u in waiting]
     db.session.commit()
     return issued
 
@@ -474,19 +454,12 @@ def update_account(
         raise AccountError(N_("You cannot remove your own admin role or access."), "roles")
     email, phone = normalize_email(email), normalize_phone(phone)
     _check_unique(email, phone, exclude_id=user.id)
-    before = {"roles": sorted(user.roles), "active": user.active}
-    changed = [k for k, v in (("email", email), ("phone", phone)) if getattr(user, k) != v]
+    before = (sorted(user.roles), user.active)
     user.email, user.phone, user.active = email, phone, active
     user.set_roles(roles)
-    after = {"roles": sorted(user.roles), "active": user.active}
-    if before != after or changed:
+    if before != (sorted(user.roles), user.active):
         audit.record(
-            "role_change" if before["roles"] != after["roles"] else "account_change",
-            actor=by,
-            target=user,
-            before=before,
-            after=after,
-            changed=changed,
+            "role_change", actor=by, target=user, before=before[0], after=sorted(user.roles)
         )
     db.session.commit()
     log_event("account_updated", user_id=user.id, roles=sorted(user.roles), active=active)

@@ -120,13 +120,14 @@ def _tabs(html: str) -> list[tuple[str, bool]]:
         ("/people", "/people"),
         ("/people/invite", "/people"),
         ("/frameworks/", "/frameworks/"),
+        ("/programme/", "/programme/"),
         ("/me", "/me"),
     ],
 )
 def test_an_admin_has_tabs_for_people_and_frameworks(client, make_user, login, url, current):
     login(make_user("admin"))
     tabs = _tabs(client.get(url).get_data(as_text=True))
-    assert [href for href, _ in tabs] == ["/", "/people", "/frameworks/", "/me"]
+    assert [href for href, _ in tabs] == ["/", "/people", "/frameworks/", "/programme/", "/me"]
     assert [href for href, is_current in tabs if is_current] == [current]
 
 
