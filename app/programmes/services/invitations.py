@@ -36,7 +36,9 @@ def confirm_import(
         return existing, None
     plan = read_leaders_csv(data, programme)
     if not plan.ok:
-        return None, plan
+        # The same confirmation, sent at the same moment, may have imported these very
+        # rows since we looked: then they are "already there" because of it.
+        return batch_for_key(key), plan
     return import_leaders(plan, programme, by=by, key=key), plan
 
 

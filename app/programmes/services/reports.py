@@ -225,7 +225,7 @@ def _finish(sums: dict[str, float]) -> dict[str, float | int | None]:
             continue
         if key.startswith("growth:"):
             pairs = sums[f"pairs:{key.removeprefix('growth:')}"]
-            values[key] = round(value / pairs, 2) if pairs else None
+            values[key] = round(float(value) / float(pairs), 2) if pairs else None
         else:
             values[key] = int(value)
     return values
