@@ -293,7 +293,7 @@ def run(leaders: int, runs: int, url: str | None) -> None:
             programme, cohorts = _people(leaders, rng)
             started = time.perf_counter()
             rows = _activity(leaders, framework, course, rng)
-            admin = User(email="admin@bench.example", name="Admin")
+            admin = User(id=leaders + 1, email="admin@bench.example", name="Admin")
             db.session.add(admin)
             db.session.commit()
             print(

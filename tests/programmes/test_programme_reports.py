@@ -3,6 +3,8 @@ and statements that do not grow with the number of leaders."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -159,3 +161,20 @@ def test_the_report_runs_the_same_statements_for_more_leaders(
         report = services.build_report(scope, today=TODAY)
     assert report.people == 42
     assert after.count == before.count <= 8
+
+
+def test_the_researchers_records_are_pseudonymous_and_match_the_report(
+    programme, cohort, activity, leaders, admin
+):
+    scope = services.Scope(programme, cohort)
+    report = services.build_report(scope, today=TODAY)
+    text = services.records_csv(scope, by=admin, start=report.start, end=report.end)
+    rows = {row["pseudonym"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert len(rows) == 12
+    w1 = rows[services.pseudonym(leaders["W1"].id)]
+    assert w1["gender"] == "woman" and w1["tenure"] == "0_2" and w1["region"] == "Nairobi"
+    assert w1["lessons_completed"] == "2" and w1["growth:self_assessment"] == "1.0"
+    assert rows[services.pseudonym(leaders["N1"].id)]["gender"] == ""
+    assert sum(int(r["lessons_completed"]) for r in rows.values()) == 7
+    assert "W1" not in text and "@" not in text
+    assert services.pseudonym(leaders["W1"].id) == services.pseudonym(leaders["W1"].id)

@@ -10,15 +10,15 @@ import hmac
 from flask import current_app
 from sqlalchemy import select
 
-from app import audit, registry
+from app import audit
 from app.accounts.models import User
 from app.audit import AuditEntry
 from app.extensions import db
 
-from ..models import Cohort, CohortMember, LeaderProfile
+from ..models import Cohort, CohortMember
 from .common import csv_text
-from .reports import Report, Scope, _activity, _at, _rating_pairs
-from .research import breakdown_columns
+from .reports import Report, Scope, _finish, columns, people_numbers
+from .research import BREAKDOWNS
 
 HIDDEN = "fewer than 5"
 
@@ -76,70 +76,37 @@ def report_csv(report: Report, *, by) -> str:
 
 
 def records_csv(scope: Scope, *, by, start, end) -> str:
-    """One row per leader: a pseudonym, cohort, region, research answers (only given with
-    consent) and every per-person number. No names, phones, emails or schools. Logged."""
-    members = scope.members().subquery()
-    groups = breakdown_columns()
-    user_id, at = _activity()
-    active = (
-        select(user_id.label("user_id"))
-        .where(at >= _at(start), at < _at(end))
-        .distinct()
-        .subquery()
+    """One row per leader and cohort: a pseudonym, the cohort, the region, the research
+    answers (given with consent only) and every per-person number of the report. No names,
+    phones, emails or schools. Logged and committed."""
+    people = people_numbers(scope, start, end)
+    memberships = select(CohortMember.user_id, Cohort.name, CohortMember.region).join(
+        Cohort, Cohort.id == CohortMember.cohort_id
     )
-    metrics = {
-        key: metric.statement().subquery() for key, metric in registry.PERSON_METRICS.items()
-    }
-    query = (
-        select(
-            members.c.user_id,
-            Cohort.name,
-            CohortMember.region,
-            *groups.values(),
-            active.c.user_id.is_not(None),
-            *(list(sub.c)[1] for sub in metrics.values()),
-        )
-        .select_from(members)
-        .join(CohortMember, CohortMember.user_id == members.c.user_id)
-        .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .outerjoin(LeaderProfile, LeaderProfile.user_id == members.c.user_id)
-        .outerjoin(active, active.c.user_id == members.c.user_id)
-        .where(Cohort.programme_id == scope.programme.id)
-        .order_by(members.c.user_id, Cohort.id)
+    memberships = memberships.where(CohortMember.user_id.in_(scope.members())).where(
+        Cohort.programme_id == scope.programme.id
     )
     if scope.cohort is not None:
-        query = query.where(Cohort.id == scope.cohort.id)
-    for sub in metrics.values():
-        query = query.outerjoin(sub, list(sub.c)[0] == members.c.user_id)
-    growth = _growth_by_person(scope)
-    header = ["pseudonym", "cohort", "region", *groups, "active", *metrics, *growth]
+        memberships = memberships.where(Cohort.id == scope.cohort.id)
+    numbers = [key for key, _ in columns()]
+    header = ["pseudonym", "cohort", "region", *BREAKDOWNS, *numbers]
     rows = []
-    for row in db.session.execute(query):
-        values = list(row)
-        person = values[0]
+    for person, cohort, region in db.session.execute(
+        memberships.order_by(CohortMember.user_id, Cohort.id)
+    ):
+        values = _finish(dict.fromkeys(people.keys, 0) | people.numbers.get(person, {}))
         rows.append(
             [
                 pseudonym(person),
-                *values[1:],
-                *(source.get(person) for source in growth.values()),
+                cohort,
+                region,
+                *people.groups.get(person, ()),
+                *(values.get(key) for key in numbers),
             ]
         )
     audit.record("records_export", actor=by, subject=_scope_subject(scope), rows=len(rows))
     db.session.commit()
     return csv_text(header, rows)
-
-
-def _growth_by_person(scope: Scope) -> dict[str, dict[int, float]]:
-    """Per rating source, each leader's mean change per competency rated twice or more."""
-    result = {}
-    for key, source in registry.RATINGS.items():
-        pairs = _rating_pairs(source, scope.members())
-        rows = db.session.execute(select(pairs.c.user_id, pairs.c.latest - pairs.c.first)).all()
-        sums: dict[int, list[float]] = {}
-        for person, change in rows:
-            sums.setdefault(person, []).append(change)
-        result[f"growth:{key}"] = {p: round(sum(v) / len(v), 2) for p, v in sums.items()}
-    return result
 
 
 AUDIT_COLUMNS = ("at", "action", "actor_id", "target_id", "subject", "details")

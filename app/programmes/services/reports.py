@@ -164,46 +164,59 @@ def _rating_pairs(source, members):
     )
 
 
-def _per_person_statement(scope: Scope, start: date, end: date):
-    """One statement: people and the sum of every per-person number, grouped by every
-    breakdown at once (a few hundred rows at most); Python adds them up per breakdown."""
-    members = scope.members().subquery("members")
+@dataclass
+class People:
+    """Every leader of a scope with their breakdown groups and their numbers (raw sums:
+    ``growth:<source>`` and ``pairs:<source>`` make a mean only when added up)."""
+
+    groups: dict[int, tuple[str, ...]]
+    numbers: dict[int, dict[str, float]]
+    keys: list[str]
+
+
+def people_numbers(scope: Scope, start: date, end: date) -> People:
+    """One statement for the leaders and their groups, then one per number, each a list of
+    (user id, value) for the scope's leaders: joined here rather than in SQL, so the cost
+    grows in a straight line with the leaders on either database (SQLite would scan a
+    grouped subquery once per leader)."""
+    members = scope.members()
     groups = breakdown_columns()
-    sums, joins = [], []
-    for key, metric in registry.PERSON_METRICS.items():
-        sub = metric.statement().subquery(f"metric_{key}")
-        joins.append((sub, list(sub.c)[0]))
-        sums.append(func.coalesce(func.sum(list(sub.c)[1]), 0).label(key))
-    user_id, at = _activity()
-    active = (
-        select(user_id.label("user_id"))
-        .where(at >= _at(start), at < _at(end + timedelta(1)))
+    rows = db.session.execute(
+        select(CohortMember.user_id, *groups.values())
+        .where(CohortMember.user_id.in_(members))
+        .outerjoin(LeaderProfile, LeaderProfile.user_id == CohortMember.user_id)
         .distinct()
-        .subquery("active")
     )
-    joins.append((active, active.c.user_id))
-    sums.append(func.count(active.c.user_id).label("active_people"))
+    people = People({row[0]: tuple(row[1:]) for row in rows}, {}, [])
+    for keys, statement in _number_statements(members, start, end):
+        people.keys.extend(keys)
+        user_id, *values = list(statement.subquery().c)
+        for person, *amounts in db.session.execute(
+            select(user_id, *values).where(user_id.in_(members))
+        ):
+            numbers = people.numbers.setdefault(person, {})
+            numbers.update((key, amount or 0) for key, amount in zip(keys, amounts, strict=True))
+    return people
+
+
+def _number_statements(members, start: date, end: date):
+    """(the numbers' keys, a statement of user id and those numbers), one per source."""
+    for key, metric in registry.PERSON_METRICS.items():
+        yield (key,), metric.statement()
+    user_id, at = _activity()
+    yield (
+        ("active_people",),
+        select(user_id, literal(1))
+        .where(at >= _at(start), at < _at(end + timedelta(1)))
+        .distinct(),
+    )
     for key, source in registry.RATINGS.items():
-        pairs = _rating_pairs(source, scope.members())
-        growth = (
-            select(
-                pairs.c.user_id,
-                func.sum(pairs.c.latest - pairs.c.first).label("growth"),
-                func.count().label("pairs"),
-            )
-            .group_by(pairs.c.user_id)
-            .subquery(f"growth_{key}")
+        pairs = _rating_pairs(source, members)
+        growth = func.sum(pairs.c.latest - pairs.c.first)
+        yield (
+            (f"growth:{key}", f"pairs:{key}"),
+            select(pairs.c.user_id, growth, func.count()).group_by(pairs.c.user_id),
         )
-        joins.append((growth, growth.c.user_id))
-        sums.append(func.coalesce(func.sum(growth.c.growth), 0).label(f"growth:{key}"))
-        sums.append(func.coalesce(func.sum(growth.c.pairs), 0).label(f"pairs:{key}"))
-    query = select(*(c.label(k) for k, c in groups.items()), func.count().label("people"), *sums)
-    query = query.select_from(members).outerjoin(
-        LeaderProfile, LeaderProfile.user_id == members.c.user_id
-    )
-    for sub, sub_user in joins:
-        query = query.outerjoin(sub, sub_user == members.c.user_id)
-    return query.group_by(*groups.values())
 
 
 def columns() -> list[tuple[str, object]]:
@@ -231,36 +244,42 @@ def _finish(sums: dict[str, float]) -> dict[str, float | int | None]:
     return values
 
 
-def _breakdowns(rows, number_keys: list[str]) -> tuple[int, dict, list[Breakdown]]:
-    total_people, total_sums = 0, dict.fromkeys(number_keys, 0)
+def _breakdowns(people: People) -> tuple[dict, list[Breakdown]]:
+    """The totals, and each breakdown's groups with their people and numbers added up."""
+    empty = dict.fromkeys(people.keys, 0)
+    totals = dict(empty)
     per_group = {key: {} for key in BREAKDOWNS}
-    for row in rows:
-        data = row._mapping
-        total_people += data["people"]
-        for key in number_keys:
-            total_sums[key] += data[key] or 0
-        for key in BREAKDOWNS:
-            entry = per_group[key].setdefault(data[key], [0, dict.fromkeys(number_keys, 0)])
-            entry[0] += data["people"]
-            for number in number_keys:
-                entry[1][number] += data[number] or 0
+    for person, groups in people.groups.items():
+        numbers = people.numbers.get(person, {})
+        for key in people.keys:
+            totals[key] += numbers.get(key, 0)
+        for key, group in zip(BREAKDOWNS, groups, strict=True):
+            entry = per_group[key].setdefault(group, [0, dict(empty)])
+            entry[0] += 1
+            for number in people.keys:
+                entry[1][number] += numbers.get(number, 0)
     breakdowns = []
     for key, (title, labels) in BREAKDOWNS.items():
         found = per_group[key]
         sizes = {group: found.get(group, [0])[0] for group in [*labels, ""]}
         hidden = hidden_groups(sizes)
-        groups = [
-            Group(
-                group,
-                labels.get(group, _l("Not answered")),
-                sizes[group],
-                _finish(found.get(group, [0, dict.fromkeys(number_keys, 0)])[1]),
-                group in hidden,
+        breakdowns.append(
+            Breakdown(
+                key,
+                title,
+                [
+                    Group(
+                        group,
+                        labels.get(group, _l("Not answered")),
+                        sizes[group],
+                        _finish(found.get(group, [0, empty])[1]),
+                        group in hidden,
+                    )
+                    for group in [*labels, ""]
+                ],
             )
-            for group in [*labels, ""]
-        ]
-        breakdowns.append(Breakdown(key, title, groups))
-    return total_people, _finish(total_sums), breakdowns
+        )
+    return _finish(totals), breakdowns
 
 
 def _competency_growth(scope: Scope) -> list[tuple[object, list[CompetencyGrowth]]]:
@@ -302,10 +321,9 @@ def build_report(scope: Scope, today: date | None = None) -> Report:
     """The report of ``scope``; numbers of fewer than five people are never in it."""
     today = today or datetime.now(UTC).date()
     start, end = scope.period(today)
-    query = _per_person_statement(scope, start, end)
-    number_keys = [c.name for c in query.selected_columns if c.name not in {*BREAKDOWNS, "people"}]
-    people, totals, breakdowns = _breakdowns(db.session.execute(query).all(), number_keys)
-    report = Report(scope, start, end, people, columns())
+    people = people_numbers(scope, start, end)
+    totals, breakdowns = _breakdowns(people)
+    report = Report(scope, start, end, len(people.groups), columns())
     if report.too_few:
         return report
     report.totals, report.breakdowns = totals, breakdowns
