@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -13,7 +11,6 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -48,12 +45,8 @@ class ImportForm(Form):
 
 
 class ConfirmImportForm(Form):
-    # The file's text, sent back with the confirmation and checked again in full.
-    content = TextAreaField(validators=[DataRequired()])
+    # Names the draft the preview kept (services.invitations.prepare_import).
     key = HiddenField(validators=[DataRequired(), Length(max=64)])
-
-    def draw_key(self) -> None:
-        self.key.data = secrets.token_urlsafe(24)
 
 
 def _choices(mapping, blank):

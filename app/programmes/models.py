@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
@@ -90,8 +90,9 @@ class CohortMember(db.Model):
 
 
 class ImportBatch(db.Model):
-    """One confirmed bulk invitation. ``key`` is drawn with the preview's form, so the
-    confirmation sent twice (a double tap) imports once."""
+    """A bulk invitation: a draft holding the checked file's text from the preview until
+    it is confirmed (``confirmed_at``), then the leaders it brought in. The preview's form
+    names it by ``key``, random, so a confirmation sent twice (a double tap) imports once."""
 
     __tablename__ = "import_batches"
 
@@ -103,6 +104,8 @@ class ImportBatch(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     row_count: Mapped[int] = mapped_column(default=0)
+    content: Mapped[str] = mapped_column(Text, default="")  # emptied once confirmed
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<ImportBatch {self.id} rows={self.row_count}>"

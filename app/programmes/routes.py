@@ -156,38 +156,33 @@ def remove_member(programme_id: int, cohort_id: int, user_id: int):
 def import_leaders(programme_id: int):
     """Upload → a preview of every row (or every problem) → confirm: one transaction."""
     programme = _programme(programme_id)
-    if request.method == "POST" and "content" in request.form:
+    if request.method == "POST" and "key" in request.form:
         return _confirm_import(programme)
-    form, plan, confirm = ImportForm(), None, ConfirmImportForm()
+    form, plan, draft = ImportForm(), None, None
     if form.validate_on_submit():
         upload = request.files.get("file")
         data = upload.read(services.imports.MAX_IMPORT_BYTES + 1) if upload else b""
         try:
-            plan = services.read_leaders_csv(data, programme)
+            plan, draft = services.prepare_import(data, programme, by=current_user)
         except services.ProgrammeError as error:
             form.form_errors.append(error.translated())
-        else:
-            confirm.content.data = services.imports.decode_upload(data)
-            confirm.draw_key()
     status = 422 if form.form_errors or (plan and plan.problems) else 200
     return render(
         "programmes/import.html",
         programme=programme,
         form=form,
         plan=plan,
-        confirm=confirm,
+        draft=draft,
+        confirm=ConfirmImportForm(),
         status=status,
     )
 
 
 def _confirm_import(programme: Programme):
-    confirm = ConfirmImportForm()
-    plan = None
+    confirm, plan = ConfirmImportForm(), None
     if confirm.validate_on_submit():
         try:
-            batch, plan = services.confirm_import(
-                confirm.content.data.encode(), programme, by=current_user, key=confirm.key.data
-            )
+            batch, plan = services.confirm_import(programme, confirm.key.data, by=current_user)
         except services.ProgrammeError as error:
             confirm.form_errors.append(error.translated())
         else:
@@ -201,6 +196,7 @@ def _confirm_import(programme: Programme):
         programme=programme,
         form=ImportForm(),
         plan=plan,
+        draft=None,
         confirm=confirm,
         status=422,
     )
@@ -208,8 +204,8 @@ def _confirm_import(programme: Programme):
 
 def _batch(programme: Programme, batch_id: int) -> ImportBatch:
     batch = db.get_or_404(ImportBatch, batch_id)
-    if batch.programme_id != programme.id:
-        abort(404)
+    if batch.programme_id != programme.id or batch.confirmed_at is None:
+        abort(404)  # a draft is not an import yet
     return batch
 
 

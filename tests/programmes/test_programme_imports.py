@@ -15,6 +15,7 @@ from app.audit import AuditEntry
 from app.extensions import db
 from app.programmes import services
 from app.programmes.models import Cohort, CohortMember
+from tests.conftest import sign_in
 
 HEADER = "name,phone,email,school,region,cohort,language\n"
 GOOD = (
@@ -33,6 +34,14 @@ def messages(plan):
     return [(p.params.get("line"), p.field, str(p)) for p in plan.problems]
 
 
+def imported(text, programme, admin):
+    """Preview then confirm, as the pages do: the batch."""
+    plan, draft = services.prepare_import(text.encode(), programme, by=admin)
+    assert draft is not None, messages(plan)
+    batch, _ = services.confirm_import(programme, draft.key, by=admin)
+    return batch
+
+
 def users_count():
     return db.session.scalar(select(func.count()).select_from(User))
 
@@ -41,7 +50,8 @@ def test_a_good_file_imports_every_leader_into_their_cohort(programme, cohort, a
     plan = plan_of(GOOD, programme)
     assert plan.ok, messages(plan)
     assert [r.phone for r in plan.rows] == ["+254712345678", None, "+254722000111"]
-    batch = services.import_leaders(plan, programme, by=admin, key="k1")
+    batch = imported(GOOD, programme, admin)
+    assert batch.content == "" and batch.confirmed_at is not None
     grace = db.session.scalar(select(User).where(User.phone == "+254712345678"))
     assert grace.name == "Grace Wanjiru" and grace.locale == "sw" and grace.roles == {"leader"}
     assert not grace.has_accepted
@@ -53,9 +63,10 @@ def test_a_good_file_imports_every_leader_into_their_cohort(programme, cohort, a
 
 
 def test_the_same_confirmation_twice_imports_once(programme, cohort, admin):
-    first, _ = services.confirm_import(GOOD.encode(), programme, by=admin, key="same")
-    again, _ = services.confirm_import(GOOD.encode(), programme, by=admin, key="same")
-    assert again.id == first.id
+    _, draft = services.prepare_import(GOOD.encode(), programme, by=admin)
+    first, _ = services.confirm_import(programme, draft.key, by=admin)
+    again, plan = services.confirm_import(programme, draft.key, by=admin)
+    assert again.id == first.id and plan is None
     assert users_count() == 4  # the admin and three leaders
 
 
@@ -108,18 +119,18 @@ def test_duplicates_in_the_file_and_existing_accounts_are_refused(programme, coh
 
 
 def test_one_bad_row_imports_nothing(programme, cohort, admin):
-    plan = plan_of(GOOD + "Zed,12,,S,R,Nairobi 2026,\n", programme)
     before = users_count()
-    with pytest.raises(services.ProgrammeError):
-        services.import_leaders(plan, programme, by=admin, key="k")
+    bad = GOOD + "Zed,12,,S,R,Nairobi 2026,\n"
+    plan, draft = services.prepare_import(bad.encode(), programme, by=admin)
+    assert draft is None and messages(plan)[0][0] == 5
     assert users_count() == before
 
 
 def test_a_clash_found_while_importing_rolls_back_every_row(programme, cohort, admin, make_user):
-    plan = plan_of(GOOD, programme)
+    _, draft = services.prepare_import(GOOD.encode(), programme, by=admin)
     make_user(email="amani@example.net")  # someone took row 3's address after the preview
-    with pytest.raises(services.ProgrammeError, match="Nothing was imported"):
-        services.import_leaders(plan, programme, by=admin, key="k")
+    batch, plan = services.confirm_import(programme, draft.key, by=admin)
+    assert batch is None and messages(plan)[0][:2] == (3, "email")
     assert db.session.scalar(select(User).where(User.phone == "+254712345678")) is None
     assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 0
 
@@ -153,7 +164,7 @@ def test_the_invitation_codes_work_and_cannot_run_as_formulas(programme, cohort,
     assert not plan_of(text, programme).ok
     plan = plan_of(HEADER + "'=Grace,0712 345 678,,S,R,Nairobi 2026,\n", programme)
     assert plan.rows[0].name == "=Grace"  # a cell our own export protected, read back
-    batch = services.import_leaders(plan, programme, by=admin, key="k")
+    batch = imported(HEADER + "'=Grace,0712 345 678,,S,R,Nairobi 2026,\n", programme, admin)
     rows = list(csv.DictReader(io.StringIO(services.invitations_csv(batch, by=admin))))
     assert rows[0]["name"] == "'=Grace" and rows[0]["phone"] == "'+254712345678"
     assert rows[0]["cohort"] == "Nairobi 2026" and "/invitation?token=" in rows[0]["link"]
@@ -163,3 +174,13 @@ def test_the_invitation_codes_work_and_cannot_run_as_formulas(programme, cohort,
     services.invitations_csv(batch, by=admin)
     assert code_for_identifier("+254712345678", rows[0]["code"], CodePurpose.INVITATION) is None
     assert db.session.scalar(select(func.count()).select_from(AccessCode)) == 2
+
+
+def test_a_draft_is_no_import_and_an_unknown_preview_says_so(client, programme, cohort, admin):
+    _, draft = services.prepare_import(GOOD.encode(), programme, by=admin)
+    sign_in(client, admin)
+    assert client.get(f"/programme/{programme.id}/imports/{draft.id}").status_code == 404
+    with pytest.raises(services.ProgrammeError, match="no longer kept"):
+        services.confirm_import(programme, "not-a-key", by=admin)
+    response = client.post(f"/programme/{programme.id}/import", data={"key": "not-a-key"})
+    assert response.status_code == 422 and "Upload the file again" in response.text

@@ -3,7 +3,7 @@
 from .cohorts import cohort_members, regions, remove_member, save_cohort, save_programme
 from .common import ProgrammeError, csv_text, neutralise
 from .imports import ImportPlan, read_leaders_csv
-from .invitations import confirm_import, import_leaders, invitations_csv
+from .invitations import confirm_import, import_leaders, invitations_csv, prepare_import
 from .privacy import (
     complete_erasure,
     erasure_request,
@@ -35,6 +35,7 @@ __all__ = [
     "invitations_csv",
     "neutralise",
     "pending_erasures",
+    "prepare_import",
     "personal_data",
     "personal_data_csv",
     "personal_data_json",

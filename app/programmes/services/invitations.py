@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.accounts import services as accounts
 from app.accounts.models import User
-from app.db import upsert
+from app.db import utcnow
 from app.errors import N_
 from app.extensions import db
 from app.roles import Role
@@ -18,52 +20,74 @@ from app.urls import public_url
 
 from ..models import Cohort, CohortMember, ImportBatch, Programme
 from .common import ProgrammeError, csv_text
-from .imports import ImportPlan, read_leaders_csv
+from .imports import ImportPlan, decode_upload, read_leaders_csv
+
+DRAFT_LIFETIME = timedelta(days=1)
 
 
-def batch_for_key(key: str) -> ImportBatch | None:
-    return db.session.scalars(select(ImportBatch).where(ImportBatch.key == key)).first()
+def prepare_import(
+    data: bytes, programme: Programme, *, by
+) -> tuple[ImportPlan, ImportBatch | None]:
+    """Read and check the file. When every row is good, keep its text as a draft that the
+    preview's confirmation names by a random key (nothing else is written; drafts a day
+    old are dropped). Commits."""
+    plan = read_leaders_csv(data, programme)
+    if not plan.ok:
+        return plan, None
+    db.session.execute(
+        delete(ImportBatch).where(
+            ImportBatch.confirmed_at.is_(None), ImportBatch.created_at < utcnow() - DRAFT_LIFETIME
+        )
+    )
+    batch = ImportBatch(
+        key=secrets.token_urlsafe(24),
+        programme_id=programme.id,
+        created_by_id=by.id,
+        row_count=len(plan.rows),
+        content=decode_upload(data),
+    )
+    db.session.add(batch)
+    db.session.commit()
+    return plan, batch
 
 
 def confirm_import(
-    data: bytes, programme: Programme, *, by, key: str
+    programme: Programme, key: str, *, by
 ) -> tuple[ImportBatch | None, ImportPlan | None]:
-    """The confirmation of a preview: the file is read and checked again in full (the
-    world may have changed since), then imported whole. The same key sent again is the
-    import already made. Returns the batch, or None and the plan with its problems."""
-    existing = batch_for_key(key)
-    if existing is not None:
-        return existing, None
-    plan = read_leaders_csv(data, programme)
-    if not plan.ok:
-        # The same confirmation, sent at the same moment, may have imported these very
-        # rows since we looked: then they are "already there" because of it.
-        return batch_for_key(key), plan
-    return import_leaders(plan, programme, by=by, key=key), plan
-
-
-def import_leaders(plan: ImportPlan, programme: Programme, *, by, key: str) -> ImportBatch:
-    """Create every leader of ``plan`` with their cohort membership, or none of them;
-    commits. ``key`` is the preview form's: the same confirmation sent twice is the
-    import already made."""
-    if not plan.ok:
-        raise ProgrammeError(N_("Nothing was imported: fix the problems in the file first."))
-    created = upsert(
-        ImportBatch,
-        {
-            "key": key,
-            "programme_id": programme.id,
-            "created_by_id": by.id,
-            "row_count": len(plan.rows),
-        },
-        key=("key",),
+    """Import the draft ``key`` names, whole or not at all; commits. Its rows are checked
+    again (someone may have been given one of its numbers since the preview); if one
+    fails now, nothing is imported and the plan with its problems comes back. Confirmed
+    twice, even at the same moment, it is imported once: the first confirmation claims
+    the draft, the other finds it claimed."""
+    batch = db.session.scalars(
+        select(ImportBatch).where(ImportBatch.key == key, ImportBatch.programme_id == programme.id)
+    ).first()
+    if batch is None:
+        raise ProgrammeError(
+            N_("This preview is no longer kept (after a day). Upload the file again.")
+        )
+    claim = (
+        update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.confirmed_at.is_(None))
+        .values(confirmed_at=utcnow())
     )
-    if not created:  # sent twice at once: the other request imported it
+    if batch.confirmed_at is not None or not db.session.execute(claim).rowcount:
         db.session.rollback()
-        return batch_for_key(key)
-    [batch] = created
+        return batch, None
+    plan = read_leaders_csv(batch.content.encode(), programme)
+    if not plan.ok:
+        db.session.rollback()
+        return None, plan
+    import_leaders(plan, programme, batch, by=by)
+    return batch, plan
+
+
+def import_leaders(plan: ImportPlan, programme: Programme, batch: ImportBatch, *, by) -> None:
+    """Create every leader of ``plan`` with their cohort membership, or none of them, as
+    ``batch``; its draft text is dropped. Commits."""
     try:
         _add_leaders(plan, programme, batch)
+        batch.content, batch.row_count = "", len(plan.rows)
         audit.record(
             "bulk_invite",
             actor=by,
@@ -80,7 +104,6 @@ def import_leaders(plan: ImportPlan, programme: Programme, *, by, key: str) -> I
                 "email addresses meanwhile. Upload the file again to see who."
             )
         ) from None
-    return batch
 
 
 def _add_leaders(plan: ImportPlan, programme: Programme, batch: ImportBatch) -> None:
