@@ -278,6 +278,8 @@ def _measurements(programme, cohorts, admin, runs: int) -> list[tuple]:
 
 
 def run(leaders: int, runs: int, url: str | None) -> None:
+    from sqlalchemy import text
+
     from app import create_app
     from app.accounts.models import User
     from app.extensions import db
@@ -295,6 +297,11 @@ def run(leaders: int, runs: int, url: str | None) -> None:
             rows = _activity(leaders, framework, course, rng)
             admin = User(id=leaders + 1, email="admin@bench.example", name="Admin")
             db.session.add(admin)
+            db.session.commit()
+            # Planner statistics, as a live database has them (autovacuum, or SQLite's
+            # optimize): freshly bulk-loaded tables have none, and PostgreSQL then guesses
+            # a handful of leaders and loops over them.
+            db.session.execute(text("ANALYZE"))
             db.session.commit()
             print(
                 f"{db.engine.dialect.name}: {leaders:,} leaders, {rows:,} activity and rating rows "
