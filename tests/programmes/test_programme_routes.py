@@ -136,7 +136,12 @@ def test_an_admin_imports_previews_confirms_and_exports(client, admin, programme
     records = client.post(f"/programme/{programme.id}/records.csv")
     assert records.text.count("L-") == 3 and "Grace" not in records.text
     audit = client.get("/programme/audit")
-    for action in ("bulk_invite", "invitation_codes_export", "report_export", "records_export"):
+    for action in (
+        "Invited leaders from a file",
+        "Downloaded invitation codes",
+        "Exported a report",
+        "Exported records for researchers",
+    ):
         assert action in audit.text
     log = client.post("/programme/audit.csv").text
     assert "bulk_invite" in log and "Grace" not in log
