@@ -13,7 +13,6 @@ bp = Blueprint(
 
 from . import contributions, me, routes  # noqa: E402,F401  (views and the registry)
 
-
 #: How the audit log names each action (``app.audit.record``); unknown ones show their key.
 AUDIT_ACTIONS = {
     "invite": _l("Invited someone"),
