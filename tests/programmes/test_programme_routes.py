@@ -174,3 +174,28 @@ def test_admins_see_the_programme_tab(client, admin, make_user):
     client.post("/sign-out")
     sign_in(client, make_user("leader"))
     assert 'href="/programme/"' not in client.get("/me").text
+
+
+@pytest.mark.parametrize("page", ["report", "audit", "erasures", "research", "data"])
+def test_pages_answer_an_htmx_request_with_their_content_only(
+    client, admin, programme, cohort, page
+):
+    url = {
+        "report": f"/programme/{programme.id}/report",
+        "audit": "/programme/audit",
+        "erasures": "/programme/erasures",
+        "research": "/programme/me/research",
+        "data": "/programme/me/data",
+    }[page]
+    sign_in(client, admin)
+    full = client.get(url)
+    fragment = client.get(url, headers=FRAGMENT)
+    assert full.status_code == fragment.status_code == 200
+    assert "<html" in full.text and "<html" not in fragment.text
+    assert "<h1>" in fragment.text and "HX-Request" in fragment.headers["Vary"]
+
+
+def test_a_french_admin_reads_the_report_in_french(client, make_user, programme, cohort):
+    sign_in(client, make_user("admin", locale="fr"))
+    page = client.get(f"/programme/{programme.id}/report?cohort={cohort.id}")
+    assert "Trop peu de chefs d'établissement" in page.text
