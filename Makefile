@@ -99,7 +99,7 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F app/babel.cfg -k _l -k N_ -o app/translations/messages.pot \
 		$(if $(AREAS_WITH_CATALOGS),--ignore-dirs="$(AREAS_WITH_CATALOGS)") app media_pipeline
 	@for area in $(AREAS_WITH_CATALOGS); do \
-		$(BIN)/pybabel -q extract -F app/babel.cfg -k _l -o app/$$area/translations/messages.pot app/$$area; \
+		$(BIN)/pybabel -q extract -F app/babel.cfg -k _l -k N_ -o app/$$area/translations/messages.pot app/$$area; \
 	done
 	@for dir in app/translations $(AREA_CATALOGS); do for lang in $(LANGS); do \
 		if [ -f $$dir/$$lang/LC_MESSAGES/messages.po ]; then \

@@ -23,6 +23,7 @@ from app import (
     notifications,
     ops,
     permissions,
+    programmes,
     security,
     studio,
     urls,
@@ -99,7 +100,7 @@ def _translation_directories(app: Flask) -> list[str]:
 def _register_areas(app: Flask) -> None:
     areas = (
         *(core, accounts, frameworks, learning, media, notifications),
-        *(groups, coaching, studio, ops),
+        *(groups, coaching, studio, programmes, ops),
     )
     for area in areas:
         app.register_blueprint(area.bp)

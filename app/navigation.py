@@ -67,6 +67,7 @@ ITEMS = (
         ),
     ),
     NavItem("studio", _l("Studio"), ("studio.home",), permissions.can_author),
+    NavItem("programme", _l("Programme"), ("programmes.home",), permissions.can_run_programmes),
     NavItem("me", _l("Me"), ("accounts.profile",), _signed_in, current_on=("accounts.profile",)),
 )
 

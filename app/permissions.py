@@ -27,6 +27,11 @@ def can_manage_people(user) -> bool:
     return is_admin(user)
 
 
+def can_run_programmes(user) -> bool:
+    """Cohorts, bulk invitations, reports, research exports, the audit log, erasures."""
+    return is_admin(user)
+
+
 def can_learn(user) -> bool:
     return _signed_in(user) and user.has_role(Role.LEADER)
 

@@ -42,6 +42,17 @@ def compile_catalogs() -> None:
                 write_mo(mo, read_po(po), use_fuzzy=True)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgresql`` run in the PostgreSQL pass (``TEST_DATABASE_URL``); the
+    SQLite pass deselects them rather than skipping them."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        return
+    elsewhere = [item for item in items if item.get_closest_marker("postgresql")]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL")

@@ -6,6 +6,7 @@ import hashlib
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -76,7 +77,16 @@ class User(UserMixin, db.Model):
 
     @property
     def display_name(self) -> str:
+        if self.is_erased:
+            return str(_l("a former member"))
         return self.name or self.email or self.phone or f"#{self.id}"
+
+    @property
+    def is_erased(self) -> bool:
+        """Every account has an email address or a phone number, but one whose person's
+        data was erased (``programmes.services.privacy``): the row stays, anonymised, so
+        what others wrote in reply still has an author, "a former member"."""
+        return self.email is None and self.phone is None
 
     @property
     def has_accepted(self) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from app.coaching.demo import load_demo_coaching
 from app.groups.demo import load_demo_groups
 from app.learning.demo import load_demo_content
+from app.programmes.demo import load_demo_programme
 from app.studio.demo import load_demo_studio
 
 from . import bp, demo
@@ -35,6 +36,7 @@ def load_command() -> None:
         click.echo(line)
     for line in load_demo_coaching():
         click.echo(line)
+    click.echo(load_demo_programme())
 
 
 NO_SCHEMA = (

@@ -10,7 +10,7 @@ bp = Blueprint(
     "learning", __name__, template_folder="templates", url_prefix="/learn", cli_group="learning"
 )
 
-from . import cli, routes  # noqa: E402,F401  (registers views and commands on bp)
+from . import cli, contributions, routes  # noqa: E402,F401  (views, commands, registry)
 
 
 @bp.app_template_filter("duration")

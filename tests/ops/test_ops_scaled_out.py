@@ -29,9 +29,12 @@ from tests.ops.layout import (
     pid_of,
     wait_for_asset,
 )
-from tests.services import IN_CI, missing, require_ffmpeg, require_redis
+from tests.services import missing, require_ffmpeg, require_redis
 
 pytestmark = pytest.mark.slow
+
+# PostgreSQL, Redis and S3 together: the suite's PostgreSQL pass runs it (tests/conftest.py).
+pytestmark = pytest.mark.postgresql
 
 
 @pytest.fixture
@@ -63,8 +66,6 @@ def s3():
 @pytest.fixture
 def layout(app, tmp_path, s3):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        if IN_CI:
-            pytest.skip("runs in the PostgreSQL pass of CI (TEST_DATABASE_URL)")
         missing("the scaled-out layout runs on PostgreSQL: set TEST_DATABASE_URL")
     require_ffmpeg()
     deployment = Layout(tmp_path, deployment_env(app, tmp_path, require_redis(), s3))

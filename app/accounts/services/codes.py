@@ -1,0 +1,208 @@
+"""Invitations and password resets: a link token and a short code, shown once, stored hashed,
+single use, expiring."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+from werkzeug.security import generate_password_hash
+
+from app import audit
+from app.db import utcnow
+from app.errors import N_
+from app.extensions import db
+from app.logs import log_event
+from app.offload import off_the_loop
+from app.roles import Role
+
+from ..models import AccessCode, CodePurpose, User
+from .people import (
+    AccountError,
+    check_password_rules,
+    create_user,
+    find_user,
+    forget_sign_ins,
+)
+
+# Read out over a phone line: no 0/O, 1/I/L, 5/S or 2/Z to mishear.
+CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
+CODE_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    """What to give the person: a link token and a short code. Shown once, stored hashed."""
+
+    access_code: AccessCode
+    token: str
+    code: str
+
+    @property
+    def display_code(self) -> str:
+        return f"{self.code[:4]}-{self.code[4:]}"
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _hash_code(user_id: int, purpose: str, code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"{purpose}:{user_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def clean_code(code: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", (code or "").upper())
+
+
+def _issue(
+    user: User, purpose: CodePurpose, lifetime: timedelta, issued_by: User | None
+) -> IssuedCode:
+    # A new code replaces any earlier one, so only the latest message the person got works.
+    _retire_codes([user.id], purpose)
+    issued = _new_code(user, purpose, lifetime, issued_by)
+    db.session.commit()
+    return issued
+
+
+def _retire_codes(user_ids: list[int], purpose: CodePurpose) -> None:
+    for start in range(0, len(user_ids), 500):
+        db.session.execute(
+            update(AccessCode)
+            .where(
+                AccessCode.user_id.in_(user_ids[start : start + 500]),
+                AccessCode.purpose == purpose,
+                AccessCode.used_at.is_(None),
+            )
+            .values(used_at=utcnow())
+        )
+
+
+def _new_code(
+    user: User, purpose: CodePurpose, lifetime: timedelta, issued_by: User | None
+) -> IssuedCode:
+    token = secrets.token_urlsafe(32)
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    access = AccessCode(
+        user=user,
+        purpose=purpose.value,
+        token_hash=_hash_token(token),
+        code_hash=_hash_code(user.id, purpose.value, code),
+        created_by_id=issued_by.id if issued_by else None,
+        expires_at=utcnow() + lifetime,
+    )
+    db.session.add(access)
+    return IssuedCode(access, token, code)
+
+
+def issue_invitations(users: list[User], issued_by: User | None) -> list[IssuedCode]:
+    """New invitation codes for people who have not accepted yet (a bulk import's), in
+    one unit of work: earlier codes stop working. Those who have accepted are skipped."""
+    waiting = [user for user in users if not user.has_accepted]
+    _retire_codes([user.id for user in waiting], CodePurpose.INVITATION)
+    lifetime = current_app.config["INVITATION_LIFETIME"]
+    issued = [_new_code(u, CodePurpose.INVITATION, lifetime, issued_by) for u in waiting]
+    db.session.commit()
+    return issued
+
+
+def invite(
+    *,
+    email: str | None = None,
+    phone: str | None = None,
+    name: str = "",
+    roles=(Role.LEADER,),
+    invited_by: User | None = None,
+) -> IssuedCode:
+    """Create an account with no password yet and an invitation to choose one."""
+    user = create_user(email=email, phone=phone, name=name, roles=roles)
+    audit.record("invite", actor=invited_by, target=user, roles=sorted(user.roles))
+    issued = _issue(
+        user, CodePurpose.INVITATION, current_app.config["INVITATION_LIFETIME"], invited_by
+    )
+    log_event(
+        "invitation_created",
+        user_id=user.id,
+        invited_by=invited_by.id if invited_by else None,
+        roles=sorted(user.roles),
+    )
+    return issued
+
+
+def reissue_invitation(user: User, issued_by: User | None) -> IssuedCode:
+    if user.has_accepted:
+        raise AccountError(N_("This person has already accepted their invitation."))
+    audit.record("invitation_reissued", actor=issued_by, target=user)
+    issued = _issue(
+        user, CodePurpose.INVITATION, current_app.config["INVITATION_LIFETIME"], issued_by
+    )
+    log_event("invitation_reissued", user_id=user.id, issued_by=issued_by.id if issued_by else None)
+    return issued
+
+
+def issue_reset_code(user: User, issued_by: User | None) -> IssuedCode:
+    audit.record("reset_code", actor=issued_by, target=user)
+    issued = _issue(user, CodePurpose.RESET, current_app.config["RESET_CODE_LIFETIME"], issued_by)
+    log_event("reset_code_issued", user_id=user.id, issued_by=issued_by.id if issued_by else None)
+    return issued
+
+
+def code_for_token(token: str) -> AccessCode | None:
+    access = db.session.scalar(
+        select(AccessCode).where(AccessCode.token_hash == _hash_token(token))
+    )
+    return access if access is not None and access.usable() else None
+
+
+def usable_code(code_id: object, purpose: CodePurpose) -> AccessCode | None:
+    """The code with this id (as kept in a session) while it works for ``purpose``."""
+    access = db.session.get(AccessCode, code_id) if isinstance(code_id, int) else None
+    return access if access is not None and access.purpose == purpose and access.usable() else None
+
+
+def code_for_identifier(identifier: str, code: str, purpose: CodePurpose) -> AccessCode | None:
+    user = find_user(identifier)
+    code = clean_code(code)
+    if user is None or len(code) != CODE_LENGTH:
+        return None
+    expected = _hash_code(user.id, purpose.value, code)
+    access = db.session.scalar(
+        select(AccessCode).where(
+            AccessCode.user_id == user.id,
+            AccessCode.purpose == purpose.value,
+            AccessCode.code_hash == expected,
+        )
+    )
+    return access if access is not None and access.usable() else None
+
+
+def accept_invitation(access: AccessCode, *, name: str, password: str) -> User:
+    check_password_rules(password)
+    if not name.strip():
+        raise AccountError(N_("Tell us your name."), "name")
+    user = access.user
+    user.name = name.strip()
+    user.password_hash = off_the_loop(generate_password_hash, password)
+    access.used_at = utcnow()
+    forget_sign_ins(user)
+    db.session.commit()
+    log_event("invitation_accepted", user_id=user.id)
+    return user
+
+
+def reset_password(access: AccessCode, password: str) -> User:
+    check_password_rules(password)
+    user = access.user
+    user.password_hash = off_the_loop(generate_password_hash, password)
+    access.used_at = utcnow()
+    forget_sign_ins(user)  # a new password (say after a lost phone) signs out every device
+    db.session.commit()
+    log_event("password_reset", user_id=user.id)
+    return user

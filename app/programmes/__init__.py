@@ -1,0 +1,38 @@
+"""Programmes: cohorts, bulk invitations, evidence of impact, and people's data."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+bp = Blueprint(
+    "programmes",
+    __name__,
+    template_folder="templates",
+    url_prefix="/programme",
+    cli_group="programmes",
+)
+
+from . import contributions, me, routes  # noqa: E402,F401  (views and the registry)
+
+#: How the audit log names each action (``app.audit.record``); unknown ones show their key.
+AUDIT_ACTIONS = {
+    "invite": _l("Invited someone"),
+    "invitation_reissued": _l("Sent a new invitation code"),
+    "reset_code": _l("Issued a password reset code"),
+    "role_change": _l("Changed roles or access"),
+    "bulk_invite": _l("Invited leaders from a file"),
+    "invitation_codes_export": _l("Downloaded invitation codes"),
+    "programme_create": _l("Created a programme"),
+    "programme_change": _l("Changed a programme"),
+    "cohort_create": _l("Created a cohort"),
+    "cohort_change": _l("Changed a cohort"),
+    "cohort_remove": _l("Took a leader out of a cohort"),
+    "report_export": _l("Exported a report"),
+    "records_export": _l("Exported records for researchers"),
+    "audit_export": _l("Exported the audit log"),
+    "erasure": _l("Erased a person's data"),
+}
+
+
+@bp.app_template_filter("audit_action")
+def audit_action(key: str) -> str:
+    return str(AUDIT_ACTIONS.get(key, key))

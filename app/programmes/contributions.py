@@ -1,0 +1,97 @@
+"""What programmes (and the notifications they sit beside) hold about a person, for the
+registry in ``app/registry.py``: cohort memberships, research answers, notifications,
+and the admin actions the audit log records about them."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from app import registry
+from app.audit import AuditEntry
+from app.extensions import db
+from app.notifications.models import Notification
+
+from .models import Cohort, CohortMember, LeaderProfile, Programme
+
+
+def _rows(statement) -> list[dict]:
+    return [dict(row._mapping) for row in db.session.execute(statement)]
+
+
+def _memberships(user_id: int) -> list[dict]:
+    return _rows(
+        select(
+            Programme.name.label("programme"),
+            Cohort.name.label("cohort"),
+            CohortMember.region,
+            CohortMember.joined_at,
+        )
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .join(Programme, Programme.id == Cohort.programme_id)
+        .where(CohortMember.user_id == user_id)
+    )
+
+
+def _erase_memberships(user_id: int) -> None:
+    cohort_ids = list(
+        db.session.scalars(select(CohortMember.cohort_id).where(CohortMember.user_id == user_id))
+    )
+    db.session.execute(delete(CohortMember).where(CohortMember.user_id == user_id))
+    if cohort_ids:
+        db.session.execute(
+            Cohort.__table__.update()
+            .where(Cohort.id.in_(cohort_ids))
+            .values(member_count=Cohort.member_count - 1)
+        )
+
+
+def _research(user_id: int) -> list[dict]:
+    return _rows(
+        select(
+            LeaderProfile.consent_at,
+            LeaderProfile.gender,
+            LeaderProfile.years_as_head,
+            LeaderProfile.school_type,
+            LeaderProfile.school_size,
+            LeaderProfile.locality,
+        ).where(LeaderProfile.user_id == user_id)
+    )
+
+
+def _notifications(user_id: int) -> list[dict]:
+    return _rows(
+        select(Notification.kind, Notification.params, Notification.created_at)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.id)
+    )
+
+
+def _audit(user_id: int) -> list[dict]:
+    return _rows(
+        select(AuditEntry.at, AuditEntry.action, AuditEntry.subject)
+        .where(AuditEntry.target_user_id == user_id)
+        .order_by(AuditEntry.id)
+    )
+
+
+def _keep(user_id: int) -> None:
+    """The audit log names people by account id only, and must say that an erasure
+    happened: nothing to erase."""
+
+
+registry.personal_data("cohorts", export=_memberships, erase=_erase_memberships)
+registry.personal_data(
+    "research_answers",
+    export=_research,
+    erase=lambda user_id: db.session.execute(
+        delete(LeaderProfile).where(LeaderProfile.user_id == user_id)
+    ),
+)
+registry.personal_data(
+    "notifications",
+    export=_notifications,
+    erase=lambda user_id: db.session.execute(
+        delete(Notification).where(Notification.user_id == user_id)
+    ),
+)
+registry.personal_data("admin_actions", export=_audit, erase=_keep)

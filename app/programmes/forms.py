@@ -1,0 +1,96 @@
+"""Forms of the programme pages and of a leader's research answers."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.accounts.forms import MultiCheckboxField
+from app.forms import Form
+
+from .services.research import GENDERS, LOCALITIES, MAX_YEARS, SCHOOL_SIZES, SCHOOL_TYPES
+
+
+class ProgrammeForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    framework_id = SelectField(_l("Competency framework"), coerce=int, validate_choice=False)
+    region = StringField(
+        _l("Country"),
+        validators=[Optional(), Length(min=2, max=2)],
+        description=_l(
+            "Two letters, for example KE. Phone numbers in an import may then be written "
+            "as people dial them there."
+        ),
+    )
+    course_ids = MultiCheckboxField(_l("Courses"), coerce=int, validate_choice=False)
+
+
+class CohortForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[Optional()])
+
+
+class ImportForm(Form):
+    """The file is read from ``request.files``; its text comes back with the preview."""
+
+
+class ConfirmImportForm(Form):
+    # Names the draft the preview kept (services.invitations.prepare_import).
+    key = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+
+def _choices(mapping, blank):
+    return [SelectChoice("", blank), *(SelectChoice(k, v) for k, v in mapping.items())]
+
+
+PREFER_NOT = _l("I prefer not to say")
+
+
+class ResearchForm(Form):
+    consent = BooleanField(
+        _l(
+            "Yes, the programme may use my answers below, without my name, to learn who "
+            "leads schools and what helps them."
+        )
+    )
+    gender = SelectField(
+        _l("Gender"),
+        choices=_choices(GENDERS, PREFER_NOT),
+        validate_choice=False,  # the service keeps only known answers
+        description=_l("Few women become head teachers; this shows whether the programme helps."),
+    )
+    years_as_head = IntegerField(
+        _l("Years as a head teacher"),
+        validators=[Optional(), NumberRange(min=0, max=MAX_YEARS)],
+        description=_l("New and experienced heads need different support."),
+    )
+    school_type = SelectField(
+        _l("Type of school"),
+        choices=_choices(SCHOOL_TYPES, PREFER_NOT),
+        validate_choice=False,  # the service keeps only known answers
+        description=_l("To see whether the programme serves every kind of school."),
+    )
+    school_size = SelectField(
+        _l("Size of school"),
+        choices=_choices(SCHOOL_SIZES, PREFER_NOT),
+        validate_choice=False,  # the service keeps only known answers
+        description=_l("Leading a large school is different from leading a small one."),
+    )
+    locality = SelectField(
+        _l("Where is your school?"),
+        choices=_choices(LOCALITIES, PREFER_NOT),
+        validate_choice=False,  # the service keeps only known answers
+        description=_l(
+            "Rural schools often get less support; this shows whether they get it here."
+        ),
+    )

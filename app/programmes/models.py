@@ -1,0 +1,148 @@
+"""Programmes, their cohorts and members; leaders' optional research profiles; bulk imports
+and requests to erase a person's data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+from app.frameworks.models import Framework
+
+
+class Programme(db.Model):
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    framework_id: Mapped[int | None] = mapped_column(
+        ForeignKey("frameworks.id", ondelete="SET NULL"), index=True
+    )
+    # The country whose way of writing phone numbers an import accepts ("KE"); empty for
+    # HEADWAY_DEFAULT_REGION.
+    region: Mapped[str] = mapped_column(String(2), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    framework: Mapped[Framework | None] = relationship()
+    cohorts: Mapped[list[Cohort]] = relationship(
+        back_populates="programme", order_by="Cohort.starts_on", cascade="all, delete-orphan"
+    )
+    course_links: Mapped[list[ProgrammeCourse]] = relationship(cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Programme {self.id} {self.name!r}>"
+
+
+class ProgrammeCourse(db.Model):
+    __tablename__ = "programme_courses"
+
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<ProgrammeCourse {self.programme_id}→{self.course_id}>"
+
+
+class Cohort(db.Model):
+    __tablename__ = "cohorts"
+    __table_args__ = (UniqueConstraint("programme_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    # Kept by the services that add and remove members, so lists need no counting.
+    member_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    programme: Mapped[Programme] = relationship(back_populates="cohorts")
+
+    def __repr__(self) -> str:
+        return f"<Cohort {self.id} {self.name!r}>"
+
+
+class CohortMember(db.Model):
+    __tablename__ = "cohort_members"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    # The leader's region within the programme's country, as the import gave it.
+    region: Mapped[str] = mapped_column(String(80), default="", index=True)
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<CohortMember cohort={self.cohort_id} user={self.user_id}>"
+
+
+class ImportBatch(db.Model):
+    """A bulk invitation: a draft holding the checked file's text from the preview until
+    it is confirmed (``confirmed_at``), then the leaders it brought in. The preview's form
+    names it by ``key``, random, so a confirmation sent twice (a double tap) imports once."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    row_count: Mapped[int] = mapped_column(default=0)
+    content: Mapped[str] = mapped_column(Text, default="")  # emptied once confirmed
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<ImportBatch {self.id} rows={self.row_count}>"
+
+
+class LeaderProfile(db.Model):
+    """Optional answers for programme research, kept apart from the account. Every field may
+    stay empty; none is kept without ``consent_at``."""
+
+    __tablename__ = "leader_profiles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    gender: Mapped[str | None] = mapped_column(String(20))
+    years_as_head: Mapped[int | None]
+    school_type: Mapped[str | None] = mapped_column(String(20))
+    school_size: Mapped[str | None] = mapped_column(String(20))
+    locality: Mapped[str | None] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<LeaderProfile user={self.user_id} consent={self.consent_at is not None}>"
+
+
+class ErasureRequest(db.Model):
+    """A person asked for their data to be erased; an admin completes it."""
+
+    __tablename__ = "erasure_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        state = "done" if self.completed_at else "pending"
+        return f"<ErasureRequest {self.id} user={self.user_id} {state}>"

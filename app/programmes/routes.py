@@ -1,0 +1,310 @@
+"""The admin's programme pages: programmes, cohorts, bulk invitations, reports, exports,
+the audit log and erasures. Every page is for programme admins only."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app.extensions import db
+from app.frameworks.models import Framework
+from app.htmx import render, see_other
+from app.learning.models import Course
+from app.permissions import can_run_programmes, requires
+
+from . import bp, services
+from .forms import CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
+from .models import Cohort, ErasureRequest, ImportBatch, Programme
+from .services.charts import growth_bars, weekly_line
+
+AUDIT_PAGE = 50
+
+
+def csv_download(text: str, filename: str) -> Response:
+    response = Response(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _field_error(form, error: services.ProgrammeError) -> None:
+    target = getattr(form, error.field or "", None)
+    (target.errors if target is not None else form.form_errors).append(error.translated())
+
+
+def _programme(programme_id: int) -> Programme:
+    return db.get_or_404(Programme, programme_id)
+
+
+def _cohort(programme: Programme, cohort_id: int) -> Cohort:
+    cohort = db.get_or_404(Cohort, cohort_id)
+    if cohort.programme_id != programme.id:
+        abort(404)
+    return cohort
+
+
+@bp.get("/")
+@requires(can_run_programmes)
+def home():
+    programmes = db.session.scalars(select(Programme).order_by(Programme.name)).all()
+    waiting = len(services.pending_erasures())
+    return render("programmes/home.html", programmes=programmes, waiting=waiting)
+
+
+def _programme_form(programme: Programme | None) -> ProgrammeForm:
+    form = ProgrammeForm(obj=programme)
+    frameworks = db.session.scalars(select(Framework).order_by(Framework.name)).all()
+    form.framework_id.choices = [SelectChoice(0, _("None"))] + [
+        SelectChoice(f.id, f.name) for f in frameworks
+    ]
+    courses = db.session.scalars(select(Course).order_by(Course.title)).all()
+    form.course_ids.choices = [SelectChoice(c.id, c.title) for c in courses]
+    if programme is not None and request.method == "GET":
+        form.course_ids.data = [link.course_id for link in programme.course_links]
+        form.framework_id.data = programme.framework_id or 0
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"], defaults={"programme_id": None})
+@bp.route("/<int:programme_id>/edit", methods=["GET", "POST"])
+@requires(can_run_programmes)
+def edit_programme(programme_id: int | None):
+    programme = _programme(programme_id) if programme_id is not None else None
+    form = _programme_form(programme)
+    if form.validate_on_submit():
+        try:
+            programme = services.save_programme(
+                programme,
+                name=form.name.data,
+                framework_id=form.framework_id.data or None,
+                region=form.region.data or "",
+                course_ids=form.course_ids.data or [],
+                by=current_user,
+            )
+        except services.ProgrammeError as error:
+            _field_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return see_other(url_for("programmes.show_programme", programme_id=programme.id))
+    return render(
+        "programmes/programme_form.html",
+        form=form,
+        programme=programme,
+        status=422 if form.errors else 200,
+    )
+
+
+@bp.get("/<int:programme_id>")
+@requires(can_run_programmes)
+def show_programme(programme_id: int):
+    programme = _programme(programme_id)
+    return render("programmes/programme.html", programme=programme)
+
+
+@bp.route("/<int:programme_id>/cohorts/new", methods=["GET", "POST"], defaults={"cohort_id": None})
+@bp.route("/<int:programme_id>/cohorts/<int:cohort_id>", methods=["GET", "POST"])
+@requires(can_run_programmes)
+def edit_cohort(programme_id: int, cohort_id: int | None):
+    programme = _programme(programme_id)
+    cohort = _cohort(programme, cohort_id) if cohort_id is not None else None
+    form = CohortForm(obj=cohort)
+    if form.validate_on_submit():
+        try:
+            cohort = services.save_cohort(
+                programme,
+                cohort,
+                name=form.name.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                by=current_user,
+            )
+        except services.ProgrammeError as error:
+            _field_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return see_other(
+                url_for("programmes.edit_cohort", programme_id=programme.id, cohort_id=cohort.id)
+            )
+    members = services.cohort_members(cohort) if cohort else []
+    return render(
+        "programmes/cohort.html",
+        form=form,
+        programme=programme,
+        cohort=cohort,
+        members=members,
+        status=422 if form.errors else 200,
+    )
+
+
+@bp.post("/<int:programme_id>/cohorts/<int:cohort_id>/members/<int:user_id>/remove")
+@requires(can_run_programmes)
+def remove_member(programme_id: int, cohort_id: int, user_id: int):
+    programme = _programme(programme_id)
+    cohort = _cohort(programme, cohort_id)
+    services.remove_member(cohort, user_id, current_user)
+    flash(_("Taken out of the cohort."), "success")
+    return see_other(
+        url_for("programmes.edit_cohort", programme_id=programme.id, cohort_id=cohort.id)
+    )
+
+
+@bp.route("/<int:programme_id>/import", methods=["GET", "POST"])
+@requires(can_run_programmes)
+def import_leaders(programme_id: int):
+    """Upload → a preview of every row (or every problem) → confirm: one transaction."""
+    programme = _programme(programme_id)
+    if request.method == "POST" and "key" in request.form:
+        return _confirm_import(programme)
+    form, plan, draft = ImportForm(), None, None
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        data = upload.read(services.imports.MAX_IMPORT_BYTES + 1) if upload else b""
+        try:
+            plan, draft = services.prepare_import(data, programme, by=current_user)
+        except services.ProgrammeError as error:
+            form.form_errors.append(error.translated())
+    status = 422 if form.form_errors or (plan and plan.problems) else 200
+    return render(
+        "programmes/import.html",
+        programme=programme,
+        form=form,
+        plan=plan,
+        draft=draft,
+        confirm=ConfirmImportForm(),
+        status=status,
+    )
+
+
+def _confirm_import(programme: Programme):
+    confirm, plan = ConfirmImportForm(), None
+    if confirm.validate_on_submit():
+        try:
+            batch, plan = services.confirm_import(programme, confirm.key.data, by=current_user)
+        except services.ProgrammeError as error:
+            confirm.form_errors.append(error.translated())
+        else:
+            if batch is not None:
+                flash(_("%(count)s leaders imported.", count=batch.row_count), "success")
+                return see_other(
+                    url_for("programmes.show_import", programme_id=programme.id, batch_id=batch.id)
+                )
+    return render(
+        "programmes/import.html",
+        programme=programme,
+        form=ImportForm(),
+        plan=plan,
+        draft=None,
+        confirm=confirm,
+        status=422,
+    )
+
+
+def _batch(programme: Programme, batch_id: int) -> ImportBatch:
+    batch = db.get_or_404(ImportBatch, batch_id)
+    if batch.programme_id != programme.id or batch.confirmed_at is None:
+        abort(404)  # a draft is not an import yet
+    return batch
+
+
+@bp.get("/<int:programme_id>/imports/<int:batch_id>")
+@requires(can_run_programmes)
+def show_import(programme_id: int, batch_id: int):
+    programme = _programme(programme_id)
+    return render(
+        "programmes/import_done.html", programme=programme, batch=_batch(programme, batch_id)
+    )
+
+
+@bp.post("/<int:programme_id>/imports/<int:batch_id>/invitations.csv")
+@requires(can_run_programmes)
+def download_invitations(programme_id: int, batch_id: int):
+    programme = _programme(programme_id)
+    batch = _batch(programme, batch_id)
+    text = services.invitations_csv(batch, by=current_user)
+    return csv_download(text, f"invitations-{batch.id}.csv")
+
+
+def _scope(programme: Programme) -> services.Scope:
+    cohort_id = request.args.get("cohort", "")
+    cohort = None
+    if cohort_id:
+        if not cohort_id.isdigit() or len(cohort_id) > 10:
+            abort(404)
+        cohort = _cohort(programme, int(cohort_id))
+    region = request.args.get("region", "")[:80].replace("\x00", "") or None
+    return services.Scope(programme, cohort, region)
+
+
+@bp.get("/<int:programme_id>/report")
+@requires(can_run_programmes)
+def report(programme_id: int):
+    programme = _programme(programme_id)
+    scope = _scope(programme)
+    result = services.build_report(scope)
+    return render(
+        "programmes/report.html",
+        programme=programme,
+        report=result,
+        regions=services.regions(programme),
+        weekly_chart=weekly_line(result.weeks, _("Active leaders per week")),
+        growth_charts=[
+            (label, items, growth_bars(items, _("Growth per competency")))
+            for label, items in result.growth
+        ],
+    )
+
+
+@bp.post("/<int:programme_id>/report.csv")
+@requires(can_run_programmes)
+def download_report(programme_id: int):
+    programme = _programme(programme_id)
+    result = services.build_report(_scope(programme))
+    return csv_download(services.report_csv(result, by=current_user), "report.csv")
+
+
+@bp.post("/<int:programme_id>/records.csv")
+@requires(can_run_programmes)
+def download_records(programme_id: int):
+    programme = _programme(programme_id)
+    scope = _scope(programme)
+    result = services.build_report(scope)
+    text = services.records_csv(scope, by=current_user, start=result.start, end=result.end)
+    return csv_download(text, "records.csv")
+
+
+@bp.get("/audit")
+@requires(can_run_programmes)
+def audit_log():
+    before = request.args.get("before", "")
+    before_id = int(before) if before.isdigit() and len(before) <= 10 else None
+    entries = services.audit_entries(AUDIT_PAGE, before_id)
+    more = len(entries) == AUDIT_PAGE
+    return render("programmes/audit.html", entries=entries, more=more)
+
+
+@bp.post("/audit.csv")
+@requires(can_run_programmes)
+def download_audit():
+    return csv_download(services.audit_csv(by=current_user), "audit-log.csv")
+
+
+@bp.get("/erasures")
+@requires(can_run_programmes)
+def list_erasures():
+    return render("programmes/erasures.html", requests=services.pending_erasures())
+
+
+@bp.post("/erasures/<int:request_id>")
+@requires(can_run_programmes)
+def complete_erasure(request_id: int):
+    erasure = db.get_or_404(ErasureRequest, request_id)
+    try:
+        services.complete_erasure(erasure, by=current_user)
+    except services.ProgrammeError as error:
+        flash(error.translated(), "error")
+    else:
+        flash(_("Their data is erased."), "success")
+    return see_other(url_for("programmes.list_erasures"))

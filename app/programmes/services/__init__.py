@@ -1,0 +1,54 @@
+"""Programme services, by topic; routes and commands import them from here."""
+
+from .cohorts import cohort_members, regions, remove_member, save_cohort, save_programme
+from .common import ProgrammeError, csv_text, neutralise
+from .imports import ImportPlan, read_leaders_csv
+from .invitations import confirm_import, import_leaders, invitations_csv, prepare_import
+from .privacy import (
+    complete_erasure,
+    erasure_request,
+    pending_erasures,
+    personal_data,
+    personal_data_csv,
+    personal_data_json,
+    request_erasure,
+    withdraw_erasure,
+)
+from .records import audit_csv, audit_entries, pseudonym, records_csv, report_csv
+from .reports import Report, Scope, build_report
+from .research import research_profile, save_research_profile
+
+__all__ = [
+    "ImportPlan",
+    "ProgrammeError",
+    "Report",
+    "Scope",
+    "audit_csv",
+    "audit_entries",
+    "build_report",
+    "cohort_members",
+    "complete_erasure",
+    "confirm_import",
+    "csv_text",
+    "erasure_request",
+    "import_leaders",
+    "invitations_csv",
+    "neutralise",
+    "pending_erasures",
+    "prepare_import",
+    "personal_data",
+    "personal_data_csv",
+    "personal_data_json",
+    "pseudonym",
+    "read_leaders_csv",
+    "records_csv",
+    "regions",
+    "remove_member",
+    "report_csv",
+    "request_erasure",
+    "research_profile",
+    "save_cohort",
+    "save_programme",
+    "save_research_profile",
+    "withdraw_erasure",
+]

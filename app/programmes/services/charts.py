@@ -1,0 +1,52 @@
+"""Small charts drawn on the server as inline SVG: no charting JavaScript, a few hundred
+bytes each, and the same numbers always in a table beside them."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+WIDTH, HEIGHT, PAD = 320, 110, 14
+
+
+def weekly_line(weeks: list[tuple[object, int]], label: str) -> Markup:
+    """A line of active leaders per week."""
+    if not weeks:
+        return Markup("")
+    top = max(count for _, count in weeks) or 1
+    span = max(len(weeks) - 1, 1)
+    points = " ".join(
+        f"{PAD + i * (WIDTH - 2 * PAD) / span:.1f},"
+        f"{HEIGHT - PAD - count * (HEIGHT - 2 * PAD) / top:.1f}"
+        for i, (_, count) in enumerate(weeks)
+    )
+    return Markup(
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}">'
+        f'<path fill="none" stroke="#888" d="M{PAD} {PAD}V{HEIGHT - PAD}H{WIDTH - PAD}"/>'
+        f'<text font-size="10" x="{PAD + 2}" y="{PAD - 3}">{top}</text>'
+        f'<polyline fill="none" stroke="currentColor" stroke-width="2" points="{points}"/></svg>'
+    )
+
+
+def growth_bars(items, label: str) -> Markup:
+    """Two bars per competency: the first and the latest mean level (hidden ones left out)."""
+    shown = [item for item in items if not item.hidden]
+    if not shown:
+        return Markup("")
+    top = max(4.0, *(max(item.first, item.latest) for item in shown))
+    row, left = 24, 56
+    height = row * len(shown) + 4
+    bars = []
+    for i, item in enumerate(shown):
+        y = 2 + i * row
+        scale = (WIDTH - left - 8) / top
+        bars.append(
+            f'<text font-size="10" x="0" y="{y + 14}">{escape(item.code[:8])}</text>'
+            f'<rect fill="#bbb" x="{left}" y="{y}" width="{item.first * scale:.1f}" height="9"/>'
+            f'<rect fill="currentColor" x="{left}" y="{y + 10}" '
+            f'width="{item.latest * scale:.1f}" height="9"/>'
+        )
+    return Markup(
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(label)}">'
+        + "".join(bars)
+        + "</svg>"
+    )

@@ -1,0 +1,135 @@
+"""Programmes and their cohorts: created and changed by admins, every change logged."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app import audit
+from app.accounts.models import User
+from app.errors import N_
+from app.extensions import db
+from app.learning.models import Course
+
+from ..models import Cohort, CohortMember, Programme, ProgrammeCourse
+from .common import ProgrammeError
+
+
+def _check_region(region: str) -> str:
+    region = (region or "").strip().upper()
+    if region and (len(region) != 2 or not region.isalpha()):
+        raise ProgrammeError(
+            N_("Write the country as two letters, for example KE, RW or IN."), "region"
+        )
+    return region
+
+
+def save_programme(
+    programme: Programme | None,
+    *,
+    name: str,
+    framework_id: int | None,
+    region: str,
+    course_ids: list[int],
+    by,
+) -> Programme:
+    """Create a programme (``programme`` None) or change one; commits."""
+    name = name.strip()
+    if not name:
+        raise ProgrammeError(N_("Give the programme a name."), "name")
+    same_name = select(Programme.id).where(func.lower(Programme.name) == name.lower())
+    if programme is not None:
+        same_name = same_name.where(Programme.id != programme.id)
+    if db.session.scalar(same_name):
+        raise ProgrammeError(N_("Another programme already has this name."), "name")
+    created = programme is None
+    programme = programme or Programme()
+    programme.name, programme.framework_id = name, framework_id
+    programme.region = _check_region(region)
+    known = set(db.session.scalars(select(Course.id).where(Course.id.in_(course_ids))))
+    programme.course_links = [ProgrammeCourse(course_id=cid) for cid in sorted(known)]
+    db.session.add(programme)
+    db.session.flush()
+    audit.record(
+        "programme_create" if created else "programme_change",
+        actor=by,
+        subject=f"programme:{programme.id}",
+    )
+    db.session.commit()
+    return programme
+
+
+def save_cohort(
+    programme: Programme,
+    cohort: Cohort | None,
+    *,
+    name: str,
+    starts_on: date,
+    ends_on: date | None,
+    by,
+) -> Cohort:
+    """Create a cohort of ``programme`` or change one; commits."""
+    name = name.strip()
+    if not name:
+        raise ProgrammeError(N_("Give the cohort a name."), "name")
+    if ends_on is not None and ends_on < starts_on:
+        raise ProgrammeError(N_("A cohort cannot end before it starts."), "ends_on")
+    clash = db.session.scalar(
+        select(Cohort.id).where(
+            Cohort.programme_id == programme.id,
+            func.lower(Cohort.name) == name.lower(),
+            Cohort.id != (cohort.id if cohort else -1),
+        )
+    )
+    if clash:
+        raise ProgrammeError(N_("This programme already has a cohort of this name."), "name")
+    created = cohort is None
+    cohort = cohort or Cohort(programme_id=programme.id)
+    cohort.name, cohort.starts_on, cohort.ends_on = name, starts_on, ends_on
+    db.session.add(cohort)
+    db.session.flush()
+    audit.record(
+        "cohort_create" if created else "cohort_change",
+        actor=by,
+        subject=f"cohort:{cohort.id}",
+        starts_on=starts_on.isoformat(),
+        ends_on=ends_on.isoformat() if ends_on else None,
+    )
+    db.session.commit()
+    return cohort
+
+
+def remove_member(cohort: Cohort, user_id: int, by) -> None:
+    """Take a leader out of a cohort (their account and data stay); commits."""
+    removed = db.session.execute(
+        CohortMember.__table__.delete().where(
+            CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id
+        )
+    ).rowcount
+    if removed:
+        cohort.member_count = Cohort.member_count - removed
+        audit.record("cohort_remove", actor=by, target=user_id, subject=f"cohort:{cohort.id}")
+    db.session.commit()
+
+
+def cohort_members(cohort: Cohort) -> list:
+    """(member, user) pairs of a cohort, by name: one statement."""
+    return db.session.execute(
+        select(CohortMember, User)
+        .join(User, User.id == CohortMember.user_id)
+        .where(CohortMember.cohort_id == cohort.id)
+        .order_by(User.name, User.id)
+    ).all()
+
+
+def regions(programme: Programme) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(CohortMember.region)
+            .join(Cohort, Cohort.id == CohortMember.cohort_id)
+            .where(Cohort.programme_id == programme.id, CohortMember.region != "")
+            .distinct()
+            .order_by(CohortMember.region)
+        )
+    )

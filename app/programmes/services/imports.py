@@ -1,0 +1,315 @@
+"""Reading a CSV of leaders to invite: every row checked, every problem at its line.
+
+Nothing is written here: :func:`read_leaders_csv` returns a plan that the preview shows
+and :func:`~.invitations.import_leaders` carries out whole, or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.accounts.services import AccountError, normalize_email, normalize_phone
+from app.errors import N_
+from app.extensions import db
+
+from ..models import Cohort, Programme
+from .common import ProgrammeError
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 20_000
+COLUMNS = ("name", "phone", "email", "school", "region", "cohort", "language")
+ALIASES = {
+    "e-mail": "email",
+    "email address": "email",
+    "phone number": "phone",
+    "mobile": "phone",
+    "telephone": "phone",
+    "full name": "name",
+    "school name": "school",
+    "lang": "language",
+}
+MAX_LENGTHS = {"name": 120, "email": 254, "phone": 32, "school": 200, "region": 80}
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A spreadsheet would run these as formulas; our own exports put a quote before them.
+FORMULA_RE = re.compile(r"^[=+\-@\t\r]")
+ESCAPED_RE = re.compile(r"^'+[=+\-@\t\r]")
+
+
+@dataclass
+class LeaderRow:
+    line: int
+    name: str
+    email: str | None
+    phone: str | None
+    school: str
+    region: str
+    cohort_id: int
+    cohort_name: str
+    language: str | None
+
+
+@dataclass
+class ImportPlan:
+    rows: list[LeaderRow] = field(default_factory=list)
+    problems: list[ProgrammeError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.problems
+
+    def per_cohort(self) -> list[tuple[str, int]]:
+        return sorted(Counter(row.cohort_name for row in self.rows).items())
+
+
+def _problem(line: int, column: str | None, template: str, **params) -> ProgrammeError:
+    return ProgrammeError(template, column, line=line, **params)
+
+
+def decode_upload(data: bytes) -> str:
+    """The file's text: UTF-8 (with or without a BOM) or UTF-16 with its BOM, no NUL."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ProgrammeError(
+            N_("This file is larger than %(limit)s MB. Split it into smaller files."),
+            "file",
+            limit=MAX_IMPORT_BYTES // (1024 * 1024),
+        )
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ProgrammeError(
+            N_(
+                "This file is not saved as UTF-8 text. In the spreadsheet choose "
+                "Save as, then “CSV UTF-8”, and upload that file."
+            ),
+            "file",
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ProgrammeError(
+            N_(
+                "Line %(line)s holds an invisible NUL character: this is not a CSV file, "
+                "or it was saved in another encoding. Save it as “CSV UTF-8”."
+            ),
+            "file",
+            line=line,
+        )
+    if not text.strip():
+        raise ProgrammeError(N_("This file is empty."), "file")
+    return text
+
+
+def _header(cells: list[str]) -> list[str]:
+    names = [ALIASES.get(c.strip().lower(), c.strip().lower()) for c in cells]
+    unknown = [c for c in names if c not in COLUMNS]
+    if unknown:
+        raise ProgrammeError(
+            N_("Line 1: unknown columns %(unknown)s. The columns are: %(columns)s."),
+            "file",
+            unknown=", ".join(unknown),
+            columns=", ".join(COLUMNS),
+        )
+    repeated = [c for c, n in Counter(names).items() if n > 1]
+    if repeated:
+        raise ProgrammeError(
+            N_("Line 1: the column %(column)s is there twice."), "file", column=repeated[0]
+        )
+    if "name" not in names or "cohort" not in names or not {"phone", "email"} & set(names):
+        raise ProgrammeError(
+            N_("Line 1 must name the columns: name, phone or email, and cohort."), "file"
+        )
+    return names
+
+
+def _rows(text: str):
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as error:
+        raise ProgrammeError(
+            N_("Line %(line)s cannot be read as CSV: %(reason)s."),
+            "file",
+            line=reader.line_num,
+            reason=str(error),
+        ) from None
+
+
+def read_leaders_csv(data: bytes, programme: Programme) -> ImportPlan:
+    """Every row of the file as a leader to invite, or the problems that stop it; raises
+    :class:`ProgrammeError` for a file that cannot be read at all."""
+    rows = _rows(decode_upload(data))
+    _, header_cells = next(rows)
+    header = _header(header_cells)
+    cohorts = {
+        name.casefold(): (cid, name)
+        for cid, name in db.session.execute(
+            select(Cohort.id, Cohort.name).where(Cohort.programme_id == programme.id)
+        )
+    }
+    plan, checker = ImportPlan(), _RowChecker(programme, cohorts)
+    for line, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(plan.rows) + len(plan.problems) >= MAX_IMPORT_ROWS:
+            raise ProgrammeError(
+                N_("This file has more than %(limit)s leaders. Split it into smaller files."),
+                "file",
+                limit=MAX_IMPORT_ROWS,
+            )
+        if len(cells) != len(header):
+            plan.problems.append(
+                _problem(
+                    line,
+                    None,
+                    N_("This row has %(count)s cells; the first line names %(columns)s."),
+                    count=len(cells),
+                    columns=len(header),
+                )
+            )
+            continue
+        checker.check(line, dict(zip(header, cells, strict=True)), plan)
+    _check_existing_accounts(plan)
+    if not plan.rows and not plan.problems:
+        plan.problems.append(_problem(1, "file", N_("This file names no leaders.")))
+    return plan
+
+
+class _RowChecker:
+    def __init__(self, programme: Programme, cohorts: dict) -> None:
+        self.region = programme.region or current_app.config.get("DEFAULT_REGION")
+        self.cohorts = cohorts
+        self.seen: dict[tuple[str, str], int] = {}
+        self.languages = {code.lower(): code for code in current_app.config["LANGUAGES"]}
+        self.languages |= {
+            str(name).casefold(): code for code, name in current_app.config["LANGUAGES"].items()
+        }
+
+    def check(self, line: int, cells: dict[str, str], plan: ImportPlan) -> None:
+        problems = []
+        values = {}
+        for column in COLUMNS:
+            raw = (cells.get(column) or "").strip()
+            if ESCAPED_RE.match(raw):
+                raw = raw[1:]  # a cell our own export protected
+            elif FORMULA_RE.match(raw) and not (column == "phone" and raw[:1] == "+"):
+                problems.append(
+                    _problem(
+                        line,
+                        column,
+                        N_("Starts with “%(char)s”, which a spreadsheet runs as a formula."),
+                        char=raw[0],
+                    )
+                )
+                continue
+            if len(raw) > MAX_LENGTHS.get(column, 120):
+                problems.append(
+                    _problem(
+                        line,
+                        column,
+                        N_("Longer than %(limit)s characters."),
+                        limit=MAX_LENGTHS.get(column, 120),
+                    )
+                )
+                continue
+            values[column] = raw
+        if not problems:
+            problems = self._check_values(line, values)
+        if problems:
+            plan.problems.extend(problems)
+        else:
+            plan.rows.append(self._row(line, values))
+
+    def _check_values(self, line: int, values: dict[str, str]) -> list[ProgrammeError]:
+        problems = []
+        if not values["name"]:
+            problems.append(_problem(line, "name", N_("Write the leader's name.")))
+        email = normalize_email(values["email"])
+        if email and not EMAIL_RE.match(email):
+            problems.append(_problem(line, "email", N_("This is not an email address.")))
+        try:
+            values["phone"] = normalize_phone(values["phone"], self.region)
+        except AccountError as error:
+            problems.append(_problem(line, "phone", error.template, **error.params))
+        if not email and not values["phone"] and "phone" not in {p.field for p in problems}:
+            problems.append(_problem(line, "phone", N_("Give a phone number or an email.")))
+        values["email"] = email
+        if values["cohort"].casefold() not in self.cohorts:
+            problems.append(
+                _problem(
+                    line,
+                    "cohort",
+                    N_("This programme has no cohort called “%(cohort)s”. Create it first."),
+                    cohort=values["cohort"],
+                )
+            )
+        if values["language"] and values["language"].casefold() not in self.languages:
+            problems.append(
+                _problem(
+                    line,
+                    "language",
+                    N_("Headway does not speak “%(language)s”. Use en, fr or sw."),
+                    language=values["language"],
+                )
+            )
+        for column in ("phone", "email"):
+            if values[column]:
+                first = self.seen.setdefault((column, values[column]), line)
+                if first != line:
+                    problems.append(
+                        _problem(line, column, N_("The same as on line %(first)s."), first=first)
+                    )
+        return problems
+
+    def _row(self, line: int, values: dict[str, str]) -> LeaderRow:
+        cohort_id, cohort_name = self.cohorts[values["cohort"].casefold()]
+        language = values["language"]
+        return LeaderRow(
+            line=line,
+            name=values["name"],
+            email=values["email"],
+            phone=values["phone"],
+            school=values["school"],
+            region=values["region"],
+            cohort_id=cohort_id,
+            cohort_name=cohort_name,
+            language=self.languages[language.casefold()] if language else None,
+        )
+
+
+def _check_existing_accounts(plan: ImportPlan) -> None:
+    """Rows whose phone or email an account already has: a few statements per 500 rows."""
+    taken: set[tuple[str, str]] = set()
+    for column, attribute in (("email", User.email), ("phone", User.phone)):
+        values = [getattr(row, column) for row in plan.rows if getattr(row, column)]
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            found = db.session.scalars(select(attribute).where(attribute.in_(chunk)))
+            taken |= {(column, value) for value in found}
+    if not taken:
+        return
+    keep = []
+    for row in plan.rows:
+        clash = [c for c in ("email", "phone") if (c, getattr(row, c)) in taken]
+        if clash:
+            message = {
+                "email": N_("Someone already has an account with this email address."),
+                "phone": N_("Someone already has an account with this phone number."),
+            }[clash[0]]
+            plan.problems.append(_problem(row.line, clash[0], message))
+        else:
+            keep.append(row)
+    plan.rows = keep
+    plan.problems.sort(key=lambda problem: problem.params.get("line", 0))

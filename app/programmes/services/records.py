@@ -1,0 +1,141 @@
+"""CSV for people outside Headway: a report as shown (hidden groups stay hidden), the
+pseudonymised records behind it for researchers, and the audit log. Every cell is
+neutralised against spreadsheet formulas; every export is logged."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app
+from sqlalchemy import select
+
+from app import audit
+from app.accounts.models import User
+from app.audit import AuditEntry
+from app.extensions import db
+
+from ..models import Cohort, CohortMember
+from .common import csv_text
+from .reports import Report, Scope, _finish, columns, people_numbers
+from .research import BREAKDOWNS
+
+HIDDEN = "fewer than 5"
+
+
+def pseudonym(user_id: int) -> str:
+    """The same leader is the same pseudonym in every export, and no one without the
+    server's secret can tell whose it is."""
+    secret = current_app.config.get("PSEUDONYM_SECRET") or current_app.config["SECRET_KEY"]
+    digest = hmac.new(str(secret).encode(), f"pseudonym:{user_id}".encode(), hashlib.sha256)
+    return "L-" + digest.hexdigest()[:16]
+
+
+def _scope_subject(scope: Scope) -> str:
+    if scope.cohort is not None:
+        return f"cohort:{scope.cohort.id}"
+    return f"programme:{scope.programme.id}"
+
+
+def report_csv(report: Report, *, by) -> str:
+    """The report's tables as one CSV; logged as an export and committed."""
+    keys = [key for key, _ in report.columns]
+    header = ["section", "group", "people", *keys]
+    rows = []
+    if report.too_few:
+        rows.append(["total", "", HIDDEN, *[HIDDEN] * len(keys)])
+    else:
+        rows.append(["total", "", report.people, *[report.totals.get(k) for k in keys]])
+        for breakdown in report.breakdowns:
+            for group in breakdown.groups:
+                cells = (
+                    [HIDDEN] * (1 + len(keys))
+                    if group.hidden
+                    else [
+                        group.people,
+                        *[group.values.get(k) for k in keys],
+                    ]
+                )
+                rows.append([breakdown.key, group.key or "not answered", *cells])
+        for week_start, active in report.weeks:
+            rows.append(["active leaders, week of", week_start.isoformat(), active])
+        for label, competencies in report.growth:
+            for item in competencies:
+                rows.append(
+                    [
+                        f"growth {label}: first / latest",
+                        item.code,
+                        HIDDEN if item.hidden else item.people,
+                        HIDDEN if item.hidden else item.first,
+                        HIDDEN if item.hidden else item.latest,
+                    ]
+                )
+    audit.record("report_export", actor=by, subject=_scope_subject(report.scope))
+    db.session.commit()
+    return csv_text(header, rows)
+
+
+def records_csv(scope: Scope, *, by, start, end) -> str:
+    """One row per leader and cohort: a pseudonym, the cohort, the region, the research
+    answers (given with consent only) and every per-person number of the report. No names,
+    phones, emails or schools. Logged and committed."""
+    people = people_numbers(scope, start, end)
+    memberships = select(CohortMember.user_id, Cohort.name, CohortMember.region).join(
+        Cohort, Cohort.id == CohortMember.cohort_id
+    )
+    memberships = memberships.where(CohortMember.user_id.in_(scope.members())).where(
+        Cohort.programme_id == scope.programme.id
+    )
+    if scope.cohort is not None:
+        memberships = memberships.where(Cohort.id == scope.cohort.id)
+    numbers = [key for key, _ in columns()]
+    header = ["pseudonym", "cohort", "region", *BREAKDOWNS, *numbers]
+    rows = []
+    for person, cohort, region in db.session.execute(
+        memberships.order_by(CohortMember.user_id, Cohort.id)
+    ):
+        values = _finish(dict.fromkeys(people.keys, 0) | people.numbers.get(person, {}))
+        rows.append(
+            [
+                pseudonym(person),
+                cohort,
+                region,
+                *people.groups.get(person, ()),
+                *(values.get(key) for key in numbers),
+            ]
+        )
+    audit.record("records_export", actor=by, subject=_scope_subject(scope), rows=len(rows))
+    db.session.commit()
+    return csv_text(header, rows)
+
+
+AUDIT_COLUMNS = ("at", "action", "actor_id", "target_id", "subject", "details")
+
+
+def audit_entries(limit: int, before_id: int | None = None) -> list:
+    """The newest ``limit`` entries (older than ``before_id``), with the actor's account."""
+    query = (
+        select(AuditEntry, User)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
+    if before_id:
+        query = query.where(AuditEntry.id < before_id)
+    return db.session.execute(query).all()
+
+
+def audit_csv(*, by) -> str:
+    """The whole audit log as CSV (ids, never names); logged and committed."""
+    audit.record("audit_export", actor=by)
+    db.session.flush()
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+    text = csv_text(
+        AUDIT_COLUMNS,
+        (
+            (e.at.isoformat(), e.action, e.actor_id, e.target_user_id, e.subject, e.details)
+            for e in entries
+        ),
+    )
+    db.session.commit()
+    return text

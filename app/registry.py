@@ -1,0 +1,77 @@
+"""What each area contributes to programme reports and to a person's data.
+
+Areas register at import time (``app/learning/contributions.py`` is the example), so the
+programme pages and the privacy tools reach every area without knowing them:
+
+- :func:`personal_data`: how to export what the area holds about one person, and how to
+  erase it (delete, or anonymise what others still need, such as a discussion post);
+- :func:`person_metric`: a number per person for reports (lessons completed, check-ins held);
+- :func:`activity`: moments a person was active, for "active leaders per week";
+- :func:`ratings`: competency ratings over time, for growth (self-assessments, coach ratings).
+
+The statements are functions returning a SQLAlchemy ``Select`` so they are built inside
+an app context and can be embedded as subqueries: a report is a fixed handful of
+statements however many leaders it covers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    key: str
+    #: user id → rows (dicts of JSON-able values) describing what is held.
+    export: Callable[[int], list[dict[str, Any]]]
+    #: user id → None: remove or anonymise it. Joins the caller's transaction, never commits.
+    erase: Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class PersonMetric:
+    key: str
+    label: Any  # a lazy string
+    #: ``select(<user_id>, <value>)`` with one row per person (grouped by user id).
+    statement: Callable[[], Select]
+
+
+@dataclass(frozen=True)
+class ActivitySource:
+    key: str
+    #: ``select(<user_id>, <at>)``: one row per thing a person did, ``at`` a UTC timestamp.
+    statement: Callable[[], Select]
+
+
+@dataclass(frozen=True)
+class RatingSource:
+    key: str
+    label: Any
+    #: ``select(<user_id>, <competency_id>, <at>, <level>)``, one row per rating given.
+    statement: Callable[[], Select]
+
+
+PERSONAL_DATA: dict[str, PersonalData] = {}
+PERSON_METRICS: dict[str, PersonMetric] = {}
+ACTIVITY: dict[str, ActivitySource] = {}
+RATINGS: dict[str, RatingSource] = {}
+
+
+def personal_data(key: str, *, export, erase) -> None:
+    PERSONAL_DATA[key] = PersonalData(key, export, erase)
+
+
+def person_metric(key: str, label, statement) -> None:
+    PERSON_METRICS[key] = PersonMetric(key, label, statement)
+
+
+def activity(key: str, statement) -> None:
+    ACTIVITY[key] = ActivitySource(key, statement)
+
+
+def ratings(key: str, label, statement) -> None:
+    RATINGS[key] = RatingSource(key, label, statement)

@@ -1,0 +1,69 @@
+"""In Chromium, at phone and laptop size: an admin imports a cohort from a file, sees its
+report, exports it; a leader downloads their data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import sign_in_page
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1280, "height": 800}}
+CSV = "name;phone;school;region;cohort;language\n" + "".join(
+    f"Leader {n};0712 345 {n:03d};School {n};Nairobi;Nairobi 2026;sw\n" for n in range(1, 7)
+)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_an_admin_imports_a_cohort_sees_its_report_and_exports_it(
+    live_server, phone, admin, programme, cohort, size
+):
+    page = phone(viewport=SIZES[size], is_mobile=size == "phone")
+    sign_in_page(page, live_server, admin)
+    page.goto(f"{live_server}/programme/")
+    page.click(f"#programme-{programme.id} a")
+    page.click("text=Invite leaders from a file")
+    page.set_input_files(
+        "#file", files=[{"name": "leaders.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
+    )
+    page.click("text=Check the file")
+    assert "6 leaders will be invited" in page.locator("#preview").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    page.click("text=Import and create the invitations")
+    page.wait_for_url(lambda url: "/imports/" in url)
+    assert "6 leaders imported" in page.locator("h1").inner_text()
+    with page.expect_download() as download:
+        page.click("text=Download invitation codes (CSV)")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    assert [row["name"] for row in rows][:2] == ["Leader 1", "Leader 2"] and len(rows) == 6
+
+    page.goto(f"{live_server}/programme/{programme.id}/report?cohort={cohort.id}")
+    totals = page.locator("#totals").inner_text()
+    assert "6" in totals
+    assert page.locator("svg.chart").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    with page.expect_download() as download:
+        page.click("text=This report (CSV)")
+    text = Path(download.value.path()).read_text()
+    assert text.startswith("section,group,people") and "total,,6," in text
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_leader_downloads_their_data(live_server, phone, make_user, size):
+    leader = make_user("leader", name="Wanjiku")
+    page = phone(viewport=SIZES[size], is_mobile=size == "phone")
+    sign_in_page(page, live_server, leader)
+    page.goto(f"{live_server}/me")
+    page.click("text=Your data")
+    with page.expect_download() as download:
+        page.click("text=JSON")
+    data = json.loads(Path(download.value.path()).read_text())
+    assert data["account"][0]["name"] == "Wanjiku"
+    page.click("text=Ask for my data to be erased")
+    page.wait_for_selector("#erasure-pending")

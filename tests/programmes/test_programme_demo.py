@@ -1,0 +1,24 @@
+"""`flask demo load` brings a demo programme whose report is alive, once."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.programmes import services
+from app.programmes.demo import COHORT
+from app.programmes.models import Cohort, CohortMember
+
+
+def test_demo_load_makes_a_programme_with_a_living_report(runner):
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert f"24 leaders in cohort {COHORT!r}" in first.output
+    second = runner.invoke(args=["demo", "load"])
+    assert "Demo programme already loaded." in second.output
+    cohort = db.session.scalar(select(Cohort))
+    assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 24
+    report = services.build_report(services.Scope(cohort.programme, cohort))
+    assert not report.too_few and report.totals["lessons_completed"] > 0
+    assert sum(active for _, active in report.weeks) > 0
+    assert any(not item.hidden for _, items in report.growth for item in items)

@@ -1,0 +1,71 @@
+"""Double taps on the programme's writes: the import confirmed several times at once
+imports once; an erasure asked for several times at once is one request; research
+answers saved several times at once are one row. Against the live threaded server."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from app.accounts.models import User, UserRole
+from app.audit import AuditEntry
+from app.extensions import db
+from app.programmes import services
+from app.programmes.models import (
+    Cohort,
+    CohortMember,
+    ErasureRequest,
+    ImportBatch,
+    LeaderProfile,
+)
+from tests.learning.test_double_taps import Phone
+from tests.programmes.test_programme_imports import GOOD
+
+ROUNDS = 3
+
+
+def _count(model) -> int:
+    db.session.rollback()  # read what the server committed
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_an_import_confirmed_three_times_at_once_imports_once(
+    live_server, admin, programme, cohort
+):
+    phone = Phone(live_server, admin)
+    url = f"/programme/{programme.id}/import"
+    for _ in range(ROUNDS):
+        _, draft = services.prepare_import(GOOD.encode(), programme, by=admin)
+        statuses = phone.together("POST", url, {"key": draft.key})
+        assert statuses == [303, 303, 303], statuses
+        assert _count(ImportBatch) == 1
+        assert _count(CohortMember) == 3
+        assert _count(User) == 4  # the admin and the three leaders
+        assert db.session.get(Cohort, cohort.id).member_count == 3
+        db.session.execute(delete(CohortMember))
+        db.session.execute(delete(ImportBatch))
+        db.session.execute(delete(AuditEntry))
+        leaders = select(User.id).where(User.id != admin.id)
+        db.session.execute(delete(UserRole).where(UserRole.user_id.in_(leaders)))
+        db.session.execute(delete(User).where(User.id != admin.id))
+        db.session.execute(Cohort.__table__.update().values(member_count=0))
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("path", "fields", "model"),
+    [
+        ("/programme/me/erasure", {}, ErasureRequest),
+        ("/programme/me/research", {"consent": "y", "gender": "woman"}, LeaderProfile),
+    ],
+)
+def test_a_leaders_write_sent_three_times_at_once_is_one_row(
+    live_server, make_user, path, fields, model
+):
+    phone = Phone(live_server, make_user("leader"))
+    for _ in range(ROUNDS):
+        statuses = phone.together("POST", path, fields)
+        assert statuses == [303, 303, 303], statuses
+        assert _count(model) == 1
+        db.session.execute(delete(model))
+        db.session.commit()
