@@ -9,7 +9,7 @@ bp = Blueprint(
     "coaching", __name__, template_folder="templates", url_prefix="/coaching", cli_group="coaching"
 )
 
-from . import cli, models, routes, tasks  # noqa: E402,F401  (views, commands, tables, jobs)
+from . import cli, contributions, models, routes, tasks  # noqa: E402,F401  (views, commands, tables, jobs, registry)
 from .forms import MODE_LABELS, OWNER_LABELS, STATUS_LABELS  # noqa: E402
 from .wording import reason_text  # noqa: E402
 

@@ -11,7 +11,7 @@ bp = Blueprint(
     "groups", __name__, template_folder="templates", url_prefix="/groups", cli_group="groups"
 )
 
-from . import cli, manage, models, routes  # noqa: E402,F401  (registers views and commands)
+from . import cli, contributions, manage, models, routes  # noqa: E402,F401  (views, commands, registry)
 from .services.markup import excerpt  # noqa: E402
 
 MODERATION_LABELS = {

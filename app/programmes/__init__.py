@@ -30,6 +30,8 @@ AUDIT_ACTIONS = {
     "records_export": _l("Exported records for researchers"),
     "audit_export": _l("Exported the audit log"),
     "erasure": _l("Erased a person's data"),
+    "pairing": _l("Paired a coach with a leader"),
+    "unpairing": _l("Ended a coaching pairing"),
 }
 
 

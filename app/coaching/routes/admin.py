@@ -74,6 +74,6 @@ def end_pairing(leader_id: int):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if services.unpair(leader):
+    if services.unpair(leader, by=current_user):
         flash(_("%(leader)s has no coach now.", leader=leader.display_name), "success")
     return see_other(url_for("coaching.pairings"))

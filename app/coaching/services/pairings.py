@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import aliased
 
+from app import audit
 from app.accounts.models import User, UserRole
 from app.db import upsert, utcnow
 from app.errors import N_
@@ -32,20 +33,24 @@ def pair(coach: User, leader: User, by: User | None = None) -> CoachPairing:
         "created_at": utcnow(),
         "created_by_id": by.id if by else None,
     }
-    upsert(
+    changed = upsert(
         CoachPairing,
         values,
         key=("leader_id",),
         update=("coach_id", "created_at", "created_by_id"),
         where=CoachPairing.coach_id != coach.id,
     )
+    if changed:  # a double tap pairs once, and is logged once
+        audit.record("pairing", actor=by, target=leader, subject=f"coach:{coach.id}")
     db.session.commit()
     return db.session.scalars(select(CoachPairing).filter_by(leader_id=leader.id)).one()
 
 
-def unpair(leader: User) -> bool:
+def unpair(leader: User, by: User | None = None) -> bool:
     """``leader`` has no coach any more; their record stays. Commits. False if they had none."""
     result = db.session.execute(delete(CoachPairing).where(CoachPairing.leader_id == leader.id))
+    if result.rowcount:
+        audit.record("unpairing", actor=by, target=leader)
     db.session.commit()
     db.session.expire(leader)
     return bool(result.rowcount)

@@ -3,6 +3,7 @@ in it."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.errors import N_, ServiceError
@@ -10,7 +11,7 @@ from app.extensions import db
 
 from ..models import GroupMember
 
-__all__ = ["N_", "GroupError", "membership_of"]
+__all__ = ["N_", "GroupError", "author_name", "membership_of"]
 
 
 class GroupError(ServiceError):
@@ -24,3 +25,9 @@ def membership_of(user, group_id: int) -> GroupMember | None:
     return db.session.scalar(
         select(GroupMember).where(GroupMember.group_id == group_id, GroupMember.user_id == user.id)
     )
+
+
+def author_name(name: str | None) -> str:
+    """How a post's or thread's author is named: a person whose data was erased (their name
+    emptied) or whose account is gone is "a former member"; what they wrote stays."""
+    return name or gettext("a former member")

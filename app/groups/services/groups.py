@@ -14,7 +14,7 @@ from app.extensions import db
 from app.roles import Role
 
 from ..models import Group, GroupMember, MemberRole, Thread, ThreadRead
-from ._common import N_, GroupError
+from ._common import N_, GroupError, author_name
 
 THREADS_PER_PAGE = 20
 NAME_MAX = 120
@@ -150,7 +150,7 @@ def group_page(user, group: Group, page: int = 1) -> GroupPage:
         .offset((page - 1) * THREADS_PER_PAGE)
     ).all()
     items = [
-        ThreadItem(thread, name or "", (thread.last_post_id or 0) > (read or 0))
+        ThreadItem(thread, author_name(name), (thread.last_post_id or 0) > (read or 0))
         for thread, name, read in rows[:THREADS_PER_PAGE]
     ]
     return GroupPage(group, items, page, len(rows) > THREADS_PER_PAGE)

@@ -25,7 +25,7 @@ from app.urls import public_url
 
 from ..models import GroupMember, Post, Thread, ThreadRead
 from . import photos
-from ._common import N_, GroupError
+from ._common import N_, GroupError, author_name
 from .groups import member_names, touch
 from .markup import excerpt, mentioned, render_post
 
@@ -308,10 +308,10 @@ def _post_views(ids: list[int]) -> list[PostView]:
     )
     views = []
     for post, name, quote, quote_name in rows:
-        view = PostView(post, name)
+        view = PostView(post, author_name(name))
         if quote is not None:
             text = "" if quote.deleted_at or quote.hidden_at else excerpt(quote.body_html)
-            view.quote = Quote(quote.id, quote_name, text)
+            view.quote = Quote(quote.id, author_name(quote_name), text)
         views.append(view)
     return views
 

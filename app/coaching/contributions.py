@@ -1,0 +1,118 @@
+"""What coaching contributes to programme reports and to a person's data
+(``app/registry.py``): check-ins planned and held, actions completed, coach ratings, and
+preparing as activity; a leader's coaching record to download; and on erasure a leader's
+record goes, while a coach's private notes go and the leaders' records stay."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+
+from app import registry
+from app.extensions import db
+
+from .models import (
+    ActionItem,
+    CheckIn,
+    CoachPairing,
+    CoachRating,
+    ImprovementPriority,
+    PrivateNote,
+    SharedEntry,
+)
+
+
+def _rows(statement) -> list[dict]:
+    return [dict(row._mapping) for row in db.session.execute(statement)]
+
+
+def _export_record(user_id: int) -> list[dict]:
+    """As a leader: the priority, each check-in's shared record and the actions (never the
+    coach's private notes, which are the coach's)."""
+    priority = _rows(
+        select(
+            ImprovementPriority.title,
+            ImprovementPriority.why,
+            ImprovementPriority.measure,
+            ImprovementPriority.baseline,
+            ImprovementPriority.target,
+            ImprovementPriority.status,
+        ).where(ImprovementPriority.leader_id == user_id)
+    )
+    check_ins = _rows(
+        select(
+            CheckIn.starts_at,
+            CheckIn.mode,
+            CheckIn.prep_tried,
+            CheckIn.prep_happened,
+            CheckIn.prep_help,
+            CheckIn.notes,
+            CheckIn.held_at,
+        )
+        .where(CheckIn.leader_id == user_id)
+        .order_by(CheckIn.starts_at)
+    )
+    actions = _rows(
+        select(ActionItem.title, ActionItem.owner, ActionItem.due_on, ActionItem.status)
+        .where(ActionItem.leader_id == user_id)
+        .order_by(ActionItem.id)
+    )
+    return [
+        *({"kind": "priority", **row} for row in priority),
+        *({"kind": "check-in", **row} for row in check_ins),
+        *({"kind": "action", **row} for row in actions),
+    ]
+
+
+def _erase(user_id: int) -> None:
+    led = select(CheckIn.id).where(CheckIn.leader_id == user_id)
+    coached = select(CheckIn.id).where(CheckIn.coach_id == user_id)
+    # As a coach: their private notes go; the leaders' shared records stay theirs.
+    db.session.execute(delete(PrivateNote).where(PrivateNote.check_in_id.in_(coached)))
+    # As a leader: the whole record.
+    for model, condition in (
+        (PrivateNote, PrivateNote.check_in_id.in_(led)),
+        (CoachRating, CoachRating.check_in_id.in_(led)),
+        (ActionItem, ActionItem.leader_id == user_id),
+        (SharedEntry, SharedEntry.leader_id == user_id),
+        (CheckIn, CheckIn.leader_id == user_id),
+        (ImprovementPriority, ImprovementPriority.leader_id == user_id),
+        (CoachPairing, CoachPairing.leader_id == user_id),
+    ):
+        db.session.execute(delete(model).where(condition))
+
+
+def _count(condition, column=CheckIn.leader_id):
+    return lambda: (
+        select(column.label("user_id"), func.count().label("value"))
+        .where(condition)
+        .group_by(column)
+    )
+
+
+registry.personal_data("coaching", export=_export_record, erase=_erase)
+registry.person_metric(
+    "check_ins_planned", _l("Check-ins planned"), _count(CheckIn.id.is_not(None))
+)
+registry.person_metric("check_ins_held", _l("Check-ins held"), _count(CheckIn.held_at.is_not(None)))
+registry.person_metric(
+    "actions_done",
+    _l("Actions completed"),
+    _count(ActionItem.status == "done", ActionItem.leader_id),
+)
+registry.ratings(
+    "coach",
+    _l("Coach ratings"),
+    lambda: select(
+        CheckIn.leader_id.label("user_id"),
+        CoachRating.competency_id,
+        CheckIn.held_at.label("at"),
+        CoachRating.level,
+    ).join(CheckIn, CheckIn.id == CoachRating.check_in_id),
+)
+registry.activity(
+    "check_in_preparation",
+    lambda: select(CheckIn.leader_id.label("user_id"), CheckIn.prepared_at.label("at")).where(
+        CheckIn.prepared_at.is_not(None)
+    ),
+)
