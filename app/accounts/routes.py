@@ -14,10 +14,11 @@ from app.htmx import render, see_other
 from app.logs import log_event
 from app.permissions import can_learn, can_manage_people, requires
 
-from . import bp, services
+from . import bp, data_use, services
 from .forms import (
     AcceptInvitationForm,
     AccountForm,
+    DataRungForm,
     InviteForm,
     ProfileForm,
     RedeemCodeForm,
@@ -79,6 +80,20 @@ def sign_in():
         )
     forget = session.pop("forget_browser", False)
     return render("accounts/sign_in.html", form=form, forget_browser=forget)
+
+
+@bp.post("/me/data-saver")
+@login_required
+def set_data_rung():
+    """The data-saver choice from the player: saved, then back to the lesson (no JS); the
+    player sends it in the background and switches at once."""
+    form = DataRungForm()
+    back = safe_next(url_for("accounts.profile"))
+    if not form.validate_on_submit():
+        flash(_("Choose one of the data saver settings."), "error")
+        return see_other(back)
+    services.update_profile(current_user, data_rung=form.data_rung.data)
+    return see_other(back)
 
 
 @bp.post("/sign-out")
@@ -228,7 +243,8 @@ def profile():
                 country=(form.country.data or "").upper(),
                 locale=form.locale.data,
                 timezone=form.timezone.data,
-                data_saver=form.data_saver.data,
+                data_rung=form.data_rung.data,
+                data_limit_mb=form.data_limit_mb.data,
             )
         except services.AccountError as error:
             _apply_field_error(form, error)
@@ -237,7 +253,12 @@ def profile():
             session["locale"] = current_user.locale
             flash(_("Your profile is saved."), "success")
             return see_other(url_for("accounts.profile"), full_reload=language_changed)
-    return render("accounts/profile.html", form=form, status=422 if form.errors else 200)
+    return render(
+        "accounts/profile.html",
+        form=form,
+        usage=data_use.month_usage(current_user),
+        status=422 if form.errors else 200,
+    )
 
 
 @bp.post("/language")

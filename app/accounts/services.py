@@ -23,7 +23,7 @@ from app.extensions import db
 from app.logs import log_event
 from app.roles import Role
 
-from .models import AccessCode, CodePurpose, SignIn, User
+from .models import DATA_RUNGS, AccessCode, CodePurpose, SignIn, User
 
 # Read out over a phone line: no 0/O, 1/I/L, 5/S or 2/Z to mishear.
 CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
@@ -395,7 +395,15 @@ def set_password(user: User, password: str) -> None:
     db.session.commit()
 
 
-PROFILE_FIELDS = ("name", "school", "country", "locale", "timezone", "data_saver")
+PROFILE_FIELDS = (
+    "name",
+    "school",
+    "country",
+    "locale",
+    "timezone",
+    "data_rung",
+    "data_limit_mb",
+)
 
 
 def update_profile(user: User, **fields) -> User:
@@ -404,6 +412,8 @@ def update_profile(user: User, **fields) -> User:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
     if "name" in fields and not fields["name"].strip():
         raise AccountError(N_("Tell us your name."), "name")
+    if "data_rung" in fields and fields["data_rung"] not in DATA_RUNGS:
+        raise AccountError(N_("Choose one of the data saver settings."), "data_rung")
     for key, value in fields.items():
         setattr(user, key, value.strip() if isinstance(value, str) else value)
     db.session.commit()
