@@ -235,7 +235,7 @@ class ProfileForm(Form):
 
     data_rung = SelectField(
         _l("Data saver: what lessons play unless I choose otherwise"),
-        choices=[(name, DATA_RUNG_LABELS[name]) for name in DATA_RUNGS],
+        choices=choices({name: DATA_RUNG_LABELS[name] for name in DATA_RUNGS}),
         description=_l("Low keeps the text on slides readable for about 1 MB a minute."),
     )
     data_limit_mb = IntegerField(
@@ -247,7 +247,7 @@ class ProfileForm(Form):
 class DataRungForm(Form):
     """The player's one-tap data-saver choice (the same setting as on Me)."""
 
-    data_rung = SelectField(choices=[(name, DATA_RUNG_LABELS[name]) for name in DATA_RUNGS])
+    data_rung = SelectField(choices=choices({name: DATA_RUNG_LABELS[name] for name in DATA_RUNGS}))
 
 
 class InviteForm(PhoneHintMixin, Form):

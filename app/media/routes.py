@@ -25,7 +25,7 @@ IMMUTABLE = 365 * 24 * 3600
 #: Text files sent whole rather than streamed, so that Flask-Compress compresses them (it
 #: leaves streamed files, as send_file makes them, uncompressed for gzip-only clients).
 #: Captions are small and shrink three- to fourfold.
-SENT_WHOLE = {".vtt"}
+SENT_WHOLE = {".vtt", ".m3u8"}
 SENT_WHOLE_MAX_BYTES = 1024 * 1024
 HTMX_STOP_POLLING = 286
 
@@ -55,13 +55,19 @@ def serve_file(key: str):
         abort(404)
     if path is None or not path.is_file():
         abort(404)
-    mimetype = services.CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+    response = _send_stored(path, min(IMMUTABLE, int(expires) - int(time.time())))
+    response.cache_control.public = True
+    return response
+
+
+def _send_stored(path, max_age: int):
+    """A stored file with ranges, an ETag and an immutable lifetime; small text whole."""
     response = send_file(
         path,
-        mimetype=mimetype,
+        mimetype=services.CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
         conditional=True,
         etag=True,
-        max_age=min(IMMUTABLE, int(expires) - int(time.time())),
+        max_age=max_age,
         download_name=path.name,
     )
     if (
@@ -72,7 +78,6 @@ def serve_file(key: str):
         response.close()  # the open file send_file would have streamed
         response.direct_passthrough = False
         response.set_data(path.read_bytes())
-    response.cache_control.public = True
     response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -117,20 +122,15 @@ def serve_asset_file(asset_id: int, key: str):
     store = services.storage()
     if not isinstance(store, LocalStorage):
         abort(404)  # with S3 the browser goes to the bucket with presigned URLs
-    path = store.local_path(key)
+    try:
+        path = store.local_path(key)
+    except ValueError:
+        abort(404)
     if path is None or not path.is_file():
         abort(404)
-    response = send_file(
-        path,
-        mimetype=services.CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
-        conditional=True,
-        etag=True,
-        max_age=IMMUTABLE,
-        download_name=path.name,
-    )
+    response = _send_stored(path, IMMUTABLE)
+    response.cache_control.public = False  # (send_file's default)
     response.cache_control.private = True
-    response.cache_control.immutable = True
-    response.headers["X-Content-Type-Options"] = "nosniff"
     if response.status_code in (200, 206) and request.method == "GET":
         record_data_use(current_user.id, media_bytes=response.content_length or 0)
     return response
