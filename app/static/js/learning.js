@@ -96,7 +96,18 @@
     if (!root.querySelector("[data-forget-browser]")) return;
     try { sessionStorage.clear(); localStorage.clear(); } catch (e) { /* no storage: nothing kept */ }
   }
-  function init(root) { if (root.querySelectorAll) { forget(root); drafts(root); players(root); } }
+  // The segment player (player.js) is fetched only by pages that play something.
+  function player(root) {
+    var box = root.querySelector("[data-player-js]");
+    if (!box) return;
+    if (window.headwayPlayer) return window.headwayPlayer(root);
+    if (document.querySelector("script[data-player-loader]")) return;
+    var script = document.createElement("script");
+    script.src = box.dataset.playerJs;
+    script.dataset.playerLoader = "1";
+    document.head.appendChild(script);
+  }
+  function init(root) { if (root.querySelectorAll) { forget(root); drafts(root); players(root); player(root); } }
   document.addEventListener("htmx:load", function (e) { init(e.detail.elt); });
   document.addEventListener("DOMContentLoaded", function () { init(document); });
 })();

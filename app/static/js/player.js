@@ -1,0 +1,184 @@
+/* Headway's player: spends only what is watched, in the rung the leader chose.
+   - Plays the chosen rung's 2 s fragmented-MP4 segments through Media Source Extensions,
+     fetching a segment only when less than AHEAD seconds are buffered past the play head.
+   - Switching rung keeps the position: what is buffered stays and plays; the new rung's
+     segments follow from the first one not yet held (its init segment first). Between
+     sound only and picture (another track layout) it starts afresh at the same second.
+   - Auto: the highest of Lowest/Low/Medium that the measured throughput sustains, within
+     what the monthly limit leaves.
+   - Without MSE (or without segments) the plain <video> plays the rung's MP4, and a choice
+     swaps its src keeping the position. Without JavaScript the page has both already.
+   Loaded by learning.js when a page has a player; learning.js reports the position. */
+(function () {
+  "use strict";
+  var AHEAD = 20, MS = window.MediaSource;
+
+  function fetchBuffer(url, signal) {
+    return fetch(url, { credentials: "same-origin", signal: signal }).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.arrayBuffer();
+    });
+  }
+
+  function parsePlaylist(text, base) {
+    var init = null, segs = [], d = 0, t = 0;
+    text.split("\n").forEach(function (line) {
+      if (line.indexOf("#EXT-X-MAP:") === 0) init = new URL(line.split('"')[1], base).href;
+      else if (line.indexOf("#EXTINF:") === 0) d = parseFloat(line.slice(8));
+      else if (line && line[0] !== "#") { segs.push({ url: new URL(line, base).href, start: t, d: d }); t += d; }
+    });
+    return { init: init, segs: segs, duration: t };
+  }
+
+  function Loader(video, choice, duration) {
+    this.video = video;
+    this.duration = duration;
+    this.rung = choice;
+    this.attach(0);
+  }
+  Loader.prototype = {
+    // A fresh MediaSource (at set-up, or a change between sound only and picture). Opening
+    // it fetches nothing: the duration and codecs are on the page, segments wait for play.
+    attach: function (at) {
+      var self = this, ms = new MS();
+      if (this.abort) this.abort.abort();
+      this.ms = ms; this.sb = null; this.busy = false; this.initFor = null;
+      this.video.src = URL.createObjectURL(ms);
+      ms.addEventListener("sourceopen", function () {
+        URL.revokeObjectURL(self.video.src);
+        if (ms !== self.ms) return;
+        if (self.duration) ms.duration = self.duration;
+        self.sb = ms.addSourceBuffer(self.rung.type);
+        self.sb.addEventListener("updateend", function () { self.busy = false; self.pump(); });
+        if (at) self.video.currentTime = at;
+        self.pump();
+      }, { once: true });
+    },
+    level: function () {
+      var r = this.rung;
+      if (!r.p) r.p = fetch(r.playlist, { credentials: "same-origin" }).then(function (res) { return res.text(); })
+        .then(function (text) { return parsePlaylist(text, new URL(r.playlist, location.href)); });
+      return r.p;
+    },
+    // Bytes in the buffer from the play head on, in seconds.
+    ahead: function () {
+      var b = this.video.buffered, t = this.video.currentTime;
+      for (var i = 0; i < b.length; i++) if (b.start(i) <= t + 0.3 && t < b.end(i)) return b.end(i) - t;
+      return 0;
+    },
+    pump: function () {
+      var self = this, rung = this.rung, sb = this.sb;
+      if (!this.sb || this.busy || this.sb.updating || !this.wanted) return;
+      this.busy = true;
+      this.level().then(function (p) {
+        if (rung !== self.rung) { self.busy = false; return self.pump(); }
+        // The first segment not held: the buffer's end may fall short of a segment's end by
+        // an audio frame or two, hence the slack.
+        var t = self.video.currentTime + self.ahead(), i = 0;
+        while (i < p.segs.length - 1 && p.segs[i].start + p.segs[i].d <= t + 0.3) i++;
+        if (self.ahead() >= AHEAD || (i === self.done && self.initFor === rung)) {
+          if (self.ahead() < AHEAD && self.ms.readyState === "open" && t >= p.duration - 0.5) self.ms.endOfStream();
+          self.busy = false; return;
+        }
+        self.abort = new AbortController();
+        var started = performance.now();
+        var url = self.initFor === rung ? p.segs[i].url : p.init;
+        return fetchBuffer(url, self.abort.signal).then(function (data) {
+          if (sb !== self.sb) return; // a fresh MediaSource since
+          if (url === p.init) {
+            if (self.sb.changeType) self.sb.changeType(rung.type);
+            self.initFor = rung;
+          } else {
+            self.done = i;
+            self.measure(data.byteLength, performance.now() - started);
+          }
+          self.sb.appendBuffer(data);
+        });
+      }).catch(function () { self.busy = false; setTimeout(function () { self.pump(); }, 3000); });
+    },
+    // Throughput in bits per second, smoothed; Auto moves one rung at a time from it.
+    measure: function (bytes, ms) {
+      var bps = bytes * 8000 / Math.max(ms, 1);
+      this.bps = this.bps ? 0.7 * this.bps + 0.3 * bps : bps;
+      if (this.auto) {
+        var pick = this.auto.filter(function (r) { return r.kbps * 1300 < this.bps; }, this).pop() || this.auto[0];
+        if (pick !== this.rung) this.choose(pick);
+      }
+    },
+    choose: function (rung) {
+      var was = this.rung;
+      this.rung = rung;
+      if (was.audio !== rung.audio) {
+        var playing = !this.video.paused;
+        this.attach(this.video.currentTime);
+        if (playing) this.video.play().catch(function () { /* paused meanwhile */ });
+      } else this.pump(); // the next segment comes from the new rung, after its init segment
+    },
+    play: function () {
+      this.wanted = true;
+      this.pump();
+    }
+  };
+
+  function rungOf(button, duration) {
+    var bytes = +button.dataset.bytes;
+    return {
+      name: button.value, playlist: button.dataset.playlist, src: button.dataset.src,
+      type: button.dataset.type, audio: !button.dataset.height, bytes: bytes,
+      kbps: duration ? bytes * 8 / duration / 1000 : 0
+    };
+  }
+
+  function setup(box) {
+    var video = box.querySelector("video,audio"), form = box.querySelector("[data-rungs]");
+    if (!video || box.dataset.ready) return;
+    box.dataset.ready = "1";
+    var buttons = form ? [].slice.call(form.querySelectorAll("button")) : [];
+    var duration = parseFloat(box.dataset.duration) || 0, left = box.dataset.left ? +box.dataset.left : Infinity;
+    var rungs = {};
+    buttons.forEach(function (b) { rungs[b.value] = rungOf(b, duration); });
+    var pressed = buttons.filter(function (b) { return b.getAttribute("aria-pressed") === "true"; })[0];
+    var current = pressed ? pressed.value : null;
+    function usable(r) { return r && r.playlist && MS && MS.isTypeSupported(r.type); }
+    // Auto's candidates: distinct video rungs, lowest first, that the month's limit allows.
+    var auto = ["lowest", "low", "medium"].map(function (n) { return rungs[n]; })
+      .filter(function (r, i, all) { return r && all.indexOf(r) === i && (i === 0 || r.bytes <= left); });
+    var mse = current && usable(rungs[current]) && auto.every(usable);
+    var loader = null;
+    if (mse) {
+      [].slice.call(video.querySelectorAll("source")).forEach(function (s) { s.remove(); });
+      video.removeAttribute("src");
+      loader = new Loader(video, current === "auto" ? auto[0] : rungs[current], duration);
+      if (current === "auto") loader.auto = auto;
+      video.addEventListener("play", function () { loader.play(); });
+      video.addEventListener("timeupdate", function () { loader.pump(); });
+      video.addEventListener("seeking", function () { if (loader.abort) loader.abort.abort(); loader.busy = false; loader.pump(); });
+      box.loader = loader;
+    }
+    buttons.forEach(function (b) {
+      b.addEventListener("click", function (e) {
+        e.preventDefault();
+        buttons.forEach(function (o) { o.setAttribute("aria-pressed", o === b ? "true" : "false"); });
+        var r = rungs[b.value], at = video.currentTime, playing = !video.paused;
+        if (loader) {
+          loader.auto = b.value === "auto" ? auto : null;
+          loader.choose(b.value === "auto" ? (loader.rung.audio ? auto[0] : loader.rung) : r);
+        } else if (r.src !== video.currentSrc) {
+          video.src = r.src;
+          video.addEventListener("loadedmetadata", function () { video.currentTime = at; }, { once: true });
+          if (playing) video.play();
+        }
+        var body = new FormData(form);
+        body.append("data_rung", b.value);
+        fetch(form.action, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
+          .catch(function () { /* offline: the choice holds for this page */ });
+      });
+    });
+  }
+
+  window.headwayPlayer = function (root) {
+    if (root.querySelectorAll) root.querySelectorAll("[data-player]").forEach(setup);
+  };
+  window.headwayPlayer.parsePlaylist = parsePlaylist;
+  window.headwayPlayer(document);
+})();
