@@ -19,6 +19,7 @@ from app import (
     media,
     navigation,
     notifications,
+    offline,
     permissions,
     security,
     urls,
@@ -93,7 +94,7 @@ def _translation_directories(app: Flask) -> list[str]:
 
 
 def _register_areas(app: Flask) -> None:
-    for area in (core, accounts, frameworks, learning, media, notifications):
+    for area in (core, accounts, frameworks, learning, media, notifications, offline):
         app.register_blueprint(area.bp)
     core.cli.explain_missing_schema(app)
 

@@ -155,6 +155,15 @@
       video.addEventListener("seeking", function () { if (loader.abort) loader.abort.abort(); loader.busy = false; loader.pump(); });
       box.loader = loader;
     }
+    var saver = box.querySelector("[data-save]");
+    if (saver && window.caches && navigator.serviceWorker) {
+      saver.hidden = false;
+      saver.addEventListener("click", function () {
+        var on = buttons.filter(function (o) { return o.getAttribute("aria-pressed") === "true"; })[0];
+        var r = on && rungs[on.value === "auto" ? "low" : on.value];
+        if (r) save(box, saver, loader && on.value === "auto" ? loader.rung : r);
+      });
+    }
     buttons.forEach(function (b) {
       b.addEventListener("click", function (e) {
         e.preventDefault();
@@ -176,8 +185,91 @@
     });
   }
 
+  /* Offline. "Save for offline" puts the lesson page, poster, captions and the chosen rung
+     (its playlist, init and every segment, or its MP4) in the Cache API under the keys the
+     service worker looks them up by, and notes the lesson for the Downloads page. */
+  var MEDIA = "hw-media", PAGES = "hw-pages";
+  function mediaKey(url) {
+    var u = new URL(url, location.href);
+    [].slice.call(u.searchParams.keys()).forEach(function (k) {
+      if (/^x-amz-/i.test(k) || k === "expires" || k === "sig") u.searchParams.delete(k);
+    });
+    return u.href;
+  }
+  function store(cacheName, key, url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.clone().arrayBuffer().then(function (b) {
+        return caches.open(cacheName).then(function (c) { return c.put(key, r); }).then(function () { return b.byteLength; });
+      });
+    });
+  }
+  function mediaUrls(box, rung) {
+    var urls = [].slice.call(box.querySelectorAll("track")).map(function (t) { return t.src; });
+    var poster = box.querySelector("video[poster]");
+    if (poster && poster.getAttribute("poster").indexOf("data:") !== 0) urls.push(poster.poster);
+    if (!rung.playlist) return Promise.resolve(urls.concat(rung.src));
+    return fetch(rung.playlist, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (text) {
+      var p = parsePlaylist(text, new URL(rung.playlist, location.href));
+      return urls.concat(rung.playlist, p.init, p.segs.map(function (s) { return s.url; }));
+    });
+  }
+  function save(box, button, rung) {
+    var page = location.pathname + location.search, total = 0;
+    button.disabled = true;
+    button.textContent = button.dataset.saving;
+    var assets = [].slice.call(document.querySelectorAll("script[src],link[rel=stylesheet]")).map(function (e) { return e.src || e.href; });
+    mediaUrls(box, rung).then(function (urls) {
+      return urls.reduce(function (done, url) {
+        return done.then(function () { return store(MEDIA, mediaKey(url), url).then(function (n) { total += n; }); });
+      }, store(PAGES, location.origin + page, page)).then(function () {
+        return Promise.all(assets.map(function (url) { return store("hw-static", url, url).catch(function () {}); }));
+      }).then(function () {
+        var entry = { title: button.dataset.title, url: page, bytes: total, keys: urls.map(mediaKey) };
+        return caches.open(PAGES).then(function (c) { return c.put("/__saved" + page, new Response(JSON.stringify(entry))); });
+      });
+    }).then(function () {
+      button.textContent = button.dataset.saved + " · " + (total / 1e6).toFixed(1) + " MB";
+    }, function () {
+      button.disabled = false;
+      button.textContent = button.dataset.failed;
+    });
+  }
+
+  // Downloads: each saved lesson with its size, and a button that frees its space.
+  function downloads(root) {
+    var list = root.querySelector("[data-list]"), row = root.querySelector("template");
+    caches.open(PAGES).then(function (c) {
+      return c.keys().then(function (keys) {
+        return Promise.all(keys.filter(function (k) { return new URL(k.url).pathname.indexOf("/__saved/") === 0; })
+          .map(function (k) { return c.match(k).then(function (r) { return r.json(); }).then(function (e) { e.key = k; return e; }); }));
+      }).then(function (saved) {
+        var total = 0;
+        root.querySelector("[data-none]").hidden = saved.length > 0;
+        saved.forEach(function (e) {
+          var li = row.content.firstElementChild.cloneNode(true), a = li.querySelector("a");
+          a.href = e.url; a.textContent = e.title;
+          li.querySelector("span").textContent = (e.bytes / 1e6).toFixed(1) + " MB";
+          total += e.bytes;
+          li.querySelector("button").addEventListener("click", function () {
+            caches.open(MEDIA).then(function (m) {
+              return Promise.all(e.keys.map(function (k) { return m.delete(k); }));
+            }).then(function () { return Promise.all([c.delete(e.key), c.delete(location.origin + e.url)]); })
+              .then(function () { li.remove(); });
+          });
+          list.appendChild(li);
+        });
+        var note = root.querySelector("[data-total]");
+        note.textContent = note.textContent.replace("%s", (total / 1e6).toFixed(1));
+        note.hidden = !saved.length;
+      });
+    });
+  }
+
   window.headwayPlayer = function (root) {
-    if (root.querySelectorAll) root.querySelectorAll("[data-player]").forEach(setup);
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll("[data-player]").forEach(setup);
+    if (window.caches) root.querySelectorAll("[data-downloads]").forEach(downloads);
   };
   window.headwayPlayer.parsePlaylist = parsePlaylist;
   window.headwayPlayer(document);
