@@ -191,7 +191,7 @@
   var MEDIA = "hw-media", PAGES = "hw-pages";
   function mediaKey(url) {
     var u = new URL(url, location.href);
-    [].slice.call(u.searchParams.keys()).forEach(function (k) {
+    Array.from(u.searchParams.keys()).forEach(function (k) {
       if (/^x-amz-/i.test(k) || k === "expires" || k === "sig") u.searchParams.delete(k);
     });
     return u.href;

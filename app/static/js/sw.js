@@ -13,7 +13,7 @@ var MEDIA = "hw-media", PAGES = "hw-pages", STATIC = "hw-static", QUEUE = "hw-qu
 // The cache key of a media URL: the URL without the query parameters that only sign it.
 function mediaKey(url) {
   var u = new URL(url);
-  [].slice.call(u.searchParams.keys()).forEach(function (k) {
+  Array.from(u.searchParams.keys()).forEach(function (k) {
     if (/^x-amz-/i.test(k) || k === "expires" || k === "sig") u.searchParams.delete(k);
   });
   u.hash = "";
