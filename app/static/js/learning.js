@@ -57,7 +57,9 @@
   });
   document.addEventListener("htmx:afterRequest", function (e) {
     var area = areaOf(e), saved = area && area.form.querySelector("span[data-saved-at]");
-    if (!area || !e.detail.successful) return;
+    // Kept by the service worker for later is not saved: the draft stays until it is.
+    var queued = e.detail.xhr && e.detail.xhr.getResponseHeader("X-Headway-Queued");
+    if (!area || !e.detail.successful || queued) return;
     if (saved) area.dataset.savedAt = saved.dataset.savedAt;
     // Removed only when the server has exactly this text; else kept, based on what it has.
     keep(area, area.value === area.dataset.sent ? null : area.value);
@@ -115,7 +117,15 @@
     sw.register(url).catch(function () { /* no worker: everything still works online */ });
     sw.addEventListener("message", function (e) { if (e.data && "queued" in e.data) waiting(e.data.queued); });
     function tell(what) { if (sw.controller) sw.controller.postMessage(what); }
-    window.addEventListener("online", function () { tell("flush"); });
+    window.addEventListener("online", function () {
+      tell("flush");
+      // A note typed offline goes as soon as the connection is back (unless it waits for a choice).
+      document.querySelectorAll("textarea[data-draft]").forEach(function (area) {
+        var kept = null;
+        try { kept = localStorage.getItem("draft:" + area.dataset.draft); } catch (e) { /* no storage */ }
+        if (kept && !area.offered && window.htmx) htmx.trigger(area, "input");
+      });
+    });
     tell(navigator.onLine ? "flush" : "count");
   }
   // The segment player (player.js) is fetched only by pages that play something.

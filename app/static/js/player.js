@@ -42,7 +42,7 @@
     attach: function (at) {
       var self = this, ms = new MS();
       if (this.abort) this.abort.abort();
-      this.ms = ms; this.sb = null; this.busy = false; this.initFor = null;
+      this.ms = ms; this.sb = null; this.busy = false; this.initFor = null; this.next = null;
       this.video.src = URL.createObjectURL(ms);
       ms.addEventListener("sourceopen", function () {
         URL.revokeObjectURL(self.video.src);
@@ -72,12 +72,16 @@
       this.busy = true;
       this.level().then(function (p) {
         if (rung !== self.rung) { self.busy = false; return self.pump(); }
-        // The first segment not held: the buffer's end may fall short of a segment's end by
-        // an audio frame or two, hence the slack.
-        var t = self.video.currentTime + self.ahead(), i = 0;
-        while (i < p.segs.length - 1 && p.segs[i].start + p.segs[i].d <= t + 0.3) i++;
-        if (self.ahead() >= AHEAD || (i === self.done && self.initFor === rung)) {
-          if (self.ahead() < AHEAD && self.ms.readyState === "open" && t >= p.duration - 0.5) self.ms.endOfStream();
+        // The next segment: one on from the last appended, or after a seek (next === null)
+        // the first not held from the play head on (slack: a buffer may end an audio frame
+        // or two short of its last segment's end).
+        var i = self.next, segs = p.segs, now = self.video.currentTime;
+        if (i === null) {
+          var t = now + self.ahead();
+          for (i = 0; i < segs.length - 1 && segs[i].start + segs[i].d <= t + 0.3;) i++;
+        }
+        if (i >= segs.length || segs[i].start - now >= AHEAD) {
+          if (i >= segs.length && self.ms.readyState === "open") self.ms.endOfStream();
           self.busy = false; return;
         }
         self.abort = new AbortController();
@@ -89,7 +93,7 @@
             if (self.sb.changeType) self.sb.changeType(rung.type);
             self.initFor = rung;
           } else {
-            self.done = i;
+            self.next = i + 1;
             self.measure(data.byteLength, performance.now() - started);
           }
           self.sb.appendBuffer(data);
@@ -152,7 +156,10 @@
       if (current === "auto") loader.auto = auto;
       video.addEventListener("play", function () { loader.play(); });
       video.addEventListener("timeupdate", function () { loader.pump(); });
-      video.addEventListener("seeking", function () { if (loader.abort) loader.abort.abort(); loader.busy = false; loader.pump(); });
+      video.addEventListener("seeking", function () {
+        if (loader.abort) loader.abort.abort();
+        loader.busy = false; loader.next = null; loader.pump();
+      });
       box.loader = loader;
     }
     var saver = box.querySelector("[data-save]");

@@ -6,7 +6,8 @@
      Every segment played goes in; a progressive MP4 goes in only when saved for offline.
    - "hw-pages": lesson pages saved for offline (served when the network fails).
    - "hw-static": fingerprinted CSS/JS/icons (their URLs change with their content).
-   - "hw-queue": POSTs to /learn/ that failed for want of a network, replayed in order. */
+   - "hw-queue": POSTs to /learn/ (position, completion, answers) that failed for want of a
+     network, replayed in order; notes wait as drafts in learning.js instead. */
 "use strict";
 var MEDIA = "hw-media", PAGES = "hw-pages", STATIC = "hw-static", QUEUE = "hw-queue";
 
@@ -89,12 +90,20 @@ function queued(request) {
       var id = Date.now() + "-" + Math.random().toString(36).slice(2);
       var meta = { url: copy.url, body: body, type: copy.headers.get("Content-Type"), hx: copy.headers.get("HX-Request") };
       return caches.open(QUEUE).then(function (cache) {
-        return cache.put("/__queue/" + id, new Response(JSON.stringify(meta)));
+        // The latest write to a URL replaces one still waiting (a position, a note's text,
+        // an answer: the newest is what the leader means; completing twice is once).
+        return cache.keys().then(function (keys) {
+          return Promise.all(keys.map(function (key) {
+            return cache.match(key).then(function (r) { return r.json(); }).then(function (m) {
+              if (m.url === meta.url) return cache.delete(key);
+            });
+          }));
+        }).then(function () { return cache.put("/__queue/" + id, new Response(JSON.stringify(meta))); });
       }).then(function () {
         notify();
         // A plain form goes back to its (saved) page; htmx swaps nothing for a 204.
         if (request.mode === "navigate") return Response.redirect(request.referrer || "/learn/", 303);
-        return new Response(null, { status: copy.headers.get("HX-Request") ? 204 : 202 });
+        return new Response(null, { status: copy.headers.get("HX-Request") ? 204 : 202, headers: { "X-Headway-Queued": "1" } });
       });
     });
   });
@@ -136,7 +145,10 @@ self.addEventListener("message", function (e) {
 });
 self.addEventListener("fetch", function (e) {
   var request = e.request, url = new URL(request.url);
-  if (request.method === "POST" && url.origin === location.origin && /^\/learn\//.test(url.pathname)) return e.respondWith(queued(request));
+  // Notes are not queued here: learning.js keeps each draft with the version it began from
+  // and never saves it over newer text written elsewhere, which a blind replay would.
+  if (request.method === "POST" && url.origin === location.origin && /^\/learn\//.test(url.pathname) &&
+      !/\/reflection$/.test(url.pathname)) return e.respondWith(queued(request));
   if (request.method !== "GET") return;
   if (isMedia(url)) return e.respondWith(fromMedia(request));
   if (url.origin !== location.origin) return;
