@@ -236,7 +236,7 @@ class ProfileForm(Form):
     data_rung = SelectField(
         _l("Data saver: what lessons play unless I choose otherwise"),
         choices=choices({name: DATA_RUNG_LABELS[name] for name in DATA_RUNGS}),
-        description=_l("Low keeps the text on slides readable for about 1 MB a minute."),
+        description=_l("Low keeps the text on slides readable, for 0.5 to 1.4 MB a minute."),
     )
     data_limit_mb = IntegerField(
         _l("Monthly limit in MB (Auto stays within it; leave empty for none)"),

@@ -53,3 +53,11 @@ def downloads():
     """The lessons this phone keeps for offline, with their sizes (read from the browser's
     cache by player.js), and a button to free each one's space."""
     return render("offline/downloads.html")
+
+
+@bp.get("/offline")
+@requires(can_learn)
+def fallback():
+    """What the service worker shows for a page it does not hold when there is no
+    connection (it keeps this page, in the leader's language, when it installs)."""
+    return render("offline/offline.html")

@@ -10,6 +10,7 @@
      network, replayed in order; notes wait as drafts in learning.js instead. */
 "use strict";
 var MEDIA = "hw-media", PAGES = "hw-pages", STATIC = "hw-static", QUEUE = "hw-queue";
+var OFFLINE = new URL("offline", self.location).href; // the page shown for one not saved
 
 // The cache key of a media URL: the URL without the query parameters that only sign it.
 function mediaKey(url) {
@@ -73,8 +74,7 @@ function page(request) {
   }, function () {
     return caches.open(PAGES).then(function (cache) {
       return cache.match(request.url.split("#")[0], { ignoreSearch: true }).then(function (hit) {
-        return hit || new Response("<!doctype html><meta name=viewport content='width=device-width'><p>Offline. Lessons you saved open from Downloads.</p><p><a href='/downloads'>Downloads</a></p>",
-          { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+        return hit || cache.match(OFFLINE); // "you are offline; saved lessons are in Downloads"
       });
     });
   });
@@ -137,7 +137,10 @@ function flush() {
   return flushing;
 }
 
-self.addEventListener("install", function () { self.skipWaiting(); });
+self.addEventListener("install", function (e) {
+  self.skipWaiting();
+  e.waitUntil(caches.open(PAGES).then(function (c) { return c.add(OFFLINE); }).catch(function () {}));
+});
 self.addEventListener("activate", function (e) { e.waitUntil(self.clients.claim()); });
 self.addEventListener("message", function (e) {
   if (e.data === "flush") e.waitUntil(flush());
