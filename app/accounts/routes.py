@@ -82,6 +82,13 @@ def sign_in():
     return render("accounts/sign_in.html", form=form, forget_browser=forget)
 
 
+@bp.after_app_request
+def count_page_bytes(response):
+    """Pages count towards the signed-in person's data use this month (an estimate)."""
+    data_use.count_page(current_user, response)
+    return response
+
+
 @bp.post("/me/data-saver")
 @login_required
 def set_data_rung():
@@ -253,6 +260,7 @@ def profile():
             session["locale"] = current_user.locale
             flash(_("Your profile is saved."), "success")
             return see_other(url_for("accounts.profile"), full_reload=language_changed)
+    data_use.record_data_use(current_user.id)  # the pages counted so far, before showing it
     return render(
         "accounts/profile.html",
         form=form,

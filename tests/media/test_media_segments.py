@@ -129,3 +129,47 @@ def test_presigned_playlists_name_every_segment_and_the_init_by_url():
     assert '#EXT-X-MAP:URI="https://s3.example/b/k/init.mp4?X-Amz-Signature=1"' in signed
     assert "\nhttps://s3.example/b/k/0000.m4s?X-Amz-Signature=1\n" in signed
     assert "#EXTINF:2.000000," in signed and signed.endswith("#EXT-X-ENDLIST\n")
+
+
+def test_pages_count_as_an_estimate_and_show_on_me(app, client, make_user):
+    leader = make_user("leader")
+    sign_in(client, leader)
+    page = client.get("/learn/")
+    assert page.status_code == 200
+    me = client.get("/me").get_data(as_text=True)
+    db.session.expire_all()
+    assert month_usage(leader).page_bytes >= len(page.data) // 4 > 0
+    assert "of your data this month" in me
+
+
+def test_the_player_shows_each_choice_with_its_cost_and_what_the_limit_leaves(
+    app, client, make_user, ready_asset, lesson_for
+):
+    asset = ready_asset()
+    lesson_for(asset)
+    leader = make_user("leader")
+    sign_in(client, leader)
+    page = client.get("/learn/media-course/media-lesson").get_data(as_text=True)
+    for name in ("audio", "lowest", "low", "medium", "auto"):
+        assert f'value="{name}"' in page
+    assert 'value="low" aria-pressed="true"' in page and " MB</button>" in page
+    assert "data-left=" not in page  # no limit
+    leader.data_limit_mb = 50
+    db.session.commit()
+    page = client.get("/learn/media-course/media-lesson").get_data(as_text=True)
+    assert 'data-left="50000000"' in page or 'data-left="4999' in page
+    # The one-tap choice without JavaScript: saved, then back to the lesson.
+    back = client.post(
+        "/me/data-saver", data={"data_rung": "audio", "next": "/learn/media-course/media-lesson"}
+    )
+    assert back.status_code == 303 and back.headers["Location"].endswith("/media-lesson")
+    db.session.expire_all()
+    assert leader.data_rung == "audio"
+    page = client.get("/learn/media-course/media-lesson").get_data(as_text=True)
+    assert (
+        'value="audio" aria-pressed="true"' in page and "audio-aac.m4a" in page.split("<source")[1]
+    )
+    refused = client.post("/me/data-saver", data={"data_rung": "4k", "next": "/me"})
+    assert refused.status_code == 303
+    db.session.expire_all()
+    assert leader.data_rung == "audio"
