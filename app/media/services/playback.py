@@ -21,6 +21,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from media_pipeline.commands import INIT_NAME
 from media_pipeline.storage import LocalStorage
 
 from ..models import MediaAsset, MediaStatus, Rendition
@@ -41,6 +42,7 @@ class PlaybackSource:
     height: int | None = None
     name: str = ""
     playlist: str | None = None  # the segments' playlist, if this rendition has them
+    init: str | None = None  # and their init segment (fetched alongside the playlist)
     segments_bytes: int | None = None
 
 
@@ -122,6 +124,9 @@ def _source(asset_id: int, rendition: Rendition) -> PlaybackSource:
         name=rendition.name,
         label=rendition_label(rendition),
         playlist=playlist_url(asset_id, rendition.playlist_key) if rendition.playlist_key else None,
+        init=file_url(asset_id, rendition.playlist_key.rsplit("/", 1)[0] + "/" + INIT_NAME)
+        if rendition.playlist_key
+        else None,
         segments_bytes=rendition.segments_bytes,
     )
 

@@ -30,6 +30,12 @@
     return { init: init, segs: segs, duration: t };
   }
 
+  // A rung's init segment, fetched once (a switch back to the rung appends it again).
+  function initOf(rung, url) {
+    if (!rung.ip) rung.ip = fetchBuffer(rung.init || url).catch(function (e) { rung.ip = null; throw e; });
+    return rung.ip;
+  }
+
   function Loader(video, choice, duration) {
     this.video = video;
     this.duration = duration;
@@ -86,10 +92,10 @@
         }
         self.abort = new AbortController();
         var started = performance.now();
-        var url = self.initFor === rung ? p.segs[i].url : p.init;
-        return fetchBuffer(url, self.abort.signal).then(function (data) {
+        var isInit = self.initFor !== rung;
+        return (isInit ? initOf(rung, p.init) : fetchBuffer(p.segs[i].url, self.abort.signal)).then(function (data) {
           if (sb !== self.sb) return; // a fresh MediaSource since
-          if (url === p.init) {
+          if (isInit) {
             if (self.sb.changeType) self.sb.changeType(rung.type);
             self.initFor = rung;
           } else {
@@ -119,6 +125,8 @@
       } else this.pump(); // the next segment comes from the new rung, after its init segment
     },
     play: function () {
+      // The init segment alongside the playlist: one round trip less before the first frame.
+      if (this.rung.init) initOf(this.rung);
       this.wanted = true;
       this.pump();
     }
@@ -127,7 +135,7 @@
   function rungOf(button, duration) {
     var bytes = +button.dataset.bytes;
     return {
-      name: button.value, playlist: button.dataset.playlist, src: button.dataset.src,
+      name: button.value, playlist: button.dataset.playlist, init: button.dataset.init, src: button.dataset.src,
       type: button.dataset.type, audio: !button.dataset.height, bytes: bytes,
       kbps: duration ? bytes * 8 / duration / 1000 : 0
     };
