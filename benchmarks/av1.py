@@ -26,7 +26,7 @@ from media_pipeline.commands import parse_ssim  # noqa: E402
 from media_pipeline.profiles import KEYFRAME_INTERVAL_S, VIDEO_RUNGS, X264_PRESET  # noqa: E402
 
 LOW_RUNGS = [r for r in VIDEO_RUNGS if r.height <= 240]
-AV1_CRFS = (35, 40, 45, 50, 55)
+AV1_CRFS = (40, 45, 50, 55, 60, 63)
 FPS = 25
 
 
@@ -37,6 +37,7 @@ def _encode(source: Path, out: Path, height: int, codec_args: list[str]) -> int:
         + codec_args
         + [str(out)],
         check=True,
+        capture_output=True,  # SVT-AV1 logs its configuration whatever ffmpeg's log level
     )
     return out.stat().st_size
 

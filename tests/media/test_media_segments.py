@@ -173,3 +173,22 @@ def test_the_player_shows_each_choice_with_its_cost_and_what_the_limit_leaves(
     assert refused.status_code == 303
     db.session.expire_all()
     assert leader.data_rung == "audio"
+
+
+def test_assets_from_before_segments_play_progressively(
+    app, client, make_user, ready_asset, lesson_for
+):
+    asset = ready_asset()
+    for rendition in asset.renditions:
+        rendition.playlist_key = rendition.segments_bytes = None
+    db.session.commit()
+    lesson_for(asset)
+    sign_in(client, make_user("leader"))
+    page = client.get("/learn/media-course/media-lesson").get_data(as_text=True)
+    assert "data-playlist" not in page  # player.js keeps the plain <video>
+    source = page.split('<source src="')[1].split('"')[0]
+    assert source.endswith("/144p.mp4") and client.get(source).status_code == 200
+    # Audio only falls back to the smallest file there is, the Opus one.
+    with app.test_request_context():
+        listening = services.playback_for(asset.id, choice="audio")
+    assert listening.sources[0].name == "audio"
