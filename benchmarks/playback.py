@@ -40,7 +40,7 @@ SLIDES = (ROOT / "../shared/media/slides-lecture-720p.mp4").resolve()
 TWO_G = {"offline": False, "latency": 300, "downloadThroughput": 250_000 / 8,
          "uploadThroughput": 250_000 / 8}  # fmt: skip
 UNTHROTTLED = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
-LEADER, PASSWORD = "+254700000001", "headway-demo"
+LEADER, OTHER_LEADER, PASSWORD = "+254700000001", "amani@example.org", "headway-demo"
 LOOK_AHEAD_S = 20
 
 
@@ -147,10 +147,10 @@ FIRST_FRAME_JS = """async () => {
 }"""
 
 
-def open_lesson(browser, base_url: str, slug: str, choice: str | None = None):
+def open_lesson(browser, base_url: str, slug: str, choice: str | None = None, who: str = LEADER):
     context = browser.new_context(**MOBILE)
     page = context.new_page()
-    sign_in(page, base_url, LEADER, PASSWORD)
+    sign_in(page, base_url, who, PASSWORD)
     page.goto(f"{base_url}/learn/playback/{slug}")
     if choice:
         page.click(f"[data-rungs] button[value={choice}]")
@@ -203,7 +203,8 @@ def measure(base_url: str, sizes: dict, chromium: str, full_rate: float) -> list
         watch(page, again, 30, rate=2)
         rows.append(Row("the same 30 s again", again.total() / 1e6, "MB", "0", again.total() == 0))
         context.close()
-        context, page = open_lesson(browser, base_url, long_slug, "low")
+        # Another leader: the first stopped at 30 s, and the page would resume there.
+        context, page = open_lesson(browser, base_url, long_slug, "low", who=OTHER_LEADER)
         meter = MediaBytes(page)
         full = watch(page, meter, None, rate=full_rate)
         segments = sum(1 for rid in meter.bytes if meter.urls[rid].endswith(".m4s"))
