@@ -136,3 +136,30 @@ def test_without_media_source_the_plain_video_plays_the_chosen_mp4(lesson_page):
     page.locator("[data-rungs] button[value=lowest]").click()
     page.wait_for_function("v => v.currentSrc.endsWith('/144p.mp4') && !v.paused", arg=video)
     page.wait_for_function(f"v => v.currentTime > {at}", arg=video)
+
+
+def test_auto_climbs_with_the_throughput_but_stays_within_the_monthly_limit(lesson_page):
+    page, asset, lesson, leader, fetched = lesson_page()
+    costs = {r.name: r.segments_bytes for r in asset.renditions if r.kind == "video"}
+    # A limit that leaves room for the lesson at 240p but not at 360p.
+    leader.data_limit_mb = round((costs["240p"] + costs["360p"]) / 2 / 1_000_000)
+    assert costs["240p"] < leader.data_limit_mb * 1_000_000 - 200_000 < costs["360p"]
+    leader.data_rung = "auto"
+    db.session.commit()
+
+    page.reload()
+    video = _video(page, lesson)
+    _play(page, video)
+    page.wait_for_function("v => v.currentTime > 4", arg=video)
+    assert any("/240p/" in url for url in fetched), fetched  # climbed from 144p on a fast link
+    assert not any("/360p/" in url for url in fetched), "above what the limit leaves"
+
+    leader.data_limit_mb = None
+    db.session.commit()
+    fetched.clear()
+    page.reload()
+    video = _video(page, lesson)
+    _play(page, video)
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.includes('/360p/0'))"
+    )
