@@ -56,6 +56,18 @@ function fromMedia(request) {
   });
 }
 
+// With S3 the app writes each playlist naming presigned segments that expire: the network's
+// copy while there is one, the last one kept when there is not (its segments are cached by
+// their unsigned keys).
+function signedPlaylist(request) {
+  return caches.open(MEDIA).then(function (cache) {
+    return fetch(request).then(function (response) {
+      if (response.ok) cache.put(request.url, response.clone());
+      return response;
+    }, function () { return cache.match(request.url); });
+  });
+}
+
 function fromStatic(request) {
   return caches.open(STATIC).then(function (cache) {
     return cache.match(request).then(function (hit) {
@@ -153,6 +165,7 @@ self.addEventListener("fetch", function (e) {
   if (request.method === "POST" && url.origin === location.origin && /^\/learn\//.test(url.pathname) &&
       !/\/reflection$/.test(url.pathname)) return e.respondWith(queued(request));
   if (request.method !== "GET") return;
+  if (/\/media\/\d+\/playlists\//.test(url.pathname)) return e.respondWith(signedPlaylist(request));
   if (isMedia(url)) return e.respondWith(fromMedia(request));
   if (url.origin !== location.origin) return;
   if (/^\/static\//.test(url.pathname)) return e.respondWith(fromStatic(request));
