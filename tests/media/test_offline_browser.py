@@ -51,7 +51,7 @@ def test_saved_lesson_plays_offline_and_an_offline_completion_lands_once(
     services.run_transcode(asset.id)
     lesson = lesson_for(db.session.get(MediaAsset, asset.id))
     leader = make_user("leader")
-    page = phone()
+    page = phone(service_workers="allow")
     page.goto(f"{live_server}/sign-in")
     page.fill("input[name=identifier]", leader.email)
     page.fill("input[name=password]", PASSWORD)
