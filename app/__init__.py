@@ -11,8 +11,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import (
     accounts,
+    coaching,
     core,
     frameworks,
+    groups,
     htmx,
     learning,
     logs,
@@ -22,6 +24,7 @@ from app import (
     offline,
     permissions,
     security,
+    studio,
     urls,
 )
 from app.accounts.services import load_signed_in_user
@@ -94,7 +97,8 @@ def _translation_directories(app: Flask) -> list[str]:
 
 
 def _register_areas(app: Flask) -> None:
-    for area in (core, accounts, frameworks, learning, media, notifications, offline):
+    areas = (core, accounts, frameworks, learning, media, notifications, groups, coaching, studio)
+    for area in (*areas, offline):
         app.register_blueprint(area.bp)
     core.cli.explain_missing_schema(app)
 

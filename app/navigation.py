@@ -36,6 +36,11 @@ def _signed_in(user) -> bool:
     return user.is_authenticated
 
 
+def _in_the_programme(user) -> bool:
+    """Leaders and coaches: the people groups and coaching are for."""
+    return permissions.can_learn(user) or permissions.can_coach(user)
+
+
 ITEMS = (
     # Leaders learn; everyone else's first tab is the home page.
     NavItem("learn", _l("Learn"), ("learning.home",), permissions.can_learn),
@@ -45,13 +50,10 @@ ITEMS = (
         ("core.home",),
         lambda u: u.is_authenticated and not permissions.can_learn(u),
     ),
-    NavItem("groups", _l("Groups"), ("groups.home",), permissions.can_learn),
-    NavItem(
-        "coaching",
-        _l("Coaching"),
-        ("coaching.home",),
-        lambda u: permissions.can_learn(u) or permissions.can_coach(u),
-    ),
+    # At most five tabs for anyone: what an admin manages besides people and programmes
+    # (frameworks, groups, coaching pairs) is a card on the home page.
+    NavItem("groups", _l("Groups"), ("groups.home",), _in_the_programme),
+    NavItem("coaching", _l("Coaching"), ("coaching.home",), _in_the_programme),
     NavItem(
         "people",
         _l("People"),
@@ -64,12 +66,7 @@ ITEMS = (
             "accounts.issue_reset_code",
         ),
     ),
-    NavItem(
-        "frameworks",
-        _l("Frameworks"),
-        ("frameworks.list_frameworks",),
-        permissions.can_manage_frameworks,
-    ),
+    NavItem("studio", _l("Studio"), ("studio.home",), permissions.can_author),
     NavItem("me", _l("Me"), ("accounts.profile",), _signed_in, current_on=("accounts.profile",)),
 )
 

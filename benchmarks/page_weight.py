@@ -173,8 +173,28 @@ def learning_journey(
     return results
 
 
+def groups_journey(
+    page, meter: Meter, base_url: str, identifier: str, password: str
+) -> list[Measurement]:
+    """The most active thread of the leader's first group on a first visit, then
+    group → that thread as a navigation."""
+    sign_in(page, base_url, identifier, password)
+    page.goto(f"{base_url}/groups/")
+    group = page.locator("#groups a").first.get_attribute("href")
+    page.goto(f"{base_url}{group}")
+    thread = page.locator("#threads a[id^=thread-]").first.get_attribute("href")
+    meter.clear_cache()
+    results = [meter.measure("thread", "first visit", lambda: page.goto(f"{base_url}{thread}"))]
+    page.goto(f"{base_url}{group}")
+    page.wait_for_load_state("networkidle")
+    results.append(
+        meter.measure("group → thread", "navigation", lambda: follow(page, f"a[href='{thread}']"))
+    )
+    return results
+
+
 # Areas add their own journeys here: (name, function(page, meter, base_url) -> [Measurement]).
-JOURNEYS = [("shell", shell_journey), ("learning", learning_journey)]
+JOURNEYS = [("shell", shell_journey), ("learning", learning_journey), ("groups", groups_journey)]
 
 
 def run(
@@ -218,6 +238,9 @@ def serve_demo_app() -> str:
         from app.learning.demo import load_demo_content
 
         load_demo_content()
+        from app.groups.demo import load_demo_groups
+
+        load_demo_groups()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}"

@@ -190,6 +190,15 @@ def sign_in(client, user, password=PASSWORD):
     return response
 
 
+def sign_in_page(page, base_url, user, password=PASSWORD) -> None:
+    """Sign ``user`` in on a browser ``page`` through the sign-in form."""
+    page.goto(f"{base_url}/sign-in")
+    page.fill("input[name=identifier]", user.email or user.phone)
+    page.fill("input[name=password]", password)
+    page.click("form.stack button.primary")
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+
+
 @pytest.fixture
 def login(client):
     """``login(user)`` signs the test client in as ``user``."""

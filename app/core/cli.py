@@ -9,7 +9,10 @@ import click
 from flask import Flask
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from app.coaching.demo import load_demo_coaching
+from app.groups.demo import load_demo_groups
 from app.learning.demo import load_demo_content
+from app.studio.demo import load_demo_studio
 
 from . import bp, demo
 
@@ -26,7 +29,11 @@ def load_command() -> None:
         f"{created} demo account(s) created." if created else "Demo accounts already loaded."
     )
 
-    for line in load_demo_content():
+    for line in [*load_demo_content(), *load_demo_studio()]:
+        click.echo(line)
+    for line in load_demo_groups():  # after the lessons: one thread is about a lesson
+        click.echo(line)
+    for line in load_demo_coaching():
         click.echo(line)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from app.extensions import db
 from app.htmx import render, see_other
 from app.permissions import can_manage_frameworks, requires
+from app.translatable import lang_attr
 
 from . import bp, services
 from .files import FileFormatError
@@ -46,10 +48,23 @@ def _saved(framework, message: str, anchor: str | None = None):
 
 
 def _edit_page(framework, form, heading: str):
+    """``heading`` is text, or Markup from ``_content``; either way the page gets Markup."""
     status = 422 if form.errors else 200
     return render(
-        "frameworks/edit.html", framework=framework, form=form, heading=heading, status=status
+        "frameworks/edit.html",
+        framework=framework,
+        form=form,
+        heading=escape(heading),
+        status=status,
     )
+
+
+def _content(row, field: str) -> Markup:
+    """A row's text in the page's language where translated, marked with its own language
+    when it is in another (the way ``frameworks/_text.html`` shows it)."""
+    text = row.translated(field)
+    attr = lang_attr(text)
+    return Markup("<span{}>{}</span>").format(attr, text) if attr else escape(text)
 
 
 @bp.get("/")
@@ -140,7 +155,7 @@ def edit_framework(framework_id: int):
             language=form.language.data,
         )
         return _saved(framework, _("Framework saved."))
-    return _edit_page(framework, form, framework.name)
+    return _edit_page(framework, form, _content(framework, "name"))
 
 
 @bp.route("/<int:framework_id>/levels/<int:level_id>/edit", methods=["GET", "POST"])
@@ -204,4 +219,6 @@ def new_competency(framework_id: int, domain_id: int):
             form.code.errors.append(_("This framework already has a competency with this code."))
         else:
             return _saved(framework, _("Competency added."), f"competency-{competency.id}")
-    return _edit_page(framework, form, _("New competency in %(domain)s", domain=domain.title))
+    # The template alone is translated, then the domain's marked-up title put into it.
+    heading = escape(_("New competency in %(domain)s")) % {"domain": _content(domain, "title")}
+    return _edit_page(framework, form, heading)

@@ -59,6 +59,7 @@ def import_framework(spec: FrameworkSpec) -> ImportReport:
         db.session.add(framework)
     framework.name, framework.scope = spec.name, spec.scope
     framework.version, framework.language = spec.version, spec.language
+    framework.translations = _stored(spec.translations)
 
     if spec.levels_from_file or report.created:
         _apply_levels(framework, spec.levels)
@@ -75,6 +76,7 @@ def _apply_levels(framework: Framework, level_specs: list[LevelSpec]) -> None:
             level = FrameworkLevel(number=level_spec.number)
             framework.levels.append(level)
         level.name, level.descriptor = level_spec.name, level_spec.descriptor
+        level.translations = _stored(level_spec.translations)
     for level in levels.values():
         # Self-assessments store the number, not the row; a removed level just goes.
         framework.levels.remove(level)
@@ -104,6 +106,7 @@ def _apply_domains(framework: Framework, spec: FrameworkSpec, report: ImportRepo
             domain_spec.description,
             d_position,
         )
+        domain.translations = _stored(domain_spec.translations)
         _apply_competencies(framework, domain, domain_spec.competencies, existing, report)
     seen = set(spec.competency_codes())
     for code, competency in existing.items():
@@ -134,13 +137,25 @@ def _apply_competencies(
         elif (
             competency.title,
             competency.description,
+            competency.translations or {},
             competency.domain_id,
             competency.retired,
-        ) != (c_spec.title, c_spec.description, domain.id, False):
+        ) != (c_spec.title, c_spec.description, c_spec.translations, domain.id, False):
             report.competencies_updated += 1
         competency.domain = domain
         competency.title, competency.description = c_spec.title, c_spec.description
+        competency.translations = _stored(c_spec.translations)
         competency.position, competency.retired = c_position, False
+
+
+def _stored(translations: Mapping[str, Mapping[str, str]]) -> dict | None:
+    """A spec's translations as a row keeps them: a copy of its own (a new object, so the
+    JSON column sees the change), or None when there are none."""
+    return {language: dict(fields) for language, fields in translations.items()} or None
+
+
+def _copied(translations: Mapping[str, Mapping[str, str]] | None) -> dict[str, dict[str, str]]:
+    return {language: dict(fields) for language, fields in (translations or {}).items()}
 
 
 def import_framework_file(filename: str, data: bytes) -> ImportReport:
@@ -188,17 +203,27 @@ def framework_to_spec(framework: Framework) -> FrameworkSpec:
         scope=framework.scope,
         version=framework.version,
         language=framework.language,
-        levels=[LevelSpec(lv.number, lv.name, lv.descriptor) for lv in framework.levels],
+        levels=[
+            LevelSpec(lv.number, lv.name, lv.descriptor, translations=_copied(lv.translations))
+            for lv in framework.levels
+        ],
         domains=[
             DomainSpec(
                 d.code,
                 d.title,
                 d.description,
-                [CompetencySpec(c.code, c.title, c.description) for c in by_domain.get(d.id, [])],
+                [
+                    CompetencySpec(
+                        c.code, c.title, c.description, translations=_copied(c.translations)
+                    )
+                    for c in by_domain.get(d.id, [])
+                ],
+                translations=_copied(d.translations),
             )
             for d in framework.domains
             if by_domain.get(d.id)
         ],
+        translations=_copied(framework.translations),
     )
 
 

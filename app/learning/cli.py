@@ -9,6 +9,7 @@ import click
 
 from app.frameworks import services as frameworks
 from app.frameworks.files import FileFormatError
+from app.media import services as media
 
 from . import bp, services
 from .course_files import load_course, write_course
@@ -48,7 +49,11 @@ def import_command(directory: Path, no_media: bool) -> None:
     help="Course folder to copy the lesson media and captions from.",
 )
 def export_command(slug: str, out: Path, media_from: Path | None) -> None:
-    """Write the course SLUG back to files, so authors can keep it in git."""
+    """Write the course SLUG back to files, so authors can keep it in git.
+
+    Media uploaded in the studio is written out from media storage; media imported from
+    files is copied from --media-from.
+    """
     course = services.find_course(slug)
     if course is None:
         raise click.ClickException(f"no course with slug {slug!r}")
@@ -61,7 +66,23 @@ def export_command(slug: str, out: Path, media_from: Path | None) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)
                 written.append(target)
+    written += _write_stored_media(course, out, skip=set(map(str, written)))
     click.echo(f"Wrote {len(written)} files to {out}")
+
+
+def _write_stored_media(course, out: Path, skip: set[str]) -> list[Path]:
+    """The course's studio-uploaded media and captions, streamed from media storage."""
+    written = []
+    for relative, key in services.stored_media_files(course).items():
+        target = out / relative
+        if str(target) in skip or not media.storage().exists(key):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as f:
+            for chunk in media.storage().open(key):
+                f.write(chunk)
+        written.append(target)
+    return written
 
 
 @bp.cli.command("list")

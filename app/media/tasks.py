@@ -133,7 +133,8 @@ def _consumer(
         app.extensions["media_queue"],
         workers=workers or app.config["MEDIA_WORKERS"],
         worker_type="thread",
-        periodic=False,
+        # Other areas' sweeps ride on this queue as periodic tasks (coaching's reminders).
+        periodic=True,
         initial_delay=0.1,
         max_delay=1.0,
     )

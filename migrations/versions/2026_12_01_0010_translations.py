@@ -5,7 +5,7 @@ Adding a nullable column needs no table rebuild on SQLite (a rebuild of ``lesson
 delete every leader's progress through ON DELETE CASCADE), so no batch mode here.
 
 Revision ID: 0010_translations
-Revises: 0007_notifications
+Revises: 0009_coaching
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0010_translations"
-down_revision = "0007_notifications"
+down_revision = "0009_coaching"
 branch_labels = None
 depends_on = None
 

@@ -124,21 +124,29 @@ def _tabs(html: str) -> list[tuple[str, bool]]:
         ("/", "/"),
         ("/people", "/people"),
         ("/people/invite", "/people"),
-        ("/frameworks/", "/frameworks/"),
+        ("/studio/", "/studio/"),
+        ("/frameworks/", None),  # a card on the home page, as are groups and coaching pairs
         ("/me", "/me"),
     ],
 )
-def test_an_admin_has_tabs_for_people_and_frameworks(client, make_user, login, url, current):
+def test_an_admin_has_tabs_for_people_and_the_studio(client, make_user, login, url, current):
     login(make_user("admin"))
     tabs = _tabs(client.get(url).get_data(as_text=True))
-    assert [href for href, _ in tabs] == ["/", "/people", "/frameworks/", "/me"]
-    assert [href for href, is_current in tabs if is_current] == [current]
+    assert [href for href, _ in tabs] == ["/", "/people", "/studio/", "/me"]
+    assert [href for href, is_current in tabs if is_current] == ([current] if current else [])
+
+
+def test_the_admin_s_home_page_leads_to_what_has_no_tab(client, make_user, login):
+    login(make_user("admin"))
+    html = client.get("/").get_data(as_text=True)
+    for href in ("/frameworks/", "/groups/", "/coaching/pairings", "/studio/", "/people"):
+        assert f'href="{href}' in html, href
 
 
 def test_a_leader_has_no_admin_tabs(client, make_user, login):
     login(make_user("leader"))
     tabs = _tabs(client.get("/learn/").get_data(as_text=True))
-    assert [href for href, is_current in tabs] == ["/learn/", "/me"]
+    assert [href for href, is_current in tabs] == ["/learn/", "/groups/", "/coaching/", "/me"]
     assert [href for href, is_current in tabs if is_current] == ["/learn/"]
 
 

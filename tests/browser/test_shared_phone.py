@@ -6,17 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in_page
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, live_server, user) -> None:
-    page.goto(f"{live_server}/sign-in")
-    page.fill("#identifier", user.email)
-    page.fill("#password", PASSWORD)
-    page.click("form.stack button.primary")
-    page.wait_for_url(lambda url: not url.endswith("/sign-in"))
 
 
 def _settled_content(page) -> str:
@@ -37,7 +29,7 @@ def test_after_sign_out_nothing_private_is_left_on_the_phone(
     admin = make_user("admin", name="Fatuma Hassan")
     make_user("leader", name="Grace Wanjiru", phone="+254700000009")
     page = phone(java_script_enabled=javascript)
-    _sign_in(page, live_server, admin)
+    sign_in_page(page, live_server, admin)
 
     page.goto(f"{live_server}/people")
     assert "Grace Wanjiru" in page.content()
@@ -88,7 +80,7 @@ def test_the_page_language_follows_htmx_navigations(live_server, phone, make_use
     """Signing in swaps an English sign-in page for a French one without reloading:
     <html lang> must say French, for screen readers and hyphenation."""
     page = phone()
-    _sign_in(page, live_server, make_user("leader", locale="fr"))
+    sign_in_page(page, live_server, make_user("leader", locale="fr"))
     page.wait_for_selector("html[lang=fr]")
     page.click("nav.tabs a[href='/me']")
     page.wait_for_url("**/me")

@@ -9,20 +9,12 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.learning import services
 from app.learning.models import Lesson, Reflection
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in_page
 
 pytestmark = pytest.mark.browser
 
 FIRST = "short-frequent-classroom-visits"
 SECOND = "feedback-teachers-act-on"
-
-
-def _sign_in(page, base_url, user):
-    page.goto(f"{base_url}/sign-in")
-    page.fill("input[name=identifier]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button.primary")
-    page.wait_for_url(lambda url: "/sign-in" not in url)
 
 
 def _lesson(slug):
@@ -37,7 +29,7 @@ def test_continue_answer_reflect_complete_grow(
     services.complete_lesson(leader, _lesson(FIRST))
     services.save_position(leader, _lesson(SECOND), 20)  # started yesterday, stopped at 0:20
     page = phone(java_script_enabled=javascript)
-    _sign_in(page, live_server, leader)
+    sign_in_page(page, live_server, leader)
 
     page.goto(f"{live_server}/learn/growth")
     ll2 = page.locator("li", has_text="LL.2 Observing and improving teaching")
@@ -102,7 +94,7 @@ def test_a_reflection_typed_offline_is_kept_and_saved_later(
 ):
     leader = make_user("leader")
     page = phone()
-    _sign_in(page, live_server, leader)
+    sign_in_page(page, live_server, leader)
     page.goto(
         f"{live_server}/learn/demo/none".replace("/demo/none", f"/{demo_course.slug}/{FIRST}")
     )
@@ -136,7 +128,7 @@ def test_a_draft_begun_from_the_saved_text_is_restored_and_saved(
     leader = make_user("leader")
     services.save_reflection(leader, _lesson(FIRST), "Saved at school.")
     page = phone()
-    _sign_in(page, live_server, leader)
+    sign_in_page(page, live_server, leader)
     page.goto(f"{live_server}/learn/{demo_course.slug}/{FIRST}")
     _write_offline(page, "Saved at school. Then more on the bus.")
     page.reload()  # the server still holds the text the draft began from
@@ -161,7 +153,7 @@ def test_a_stale_draft_is_offered_not_saved_over_newer_text(
     services.save_reflection(leader, lesson, "Started at school.")
     key = f"draft:reflection-{leader.id}-{lesson.id}"
     page = phone()
-    _sign_in(page, live_server, leader)
+    sign_in_page(page, live_server, leader)
     page.goto(f"{live_server}/learn/{demo_course.slug}/{FIRST}")
     _write_offline(page, "Started at school. Written on phone A, no signal.")
     services.save_reflection(leader, lesson, "Rewritten in full on phone B.")
@@ -219,7 +211,7 @@ def test_the_player_resumes_where_the_leader_stopped(live_server, phone, make_us
 
     leader = make_user("leader")
     page = phone()
-    _sign_in(page, live_server, leader)
+    sign_in_page(page, live_server, leader)
     page.goto(f"{live_server}/learn/{demo_course.slug}/{FIRST}")
     video = page.locator(f"#media-{lesson.id}")
     assert "MB" in page.locator("#player").inner_text()  # the cost is shown before spending it
@@ -270,7 +262,7 @@ def test_leaving_a_playing_lesson_by_a_tab_keeps_the_position(
     media.run_transcode(asset.id)
 
     page = phone()
-    _sign_in(page, live_server, make_user("leader"))
+    sign_in_page(page, live_server, make_user("leader"))
     page.goto(f"{live_server}/learn/{demo_course.slug}/{FIRST}")
     video = page.locator(f"#media-{lesson.id}")
     page.evaluate("v => { v.muted = true; return v.play(); }", video.element_handle())
@@ -288,7 +280,7 @@ def test_back_to_a_lesson_shows_the_notebook_as_saved(live_server, phone, make_u
     must not sit in that snapshot in localStorage either."""
     leader = make_user("leader")
     page = phone()
-    _sign_in(page, live_server, leader)
+    sign_in_page(page, live_server, leader)
     page.goto(f"{live_server}/learn/{demo_course.slug}/{FIRST}")
     page.fill("#reflection-body", "Visit Form 2 on Tuesday.")
     page.wait_for_selector("#reflection-status .saved")
@@ -313,7 +305,7 @@ def test_nothing_is_wider_than_the_smallest_phone(live_server, phone, make_user,
     phone then zoomed the whole page out)."""
     leader = make_user("leader")
     page = phone(viewport={"width": 320, "height": 640})
-    _sign_in(page, live_server, leader)
+    sign_in_page(page, live_server, leader)
     for path in (
         "/",
         "/learn/",

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.learning import services
 from app.learning.models import Lesson, LessonMedia
 from app.media import services as media
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in_page
 from tests.media_pipeline.conftest import lavfi_clip
 from tests.services import require_ffmpeg
 
@@ -51,14 +51,6 @@ def lesson(demo_course, clip):
     return lesson
 
 
-def _sign_in(page, base_url, user):
-    page.goto(f"{base_url}/sign-in")
-    page.fill("input[name=identifier]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button.primary")
-    page.wait_for_url(lambda url: "/sign-in" not in url)
-
-
 def _captions(page) -> tuple[str, str]:
     """The caption track's language and its last line (the cue's text)."""
     track = page.locator("video track")
@@ -73,7 +65,7 @@ def test_a_french_leader_reads_hears_and_switches(
     leader = make_user("leader", locale="fr", name="Amani Mutesi")
     services.save_position(leader, lesson, 1)
     page = phone(java_script_enabled=javascript, locale="fr-FR")
-    _sign_in(page, live_server, leader)
+    sign_in_page(page, live_server, leader)
     page.click(f"a[href$='/{FIRST}']")
     page.wait_for_selector("h1:has-text('Des visites de classe courtes et fréquentes')")
     assert page.locator("html").get_attribute("lang") == "fr"
@@ -104,7 +96,7 @@ def test_a_french_leader_reads_hears_and_switches(
 def test_a_swahili_leader_reads_and_hears_swahili(live_server, phone, make_user, lesson):
     leader = make_user("leader", locale="sw")
     page = phone(locale="sw-KE")
-    _sign_in(page, live_server, leader)
+    sign_in_page(page, live_server, leader)
     page.goto(f"{live_server}/learn/leading-learning-essentials/{FIRST}")
     page.wait_for_selector("h1:has-text('Ziara fupi')")
     assert page.locator(".tag", has_text="Kiingereza").count() == 0

@@ -6,8 +6,9 @@ all problems in a file are reported together so an author fixes them in one pass
 
 The format is documented in ``courses/README.md``. The modules: ``spec`` (the data and
 its rules), ``problems`` (what is wrong, where), ``yaml_io`` (YAML with line numbers,
-also used by course files), ``yaml_format`` and ``csv_format`` (each kind of file), and
-``formats`` (either kind, by the file's extension).
+also used by course files), ``yaml_format`` and ``csv_format`` (each kind of file),
+``translations`` (a YAML file's ``translations:`` block; a CSV's are its
+``<column>.<language>`` columns), and ``formats`` (either kind, by the file's extension).
 """
 
 from .csv_format import CSV_COLUMNS, dump_framework_csv, parse_framework_csv

@@ -44,6 +44,19 @@ _FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 _ESCAPED_FORMULA_START = re.compile(r"'+[=+\-@\t\r]")
 _CSV_REQUIRED = ("domain_code", "code", "title")
 _FRAMEWORK_COLUMNS = ("framework_code", "framework_name", "scope", "version", "language")
+# The columns a translation may give, as `<column>.<language>` (``title.fr``), and the
+# field of the row's ``translations`` each fills. The first of a kind is required.
+TRANSLATED_COLUMNS = {
+    "framework_name": "name",
+    "scope": "scope",
+    "domain_title": "title",
+    "domain_description": "description",
+    "title": "title",
+    "description": "description",
+}
+_FRAMEWORK_TRANSLATED = ("framework_name", "scope")
+_DOMAIN_TRANSLATED = ("domain_title", "domain_description")
+_COMPETENCY_TRANSLATED = ("title", "description")
 _CSV_MAX_LENGTHS = {
     "framework_name": MAX_TITLE,
     "scope": MAX_TITLE,
@@ -63,7 +76,7 @@ def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
     problems: list[Problem] = []
     rows = _csv_rows(_csv_reader(text), path, problems)
     header = _read_header(rows, path, problems)
-    found = _FrameworkRows(path, problems)
+    found = _FrameworkRows(path, problems, header)
     for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
@@ -93,43 +106,77 @@ def _csv_reader(text: str):
 def _read_header(
     rows: Iterator[tuple[int, list[str]]], path: str, problems: list[Problem]
 ) -> list[str]:
-    """The header row's column names, lower-cased. Raise FileFormatError if there is no
-    header row, or a required column is missing, or a column is unknown."""
+    """The header row's column names, lower-cased (but for a translation column's language).
+    Raise FileFormatError if there is no header row, or a required column is missing, or a
+    column is unknown or names no language."""
     try:
         _, header = next(rows)
     except StopIteration:
         raise FileFormatError(
             problems or [Problem(path, 1, "the file is empty; expected a header row")]
         ) from None
-    header = [h.strip().lower() for h in header]
+    header = [_column_name(h) for h in header]
     missing = [c for c in ("framework_code", "framework_name", *_CSV_REQUIRED) if c not in header]
-    unknown = [c for c in header if c and c not in CSV_COLUMNS]
+    unknown = [c for c in header if c and c not in CSV_COLUMNS and "." not in c]
+    unknown += [c for c in header if "." in c and c.partition(".")[0] not in TRANSLATED_COLUMNS]
+    header_problems = []
     if missing or unknown:
         parts = []
         if missing:
             parts.append("missing column(s) " + ", ".join(missing))
         if unknown:
             parts.append("unknown column(s) " + ", ".join(unknown))
-        raise FileFormatError(
-            [
-                Problem(
-                    path,
-                    1,
-                    "header row: " + "; ".join(parts) + ". Expected: " + ", ".join(CSV_COLUMNS),
-                )
-            ]
+        header_problems.append(
+            Problem(
+                path,
+                1,
+                "header row: "
+                + "; ".join(parts)
+                + ". Expected: "
+                + ", ".join(CSV_COLUMNS)
+                + "; and for a translation, any of "
+                + ", ".join(f"{c}.<language>" for c in TRANSLATED_COLUMNS)
+                + " (such as title.fr)",
+            )
         )
+    header_problems += [
+        Problem(
+            path,
+            1,
+            f"header row: column `{c}` names no language: `{language}` is not a language "
+            f"code; write `{base}.fr`, `{base}.sw`…",
+        )
+        for c in header
+        if "." in c
+        for base, _, language in [c.partition(".")]
+        if base in TRANSLATED_COLUMNS and not _is_language(language)
+    ]
+    if header_problems:
+        raise FileFormatError(header_problems)
     return header
+
+
+def _column_name(cell: str) -> str:
+    """A header cell as a column name: lower-cased, but a translation's language as given
+    (``pt-BR``)."""
+    base, dot, language = cell.strip().partition(".")
+    return base.lower() + dot + language
+
+
+def _is_language(text: str) -> bool:
+    return bool(LANGUAGE_RE.match(text)) and len(text) <= MAX_LANGUAGE
 
 
 class _FrameworkRows:
     """The framework that a CSV file's rows describe, gathered row by row, with every
     problem found on the way."""
 
-    def __init__(self, path: str, problems: list[Problem]):
-        self.path = path
+    def __init__(self, path: str, problems: list[Problem], header: list[str]):
+        self.path, self.header = path, header
         self.problems = problems
         self.framework: dict[str, str] = {}  # each framework column, as first given
+        self.framework_lines: dict[str, int] = {}  # … and the line it was first given on
+        self.languages: dict[str, int] = {}  # each language with text → its first line
         self.domains: dict[str, DomainSpec] = {}
         self.codes: dict[str, int] = {}  # each competency code → the line it is on
 
@@ -140,16 +187,15 @@ class _FrameworkRows:
         """One row's cells by column name: its framework columns and its competency."""
         self.problems.extend(
             Problem(self.path, line, f"`{column}` is longer than {limit} characters")
-            for column, limit in _CSV_MAX_LENGTHS.items()
-            if len(values.get(column, "")) > limit
+            for column, value in values.items()
+            if (limit := _CSV_MAX_LENGTHS.get(column.partition(".")[0])) and len(value) > limit
         )
         self._take_framework_columns(line, values)
         self._add_competency(line, values)
 
     def _take_framework_columns(self, line: int, values: dict[str, str]) -> None:
-        for column in _FRAMEWORK_COLUMNS:
-            value = values.get(column, "")
-            if not value:
+        for column, value in values.items():
+            if not value or column.partition(".")[0] not in _FRAMEWORK_COLUMNS:
                 continue
             if column in self.framework and self.framework[column] != value:
                 self.problem(
@@ -158,6 +204,8 @@ class _FrameworkRows:
                     f"{self.framework[column]!r} above; one file holds one framework",
                 )
             self.framework.setdefault(column, value)
+            self.framework_lines.setdefault(column, line)
+            self._note_language(line, column)
 
     def _add_competency(self, line: int, values: dict[str, str]) -> None:
         absent = [c for c in _CSV_REQUIRED if not values.get(c)]
@@ -175,7 +223,13 @@ class _FrameworkRows:
             return
         self.codes[code] = line
         self._domain(line, values).competencies.append(
-            CompetencySpec(code, values["title"], values.get("description", ""), line=line)
+            CompetencySpec(
+                code,
+                values["title"],
+                values.get("description", ""),
+                line=line,
+                translations=self._translations(line, values, _COMPETENCY_TRANSLATED),
+            )
         )
 
     def _domain(self, line: int, values: dict[str, str]) -> DomainSpec:
@@ -191,8 +245,75 @@ class _FrameworkRows:
                 values["domain_code"],
                 values.get("domain_title", ""),
                 values.get("domain_description", ""),
+                translations=self._translations(line, values, _DOMAIN_TRANSLATED),
             )
         return domain
+
+    def _translations(
+        self, line: int, values: dict[str, str], columns: tuple[str, ...]
+    ) -> dict[str, dict[str, str]]:
+        """One row's `<column>.<language>` cells for ``columns`` (title first, then
+        description), as a row's ``translations``. A translation needs the first column's
+        text and translates only text the original has."""
+        found: dict[str, dict[str, str]] = {}
+        for column in columns:
+            for name, text in values.items():
+                base, _, language = name.partition(".")
+                if base != column or not language or not text:
+                    continue
+                self._note_language(line, name)
+                if not values.get(base):
+                    self.problem(line, f"`{name}` translates nothing: `{base}` is empty")
+                    continue
+                found.setdefault(language, {})[TRANSLATED_COLUMNS[base]] = text
+        for language, fields in found.items():
+            required = TRANSLATED_COLUMNS[columns[0]]
+            if required not in fields:
+                self.problem(
+                    line, f"`{columns[0]}.{language}` is empty; the row has other {language} text"
+                )
+        return found
+
+    def _note_language(self, line: int, column: str) -> None:
+        language = column.partition(".")[2]
+        if language:
+            self.languages.setdefault(language, line)
+
+    def _framework_translations(self, original: str) -> dict[str, dict[str, str]]:
+        """The framework's translations, each language needing its name; a column in the
+        framework's own language is a problem with the header."""
+        self.problems.extend(
+            Problem(
+                self.path,
+                1,
+                f"header row: column `{column}` is in the framework's own language "
+                f"(`{original}`); its text belongs in `{column.partition('.')[0]}`",
+            )
+            for column in self.header
+            if column.partition(".")[2] == original
+        )
+        found: dict[str, dict[str, str]] = {}
+        for language, first_line in self.languages.items():
+            if language == original:
+                continue
+            fields = {
+                TRANSLATED_COLUMNS[column]: self.framework[f"{column}.{language}"]
+                for column in _FRAMEWORK_TRANSLATED
+                if f"{column}.{language}" in self.framework
+            }
+            if "name" not in fields:
+                self.problem(
+                    first_line,
+                    f"`framework_name.{language}` is empty: a file with {language} text names "
+                    "the framework in that language too (give it at least on the first row)",
+                )
+            if "scope" in fields and not self.framework.get("scope"):
+                self.problem(
+                    self.framework_lines[f"scope.{language}"],
+                    f"`scope.{language}` translates nothing: `scope` is empty",
+                )
+            found[language] = fields
+        return found
 
     def spec(self) -> FrameworkSpec:
         """The framework the rows describe; raise FileFormatError with every problem found."""
@@ -206,6 +327,7 @@ class _FrameworkRows:
             self.problem(2, f"`language` is {framework['language']!r}; use a code such as `en`")
         if not self.codes and not self.problems:
             self.problem(2, "no competencies: add one row per competency")
+        translations = self._framework_translations(framework.get("language", "en"))
         if self.problems:
             raise FileFormatError(self.problems)
         return FrameworkSpec(
@@ -217,6 +339,7 @@ class _FrameworkRows:
             # A spreadsheet of competencies carries no levels: the usual four apply.
             levels=[LevelSpec(lv.number, lv.name, lv.descriptor) for lv in DEFAULT_LEVELS],
             domains=list(self.domains.values()),
+            translations=translations,
             levels_from_file=False,
         )
 
@@ -250,26 +373,50 @@ def dump_framework_csv(spec: FrameworkSpec) -> str:
     # Rows end in CR LF, as RFC 4180 and spreadsheets have it; the csv module then also
     # quotes a cell holding a lone CR, which would otherwise end the row early.
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    columns = _columns(spec)
+    writer.writerow(columns)
     first = True
     for domain in spec.domains:
         first_in_domain = True
         for c in domain.competencies:
-            writer.writerow(
-                _escape(cell)
-                for cell in [
-                    spec.code if first else "",
-                    spec.name if first else "",
-                    spec.scope if first else "",
-                    spec.version if first else "",
-                    spec.language if first else "",
-                    domain.code,
-                    domain.title if first_in_domain else "",
-                    domain.description if first_in_domain else "",
-                    c.code,
-                    c.title,
-                    c.description,
-                ]
+            cells = _translation_cells(c, _COMPETENCY_TRANSLATED)
+            cells.update(
+                domain_code=domain.code, code=c.code, title=c.title, description=c.description
             )
+            if first:
+                cells.update(_translation_cells(spec, _FRAMEWORK_TRANSLATED))
+                cells.update(
+                    framework_code=spec.code,
+                    framework_name=spec.name,
+                    scope=spec.scope,
+                    version=spec.version,
+                    language=spec.language,
+                )
+            if first_in_domain:
+                cells.update(_translation_cells(domain, _DOMAIN_TRANSLATED))
+                cells.update(domain_title=domain.title, domain_description=domain.description)
+            writer.writerow(_escape(cells.get(column, "")) for column in columns)
             first = first_in_domain = False
     return out.getvalue()
+
+
+def _columns(spec: FrameworkSpec) -> list[str]:
+    """The usual columns, then each language's (a scope's only where it is translated)."""
+    columns = list(CSV_COLUMNS)
+    for language in spec.translation_languages():
+        columns += [
+            f"{column}.{language}"
+            for column in TRANSLATED_COLUMNS
+            if column != "scope" or spec.translations.get(language, {}).get("scope")
+        ]
+    return columns
+
+
+def _translation_cells(item, columns: tuple[str, ...]) -> dict[str, str]:
+    """``item``'s translations as `<column>.<language>` cells."""
+    return {
+        f"{column}.{language}": text[TRANSLATED_COLUMNS[column]]
+        for language, text in item.translations.items()
+        for column in columns
+        if text.get(TRANSLATED_COLUMNS[column])
+    }

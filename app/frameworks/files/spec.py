@@ -16,11 +16,17 @@ MAX_LEVEL_NAME = 80
 CODE_HINT = "use letters, digits, dots or dashes, no spaces (for example `LL.2`)"
 
 
+# Each item's translations, exactly as its row's ``translations`` column keeps them:
+# language code → field → text ({"fr": {"title": "…", "description": "…"}}).
+Translations = dict[str, dict[str, str]]
+
+
 @dataclass
 class LevelSpec:
     number: int
     name: str
     descriptor: str = ""
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass
@@ -29,6 +35,7 @@ class CompetencySpec:
     title: str
     description: str = ""
     line: int | None = field(default=None, compare=False, repr=False)
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass
@@ -37,6 +44,7 @@ class DomainSpec:
     title: str
     description: str = ""
     competencies: list[CompetencySpec] = field(default_factory=list)
+    translations: Translations = field(default_factory=dict)
 
 
 @dataclass
@@ -48,6 +56,7 @@ class FrameworkSpec:
     language: str = "en"
     levels: list[LevelSpec] = field(default_factory=list)
     domains: list[DomainSpec] = field(default_factory=list)
+    translations: Translations = field(default_factory=dict)
     # False when the file had no levels (a CSV) and ``levels`` are only the usual four:
     # they start a new framework but never replace an existing framework's own.
     levels_from_file: bool = field(default=True, compare=False, repr=False)
@@ -58,6 +67,11 @@ class FrameworkSpec:
 
     def competency_codes(self) -> list[str]:
         return [c.code for c in self.competencies()]
+
+    def translation_languages(self) -> list[str]:
+        """Every language the framework or any of its items is translated into, sorted."""
+        items = [self, *self.levels, *self.domains, *self.competencies()]
+        return sorted({language for item in items for language in item.translations})
 
 
 # The usual four levels, for a file that has none (a CSV).

@@ -16,6 +16,7 @@ from .spec import (
     FrameworkSpec,
     LevelSpec,
 )
+from .translations import read_translations, translations_to_dict
 from .yaml_io import FieldReader, dump_yaml, load_yaml
 
 # --- reading ----------------------------------------------------------------------------
@@ -34,6 +35,7 @@ def parse_framework_yaml(text: str, path: str) -> FrameworkSpec:
     )
     spec.levels = _read_levels(top)
     spec.domains = _read_domains(top)
+    read_translations(top, spec)
     if problems:
         raise FileFormatError(problems)
     return spec
@@ -155,6 +157,9 @@ def framework_to_dict(spec: FrameworkSpec) -> dict[str, Any]:
         }
         for d in spec.domains
     ]
+    translations = translations_to_dict(spec)
+    if translations:
+        data["translations"] = translations
     return data
 
 

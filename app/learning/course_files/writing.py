@@ -43,6 +43,17 @@ def dump_lesson(lesson: LessonSpec) -> str:
         "competencies": list(lesson.competencies),
         "duration": lesson.duration_seconds,
     }
+    return _lesson_file(front, lesson, [q.answer for q in lesson.questions])
+
+
+def dump_lesson_translation(translation: LessonTranslationSpec) -> str:
+    """A translation's file: like its lesson's, without what belongs to the original."""
+    return _lesson_file({"title": translation.title}, translation, [])
+
+
+def _lesson_file(front: dict[str, Any], lesson, answers: list[int]) -> str:
+    """Front matter (``front``, then the media, reflection and quick check of ``lesson``, a
+    lesson or a translation) and the Markdown body. Questions carry ``answers`` if given."""
     if lesson.media:
         front["media"] = lesson.media
     if lesson.captions:
@@ -53,31 +64,12 @@ def dump_lesson(lesson: LessonSpec) -> str:
             {
                 "question": q.prompt,
                 "choices": list(q.choices),
-                "answer": q.answer,
+                **({"answer": answers[n]} if answers else {}),
                 "feedback": {"correct": q.feedback_correct, "incorrect": q.feedback_incorrect},
             }
-            for q in lesson.questions
+            for n, q in enumerate(lesson.questions)
         ]
     return f"---\n{dump_yaml(front)}---\n\n{lesson.body.strip()}\n"
-
-
-def dump_lesson_translation(translation: LessonTranslationSpec) -> str:
-    front: dict[str, Any] = {"title": translation.title}
-    if translation.media:
-        front["media"] = translation.media
-    if translation.captions:
-        front["captions"] = translation.captions
-    front["reflection"] = translation.reflection_prompt
-    if translation.questions:
-        front["quick_check"] = [
-            {
-                "question": q.prompt,
-                "choices": list(q.choices),
-                "feedback": {"correct": q.feedback_correct, "incorrect": q.feedback_incorrect},
-            }
-            for q in translation.questions
-        ]
-    return f"---\n{dump_yaml(front)}---\n\n{translation.body.strip()}\n"
 
 
 def write_course(course: CourseSpec, root: str | Path) -> list[Path]:

@@ -12,12 +12,15 @@ growth page and self-assessment. Callers use this package: ``services.import_cou
 from .courses import (
     CourseImport,
     CourseImportError,
+    apply_questions,
     course_to_spec,
     find_course,
     import_course,
     list_courses,
+    question_spec,
     render_markdown,
 )
+from .exports import stored_media_files
 from .growth_and_assessment import (
     AssessmentForm,
     CompetencyGrowth,
@@ -50,11 +53,14 @@ __all__ = [
     # courses
     "CourseImport",
     "CourseImportError",
+    "apply_questions",
     "course_to_spec",
     "find_course",
     "import_course",
     "list_courses",
+    "question_spec",
     "render_markdown",
+    "stored_media_files",
     # learn
     "ContinueItem",
     "CourseItem",

@@ -222,7 +222,7 @@ def _lesson_changed(lesson: Lesson, spec: LessonSpec, module: Module, position: 
         or lesson.media_source != spec.media
         or lesson.captions_source != spec.captions
         or [link.competency.code for link in lesson.competency_links] != spec.competencies
-        or [_question_spec(q) for q in lesson.questions if q.active] != spec.questions
+        or [question_spec(q) for q in lesson.questions if q.active] != spec.questions
         or lesson.translations != translations.lesson_translations(spec, render_markdown)
         or _question_translations(lesson) != _question_translations_of(spec)
     )
@@ -269,11 +269,11 @@ def _apply_lesson(
 
     lesson.translations = translations.lesson_translations(spec, render_markdown)
     translations.apply_translation_media(lesson, spec)
-    _apply_questions(lesson, spec.questions)
+    apply_questions(lesson, spec.questions)
     translations.apply_question_translations(lesson, spec)
 
 
-def _apply_questions(lesson: Lesson, specs: list[QuestionSpec]) -> None:
+def apply_questions(lesson: Lesson, specs: list[QuestionSpec]) -> None:
     """Give each question in the file the row whose leaders' answers still fit it.
 
     A stored answer is a choice number, so a row is reused only with the same choices and
@@ -323,7 +323,7 @@ def _apply_questions(lesson: Lesson, specs: list[QuestionSpec]) -> None:
         )
 
 
-def _question_spec(question: QuickCheckQuestion) -> QuestionSpec:
+def question_spec(question: QuickCheckQuestion) -> QuestionSpec:
     return QuestionSpec(
         question.prompt,
         list(question.choices),
@@ -402,7 +402,7 @@ def course_to_spec(course: Course) -> CourseSpec:
                 competencies=[link.competency.code for link in lesson.competency_links],
                 duration_seconds=lesson.duration_seconds,
                 reflection_prompt=lesson.reflection_prompt,
-                questions=[_question_spec(q) for q in lesson.questions if q.active],
+                questions=[question_spec(q) for q in lesson.questions if q.active],
                 body=lesson.body,
                 media=lesson.media_source,
                 captions=lesson.captions_source,

@@ -22,7 +22,15 @@ from .playback import (
 )
 from .settings import CONTENT_TYPES, configure, create_storage, limits, storage
 from .sweeper import sweep_stale_jobs
-from .uploads import accept_upload, delete_asset, enqueue_after_commit, queue_transcode, retry
+from .uploads import (
+    accept_upload,
+    delete_asset,
+    enqueue_after_commit,
+    queue_stored_source,
+    queue_transcode,
+    retry,
+    source_key_for_new_asset,
+)
 
 __all__ = [
     "CONTENT_TYPES",
@@ -40,10 +48,12 @@ __all__ = [
     "limits",
     "playback_for",
     "presign_playlist",
+    "queue_stored_source",
     "queue_transcode",
     "retry",
     "run_transcode",
     "signed_url",
+    "source_key_for_new_asset",
     "storage",
     "sweep_stale_jobs",
 ]

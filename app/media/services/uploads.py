@@ -51,13 +51,40 @@ def queue_transcode(
     source_key = f"{prefix}/{SOURCE_NAME}"
     if isinstance(source, (str, Path)):
         original_filename = original_filename or Path(source).name
-    size = storage().save(source_key, Path(source) if isinstance(source, str) else source)
+    storage().save(source_key, Path(source) if isinstance(source, str) else source)
+    return queue_stored_source(
+        source_key,
+        owner=owner,
+        original_filename=original_filename or title,
+        captions=captions,
+        captions_language=captions_language,
+    )
+
+
+def source_key_for_new_asset() -> str:
+    """Where a source that will become an asset is stored: :func:`queue_stored_source`
+    takes it from there (the studio writes resumable uploads straight to it)."""
+    return f"{new_key()}/{SOURCE_NAME}"
+
+
+def queue_stored_source(
+    source_key: str,
+    *,
+    owner=None,
+    original_filename: str | None = None,
+    captions: Path | str | bytes | None = None,
+    captions_language: str = "en",
+) -> MediaAsset:
+    """Create and queue the asset of a source already in storage at ``source_key`` (made
+    by :func:`source_key_for_new_asset`), so a large upload is never copied again (a
+    building block: the caller commits)."""
+    prefix = source_key.rsplit("/", 1)[0]
     asset = MediaAsset(
         owner_id=getattr(owner, "id", owner),
         key_prefix=prefix,
         source_key=source_key,
-        source_bytes=size,
-        original_filename=(original_filename or title or "")[:255],
+        source_bytes=storage().size(source_key),
+        original_filename=(original_filename or "")[:255],
         status=MediaStatus.UPLOADED,
         queued_at=utcnow(),
     )

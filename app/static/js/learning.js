@@ -1,8 +1,8 @@
 /* Headway: the little the pages need that HTML cannot do. Every page works without it.
    - Signing out forgets what the browser kept (htmx's page snapshots, drafts): phones are shared.
    - <html lang> follows the page htmx swapped in, for screen readers and hyphenation.
-   - Notebook drafts: what a leader types stays in localStorage until the server has it,
-     so a dropped connection or a closed tab never loses a reflection.
+   - Drafts (notebook, group posts): what a leader types stays in localStorage until the
+     server has it, so a dropped connection or a closed tab never loses it.
    - Media position: where the leader stopped is sent now and then, and playback resumes there.
    - Offline: registers the service worker (sw.js) for signed-in people; says how many writes
      wait for the connection ([data-waiting]) and asks the worker to send them once it is back. */
@@ -63,6 +63,8 @@
     if (saved) area.dataset.savedAt = saved.dataset.savedAt;
     // Removed only when the server has exactly this text; else kept, based on what it has.
     keep(area, area.value === area.dataset.sent ? null : area.value);
+    // A form that adds a post each time starts empty again once the server has it.
+    if (area.form.hasAttribute("data-reset-on-send") && area.value === area.dataset.sent) area.form.reset();
   });
   function players(root) {
     root.querySelectorAll("[data-progress]").forEach(function (media) {

@@ -1,0 +1,48 @@
+"""Coaching: pairings of coach and leaders, the improvement priority they agree, check-ins
+(booked, prepared, recorded), action items, shared notebook entries, reminders, and the
+coach's dashboard of who needs attention."""
+
+from flask import Blueprint
+from flask_babel import format_datetime, get_timezone
+
+bp = Blueprint(
+    "coaching", __name__, template_folder="templates", url_prefix="/coaching", cli_group="coaching"
+)
+
+from . import cli, models, routes, tasks  # noqa: E402,F401  (views, commands, tables, jobs)
+from .forms import MODE_LABELS, OWNER_LABELS, STATUS_LABELS  # noqa: E402
+from .wording import reason_text  # noqa: E402
+
+
+@bp.app_template_filter("local_time")
+def local_time_filter(moment) -> str:
+    """A moment on the reader's own clock, naming their time zone: "Thu 3 Dec 2026, 09:00
+    (Asia/Kuala_Lumpur)"."""
+    if moment is None:
+        return ""
+    zone = get_timezone()
+    return f"{format_datetime(moment, 'EEE d MMM y, HH:mm')} ({getattr(zone, 'key', zone)})"
+
+
+@bp.record_once
+def _set_up(state) -> None:
+    """The reminder sweep rides on the app's job queue (the media area's Huey)."""
+    tasks.register(state.app)
+
+
+@bp.app_template_global()
+def mode_label(mode: str) -> str:
+    return str(MODE_LABELS.get(mode, mode))
+
+
+@bp.app_template_global()
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+@bp.app_template_global()
+def owner_label(owner: str) -> str:
+    return str(OWNER_LABELS.get(owner, owner))
+
+
+bp.add_app_template_global(reason_text, "reason_text")

@@ -1,0 +1,38 @@
+"""What every coaching route needs: loading rows the person may see, and form errors."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from app.accounts.models import User
+from app.extensions import db
+from app.permissions import can_coach, can_see_check_in
+
+from .. import services
+
+
+def coached_leader_or_404(leader_id: int) -> User:
+    """A leader the signed-in coach coaches; anyone else's (or nobody's) is not found."""
+    leader = db.session.get(User, leader_id)
+    if leader is None or not can_coach(current_user, leader):
+        abort(404)
+    return leader
+
+
+def check_in_or_404(check_in_id: int):
+    check_in = services.get_check_in(check_in_id)
+    if check_in is None or not can_see_check_in(current_user, check_in):
+        abort(404)
+    return check_in
+
+
+def as_coach_or_403(check_in) -> None:
+    """Only the leader's coach records a check-in; its leader, who can see it, may not."""
+    if not can_coach(current_user, check_in.leader):
+        abort(403)
+
+
+def apply_error(form, error: services.CoachingError) -> None:
+    field = getattr(form, error.field or "", None)
+    (field.errors if field is not None else form.form_errors).append(error.translated())

@@ -1,0 +1,187 @@
+"""A check-in's page and everything written on it: preparation, notes, ratings, actions."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.htmx import is_fragment_request, render, render_partial, see_other
+from app.learning import services as learning
+from app.permissions import can_coach, can_see_check_in, can_see_private_notes
+from app.urls import public_url
+
+from .. import bp, services
+from ..forms import MODE_LABELS, ActionForm, NotesForm, PreparationForm, RatingForm, TickForm
+from ._common import apply_error, as_coach_or_403, check_in_or_404
+
+
+def _check_in_url(check_in, anchor: str | None = None) -> str:
+    return url_for("coaching.show_check_in", check_in_id=check_in.id, _anchor=anchor)
+
+
+def _page(check_in, status: int = 200, **forms):
+    """The check-in page with ``forms`` as sent (errors and all) and the rest fresh."""
+    leader = check_in.leader
+    is_coach = can_coach(current_user, leader)
+    priority = services.priority_of(leader)
+    assessment = learning.self_assessment_form(leader)
+    competencies = [link.competency for link in priority.competency_links] if priority else []
+    if "prep_form" not in forms:
+        forms["prep_form"] = PreparationForm(
+            tried=check_in.prep_tried,
+            happened=check_in.prep_happened,
+            help_needed=check_in.prep_help,
+        )
+    if can_see_private_notes(current_user, check_in) and "notes_form" not in forms:
+        forms["notes_form"] = NotesForm(
+            notes=check_in.notes,
+            private=services.private_note(check_in),
+        )
+    forms.setdefault("action_form", ActionForm())
+    return render(
+        "coaching/check_in.html",
+        check_in=check_in,
+        is_coach=is_coach,
+        is_leader=check_in.leader_id == current_user.id,
+        show_private=can_see_private_notes(current_user, check_in),
+        priority=priority,
+        competencies=competencies,
+        levels=assessment.framework.levels if assessment else [],
+        self_levels=assessment.latest if assessment else {},
+        coach_levels=forms.pop("chosen", None) or services.ratings_at(check_in),
+        invalid=forms.pop("invalid", set()),
+        actions=services.actions_at(check_in),
+        rating_form=RatingForm(),
+        tick_form=TickForm(),
+        status=status,
+        **forms,
+    )
+
+
+@bp.get("/check-ins/<int:check_in_id>")
+@login_required
+def show_check_in(check_in_id: int):
+    return _page(check_in_or_404(check_in_id))
+
+
+@bp.get("/check-ins/<int:check_in_id>/check-in.ics")
+@login_required
+def calendar_file(check_in_id: int):
+    check_in = check_in_or_404(check_in_id)
+    other = check_in.coach if check_in.leader_id == current_user.id else check_in.leader
+    page = public_url("coaching.show_check_in", check_in_id=check_in.id)
+    body = services.check_in_calendar(
+        check_in,
+        current_user,
+        summary=_("Coaching check-in with %(name)s", name=other.display_name),
+        description=f"{MODE_LABELS.get(check_in.mode, check_in.mode)} · {page}",
+        url=page,
+        domain=current_app.config["PUBLIC_URL"].split("//", 1)[-1].split("/", 1)[0],
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="check-in-{check_in.id}.ics"'
+    return response
+
+
+@bp.post("/check-ins/<int:check_in_id>/preparation")
+@login_required
+def save_preparation(check_in_id: int):
+    check_in = check_in_or_404(check_in_id)
+    if check_in.leader_id != current_user.id:
+        abort(403)
+    form = PreparationForm()
+    if not form.validate_on_submit():
+        return _page(check_in, 422, prep_form=form)
+    try:
+        services.save_preparation(
+            check_in,
+            tried=form.tried.data,
+            happened=form.happened.data,
+            help_needed=form.help_needed.data,
+        )
+    except services.CoachingError as error:
+        apply_error(form, error)
+        return _page(check_in, 422, prep_form=form)
+    flash(_("Your preparation is saved. Your coach can read it."), "success")
+    return see_other(_check_in_url(check_in, "preparation"))
+
+
+@bp.post("/check-ins/<int:check_in_id>/notes")
+@login_required
+def save_notes(check_in_id: int):
+    check_in = check_in_or_404(check_in_id)
+    if not can_see_private_notes(current_user, check_in):
+        abort(403)  # the leader, or a coach who took over: the record is its own coach's
+    form = NotesForm()
+    if form.validate_on_submit():
+        try:
+            services.save_notes(check_in, shared=form.notes.data, private=form.private.data)
+        except services.CoachingError as error:
+            apply_error(form, error)
+        else:
+            flash(_("The notes are saved."), "success")
+            return see_other(_check_in_url(check_in, "record"))
+    return _page(check_in, 422, notes_form=form)
+
+
+@bp.post("/check-ins/<int:check_in_id>/ratings")
+@login_required
+def save_ratings(check_in_id: int):
+    check_in = check_in_or_404(check_in_id)
+    as_coach_or_403(check_in)
+    form = RatingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    priority = services.priority_of(check_in.leader)
+    assessment = learning.self_assessment_form(check_in.leader)
+    ids = priority.competency_ids if priority else []
+    levels = [level.number for level in assessment.framework.levels] if assessment else []
+    chosen, invalid = form.ratings(request.form, ids, levels)
+    if invalid or not chosen:
+        flash(_("Choose one of the levels for at least one competency."), "error")
+        return _page(check_in, 422, chosen=chosen, invalid=invalid)
+    services.save_ratings(check_in, chosen)
+    flash(_("Your ratings are saved."), "success")
+    return see_other(_check_in_url(check_in, "ratings"))
+
+
+@bp.post("/check-ins/<int:check_in_id>/actions")
+@login_required
+def add_action(check_in_id: int):
+    check_in = check_in_or_404(check_in_id)
+    as_coach_or_403(check_in)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_action(
+                check_in,
+                title=form.title.data,
+                owner=form.owner.data,
+                due_on=form.due_on.data,
+                create_key=form.create_key.data,
+            )
+        except services.CoachingError as error:
+            apply_error(form, error)
+        else:
+            flash(_("The action is added."), "success")
+            return see_other(_check_in_url(check_in, "actions"))
+    return _page(check_in, 422, action_form=form)
+
+
+@bp.post("/actions/<int:action_id>")
+@login_required
+def tick_action(action_id: int):
+    action = services.get_action(action_id)
+    check_in = services.get_check_in(action.check_in_id) if action else None
+    if check_in is None or not can_see_check_in(current_user, check_in):
+        abort(404)
+    form = TickForm()
+    if not form.validate_on_submit() or form.done.data not in ("0", "1"):
+        abort(400)
+    services.set_action_done(action, form.done.data == "1", current_user)
+    if is_fragment_request():
+        return render_partial("coaching/_action.html", action=action, tick_form=TickForm())
+    if request.form.get("back") == "record":
+        return see_other(url_for("coaching.my_record", _anchor=f"action-{action.id}"))
+    return see_other(_check_in_url(check_in, f"action-{action.id}"))

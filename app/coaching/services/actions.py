@@ -1,0 +1,93 @@
+"""Action items agreed at a check-in: an owner, a due date, ticked off by either side."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from sqlalchemy import select, update
+
+from app.accounts.models import User
+from app.db import upsert, utcnow
+from app.errors import N_
+from app.extensions import db
+
+from ..models import OWNERS, ActionItem, CheckIn
+from .errors import CoachingError
+
+TITLE_MAX_CHARS = 300
+
+
+def add_action(
+    check_in: CheckIn, *, title: str, owner: str, due_on: date, create_key: str | None = None
+) -> ActionItem:
+    """A new action on ``check_in``; the same form sent again (``create_key``) adds it
+    once. Commits."""
+    title = (title or "").strip()
+    if not title:
+        raise CoachingError(N_("Say what is to be done."), "title")
+    if len(title) > TITLE_MAX_CHARS:
+        raise CoachingError(N_("Keep it under %(count)s characters."), "title", count=300)
+    if owner not in OWNERS:
+        raise CoachingError(N_("Choose who will do it."), "owner")
+    key = create_key or secrets.token_hex(16)
+    upsert(
+        ActionItem,
+        {
+            "check_in_id": check_in.id,
+            "leader_id": check_in.leader_id,
+            "create_key": key,
+            "title": title,
+            "owner": owner,
+            "due_on": due_on,
+            "status": "open",
+            "created_at": utcnow(),
+        },
+        key=("check_in_id", "create_key"),
+    )
+    db.session.commit()
+    return db.session.scalars(
+        select(ActionItem).filter_by(check_in_id=check_in.id, create_key=key)
+    ).one()
+
+
+def get_action(action_id: int) -> ActionItem | None:
+    return db.session.get(ActionItem, action_id)
+
+
+def set_action_done(action: ActionItem, done: bool, by: User) -> ActionItem:
+    """Tick an action off (or open it again). Saying the same twice changes nothing more:
+    the first tick's time and person stay. Commits."""
+    if done:
+        values = {"status": "done", "done_at": utcnow(), "done_by_id": by.id}
+        condition = ActionItem.status != "done"
+    else:
+        values = {"status": "open", "done_at": None, "done_by_id": None}
+        condition = ActionItem.status != "open"
+    db.session.execute(
+        update(ActionItem).where(ActionItem.id == action.id, condition).values(**values)
+    )
+    db.session.commit()
+    db.session.refresh(action)
+    return action
+
+
+def actions_of(leader: User) -> list[ActionItem]:
+    """The leader's actions: open ones first, soonest due first."""
+    return list(
+        db.session.scalars(
+            select(ActionItem)
+            .where(ActionItem.leader_id == leader.id)
+            .order_by(ActionItem.status.desc(), ActionItem.due_on, ActionItem.id)
+        )
+    )
+
+
+def actions_at(check_in: CheckIn) -> list[ActionItem]:
+    return list(
+        db.session.scalars(
+            select(ActionItem)
+            .where(ActionItem.check_in_id == check_in.id)
+            .order_by(ActionItem.due_on, ActionItem.id)
+        )
+    )

@@ -1,0 +1,154 @@
+"""Check-ins: booked by the coach, prepared by the leader, recorded by the coach."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.db import upsert, utcnow
+from app.errors import N_
+from app.extensions import db
+
+from ..models import MODES, CheckIn, CoachPairing, CoachRating, PrivateNote
+from .errors import CoachingError
+
+TEXT_MAX_CHARS = 5000
+
+
+def local_to_utc(day: date, at: time, timezone: str) -> datetime:
+    """A wall-clock time where the person is, as the UTC instant it names."""
+    try:
+        zone = ZoneInfo(timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+def schedule_check_in(
+    coach: User,
+    leader: User,
+    *,
+    day: date,
+    at: time,
+    mode: str,
+    schedule_key: str | None = None,
+) -> CheckIn:
+    """Book a check-in at ``day`` ``at`` in the coach's own time zone. The same form sent
+    again (``schedule_key``) books it once. Commits."""
+    if mode not in MODES:
+        raise CoachingError(N_("Choose how you will meet."), "mode")
+    paired = db.session.scalar(
+        select(CoachPairing.id).filter_by(coach_id=coach.id, leader_id=leader.id)
+    )
+    if paired is None:
+        raise CoachingError(N_("You do not coach %(name)s."), name=leader.display_name)
+    key = schedule_key or secrets.token_hex(16)
+    values = {
+        "coach_id": coach.id,
+        "leader_id": leader.id,
+        "schedule_key": key,
+        "starts_at": local_to_utc(day, at, coach.timezone),
+        "mode": mode,
+        "created_at": utcnow(),
+    }
+    upsert(CheckIn, values, key=("coach_id", "schedule_key"), update=("starts_at", "mode"))
+    db.session.commit()
+    return db.session.scalars(select(CheckIn).filter_by(coach_id=coach.id, schedule_key=key)).one()
+
+
+def get_check_in(check_in_id: int) -> CheckIn | None:
+    return db.session.get(CheckIn, check_in_id)
+
+
+def check_ins_of(leader: User) -> list[CheckIn]:
+    """Every check-in of ``leader``, the latest first."""
+    return list(
+        db.session.scalars(
+            select(CheckIn)
+            .where(CheckIn.leader_id == leader.id)
+            .order_by(CheckIn.starts_at.desc(), CheckIn.id.desc())
+        )
+    )
+
+
+def _clip(text: str | None) -> str:
+    text = (text or "").replace("\r\n", "\n").strip()
+    if len(text) > TEXT_MAX_CHARS:
+        raise CoachingError(
+            N_("Keep each answer under %(count)s characters."), count=TEXT_MAX_CHARS
+        )
+    return text
+
+
+def save_preparation(check_in: CheckIn, *, tried: str, happened: str, help_needed: str) -> None:
+    """The leader's preparation; sending it again replaces it. Commits."""
+    check_in.prep_tried = _clip(tried)
+    check_in.prep_happened = _clip(happened)
+    check_in.prep_help = _clip(help_needed)
+    check_in.prepared_at = utcnow()
+    db.session.commit()
+
+
+def save_notes(check_in: CheckIn, *, shared: str, private: str, held: bool = True) -> None:
+    """The coach's record: shared notes on the check-in, private ones apart. Saving marks
+    the check-in held (first time only). Commits."""
+    shared, private = _clip(shared), _clip(private)
+    check_in.notes = shared
+    if held and check_in.held_at is None:
+        check_in.held_at = utcnow()
+    upsert(
+        PrivateNote,
+        {"check_in_id": check_in.id, "body": private, "updated_at": utcnow()},
+        key=("check_in_id",),
+        update=("body", "updated_at"),
+    )
+    db.session.commit()
+
+
+def private_note(check_in: CheckIn) -> str:
+    """For the coach's eyes only: callers check ``can_see_private_notes`` first."""
+    return (
+        db.session.scalar(select(PrivateNote.body).where(PrivateNote.check_in_id == check_in.id))
+        or ""
+    )
+
+
+def save_ratings(check_in: CheckIn, ratings: dict[int, int]) -> None:
+    """The coach's rating per competency at this check-in; what is not rated now is
+    left as it was. Commits."""
+    if ratings:
+        upsert(
+            CoachRating,
+            [
+                {"check_in_id": check_in.id, "competency_id": c, "level": level}
+                for c, level in sorted(ratings.items())
+            ],
+            key=("check_in_id", "competency_id"),
+            update=("level",),
+        )
+    db.session.commit()
+
+
+def ratings_at(check_in: CheckIn) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(CoachRating.competency_id, CoachRating.level).where(
+                CoachRating.check_in_id == check_in.id
+            )
+        ).all()
+    )
+
+
+def latest_coach_ratings(leader: User) -> dict[int, int]:
+    """Each competency's most recent coach rating of ``leader``."""
+    rows = db.session.execute(
+        select(CoachRating.competency_id, CoachRating.level)
+        .join(CheckIn, CheckIn.id == CoachRating.check_in_id)
+        .where(CheckIn.leader_id == leader.id)
+        .order_by(CheckIn.starts_at, CheckIn.id)
+    )
+    return {competency_id: level for competency_id, level in rows}

@@ -1,0 +1,225 @@
+"""The coach's dashboard: their leaders, the ones who need attention first, and why.
+
+Each signal is one grouped statement over all of the coach's leaders, so the page costs
+the same number of statements for one leader as for fifty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, func, select, union_all
+
+from app.accounts.models import User
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+from app.learning.models import (
+    LessonCompetency,
+    LessonProgress,
+    QuickCheckAnswer,
+    Reflection,
+    SelfAssessment,
+)
+
+from ..models import ActionItem, CheckIn, CoachPairing, ImprovementPriority, PriorityCompetency
+
+RECENT = timedelta(days=30)
+QUIET_DAYS = 7
+CHECK_IN_EVERY_DAYS = 30
+QUICK_CHECKS_MIN = 4
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a leader needs attention: ``code`` names the words, the rest fills them in."""
+
+    code: str
+    count: int = 0
+    total: int = 0
+    when: datetime | None = None
+
+
+@dataclass
+class LeaderRow:
+    leader: User
+    priority: ImprovementPriority | None
+    last_active: datetime | None = None
+    overdue_actions: int = 0
+    last_held: datetime | None = None
+    next_check_in: datetime | None = None
+    missed_check_in: datetime | None = None
+    priority_lessons: int = 0
+    answers: int = 0
+    answers_right: int = 0
+    reasons: list[Reason] = field(default_factory=list)
+    score: int = 0
+
+
+def dashboard(coach: User, now: datetime | None = None) -> list[LeaderRow]:
+    """The coach's leaders, who needs attention first; each row says why."""
+    now = now or utcnow()
+    leader_ids = select(CoachPairing.leader_id).where(CoachPairing.coach_id == coach.id)
+    rows = {
+        leader.id: LeaderRow(leader, priority)
+        for leader, priority in db.session.execute(
+            select(User, ImprovementPriority)
+            .join(CoachPairing, CoachPairing.leader_id == User.id)
+            .outerjoin(ImprovementPriority, ImprovementPriority.leader_id == User.id)
+            .where(CoachPairing.coach_id == coach.id)
+        )
+    }
+    if not rows:
+        return []
+    _add_last_activity(rows, leader_ids)
+    _add_overdue_actions(rows, leader_ids, now)
+    _add_check_ins(rows, leader_ids, now)
+    _add_priority_lessons(rows, leader_ids, now)
+    _add_quick_checks(rows, leader_ids, now)
+    for row in rows.values():
+        _judge(row, now)
+    return sorted(rows.values(), key=lambda r: (-r.score, r.leader.display_name, r.leader.id))
+
+
+def _add_last_activity(rows: dict[int, LeaderRow], leader_ids) -> None:
+    moments = union_all(
+        select(LessonProgress.user_id.label("uid"), LessonProgress.updated_at.label("at")).where(
+            LessonProgress.user_id.in_(leader_ids)
+        ),
+        select(Reflection.user_id, Reflection.updated_at).where(Reflection.user_id.in_(leader_ids)),
+        select(QuickCheckAnswer.user_id, QuickCheckAnswer.answered_at).where(
+            QuickCheckAnswer.user_id.in_(leader_ids)
+        ),
+        select(SelfAssessment.user_id, SelfAssessment.created_at).where(
+            SelfAssessment.user_id.in_(leader_ids)
+        ),
+        select(CheckIn.leader_id, CheckIn.prepared_at).where(
+            CheckIn.leader_id.in_(leader_ids), CheckIn.prepared_at.is_not(None)
+        ),
+    ).subquery()
+    latest = select(moments.c.uid, func.max(moments.c.at)).group_by(moments.c.uid)
+    for user_id, at in db.session.execute(latest):
+        rows[user_id].last_active = _aware(at)
+
+
+def _aware(value) -> datetime | None:
+    """MAX() over a union loses the column's type on SQLite: text back to an aware time."""
+    if value is None or isinstance(value, datetime):
+        return UTCDateTime().process_result_value(value, None)
+    return UTCDateTime().process_result_value(datetime.fromisoformat(str(value)), None)
+
+
+def _add_overdue_actions(rows: dict[int, LeaderRow], leader_ids, now: datetime) -> None:
+    counts = db.session.execute(
+        select(ActionItem.leader_id, func.count())
+        .where(
+            ActionItem.leader_id.in_(leader_ids),
+            ActionItem.status == "open",
+            ActionItem.due_on < now.date(),
+        )
+        .group_by(ActionItem.leader_id)
+    )
+    for leader_id, count in counts:
+        rows[leader_id].overdue_actions = count
+
+
+def _add_check_ins(rows: dict[int, LeaderRow], leader_ids, now: datetime) -> None:
+    not_held = CheckIn.held_at.is_(None)
+    summary = db.session.execute(
+        select(
+            CheckIn.leader_id,
+            func.max(case((CheckIn.held_at.is_not(None), CheckIn.starts_at))),
+            func.min(case((and_(not_held, CheckIn.starts_at >= now), CheckIn.starts_at))),
+            func.min(case((and_(not_held, CheckIn.starts_at < now), CheckIn.starts_at))),
+        )
+        .where(CheckIn.leader_id.in_(leader_ids))
+        .group_by(CheckIn.leader_id)
+    )
+    for leader_id, held, upcoming, missed in summary:
+        row = rows[leader_id]
+        row.last_held, row.next_check_in = _aware(held), _aware(upcoming)
+        row.missed_check_in = _aware(missed)
+
+
+def _add_priority_lessons(rows: dict[int, LeaderRow], leader_ids, now: datetime) -> None:
+    """Lessons on the priority's competencies completed lately."""
+    counts = db.session.execute(
+        select(LessonProgress.user_id, func.count(func.distinct(LessonProgress.lesson_id)))
+        .join(LessonCompetency, LessonCompetency.lesson_id == LessonProgress.lesson_id)
+        .join(
+            PriorityCompetency, PriorityCompetency.competency_id == LessonCompetency.competency_id
+        )
+        .join(
+            ImprovementPriority,
+            and_(
+                ImprovementPriority.id == PriorityCompetency.priority_id,
+                ImprovementPriority.leader_id == LessonProgress.user_id,
+            ),
+        )
+        .where(
+            LessonProgress.user_id.in_(leader_ids),
+            LessonProgress.completed_at >= now - RECENT,
+        )
+        .group_by(LessonProgress.user_id)
+    )
+    for user_id, count in counts:
+        rows[user_id].priority_lessons = count
+
+
+def _add_quick_checks(rows: dict[int, LeaderRow], leader_ids, now: datetime) -> None:
+    results = db.session.execute(
+        select(
+            QuickCheckAnswer.user_id,
+            func.count(),
+            func.sum(case((QuickCheckAnswer.first_correct, 1), else_=0)),
+        )
+        .where(
+            QuickCheckAnswer.user_id.in_(leader_ids),
+            QuickCheckAnswer.answered_at >= now - RECENT,
+        )
+        .group_by(QuickCheckAnswer.user_id)
+    )
+    for user_id, count, right in results:
+        rows[user_id].answers, rows[user_id].answers_right = count, int(right or 0)
+
+
+def _days(now: datetime, then: datetime) -> int:
+    return max(0, (now - then).days)
+
+
+def _judge(row: LeaderRow, now: datetime) -> None:
+    """The reasons to look at this leader, worst first, and a score to rank by."""
+    add = row.reasons.append
+    if row.missed_check_in is not None:
+        add(Reason("check_in_overdue", _days(now, row.missed_check_in), when=row.missed_check_in))
+        row.score += 40
+    elif row.next_check_in is None:
+        if row.last_held is None:
+            add(Reason("no_check_in_yet"))
+            row.score += 25
+        elif _days(now, row.last_held) >= CHECK_IN_EVERY_DAYS:
+            add(Reason("no_check_in_booked", _days(now, row.last_held), when=row.last_held))
+            row.score += 20
+    if row.overdue_actions:
+        add(Reason("overdue_actions", row.overdue_actions))
+        row.score += 15 * row.overdue_actions
+    if row.last_active is None:
+        add(Reason("never_active"))
+        row.score += 30
+    elif _days(now, row.last_active) >= QUIET_DAYS:
+        days = _days(now, row.last_active)
+        add(Reason("quiet", days, when=row.last_active))
+        row.score += min(days, 60)
+    if row.priority is None:
+        add(Reason("no_priority"))
+        row.score += 10
+    elif (
+        row.priority.status == "active"
+        and row.priority.competency_links
+        and not row.priority_lessons
+    ):
+        add(Reason("no_priority_progress", RECENT.days))
+        row.score += 10
+    if row.answers >= QUICK_CHECKS_MIN and 2 * row.answers_right < row.answers:
+        add(Reason("quick_checks", row.answers_right, row.answers))
+        row.score += 10

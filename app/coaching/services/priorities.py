@@ -1,0 +1,130 @@
+"""The improvement priority a leader agrees with their coach, and its history."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import User
+from app.db import upsert, utcnow
+from app.errors import N_
+from app.extensions import db
+from app.frameworks.models import Competency
+
+from ..models import PRIORITY_STATUSES, ImprovementPriority, PriorityChange, PriorityCompetency
+from .errors import CoachingError
+
+
+@dataclass
+class PriorityFields:
+    title: str
+    why: str = ""
+    measure: str = ""
+    baseline: str = ""
+    target: str = ""
+    status: str = "active"
+    competency_ids: tuple[int, ...] = ()
+
+
+def priority_of(leader: User) -> ImprovementPriority | None:
+    return db.session.scalars(
+        select(ImprovementPriority).where(ImprovementPriority.leader_id == leader.id)
+    ).one_or_none()
+
+
+def _check(fields: PriorityFields, framework_id: int | None) -> list[int]:
+    if not fields.title.strip():
+        raise CoachingError(N_("Give the priority a title."), "title")
+    if fields.status not in PRIORITY_STATUSES:
+        raise CoachingError(N_("Choose one of the statuses shown."), "status")
+    wanted = sorted(set(fields.competency_ids))
+    if wanted:
+        known = set(
+            db.session.scalars(
+                select(Competency.id).where(
+                    Competency.id.in_(wanted),
+                    Competency.framework_id == framework_id,
+                    Competency.retired.is_(False),
+                )
+            )
+        )
+        if known != set(wanted):
+            raise CoachingError(N_("Choose competencies from the list shown."), "competencies")
+    return wanted
+
+
+def save_priority(
+    leader: User,
+    fields: PriorityFields,
+    *,
+    by: User,
+    framework_id: int | None,
+    edit_key: str | None = None,
+) -> ImprovementPriority:
+    """Set the leader's priority to ``fields`` and keep the change in its history. The same
+    form sent again (``edit_key``) is one change, holding what was sent last. Commits."""
+    competency_ids = _check(fields, framework_id)
+    now = utcnow()
+    text = {
+        "title": fields.title.strip(),
+        "why": fields.why.strip(),
+        "measure": fields.measure.strip(),
+        "baseline": fields.baseline.strip(),
+        "target": fields.target.strip(),
+        "status": fields.status,
+    }
+    values = {**text, "leader_id": leader.id, "updated_at": now, "updated_by_id": by.id}
+    upsert(
+        ImprovementPriority,
+        {**values, "created_at": now},
+        key=("leader_id",),
+        update=tuple(values),
+    )
+    priority = priority_of(leader)
+    _link_competencies(priority, competency_ids)
+    snapshot = {**text, "competency_ids": competency_ids}
+    upsert(
+        PriorityChange,
+        {
+            "priority_id": priority.id,
+            "edit_key": edit_key or secrets.token_hex(16),
+            "changed_by_id": by.id,
+            "changed_at": now,
+            "snapshot": snapshot,
+        },
+        key=("priority_id", "edit_key"),
+        update=("changed_at", "snapshot"),
+    )
+    db.session.commit()
+    db.session.refresh(priority)
+    return priority
+
+
+def _link_competencies(priority: ImprovementPriority, competency_ids: list[int]) -> None:
+    if competency_ids:
+        upsert(
+            PriorityCompetency,
+            [{"priority_id": priority.id, "competency_id": c} for c in competency_ids],
+            key=("priority_id", "competency_id"),
+        )
+    db.session.execute(
+        delete(PriorityCompetency).where(
+            PriorityCompetency.priority_id == priority.id,
+            PriorityCompetency.competency_id.not_in(competency_ids),
+        )
+    )
+
+
+def priority_history(priority: ImprovementPriority) -> list[PriorityChange]:
+    """Every saved version, newest first."""
+    return list(
+        db.session.scalars(
+            select(PriorityChange)
+            .where(PriorityChange.priority_id == priority.id)
+            .options(selectinload(PriorityChange.changed_by))
+            .order_by(PriorityChange.changed_at.desc(), PriorityChange.id.desc())
+        )
+    )

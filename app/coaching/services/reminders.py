@@ -1,0 +1,119 @@
+"""Reminders as in-app notifications: a check-in coming up, a preparation not written,
+an action past its date. :func:`send_reminders` is run by the job queue's periodic task
+and by ``flask coaching remind``; each reminder is told once (its dedupe key)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.db import utcnow
+from app.errors import N_
+from app.extensions import db
+from app.notifications import services as notifications
+
+from ..models import ActionItem, CheckIn, CoachPairing
+
+SOON = timedelta(hours=24)
+PREPARE_WITHIN = timedelta(hours=48)
+
+notifications.kind("coaching.check_in_soon", N_("Your coaching check-in is on %(when)s."))
+notifications.kind(
+    "coaching.prepare", N_("Prepare for your check-in with %(coach)s: what did you try?")
+)
+notifications.kind("coaching.action_overdue", N_("An action is past its date: %(title)s"))
+
+
+@dataclass
+class Sent:
+    check_ins_soon: int = 0
+    preparations: int = 0
+    overdue_actions: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.check_ins_soon + self.preparations + self.overdue_actions
+
+
+def _check_in_url(check_in_id: int) -> str:
+    """The check-in's path, built without a request (a job, a command)."""
+    script_name = urlsplit(current_app.config["PUBLIC_URL"]).path or "/"
+    adapter = current_app.url_map.bind("localhost", script_name=script_name)
+    return adapter.build("coaching.show_check_in", {"check_in_id": check_in_id})
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    """``moment`` on the person's own clock, with their zone's name: a notification's
+    words are fixed when it is sent, so the time is too."""
+    try:
+        zone = ZoneInfo(timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
+
+
+def _upcoming(now: datetime, within: timedelta) -> list[CheckIn]:
+    return list(
+        db.session.scalars(
+            select(CheckIn).where(
+                CheckIn.held_at.is_(None),
+                CheckIn.starts_at > now,
+                CheckIn.starts_at <= now + within,
+            )
+        )
+    )
+
+
+def send_reminders(now: datetime | None = None) -> Sent:
+    """Tell people what is coming up or overdue at ``now``. Running it again tells nobody
+    anything twice. Commits."""
+    now = now or utcnow()
+    sent = Sent()
+    for check_in in _upcoming(now, SOON):
+        for person in (check_in.leader, check_in.coach):
+            notifications.notify(
+                person.id,
+                "coaching.check_in_soon",
+                url=_check_in_url(check_in.id),
+                dedupe_key=f"coaching.soon:{check_in.id}:{check_in.starts_at:%Y%m%d%H%M}",
+                when=_local(check_in.starts_at, person.timezone),
+            )
+            sent.check_ins_soon += 1
+    for check_in in _upcoming(now, PREPARE_WITHIN):
+        if check_in.prepared_at is None:
+            notifications.notify(
+                check_in.leader_id,
+                "coaching.prepare",
+                url=_check_in_url(check_in.id),
+                dedupe_key=f"coaching.prepare:{check_in.id}",
+                coach=check_in.coach.display_name,
+            )
+            sent.preparations += 1
+    sent.overdue_actions = _remind_overdue_actions(now)
+    db.session.commit()
+    return sent
+
+
+def _remind_overdue_actions(now: datetime) -> int:
+    rows = db.session.execute(
+        select(ActionItem, CoachPairing.coach_id)
+        .join(CoachPairing, CoachPairing.leader_id == ActionItem.leader_id)
+        .where(ActionItem.status == "open", ActionItem.due_on < now.date())
+    )
+    count = 0
+    for action, coach_id in rows:
+        owner_id = action.leader_id if action.owner == "leader" else coach_id
+        notifications.notify(
+            owner_id,
+            "coaching.action_overdue",
+            url=_check_in_url(action.check_in_id),
+            dedupe_key=f"coaching.overdue:{action.id}",
+            title=action.title,
+        )
+        count += 1
+    return count

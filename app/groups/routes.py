@@ -1,0 +1,284 @@
+"""Groups, threads and posts for members: routes load, authorize (404 for what the person
+may not know exists, 403 for what they may see but not do), call one service and render.
+Every write is a plain form (POST → 303 → GET) that HTMX enhances: a reply appends only
+the new post's fragment."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import permissions as can
+from app.htmx import is_fragment_request, render, render_partial, see_other
+from app.learning import services as learning
+from app.permissions import requires
+from app.urls import MAX_ID
+
+from . import bp, services
+from .forms import ActionForm, EditPostForm, PostForm, ReportForm, ThreadForm
+
+
+def id_arg(name: str) -> int | None:
+    """A row id from the query string, or None when it is absent or cannot be one."""
+    value = request.args.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID else None
+
+
+def group_or_404(group_id: int):
+    """The group and the reader's place in it; 404 for those who may not read it."""
+    group = services.get_group(group_id)
+    membership = services.membership_of(current_user, group_id) if group else None
+    if group is None or not can.can_view_group(current_user, membership):
+        abort(404)
+    return group, membership
+
+
+def thread_or_404(thread_id: int):
+    thread = services.get_thread(thread_id)
+    if thread is None:
+        abort(404)
+    group, membership = group_or_404(thread.group_id)
+    return thread, membership
+
+
+def post_or_404(post_id: int):
+    post = services.get_post(post_id)
+    if post is None:
+        abort(404)
+    thread, membership = thread_or_404(post.thread_id)
+    return post, thread, membership
+
+
+def _field_error(form, error: services.GroupError) -> None:
+    field = getattr(form, error.field or "", None)
+    (field.errors if field is not None else form.form_errors).append(error.translated())
+
+
+@bp.get("/")
+@requires(can.can_use_groups)
+def home():
+    groups = services.my_groups(current_user, every_group=can.can_manage_groups(current_user))
+    return render("groups/home.html", groups=groups)
+
+
+@bp.get("/<int:group_id>")
+@requires(can.can_use_groups)
+def show_group(group_id: int):
+    group, membership = group_or_404(group_id)
+    page = services.group_page(current_user, group, id_arg("page") or 1)
+    return render(
+        "groups/group.html", block="threads", page=page, group=group, membership=membership
+    )
+
+
+@bp.route("/<int:group_id>/threads/new", methods=["GET", "POST"])
+@requires(can.can_use_groups)
+def new_thread(group_id: int):
+    group, membership = group_or_404(group_id)
+    if not can.can_post_in_group(current_user, membership):
+        abort(403)
+    form = ThreadForm()
+    if form.validate_on_submit():
+        try:
+            thread = services.start_thread(
+                group, current_user, form.title.data, form.body.data, form.key.data
+            )
+        except services.GroupError as error:
+            _field_error(form, error)
+        else:
+            return see_other(url_for("groups.show_thread", thread_id=thread.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render("groups/new_thread.html", status=status, group=group, form=form)
+
+
+def _reply_form(thread, quote_id: int | None = None) -> PostForm:
+    form = PostForm(formdata=None)
+    form.quoted_post_id.data = quote_id
+    return form
+
+
+@bp.get("/threads/<int:thread_id>")
+@requires(can.can_use_groups)
+def show_thread(thread_id: int):
+    thread, membership = thread_or_404(thread_id)
+    before = id_arg("before")
+    page = services.thread_page(current_user, thread, before)
+    quote = _quote_for(thread, membership, id_arg("quote"))
+    return render(
+        "groups/thread.html",
+        block="older",
+        page=page,
+        unread_after=page.unread_after,
+        thread=thread,
+        membership=membership,
+        form=_reply_form(thread, quote.post.id if quote else None),
+        quote=quote,
+    )
+
+
+def _quote_for(thread, membership, post_id: int | None):
+    """The post a reply is quoting, if it is one of this thread's that the reader can see."""
+    post = services.get_post(post_id) if post_id else None
+    if post is None or post.thread_id != thread.id:
+        return None
+    if not can.can_see_post(current_user, membership, post):
+        return None
+    return services.post_view(post)
+
+
+@bp.post("/threads/<int:thread_id>/posts")
+@requires(can.can_use_groups)
+def reply(thread_id: int):
+    thread, membership = thread_or_404(thread_id)
+    if not can.can_reply_to_thread(current_user, membership, thread):
+        abort(403)
+    form = PostForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            post, _created = services.reply(
+                thread,
+                membership,
+                current_user,
+                form.body.data or "",
+                form.key.data,
+                quoted_post_id=form.quoted_post_id.data,
+                photo=form.photo.data.stream if form.photo.data else None,
+            )
+        except services.GroupError as problem:
+            error = problem
+            _field_error(form, problem)
+        else:
+            if is_fragment_request():
+                return render_partial(
+                    "groups/_posted.html",
+                    view=services.post_view(post),
+                    thread=thread,
+                    membership=membership,
+                    form=_reply_form(thread),
+                )
+            return see_other(
+                url_for("groups.show_thread", thread_id=thread.id, _anchor=f"post-{post.id}")
+            )
+    return _reply_failed(thread, membership, form, error)
+
+
+def _reply_failed(thread, membership, form, error):
+    """The reply form again with what is wrong and everything typed (the same key, so a
+    corrected send is still the one post)."""
+    quote = _quote_for(thread, membership, form.quoted_post_id.data)
+    if is_fragment_request():
+        response = render_partial(
+            "groups/_reply_form.html", status=422, thread=thread, form=form, quote=quote
+        )
+        response.headers["HX-Retarget"] = "#reply"
+        response.headers["HX-Reswap"] = "outerHTML"
+        return response
+    page = services.thread_page(current_user, thread)
+    return render(
+        "groups/thread.html",
+        status=422,
+        page=page,
+        unread_after=page.unread_after,
+        thread=thread,
+        membership=membership,
+        form=form,
+        quote=quote,
+    )
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@requires(can.can_use_groups)
+def edit_post(post_id: int):
+    post, thread, membership = post_or_404(post_id)
+    if not can.can_edit_post(current_user, membership, post):
+        abort(403)
+    form = EditPostForm(data={"body": post.body})
+    if form.validate_on_submit():
+        try:
+            services.edit_post(post, current_user, form.body.data or "")
+        except services.GroupError as error:
+            _field_error(form, error)
+        else:
+            return see_other(_post_url(thread, post))
+    status = 422 if form.errors or form.form_errors else 200
+    return render("groups/edit_post.html", status=status, post=post, thread=thread, form=form)
+
+
+def _post_url(thread, post) -> str:
+    return url_for("groups.show_thread", thread_id=thread.id, _anchor=f"post-{post.id}")
+
+
+@bp.post("/posts/<int:post_id>/delete")
+@requires(can.can_use_groups)
+def delete_post(post_id: int):
+    post, thread, membership = post_or_404(post_id)
+    if not can.can_edit_post(current_user, membership, post):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.delete_post(post, current_user)
+    if is_fragment_request():
+        return render_partial(
+            "groups/_post.html", view=services.post_view(post), thread=thread, membership=membership
+        )
+    flash(_("Your post was removed."), "success")
+    return see_other(_post_url(thread, post))
+
+
+@bp.route("/posts/<int:post_id>/report", methods=["GET", "POST"])
+@requires(can.can_use_groups)
+def report_post(post_id: int):
+    post, thread, membership = post_or_404(post_id)
+    if not can.can_report_post(current_user, membership, post):
+        abort(403)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            services.report_post(post, current_user, form.reason.data)
+        except services.GroupError as error:
+            _field_error(form, error)
+        else:
+            flash(_("Thank you. The group's moderators will look at it."), "success")
+            return see_other(_post_url(thread, post))
+    status = 422 if form.errors or form.form_errors else 200
+    view = services.post_view(post)
+    return render("groups/report.html", status=status, view=view, thread=thread, form=form)
+
+
+@bp.get("/posts/<int:post_id>/photo")
+@requires(can.can_use_groups)
+def show_photo(post_id: int):
+    post, _thread, membership = post_or_404(post_id)
+    if not post.photo_key or not can.can_see_post(current_user, membership, post):
+        abort(404)
+    return redirect(services.photo_url(post.photo_key), code=303)
+
+
+@bp.get("/lessons/<int:lesson_id>/discussion")
+@requires(can.can_use_groups)
+def discuss_lesson(lesson_id: int):
+    lesson = learning.get_lesson(lesson_id)
+    if lesson is None or not can.can_view_lesson(current_user, lesson):
+        abort(404)
+    try:
+        thread = services.lesson_discussion(current_user, lesson)
+    except services.GroupError as error:
+        flash(error.translated(), "info")
+        return see_other(url_for("groups.home"))
+    return see_other(url_for("groups.show_thread", thread_id=thread.id))
+
+
+@bp.get("/competencies/<int:competency_id>/discussion")
+@requires(can.can_use_groups)
+def discuss_competency(competency_id: int):
+    competency = services.get_competency(competency_id)
+    if competency is None:
+        abort(404)
+    try:
+        thread = services.competency_discussion(current_user, competency)
+    except services.GroupError as error:
+        flash(error.translated(), "info")
+        return see_other(url_for("groups.home"))
+    return see_other(url_for("groups.show_thread", thread_id=thread.id))

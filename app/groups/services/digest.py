@@ -1,0 +1,118 @@
+"""The daily e-mail digest: to each person with an e-mail address, the notifications they
+have neither read nor been sent, worded in their language, then marked ``emailed_at`` so
+no digest repeats them. Nothing is sent unless ``SMTP_HOST`` is set.
+
+Settings (``HEADWAY_``-prefixed in the environment): ``SMTP_HOST``, ``SMTP_PORT`` (25),
+``SMTP_USERNAME`` and ``SMTP_PASSWORD`` (both or neither), ``SMTP_STARTTLS`` (false),
+``SMTP_FROM`` (``headway@`` the public host).
+"""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from itertools import groupby
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+from sqlalchemy import select, update
+
+from app.accounts.models import User
+from app.db import utcnow
+from app.extensions import db
+from app.notifications import services as notifications
+from app.notifications.models import Notification
+
+MAX_PER_DIGEST = 50
+
+
+class DigestError(RuntimeError):
+    """The mail server could not be reached or refused us."""
+
+
+@dataclass
+class DigestResult:
+    sent: list[str] = field(default_factory=list)  # addresses
+    configured: bool = True
+
+    def summary(self) -> str:
+        if not self.configured:
+            return "No digest sent: HEADWAY_SMTP_HOST is not set."
+        return f"{len(self.sent)} digest(s) sent."
+
+
+def _settings() -> dict:
+    config = current_app.config
+    host = urlsplit(config["PUBLIC_URL"]).hostname or "localhost"
+    return {
+        "host": config.get("SMTP_HOST"),
+        "port": int(config.get("SMTP_PORT") or 25),
+        "username": config.get("SMTP_USERNAME"),
+        "password": config.get("SMTP_PASSWORD"),
+        "starttls": bool(config.get("SMTP_STARTTLS", False)),
+        "sender": config.get("SMTP_FROM") or f"headway@{host}",
+    }
+
+
+def _pending() -> list[tuple[User, list[Notification]]]:
+    rows = db.session.execute(
+        select(User, Notification)
+        .join(Notification, Notification.user_id == User.id)
+        .where(
+            User.email.is_not(None),
+            User.active.is_(True),
+            Notification.read_at.is_(None),
+            Notification.emailed_at.is_(None),
+        )
+        .order_by(User.id, Notification.id)
+    ).all()
+    return [
+        (user, [n for _u, n in items][:MAX_PER_DIGEST])
+        for user, items in groupby(rows, key=lambda row: row[0])
+    ]
+
+
+def _message(user: User, items: list[Notification], sender: str) -> EmailMessage:
+    base = urlsplit(current_app.config["PUBLIC_URL"])
+    origin = f"{base.scheme}://{base.netloc}"
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        lines = [f"- {notifications.text(n)}\n  {origin}{n.url}" for n in items]
+        message = EmailMessage()
+        message["Subject"] = gettext("Headway: %(count)d new for you", count=len(items))
+        message["From"] = sender
+        message["To"] = user.email
+        greeting = gettext("Hello %(name)s,", name=user.display_name)
+        intro = gettext("Here is what happened since your last visit:")
+        message.set_content("\n".join([greeting, "", intro, "", *lines, ""]))
+    return message
+
+
+def send_digests() -> DigestResult:
+    """Send each person's digest; each is marked sent (committed) as soon as it is out."""
+    settings = _settings()
+    if not settings["host"]:
+        return DigestResult(configured=False)
+    result = DigestResult()
+    pending = _pending()
+    if not pending:
+        return result
+    try:
+        with smtplib.SMTP(settings["host"], settings["port"], timeout=30) as smtp:
+            if settings["starttls"]:
+                smtp.starttls()
+            if settings["username"]:
+                smtp.login(settings["username"], settings["password"] or "")
+            for user, items in pending:
+                smtp.send_message(_message(user, items, settings["sender"]))
+                db.session.execute(
+                    update(Notification)
+                    .where(Notification.id.in_([n.id for n in items]))
+                    .values(emailed_at=utcnow())
+                )
+                db.session.commit()
+                result.sent.append(user.email)
+    except (OSError, smtplib.SMTPException) as error:
+        raise DigestError(f"The mail server {settings['host']} failed: {error}") from error
+    return result

@@ -1,0 +1,324 @@
+"""Threads and posts: starting a thread, replying (with a quote, a photo, @mentions),
+editing and deleting one's own post, and the thread's pages with read markers.
+
+Every write a person may send twice carries the key its form was drawn with: the post (or
+thread) is one ``INSERT … ON CONFLICT DO NOTHING`` on ``(author_id, idempotency_key)``, so a
+double tap or a retry after a time-out stores it once, and only the request that stored it
+counts it, notifies and moves the thread up its group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from flask import has_request_context, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from app.accounts.models import User
+from app.db import upsert, utcnow
+from app.extensions import db
+from app.notifications import services as notifications
+from app.urls import public_url
+
+from ..models import GroupMember, Post, Thread, ThreadRead
+from . import photos
+from ._common import N_, GroupError
+from .groups import member_names, touch
+from .markup import excerpt, mentioned, render_post
+
+POSTS_PER_PAGE = 20
+BODY_MAX = 5000
+TITLE_MAX = 200
+
+notifications.kind("groups.reply", N_("%(name)s replied in “%(thread)s”"))
+notifications.kind("groups.mention", N_("%(name)s mentioned you in “%(thread)s”"))
+
+
+def thread_path(thread_id: int, post_id: int | None = None) -> str:
+    """The path of a thread (at a post), for links made outside a request too."""
+    anchor = f"post-{post_id}" if post_id else None
+    if has_request_context():
+        return url_for("groups.show_thread", thread_id=thread_id, _anchor=anchor)
+    path = urlsplit(public_url("groups.show_thread", thread_id=thread_id)).path
+    return path + (f"#{anchor}" if anchor else "")
+
+
+def _clean_body(body: str, has_photo: bool = False) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body and not has_photo:
+        raise GroupError(N_("Write something before you send it."), "body")
+    if len(body) > BODY_MAX:
+        raise GroupError(
+            N_("A post is at most %(max)d characters; this one has %(count)d."),
+            "body",
+            max=BODY_MAX,
+            count=len(body),
+        )
+    return body
+
+
+def _may_post(thread: Thread, membership: GroupMember | None) -> None:
+    if thread.locked and not (membership and membership.is_moderator):
+        raise GroupError(N_("This thread is locked: no new replies."))
+
+
+def start_thread(group, author: User, title: str, body: str, key: str) -> Thread:
+    """A new thread with its opening post. The same ``key`` again is the same thread.
+    Commits."""
+    title = " ".join((title or "").split())
+    if not title:
+        raise GroupError(N_("Give the thread a title."), "title")
+    if len(title) > TITLE_MAX:
+        raise GroupError(N_("A title is at most %(max)d characters."), "title", max=TITLE_MAX)
+    body = _clean_body(body)
+    now = utcnow()
+    values = {
+        "group_id": group.id,
+        "author_id": author.id,
+        "title": title,
+        "idempotency_key": key,
+        "created_at": now,
+        "last_activity_at": now,
+    }
+    created = upsert(Thread, values, key=("author_id", "idempotency_key"))
+    if not created:  # sent before: that thread, with its opening post
+        db.session.rollback()
+        return db.session.scalars(
+            select(Thread).filter_by(author_id=author.id, idempotency_key=key)
+        ).one()
+    [thread] = created
+    _add_post(thread, author, body, key)
+    db.session.commit()
+    return thread
+
+
+def reply(
+    thread: Thread,
+    membership: GroupMember | None,
+    author: User,
+    body: str,
+    key: str,
+    *,
+    quoted_post_id: int | None = None,
+    photo: BinaryIO | None = None,
+) -> tuple[Post, bool]:
+    """Add ``author``'s post to ``thread``; (the post, whether this call stored it). The
+    same ``key`` again gives back the post it stored. Commits."""
+    _may_post(thread, membership)
+    jpeg = photos.reencode(photo) if photo is not None else None
+    body = _clean_body(body, has_photo=jpeg is not None)
+    existing = _post_by_key(author, key)
+    if existing is not None:
+        return existing, False
+    photo_key = photo_bytes = None
+    if jpeg is not None:
+        photo_key, photo_bytes = photos.store_photo(jpeg)
+    quoted = db.session.get(Post, quoted_post_id) if quoted_post_id else None
+    post = _add_post(
+        thread,
+        author,
+        body,
+        key,
+        quoted_post_id=quoted.id if quoted and quoted.thread_id == thread.id else None,
+        photo_key=photo_key,
+        photo_bytes=photo_bytes,
+    )
+    if post is None:  # the same key won a race with this request
+        db.session.rollback()
+        photos.delete_photo(photo_key)
+        return _post_by_key(author, key), False
+    db.session.commit()
+    return post, True
+
+
+def _post_by_key(author: User, key: str) -> Post | None:
+    return db.session.scalars(
+        select(Post).filter_by(author_id=author.id, idempotency_key=key)
+    ).one_or_none()
+
+
+def _add_post(thread: Thread, author: User, body: str, key: str, **extra) -> Post | None:
+    """Insert the post unless its key is there already; count it, mark it read for its
+    author, and tell whoever it concerns. None when the key was there. Never commits."""
+    now = utcnow()
+    values = {
+        "thread_id": thread.id,
+        "author_id": author.id,
+        "body": body,
+        "body_html": render_post(body),
+        "idempotency_key": key,
+        "created_at": now,
+        **extra,
+    }
+    created = upsert(Post, values, key=("author_id", "idempotency_key"))
+    if not created:
+        return None
+    [post] = created
+    touch(thread.id, post.id, now)
+    mark_read(author, thread.id, post.id)
+    url = thread_path(thread.id, post.id)
+    told = _notify_mentions(thread, post, author, url)
+    # The thread's author hears of each reply, once: a reply that mentions them says so.
+    if thread.first_post_id and thread.author_id not in told | {author.id, None}:
+        notifications.notify(
+            thread.author_id,
+            "groups.reply",
+            url=url,
+            dedupe_key=f"groups.reply:{post.id}",
+            name=author.display_name,
+            thread=thread.title,
+        )
+    return post
+
+
+def _notify_mentions(thread: Thread, post: Post, author: User, url: str) -> set[int]:
+    """Tell each member ``post`` mentions (once per post, edits included); who was told."""
+    told = mentioned(post.body, member_names(thread.group_id)) - {author.id}
+    for user_id in sorted(told):
+        notifications.notify(
+            user_id,
+            "groups.mention",
+            url=url,
+            dedupe_key=f"groups.mention:{post.id}",
+            name=author.display_name,
+            thread=thread.title,
+        )
+    return told
+
+
+def edit_post(post: Post, author: User, body: str) -> Post:
+    """Change one's own post; it shows as edited. Someone newly mentioned is told. Commits."""
+    if post.author_id != author.id or post.deleted_at or post.hidden_at:
+        raise GroupError(N_("Only its author can edit this post."))
+    post.body = _clean_body(body, has_photo=post.photo_key is not None)
+    post.body_html = render_post(post.body)
+    post.edited_at = utcnow()
+    db.session.flush()
+    _notify_mentions(post.thread, post, author, thread_path(post.thread_id, post.id))
+    db.session.commit()
+    return post
+
+
+def delete_post(post: Post, author: User) -> Post:
+    """Remove one's own post: its words and photo go, "post removed" stays. Commits."""
+    if post.author_id != author.id:
+        raise GroupError(N_("Only its author can delete this post."))
+    photo_key = post.photo_key
+    post.body = post.body_html = ""
+    post.photo_key = post.photo_bytes = None
+    post.deleted_at = post.deleted_at or utcnow()
+    db.session.commit()
+    photos.delete_photo(photo_key)
+    return post
+
+
+def mark_read(user, thread_id: int, post_id: int | None) -> None:
+    """``user`` has read ``thread_id`` up to ``post_id``; never moves back. Never commits."""
+    if not post_id:
+        return
+    upsert(
+        ThreadRead,
+        {"user_id": user.id, "thread_id": thread_id, "last_read_post_id": post_id},
+        key=("user_id", "thread_id"),
+        update=("last_read_post_id",),
+        where=ThreadRead.last_read_post_id < post_id,
+    )
+
+
+@dataclass
+class Quote:
+    post_id: int
+    author_name: str
+    text: str  # empty when the quoted post was removed or hidden
+
+
+@dataclass
+class PostView:
+    post: Post
+    author_name: str
+    quote: Quote | None = None
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    opening: PostView | None
+    posts: list[PostView]  # oldest first
+    older_before: int | None  # ask for the posts before this id to go further back
+    before: int | None  # this page ends before this id (None: the newest posts)
+    unread_after: int  # posts after this id are new to the reader
+
+
+def thread_page(user, thread: Thread, before: int | None = None) -> ThreadPage:
+    """The opening post and a page of replies, oldest first: the newest ones, or those
+    before the post ``before``. Viewing the newest marks the thread read. A fixed number
+    of statements whatever the thread's length."""
+    read = db.session.scalar(
+        select(ThreadRead.last_read_post_id).filter_by(user_id=user.id, thread_id=thread.id)
+    )
+    if before is None:
+        mark_read(user, thread.id, thread.last_post_id)
+        _commit_keeping_loaded()
+    opening = None
+    if before is None and thread.first_post_id:
+        [opening] = _post_views([thread.first_post_id]) or [None]
+    query = select(Post.id).where(Post.thread_id == thread.id)
+    if thread.first_post_id:
+        query = query.where(Post.id > thread.first_post_id)
+    if before is not None:
+        query = query.where(Post.id < before)
+    ids = list(db.session.scalars(query.order_by(Post.id.desc()).limit(POSTS_PER_PAGE + 1)))
+    more = len(ids) > POSTS_PER_PAGE
+    ids = ids[:POSTS_PER_PAGE]
+    posts = _post_views(ids)
+    return ThreadPage(thread, opening, posts, ids[-1] if more else None, before, read or 0)
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit without expiring what the request has loaded (the reader, the thread, their
+    membership): only a read marker was written, and reloading them all would cost the
+    page a handful of statements for nothing."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+def post_view(post: Post) -> PostView:
+    return _post_views([post.id])[0]
+
+
+def _post_views(ids: list[int]) -> list[PostView]:
+    """The posts with these ids, oldest first, with authors and quotes: one statement."""
+    if not ids:
+        return []
+    quoted, quoted_author = aliased(Post), aliased(User)
+    rows = db.session.execute(
+        select(Post, User.name, quoted, quoted_author.name)
+        .join(User, User.id == Post.author_id)
+        .outerjoin(quoted, quoted.id == Post.quoted_post_id)
+        .outerjoin(quoted_author, quoted_author.id == quoted.author_id)
+        .where(Post.id.in_(ids))
+        .order_by(Post.id)
+    )
+    views = []
+    for post, name, quote, quote_name in rows:
+        view = PostView(post, name)
+        if quote is not None:
+            text = "" if quote.deleted_at or quote.hidden_at else excerpt(quote.body_html)
+            view.quote = Quote(quote.id, quote_name, text)
+        views.append(view)
+    return views
+
+
+def get_thread(thread_id: int) -> Thread | None:
+    return db.session.get(Thread, thread_id)
+
+
+def get_post(post_id: int) -> Post | None:
+    return db.session.get(Post, post_id)

@@ -1,0 +1,21 @@
+"""The authoring studio: authors build courses in the browser, upload video that survives
+bad connections (tus), preview as a leader sees it, and publish."""
+
+from flask import Blueprint
+
+bp = Blueprint(
+    "studio", __name__, template_folder="templates", url_prefix="/studio", cli_group="studio"
+)
+
+from . import cli, forms, lesson_routes, media_routes, models, routes, services, tus  # noqa: E402,F401  (registers views and commands on bp)
+
+
+@bp.app_template_global()
+def form_key() -> str:
+    """A fresh key for a creating form written out by hand in a template."""
+    return forms.new_form_key()
+
+
+@bp.app_template_global("studio_current_asset")
+def current_asset(lesson, language: str):
+    return services.current_asset(lesson, language)

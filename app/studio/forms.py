@@ -1,0 +1,109 @@
+"""The studio's forms; each works as a plain HTML form."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.forms import Form
+
+
+def new_form_key() -> str:
+    """The idempotency key a creating form is drawn with (see ``services.created_before``)."""
+    return secrets.token_hex(16)
+
+
+def _crlf(text: str | None) -> str | None:
+    return text.replace("\r\n", "\n") if text else text
+
+
+class CourseForm(Form):
+    key = HiddenField(default=new_form_key, validators=[Length(max=64)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Give the course a title.")), Length(max=200)]
+    )
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)], filters=[_crlf])
+    language = SelectField(_l("Language the course is written in"))
+    framework = SelectField(_l("Competency framework"), coerce=int)
+
+
+class CourseTextForm(Form):
+    """The course's title and summary in one language (empty: not translated yet)."""
+
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)], filters=[_crlf])
+
+
+class TitleForm(Form):
+    key = HiddenField(default=new_form_key, validators=[Length(max=64)])
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+
+
+class CoauthorForm(Form):
+    email = EmailField(
+        _l("Email of the author to add"),
+        validators=[DataRequired(_l("Write the author's email address.")), Length(max=254)],
+    )
+
+
+class MoveForm(Form):
+    step = IntegerField(validators=[InputRequired(), NumberRange(min=-1, max=1)])
+
+
+class ActionForm(Form):
+    """A button and its CSRF token: publish, unpublish, remove."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LessonForm(Form):
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=50_000)], filters=[_crlf])
+    reflection_prompt = TextAreaField(
+        _l("Reflection prompt"), validators=[Length(max=2000)], filters=[_crlf]
+    )
+    duration_minutes = IntegerField(
+        _l("Estimated length in minutes"), validators=[Optional(), NumberRange(min=0, max=60)]
+    )
+    competencies = MultiCheckboxField(_l("Competencies"), coerce=int, validate_choice=False)
+    preview = HiddenField()
+
+
+class QuestionForm(Form):
+    key = HiddenField(default=new_form_key, validators=[Length(max=64)])
+    prompt = TextAreaField(
+        _l("Question"), validators=[DataRequired(_l("Write the question.")), Length(max=1000)]
+    )
+    choices = TextAreaField(
+        _l("Answers, one on each line"),
+        validators=[DataRequired(_l("Give the answers, one on each line.")), Length(max=3000)],
+        filters=[_crlf],
+    )
+    answer = IntegerField(
+        _l("Number of the right answer"), validators=[Optional(), NumberRange(min=1, max=6)]
+    )
+    feedback_correct = TextAreaField(
+        _l("Feedback when right"), validators=[Length(max=1000)], filters=[_crlf]
+    )
+    feedback_incorrect = TextAreaField(
+        _l("Feedback when wrong"), validators=[Length(max=1000)], filters=[_crlf]
+    )
+
+
+class CaptionsForm(Form):
+    language = SelectField(_l("Language of the captions"))

@@ -1,0 +1,242 @@
+"""The studio's course pages: my courses, a course's outline (text per language, modules,
+lessons, order, authors, publishing). Routes load, authorize, call one service, render;
+every write is a plain form (POST → 303 → GET).
+
+A course someone may not edit is a 404, as if it did not exist: guessing ids tells nothing.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.extensions import db
+from app.htmx import render, see_other
+from app.learning.models import Course, Module
+from app.permissions import can_author, can_edit_course, requires
+
+from . import bp, services
+from .forms import ActionForm, CoauthorForm, CourseForm, CourseTextForm, MoveForm, TitleForm
+
+
+def course_or_404(course_id: int) -> Course:
+    course = db.session.get(Course, course_id)
+    if course is None or not can_edit_course(current_user, course):
+        abort(404)
+    return course
+
+
+def module_or_404(module_id: int) -> Module:
+    module = db.session.get(Module, module_id)
+    if module is None or not can_edit_course(current_user, module.course):
+        abort(404)
+    return module
+
+
+def chosen_language(course: Course) -> str:
+    """The language being edited (``?lang=``): one the programme offers, else the original."""
+    wanted = request.args.get("lang")
+    return wanted if wanted in current_app.config["LANGUAGES"] else course.language
+
+
+def _course_form() -> CourseForm:
+    form = CourseForm()
+    form.language.choices = list(current_app.config["LANGUAGES"].items())
+    form.framework.choices = [(f.id, f.name) for f in services.frameworks()]
+    return form
+
+
+@bp.get("/")
+@requires(can_author)
+def home():
+    return render(
+        "studio/home.html", courses=services.courses_for(current_user), form=_course_form()
+    )
+
+
+@bp.post("/courses")
+@requires(can_author)
+def create_course():
+    form = _course_form()
+    if not form.validate_on_submit():
+        courses = services.courses_for(current_user)
+        return render("studio/home.html", courses=courses, form=form, status=422)
+    framework = next(f for f in services.frameworks() if f.id == form.framework.data)
+    course = services.create_course(
+        current_user,
+        title=form.title.data,
+        summary=form.summary.data or "",
+        language=form.language.data,
+        framework=framework,
+        key=form.key.data,
+    )
+    flash(_("Course created. It is a draft until you publish it."), "success")
+    return see_other(url_for("studio.show_course", course_id=course.id))
+
+
+def _course_page(course: Course, language: str, status: int = 200, **forms):
+    text = course.translation(language) if language != course.language else vars(course)
+    forms.setdefault(
+        "text_form",
+        CourseTextForm(formdata=None, title=text.get("title", ""), summary=text.get("summary", "")),
+    )
+    forms.setdefault("coauthor_form", CoauthorForm(formdata=None))
+    forms.setdefault("module_form", TitleForm(formdata=None))
+    return render(
+        "studio/course.html",
+        status=status,
+        course=course,
+        language=language,
+        outline=services.outline(course),
+        authors=services.course_authors(course),
+        blockers=services.course_blockers(course),
+        action_form=ActionForm(),
+        move_form=MoveForm(formdata=None),
+        **forms,
+    )
+
+
+@bp.get("/courses/<int:course_id>")
+@requires(can_author)
+def show_course(course_id: int):
+    course = course_or_404(course_id)
+    return _course_page(course, chosen_language(course))
+
+
+@bp.post("/courses/<int:course_id>")
+@requires(can_author)
+def update_course(course_id: int):
+    course = course_or_404(course_id)
+    language = chosen_language(course)
+    form = CourseTextForm()
+    if form.validate_on_submit():
+        try:
+            services.update_course(
+                course, language, title=form.title.data or "", summary=form.summary.data or ""
+            )
+        except services.StudioError as error:
+            form.title.errors.append(error.translated())
+        else:
+            flash(_("Saved."), "success")
+            return see_other(url_for("studio.show_course", course_id=course.id, lang=language))
+    return _course_page(course, language, status=422, text_form=form)
+
+
+@bp.post("/courses/<int:course_id>/authors")
+@requires(can_author)
+def add_coauthor(course_id: int):
+    course = course_or_404(course_id)
+    form = CoauthorForm()
+    if form.validate_on_submit():
+        try:
+            user = services.add_coauthor(course, form.email.data)
+        except services.StudioError as error:
+            form.email.errors.append(error.translated())
+        else:
+            flash(_("%(name)s can now edit this course.", name=user.name), "success")
+            return see_other(url_for("studio.show_course", course_id=course.id))
+    return _course_page(course, course.language, status=422, coauthor_form=form)
+
+
+@bp.post("/courses/<int:course_id>/authors/<int:user_id>/remove")
+@requires(can_author)
+def remove_coauthor(course_id: int, user_id: int):
+    course = course_or_404(course_id)
+    if ActionForm().validate_on_submit():
+        services.remove_coauthor(course, user_id)
+    return see_other(url_for("studio.show_course", course_id=course.id))
+
+
+@bp.post("/courses/<int:course_id>/publish")
+@requires(can_author)
+def publish_course(course_id: int):
+    course = course_or_404(course_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.publish_course(course)
+            flash(_("Published: leaders now see this course."), "success")
+        except services.StudioError as error:
+            flash(error.translated(), "error")
+    return see_other(url_for("studio.show_course", course_id=course.id))
+
+
+@bp.post("/courses/<int:course_id>/unpublish")
+@requires(can_author)
+def unpublish_course(course_id: int):
+    course = course_or_404(course_id)
+    if ActionForm().validate_on_submit():
+        services.unpublish_course(course)
+        flash(_("Back to a draft: leaders no longer see this course."), "success")
+    return see_other(url_for("studio.show_course", course_id=course.id))
+
+
+@bp.post("/courses/<int:course_id>/modules")
+@requires(can_author)
+def add_module(course_id: int):
+    course = course_or_404(course_id)
+    form = TitleForm()
+    if form.validate_on_submit():
+        try:
+            module = services.add_module(
+                course, form.title.data or "", by=current_user, key=form.key.data
+            )
+        except services.StudioError as error:
+            form.title.errors.append(error.translated())
+        else:
+            return see_other(
+                url_for("studio.show_course", course_id=course.id, _anchor=f"module-{module.id}")
+            )
+    return _course_page(course, course.language, status=422, module_form=form)
+
+
+@bp.post("/modules/<int:module_id>")
+@requires(can_author)
+def update_module(module_id: int):
+    module = module_or_404(module_id)
+    language = chosen_language(module.course)
+    form = TitleForm()
+    if form.validate_on_submit():
+        try:
+            services.update_module(module, language, form.title.data or "")
+        except services.StudioError as error:
+            flash(error.translated(), "error")
+    return see_other(
+        url_for(
+            "studio.show_course",
+            course_id=module.course_id,
+            lang=language,
+            _anchor=f"module-{module.id}",
+        )
+    )
+
+
+@bp.post("/modules/<int:module_id>/move")
+@requires(can_author)
+def move_module(module_id: int):
+    module = module_or_404(module_id)
+    form = MoveForm()
+    if form.validate_on_submit():
+        services.move_module(module, form.step.data)
+    return see_other(
+        url_for("studio.show_course", course_id=module.course_id, _anchor=f"module-{module.id}")
+    )
+
+
+@bp.post("/modules/<int:module_id>/lessons")
+@requires(can_author)
+def add_lesson(module_id: int):
+    module = module_or_404(module_id)
+    form = TitleForm()
+    if form.validate_on_submit():
+        try:
+            lesson = services.add_lesson(
+                module, form.title.data or "", by=current_user, key=form.key.data
+            )
+        except services.StudioError as error:
+            flash(error.translated(), "error")
+        else:
+            return see_other(url_for("studio.edit_lesson", lesson_id=lesson.id))
+    return see_other(
+        url_for("studio.show_course", course_id=module.course_id, _anchor=f"module-{module.id}")
+    )

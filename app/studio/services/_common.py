@@ -1,0 +1,91 @@
+"""What the studio's services share: their error, slugs, and the course's figures."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import select
+
+from app.db import upsert
+from app.errors import N_, ServiceError
+from app.extensions import db
+from app.learning.models import Course, Lesson, Module
+
+from ..models import FormKey
+
+
+class StudioError(ServiceError):
+    """Something an author can fix; says what, in their language."""
+
+
+__all__ = ["N_", "StudioError", "slugify", "unique_slug", "refresh_course_figures"]
+
+
+def created_before(user, key: str | None, kind: str) -> int | None:
+    """The id of the ``kind`` row a form drawn with ``key`` created already, if it was sent
+    before; else claims the key for the row the caller now creates (:func:`remember`).
+
+    The claim is an ``INSERT … ON CONFLICT DO NOTHING``: a second send at the same moment
+    waits for the first's transaction and then finds its row. No key, no protection."""
+    if not key:
+        return None
+    claimed = upsert(FormKey, {"key": key[:64], "user_id": user.id, "kind": kind}, key=("key",))
+    if claimed:
+        return None
+    return db.session.scalar(
+        select(FormKey.row_id).where(
+            FormKey.key == key[:64], FormKey.user_id == user.id, FormKey.kind == kind
+        )
+    )
+
+
+def remember(key: str | None, row_id: int) -> None:
+    if key:
+        db.session.get(FormKey, key[:64]).row_id = row_id
+
+
+def slugify(text: str, fallback: str = "item") -> str:
+    """ "Leading with purpose!" → "leading-with-purpose"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
+    return slug or fallback
+
+
+def unique_slug(text: str, taken: set[str], fallback: str = "item") -> str:
+    base = slugify(text, fallback)
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def renumber(course: Course) -> None:
+    """Lessons numbered across the course in module order (next lesson is one comparison)."""
+    modules = db.session.scalars(
+        select(Module).where(Module.course_id == course.id).order_by(Module.position, Module.id)
+    ).all()
+    lessons = db.session.scalars(
+        select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)
+    ).all()
+    for m_position, module in enumerate(modules):
+        module.position = m_position
+    order = {module.id: n for n, module in enumerate(modules)}
+    lessons = sorted(lessons, key=lambda lesson: (order.get(lesson.module_id, 0), lesson.position))
+    for position, lesson in enumerate(lessons, start=1):
+        lesson.position = position
+
+
+def refresh_course_figures(course: Course) -> None:
+    """The Learn page's counts: published lessons of published modules, and their length."""
+    published = db.session.scalars(
+        select(Lesson)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(
+            Lesson.course_id == course.id,
+            Lesson.published.is_(True),
+            Module.published.is_(True),
+        )
+    ).all()
+    course.lesson_count = len(published)
+    course.duration_seconds = sum(lesson.duration_seconds for lesson in published)

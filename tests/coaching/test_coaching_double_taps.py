@@ -1,0 +1,128 @@
+"""Double taps on every coaching write a person may repeat: identical requests sent at the
+same moment each get their ordinary answer, never a 500, and leave one row (see
+tests/learning/test_double_taps.py for the pattern)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from app.coaching import services
+from app.coaching.models import (
+    ActionItem,
+    CheckIn,
+    CoachPairing,
+    CoachRating,
+    ImprovementPriority,
+    PriorityChange,
+    PriorityCompetency,
+    PrivateNote,
+    SharedEntry,
+)
+from app.extensions import db
+from app.learning import services as learning
+from app.learning.models import Lesson
+from tests.learning.test_double_taps import Phone
+
+ROUNDS = 5
+TAPS = 3
+
+
+def _count(model, **where) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
+
+
+def _forget(*models) -> None:
+    db.session.rollback()
+    for model in models:
+        db.session.execute(delete(model))
+    db.session.commit()
+
+
+@pytest.fixture
+def coach_phone(live_server, coach):
+    return Phone(live_server, coach)
+
+
+@pytest.fixture
+def leader_phone(live_server, leader):
+    return Phone(live_server, leader)
+
+
+def test_pairing(live_server, make_user, coach, leader):
+    admin = Phone(live_server, make_user("admin"))
+    for _round in range(ROUNDS):
+        _forget(CoachPairing)
+        fields = {"coach": coach.id, "leader": leader.id}
+        assert admin.together("POST", "/coaching/pairings", fields, taps=TAPS) == [303] * TAPS
+        assert _count(CoachPairing, leader_id=leader.id, coach_id=coach.id) == 1
+
+
+def test_priority(coach_phone, pair, leader, framework):
+    competency = [c for d in framework.domains for c in d.competencies][0]
+    url = f"/coaching/leaders/{leader.id}/priority"
+    for n in range(ROUNDS):
+        _forget(ImprovementPriority)
+        fields = {
+            "title": f"Reading {n}",
+            "status": "active",
+            "competency": competency.id,
+            "edit_key": f"key-{n}",
+        }
+        assert coach_phone.together("POST", url, fields, taps=TAPS) == [303] * TAPS
+        assert _count(ImprovementPriority, leader_id=leader.id) == 1
+        assert _count(PriorityChange) == 1
+        assert _count(PriorityCompetency, competency_id=competency.id) == 1
+
+
+def test_booking_a_check_in(coach_phone, pair, leader):
+    url = f"/coaching/leaders/{leader.id}/check-ins/new"
+    for n in range(ROUNDS):
+        _forget(CheckIn)
+        fields = {"day": "2030-05-06", "at": "10:00", "mode": "call", "schedule_key": f"k{n}"}
+        assert coach_phone.together("POST", url, fields, taps=TAPS) == [303] * TAPS
+        assert _count(CheckIn, leader_id=leader.id) == 1
+
+
+def test_preparation_notes_ratings_and_actions(coach_phone, leader_phone, priority, check_in):
+    base = f"/coaching/check-ins/{check_in.id}"
+    prep = {"tried": "a", "happened": "b", "help_needed": "c"}
+    competency = priority.competency_ids[0]
+    for n in range(ROUNDS):
+        _forget(ActionItem, CoachRating, PrivateNote)
+        assert leader_phone.together("POST", f"{base}/preparation", prep, taps=TAPS) == [303] * TAPS
+        notes = {"notes": f"shared {n}", "private": f"private {n}"}
+        assert coach_phone.together("POST", f"{base}/notes", notes, taps=TAPS) == [303] * TAPS
+        assert _count(PrivateNote) == 1
+        ratings = {f"c{competency}": "2"}
+        assert coach_phone.together("POST", f"{base}/ratings", ratings, taps=TAPS) == [303] * TAPS
+        assert _count(CoachRating) == 1
+        action = {
+            "title": "Observe",
+            "owner": "leader",
+            "due_on": "2030-05-20",
+            "create_key": f"a{n}",
+        }
+        assert coach_phone.together("POST", f"{base}/actions", action, taps=TAPS) == [303] * TAPS
+        assert _count(ActionItem) == 1
+        action_id = db.session.scalar(select(ActionItem.id))
+        statuses = leader_phone.together(
+            "POST", f"/coaching/actions/{action_id}", {"done": "1"}, taps=TAPS
+        )
+        assert statuses == [303] * TAPS
+        db.session.rollback()
+        assert db.session.get(ActionItem, action_id).done
+
+
+def test_sharing_an_entry(leader_phone, pair, leader, make_course):
+    make_course("taps", lessons=1)
+    reflection = learning.save_reflection(leader, db.session.scalar(select(Lesson)), "My entry")
+    for _round in range(ROUNDS):
+        _forget(SharedEntry)
+        url = f"/coaching/notebook/{reflection.id}"
+        assert leader_phone.together("POST", f"{url}/share", taps=TAPS) == [303] * TAPS
+        assert _count(SharedEntry) == 1
+        assert leader_phone.together("POST", f"{url}/unshare", taps=TAPS) == [303] * TAPS
+        assert _count(SharedEntry) == 0
+    assert services.notebook(leader)[0].shared is False
