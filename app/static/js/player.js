@@ -106,7 +106,8 @@
         });
       }).catch(function () { self.busy = false; setTimeout(function () { self.pump(); }, 3000); });
     },
-    // Throughput in bits per second, smoothed; Auto moves one rung at a time from it.
+    // Throughput in bits per second, smoothed; Auto takes the highest rung it sustains with
+    // 30% to spare (the rung's average rate from its size and the lesson's length).
     measure: function (bytes, ms) {
       var bps = bytes * 8000 / Math.max(ms, 1);
       this.bps = this.bps ? 0.7 * this.bps + 0.3 * bps : bps;
