@@ -163,3 +163,16 @@ def test_auto_climbs_with_the_throughput_but_stays_within_the_monthly_limit(less
     page.wait_for_function(
         "() => performance.getEntriesByType('resource').some(e => e.name.includes('/360p/0'))"
     )
+
+
+def test_without_javascript_the_plain_video_a_download_and_the_choices_work(lesson_page):
+    page, asset, lesson, leader, fetched = lesson_page(java_script_enabled=False)
+    sources = page.locator(f"#media-{lesson.id} source")
+    assert sources.first.get_attribute("src").endswith("/240p.mp4")
+    download = page.locator("a[download]")
+    assert "MB" in download.inner_text() and download.get_attribute("href").endswith("/240p.mp4")
+    page.locator("[data-rungs] button[value=lowest]").click()  # a plain form: POST, 303, GET
+    page.wait_for_selector("[data-rungs] button[value=lowest][aria-pressed=true]")
+    assert sources.first.get_attribute("src").endswith("/144p.mp4")
+    db.session.expire_all()
+    assert leader.data_rung == "lowest"
