@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -120,13 +121,16 @@ def sign_out_everywhere():
 
 def _signed_out(message: str):
     """Forget the person here too: the cookies, and whatever the browser kept of their pages
-    (htmx's history snapshots, notebook drafts) — the next person on a shared phone sees none
-    of it. Browsers that ignore Clear-Site-Data get the same from learning.js."""
+    (htmx's history snapshots, notebook drafts, saved lessons and writes waiting offline) —
+    the next person on a shared phone sees none of it. "cache" too: lesson media is cached
+    privately for a year at URLs that need no signature, and a cached file is shown without
+    asking the server. Browsers that ignore Clear-Site-Data get the storage part from
+    learning.js."""
     logout_user()
     flash(message, "info")
     session["forget_browser"] = True  # the sign-in page tells learning.js to clear storage
     response = see_other(url_for("accounts.sign_in"))
-    response.headers["Clear-Site-Data"] = '"storage"'
+    response.headers["Clear-Site-Data"] = '"storage", "cache"'
     return response
 
 
@@ -258,6 +262,9 @@ def profile():
         else:
             language_changed = session.get("locale") != current_user.locale
             session["locale"] = current_user.locale
+            # The form's translated labels fixed this request's language on validation: the
+            # message below is in the one just chosen.
+            refresh()
             flash(_("Your profile is saved."), "success")
             return see_other(url_for("accounts.profile"), full_reload=language_changed)
     data_use.record_data_use(current_user.id)  # the pages counted so far, before showing it
