@@ -21,6 +21,7 @@ from app import (
     media,
     navigation,
     notifications,
+    offline,
     ops,
     permissions,
     programmes,
@@ -100,7 +101,7 @@ def _translation_directories(app: Flask) -> list[str]:
 def _register_areas(app: Flask) -> None:
     areas = (
         *(core, accounts, frameworks, learning, media, notifications),
-        *(groups, coaching, studio, programmes, ops),
+        *(groups, coaching, studio, programmes, offline, ops),
     )
     for area in areas:
         app.register_blueprint(area.bp)

@@ -37,6 +37,11 @@ MOBILE = {
     "is_mobile": True,
     "has_touch": True,
     "locale": "en-GB",
+    # Pages are weighed as the network delivers them: with the service worker in control its
+    # Cache API would answer "first visits" from what the journey fetched before, and CDP
+    # reports what the worker serves as 0 bytes. The worker's own JS is weighed with the
+    # player's (tests/media/test_offline_weight.py).
+    "service_workers": "block",
 }
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -9,8 +9,28 @@ ratios of wall time, each measured side by side on the same machine (best of --r
 * pipeline ÷ one ffmpeg per rung: what decoding the source once saves.
 
     .venv/bin/python benchmarks/transcode.py [--repeat 2] [CLIP ...]
+    .venv/bin/python benchmarks/transcode.py --av1 [CLIP ...]   # AV1 vs H.264, low rungs
 
 Prints only; tests never assert wall-clock times.
+
+AV1 (issue 11), measured by ``--av1`` (benchmarks/av1.py): the picture alone, H.264 as the
+ladder encodes it vs SVT-AV1 1.4.1 preset 8 with the same GOP and cap, CRF 40–63; bytes
+of AV1 at H.264's SSIM (interpolated between the two CRFs around it):
+
+=================  ====  ===========  ===========  ===================
+clip               rung  H.264 bytes  H.264 SSIM   AV1 at same SSIM
+=================  ====  ===========  ===========  ===================
+slide lecture      144p       75 733       0.9954  ~1.00× (CRF ~60)
+slide lecture      240p      159 988       0.9970  ~0.82× (CRF ~58)
+high motion        144p      243 530       0.9386  ~0.62× (CRF ~58)
+high motion        240p      577 036       0.9467  ~0.55× (CRF ~57)
+=================  ====  ===========  ===========  ===================
+
+Decision: not now. On what lessons mostly are — slides and a speaker — AV1 saves 0–18% of
+the picture, and the picture is only about half of a low rung (AAC is 24–32 kbps of the
+48–76 kbps), so 0–9% of what a leader pays; only busy motion gains markedly. Against that,
+cheap Android phones decode AV1 in software (battery, dropped frames) and every asset would
+need a second set of segments. Revisit if courses turn to filmed classrooms.
 """
 
 from __future__ import annotations
@@ -139,12 +159,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("clips", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--av1", action="store_true", help="compare SVT-AV1 low rungs instead")
     args = parser.parse_args()
     clips = args.clips or sorted(REFERENCE_MEDIA.glob("*.mp4"))
     if not clips:
         sys.exit(f"no clips given and none in {REFERENCE_MEDIA}")
     for clip in clips:
-        bench(clip, args.repeat)
+        if args.av1:
+            from benchmarks import av1  # only this mode needs it
+
+            av1.report(clip.resolve())
+        else:
+            bench(clip, args.repeat)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from media_pipeline.profiles import (
     KEYFRAME_INTERVAL_S,
     PLACEHOLDER_WIDTH,
     POSTER_JPEG_QUALITY,
+    SEGMENT_SECONDS,
     X264_PRESET,
     AudioRendition,
     LadderPlan,
@@ -234,6 +235,40 @@ def ladder_argv(
     if not outputs:
         raise ValueError("the ladder plan has no renditions")
     return _global(ffmpeg.merge_outputs(*outputs), progress), paths
+
+
+#: File names inside a rendition's segment folder (``240p/index.m3u8``, ``240p/init.mp4``, …).
+PLAYLIST_NAME = "index.m3u8"
+INIT_NAME = "init.mp4"
+SEGMENT_PATTERN = "%04d.m4s"
+
+
+def segment_argv(rendition: Path, folder: Path) -> list[str]:
+    """Repackage one of *our* progressive MP4s as fragmented MP4 for HLS, without re-encoding.
+
+    The input is a file the ladder run wrote (not an upload), but it is opened as restrictively.
+    ``-c copy`` keeps every byte of picture and sound: segments start at the ladder's forced
+    keyframes, every ``SEGMENT_SECONDS``, so the same numbered segment covers the same instants
+    on every rung. A VOD playlist names the init segment (``EXT-X-MAP``) and each segment.
+    """
+    folder = Path(folder)
+    stream = ffmpeg.input(_file_url(rendition), **_safe_input_options("mov"))
+    output = ffmpeg.output(
+        stream,
+        str(folder / PLAYLIST_NAME),
+        **{
+            "c": "copy",
+            "map_metadata": -1,
+            "f": "hls",
+            "hls_time": f"{SEGMENT_SECONDS:g}",
+            "hls_playlist_type": "vod",
+            "hls_segment_type": "fmp4",
+            "hls_fmp4_init_filename": INIT_NAME,
+            "hls_segment_filename": str(folder / SEGMENT_PATTERN),
+            "hls_flags": "independent_segments",
+        },
+    )
+    return _global(output, progress=False)
 
 
 def poster_argv(

@@ -11,6 +11,26 @@ from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True)
+class SegmentsEntry:
+    """A rendition repackaged as fragmented MP4 for Media Source playback (HLS playlist)."""
+
+    playlist: str  # "240p/index.m3u8", relative to the manifest like every other filename
+    init: str  # "240p/init.mp4"
+    files: tuple[str, ...]  # the media segments, in order ("240p/0000.m4s", …)
+    durations: tuple[float, ...]  # seconds each, as the playlist says
+    bytes: int  # init + every segment
+    init_bytes: int
+
+    @property
+    def filenames(self) -> list[str]:
+        return [self.playlist, self.init, *self.files]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SegmentsEntry:
+        return cls(**{**data, "files": tuple(data["files"]), "durations": tuple(data["durations"])})
+
+
+@dataclass(frozen=True)
 class RenditionEntry:
     name: str  # "240p", "audio", "audio-aac"
     kind: str  # "video" or "audio"
@@ -22,6 +42,7 @@ class RenditionEntry:
     bytes: int
     duration_s: float
     bitrate_kbps: float  # total, video + audio + container
+    segments: SegmentsEntry | None = None  # None: progressive only (audio in WebM, older assets)
 
 
 @dataclass(frozen=True)
@@ -58,6 +79,7 @@ class Manifest:
     @property
     def filenames(self) -> list[str]:
         names = [r.filename for r in self.renditions]
+        names += [name for r in self.renditions if r.segments for name in r.segments.filenames]
         names += [image.filename for image in (self.poster, self.placeholder) if image]
         if self.captions:
             names.append(self.captions)
@@ -73,7 +95,7 @@ class Manifest:
     def from_dict(cls, data: dict) -> Manifest:
         return cls(
             source=SourceEntry(**data["source"]),
-            renditions=tuple(RenditionEntry(**r) for r in data["renditions"]),
+            renditions=tuple(_rendition(r) for r in data["renditions"]),
             poster=ImageEntry(**data["poster"]) if data.get("poster") else None,
             placeholder=ImageEntry(**data["placeholder"]) if data.get("placeholder") else None,
             placeholder_data_uri=data.get("placeholder_data_uri"),
@@ -81,3 +103,10 @@ class Manifest:
             elapsed_s=data.get("elapsed_s", 0.0),
             version=data.get("version", 1),
         )
+
+
+def _rendition(data: dict) -> RenditionEntry:
+    segments = data.get("segments")
+    return RenditionEntry(
+        **{**data, "segments": SegmentsEntry.from_dict(segments) if segments else None}
+    )

@@ -15,20 +15,27 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from media_pipeline import commands
 from media_pipeline.captions import normalise_captions
 from media_pipeline.errors import N_, CorruptMedia
 from media_pipeline.limits import DEFAULT_LIMITS, Limits
-from media_pipeline.manifest import ImageEntry, Manifest, RenditionEntry, SourceEntry
+from media_pipeline.manifest import (
+    ImageEntry,
+    Manifest,
+    RenditionEntry,
+    SegmentsEntry,
+    SourceEntry,
+)
 from media_pipeline.probe import MediaInfo, probe
 from media_pipeline.profiles import (
     PLACEHOLDER_WIDTH,
     POSTER_HEIGHT,
     POSTER_JPEG_QUALITY,
     POSTER_MAX_BYTES,
+    SEGMENTED_AUDIO,
     LadderPlan,
     even,
     plan_ladder,
@@ -158,6 +165,53 @@ def _measure_renditions(job: _Job) -> list[RenditionEntry]:
     return renditions
 
 
+def read_playlist(path: Path) -> tuple[str, list[tuple[float, str]]]:
+    """(init segment, [(seconds, segment), …]) from a VOD playlist ffmpeg wrote."""
+    init, segments, duration = "", [], 0.0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#EXT-X-MAP:"):
+            init = line.split('URI="', 1)[1].split('"', 1)[0]
+        elif line.startswith("#EXTINF:"):
+            duration = float(line[len("#EXTINF:") :].split(",", 1)[0])
+        elif line and not line.startswith("#"):
+            segments.append((duration, line))
+    return init, segments
+
+
+def _segment(job: _Job, entry: RenditionEntry) -> RenditionEntry:
+    """``entry`` with its fragmented-MP4 segments, written to ``<name>/`` beside it."""
+    folder = job.staging / entry.name
+    folder.mkdir()
+    job.between_steps()
+    run_ffmpeg(
+        commands.segment_argv(job.staging / entry.filename, folder),
+        duration_s=0,
+        timeout_s=job.limits.transcode_timeout(job.info.duration_s),
+        memory_bytes=job.limits.memory_bytes,
+        outputs=[folder / commands.PLAYLIST_NAME],
+    )
+    init, listed = read_playlist(folder / commands.PLAYLIST_NAME)
+    files = tuple(f"{entry.name}/{name}" for _, name in listed)
+    init_bytes = (folder / init).stat().st_size
+    segments = SegmentsEntry(
+        playlist=f"{entry.name}/{commands.PLAYLIST_NAME}",
+        init=f"{entry.name}/{init}",
+        files=files,
+        durations=tuple(seconds for seconds, _ in listed),
+        bytes=init_bytes + sum((job.staging / name).stat().st_size for name in files),
+        init_bytes=init_bytes,
+    )
+    return replace(entry, segments=segments)
+
+
+def _segment_renditions(job: _Job, renditions: list[RenditionEntry]) -> list[RenditionEntry]:
+    """Every video rung and the AAC audio rendition also as segments; the rest as they are."""
+    return [
+        _segment(job, r) if r.kind == "video" or r.name == SEGMENTED_AUDIO else r
+        for r in renditions
+    ]
+
+
 def _refuse_if_cut_short(renditions: list[RenditionEntry], duration_s: float) -> None:
     shortest = min(r.duration_s for r in renditions)
     if shortest < duration_s * SHORTFALL_TOLERANCE - 0.5:
@@ -242,6 +296,7 @@ def _publish(manifest: Manifest, staging: Path, out_dir: Path) -> None:
     # The manifest goes last: once a reader can see it, every file it names is in place.
     (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
     for name in [*manifest.filenames, MANIFEST_NAME]:
+        (out_dir / name).parent.mkdir(parents=True, exist_ok=True)  # segment folders
         os.replace(staging / name, out_dir / name)
 
 
@@ -272,6 +327,7 @@ def transcode(
         _run_ladder(job)
         renditions = _measure_renditions(job)
         _refuse_if_cut_short(renditions, info.duration_s)
+        renditions = _segment_renditions(job, renditions)
         poster = placeholder = data_uri = None
         if plan.video:
             poster = _make_poster(job)

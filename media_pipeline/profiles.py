@@ -28,6 +28,11 @@ from dataclasses import dataclass, replace
 KEYFRAME_INTERVAL_S = 2.0
 #: Phones shoot 50/60 fps; a lesson does not need more than this, and every frame costs data.
 MAX_OUTPUT_FPS = 30.0
+#: Segments for Media Source playback are cut at those keyframes: one segment per GOP, so every
+#: rung's segment N covers the same instants and a player can change rung between two segments.
+SEGMENT_SECONDS = KEYFRAME_INTERVAL_S
+#: The audio-only rendition that is also segmented: AAC in MP4 is what every MSE browser plays.
+SEGMENTED_AUDIO = "audio-aac"
 #: x264 speed/quality trade-off for every rung; "fast" keeps within 0.001 SSIM of "medium"
 #: on the reference clips for ~15% less CPU (measured by benchmarks/transcode.py).
 X264_PRESET = "fast"

@@ -254,7 +254,8 @@ def browser():
 
 @pytest.fixture
 def phone(browser, app):
-    """A new phone-sized browser context; ``phone(java_script_enabled=False)`` for no-JS."""
+    """A new phone-sized browser context; ``phone(java_script_enabled=False)`` for no-JS,
+    ``phone(service_workers="allow")`` for the service worker (blocked by default)."""
     contexts = []
 
     def factory(**options):
@@ -262,6 +263,9 @@ def phone(browser, app):
         options.setdefault("is_mobile", True)
         options.setdefault("has_touch", True)
         options.setdefault("locale", "en-GB")
+        # Pages as the network sends them: the service worker (static/js/sw.js) would answer
+        # from its caches and CDP would weigh that as 0 bytes. Tests of offline allow it.
+        options.setdefault("service_workers", "block")
         context = browser.new_context(**options)
         context.set_default_timeout(15_000)
         contexts.append(context)

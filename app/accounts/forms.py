@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -17,13 +18,21 @@ from wtforms import (
     StringField,
     TelField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, StopValidation
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.config import LANGUAGES
 from app.forms import Form
 from app.roles import Role
 
+from .models import DATA_RUNGS
 from .services import MIN_PASSWORD_LENGTH, phone_example
 
 ROLE_LABELS = {
@@ -31,6 +40,14 @@ ROLE_LABELS = {
     Role.COACH: _l("Coach"),
     Role.AUTHOR: _l("Author"),
     Role.ADMIN: _l("Programme admin"),
+}
+#: Shown on Me and on the player (the player adds what each costs for the lesson).
+DATA_RUNG_LABELS = {
+    "audio": _l("Audio only"),
+    "lowest": _l("Lowest"),
+    "low": _l("Low"),
+    "medium": _l("Medium"),
+    "auto": _l("Auto"),
 }
 # The zones where Headway's programmes run. Listing all ~600 IANA zones would cost a
 # leader several kilobytes on every visit to their profile.
@@ -216,7 +233,21 @@ class ProfileForm(Form):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezone_choices(getattr(kwargs.get("obj"), "timezone", None))
 
-    data_saver = BooleanField(_l("Data saver: play the smallest video unless I choose otherwise"))
+    data_rung = SelectField(
+        _l("Data saver: what lessons play unless I choose otherwise"),
+        choices=choices({name: DATA_RUNG_LABELS[name] for name in DATA_RUNGS}),
+        description=_l("Low keeps the text on slides readable, for 0.5 to 1.4 MB a minute."),
+    )
+    data_limit_mb = IntegerField(
+        _l("Monthly limit in MB (Auto stays within it; leave empty for none)"),
+        validators=[Optional(), NumberRange(min=1, max=100_000)],
+    )
+
+
+class DataRungForm(Form):
+    """The player's one-tap data-saver choice (the same setting as on Me)."""
+
+    data_rung = SelectField(choices=choices({name: DATA_RUNG_LABELS[name] for name in DATA_RUNGS}))
 
 
 class InviteForm(PhoneHintMixin, Form):

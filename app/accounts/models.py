@@ -8,12 +8,16 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.roles import Role
+
+#: The data-saver choices, least spent first (the player maps them to renditions).
+DATA_RUNGS = ("audio", "lowest", "low", "medium", "auto")
+DEFAULT_DATA_RUNG = "low"
 
 
 class User(UserMixin, db.Model):
@@ -30,7 +34,14 @@ class User(UserMixin, db.Model):
     country: Mapped[str] = mapped_column(String(2), default="")
     locale: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    data_saver: Mapped[bool] = mapped_column(default=True)
+    # What the player spends by default (app/media/services/rungs.py DATA_CHOICES): "audio",
+    # "lowest", "low", "medium" or "auto". "low" (240p) is the lowest rung on which a slide's
+    # text stays legible (measured by benchmarks/transcode.py on the reference slide talk).
+    data_rung: Mapped[str] = mapped_column(
+        String(8), default=DEFAULT_DATA_RUNG, server_default=DEFAULT_DATA_RUNG
+    )
+    # Megabytes a month Auto must stay within; None: no limit.
+    data_limit_mb: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -160,3 +171,25 @@ class AccessCode(db.Model):
 
     def usable(self, now: datetime | None = None) -> bool:
         return self.used_at is None and (now or utcnow()) < self.expires_at
+
+
+class DataUsage(db.Model):
+    """What Headway sent one person in one calendar month (UTC), as far as the server saw it:
+    media bytes it served (a file the phone already holds is not requested, so not counted)
+    and an estimate of page bytes. One row per person and month, written by upsert."""
+
+    __tablename__ = "data_usage"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-12"
+    media_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    page_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    def __repr__(self) -> str:
+        return f"<DataUsage {self.user_id} {self.month} {self.media_bytes + self.page_bytes} B>"
+
+    @property
+    def total_bytes(self) -> int:
+        return self.media_bytes + self.page_bytes

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -14,10 +15,11 @@ from app.htmx import render, see_other
 from app.logs import log_event
 from app.permissions import can_learn, can_manage_people, requires
 
-from . import bp, services
+from . import bp, data_use, services
 from .forms import (
     AcceptInvitationForm,
     AccountForm,
+    DataRungForm,
     InviteForm,
     ProfileForm,
     RedeemCodeForm,
@@ -81,6 +83,27 @@ def sign_in():
     return render("accounts/sign_in.html", form=form, forget_browser=forget)
 
 
+@bp.after_app_request
+def count_page_bytes(response):
+    """Pages count towards the signed-in person's data use this month (an estimate)."""
+    data_use.count_page(current_user, response)
+    return response
+
+
+@bp.post("/me/data-saver")
+@login_required
+def set_data_rung():
+    """The data-saver choice from the player: saved, then back to the lesson (no JS); the
+    player sends it in the background and switches at once."""
+    form = DataRungForm()
+    back = safe_next(url_for("accounts.profile"))
+    if not form.validate_on_submit():
+        flash(_("Choose one of the data saver settings."), "error")
+        return see_other(back)
+    services.update_profile(current_user, data_rung=form.data_rung.data)
+    return see_other(back)
+
+
 @bp.post("/sign-out")
 def sign_out():
     if current_user.is_authenticated:
@@ -98,13 +121,16 @@ def sign_out_everywhere():
 
 def _signed_out(message: str):
     """Forget the person here too: the cookies, and whatever the browser kept of their pages
-    (htmx's history snapshots, notebook drafts) — the next person on a shared phone sees none
-    of it. Browsers that ignore Clear-Site-Data get the same from learning.js."""
+    (htmx's history snapshots, notebook drafts, saved lessons and writes waiting offline) —
+    the next person on a shared phone sees none of it. "cache" too: lesson media is cached
+    privately for a year at URLs that need no signature, and a cached file is shown without
+    asking the server. Browsers that ignore Clear-Site-Data get the storage part from
+    learning.js."""
     logout_user()
     flash(message, "info")
     session["forget_browser"] = True  # the sign-in page tells learning.js to clear storage
     response = see_other(url_for("accounts.sign_in"))
-    response.headers["Clear-Site-Data"] = '"storage"'
+    response.headers["Clear-Site-Data"] = '"storage", "cache"'
     return response
 
 
@@ -228,16 +254,26 @@ def profile():
                 country=(form.country.data or "").upper(),
                 locale=form.locale.data,
                 timezone=form.timezone.data,
-                data_saver=form.data_saver.data,
+                data_rung=form.data_rung.data,
+                data_limit_mb=form.data_limit_mb.data,
             )
         except services.AccountError as error:
             _apply_field_error(form, error)
         else:
             language_changed = session.get("locale") != current_user.locale
             session["locale"] = current_user.locale
+            # The form's translated labels fixed this request's language on validation: the
+            # message below is in the one just chosen.
+            refresh()
             flash(_("Your profile is saved."), "success")
             return see_other(url_for("accounts.profile"), full_reload=language_changed)
-    return render("accounts/profile.html", form=form, status=422 if form.errors else 200)
+    data_use.record_data_use(current_user.id)  # the pages counted so far, before showing it
+    return render(
+        "accounts/profile.html",
+        form=form,
+        usage=data_use.month_usage(current_user),
+        status=422 if form.errors else 200,
+    )
 
 
 @bp.post("/language")

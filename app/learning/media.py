@@ -1,13 +1,16 @@
 """What the lesson page plays: the renditions the media area made for a lesson's asset.
 
 ``app.media.services.playback_for`` gives a ``Playback`` (kind, status, sources with their
-sizes, poster, captions, progress); ``learning/_media.html`` renders it as a plain
-``<video>``/``<audio>``. A richer player replaces that one partial. Before transcoding
-finishes, the page says so and everything else on it works.
+sizes, the data-saver choices with what each costs, poster, captions, progress);
+``learning/_media.html`` renders it as a plain ``<video>``/``<audio>`` of the leader's chosen
+rung with a download link, which ``static/js/player.js`` upgrades to segment playback
+(Media Source Extensions) where the browser has it. Before transcoding finishes, the page
+says so and everything else on it works.
 """
 
 from __future__ import annotations
 
+from app.accounts.data_use import bytes_left
 from app.media import services as media
 
 from .services.translations import media_rows
@@ -23,4 +26,8 @@ def for_lesson(lesson, user, language: str):
             asset_id = own.media_asset_id
     if asset_id is None:
         return None
-    return media.playback_for(asset_id, data_saver=getattr(user, "data_saver", True))
+    playback = media.playback_for(asset_id, choice=user.data_rung)
+    if playback is not None:
+        # Auto stays within what the leader's monthly limit leaves (None: no limit).
+        playback.bytes_left = bytes_left(user)
+    return playback

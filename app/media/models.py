@@ -111,6 +111,11 @@ class Rendition(db.Model):
     bytes: Mapped[int] = mapped_column(BigInteger)
     duration_s: Mapped[float] = mapped_column(Float)
     bitrate_kbps: Mapped[float] = mapped_column(Float)
+    # The same picture and sound as fragmented MP4 segments (an HLS playlist beside them, whose
+    # entries are relative to it); None for assets transcoded before segments existed and for
+    # the Opus rendition: those play progressively only.
+    playlist_key: Mapped[str | None] = mapped_column(String(255))
+    segments_bytes: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     asset: Mapped[MediaAsset] = relationship(back_populates="renditions")

@@ -1,12 +1,15 @@
-"""Media over HTTP: rendition files (signed, ranged, cached for good) and an asset's status."""
+"""Media over HTTP: an asset's files (ranged, cached for good, access checked on each request),
+the older signed file URLs, and an asset's status."""
 
 from __future__ import annotations
 
+import posixpath
 import time
 
-from flask import abort, redirect, request, send_file, url_for
+from flask import Response, abort, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from app.accounts.data_use import record_data_use
 from app.extensions import db
 from app.htmx import is_fragment_request, render, see_other
 from app.permissions import can_manage_media, can_view_media
@@ -22,7 +25,7 @@ IMMUTABLE = 365 * 24 * 3600
 #: Text files sent whole rather than streamed, so that Flask-Compress compresses them (it
 #: leaves streamed files, as send_file makes them, uncompressed for gzip-only clients).
 #: Captions are small and shrink three- to fourfold.
-SENT_WHOLE = {".vtt"}
+SENT_WHOLE = {".vtt", ".m3u8"}
 SENT_WHOLE_MAX_BYTES = 1024 * 1024
 HTMX_STOP_POLLING = 286
 
@@ -52,13 +55,19 @@ def serve_file(key: str):
         abort(404)
     if path is None or not path.is_file():
         abort(404)
-    mimetype = services.CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+    response = _send_stored(path, min(IMMUTABLE, int(expires) - int(time.time())))
+    response.cache_control.public = True
+    return response
+
+
+def _send_stored(path, max_age: int):
+    """A stored file with ranges, an ETag and an immutable lifetime; small text whole."""
     response = send_file(
         path,
-        mimetype=mimetype,
+        mimetype=services.CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
         conditional=True,
         etag=True,
-        max_age=min(IMMUTABLE, int(expires) - int(time.time())),
+        max_age=max_age,
         download_name=path.name,
     )
     if (
@@ -69,7 +78,6 @@ def serve_file(key: str):
         response.close()  # the open file send_file would have streamed
         response.direct_passthrough = False
         response.set_data(path.read_bytes())
-    response.cache_control.public = True
     response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -80,6 +88,75 @@ def _asset_or_404(asset_id: int) -> MediaAsset:
     if asset is None:
         abort(404)
     return asset
+
+
+def _published_key_or_404(asset_id: int, key: str) -> tuple[MediaAsset, str]:
+    """The asset, if the person may see it (403) and ``key`` is one of its published files
+    (404): renditions, segments, poster, captions — never the upload itself, which sits
+    outside the folder the renditions were published to."""
+    asset = _asset_or_404(asset_id)
+    if not can_view_media(current_user, asset):
+        abort(403)
+    if not asset.is_ready or not asset.renditions:
+        abort(404)
+    folder = posixpath.dirname(asset.renditions[0].storage_key)
+    if not key.startswith(folder + "/") or ".." in key:
+        abort(404)
+    return asset, key
+
+
+@bp.get("/<int:asset_id>/files/<path:key>")
+@login_required
+@same_for_everyone  # no Set-Cookie and no Vary: Cookie — see below
+def serve_asset_file(asset_id: int, key: str):
+    """One file of an asset, at a URL that never changes (local storage).
+
+    The signed-in person's access is checked on every request, from the session cookie, so
+    the URL needs no signature: it stays the same for good, and the browser's cache and the
+    service worker's keep the file instead of fetching it again. ``private`` keeps shared
+    caches out; no ``Vary: Cookie``, or a refreshed session cookie would miss the cache.
+    Ranges get 206 with ``Content-Range`` (416 for one past the end). Bytes sent count
+    towards the person's data use this month.
+    """
+    _published_key_or_404(asset_id, key)
+    store = services.storage()
+    if not isinstance(store, LocalStorage):
+        abort(404)  # with S3 the browser goes to the bucket with presigned URLs
+    try:
+        path = store.local_path(key)
+    except ValueError:
+        abort(404)
+    if path is None or not path.is_file():
+        abort(404)
+    response = _send_stored(path, IMMUTABLE)
+    response.cache_control.public = False  # (send_file's default)
+    response.cache_control.private = True
+    if response.status_code in (200, 206) and request.method == "GET":
+        record_data_use(current_user.id, media_bytes=response.content_length or 0)
+    return response
+
+
+@bp.get("/<int:asset_id>/playlists/<path:key>")
+@login_required
+def serve_playlist(asset_id: int, key: str):
+    """A segment playlist naming presigned segments (S3): the browser fetches them from the
+    bucket, where the playlist's own relative names would arrive unsigned."""
+    _published_key_or_404(asset_id, key)
+    if not key.endswith(".m3u8"):
+        abort(404)
+    store = services.storage()
+    folder = posixpath.dirname(key)
+    try:
+        text = b"".join(store.open(key)).decode("utf-8")
+    except (FileNotFoundError, OSError):
+        abort(404)
+    response = Response(
+        services.presign_playlist(text, lambda name: services.signed_url(f"{folder}/{name}")),
+        mimetype=services.CONTENT_TYPES[".m3u8"],
+    )
+    # The names inside expire; the browser revalidates (the service worker keeps segments).
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.get("/<int:asset_id>/renditions/<name>")

@@ -2,7 +2,7 @@
 keys creating forms are drawn with (double taps create one row).
 
 Revision ID: 0012_studio
-Revises: 0010_translations
+Revises: 0011_segments
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ from app.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = "0012_studio"
-down_revision = "0010_translations"
+down_revision = "0011_segments"
 branch_labels = None
 depends_on = None
 

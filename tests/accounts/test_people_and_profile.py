@@ -56,11 +56,16 @@ def test_profile_saves_and_language_follows_the_setting(client, make_user, login
             "country": "ke",
             "locale": "sw",
             "timezone": "Africa/Nairobi",
-            "data_saver": "y",
+            "data_rung": "lowest",
         },
     )
     assert response.status_code == 303
-    assert (user.name, user.country, user.locale, user.data_saver) == ("Grace W.", "KE", "sw", True)
+    assert (user.name, user.country, user.locale, user.data_rung) == (
+        "Grace W.",
+        "KE",
+        "sw",
+        "lowest",
+    )
     page = client.get("/me", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert '<html lang="sw">' in page and "Hifadhi" in page
 

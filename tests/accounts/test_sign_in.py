@@ -20,7 +20,7 @@ def test_sign_in_with_email_then_sign_out(client, make_user):
     assert user.last_sign_in_at is not None
     signed_out = client.post("/sign-out")
     assert signed_out.status_code == 303
-    assert signed_out.headers["Clear-Site-Data"] == '"storage"'
+    assert signed_out.headers["Clear-Site-Data"] == '"storage", "cache"'
     assert client.get("/me").status_code == 302
 
 

@@ -57,11 +57,24 @@ def test_upload_is_stored_under_a_generated_key_and_transcoded(app, tiny_clip, m
         assert rendition.bitrate_kbps > 0 and abs(rendition.duration_s - 2.0) < 0.1
     assert asset.captions_key == f"{asset.key_prefix}/{token}/captions.vtt"
     assert b"".join(services.storage().open(asset.captions_key)).startswith(b"WEBVTT")
+    # The video rung and the AAC audio also as fragmented MP4: a playlist, an init segment
+    # and one 2 s segment per keyframe; the Opus file plays progressively only.
+    segmented = {r.name: r for r in asset.renditions if r.playlist_key}
+    assert sorted(segmented) == ["144p", "audio-aac"]
+    assert segmented["144p"].playlist_key == f"{asset.key_prefix}/{token}/144p/index.m3u8"
+    assert 0 < segmented["144p"].segments_bytes < segmented["144p"].bytes * 1.1
+    segments = []
+    for name, rendition in segmented.items():
+        playlist = b"".join(services.storage().open(rendition.playlist_key)).decode()
+        listed = [line for line in playlist.splitlines() if line and not line.startswith("#")]
+        assert '#EXT-X-MAP:URI="init.mp4"' in playlist and listed[0] == "0000.m4s"
+        segments += [f"{name}/{part}" for part in ("index.m3u8", "init.mp4", *listed)]
     assert _files_under(app, asset.key_prefix) == sorted(
         ["captions-source", "source"]
         + [
             f"{token}/{name}"
             for name in (
+                *segments,
                 "144p.mp4",
                 "audio.webm",
                 "audio-aac.m4a",
@@ -183,15 +196,29 @@ def test_retry_and_delete(app, tmp_path, ready_asset):
     assert db.session.scalar(select(func.count()).select_from(Rendition)) == 0
 
 
-def test_playback_lists_signed_sources_cheapest_first_with_sizes(app, ready_asset):
+def test_playback_lists_stable_sources_chosen_first_with_sizes_and_choices(app, ready_asset):
     asset = ready_asset()
+    with app.test_request_context():
+        _check_playback(asset)
+
+
+def _check_playback(asset):
     playback = services.playback_for(asset.id)
     assert playback.status == "ready" and playback.kind == "video"
     assert [s.name for s in playback.sources] == ["144p", "audio", "audio-aac"]
     first = playback.sources[0]
     assert first.mimetype.startswith('video/mp4; codecs="avc1.4d40')
     assert first.size_bytes == asset.renditions[0].bytes and first.label == "144p video"
-    assert first.url.startswith(f"/media/files/{asset.key_prefix}/") and "sig=" in first.url
+    # One URL per file for good: access is checked on each request, not carried in the URL.
+    assert first.url == f"/media/{asset.id}/files/{asset.renditions[0].storage_key}"
+    assert first.playlist.endswith("/144p/index.m3u8")
+    # Every choice, with its cost; a clip smaller than 240p plays its one rung for all three.
+    choices = {c.name: (c.source.name, c.size_bytes) for c in playback.choices}
+    assert list(choices) == ["audio", "lowest", "low", "medium", "auto"]
+    assert choices["audio"][0] == "audio-aac" and choices["low"][0] == "144p"
+    assert playback.chosen == "low"
+    listening = services.playback_for(asset.id, choice="audio")
+    assert listening.chosen == "audio" and listening.sources[0].name == "audio-aac"
     storage = services.storage()
     assert isinstance(storage, LocalStorage)
     assert playback.poster and playback.placeholder and playback.captions[0].language == "en"
@@ -415,7 +442,7 @@ def test_a_slow_upload_to_storage_keeps_the_heartbeat_going(app, tiny_clip, monk
     beats_per_upload = []
 
     def slow_save(key, source, *args, **kwargs):
-        if "/" in key and key.endswith(".mp4"):  # a rendition, not the source
+        if key.endswith("/144p.mp4"):  # the progressive rendition, not the source
             seen = {_heartbeat_of(asset.id, fresh=True)}
             give_up = time.monotonic() + 30
             while len(seen) < 4 and time.monotonic() < give_up:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -43,8 +44,46 @@ def test_cli_writes_the_ladder_poster_captions_and_manifest(cli_transcode):
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [r["filename"] for r in manifest["renditions"]]
         + ["poster.jpg", "placeholder.jpg", "captions.vtt", "manifest.json"]
+        + ["144p", "240p", "360p", "audio-aac"]  # the segment folders
     ), "nothing else is left in the output folder (no staging, no temporary files)"
     assert "240p" in result.stdout and "written to" in result.stdout
+
+
+def test_every_video_rung_and_the_aac_audio_are_also_2s_fmp4_segments(cli_transcode, tmp_path):
+    """An HLS VOD playlist, an init segment and ~2 s media segments beside each rendition,
+    cut at the same instants on every rung (so a player can change rung between two)."""
+    out, manifest, _ = cli_transcode
+    cuts = {}
+    for rendition in manifest["renditions"]:
+        segments = rendition["segments"]
+        if rendition["name"] == "audio":
+            assert segments is None  # Opus in WebM plays progressively
+            continue
+        folder = out / rendition["name"]
+        assert sorted(p.name for p in folder.iterdir()) == sorted(
+            Path(name).name for name in [segments["playlist"], segments["init"], *segments["files"]]
+        )
+        playlist = (folder / "index.m3u8").read_text()
+        assert "#EXT-X-PLAYLIST-TYPE:VOD" in playlist and '#EXT-X-MAP:URI="init.mp4"' in playlist
+        assert (
+            segments["bytes"]
+            == sum((out / n).stat().st_size for n in segments["files"])
+            + (out / segments["init"]).stat().st_size
+        )
+        assert all(d <= 2.1 for d in segments["durations"])
+        assert sum(segments["durations"]) == pytest.approx(3.0, abs=0.15)
+        # Repackaging costs next to nothing: the segments hold the same bytes as the file.
+        assert segments["bytes"] <= rendition["bytes"] * 1.05
+        # Init + any one segment is a playable file (what a Media Source is given).
+        joined = tmp_path / f"{rendition['name']}-first.mp4"
+        joined.write_bytes(
+            (out / segments["init"]).read_bytes() + (out / segments["files"][-1]).read_bytes()
+        )
+        streams = ffprobe_json(joined, "-show_streams")["streams"]
+        assert len(streams) == (2 if rendition["kind"] == "video" else 1)
+        if rendition["kind"] == "video":
+            cuts[rendition["name"]] = tuple(segments["durations"])
+    assert len(set(cuts.values())) == 1, cuts
 
 
 def test_every_rendition_is_measured_and_within_its_budget(cli_transcode):
@@ -141,6 +180,7 @@ def test_sound_only_recording_gets_audio_renditions_and_no_poster(tmp_path):
     assert [r.name for r in manifest.renditions] == ["audio", "audio-aac"]
     assert manifest.poster is None and manifest.placeholder_data_uri is None
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "audio-aac",  # its segments
         "audio-aac.m4a",
         "audio.webm",
         "manifest.json",

@@ -20,7 +20,7 @@ from app.logs import log_event
 from app.offload import off_the_loop
 from app.roles import Role
 
-from ..models import SignIn, User
+from ..models import DATA_RUNGS, SignIn, User
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -244,7 +244,15 @@ def set_password(user: User, password: str) -> None:
     db.session.commit()
 
 
-PROFILE_FIELDS = ("name", "school", "country", "locale", "timezone", "data_saver")
+PROFILE_FIELDS = (
+    "name",
+    "school",
+    "country",
+    "locale",
+    "timezone",
+    "data_rung",
+    "data_limit_mb",
+)
 
 
 def update_profile(user: User, **fields) -> User:
@@ -253,6 +261,8 @@ def update_profile(user: User, **fields) -> User:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
     if "name" in fields and not fields["name"].strip():
         raise AccountError(N_("Tell us your name."), "name")
+    if "data_rung" in fields and fields["data_rung"] not in DATA_RUNGS:
+        raise AccountError(N_("Choose one of the data saver settings."), "data_rung")
     for key, value in fields.items():
         setattr(user, key, value.strip() if isinstance(value, str) else value)
     db.session.commit()

@@ -10,7 +10,16 @@ transaction (:func:`queue_transcode`, :func:`delete_asset`) never commit, and sa
 
 from .errors import error_text
 from .jobs import run_transcode
-from .playback import Playback, PlaybackCaptions, PlaybackSource, playback_for, signed_url
+from .playback import (
+    Playback,
+    PlaybackCaptions,
+    PlaybackChoice,
+    PlaybackSource,
+    file_url,
+    playback_for,
+    presign_playlist,
+    signed_url,
+)
 from .settings import CONTENT_TYPES, configure, create_storage, limits, storage
 from .sweeper import sweep_stale_jobs
 from .uploads import (
@@ -27,6 +36,7 @@ __all__ = [
     "CONTENT_TYPES",
     "Playback",
     "PlaybackCaptions",
+    "PlaybackChoice",
     "PlaybackSource",
     "accept_upload",
     "configure",
@@ -34,8 +44,10 @@ __all__ = [
     "delete_asset",
     "enqueue_after_commit",
     "error_text",
+    "file_url",
     "limits",
     "playback_for",
+    "presign_playlist",
     "queue_stored_source",
     "queue_transcode",
     "retry",

@@ -359,6 +359,8 @@ def _publish(asset_id: int, token: str, manifest, keys: dict[str, str], seconds:
                     bytes=entry.bytes,
                     duration_s=entry.duration_s,
                     bitrate_kbps=entry.bitrate_kbps,
+                    playlist_key=keys[entry.segments.playlist] if entry.segments else None,
+                    segments_bytes=entry.segments.bytes if entry.segments else None,
                 )
             )
         db.session.commit()

@@ -32,7 +32,8 @@ ACCOUNT_FIELDS = (
     "country",
     "locale",
     "timezone",
-    "data_saver",
+    "data_rung",
+    "data_limit_mb",
     "created_at",
     "last_sign_in_at",
 )

@@ -3,7 +3,9 @@
    - <html lang> follows the page htmx swapped in, for screen readers and hyphenation.
    - Drafts (notebook, group posts): what a leader types stays in localStorage until the
      server has it, so a dropped connection or a closed tab never loses it.
-   - Media position: where the leader stopped is sent now and then, and playback resumes there. */
+   - Media position: where the leader stopped is sent now and then, and playback resumes there.
+   - Offline: registers the service worker (sw.js) for signed-in people; says how many writes
+     wait for the connection ([data-waiting]) and asks the worker to send them once it is back. */
 (function () {
   "use strict";
   function token() {
@@ -55,7 +57,9 @@
   });
   document.addEventListener("htmx:afterRequest", function (e) {
     var area = areaOf(e), saved = area && area.form.querySelector("span[data-saved-at]");
-    if (!area || !e.detail.successful) return;
+    // Kept by the service worker for later is not saved: the draft stays until it is.
+    var queued = e.detail.xhr && e.detail.xhr.getResponseHeader("X-Headway-Queued");
+    if (!area || !e.detail.successful || queued) return;
     if (saved) area.dataset.savedAt = saved.dataset.savedAt;
     // Removed only when the server has exactly this text; else kept, based on what it has.
     keep(area, area.value === area.dataset.sent ? null : area.value);
@@ -77,8 +81,9 @@
         var body = new FormData();
         body.append("seconds", media.currentTime.toFixed(1));
         body.append("csrf_token", csrf);
-        // A beacon outlives the page: it still goes when the tab is closed or left.
-        if (navigator.sendBeacon && navigator.sendBeacon(media.dataset.progress, body)) return;
+        // A beacon outlives the page: it still goes when the tab is closed or left. Offline,
+        // a fetch instead, which the service worker keeps until the connection returns.
+        if (navigator.onLine && navigator.sendBeacon && navigator.sendBeacon(media.dataset.progress, body)) return;
         fetch(media.dataset.progress, { method: "POST", body: body, credentials: "same-origin", keepalive: true })
           .catch(function () { /* offline: the next report catches up */ });
       }
@@ -97,8 +102,47 @@
   function forget(root) {
     if (!root.querySelector("[data-forget-browser]")) return;
     try { sessionStorage.clear(); localStorage.clear(); } catch (e) { /* no storage: nothing kept */ }
+    // Saved lessons, played segments and writes still waiting: none of it is the next person's.
+    if (window.caches) caches.keys().then(function (keys) { keys.forEach(function (k) { caches.delete(k); }); });
+    if (navigator.serviceWorker) navigator.serviceWorker.getRegistrations().then(function (all) { all.forEach(function (r) { r.unregister(); }); });
   }
-  function init(root) { if (root.querySelectorAll) { forget(root); drafts(root); players(root); } }
+  var sw = navigator.serviceWorker;
+  function waiting(count) {
+    document.querySelectorAll("[data-waiting]").forEach(function (note) {
+      note.hidden = !count;
+      note.textContent = (count === 1 ? note.dataset.one : note.dataset.many || "").replace("%d", count);
+    });
+  }
+  function offline() {
+    var url = document.body.dataset.sw;
+    if (!sw || !url || document.querySelector("[data-forget-browser]")) return;
+    sw.register(url).catch(function () { /* no worker: everything still works online */ });
+    sw.addEventListener("message", function (e) { if (e.data && "queued" in e.data) waiting(e.data.queued); });
+    function tell(what) { if (sw.controller) sw.controller.postMessage(what); }
+    window.addEventListener("online", function () {
+      tell("flush");
+      // A note typed offline goes as soon as the connection is back (unless it waits for a choice).
+      document.querySelectorAll("textarea[data-draft]").forEach(function (area) {
+        var kept = null;
+        try { kept = localStorage.getItem("draft:" + area.dataset.draft); } catch (e) { /* no storage */ }
+        if (kept && !area.offered && window.htmx) htmx.trigger(area, "input");
+      });
+    });
+    tell(navigator.onLine ? "flush" : "count");
+  }
+  // The segment player (player.js) is fetched only by pages that play something.
+  function player(root) {
+    var box = root.querySelector("[data-player-js]");
+    if (!box) return;
+    if (window.headwayPlayer) return window.headwayPlayer(root);
+    if (document.querySelector("script[data-player-loader]")) return;
+    var script = document.createElement("script");
+    script.src = box.dataset.playerJs;
+    script.dataset.playerLoader = "1";
+    document.head.appendChild(script);
+  }
+  function init(root) { if (root.querySelectorAll) { forget(root); drafts(root); players(root); player(root); } }
   document.addEventListener("htmx:load", function (e) { init(e.detail.elt); });
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("DOMContentLoaded", function () { init(document); offline(); });
+  document.addEventListener("htmx:load", function () { if (sw && sw.controller) sw.controller.postMessage("count"); });
 })();

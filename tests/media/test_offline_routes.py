@@ -1,0 +1,41 @@
+"""The service worker, the web app manifest, Downloads and the offline page."""
+
+from __future__ import annotations
+
+from tests.conftest import sign_in
+
+
+def test_the_service_worker_is_served_from_the_root_and_revalidated(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache" and response.headers["ETag"]
+    assert b"hw-media" in response.data
+    again = client.get("/sw.js", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    assert "Set-Cookie" not in response.headers
+
+
+def test_the_manifest_opens_on_learn(client):
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest.mimetype == "application/manifest+json"
+    assert manifest.json["start_url"] == "/learn/" and manifest.json["display"] == "standalone"
+
+
+def test_downloads_and_offline_pages_are_for_leaders(client, make_user):
+    assert client.get("/downloads").status_code in (302, 303)
+    sign_in(client, make_user("author"))
+    assert client.get("/downloads").status_code == 403
+    leader_client = client.application.test_client()
+    sign_in(leader_client, make_user("leader"))
+    page = leader_client.get("/downloads").get_data(as_text=True)
+    assert "data-downloads" in page and "<noscript>" in page
+    french = leader_client.get("/offline", headers={"Accept-Language": "fr"})
+    assert french.status_code == 200 and "Téléchargements" in french.get_data(as_text=True)
+
+
+def test_signed_in_pages_name_the_worker_and_the_manifest(client, make_user):
+    sign_in(client, make_user("leader"))
+    page = client.get("/learn/").get_data(as_text=True)
+    assert 'data-sw="/sw.js"' in page and 'rel="manifest"' in page
+    signed_out = client.application.test_client().get("/sign-in").get_data(as_text=True)
+    assert "data-sw=" not in signed_out
