@@ -60,7 +60,7 @@ def test_a_leader_downloads_their_data(live_server, phone, make_user, size):
     page = phone(viewport=SIZES[size], is_mobile=size == "phone")
     sign_in_page(page, live_server, leader)
     page.goto(f"{live_server}/me")
-    page.click("text=Your data")
+    page.click("a[href='/programme/me/data']")  # not "…of your data this month"
     with page.expect_download() as download:
         page.click("text=JSON")
     data = json.loads(Path(download.value.path()).read_text())
