@@ -22,6 +22,8 @@ from typing import Any
 
 from sqlalchemy import Select
 
+from app.extensions import db
+
 
 @dataclass(frozen=True)
 class PersonalData:
@@ -75,3 +77,8 @@ def activity(key: str, statement) -> None:
 
 def ratings(key: str, label, statement) -> None:
     RATINGS[key] = RatingSource(key, label, statement)
+
+
+def rows(statement: Select) -> list[dict[str, Any]]:
+    """A statement's rows as dicts: what an area's ``export`` gives for a person."""
+    return [dict(row._mapping) for row in db.session.execute(statement)]

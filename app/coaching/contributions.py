@@ -22,14 +22,10 @@ from .models import (
 )
 
 
-def _rows(statement) -> list[dict]:
-    return [dict(row._mapping) for row in db.session.execute(statement)]
-
-
 def _export_record(user_id: int) -> list[dict]:
     """As a leader: the priority, each check-in's shared record and the actions (never the
     coach's private notes, which are the coach's)."""
-    priority = _rows(
+    priority = registry.rows(
         select(
             ImprovementPriority.title,
             ImprovementPriority.why,
@@ -39,7 +35,7 @@ def _export_record(user_id: int) -> list[dict]:
             ImprovementPriority.status,
         ).where(ImprovementPriority.leader_id == user_id)
     )
-    check_ins = _rows(
+    check_ins = registry.rows(
         select(
             CheckIn.starts_at,
             CheckIn.mode,
@@ -52,7 +48,7 @@ def _export_record(user_id: int) -> list[dict]:
         .where(CheckIn.leader_id == user_id)
         .order_by(CheckIn.starts_at)
     )
-    actions = _rows(
+    actions = registry.rows(
         select(ActionItem.title, ActionItem.owner, ActionItem.due_on, ActionItem.status)
         .where(ActionItem.leader_id == user_id)
         .order_by(ActionItem.id)

@@ -14,12 +14,8 @@ from app.extensions import db
 from .models import Group, GroupMember, Post, PostReport, Thread, ThreadRead
 
 
-def _rows(statement) -> list[dict]:
-    return [dict(row._mapping) for row in db.session.execute(statement)]
-
-
 def _export_memberships(user_id: int) -> list[dict]:
-    return _rows(
+    return registry.rows(
         select(Group.name.label("group"), GroupMember.role, GroupMember.joined_at)
         .join(Group, Group.id == GroupMember.group_id)
         .where(GroupMember.user_id == user_id)
@@ -28,7 +24,7 @@ def _export_memberships(user_id: int) -> list[dict]:
 
 
 def _export_posts(user_id: int) -> list[dict]:
-    return _rows(
+    return registry.rows(
         select(
             Group.name.label("group"),
             Thread.title.label("thread"),

@@ -21,12 +21,8 @@ from .models import (
 )
 
 
-def _rows(statement) -> list[dict]:
-    return [dict(row._mapping) for row in db.session.execute(statement)]
-
-
 def _export_progress(user_id: int) -> list[dict]:
-    return _rows(
+    return registry.rows(
         select(
             Lesson.slug.label("lesson"),
             LessonProgress.position_seconds,
@@ -41,7 +37,7 @@ def _export_progress(user_id: int) -> list[dict]:
 
 
 def _export_answers(user_id: int) -> list[dict]:
-    return _rows(
+    return registry.rows(
         select(
             Lesson.slug.label("lesson"),
             QuickCheckAnswer.question_id,
@@ -57,7 +53,7 @@ def _export_answers(user_id: int) -> list[dict]:
 
 
 def _export_reflections(user_id: int) -> list[dict]:
-    return _rows(
+    return registry.rows(
         select(Lesson.slug.label("lesson"), Reflection.body, Reflection.updated_at)
         .join(Lesson, Lesson.id == Reflection.lesson_id)
         .where(Reflection.user_id == user_id)
@@ -66,7 +62,7 @@ def _export_reflections(user_id: int) -> list[dict]:
 
 
 def _export_self_assessments(user_id: int) -> list[dict]:
-    return _rows(
+    return registry.rows(
         select(
             SelfAssessment.id.label("sitting"),
             SelfAssessment.created_at,

@@ -14,12 +14,8 @@ from app.notifications.models import Notification
 from .models import Cohort, CohortMember, LeaderProfile, Programme
 
 
-def _rows(statement) -> list[dict]:
-    return [dict(row._mapping) for row in db.session.execute(statement)]
-
-
 def _memberships(user_id: int) -> list[dict]:
-    return _rows(
+    return registry.rows(
         select(
             Programme.name.label("programme"),
             Cohort.name.label("cohort"),
@@ -46,7 +42,7 @@ def _erase_memberships(user_id: int) -> None:
 
 
 def _research(user_id: int) -> list[dict]:
-    return _rows(
+    return registry.rows(
         select(
             LeaderProfile.consent_at,
             LeaderProfile.gender,
@@ -59,7 +55,7 @@ def _research(user_id: int) -> list[dict]:
 
 
 def _notifications(user_id: int) -> list[dict]:
-    return _rows(
+    return registry.rows(
         select(Notification.kind, Notification.params, Notification.created_at)
         .where(Notification.user_id == user_id)
         .order_by(Notification.id)
@@ -67,7 +63,7 @@ def _notifications(user_id: int) -> list[dict]:
 
 
 def _audit(user_id: int) -> list[dict]:
-    return _rows(
+    return registry.rows(
         select(AuditEntry.at, AuditEntry.action, AuditEntry.subject)
         .where(AuditEntry.target_user_id == user_id)
         .order_by(AuditEntry.id)
