@@ -294,7 +294,7 @@ def test_back_to_a_lesson_shows_the_notebook_as_saved(live_server, phone, make_u
     assert page.input_value("#reflection-body") == "Visit Form 2 on Tuesday."
     page.locator("#reflection-body").press("End")
     page.locator("#reflection-body").type(" And Form 3.")
-    page.wait_for_function("document.querySelector('#reflection-status .saved')")
+    page.wait_for_function("() => document.querySelector('#reflection-status .saved')")
     page.wait_for_timeout(2500)
     db.session.expire_all()
     assert db.session.scalar(select(Reflection.body)) == "Visit Form 2 on Tuesday. And Form 3."
