@@ -33,6 +33,12 @@ RETIRED_SETTINGS = {
 
 class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Database connections each process keeps (and as many more at busy moments), and how
+    # long a request waits for one before the person is told Headway is busy (503 with
+    # Retry-After) instead of waiting on. On PostgreSQL, processes × 2 × pool size must stay
+    # under the server's max_connections (100 by default).
+    DATABASE_POOL_SIZE = 10
+    DATABASE_POOL_TIMEOUT = 10
     SQLALCHEMY_RECORD_QUERIES = False
 
     SESSION_COOKIE_HTTPONLY = True
@@ -113,9 +119,21 @@ def load_config(app, overrides: dict | None) -> None:
     # One process keeps its counts in memory; several share them through Redis.
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     refuse_retired_settings(app.config)
+    if not _in_memory(app.config["SQLALCHEMY_DATABASE_URI"]):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "pool_size": app.config["DATABASE_POOL_SIZE"],
+            "max_overflow": app.config["DATABASE_POOL_SIZE"],
+            "pool_timeout": app.config["DATABASE_POOL_TIMEOUT"],
+        }
     app.config["SECRET_KEY"] = secret_key(app)
     app.config["DEFAULT_REGION"] = default_region(app.config["DEFAULT_REGION"])
     app.config["PUBLIC_URL"] = public_url(app.config)
+
+
+def _in_memory(url: str) -> bool:
+    """An in-memory SQLite database has one connection, not a pool."""
+    return url in ("sqlite://", "sqlite:///") or ":memory:" in url
 
 
 def database_url(url: str) -> str:

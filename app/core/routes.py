@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.htmx import render
 from app.logs import log_event
@@ -40,7 +41,13 @@ ERROR_MESSAGES = {
         _("Something went wrong on our side"),
         _("Nothing you entered is lost. Try again in a moment."),
     ),
+    503: lambda: (
+        _("Headway is very busy right now"),
+        _("Many people are using it at once. Nothing you entered is lost: try again shortly."),
+    ),
 }
+#: How long a phone is told to wait before trying again when every database connection is busy.
+BUSY_RETRY_AFTER_S = 30
 
 
 @bp.app_errorhandler(400)
@@ -51,7 +58,15 @@ ERROR_MESSAGES = {
 @bp.app_errorhandler(429)
 @bp.app_errorhandler(500)
 def error_page(error):
-    code = getattr(error, "code", 500) or 500
+    return _error_response(getattr(error, "code", 500) or 500, error)
+
+
+def _error_response(code: int, error=None):
+    if code >= 500:
+        # The database may be what failed: the page must not need it (loading the person
+        # for their language, their unread count), or the error page fails too and the
+        # phone gets no answer at all.
+        g._login_user = current_app.login_manager.anonymous_user()
     if code == 500:
         log_event(
             "server_error",
@@ -64,3 +79,14 @@ def error_page(error):
         log_event("rate_limited", endpoint=request.endpoint, address=request.remote_addr)
     home = url_for("core.home") if current_user.is_authenticated else url_for("accounts.sign_in")
     return render("core/error.html", status=code, code=code, title=title, hint=hint, home=home)
+
+
+@bp.app_errorhandler(PoolTimeout)
+def busy(error):
+    """Every database connection of this process stayed taken for ``DATABASE_POOL_TIMEOUT``
+    seconds: more people than the servers can answer. Say so at once, with Retry-After,
+    rather than keep the phone waiting longer."""
+    log_event("busy", logging.WARNING, path=request.path)
+    response = _error_response(503)
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
+    return response

@@ -54,7 +54,7 @@ class Layout:
         self.web_ports = [processes.free_port() for _ in range(count)]
         for index, port in enumerate(self.web_ports):
             env = {**self.env, "INSTANCE_PATH": str(self.tmp / f"web-{index}")}
-            server = processes.gunicorn(port, env, self.log)
+            server = processes.gunicorn(port, env, self.log, extra=processes.BEHIND_FRONT)
             self.web.append(server)
         for index, server in enumerate(self.web):
             processes.wait_until_answering(self.web_url(index, "/healthz"), server, self.log)

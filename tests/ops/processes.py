@@ -55,10 +55,19 @@ def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Pope
     )
 
 
-def gunicorn(port: int, env: dict[str, str], log: Path, workers: int = 1) -> subprocess.Popen:
+#: What the reference deployment adds for a web process behind nginx (README, "Serving a
+#: country"): nginx holds the slow phones, so a process takes few requests at once and the
+#: rest wait their turn in the kernel's queue, in order, instead of sharing the CPU and the
+#: database connections until all of them are slow.
+BEHIND_FRONT = ("--worker-connections", "50")
+
+
+def gunicorn(
+    port: int, env: dict[str, str], log: Path, workers: int = 1, extra: tuple[str, ...] = ()
+) -> subprocess.Popen:
     """gunicorn with Headway's configuration, as ``make run`` and the deployment run it."""
     command = [sys.executable, "-m", "gunicorn", "--config", "app/gunicorn.conf.py"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "wsgi:app"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), *extra, "wsgi:app"]
     return start(command, env, log)
 
 
