@@ -7,8 +7,13 @@ but that invisible character, and refuses the post with an error at the field.
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel.support import Translations
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
 
 NUL_ERROR = _l(
     "This held an invisible character (NUL) that cannot be saved; it is taken out now. "
@@ -16,7 +21,18 @@ NUL_ERROR = _l(
 )
 
 
+@cache
+def _wtforms_messages(locale: str) -> Translations:
+    """WTForms' own messages ("This field is required.") in one language, read once per
+    process: Flask-WTF reads the catalogue from disk again for every request with a form."""
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _wtforms_messages(str(get_locale()))
+
     def validate(self, extra_validators=None) -> bool:
         with_nul = [field for field in self if isinstance(field.data, str) and "\x00" in field.data]
         for field in with_nul:

@@ -82,9 +82,11 @@ _pending_lock = threading.Lock()
 
 def count_page(user, response) -> None:
     """After a signed-in person's HTML page or fragment: note its estimated wire size."""
-    if not getattr(user, "is_authenticated", False) or response.mimetype != "text/html":
+    # The response first: asking whether a person is signed in may reload them after a
+    # commit, a query that a 204 or a redirect would spend for nothing.
+    if response.mimetype != "text/html" or response.status_code != 200:
         return
-    if response.status_code != 200 or response.direct_passthrough:
+    if response.direct_passthrough or not getattr(user, "is_authenticated", False):
         return
     size = (response.calculate_content_length() or 0) // PAGE_COMPRESSION
     if size:

@@ -70,6 +70,14 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: an invited person cannot sign in yet
         return self.active and self.password_hash is not None
 
+    @property
+    def is_authenticated(self) -> bool:
+        """Flask-Login asks this of ``current_user`` many times a request; its default reads
+        ``is_active``, which after a commit reloads the person (two queries). A person is
+        only ever the signed-in user after ``load_signed_in_user`` or a sign-in has found
+        them active, so the answer is yes."""
+        return True
+
     #: The token of the sign-in this request came with (see :class:`SignIn`); not a column.
     sign_in_token = None  # (str) set by services.start_sign_in or load_signed_in_user
 

@@ -60,3 +60,24 @@ def test_page_queries_are_constant_in_courses_and_lessons(
     # Small: the signed-in user (2) and the unread notifications badge (1) plus a handful
     # for the page itself.
     assert all(count <= 11 for count in fifty.values()), fifty
+
+
+def test_a_write_does_not_load_the_person_again_after_its_commit(
+    client, make_user, login, make_course, count_queries
+):
+    """A commit expires every row in the session, the signed-in person included: asking
+    whether they are signed in afterwards (the security headers, the data-use count) used
+    to load them and their roles again, two queries on every save."""
+    leader = make_user("leader")
+    login(leader)
+    make_course("course-0", lessons=1)
+    lesson = db.session.scalar(select(Lesson))
+    client.post(f"/learn/lessons/{lesson.id}/position", data={"seconds": 3})
+    with count_queries() as counter:
+        response = client.post(f"/learn/lessons/{lesson.id}/position", data={"seconds": 9})
+    assert response.status_code == 204
+    writes = [i for i, sql in enumerate(counter.statements) if sql.lstrip().startswith("INSERT")]
+    assert len(writes) == 1, counter.statements
+    after = counter.statements[writes[0] + 1 :]
+    assert not any("FROM users" in sql for sql in after), after
+    assert counter.count <= 5, counter.statements
