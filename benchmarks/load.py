@@ -8,12 +8,20 @@ signing in again — against two layouts it starts itself:
 * ``scaled``: PostgreSQL (a fresh database) and the reference deployment (nginx with
   ``app/deploy/nginx.conf`` in front of two gunicorn web processes, Redis for rate limits).
 
+and, asked for with ``--layouts``, ``single-pg``: the single process on PostgreSQL, which
+separates what the database costs from what scaling out gains.
+
 For each number of leaders (40, 200 and 1,000 by default) it prints requests/s, p50, p95
 and failures, and the scaled-out layout's requests/s as a ratio to the single process's.
 Media workers are not started in either layout: this measures serving, not transcoding.
 
+Locust runs on the same machine, so the table also says where the cores went during each
+run (read from /proc): the web processes, the database server, nginx, Locust itself, and
+everything else (neighbours on a shared machine), in cores busy on average.
+
     .venv/bin/python -m benchmarks.load                       # both layouts, 40/200/1000
     .venv/bin/python -m benchmarks.load --layouts single --users 40 --seconds 20
+    .venv/bin/python -m benchmarks.load --layouts single single-pg scaled
 """
 
 from __future__ import annotations
@@ -22,10 +30,12 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -69,11 +79,13 @@ def base_env(instance: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def single_layout(tmp: Path):
+def single_layout(tmp: Path, database: str | None = None):
     from tests.ops import processes
 
-    instance = tmp / "single"
+    instance = tmp / ("single-pg" if database else "single")
     env = base_env(instance)
+    if database:
+        env["DATABASE_URL"] = database
     prepare(instance, env)
     port = processes.free_port()
     log = tmp / "single.log"
@@ -83,6 +95,14 @@ def single_layout(tmp: Path):
         yield f"http://127.0.0.1:{port}"
     finally:
         processes.stop(server)
+
+
+@contextlib.contextmanager
+def single_postgresql_layout(tmp: Path):
+    """One process as ``make run`` serves, but on PostgreSQL: what the database alone
+    changes, apart from scaling out."""
+    with fresh_postgresql() as database, single_layout(tmp, database) as host:
+        yield host
 
 
 @contextlib.contextmanager
@@ -112,7 +132,9 @@ def scaled_layout(tmp: Path):
         prepare(instance, env)
         ports = [processes.free_port() for _ in range(2)]
         log = tmp / "scaled.log"
-        servers = [processes.gunicorn(port, env, log) for port in ports]
+        servers = [
+            processes.gunicorn(port, env, log, extra=processes.BEHIND_FRONT) for port in ports
+        ]
         front, prefix = None, None
         try:
             for port, server in zip(ports, servers, strict=True):
@@ -149,10 +171,48 @@ def start_nginx(ports: list[int], env: dict[str, str], log: Path):
 
 
 def run_locust(host: str, users: int, seconds: float) -> dict:
-    """Locust in a process of its own (it patches the standard library with gevent)."""
+    """Locust in a process of its own (it patches the standard library with gevent), and
+    the cores each kind of process used meanwhile."""
     command = [sys.executable, "-m", "benchmarks.load_journeys", host, str(users), str(seconds)]
+    before, started = cpu_seconds(), time.monotonic()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    after, wall = cpu_seconds(), time.monotonic() - started
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = json.loads(out.strip().splitlines()[-1])
+    cores = {kind: (after.get(kind, 0) - before.get(kind, 0)) / wall for kind in KINDS}
+    cores["locust"] = (used.ru_utime + used.ru_stime - children.ru_utime - children.ru_stime) / wall
+    cores["other"] = max(0.0, (after["busy"] - before["busy"]) / wall - sum(cores.values()))
+    result["cores"] = {kind: round(value, 2) for kind, value in cores.items()}
+    return result
+
+
+#: What a process is, by its command line or name, for the cores column.
+KINDS = {"web": "gunicorn", "db": "postgres", "front": "nginx"}
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by the live processes of each kind, and by the whole machine
+    (``busy``). A process that ended between two readings is missed: the layouts' servers
+    live through a run."""
+    totals = dict.fromkeys(KINDS, 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1].split()
+        for kind, marker in KINDS.items():
+            if marker in command or name.startswith(marker):
+                totals[kind] += (int(fields[11]) + int(fields[12])) / TICKS
+                break
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    totals["busy"] = (sum(ticks) - ticks[3] - ticks[4]) / TICKS  # all but idle and iowait
+    return totals
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -162,7 +222,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=30, help="each run, after ramp-up")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    layouts = {"single": single_layout, "scaled": scaled_layout}
+    layouts = {
+        "single": single_layout,
+        "single-pg": single_postgresql_layout,
+        "scaled": scaled_layout,
+    }
     results: dict[tuple[str, int], dict] = {}
     with tempfile.TemporaryDirectory(prefix="headway-load-") as tmp:
         for name in args.layouts:
@@ -175,15 +239,19 @@ def main(argv: list[str] | None = None) -> None:
 
 def print_table(results: dict, user_counts: list[int]) -> None:
     print(
-        f"\n{'layout':<8} {'leaders':>7} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'fail':>6} {'x single':>8}"
+        f"\n{'layout':<9} {'leaders':>7} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'fail':>6} {'x single':>8}   cores busy: web   db front locust other"
     )
-    for (name, users), r in sorted(results.items(), key=lambda item: (item[0][1], item[0][0])):
+    for (name, users), r in sorted(results.items(), key=lambda item: item[0][1]):  # stable
         single = results.get(("single", users))
         ratio = f"{r['rps'] / single['rps']:.2f}" if single and single["rps"] else "-"
+        cores = " ".join(
+            f"{r['cores'][kind]:>{width}.2f}"
+            for kind, width in (("web", 5), ("db", 4), ("front", 5), ("locust", 6), ("other", 5))
+        )
         print(
-            f"{name:<8} {users:>7} {r['rps']:>8.1f} {r['p50_ms']:>7.0f} {r['p95_ms']:>7.0f} "
-            f"{r['failures']:>6} {ratio:>8}"
+            f"{name:<9} {users:>7} {r['rps']:>8.1f} {r['p50_ms']:>7.0f} {r['p95_ms']:>7.0f} "
+            f"{r['failures']:>6} {ratio:>8}               {cores}"
         )
     print(f"\n({os.cpu_count()} cores; the machine may be shared: see the README)")
 
