@@ -183,3 +183,19 @@ def test_the_researchers_records_are_pseudonymous_and_match_the_report(
     assert sum(int(r["lessons_completed"]) for r in rows.values()) == 7
     assert "W1" not in text and "@" not in text
     assert services.pseudonym(leaders["W1"].id) == services.pseudonym(leaders["W1"].id)
+
+
+def test_competencies_are_named_in_the_readers_language(
+    client, make_user, programme, cohort, activity
+):
+    from tests.conftest import sign_in
+
+    c1, c2 = (db.session.get(Competency, id) for id in activity)
+    c1.translations = {"fr": {"title": "Observer les leçons en classe"}}
+    c2.translations = {}
+    db.session.commit()
+    sign_in(client, make_user("admin", locale="fr"))
+    page = client.get(f"/programme/{programme.id}/report?cohort={cohort.id}").text
+    assert f"{c1.code} <span>Observer les leçons en classe</span>" in page
+    # Not translated: the original, marked as English for screen readers.
+    assert f'{c2.code} <span lang="en">{c2.title}</span>' in page

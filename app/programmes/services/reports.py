@@ -286,16 +286,19 @@ def _competency_growth(scope: Scope) -> list[tuple[object, list[CompetencyGrowth
     charts = []
     for source in registry.RATINGS.values():
         pairs = _rating_pairs(source, scope.members())
-        rows = db.session.execute(
+        growth = (
             select(
-                Competency.code,
-                Competency.title,
-                func.count(),
-                func.avg(pairs.c.first),
-                func.avg(pairs.c.latest),
+                pairs.c.competency_id,
+                func.count().label("people"),
+                func.avg(pairs.c.first).label("first"),
+                func.avg(pairs.c.latest).label("latest"),
             )
-            .join(Competency, Competency.id == pairs.c.competency_id)
-            .group_by(Competency.id, Competency.code, Competency.title)
+            .group_by(pairs.c.competency_id)
+            .subquery()
+        )
+        rows = db.session.execute(
+            select(Competency, growth.c.people, growth.c.first, growth.c.latest)
+            .join(growth, growth.c.competency_id == Competency.id)
             .order_by(Competency.code)
         ).all()
         charts.append(
@@ -303,14 +306,14 @@ def _competency_growth(scope: Scope) -> list[tuple[object, list[CompetencyGrowth
                 source.label,
                 [
                     CompetencyGrowth(
-                        code,
-                        title,
+                        competency.code,
+                        competency.translated("title"),  # in the reader's language
                         people,
                         None if too_few(people) else round(float(first), 2),
                         None if too_few(people) else round(float(latest), 2),
                         too_few(people),
                     )
-                    for code, title, people, first, latest in rows
+                    for competency, people, first, latest in rows
                 ],
             )
         )
