@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Response, current_app, request, url_for
 from flask_babel import gettext as _
 
+from app.assets import assets
 from app.htmx import render
 from app.permissions import can_learn, requires
 from app.sessions import same_for_everyone
@@ -40,6 +41,18 @@ def web_manifest():
         "background_color": "#ffffff",
         "theme_color": "#0b5d4b",
         "description": _("Short lessons for school leaders"),
+        # What Android needs to offer "Install": a 192 and a 512 pixel icon; the white H
+        # sits inside the maskable safe zone, so the launcher may crop it to any shape.
+        "icons": [
+            {
+                "src": assets.url(f"icons/headway-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": purpose,
+            }
+            for size in (192, 512)
+            for purpose in ("any", "maskable")
+        ],
     }
     response = current_app.json.response(manifest)
     response.mimetype = "application/manifest+json"

@@ -39,3 +39,23 @@ def test_signed_in_pages_name_the_worker_and_the_manifest(client, make_user):
     assert 'data-sw="/sw.js"' in page and 'rel="manifest"' in page
     signed_out = client.application.test_client().get("/sign-in").get_data(as_text=True)
     assert "data-sw=" not in signed_out
+
+
+def test_the_manifest_has_the_icons_android_needs_to_offer_install(client):
+    """Chrome offers "Install" only with a 192 and a 512 pixel icon; each is a real PNG of
+    its size, cached for good under a fingerprinted URL."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    icons = client.get("/manifest.webmanifest").json["icons"]
+    assert {(i["sizes"], i["purpose"]) for i in icons} == {
+        (f"{n}x{n}", purpose) for n in (192, 512) for purpose in ("any", "maskable")
+    }
+    for icon in icons:
+        response = client.get(icon["src"])
+        assert response.status_code == 200 and response.mimetype == "image/png"
+        assert "immutable" in response.headers["Cache-Control"]
+        size = int(icon["sizes"].split("x")[0])
+        assert Image.open(BytesIO(response.data)).size == (size, size)
+        assert len(response.data) < 2048  # a few hundred bytes: fetched once, on install
