@@ -7,7 +7,13 @@ bp = Blueprint(
     "studio", __name__, template_folder="templates", url_prefix="/studio", cli_group="studio"
 )
 
-from . import cli, forms, lesson_routes, media_routes, models, routes, services, tus  # noqa: E402,F401  (registers views and commands on bp)
+from . import cli, forms, lesson_routes, media_routes, models, routes, services, tasks, tus  # noqa: E402,F401  (registers views and commands on bp)
+
+
+@bp.record_once
+def _set_up(state) -> None:
+    """Expired uploads are removed by a periodic task on the app's job queue."""
+    tasks.register(state.app)
 
 
 @bp.app_template_global()

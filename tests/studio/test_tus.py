@@ -7,7 +7,7 @@ import hashlib
 import http.client
 import io
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -370,3 +370,27 @@ def test_tus_writes_and_the_form_upload_need_the_pages_csrf_token(make_app, auth
             follow_redirects=True,
         )
         assert "The page was out of date" in form.get_data(as_text=True)
+
+
+def test_expired_uploads_are_swept_every_hour_by_the_job_queue(app, client, login, author, lesson):
+    login(author)
+    location = create(client, lesson).headers["Location"]
+    patch(client, location, 0, CLIP[:100])
+    kept = create(client, lesson).headers["Location"]
+    db.session.execute(
+        update(Upload)
+        .where(Upload.id == location.rsplit("/", 1)[1])
+        .values(expires_at=utcnow() - timedelta(seconds=1))
+    )
+    db.session.commit()
+    task = app.extensions["studio_expire_task"]
+    huey = app.extensions["media_queue"].huey
+    assert "studio.expire_uploads" in [
+        t.name for t in huey.read_periodic(datetime(2030, 1, 1, 9, 23))
+    ]
+    assert "studio.expire_uploads" not in [
+        t.name for t in huey.read_periodic(datetime(2030, 1, 1, 9, 24))
+    ]
+    task.call_local()
+    assert client.head(location, headers=TUS).status_code == 404
+    assert client.head(kept, headers=TUS).status_code == 200
