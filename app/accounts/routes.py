@@ -73,7 +73,10 @@ def sign_in():
             return render("accounts/sign_in.html", form=form, status=422)
         if user is not None:
             _sign_in(user, remember=bool(form.remember.data))
-            return remember_device(see_other(safe_next(_home())), user)
+            # A whole page, not a boosted swap: the <body> of a signed-in page names the
+            # service worker and carries the session's CSRF header, which a swap keeps
+            # from the sign-in page.
+            return remember_device(see_other(safe_next(_home()), full_reload=True), user)
         attempt_failed()
         log_event("sign_in_failed", address=request.remote_addr)
         form.form_errors.append(
@@ -210,7 +213,7 @@ def _accept(form, access, template: str):
     _sign_in(user, remember=True)
     session.pop(INVITATION_KEY, None)
     flash(_("Welcome to Headway, %(name)s.", name=user.name), "success")
-    return remember_device(see_other(url_for("accounts.profile")), user)
+    return remember_device(see_other(url_for("accounts.profile"), full_reload=True), user)
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])

@@ -20,7 +20,9 @@ def test_chromium_finds_headway_installable(app, make_user, phone, live_server):
     db.session.commit()
     page = phone(service_workers="allow")
     sign_in_page(page, live_server, leader)
-    page.goto(f"{live_server}/learn/")
+    # Signing in loads a whole page (not a boosted swap of the sign-in page's <body>), so
+    # the worker is registered at once, before any reload.
+    assert page.evaluate("() => document.body.dataset.sw") == "/sw.js"
     assert page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now controlled by the worker, as on any visit after the first
     cdp = page.context.new_cdp_session(page)

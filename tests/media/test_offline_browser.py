@@ -57,9 +57,12 @@ def test_saved_lesson_plays_offline_and_an_offline_completion_lands_once(
     page.fill("input[name=password]", PASSWORD)
     page.click("form.stack button.primary")
     page.wait_for_url(lambda url: "/sign-in" not in url)
+    # Signing in lands on a whole page that registers the worker; once it controls that
+    # page, every page opened next is served through it. (A function, not an expression:
+    # polling an expression evals it, which the CSP forbids.)
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     lesson_url = f"{live_server}/learn/media-course/media-lesson"
     page.goto(lesson_url)
-    # A function, not an expression: polling an expression evals it, which the CSP forbids.
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
 
     page.click("[data-save]")
