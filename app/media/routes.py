@@ -33,6 +33,17 @@ HTMX_STOP_POLLING = 286
 bp.add_app_template_filter(services.error_text, "media_error")
 
 
+def _stored_file_or_404(store: LocalStorage, key: str):
+    """The file behind ``key`` in local storage; 404 for a key outside it or no file."""
+    try:
+        path = store.local_path(key)
+    except ValueError:
+        abort(404)
+    if path is None or not path.is_file():
+        abort(404)
+    return path
+
+
 @bp.get("/files/<path:key>")
 @same_for_everyone
 def serve_file(key: str):
@@ -49,12 +60,7 @@ def serve_file(key: str):
     expires = request.args.get("expires", "")
     if not storage.verify(key, expires, request.args.get("sig", "")):
         abort(403)
-    try:
-        path = storage.local_path(key)
-    except ValueError:
-        abort(404)
-    if path is None or not path.is_file():
-        abort(404)
+    path = _stored_file_or_404(storage, key)
     response = _send_stored(path, min(IMMUTABLE, int(expires) - int(time.time())))
     response.cache_control.public = True
     return response
@@ -122,12 +128,7 @@ def serve_asset_file(asset_id: int, key: str):
     store = services.storage()
     if not isinstance(store, LocalStorage):
         abort(404)  # with S3 the browser goes to the bucket with presigned URLs
-    try:
-        path = store.local_path(key)
-    except ValueError:
-        abort(404)
-    if path is None or not path.is_file():
-        abort(404)
+    path = _stored_file_or_404(store, key)
     response = _send_stored(path, IMMUTABLE)
     response.cache_control.public = False  # (send_file's default)
     response.cache_control.private = True
