@@ -13,21 +13,20 @@ import logging
 from flask import Flask
 from huey import crontab
 
+from app.media.tasks import periodic
+
 from .services import send_reminders
 
 log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
-    queue = app.extensions.get("media_queue")
-    if queue is None:  # no job queue in this app: `flask coaching remind` still works
-        return
     every = int(app.config.get("COACHING_REMIND_EVERY_MINUTES", 15))
+    task = periodic(app, crontab(minute=f"*/{every}"), "coaching.remind", _remind)
+    if task is not None:  # no job queue in this app: `flask coaching remind` still works
+        app.extensions["coaching_remind_task"] = task
 
-    @queue.huey.periodic_task(crontab(minute=f"*/{every}"), name="coaching.remind")
-    def remind() -> None:
-        with app.app_context():
-            sent = send_reminders()
-            log.info("coaching reminders sent: %s", sent.total)
 
-    app.extensions["coaching_remind_task"] = remind
+def _remind() -> None:
+    sent = send_reminders()
+    log.info("coaching reminders sent: %s", sent.total)

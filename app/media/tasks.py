@@ -159,3 +159,19 @@ def run_worker(app: Flask, workers: int | None = None) -> None:
         consumer.run()
     finally:
         sweeper.stop()
+
+
+def periodic(app: Flask, schedule, name: str, function) -> TaskWrapper | None:
+    """``function()`` in an app context on ``schedule`` (a huey ``crontab``), run by the app's
+    job queue: its consumers run periodic tasks, so each one enqueues it (other areas' sweeps
+    must therefore be harmless twice). None in an app without a queue."""
+    queue = app.extensions.get("media_queue")
+    if queue is None:
+        return None
+
+    @queue.huey.periodic_task(schedule, name=name)
+    def task() -> None:
+        with app.app_context():
+            function()
+
+    return task

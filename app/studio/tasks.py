@@ -10,19 +10,18 @@ import logging
 from flask import Flask
 from huey import crontab
 
+from app.media.tasks import periodic
+
 from .services import expire_uploads
 
 log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
-    queue = app.extensions.get("media_queue")
-    if queue is None:  # no job queue in this app: the command still works
-        return
+    task = periodic(app, crontab(minute="23"), "studio.expire_uploads", _expire)
+    if task is not None:  # no job queue in this app: the command still works
+        app.extensions["studio_expire_task"] = task
 
-    @queue.huey.periodic_task(crontab(minute="23"), name="studio.expire_uploads")
-    def expire() -> None:
-        with app.app_context():
-            log.info("expired uploads removed: %s", expire_uploads())
 
-    app.extensions["studio_expire_task"] = expire
+def _expire() -> None:
+    log.info("expired uploads removed: %s", expire_uploads())
