@@ -99,6 +99,12 @@ class Config:
     # wrong guess would turn a number into someone else's. `make run` sets KE for the demo.
     DEFAULT_REGION = None
 
+    # How passwords are hashed (werkzeug's method string). scrypt costs some 50-100 ms a hash,
+    # which is the point; the test suite makes hundreds of accounts and sets a cheap method
+    # (tests/conftest.py), which only TESTING may do. A hash records its own method, so
+    # checking a password never depends on this setting.
+    PASSWORD_HASH_METHOD = "scrypt"
+
     INVITATION_LIFETIME = timedelta(days=14)
     RESET_CODE_LIFETIME = timedelta(hours=24)
 
@@ -127,6 +133,7 @@ def load_config(app, overrides: dict | None) -> None:
             "pool_timeout": app.config["DATABASE_POOL_TIMEOUT"],
         }
     app.config["SECRET_KEY"] = secret_key(app)
+    refuse_weak_password_hashing(app.config)
     app.config["DEFAULT_REGION"] = default_region(app.config["DEFAULT_REGION"])
     app.config["PUBLIC_URL"] = public_url(app.config)
 
@@ -149,6 +156,16 @@ def refuse_retired_settings(config) -> None:
     for name, advice in RETIRED_SETTINGS.items():
         if config.get(name):
             raise RuntimeError(f"HEADWAY_{name} is gone: {advice}")
+
+
+def refuse_weak_password_hashing(config) -> None:
+    """A cheap hash is for the test suite's throwaway accounts, never for people's."""
+    method = config["PASSWORD_HASH_METHOD"]
+    if method != Config.PASSWORD_HASH_METHOD and not config.get("TESTING"):
+        raise RuntimeError(
+            f"HEADWAY_PASSWORD_HASH_METHOD={method!r} is for tests only: leave it unset "
+            f"({Config.PASSWORD_HASH_METHOD})."
+        )
 
 
 def public_url(config) -> str:

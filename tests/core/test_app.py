@@ -6,6 +6,7 @@ import pytest
 from flask import request
 
 from app import create_app
+from app.config import Config
 from tests.conftest import app_config
 
 
@@ -165,9 +166,27 @@ def test_sqlite_connections_use_wal_and_wait_for_locks(tmp_path):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_passwords_are_hashed_with_scrypt(make_user):
-    user = make_user()
-    assert user.password_hash.startswith("scrypt:")
+def test_passwords_are_hashed_with_scrypt_by_default(app, make_app):
+    """The suite hashes its accounts' passwords cheaply (conftest); people's get scrypt."""
+    from app.accounts import services
+
+    real = make_app(PASSWORD_HASH_METHOD=Config.PASSWORD_HASH_METHOD)
+    with real.app_context():
+        user = services.create_user(
+            roles=("leader",), email="scrypt@example.org", name="S", password="long enough pw"
+        )
+        assert user.password_hash.startswith("scrypt:")
+        assert services.authenticate("scrypt@example.org", "long enough pw").id == user.id
+        assert services.authenticate("scrypt@example.org", "wrong password") is None
+        assert services.authenticate("nobody@example.org", "long enough pw") is None
+
+
+def test_refuses_a_cheap_password_hash_outside_tests(database_url, tmp_path):
+    config = app_config(
+        database_url, tmp_path, TESTING=False, PASSWORD_HASH_METHOD="pbkdf2:sha256:1"
+    )
+    with pytest.raises(RuntimeError, match="HEADWAY_PASSWORD_HASH_METHOD"):
+        create_app(config)
 
 
 @pytest.mark.parametrize(

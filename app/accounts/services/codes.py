@@ -12,14 +12,12 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
-from werkzeug.security import generate_password_hash
 
 from app import audit
 from app.db import utcnow
 from app.errors import N_
 from app.extensions import db
 from app.logs import log_event
-from app.offload import off_the_loop
 from app.roles import Role
 
 from ..models import AccessCode, CodePurpose, User
@@ -29,6 +27,7 @@ from .people import (
     create_user,
     find_user,
     forget_sign_ins,
+    hash_password,
 )
 
 # Read out over a phone line: no 0/O, 1/I/L, 5/S or 2/Z to mishear.
@@ -189,7 +188,7 @@ def accept_invitation(access: AccessCode, *, name: str, password: str) -> User:
         raise AccountError(N_("Tell us your name."), "name")
     user = access.user
     user.name = name.strip()
-    user.password_hash = off_the_loop(generate_password_hash, password)
+    user.password_hash = hash_password(password)
     access.used_at = utcnow()
     forget_sign_ins(user)
     db.session.commit()
@@ -200,7 +199,7 @@ def accept_invitation(access: AccessCode, *, name: str, password: str) -> User:
 def reset_password(access: AccessCode, password: str) -> User:
     check_password_rules(password)
     user = access.user
-    user.password_hash = off_the_loop(generate_password_hash, password)
+    user.password_hash = hash_password(password)
     access.used_at = utcnow()
     forget_sign_ins(user)  # a new password (say after a lost phone) signs out every device
     db.session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -24,8 +25,20 @@ from ..models import DATA_RUNGS, SignIn, User
 
 MIN_PASSWORD_LENGTH = 8
 
-# Checked when no account matches, so a wrong identifier costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+def hash_password(password: str) -> str:
+    """The password hashed with the configured method (``PASSWORD_HASH_METHOD``), off the
+    request loop."""
+    return off_the_loop(
+        generate_password_hash, password, current_app.config["PASSWORD_HASH_METHOD"]
+    )
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """Checked when no account matches, so a wrong identifier costs as long as a wrong
+    password."""
+    return generate_password_hash("not-a-real-password", method)
 
 
 class AccountError(ServiceError):
@@ -131,7 +144,8 @@ def authenticate(identifier: str, password: str) -> User | None:
     was wrong). :class:`AccountError` when the phone number cannot be anyone's."""
     user = find_user(identifier)
     if user is None or user.password_hash is None:
-        off_the_loop(check_password_hash, _DUMMY_HASH, password)
+        dummy = _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+        off_the_loop(check_password_hash, dummy, password)
         return None
     if not off_the_loop(check_password_hash, user.password_hash, password) or not user.active:
         return None
@@ -231,7 +245,7 @@ def create_user(
     user.set_roles(roles)
     if password is not None:
         check_password_rules(password)
-        user.password_hash = off_the_loop(generate_password_hash, password)
+        user.password_hash = hash_password(password)
     db.session.add(user)
     db.session.commit()
     return user
@@ -239,7 +253,7 @@ def create_user(
 
 def set_password(user: User, password: str) -> None:
     check_password_rules(password)
-    user.password_hash = off_the_loop(generate_password_hash, password)
+    user.password_hash = hash_password(password)
     forget_sign_ins(user)
     db.session.commit()
 
