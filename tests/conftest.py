@@ -8,12 +8,15 @@ empty tables.
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import itertools
 import os
 import re
+import shutil
 import threading
 import time
 import uuid
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -42,21 +45,63 @@ def compile_catalogs() -> None:
                 write_mo(mo, read_po(po), use_fuzzy=True)
 
 
+def on_postgresql() -> bool:
+    return bool(os.environ.get("TEST_DATABASE_URL"))
+
+
+def postgresql_can_change(item) -> bool:
+    """Whether a test's outcome can depend on the database engine: it uses the database (the
+    ``database_url`` fixture, which every app fixture builds on) and is not a browser
+    journey. A journey exercises pages whose queries the route tests already run on both
+    engines, and costs a browser's time, so it runs once, on SQLite."""
+    journey = "browser" in item.fixturenames or item.get_closest_marker("browser")
+    return "database_url" in item.fixturenames and not journey
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgresql`` run in the PostgreSQL pass (``TEST_DATABASE_URL``); the
-    SQLite pass deselects them rather than skipping them."""
-    if os.environ.get("TEST_DATABASE_URL"):
-        return
-    elsewhere = [item for item in items if item.get_closest_marker("postgresql")]
+    """The suite runs twice in CI (.ci/run): on SQLite, everything but the tests marked
+    ``postgresql`` (they need PostgreSQL itself); on PostgreSQL (``TEST_DATABASE_URL``), only
+    what PostgreSQL can change (:func:`postgresql_can_change`) — the media pipeline, pure
+    functions and browser journeys would only repeat the SQLite pass. Both deselect rather
+    than skip, so a skip still means something is missing."""
+    if on_postgresql():
+        elsewhere = [item for item in items if not postgresql_can_change(item)]
+    else:
+        elsewhere = [item for item in items if item.get_closest_marker("postgresql")]
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
-        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+        unwanted = set(elsewhere)
+        items[:] = [item for item in items if item not in unwanted]
+
+
+#: Tests that start servers and workers of their own (gunicorn, nginx, ``flask media worker``):
+#: under pytest-xdist they run one after another, on one worker, beside lighter tests only.
+SERVING_TESTS = (
+    "tests/media/test_media_queue.py",
+    "tests/ops/test_ops_metrics.py",
+    "tests/ops/test_ops_scaled_out.py",
+    "tests/ops/test_ops_slow_clients.py",
+)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``make test`` runs the suite on every core with pytest-xdist. A file's tests stay on
+    one worker, so its module and session fixtures (a transcoded clip, a browser) are made
+    once, and the serving tests form one unit of their own (:data:`SERVING_TESTS`)."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class ByFile(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = super()._split_scope(nodeid)
+            return "serving" if path in SERVING_TESTS else path
+
+    return ByFile(config, log)
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
+    if not on_postgresql():
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
     from app.config import database_url as normalise
@@ -83,6 +128,9 @@ def app_config(database_url: str, instance_path: Path, **overrides) -> dict:
         "REMEMBER_COOKIE_SECURE": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        # Hundreds of throwaway accounts: scrypt's ~0.1-0.4 s each would be minutes of the run
+        # (tests/core/test_app.py keeps scrypt's own test).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
         **overrides,
     }
 
@@ -126,7 +174,10 @@ def app(_app):
 
 
 def _empty_tables() -> None:
-    """A browser closed by the last test may still be reporting (a player's beacon on
+    """``DELETE`` from every table, children first: on tables of a test's few rows it costs a
+    few milliseconds, where PostgreSQL's ``TRUNCATE`` of every table costs about a second
+    (it makes new files for each). Ids go on from where they were, so no test may count on
+    an id. A browser closed by the last test may still be reporting (a player's beacon on
     pagehide) to the live server: a deadlock with that late write is retried, not failed."""
     from sqlalchemy.exc import OperationalError
 
@@ -134,18 +185,51 @@ def _empty_tables() -> None:
         db.session.remove()
         try:
             with db.engine.begin() as conn:
-                tables = list(reversed(db.metadata.sorted_tables))
-                if conn.dialect.name == "postgresql":
-                    names = ", ".join(f'"{t.name}"' for t in tables)
-                    conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-                else:
-                    for table in tables:
-                        conn.execute(table.delete())
+                for table in reversed(db.metadata.sorted_tables):
+                    conn.execute(table.delete())
             return
         except OperationalError:
             if attempt == 4:
                 raise
             time.sleep(0.5)
+
+
+class Ladders:
+    """The media pipeline's output for each source (and captions) it has made this run.
+
+    Tests of pages and players need a ready asset, not a fresh transcode: ``run_transcode``
+    here runs the real job (claim, storage, publishing) and the real pipeline the first time
+    a source is seen; after that the pipeline hands back a copy of what it made then. Tests
+    of the transcode itself call ``app.media.services.run_transcode``."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.made: dict[tuple, tuple[Path, object]] = {}
+
+    def run_transcode(self, asset_id: int) -> None:
+        from unittest import mock
+
+        from app.media.services import jobs
+
+        with mock.patch.object(jobs, "transcode", partial(self._transcode, jobs.transcode)):
+            jobs.run_transcode(asset_id)
+
+    def _transcode(self, real_transcode, source, out_dir, *, captions=None, **options):
+        digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()
+        key = (digest, captions, repr(options.get("limits")))
+        if key not in self.made:
+            manifest = real_transcode(source, out_dir, captions=captions, **options)
+            folder = self.root / str(len(self.made))
+            shutil.copytree(out_dir, folder)
+            self.made[key] = (folder, manifest)
+        folder, manifest = self.made[key]
+        shutil.copytree(folder, out_dir, dirs_exist_ok=True)
+        return manifest
+
+
+@pytest.fixture(scope="session")
+def ladders(tmp_path_factory) -> Ladders:
+    return Ladders(tmp_path_factory.mktemp("ladders"))
 
 
 @pytest.fixture
