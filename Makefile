@@ -27,8 +27,11 @@ run: setup db demo
 	$(BIN)/gunicorn --config app/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 1 \
 		--timeout 120 --access-logfile - wsgi:app
 
+# pytest-xdist: one worker per core, a file's tests on one worker (tests/conftest.py says
+# why); TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= auto
 test: test-setup
-	CI=$${CI:-} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	CI=$${CI:-} $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed tools translations
 test-setup: setup $(VENV)/.test-installed browser front-server

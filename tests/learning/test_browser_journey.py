@@ -210,7 +210,9 @@ PLAY = """async v => {
 
 
 @pytest.mark.slow
-def test_the_player_resumes_where_the_leader_stopped(live_server, phone, make_user, demo_course):
+def test_the_player_resumes_where_the_leader_stopped(
+    live_server, phone, make_user, demo_course, ladders
+):
     """With real renditions from the media area: play, pause, come back, carry on."""
     from app.media import services as media
     from tests.conftest import ROOT
@@ -221,7 +223,7 @@ def test_the_player_resumes_where_the_leader_stopped(live_server, phone, make_us
     asset = media.queue_transcode(ROOT / "courses" / demo_course.slug / "media" / f"{FIRST}.mp4")
     lesson.media_asset_id = asset.id
     db.session.commit()
-    media.run_transcode(asset.id)
+    ladders.run_transcode(asset.id)
 
     leader = make_user("leader")
     page = phone()
@@ -259,7 +261,7 @@ def test_the_player_resumes_where_the_leader_stopped(live_server, phone, make_us
 
 @pytest.mark.slow
 def test_leaving_a_playing_lesson_by_a_tab_keeps_the_position(
-    live_server, phone, make_user, demo_course
+    live_server, phone, make_user, demo_course, ladders
 ):
     """The tab swaps the page, which removes (and so pauses) the player: its report must go
     with the lesson page's own credentials, not the next page's (the Learn page has none)."""
@@ -273,7 +275,7 @@ def test_leaving_a_playing_lesson_by_a_tab_keeps_the_position(
     asset = media.queue_transcode(ROOT / "courses" / demo_course.slug / "media" / f"{FIRST}.mp4")
     lesson.media_asset_id = asset.id
     db.session.commit()
-    media.run_transcode(asset.id)
+    ladders.run_transcode(asset.id)
 
     page = phone()
     sign_in_page(page, live_server, make_user("leader"))

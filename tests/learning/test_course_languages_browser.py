@@ -31,22 +31,22 @@ def clip(tmp_path_factory):
     return lavfi_clip(tmp_path_factory.mktemp("languages") / "clip.mp4", size="320x180", seconds=2)
 
 
-def _ready_asset(clip, language):
+def _ready_asset(ladders, clip, language):
     captions = f"WEBVTT\n\n00:00.200 --> 00:01.500\n{CAPTIONS[language]}\n".encode()
     asset = media.queue_transcode(clip, captions=captions, captions_language=language)
     db.session.commit()
-    media.run_transcode(asset.id)
+    ladders.run_transcode(asset.id)
     return asset.id
 
 
 @pytest.fixture
-def lesson(demo_course, clip):
+def lesson(demo_course, clip, ladders):
     """The first demo lesson with a short video in each language, captioned in each."""
     lesson = db.session.scalar(select(Lesson).where(Lesson.slug == FIRST))
-    lesson.media_asset_id = _ready_asset(clip, "en")
+    lesson.media_asset_id = _ready_asset(ladders, clip, "en")
     for language in ("fr", "sw"):
         row = db.session.get(LessonMedia, (lesson.id, language))
-        row.media_asset_id = _ready_asset(clip, language)
+        row.media_asset_id = _ready_asset(ladders, clip, language)
     db.session.commit()
     return lesson
 

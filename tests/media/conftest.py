@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ import app.accounts  # noqa: F401,I001
 from app.extensions import db
 from app.media import services
 from app.media.models import MediaAsset
-from app.media.services import jobs
 from tests.media_pipeline.conftest import lavfi_clip
 from tests.services import require_ffmpeg
 
@@ -29,35 +27,15 @@ def tiny_clip(tmp_path_factory) -> Path:
     return lavfi_clip(tmp_path_factory.mktemp("media-area") / "tiny.mp4", size="320x180", seconds=2)
 
 
-@pytest.fixture(scope="session")
-def tiny_clip_ladder(tmp_path_factory):
-    """The tiny clip's ladder as the pipeline made it the first time, to hand to later jobs."""
-    return {"folder": tmp_path_factory.mktemp("tiny-ladder"), "manifest": None}
-
-
 @pytest.fixture
-def ready_asset(app, tiny_clip, make_user, monkeypatch, tiny_clip_ladder):
-    """``ready_asset(owner)``: an upload taken through the real job to ``ready``.
-
-    Every asset is the same clip, so ffmpeg makes its ladder once a run: later jobs get a
-    copy of those files from the pipeline and do everything else for real (claim, upload to
-    storage, publish). Tests of the transcode itself call ``services.run_transcode``."""
-    real_transcode = jobs.transcode
-
-    def transcode_once(source, out_dir, **options):
-        if tiny_clip_ladder["manifest"] is None:
-            manifest = real_transcode(source, out_dir, **options)
-            shutil.copytree(out_dir, tiny_clip_ladder["folder"], dirs_exist_ok=True)
-            tiny_clip_ladder["manifest"] = manifest
-        shutil.copytree(tiny_clip_ladder["folder"], out_dir, dirs_exist_ok=True)
-        return tiny_clip_ladder["manifest"]
+def ready_asset(app, tiny_clip, make_user, ladders):
+    """``ready_asset(owner)``: an upload taken through the real job to ``ready`` (ffmpeg makes
+    the clip's ladder once a run: ``Ladders`` in tests/conftest.py)."""
 
     def factory(owner=None) -> MediaAsset:
         asset = services.queue_transcode(tiny_clip, owner=owner, captions=CAPTIONS)
         db.session.commit()
-        with monkeypatch.context() as patched:
-            patched.setattr(jobs, "transcode", transcode_once)
-            services.run_transcode(asset.id)
+        ladders.run_transcode(asset.id)
         db.session.expire_all()
         asset = db.session.get(MediaAsset, asset.id)
         assert asset.status == "ready", (asset.error, asset.error_detail)

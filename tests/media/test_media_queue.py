@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -64,7 +65,9 @@ def test_huey_on_sqlite_runs_the_job(app, tiny_clip):
 
 
 def test_huey_on_redis_runs_the_job(app, make_app, tiny_clip):
-    redis_app = make_app(REDIS_URL=require_redis())
+    # A queue of its own: another run of the suite may share this Redis.
+    queue = f"headway-media-test-{uuid.uuid4().hex[:8]}"
+    redis_app = make_app(REDIS_URL=require_redis(), MEDIA_QUEUE_NAME=queue)
     assert type(redis_app.extensions["media_queue"].huey).__name__ == "RedisHuey"
     with redis_app.app_context():
         asset = _run_through_queue(redis_app, tiny_clip)

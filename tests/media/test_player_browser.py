@@ -27,11 +27,11 @@ def minute_clip(tmp_path_factory):
 
 
 @pytest.fixture
-def lesson_page(app, minute_clip, lesson_for, make_user, phone, live_server):
+def lesson_page(app, minute_clip, lesson_for, make_user, phone, live_server, ladders):
     def open_page(**options):
         asset = services.queue_transcode(minute_clip)
         db.session.commit()
-        services.run_transcode(asset.id)
+        ladders.run_transcode(asset.id)
         asset = db.session.get(MediaAsset, asset.id)
         lesson = lesson_for(asset)
         leader = make_user("leader")

@@ -31,10 +31,8 @@ from tests.ops.layout import (
 )
 from tests.services import missing, require_ffmpeg, require_redis
 
-pytestmark = pytest.mark.slow
-
 # PostgreSQL, Redis and S3 together: the suite's PostgreSQL pass runs it (tests/conftest.py).
-pytestmark = pytest.mark.postgresql
+pytestmark = [pytest.mark.slow, pytest.mark.postgresql]
 
 
 @pytest.fixture
