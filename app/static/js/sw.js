@@ -17,30 +17,26 @@ var OFFLINE = new URL("offline", self.location).href; // the page shown for one 
 var TAG = "X-Headway-Owner";
 
 var owner = null, claiming = Promise.resolve();
+function read() {
+  return caches.open(OWNER).then(function (c) { return c.match("/owner"); }).then(function (r) { return r ? r.text() : null; });
+}
 function recorded() {
-  return claiming.then(function () {
-    return owner !== null ? owner : caches.open(OWNER).then(function (c) { return c.match("/owner"); })
-      .then(function (r) { return r ? r.text() : null; }).then(function (t) { return owner = t; });
-  });
+  return claiming.then(function () { return owner !== null ? owner : read().then(function (t) { return owner = t; }); });
 }
 // The caches are kept for the person a page names. None recorded yet (a new worker, or
 // learning.js cleared them): what is there is theirs, unless no one is signed in.
 function claim(tag) {
   if (!tag || tag === owner) return claiming;
-  claiming = claiming.then(function () {
-    return caches.open(OWNER).then(function (c) { return c.match("/owner"); })
-      .then(function (r) { return r ? r.text() : null; }).then(function (was) {
-        var wipe = was !== tag && (was !== null || tag === "-");
-        return (wipe ? caches.keys().then(function (keys) {
-          return Promise.all(keys.filter(function (k) { return k !== STATIC && k !== OWNER; }).map(function (k) { return caches.delete(k); }));
-        }) : null);
-      }).then(function () {
-        owner = tag;
-        if (tag !== "-") caches.open(PAGES).then(function (c) { // the offline page, as theirs
-          return c.match(OFFLINE).then(function (hit) { return hit || c.add(OFFLINE); });
-        }).catch(function () {});
-        return caches.open(OWNER).then(function (c) { return c.put("/owner", new Response(tag)); });
-      });
+  claiming = claiming.then(read).then(function (was) {
+    return (was !== tag && (was !== null || tag === "-")) && caches.keys().then(function (keys) {
+      return Promise.all(keys.filter(function (k) { return k !== STATIC && k !== OWNER; }).map(function (k) { return caches.delete(k); }));
+    });
+  }).then(function () {
+    owner = tag;
+    if (tag !== "-") caches.open(PAGES).then(function (c) { // the offline page, as theirs
+      return c.match(OFFLINE).then(function (hit) { return hit || c.add(OFFLINE); });
+    }).catch(function () {});
+    return caches.open(OWNER).then(function (c) { return c.put("/owner", new Response(tag)); });
   }).catch(function () {});
   return claiming.then(notify);
 }
