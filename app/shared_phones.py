@@ -24,6 +24,7 @@ import hmac
 from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import inspect
 
 OWNER_HEADER = "X-Headway-Owner"
 NOBODY = "-"
@@ -34,8 +35,12 @@ def owner_tag(user) -> str:
     from one sign-in to the next, so the same leader signing in again keeps what they saved."""
     if not user.is_authenticated:
         return NOBODY
+    # After a write's commit the person's row is expired: its identity, unlike ``user.id``,
+    # is known without loading them again.
+    state = inspect(getattr(user, "_get_current_object", lambda: user)(), raiseerr=False)
+    account_id = state.identity[0] if state is not None and state.identity else user.id
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"phone-owner:{user.id}".encode(), hashlib.sha256).hexdigest()[:20]
+    return hmac.new(key, f"phone-owner:{account_id}".encode(), hashlib.sha256).hexdigest()[:20]
 
 
 def _refuse_someone_elses_write():
@@ -60,9 +65,12 @@ def _refuse_someone_elses_write():
 
 
 def _name_the_owner(response: Response) -> Response:
-    # Not on a server error: its page is made without the database, so for nobody, and
-    # a phone must not forget a leader's saved lessons because the server was busy.
-    if response.mimetype == "text/html" and response.status_code < 500:
+    """On pages and fragments. Not on a server error: its page is made without the database,
+    so for nobody, and a phone must not forget a leader's saved lessons because the server
+    was busy. Not on a redirect or an empty answer (a position saved), which show nothing and
+    would carry it for nothing on every save."""
+    status = response.status_code
+    if response.mimetype == "text/html" and (status < 300 or 400 <= status < 500) and status != 204:
         response.headers[OWNER_HEADER] = owner_tag(current_user)
     return response
 

@@ -33,10 +33,11 @@ def test_a_page_names_its_person_by_a_tag_that_tells_nothing(client, make_user):
     client.post("/sign-out")
     sign_in(client, grace)
     assert client.get("/me").headers[OWNER_HEADER] == tag
-    # Named on pages and fragments, not on files.
+    # Named on pages and fragments; not on files, nor on redirects, which show nothing.
     fragment = client.get("/me", headers={"HX-Request": "true"})
     assert fragment.headers[OWNER_HEADER] == tag
     assert OWNER_HEADER not in client.get("/sw.js").headers
+    assert OWNER_HEADER not in _set_rung(client).headers  # 303
 
 
 def test_a_write_from_someone_elses_page_is_refused(client, make_user):
