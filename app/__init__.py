@@ -26,6 +26,7 @@ from app import (
     permissions,
     programmes,
     security,
+    shared_phones,
     studio,
     urls,
 )
@@ -69,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     assets.init_app(app)
     htmx.init_app(app)
     security.init_app(app)
+    shared_phones.init_app(app)
     app.session_interface = SessionInterface()
     urls.init_app(app)  # before the areas' routes, which use its converters
 

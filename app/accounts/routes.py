@@ -210,10 +210,18 @@ def _accept(form, access, template: str):
     except services.AccountError as error:
         _apply_field_error(form, error)
         return render(template, form=form, invitee=access.user, status=422)
+    # Accepted on a phone where someone else is signed in: their sign-in here ends, and the
+    # phone forgets what it kept for them, as when they sign out (see ``_signed_out``).
+    someone_else = current_user.is_authenticated and current_user.id != user.id
+    if someone_else:
+        services.end_sign_in(current_user)
     _sign_in(user, remember=True)
     session.pop(INVITATION_KEY, None)
     flash(_("Welcome to Headway, %(name)s.", name=user.name), "success")
-    return remember_device(see_other(url_for("accounts.profile"), full_reload=True), user)
+    response = see_other(url_for("accounts.profile"), full_reload=True)
+    if someone_else:
+        response.headers["Clear-Site-Data"] = '"storage", "cache"'
+    return remember_device(response, user)
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from app.accounts import services
-from app.accounts.models import CodePurpose, User
+from app.accounts.models import CodePurpose, SignIn, User
 from app.db import utcnow
 from app.extensions import db
 from tests.conftest import PASSWORD, without_csrf_tokens
@@ -61,6 +61,25 @@ def test_admin_invites_and_the_invitee_accepts_by_link(client, make_user, login)
         ).status_code
         == 303
     )
+
+
+def test_accepted_on_a_phone_where_someone_else_is_signed_in(client, make_user, login):
+    """A shared phone: the leader signed in there is signed out of it, and the phone forgets
+    what it kept for them (as when they sign out); the newcomer's own accept clears nothing."""
+    grace = make_user("leader")
+    login(grace)
+    invited = services.invite(email="neema@example.org", name="Neema")
+    open_link(client, invited.token)
+    data = {"name": "Neema", "password": PASSWORD, "confirm": PASSWORD}
+    accepted = client.post("/invitation", data=data)
+    assert accepted.status_code == 303 and accepted.headers["Location"] == "/me"
+    assert accepted.headers["Clear-Site-Data"] == '"storage", "cache"'
+    assert not db.session.scalars(db.select(SignIn).where(SignIn.user_id == grace.id)).all()
+
+    client.post("/sign-out")
+    again = services.invite(email="baraka@example.org", name="Baraka")
+    open_link(client, again.token)
+    assert "Clear-Site-Data" not in client.post("/invitation", data=data).headers
 
 
 def test_invitee_accepts_with_the_short_code_read_over_the_phone(client, app):

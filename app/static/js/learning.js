@@ -1,5 +1,6 @@
 /* Headway: the little the pages need that HTML cannot do. Every page works without it.
    - Signing out forgets what the browser kept (htmx's page snapshots, drafts): phones are shared.
+     So does a page made for anyone else ([data-owner], X-Headway-Owner: app/shared_phones.py).
    - <html lang> follows the page htmx swapped in, for screen readers and hyphenation.
    - Drafts (notebook, group posts): what a leader types stays in localStorage until the
      server has it, so a dropped connection or a closed tab never loses it.
@@ -84,7 +85,7 @@
         // A beacon outlives the page: it still goes when the tab is closed or left. Offline,
         // a fetch instead, which the service worker keeps until the connection returns.
         if (navigator.onLine && navigator.sendBeacon && navigator.sendBeacon(media.dataset.progress, body)) return;
-        fetch(media.dataset.progress, { method: "POST", body: body, credentials: "same-origin", keepalive: true })
+        fetch(media.dataset.progress, { method: "POST", body: body, credentials: "same-origin", keepalive: true, headers: { "X-Headway-Owner": document.body.dataset.owner } })
           .catch(function () { /* offline: the next report catches up */ });
       }
       media.addEventListener("timeupdate", function () {
@@ -106,7 +107,28 @@
     if (window.caches) caches.keys().then(function (keys) { keys.forEach(function (k) { caches.delete(k); }); });
     if (navigator.serviceWorker) navigator.serviceWorker.getRegistrations().then(function (all) { all.forEach(function (r) { r.unregister(); }); });
   }
-  var sw = navigator.serviceWorker;
+  var sw = navigator.serviceWorker, cleared = Promise.resolve();
+  // What this browser keeps is one person's: their tag, "-" for nobody. A page for anyone
+  // else forgets it here; the worker (sw.js) forgets its caches, or this page does if no
+  // worker is in charge. None recorded (after a sign-out): what is here is the first one's.
+  function claim(tag) {
+    var was;
+    try { was = localStorage.getItem("owner"); } catch (e) { return; }
+    if (!tag || tag === was) return;
+    if (was !== null || tag === "-") {
+      sessionStorage.clear(); localStorage.clear();
+      if (window.caches && !(sw && sw.controller)) cleared = caches.keys().then(function (keys) {
+        return Promise.all(keys.filter(function (k) { return k !== "hw-static"; }).map(function (k) { return caches.delete(k); }));
+      });
+    }
+    store("owner", tag);
+    if (sw && sw.controller) sw.controller.postMessage({ owner: tag });
+  }
+  // Every write says whose page made it: the server refuses one from someone else's.
+  document.addEventListener("htmx:configRequest", function (e) {
+    if (e.detail.verb !== "get") e.detail.headers["X-Headway-Owner"] = document.body.dataset.owner;
+  });
+  document.addEventListener("htmx:afterRequest", function (e) { claim(e.detail.xhr && e.detail.xhr.getResponseHeader("X-Headway-Owner")); });
   function waiting(count) {
     document.querySelectorAll("[data-waiting]").forEach(function (note) {
       note.hidden = !count;
@@ -141,8 +163,12 @@
     script.dataset.playerLoader = "1";
     document.head.appendChild(script);
   }
-  function init(root) { if (root.querySelectorAll) { forget(root); drafts(root); players(root); player(root); } }
+  function init(root) {
+    if (!root.querySelectorAll) return;
+    forget(root); drafts(root); players(root);
+    cleared.then(function () { player(root); }); // Downloads lists what is left
+  }
   document.addEventListener("htmx:load", function (e) { init(e.detail.elt); });
-  document.addEventListener("DOMContentLoaded", function () { init(document); offline(); });
+  document.addEventListener("DOMContentLoaded", function () { claim(document.body.dataset.owner); init(document); offline(); });
   document.addEventListener("htmx:load", function () { if (sw && sw.controller) sw.controller.postMessage("count"); });
 })();

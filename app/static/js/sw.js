@@ -7,10 +7,39 @@
    - "hw-pages": lesson pages saved for offline (served when the network fails).
    - "hw-static": fingerprinted CSS/JS/icons (their URLs change with their content).
    - "hw-queue": POSTs to /learn/ (position, completion, answers) that failed for want of a
-     network, replayed in order; notes wait as drafts in learning.js instead. */
+     network, replayed in order, each as its author; notes wait as drafts in learning.js.
+   - "hw-owner": whose all this is (app/shared_phones.py): an opaque tag, "-" for nobody. A
+     page made for anyone else (someone else signed in, or nobody: a session that lapsed,
+     was ended from elsewhere or by an admin) wipes all but hw-static before it is shown. */
 "use strict";
-var MEDIA = "hw-media", PAGES = "hw-pages", STATIC = "hw-static", QUEUE = "hw-queue";
+var MEDIA = "hw-media", PAGES = "hw-pages", STATIC = "hw-static", QUEUE = "hw-queue", OWNER = "hw-owner";
 var OFFLINE = new URL("offline", self.location).href; // the page shown for one not saved
+var TAG = "X-Headway-Owner";
+
+var owner = null, claiming = Promise.resolve();
+function read() {
+  return caches.open(OWNER).then(function (c) { return c.match("/owner"); }).then(function (r) { return r ? r.text() : null; });
+}
+function recorded() {
+  return claiming.then(function () { return owner !== null ? owner : read().then(function (t) { return owner = t; }); });
+}
+// The caches are kept for the person a page names. None recorded yet (a new worker, or
+// learning.js cleared them): what is there is theirs, unless no one is signed in.
+function claim(tag) {
+  if (!tag || tag === owner) return claiming;
+  claiming = claiming.then(read).then(function (was) {
+    return (was !== tag && (was !== null || tag === "-")) && caches.keys().then(function (keys) {
+      return Promise.all(keys.filter(function (k) { return k !== STATIC && k !== OWNER; }).map(function (k) { return caches.delete(k); }));
+    });
+  }).then(function () {
+    owner = tag;
+    if (tag !== "-") caches.open(PAGES).then(function (c) { // the offline page, as theirs
+      return c.match(OFFLINE).then(function (hit) { return hit || c.add(OFFLINE); });
+    }).catch(function () {});
+    return caches.open(OWNER).then(function (c) { return c.put("/owner", new Response(tag)); });
+  }).catch(function () {});
+  return claiming.then(notify);
+}
 
 // The cache key of a media URL: the URL without the query parameters that only sign it.
 function mediaKey(url) {
@@ -81,8 +110,10 @@ function fromStatic(request) {
 
 function page(request) {
   return fetch(request).then(function (response) {
-    flush(); // back online: send what waits
-    return response;
+    return claim(response.headers.get(TAG)).then(function () {
+      flush(); // back online: send what waits
+      return response;
+    });
   }, function () {
     return caches.open(PAGES).then(function (cache) {
       return cache.match(request.url.split("#")[0], { ignoreSearch: true }).then(function (hit) {
@@ -98,9 +129,11 @@ function page(request) {
 function queued(request) {
   var copy = request.clone();
   return fetch(request).catch(function () {
-    return copy.text().then(function (body) {
+    return Promise.all([copy.text(), recorded()]).then(function (got) {
       var id = Date.now() + "-" + Math.random().toString(36).slice(2);
-      var meta = { url: copy.url, body: body, type: copy.headers.get("Content-Type"), hx: copy.headers.get("HX-Request") };
+      // Its author: the page's own tag (learning.js sends it), else whose the caches are.
+      var meta = { url: copy.url, body: got[0], type: copy.headers.get("Content-Type"), hx: copy.headers.get("HX-Request"),
+        owner: copy.headers.get(TAG) || got[1] };
       return caches.open(QUEUE).then(function (cache) {
         // The latest write to a URL replaces one still waiting (a position, a note's text,
         // an answer: the newest is what the leader means; completing twice is once).
@@ -132,13 +165,17 @@ function notify() {
 var flushing = null;
 function flush() {
   if (flushing) return flushing;
-  flushing = caches.open(QUEUE).then(function (cache) {
+  flushing = Promise.all([caches.open(QUEUE), recorded()]).then(function (got) {
+    var cache = got[0];
     return cache.keys().then(function (keys) {
       keys.sort(function (a, b) { return a.url < b.url ? -1 : 1; });
       return keys.reduce(function (done, key) {
         return done.then(function () {
           return cache.match(key).then(function (r) { return r.json(); }).then(function (m) {
+            // Someone else's is dropped unsent; the server refuses a tag not the signed-in one's.
+            if (!m.owner || m.owner !== got[1]) return;
             var headers = { "Content-Type": m.type };
+            headers[TAG] = m.owner;
             if (m.hx) headers["HX-Request"] = m.hx;
             return fetch(m.url, { method: "POST", body: m.body, headers: headers, credentials: "same-origin", redirect: "manual" });
           }).then(function () { return cache.delete(key); });
@@ -157,6 +194,7 @@ self.addEventListener("activate", function (e) { e.waitUntil(self.clients.claim(
 self.addEventListener("message", function (e) {
   if (e.data === "flush") e.waitUntil(flush());
   if (e.data === "count") e.waitUntil(notify());
+  if (e.data && e.data.owner) e.waitUntil(claim(e.data.owner));
 });
 self.addEventListener("fetch", function (e) {
   var request = e.request, url = new URL(request.url);
