@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-
-from app.db import utcnow
+from datetime import UTC, datetime
 
 logger = logging.getLogger("headway")
 
@@ -14,7 +13,7 @@ logger = logging.getLogger("headway")
 class JSONFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": utcnow().isoformat(timespec="milliseconds"),
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "event": record.getMessage(),
             **getattr(record, "fields", {}),
