@@ -4,6 +4,7 @@ away from a statement that is wrong."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -107,7 +108,12 @@ def upsert(
 
 # SQLite calls a wrong statement ("no such table") and a database that cannot take one now
 # by the same name, OperationalError; these are the second kind.
-_SQLITE_AWAY = ("database is locked", "database or disk is full", "disk i/o error", "unable to open")
+_SQLITE_AWAY = (
+    "database is locked",
+    "database or disk is full",
+    "disk i/o error",
+    "unable to open",
+)
 
 
 def database_unavailable(error: BaseException) -> bool:
@@ -135,8 +141,6 @@ def end_session(exc: BaseException | None) -> None:
         db.session.remove()
     except DBAPIError as error:
         log_event("database_connection_lost", logging.WARNING, error=type(error.orig).__name__)
-        try:
+        with contextlib.suppress(DBAPIError):
             db.session().invalidate()  # not back into the pool, whatever state it is in
-        except DBAPIError:
-            pass
         db.session.registry.clear()
