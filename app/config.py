@@ -68,6 +68,14 @@ class Config:
 
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
+    # Redis (the shared counts) stopped: count in this process's memory until it is back,
+    # rather than answer 500 or 503. Refusing would lock every leader out for the whole
+    # outage, which app/accounts/limits.py exists to prevent; counted per process, guessing
+    # stays limited (at most processes × the limits) meanwhile. The limiter writes one log
+    # line as it falls back and one as Redis is back. An error in the moment Redis goes (a
+    # failure counted after the answer is made) is logged and let through, not a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # The sign-in and code forms (app/accounts/limits.py says why these three): every attempt
     # from one address; wrong passwords or codes for one account from one address (or one
     # phone it signed in on before); and for one account from all the browsers it never
