@@ -112,6 +112,12 @@ class Config:
 
     LOG_LEVEL = "INFO"
 
+    # /readyz reports the disk "low" when less than this is free where this process writes
+    # (the instance folder with SQLite and its queue, local media, the transcode work
+    # folder): room for a few transcodes of the longest lesson. A full disk fails transcodes
+    # and the SQLite queue long before it stops the web pages.
+    LOW_DISK_BYTES = 2 * 1024**3
+
 
 def load_config(app, overrides: dict | None) -> None:
     """Fill ``app.config`` from defaults, the environment, then explicit overrides."""
