@@ -49,8 +49,9 @@ class StderrHandler(logging.StreamHandler):
         pass
 
 
-def log_event(event: str, level: int = logging.INFO, **fields) -> None:
-    logger.log(level, event, extra={"fields": fields})
+def log_event(event: str, level: int = logging.INFO, exc_info: bool = False, **fields) -> None:
+    """One line: ``event`` and ``fields``, and the exception being handled if ``exc_info``."""
+    logger.log(level, event, extra={"fields": fields}, exc_info=exc_info)
 
 
 #: The loggers written as JSON lines, and the level each starts at (None: ``LOG_LEVEL``).

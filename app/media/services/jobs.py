@@ -250,7 +250,7 @@ def run_transcode(
         _publish(asset_id, token, manifest, keys, time.monotonic() - started)
         uploaded.clear()  # published: these are the asset's files now
         TRANSCODE_SECONDS.observe(time.monotonic() - started)
-        log.info("media asset %s ready in %.1f s", asset_id, time.monotonic() - started)
+        log_event("media_job_ready", asset=asset_id, seconds=round(time.monotonic() - started, 1))
     except LostClaim:
         db.session.rollback()
         log.warning("media asset %s: another attempt took over; dropping this one", asset_id)
@@ -264,7 +264,6 @@ def run_transcode(
         if out_of_space(failure):
             _wait_for_space(asset_id, token, detail=str(failure))
             return
-        log.exception("media asset %s: transcode attempt failed", asset_id)
         TRANSCODE_FAILURES.labels("error").inc()
         _schedule_retry_or_fail(asset_id, token, detail=str(failure))
     finally:
@@ -384,6 +383,7 @@ def _refuse(asset_id: int, token: str, rejected: MediaRejected) -> None:
     """The upload itself is unusable: failed for good, with the reason a person can act on."""
     db.session.rollback()
     TRANSCODE_FAILURES.labels("rejected").inc()
+    log_event("media_job_rejected", asset=asset_id, reason=rejected.code)
     _finish(
         asset_id,
         token,
@@ -406,7 +406,10 @@ def _schedule_retry_or_fail(asset_id: int, token: str, detail: str) -> None:
     if asset is None or asset.job_token != token:
         return
     detail = detail[-4000:]
+    # One line for the attempt, with the exception being handled (its traceback).
+    outcome = dict(asset=asset_id, attempts=asset.attempts, level=logging.ERROR, exc_info=True)
     if asset.attempts >= int(current_app.config["MEDIA_MAX_ATTEMPTS"]):
+        log_event("media_job_failed", **outcome)
         _finish(
             asset_id,
             token,
@@ -416,6 +419,7 @@ def _schedule_retry_or_fail(asset_id: int, token: str, detail: str) -> None:
         )
         return
     delay = backoff_s(asset.attempts)
+    log_event("media_job_retry", retry_in_s=delay, **outcome)
     enqueue_after_commit(asset_id, delay)
     _if_ours(
         asset_id,
