@@ -95,8 +95,8 @@ def busy(error):
 
 @bp.app_errorhandler(DBAPIError)
 def database_away(error):
-    """The database is away: restarting (measured: back within a second), unreachable, or
-    this request's connection cut. For the person that is the same as busy — nothing they
+    """The database is away: restarting (back by itself within a second or so), unreachable,
+    or this request's connection cut. For the person that is the same as busy — nothing they
     did, try again shortly — so the same page and Retry-After. Any other database error is
     a fault of ours and goes on to the 500 page."""
     if not database_unavailable(error):
