@@ -33,6 +33,7 @@ from app import (
 from app.accounts.services import load_signed_in_user
 from app.assets import assets
 from app.config import load_config
+from app.db import end_session
 from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from app.i18n import current_language, select_locale, select_timezone
 from app.sessions import SessionInterface
@@ -54,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     logs.init_app(app)
     db.init_app(app)
+    app.teardown_appcontext(end_session)  # after db.init_app: Flask runs it first
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

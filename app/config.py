@@ -68,6 +68,14 @@ class Config:
 
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
+    # Redis (the shared counts) stopped: count in this process's memory until it is back,
+    # rather than answer 500 or 503. Refusing would lock every leader out for the whole
+    # outage, which app/accounts/limits.py exists to prevent; counted per process, guessing
+    # stays limited (at most processes × the limits) meanwhile. The limiter writes one log
+    # line as it falls back and one as Redis is back. An error in the moment Redis goes (a
+    # failure counted after the answer is made) is logged and let through, not a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # The sign-in and code forms (app/accounts/limits.py says why these three): every attempt
     # from one address; wrong passwords or codes for one account from one address (or one
     # phone it signed in on before); and for one account from all the browsers it never
@@ -109,6 +117,12 @@ class Config:
     RESET_CODE_LIFETIME = timedelta(hours=24)
 
     LOG_LEVEL = "INFO"
+
+    # /readyz reports the disk "low" when less than this is free where this process writes
+    # (the instance folder with SQLite and its queue, local media, the transcode work
+    # folder): room for a few transcodes of the longest lesson. A full disk fails transcodes
+    # and the SQLite queue long before it stops the web pages.
+    LOW_DISK_BYTES = 2 * 1024**3
 
 
 def load_config(app, overrides: dict | None) -> None:

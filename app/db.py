@@ -1,8 +1,11 @@
-"""Database helpers shared by every area: UTC timestamps, SQLite connection settings, and
-the upsert that lets two requests write the same row at once."""
+"""Database helpers shared by every area: UTC timestamps, SQLite connection settings, the
+upsert that lets two requests write the same row at once, and telling a database that is
+away from a statement that is wrong."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -11,9 +14,11 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, DateTime, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.types import TypeDecorator
 
 from app.extensions import db
+from app.logs import log_event
 
 
 def utcnow() -> datetime:
@@ -99,3 +104,43 @@ def upsert(
             statement.returning(model), execution_options={"populate_existing": True}
         )
     )
+
+
+# SQLite calls a wrong statement ("no such table") and a database that cannot take one now
+# by the same name, OperationalError; these are the second kind.
+_SQLITE_AWAY = (
+    "database is locked",
+    "database or disk is full",
+    "disk i/o error",
+    "unable to open",
+)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says the database is away — restarting, unreachable, this
+    connection cut, locked past the busy timeout, its disk full — rather than that the code
+    asked something wrong: the person should be told to try again shortly."""
+    if not isinstance(error, OperationalError | InterfaceError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if isinstance(error.orig, sqlite3.Error):
+        return any(words in str(error.orig).lower() for words in _SQLITE_AWAY)
+    # psycopg: an OperationalError is the server or the way to it (refused, shutting down,
+    # the connection ended, no connection slots left, a statement cancelled); an
+    # InterfaceError a connection already closed.
+    return True
+
+
+def end_session(exc: BaseException | None) -> None:
+    """End the request's session before Flask-SQLAlchemy's own teardown does (teardowns run
+    last registered first). Its rollback on a connection the server has just ended raises,
+    and out of a teardown that reaches the WSGI server, which then answers a bare 500 in
+    place of the page already made. The connection is gone either way: throw it away."""
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        log_event("database_connection_lost", logging.WARNING, error=type(error.orig).__name__)
+        with contextlib.suppress(DBAPIError):
+            db.session().invalidate()  # not back into the pool, whatever state it is in
+        db.session.registry.clear()

@@ -7,8 +7,10 @@ import logging
 from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from app.db import database_unavailable
 from app.htmx import render
 from app.logs import log_event
 
@@ -46,7 +48,8 @@ ERROR_MESSAGES = {
         _("Many people are using it at once. Nothing you entered is lost: try again shortly."),
     ),
 }
-#: How long a phone is told to wait before trying again when every database connection is busy.
+#: How long a phone is told to wait before trying again when every database connection is
+#: busy, or the database is away.
 BUSY_RETRY_AFTER_S = 30
 
 
@@ -87,6 +90,28 @@ def busy(error):
     seconds: more people than the servers can answer. Say so at once, with Retry-After,
     rather than keep the phone waiting longer."""
     log_event("busy", logging.WARNING, path=request.path)
+    return _busy_response()
+
+
+@bp.app_errorhandler(DBAPIError)
+def database_away(error):
+    """The database is away: restarting (back by itself within a second or so), unreachable,
+    or this request's connection cut. For the person that is the same as busy — nothing they
+    did, try again shortly — so the same page and Retry-After. Any other database error is
+    a fault of ours and goes on to the 500 page."""
+    if not database_unavailable(error):
+        raise error
+    log_event(
+        "database_unavailable",
+        logging.WARNING,
+        path=request.path,
+        error=type(error.orig).__name__,
+        detail=str(error.orig).splitlines()[0][:200] if str(error.orig) else "",
+    )
+    return _busy_response()
+
+
+def _busy_response():
     response = _error_response(503)
     response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
     return response

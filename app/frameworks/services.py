@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.logs import log_event
 
 from .files import (
     CompetencySpec,
@@ -65,6 +66,14 @@ def import_framework(spec: FrameworkSpec) -> ImportReport:
         _apply_levels(framework, spec.levels)
     _apply_domains(framework, spec, report)
     db.session.commit()
+    log_event(
+        "framework_imported",
+        framework=framework.code,
+        created=report.created,
+        competencies_added=report.competencies_added,
+        competencies_updated=report.competencies_updated,
+        competencies_retired=report.competencies_retired,
+    )
     return report
 
 

@@ -25,7 +25,18 @@ from .models import MediaAsset
 def transcode_command(file: Path, captions: Path | None, wait: bool) -> None:
     """Copy FILE into media storage and queue it for transcoding (or, with --wait, do it now)."""
     asset = services.accept_upload(file, captions=captions)
-    click.echo(f"Media asset {asset.id} queued ({asset.source_bytes:,} bytes).")
+    refused = services.queue_refused(asset.id)
+    if refused is None:
+        click.echo(f"Media asset {asset.id} queued ({asset.source_bytes:,} bytes).")
+    else:
+        config = current_app.config
+        click.echo(
+            f"Media asset {asset.id} is stored ({asset.source_bytes:,} bytes) but not queued: "
+            f"the job queue could not be reached ({type(refused).__name__}: {refused}). "
+            "Once it is back, a media worker's sweeper queues it by itself (it looks every "
+            f"{config['MEDIA_SWEEP_INTERVAL_S']} s for uploads waiting longer than "
+            f"{config['MEDIA_STALE_AFTER_S']} s); `flask media retry {asset.id}` queues it at once."
+        )
     if wait:
         services.run_transcode(asset.id)
         db.session.expire_all()

@@ -9,12 +9,17 @@ there to copy. Media in S3 is the bucket's to keep (versioning or replication at
 provider); a backup of such an instance holds the database only, and says so.
 
 A backup folder holds ``manifest.json`` (what is in it), ``database.sqlite3`` or
-``database.pgdump``, and ``media/``.
+``database.pgdump``, ``media/``, and ``secret_key`` when the instance made its own. Without
+that key a restore onto a new machine would sign every leader out and change every signed
+media URL; with it, the folder is a secret: made readable by its owner only (0700, and
+0600 for every file). A key given in ``HEADWAY_SECRET_KEY`` is the operator's to carry
+over with the rest of the settings; the backup says so instead of copying it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -34,6 +39,11 @@ from app.media import services as media
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 PG_DUMP_FILE = "database.pgdump"
+SECRET_KEY_FILE = "secret_key"
+KEY_FROM_SETTINGS = (
+    "the secret key comes from HEADWAY_SECRET_KEY and is not in the backup: give the new "
+    "machine the same value, or every leader is signed out and every signed media URL changes"
+)
 
 
 class BackupError(Exception):
@@ -46,6 +56,7 @@ class Summary:
     database: str
     media_files: int
     media_note: str = ""
+    key_note: str = ""
 
 
 def create_backup(folder: Path) -> Summary:
@@ -54,6 +65,7 @@ def create_backup(folder: Path) -> Summary:
     if folder.exists() and any(folder.iterdir()):
         raise BackupError(f"{folder} is not empty: give a new folder for the backup.")
     folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)
     dialect = db.engine.dialect.name
     revision = _schema_revision()
     if dialect == "sqlite":
@@ -64,15 +76,44 @@ def create_backup(folder: Path) -> Summary:
         raise BackupError(f"No backup for a {dialect} database.")
     media_root, note = _local_media_root()
     files = _copy_tree(media_root, folder / "media") if media_root else 0
+    key_note = "" if _copy_instance_key(folder / SECRET_KEY_FILE) else KEY_FROM_SETTINGS
     manifest = {
         "created_at": utcnow().isoformat(),
         "database": dialect,
         "schema_revision": revision,
         "media_files": files,
         "media_note": note,
+        "secret_key": "included" if not key_note else "from HEADWAY_SECRET_KEY, not included",
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-    return Summary(folder, dialect, files, note)
+    _owner_only(folder)
+    return Summary(folder, dialect, files, note, key_note)
+
+
+def _instance_key_file() -> Path:
+    return Path(current_app.instance_path) / SECRET_KEY_FILE
+
+
+def _copy_instance_key(target: Path) -> bool:
+    """Copy the instance's own key file, if that is the key in use; say whether it did."""
+    source = _instance_key_file()
+    if not source.is_file() or source.read_text().strip() != current_app.config["SECRET_KEY"]:
+        return False
+    _write_private(target, source.read_text())
+    return True
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Created readable by its owner only, never for a moment by anyone else."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(text)
+    path.chmod(0o600)
+
+
+def _owner_only(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def restore_backup(folder: Path) -> Summary:
@@ -98,7 +139,24 @@ def restore_backup(folder: Path) -> Summary:
     files = 0
     if media_root and (folder / "media").is_dir():
         files = _copy_tree(folder / "media", media_root)
-    return Summary(folder, dialect, files, note or manifest.get("media_note", ""))
+    return Summary(
+        folder, dialect, files, note or manifest.get("media_note", ""), _restore_key(folder)
+    )
+
+
+def _restore_key(folder: Path) -> str:
+    """Put the backup's key back as the instance's own; what the operator must do, if any."""
+    backed_up = folder / SECRET_KEY_FILE
+    if not backed_up.is_file():
+        return KEY_FROM_SETTINGS
+    key = backed_up.read_text().strip()
+    _write_private(_instance_key_file(), key + "\n")
+    if os.environ.get("HEADWAY_SECRET_KEY", key) != key:
+        return (
+            f"the backup's secret key is now in {_instance_key_file()}, but HEADWAY_SECRET_KEY "
+            "is set to another and wins: unset it, or leaders are signed out"
+        )
+    return ""
 
 
 def _schema_revision() -> str | None:

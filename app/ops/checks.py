@@ -1,10 +1,14 @@
-"""Readiness: can this process reach what it needs to serve (database, queue, storage)?"""
+"""Readiness: can this process reach what it needs to serve (database, queue, storage), and
+has it room to write (disk)?"""
 
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import text
 
 from app.extensions import db
@@ -29,22 +33,49 @@ def check_storage() -> None:
     media.storage().check()
 
 
-CHECKS: dict[str, Callable[[], None]] = {
+def _written_folders() -> list[Path]:
+    config = current_app.config
+    folders = [Path(current_app.instance_path), Path(config["MEDIA_WORK_DIR"])]
+    if media.storage().local_path("probe") is not None:
+        folders.append(Path(config["MEDIA_ROOT"]))
+    return folders
+
+
+def check_disk() -> str | None:
+    """``low (…)`` when a folder this process writes to has less than ``LOW_DISK_BYTES``
+    free; None when all have room."""
+    threshold = int(current_app.config["LOW_DISK_BYTES"])
+    free = {}
+    for folder in _written_folders():
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent  # (a work folder not made yet lives on its parent's disk)
+        free[folder] = shutil.disk_usage(folder).free
+    fullest = min(free, key=free.get)
+    if free[fullest] >= threshold:
+        return None
+    return f"low ({free[fullest] / 1024**3:.1f} GiB free in {fullest})"
+
+
+#: Each check raises when its dependency is down, or returns what is wrong with it while
+#: it still serves (a low disk), or None.
+CHECKS: dict[str, Callable[[], str | None]] = {
     "database": check_database,
     "queue": check_queue,
     "storage": check_storage,
+    "disk": check_disk,
 }
 
 
 def readiness() -> dict[str, str]:
-    """Each dependency by name: ``ok``, or ``down`` with the kind of error (the details go to
-    the log, not to whoever asks)."""
+    """Each dependency by name: ``ok``; ``down`` with the kind of error (the details go to
+    the log, not to whoever asks); or what a check returned (``low (…)``)."""
     results = {}
     for name, check in CHECKS.items():
         try:
-            check()
-            results[name] = "ok"
+            results[name] = check() or "ok"
         except Exception as error:  # whatever it is, this dependency is down
             log.warning("readiness: %s is down: %r", name, error)
             results[name] = f"down ({type(error).__name__})"
+        if results[name] != "ok" and not results[name].startswith("down"):
+            log.warning("readiness: %s is %s", name, results[name])
     return results

@@ -22,6 +22,15 @@ def _report(verb: str, summary: Summary) -> None:
     )
     if summary.media_note:
         click.echo(f"Note: {summary.media_note}.")
+    if summary.key_note:
+        click.echo(f"Note: {summary.key_note}.")
+    elif verb == "Copied":
+        click.echo(
+            "The backup holds the instance's secret key: keep it as you would the key itself "
+            "(it is readable by its owner only)."
+        )
+    else:
+        click.echo("Restored the instance's secret key: leaders stay signed in.")
 
 
 @backup_group.command("create")

@@ -23,11 +23,14 @@ def healthz():
 @bp.get("/readyz")
 def readyz():
     """503 while the database, the queue or the storage is unreachable, saying which: a load
-    balancer sends people elsewhere meanwhile."""
+    balancer sends people elsewhere meanwhile. A low disk is "degraded", still 200: the
+    pages and sign-ins work while transcodes wait, and taking every process of a machine
+    out of rotation would turn that into an outage; monitoring reads the body."""
     checks = readiness()
-    ready = all(result == "ok" for result in checks.values())
-    body = {"status": "ok" if ready else "unavailable", "checks": checks}
-    return body, 200 if ready else 503, NO_STORE
+    down = any(result.startswith("down") for result in checks.values())
+    ok = all(result == "ok" for result in checks.values())
+    status = "unavailable" if down else "ok" if ok else "degraded"
+    return {"status": status, "checks": checks}, 503 if down else 200, NO_STORE
 
 
 @bp.get("/metrics")

@@ -9,6 +9,7 @@ import http.cookiejar
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.parse
@@ -17,7 +18,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
 from app.extensions import db
 from app.media.models import MediaAsset
@@ -99,6 +101,39 @@ class Layout:
         if self.front is not None:
             processes.stop(self.front, timeout=10)
             shutil.rmtree(self.front_prefix, ignore_errors=True)
+
+
+def migrated_database(env: dict[str, str], log: Path) -> tuple[str, callable]:
+    """An empty schema of the test's PostgreSQL database, given its tables as an operator
+    gives them: ``flask db upgrade``, once, before any process starts. Returns its URL and
+    what drops it again."""
+    server = make_url(env["DATABASE_URL"]).set(query={})
+    schema = f"deployed_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{server.render_as_string(hide_password=False)}?options=-csearch_path%3D{schema}"
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    upgrade = [sys.executable, "-m", "flask", "--app", "app:create_app", "db", "upgrade"]
+    done = subprocess.run(
+        upgrade,
+        cwd=processes.ROOT,
+        env={**env, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    with log.open("a") as out:
+        out.write(done.stdout + done.stderr)
+    if done.returncode != 0:
+        drop()
+        raise AssertionError(f"flask db upgrade failed:\n{done.stdout}{done.stderr}")
+    return url, drop
 
 
 def deployment_env(app, tmp: Path, redis_url: str, s3: dict[str, str]) -> dict[str, str]:

@@ -14,6 +14,7 @@ from app.learning import services as learning
 from app.learning.models import LessonProgress, Reflection
 from app.media import services as media
 from app.media.models import MediaAsset
+from tests.conftest import sign_in
 from tests.ops.layout import lesson_playing
 from tests.services import require_executable
 
@@ -39,6 +40,10 @@ def test_backup_then_wipe_then_restore(app, runner, make_user, tmp_path):
 
     created = runner.invoke(args=["backup", "create", str(backup)])
     assert created.exit_code == 0, created.output
+    # The tests' key is a setting, not the instance's own file: the operator carries it over.
+    assert "Note: the secret key comes from HEADWAY_SECRET_KEY and is not in the backup" in (
+        created.output
+    )
     manifest = json.loads((backup / "manifest.json").read_text())
     # Every file under the media root (earlier tests may have left some), this one among them.
     assert manifest["database"] == db.engine.dialect.name and manifest["media_files"] >= 1
@@ -72,3 +77,49 @@ def test_a_backup_goes_into_a_new_folder_and_restores_only_a_backup(runner, tmp_
     (tmp_path / "empty").mkdir()
     not_a_backup = runner.invoke(args=["backup", "restore", str(tmp_path / "empty"), "--yes"])
     assert not_a_backup.exit_code != 0 and "not a Headway backup" in not_a_backup.output
+
+
+def test_the_instances_own_key_goes_with_the_backup(
+    app, make_app, make_user, tmp_path, monkeypatch
+):
+    """A restore onto a new machine keeps leaders signed in (and signed media URLs the same):
+    the key the instance generated for itself is in the backup, readable by its owner only."""
+    if db.engine.dialect.name == "postgresql":
+        require_executable("pg_dump")
+    for name in ("HEADWAY_SECRET_KEY", "SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    key = "generated-by-the-old-machine-" + "k" * 40
+    old_machine, new_machine = tmp_path / "old", tmp_path / "new"
+    old_machine.mkdir()
+    (old_machine / "secret_key").write_text(key + "\n")
+    monkeypatch.setenv("INSTANCE_PATH", str(old_machine))
+    old = make_app(SECRET_KEY=None)
+    assert old.config["SECRET_KEY"] == key
+    leader = make_user("leader")
+    db.session.commit()
+    phone = old.test_client()
+    sign_in(phone, leader)
+    backup = tmp_path / "backup"
+    with old.app_context():  # a command runs in the current app's context
+        created = old.test_cli_runner().invoke(args=["backup", "create", str(backup)])
+    assert created.exit_code == 0, created.output
+    assert "holds the instance's secret key" in created.output
+    assert (backup / "secret_key").read_text().strip() == key
+    assert json.loads((backup / "manifest.json").read_text())["secret_key"] == "included"
+    assert backup.stat().st_mode & 0o777 == 0o700
+    assert {path.stat().st_mode & 0o777 for path in backup.rglob("*") if path.is_file()} == {0o600}
+
+    monkeypatch.setenv("INSTANCE_PATH", str(new_machine))
+    new = make_app(SECRET_KEY=None)
+    db.session.remove()  # no transaction of the test's may hold a table pg_restore replaces
+    with new.app_context():
+        restored = new.test_cli_runner().invoke(args=["backup", "restore", str(backup), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert "Restored the instance's secret key" in restored.output
+    assert (new_machine / "secret_key").stat().st_mode & 0o777 == 0o600
+    restarted = make_app(SECRET_KEY=None)
+    assert restarted.config["SECRET_KEY"] == key
+    # The leader's phone, signed in on the old machine, is still signed in on the new one.
+    moved = restarted.test_client()
+    moved._cookies = phone._cookies
+    assert moved.get("/learn/").status_code == 200

@@ -14,13 +14,26 @@ def test_healthz_answers_without_touching_the_database(make_app):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_readyz_is_ok_when_everything_is_reachable(client):
+def test_readyz_is_ok_when_everything_is_reachable(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LOW_DISK_BYTES", 1)  # whatever this machine has free
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.get_json() == {
         "status": "ok",
-        "checks": {"database": "ok", "queue": "ok", "storage": "ok"},
+        "checks": {"database": "ok", "queue": "ok", "storage": "ok", "disk": "ok"},
     }
+
+
+def test_readyz_reports_a_low_disk_and_stays_in_rotation(app, client, monkeypatch):
+    """Less free than LOW_DISK_BYTES where this process writes: said, but still 200 — the
+    pages work while transcodes wait (the threshold is raised past any real disk here)."""
+    monkeypatch.setitem(app.config, "LOW_DISK_BYTES", 2**62)
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["disk"].startswith("low (") and "GiB free in /" in body["checks"]["disk"]
+    assert body["checks"]["database"] == body["checks"]["storage"] == "ok"
 
 
 def test_readyz_names_an_unreachable_database(make_app):

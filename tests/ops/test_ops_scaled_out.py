@@ -12,7 +12,8 @@ import signal
 import socket
 
 import pytest
-from sqlalchemy import func, select
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.media import services
@@ -26,6 +27,7 @@ from tests.ops.layout import (
     Layout,
     deployment_env,
     lesson_playing,
+    migrated_database,
     pid_of,
     wait_for_asset,
 )
@@ -62,17 +64,28 @@ def s3():
 
 
 @pytest.fixture
-def layout(app, tmp_path, s3):
+def layout(app, make_app, tmp_path, s3):
+    """The deployment on a schema of its own, made by ``flask db upgrade`` as an operator
+    makes it (not by the test suite's ``create_all``). The test runs in an app context on
+    that schema, so its users, lessons and checks are the deployment's."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         missing("the scaled-out layout runs on PostgreSQL: set TEST_DATABASE_URL")
     require_ffmpeg()
     deployment = Layout(tmp_path, deployment_env(app, tmp_path, require_redis(), s3))
+    url, drop = migrated_database(deployment.env, deployment.log)
+    deployment.env["DATABASE_URL"] = url
+    deployed = make_app(SQLALCHEMY_DATABASE_URI=url)
     try:
-        deployment.start_web()
-        deployment.start_front()
-        yield deployment
+        with deployed.app_context():
+            deployment.start_web()
+            deployment.start_front()
+            yield deployment
+            db.session.remove()
     finally:
         deployment.stop()
+        with deployed.app_context():
+            db.engine.dispose()
+        drop()
 
 
 def test_a_leader_moves_between_web_processes_and_shares_their_limits(layout, make_user):
@@ -96,15 +109,18 @@ def test_a_leader_moves_between_web_processes_and_shares_their_limits(layout, ma
 
 
 def test_health_and_metrics_of_the_deployment(layout):
+    # The schema is the migrations' (README: `flask db upgrade`, once per release).
+    head = ScriptDirectory(str(processes.ROOT / "migrations")).get_current_head()
+    assert db.session.scalar(text("SELECT version_num FROM alembic_version")) == head
     assert Browser().get(layout.front_url("/readyz")).status == 200
     assert Browser().get(layout.front_url("/metrics")).status == 404, "not through the front"
     request = http.client.HTTPConnection("127.0.0.1", layout.web_ports[1], timeout=30)
     request.request("GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     response = request.getresponse()
-    text = response.read().decode()
+    scraped = response.read().decode()
     assert response.status == 200
-    assert 'headway_http_responses_total{endpoint="ops.healthz",status="200"}' in text
-    assert 'headway_media_queue_depth{when="now"} 0.0' in text
+    assert 'headway_http_responses_total{endpoint="ops.healthz",status="200"}' in scraped
+    assert 'headway_media_queue_depth{when="now"} 0.0' in scraped
 
 
 def test_a_request_in_flight_finishes_when_its_web_process_is_stopped(layout):
@@ -139,6 +155,7 @@ def test_media_survives_workers_stopped_and_killed_mid_job(
     it back, a worker killed mid-job loses it to the sweeper, and it is published once."""
     clip = lavfi_clip(tmp_path / "lesson.mp4", size="640x360", seconds=10)
     uploader = make_app(
+        SQLALCHEMY_DATABASE_URI=layout.env["DATABASE_URL"],
         REDIS_URL=layout.env["REDIS_URL"],
         MEDIA_QUEUE_NAME=layout.env["HEADWAY_MEDIA_QUEUE_NAME"],
         **s3,
@@ -180,3 +197,5 @@ def test_media_survives_workers_stopped_and_killed_mid_job(
     ).one()
     assert len(video.read()) == rendition.bytes
     assert db.session.get(MediaAsset, asset_id).status == "ready"
+    # What operators read: the job's outcome, one JSON line in the worker's output.
+    assert f'"event": "media_job_ready", "asset": {asset_id}' in layout.log.read_text()

@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.frameworks import services as frameworks
 from app.frameworks.models import Competency, Framework
+from app.logs import log_event
 from app.media import services as media
 
 from ..course_files import CourseSpec, LessonSpec, ModuleSpec, QuestionSpec
@@ -118,6 +119,15 @@ def import_course(spec: CourseSpec, *, queue_media: bool = True) -> CourseImport
     except BaseException:
         db.session.rollback()
         raise
+    log_event(
+        "course_imported",
+        course=spec.slug,
+        created=report.created,
+        lessons_added=report.lessons_added,
+        lessons_updated=report.lessons_updated,
+        lessons_unpublished=report.lessons_unpublished,
+        media_queued=len(report.media_queued),
+    )
     return report
 
 

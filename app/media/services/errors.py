@@ -17,6 +17,10 @@ GIVE_UP_MESSAGE = N_(
     "We could not prepare this video after %(attempts)s attempts. Try uploading it again; "
     "if it keeps failing, tell your programme's support contact."
 )
+DISK_FULL_MESSAGE = N_(
+    "The server ran out of disk space while preparing this video. Nothing is lost: it will "
+    "be prepared again by itself once space is freed, with no need to upload it again."
+)
 NO_ERROR = {"error": None, "error_template": None, "error_params": None}
 
 

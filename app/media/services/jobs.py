@@ -18,6 +18,12 @@ failures are retried with exponential backoff up to ``MEDIA_MAX_ATTEMPTS``. The 
 in English and as a template with parameters; :func:`error_text` shows it in the reader's
 language.
 
+A full disk (no space for the work folder or a rendition, or the SQLite database full) is
+no fault of the upload's either: the asset waits, with a reason its author can read, and
+the attempt is not counted; it is tried again every ``MEDIA_DISK_FULL_RETRY_S`` until there
+is space. If the database cannot take even that write, the log line is the record and the
+sweeper retries the attempt once its heartbeat is stale.
+
 Stopping the workers (a deploy, Ctrl-C) *hands back* a running attempt: ffmpeg is stopped, the
 asset goes back to the queue as it was, uncounted, and the next worker starts it at once.
 
@@ -26,6 +32,7 @@ The job commits each conditional write as it makes it: the database is how attem
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -41,17 +48,18 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import Row, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.db import utcnow
 from app.extensions import db
+from app.logs import log_event
 from media_pipeline.errors import MediaRejected
 from media_pipeline.pipeline import transcode
 from media_pipeline.storage import Storage
 
 from ..metrics import TRANSCODE_FAILURES, TRANSCODE_SECONDS
 from ..models import MediaAsset, MediaStatus, Rendition
-from .errors import GIVE_UP_MESSAGE, NO_ERROR, error_columns
+from .errors import DISK_FULL_MESSAGE, GIVE_UP_MESSAGE, NO_ERROR, error_columns
 from .settings import CONTENT_TYPES, limits, storage
 from .uploads import CAPTIONS_SOURCE_NAME, SOURCE_NAME, enqueue_after_commit
 
@@ -242,7 +250,7 @@ def run_transcode(
         _publish(asset_id, token, manifest, keys, time.monotonic() - started)
         uploaded.clear()  # published: these are the asset's files now
         TRANSCODE_SECONDS.observe(time.monotonic() - started)
-        log.info("media asset %s ready in %.1f s", asset_id, time.monotonic() - started)
+        log_event("media_job_ready", asset=asset_id, seconds=round(time.monotonic() - started, 1))
     except LostClaim:
         db.session.rollback()
         log.warning("media asset %s: another attempt took over; dropping this one", asset_id)
@@ -253,7 +261,9 @@ def run_transcode(
         _refuse(asset_id, token, rejected)
     except Exception as failure:
         db.session.rollback()
-        log.exception("media asset %s: transcode attempt failed", asset_id)
+        if out_of_space(failure):
+            _wait_for_space(asset_id, token, detail=str(failure))
+            return
         TRANSCODE_FAILURES.labels("error").inc()
         _schedule_retry_or_fail(asset_id, token, detail=str(failure))
     finally:
@@ -373,6 +383,7 @@ def _refuse(asset_id: int, token: str, rejected: MediaRejected) -> None:
     """The upload itself is unusable: failed for good, with the reason a person can act on."""
     db.session.rollback()
     TRANSCODE_FAILURES.labels("rejected").inc()
+    log_event("media_job_rejected", asset=asset_id, reason=rejected.code)
     _finish(
         asset_id,
         token,
@@ -395,7 +406,10 @@ def _schedule_retry_or_fail(asset_id: int, token: str, detail: str) -> None:
     if asset is None or asset.job_token != token:
         return
     detail = detail[-4000:]
+    # One line for the attempt, with the exception being handled (its traceback).
+    outcome = dict(asset=asset_id, attempts=asset.attempts, level=logging.ERROR, exc_info=True)
     if asset.attempts >= int(current_app.config["MEDIA_MAX_ATTEMPTS"]):
+        log_event("media_job_failed", **outcome)
         _finish(
             asset_id,
             token,
@@ -405,6 +419,7 @@ def _schedule_retry_or_fail(asset_id: int, token: str, detail: str) -> None:
         )
         return
     delay = backoff_s(asset.attempts)
+    log_event("media_job_retry", retry_in_s=delay, **outcome)
     enqueue_after_commit(asset_id, delay)
     _if_ours(
         asset_id,
@@ -415,6 +430,50 @@ def _schedule_retry_or_fail(asset_id: int, token: str, detail: str) -> None:
         next_attempt_at=utcnow() + timedelta(seconds=delay),
         queued_at=utcnow(),
     )
+
+
+def out_of_space(failure: BaseException) -> bool:
+    """Whether ``failure`` is a full disk: ours (the work folder, local media), ffmpeg's
+    (its stderr says so), or SQLite's (the database or the queue's)."""
+    if isinstance(failure, OSError) and failure.errno == errno.ENOSPC:
+        return True
+    text = str(failure)
+    return "No space left on device" in text or "database or disk is full" in text
+
+
+def _wait_for_space(asset_id: int, token: str, detail: str) -> None:
+    """Back to waiting, uncounted, with the reason for its author; tried again later."""
+    TRANSCODE_FAILURES.labels("disk_full").inc()
+    delay = float(current_app.config["MEDIA_DISK_FULL_RETRY_S"])
+    log_event(
+        "media_job_disk_full",
+        logging.WARNING,
+        asset=asset_id,
+        retry_in_s=delay,
+        detail=detail[-300:],
+    )
+    enqueue_after_commit(asset_id, delay)
+    try:
+        _if_ours(
+            asset_id,
+            token,
+            status=MediaStatus.UPLOADED,
+            attempts=MediaAsset.attempts - 1,
+            progress=0.0,
+            next_attempt_at=utcnow() + timedelta(seconds=delay),
+            queued_at=utcnow(),
+            error_detail=detail[-4000:],
+            **error_columns(DISK_FULL_MESSAGE, {}),
+        )
+    except OperationalError as error:  # the database's own disk is full as well
+        db.session.rollback()
+        log_event(
+            "media_job_not_recorded",
+            logging.WARNING,
+            asset=asset_id,
+            error=str(error.orig)[:200],
+            then="the sweeper retries it once its heartbeat is stale",
+        )
 
 
 def _hand_back(asset_id: int, token: str) -> None:

@@ -36,6 +36,9 @@ def configure(app) -> None:
         "MEDIA_STALE_AFTER_S": 90,
         "MEDIA_SWEEP_INTERVAL_S": 30,
         "MEDIA_RETRY_BACKOFF_S": 30,
+        # A job that found the disk full tries again after this long, uncounted, until
+        # space is freed: the upload is not at fault.
+        "MEDIA_DISK_FULL_RETRY_S": 300,
         "MEDIA_URL_EXPIRES_S": 6 * 3600,
         "MEDIA_URL_BUCKET_S": 3600,
         "MEDIA_MAX_MINUTES": 30,

@@ -12,6 +12,7 @@ from sqlalchemy import event, update
 
 from app.db import utcnow
 from app.extensions import db
+from app.logs import log_event
 from media_pipeline.storage import new_key
 
 from ..models import MediaAsset, MediaStatus
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 
 SOURCE_NAME = "source"
 CAPTIONS_SOURCE_NAME = "captions-source"
+#: ``session.info`` key: the assets whose message the queue refused, and why.
+_NOT_QUEUED = "media_not_queued"
 
 
 def accept_upload(source: Path | str | BinaryIO, **options) -> MediaAsset:
@@ -100,7 +103,10 @@ def queue_stored_source(
 
 
 def enqueue_after_commit(asset_id: int, delay_s: float = 0) -> None:
-    """Send the job's message once the current transaction commits."""
+    """Send the job's message once the current transaction commits. Should the queue be
+    unreachable then (Redis stopped, the SQLite queue's disk full), the asset is safe in the
+    database, waiting: the sweeper sends its message again once it has waited
+    ``MEDIA_STALE_AFTER_S``; :func:`queue_refused` tells the caller meanwhile."""
     media_queue = current_app.extensions["media_queue"]
     session = db.session()
 
@@ -108,8 +114,20 @@ def enqueue_after_commit(asset_id: int, delay_s: float = 0) -> None:
     def _enqueue(_session) -> None:
         try:
             media_queue.enqueue_transcode(asset_id, delay_s)
-        except Exception:  # the sweeper will find it; the upload itself is safe
-            log.exception("could not queue media asset %s", asset_id)
+        except Exception as error:  # whatever the queue's trouble, the sweeper resends
+            session.info.setdefault(_NOT_QUEUED, {})[asset_id] = error
+            log_event(
+                "media_not_queued",
+                logging.WARNING,
+                asset=asset_id,
+                error=f"{type(error).__name__}: {error}"[:300],
+                then="the sweeper queues it once the queue is back",
+            )
+
+
+def queue_refused(asset_id: int) -> Exception | None:
+    """Why the queue refused the asset's message at its last commit, or None if it took it."""
+    return db.session().info.get(_NOT_QUEUED, {}).pop(asset_id, None)
 
 
 def retry(asset: MediaAsset, *, by=None, stuck_too: bool = False) -> bool:

@@ -15,6 +15,7 @@ from app.accounts.models import User
 from app.db import utcnow
 from app.errors import N_
 from app.extensions import db
+from app.logs import log_event
 from app.roles import Role
 from app.urls import public_url
 
@@ -96,6 +97,13 @@ def import_leaders(plan: ImportPlan, programme: Programme, batch: ImportBatch, *
             cohorts={str(cid): n for cid, n in Counter(r.cohort_id for r in plan.rows).items()},
         )
         db.session.commit()
+        log_event(
+            "leaders_imported",
+            programme_id=programme.id,
+            batch_id=batch.id,
+            rows=len(plan.rows),
+            by=getattr(by, "id", None),
+        )
     except IntegrityError:
         db.session.rollback()
         raise ProgrammeError(
