@@ -196,11 +196,16 @@ def test_the_records_give_a_cohort_or_region_only_where_it_singles_no_one_out(
     }
 
 
-def test_the_report_page_says_why_it_shows_nothing(client, programme, admin, pilot):
+def test_the_report_page_says_why_it_shows_nothing(app, client, make_user, programme, admin, pilot):
     sign_in(client, admin)
     url = f"/programme/{programme.id}/report?cohort={pilot['Main'].id}"
     page = client.get(url)
     assert page.status_code == 200 and 'id="too-few"' in page.text
     assert "would let a group of fewer than 5 people be worked out" in page.text
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert "would let a group" in fragment.text and "<html" not in fragment.text
+    french = app.test_client()
+    sign_in(french, make_user("admin", locale="fr"))
+    assert "celui-ci permettrait de retrouver un groupe de moins de 5" in french.get(url).text
     records = client.post(f"/programme/{programme.id}/records.csv?cohort={pilot['Pilot'].id}")
     assert "held back" in records.text and "L-" not in records.text
