@@ -209,3 +209,24 @@ def test_the_report_page_says_why_it_shows_nothing(app, client, make_user, progr
     assert "celui-ci permettrait de retrouver un groupe de moins de 5" in french.get(url).text
     records = client.post(f"/programme/{programme.id}/records.csv?cohort={pilot['Pilot'].id}")
     assert "held back" in records.text and "L-" not in records.text
+
+
+def test_a_leader_in_two_cohorts_is_counted_once_in_every_report(
+    programme, admin, make_user, enrol, make_course
+):
+    first, second = (
+        services.save_cohort(programme, None, name=name, starts_on=START, ends_on=None, by=admin)
+        for name in ("First", "Second")
+    )
+    course = make_course("c", lessons=1)
+    lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == course.id))
+    people = [make_user(name=f"L{n}") for n in range(12)]
+    for n, person in enumerate(people):
+        enrol(person, region="Nairobi", to=first if n < 6 else second)
+        add_progress(person, lesson, day=1)
+    enrol(people[0], region="Coast", to=second)  # in both cohorts, two regions
+    for scope in _scopes(programme):
+        report = services.build_report(scope, today=TODAY)
+        services.records_csv(scope, by=admin, start=report.start, end=report.end)
+    whole = services.build_report(services.Scope(programme), today=TODAY)
+    assert whole.people == 12 and whole.weeks[0] == (START, 12)
