@@ -212,7 +212,7 @@ def test_the_report_page_says_why_it_shows_nothing(app, client, make_user, progr
 
 
 def test_a_leader_in_two_cohorts_is_counted_once_in_every_report(
-    programme, admin, make_user, enrol, make_course
+    programme, admin, make_user, enrol, make_course, framework
 ):
     first, second = (
         services.save_cohort(programme, None, name=name, starts_on=START, ends_on=None, by=admin)
@@ -220,13 +220,20 @@ def test_a_leader_in_two_cohorts_is_counted_once_in_every_report(
     )
     course = make_course("c", lessons=1)
     lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == course.id))
+    competency = db.session.scalar(
+        select(Competency.id).where(Competency.framework_id == framework.id)
+    )
     people = [make_user(name=f"L{n}") for n in range(12)]
     for n, person in enumerate(people):
         enrol(person, region="Nairobi", to=first if n < 6 else second)
         add_progress(person, lesson, day=1)
+        add_sitting(person, framework.id, {competency: 1}, day=0)
+        add_sitting(person, framework.id, {competency: 3}, day=20)
     enrol(people[0], region="Coast", to=second)  # in both cohorts, two regions
     for scope in _scopes(programme):
         report = services.build_report(scope, today=TODAY)
         services.records_csv(scope, by=admin, start=report.start, end=report.end)
     whole = services.build_report(services.Scope(programme), today=TODAY)
     assert whole.people == 12 and whole.weeks[0] == (START, 12)
+    rated = whole.growth[0][1][0]
+    assert (rated.people, rated.first, rated.latest) == (12, 1.0, 3.0)

@@ -112,12 +112,14 @@ def _records(scope: Scope, layout, numbers: list[str], start, end) -> list[list]
     )
     if scope.cohort is not None:
         memberships = memberships.where(Cohort.id == scope.cohort.id)
-    rows = []
+    rows, places = [], {}
     for person, cohort_id, cohort, region in db.session.execute(
         memberships.order_by(CohortMember.user_id, Cohort.id)
     ):
         values = _finish(dict.fromkeys(people.keys, 0) | people.numbers.get(person, {}))
-        show_cohort, show_region = layout.record_place(cohort_id, region)
+        if (cohort_id, region) not in places:
+            places[cohort_id, region] = layout.record_place(cohort_id, region)
+        show_cohort, show_region = places[cohort_id, region]
         rows.append(
             [
                 pseudonym(person),

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.frameworks.models import Competency
 
 from .research import BREAKDOWNS
-from .scopes import Layout, Scope, member_keys, programme_layout
+from .scopes import Layout, Scope, member_keys, of_programme, programme_layout
 from .suppression import MIN_GROUP, block_counts_shown, hidden_groups, too_few
 
 
@@ -101,12 +101,12 @@ def _weekly(scope: Scope, layout: Layout, start: date, end: date) -> list[tuple[
     active in any of the scope's blocks is hidden (None)."""
     user_id, at = _activity()
     week = week_index(at, start)
-    keys = member_keys(scope.programme)
+    keys = member_keys(layout)
+    active = select(*keys, week, func.count(distinct(user_id))).select_from(at.table)
     rows = db.session.execute(
-        select(keys.c.cohort_key, keys.c.region_key, week, func.count(distinct(user_id)))
-        .join(keys, keys.c.user_id == user_id)
+        of_programme(active, user_id, layout)
         .where(user_id.in_(scope.members()), at >= _at(start), at < _at(end + timedelta(1)))
-        .group_by(keys.c.cohort_key, keys.c.region_key, week)
+        .group_by(*keys, week)
     )
     counts = defaultdict(Counter)  # week → block → active leaders
     for cohort_key, region_key, index, active in rows:
@@ -266,20 +266,20 @@ def _competency_growth(scope: Scope, layout: Layout) -> list[tuple[object, list[
     """Per rating source and competency, the leaders rated twice or more and their mean
     first and latest level, counted per block: hidden if 1 to 4 in any of the scope's."""
     charts = []
-    keys = member_keys(scope.programme)
+    keys = member_keys(layout)
     for source in registry.RATINGS.values():
         pairs = _rating_pairs(source, scope.members())
+        growth = select(
+            pairs.c.competency_id,
+            keys[0].label("cohort_key"),
+            keys[1].label("region_key"),
+            func.count().label("people"),
+            func.sum(pairs.c.first).label("first"),
+            func.sum(pairs.c.latest).label("latest"),
+        ).select_from(pairs)
         growth = (
-            select(
-                pairs.c.competency_id,
-                keys.c.cohort_key,
-                keys.c.region_key,
-                func.count().label("people"),
-                func.sum(pairs.c.first).label("first"),
-                func.sum(pairs.c.latest).label("latest"),
-            )
-            .join(keys, keys.c.user_id == pairs.c.user_id)
-            .group_by(pairs.c.competency_id, keys.c.cohort_key, keys.c.region_key)
+            of_programme(growth, pairs.c.user_id, layout)
+            .group_by(pairs.c.competency_id, *keys)
             .subquery()
         )
         rows = db.session.execute(

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import and_, case, false, literal, or_, select
 
 from app.extensions import db
 
@@ -60,23 +60,30 @@ class Scope:
         return start, end
 
 
-def member_keys(programme: Programme):
-    """Per leader of ``programme``, a key that names their kind: (cohort id, region) for a
-    leader in one cohort, (-user id, "") for one in several. Statements group by it, so
-    their rows grow with the cohorts and regions, not with the leaders."""
-    one = func.count() == 1
+def member_keys(layout: Layout):
+    """Two expressions of ``CohortMember`` (joined to a statement's user ids and to
+    ``Cohort``, of the layout's programme) that name a leader's kind: (cohort id, region)
+    for a leader in one cohort, (-user id, "") for one in several. Statements group by
+    them, so their rows grow with the cohorts and regions, not with the leaders."""
+    several = CohortMember.user_id.in_(list(layout.several))
     return (
-        select(
-            CohortMember.user_id.label("user_id"),
-            case((one, func.min(CohortMember.cohort_id)), else_=-CohortMember.user_id).label(
-                "cohort_key"
-            ),
-            case((one, func.min(CohortMember.region)), else_=literal("")).label("region_key"),
-        )
+        case((several, -CohortMember.user_id), else_=CohortMember.cohort_id),
+        case((several, literal("")), else_=CohortMember.region),
+    )
+
+
+def of_programme(statement, user_id, layout: Layout):
+    """``statement`` joined to one membership in the layout's programme of each of its
+    ``user_id`` (for a leader in several cohorts, the first: their rows are not doubled)."""
+    first = [
+        and_(CohortMember.user_id == person, CohortMember.cohort_id == min(kind)[0])
+        for person, kind in layout.several.items()
+    ]
+    return (
+        statement.join(CohortMember, CohortMember.user_id == user_id)
         .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .where(Cohort.programme_id == programme.id)
-        .group_by(CohortMember.user_id)
-        .subquery("member_keys")
+        .where(Cohort.programme_id == layout.programme.id)
+        .where(or_(CohortMember.user_id.not_in(list(layout.several)), or_(false(), *first)))
     )
 
 
