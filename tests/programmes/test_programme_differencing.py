@@ -103,7 +103,7 @@ def _shown_sets(programme, admin) -> dict[str, list[frozenset[str]]]:
         rows = list(csv.reader(io.StringIO(services.report_csv(report, by=admin))))[1:]
         who = _who(scope)
         for section, group, people, *_ in rows:
-            if people == "fewer than 5":
+            if "fewer than 5" in people:  # hidden, or held back
                 continue
             if section == "total":
                 found["people"].append(who)

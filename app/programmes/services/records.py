@@ -46,7 +46,8 @@ def report_csv(report: Report, *, by) -> str:
     header = ["section", "group", "people", *keys]
     rows = []
     if report.shows_nothing:
-        rows.append(["total", "", HIDDEN, *[HIDDEN] * len(keys)])
+        why = HELD_BACK if report.held_back and not report.too_few else HIDDEN
+        rows.append(["total", "", why, *[why] * len(keys)])
     else:
         rows.append(["total", "", report.people, *[report.totals.get(k) for k in keys]])
         for breakdown in report.breakdowns:
