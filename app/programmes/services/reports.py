@@ -1,7 +1,8 @@
 """Evidence for a cohort, a region or a whole programme: a fixed handful of statements
-whatever the number of leaders (weekly activity, one grouped statement of every per-person
-number by every breakdown, one per rating source for growth per competency), then the
-small-group rule (``suppression``) in Python.
+whatever the number of leaders (where the programme's leaders are, weekly activity, one
+grouped statement of every per-person number by every breakdown, one per rating source for
+growth per competency), then the small-group rule (``suppression``) in Python, per block
+of the programme's leaders (``scopes.Layout``).
 
 Every area's numbers arrive through ``app/registry.py``; this module names none of them.
 """
@@ -102,9 +103,9 @@ def _weekly(scope: Scope, layout: Layout, start: date, end: date) -> list[tuple[
     user_id, at = _activity()
     week = week_index(at, start)
     keys = member_keys(layout)
-    active = select(*keys, week, func.count(distinct(user_id))).select_from(at.table)
+    statement = select(*keys, week, func.count(distinct(user_id))).select_from(at.table)
     rows = db.session.execute(
-        of_programme(active, user_id, layout)
+        of_programme(statement, user_id, layout)
         .where(user_id.in_(scope.members()), at >= _at(start), at < _at(end + timedelta(1)))
         .group_by(*keys, week)
     )
