@@ -8,22 +8,32 @@ from markupsafe import Markup, escape
 WIDTH, HEIGHT, PAD = 320, 110, 14
 
 
-def weekly_line(weeks: list[tuple[object, int]], label: str) -> Markup:
-    """A line of active leaders per week."""
+def weekly_line(weeks: list[tuple[object, int | None]], label: str) -> Markup:
+    """A line of active leaders per week, broken where a week's count is hidden (None)."""
     if not weeks:
         return Markup("")
-    top = max(count for _, count in weeks) or 1
+    top = max((count for _, count in weeks if count is not None), default=0) or 1
     span = max(len(weeks) - 1, 1)
-    points = " ".join(
-        f"{PAD + i * (WIDTH - 2 * PAD) / span:.1f},"
-        f"{HEIGHT - PAD - count * (HEIGHT - 2 * PAD) / top:.1f}"
-        for i, (_, count) in enumerate(weeks)
-    )
+    lines, points = [], []
+    for i, (_, count) in enumerate(weeks + [(None, None)]):
+        if count is None:
+            if points:
+                lines.append(" ".join(points))
+            points = []
+            continue
+        points.append(
+            f"{PAD + i * (WIDTH - 2 * PAD) / span:.1f},"
+            f"{HEIGHT - PAD - count * (HEIGHT - 2 * PAD) / top:.1f}"
+        )
     return Markup(
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}">'
         f'<path fill="none" stroke="#888" d="M{PAD} {PAD}V{HEIGHT - PAD}H{WIDTH - PAD}"/>'
         f'<text font-size="10" x="{PAD + 2}" y="{PAD - 3}">{top}</text>'
-        f'<polyline fill="none" stroke="currentColor" stroke-width="2" points="{points}"/></svg>'
+        + "".join(
+            f'<polyline fill="none" stroke="currentColor" stroke-width="2" points="{line}"/>'
+            for line in lines
+        )
+        + "</svg>"
     )
 
 

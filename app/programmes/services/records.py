@@ -1,5 +1,6 @@
 """CSV for people outside Headway: a report as shown (hidden groups stay hidden), the
-pseudonymised records behind it for researchers, and the audit log. Every cell is
+pseudonymised records behind it for researchers (held back where they would single out
+fewer than five leaders, as ``suppression`` says), and the audit log. Every cell is
 neutralised against spreadsheet formulas; every export is logged."""
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from ..models import Cohort, CohortMember
 from .common import csv_text
 from .reports import Report, Scope, _finish, columns, people_numbers
 from .research import BREAKDOWNS
+from .scopes import programme_layout
 
 HIDDEN = "fewer than 5"
+HELD_BACK = "held back (fewer than 5)"
 
 
 def pseudonym(user_id: int) -> str:
@@ -42,8 +45,9 @@ def report_csv(report: Report, *, by) -> str:
     keys = [key for key, _ in report.columns]
     header = ["section", "group", "people", *keys]
     rows = []
-    if report.too_few:
-        rows.append(["total", "", HIDDEN, *[HIDDEN] * len(keys)])
+    if report.shows_nothing:
+        why = HELD_BACK if report.held_back and not report.too_few else HIDDEN
+        rows.append(["total", "", why, *[why] * len(keys)])
     else:
         rows.append(["total", "", report.people, *[report.totals.get(k) for k in keys]])
         for breakdown in report.breakdowns:
@@ -58,7 +62,13 @@ def report_csv(report: Report, *, by) -> str:
                 )
                 rows.append([breakdown.key, group.key or "not answered", *cells])
         for week_start, active in report.weeks:
-            rows.append(["active leaders, week of", week_start.isoformat(), active])
+            rows.append(
+                [
+                    "active leaders, week of",
+                    week_start.isoformat(),
+                    HIDDEN if active is None else active,
+                ]
+            )
         for label, competencies in report.growth:
             for item in competencies:
                 rows.append(
@@ -78,35 +88,49 @@ def report_csv(report: Report, *, by) -> str:
 def records_csv(scope: Scope, *, by, start, end) -> str:
     """One row per leader and cohort: a pseudonym, the cohort, the region, the research
     answers (given with consent only) and every per-person number of the report. No names,
-    phones, emails or schools. Logged and committed."""
-    people = people_numbers(scope, start, end)
-    memberships = select(CohortMember.user_id, Cohort.name, CohortMember.region).join(
-        Cohort, Cohort.id == CohortMember.cohort_id
-    )
-    memberships = memberships.where(CohortMember.user_id.in_(scope.members())).where(
-        Cohort.programme_id == scope.programme.id
+    phones, emails or schools. A cohort or region that would single out fewer than five
+    leaders reads "held back", and a scope whose report is held back gives no rows, only
+    a row saying so. Logged and committed."""
+    numbers = [key for key, _ in columns()]
+    header = ["pseudonym", "cohort", "region", *BREAKDOWNS, *numbers]
+    layout = programme_layout(scope.programme)
+    if layout.shown(scope):
+        rows = _records(scope, layout, numbers, start, end)
+    else:
+        rows = [[HELD_BACK, *[""] * (len(header) - 1)]]
+    audit.record("records_export", actor=by, subject=_scope_subject(scope), rows=len(rows))
+    db.session.commit()
+    return csv_text(header, rows)
+
+
+def _records(scope: Scope, layout, numbers: list[str], start, end) -> list[list]:
+    people = people_numbers(scope, layout, start, end)
+    memberships = (
+        select(CohortMember.user_id, Cohort.id, Cohort.name, CohortMember.region)
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .where(CohortMember.user_id.in_(scope.members()))
+        .where(Cohort.programme_id == scope.programme.id)
     )
     if scope.cohort is not None:
         memberships = memberships.where(Cohort.id == scope.cohort.id)
-    numbers = [key for key, _ in columns()]
-    header = ["pseudonym", "cohort", "region", *BREAKDOWNS, *numbers]
-    rows = []
-    for person, cohort, region in db.session.execute(
+    rows, places = [], {}
+    for person, cohort_id, cohort, region in db.session.execute(
         memberships.order_by(CohortMember.user_id, Cohort.id)
     ):
         values = _finish(dict.fromkeys(people.keys, 0) | people.numbers.get(person, {}))
+        if (cohort_id, region) not in places:
+            places[cohort_id, region] = layout.record_place(cohort_id, region)
+        show_cohort, show_region = places[cohort_id, region]
         rows.append(
             [
                 pseudonym(person),
-                cohort,
-                region,
+                cohort if show_cohort else HELD_BACK,
+                region if show_region else HELD_BACK,
                 *people.groups.get(person, ()),
                 *(values.get(key) for key in numbers),
             ]
         )
-    audit.record("records_export", actor=by, subject=_scope_subject(scope), rows=len(rows))
-    db.session.commit()
-    return csv_text(header, rows)
+    return rows
 
 
 AUDIT_COLUMNS = ("at", "action", "actor_id", "target_id", "subject", "details")

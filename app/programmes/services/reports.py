@@ -1,13 +1,15 @@
 """Evidence for a cohort, a region or a whole programme: a fixed handful of statements
-whatever the number of leaders (weekly activity, one grouped statement of every per-person
-number by every breakdown, one per rating source for growth per competency), then the
-small-group rule (``suppression``) in Python.
+whatever the number of leaders (where the programme's leaders are, weekly activity, one
+grouped statement of every per-person number by every breakdown, one per rating source for
+growth per competency), then the small-group rule (``suppression``) in Python, per block
+of the programme's leaders (``scopes.Layout``).
 
 Every area's numbers arrive through ``app/registry.py``; this module names none of them.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -19,41 +21,9 @@ from app.db import UTCDateTime
 from app.extensions import db
 from app.frameworks.models import Competency
 
-from ..models import Cohort, CohortMember, LeaderProfile, Programme
-from .research import BREAKDOWNS, breakdown_columns
-from .suppression import MIN_GROUP, hidden_groups, too_few
-
-MAX_WEEKS = 52
-
-
-@dataclass(frozen=True)
-class Scope:
-    programme: Programme
-    cohort: Cohort | None = None
-    region: str | None = None
-
-    def members(self):
-        """The leaders the report is about, as a statement of user ids."""
-        query = (
-            select(CohortMember.user_id)
-            .join(Cohort, Cohort.id == CohortMember.cohort_id)
-            .where(Cohort.programme_id == self.programme.id)
-        )
-        if self.cohort is not None:
-            query = query.where(Cohort.id == self.cohort.id)
-        if self.region:
-            query = query.where(CohortMember.region == self.region)
-        return query.distinct()
-
-    def period(self, today: date) -> tuple[date, date]:
-        """The weeks the report covers: from the start of the cohort (or of the first
-        cohort), at most the last 52 weeks, up to its end or today."""
-        cohorts = [self.cohort] if self.cohort else self.programme.cohorts
-        starts = [c.starts_on for c in cohorts] or [today]
-        ends = [c.ends_on or today for c in cohorts] or [today]
-        end = min(max(ends), today)
-        start = max(min(starts), end - timedelta(weeks=MAX_WEEKS) + timedelta(days=1))
-        return start, end
+from .research import BREAKDOWNS
+from .scopes import Layout, Scope, member_keys, of_programme, programme_layout
+from .suppression import MIN_GROUP, block_counts_shown, hidden_groups, too_few
 
 
 @dataclass
@@ -90,13 +60,19 @@ class Report:
     people: int
     columns: list[tuple[str, object]]
     totals: dict[str, float | int | None] = field(default_factory=dict)
-    weeks: list[tuple[date, int]] = field(default_factory=list)
+    weeks: list[tuple[date, int | None]] = field(default_factory=list)  # None: hidden
     breakdowns: list[Breakdown] = field(default_factory=list)
     growth: list[tuple[object, list[CompetencyGrowth]]] = field(default_factory=list)
+    # Shown, it could be subtracted from another report to single out 1 to 4 leaders.
+    held_back: bool = False
 
     @property
     def too_few(self) -> bool:
         return too_few(self.people)
+
+    @property
+    def shows_nothing(self) -> bool:
+        return self.too_few or self.held_back
 
     min_group = MIN_GROUP
 
@@ -121,18 +97,29 @@ def _activity():
     return user_id, at
 
 
-def _weekly(scope: Scope, start: date, end: date) -> list[tuple[date, int]]:
+def _weekly(scope: Scope, layout: Layout, start: date, end: date) -> list[tuple[date, int | None]]:
+    """Active leaders per week, counted per block (``suppression``): a week with 1 to 4
+    active in any of the scope's blocks is hidden (None)."""
     user_id, at = _activity()
     week = week_index(at, start)
-    counts = dict(
-        db.session.execute(
-            select(week, func.count(distinct(user_id)))
-            .where(user_id.in_(scope.members()), at >= _at(start), at < _at(end + timedelta(1)))
-            .group_by(week)
-        ).all()
+    keys = member_keys(layout)
+    statement = select(*keys, week, func.count(distinct(user_id))).select_from(at.table)
+    rows = db.session.execute(
+        of_programme(statement, user_id, layout)
+        .where(user_id.in_(scope.members()), at >= _at(start), at < _at(end + timedelta(1)))
+        .group_by(*keys, week)
     )
+    counts = defaultdict(Counter)  # week → block → active leaders
+    for cohort_key, region_key, index, active in rows:
+        counts[index][layout.block(cohort_key, region_key)] += active
     weeks = (end - start).days // 7 + 1
-    return [(start + timedelta(weeks=i), int(counts.get(i, 0))) for i in range(weeks)]
+    return [
+        (
+            start + timedelta(weeks=i),
+            sum(counts[i].values()) if block_counts_shown(counts[i].values()) else None,
+        )
+        for i in range(weeks)
+    ]
 
 
 def _rating_pairs(source, members):
@@ -174,20 +161,13 @@ class People:
     keys: list[str]
 
 
-def people_numbers(scope: Scope, start: date, end: date) -> People:
-    """One statement for the leaders and their groups, then one per number, each a list of
-    (user id, value) for the scope's leaders: joined here rather than in SQL, so the cost
-    grows in a straight line with the leaders on either database (SQLite would scan a
-    grouped subquery once per leader)."""
+def people_numbers(scope: Scope, layout: Layout, start: date, end: date) -> People:
+    """The scope's leaders and their groups (from the programme's ``layout``), then one
+    statement per number, each a list of (user id, value) for the scope's leaders: joined
+    here rather than in SQL, so the cost grows in a straight line with the leaders on
+    either database (SQLite would scan a grouped subquery once per leader)."""
     members = scope.members()
-    groups = breakdown_columns()
-    rows = db.session.execute(
-        select(CohortMember.user_id, *groups.values())
-        .where(CohortMember.user_id.in_(members))
-        .outerjoin(LeaderProfile, LeaderProfile.user_id == CohortMember.user_id)
-        .distinct()
-    )
-    people = People({row[0]: tuple(row[1:]) for row in rows}, {}, [])
+    people = People(layout.answers_in(scope), {}, [])
     for keys, statement in _number_statements(members, start, end):
         people.keys.extend(keys)
         user_id, *values = list(statement.subquery().c)
@@ -244,8 +224,9 @@ def _finish(sums: dict[str, float]) -> dict[str, float | int | None]:
     return values
 
 
-def _breakdowns(people: People) -> tuple[dict, list[Breakdown]]:
-    """The totals, and each breakdown's groups with their people and numbers added up."""
+def _breakdowns(people: People, scope: Scope, layout: Layout) -> tuple[dict, list[Breakdown]]:
+    """The totals, and each breakdown's groups with their people and numbers added up; a
+    group hidden in any of the scope's blocks is hidden in the scope (``suppression``)."""
     empty = dict.fromkeys(people.keys, 0)
     totals = dict(empty)
     per_group = {key: {} for key in BREAKDOWNS}
@@ -262,7 +243,7 @@ def _breakdowns(people: People) -> tuple[dict, list[Breakdown]]:
     for key, (title, labels) in BREAKDOWNS.items():
         found = per_group[key]
         sizes = {group: found.get(group, [0])[0] for group in [*labels, ""]}
-        hidden = hidden_groups(sizes)
+        hidden = hidden_groups(sizes, already=layout.hidden_in_blocks(scope, key))
         breakdowns.append(
             Breakdown(
                 key,
@@ -282,54 +263,66 @@ def _breakdowns(people: People) -> tuple[dict, list[Breakdown]]:
     return _finish(totals), breakdowns
 
 
-def _competency_growth(scope: Scope) -> list[tuple[object, list[CompetencyGrowth]]]:
+def _competency_growth(scope: Scope, layout: Layout) -> list[tuple[object, list[CompetencyGrowth]]]:
+    """Per rating source and competency, the leaders rated twice or more and their mean
+    first and latest level, counted per block: hidden if 1 to 4 in any of the scope's."""
     charts = []
+    keys = member_keys(layout)
     for source in registry.RATINGS.values():
         pairs = _rating_pairs(source, scope.members())
+        growth = select(
+            pairs.c.competency_id,
+            keys[0].label("cohort_key"),
+            keys[1].label("region_key"),
+            func.count().label("people"),
+            func.sum(pairs.c.first).label("first"),
+            func.sum(pairs.c.latest).label("latest"),
+        ).select_from(pairs)
         growth = (
-            select(
-                pairs.c.competency_id,
-                func.count().label("people"),
-                func.avg(pairs.c.first).label("first"),
-                func.avg(pairs.c.latest).label("latest"),
-            )
-            .group_by(pairs.c.competency_id)
+            of_programme(growth, pairs.c.user_id, layout)
+            .group_by(pairs.c.competency_id, *keys)
             .subquery()
         )
         rows = db.session.execute(
-            select(Competency, growth.c.people, growth.c.first, growth.c.latest)
+            select(Competency, growth.c.cohort_key, growth.c.region_key, growth.c.people)
+            .add_columns(growth.c.first, growth.c.latest)
             .join(growth, growth.c.competency_id == Competency.id)
             .order_by(Competency.code)
         ).all()
-        charts.append(
-            (
-                source.label,
-                [
-                    CompetencyGrowth(
-                        competency.code,
-                        competency.translated("title"),  # in the reader's language
-                        people,
-                        None if too_few(people) else round(float(first), 2),
-                        None if too_few(people) else round(float(latest), 2),
-                        too_few(people),
-                    )
-                    for competency, people, first, latest in rows
-                ],
-            )
-        )
+        found = {}  # competency → [per block people, first sum, latest sum]
+        for competency, cohort_key, region_key, people, first, latest in rows:
+            entry = found.setdefault(competency, [Counter(), 0.0, 0.0])
+            entry[0][layout.block(cohort_key, region_key)] += people
+            entry[1] += float(first)
+            entry[2] += float(latest)
+        charts.append((source.label, [_growth(c, *entry) for c, entry in found.items()]))
     return charts
+
+
+def _growth(competency, per_block: Counter, first: float, latest: float) -> CompetencyGrowth:
+    people = sum(per_block.values())
+    hidden = too_few(people) or not block_counts_shown(per_block.values())
+    return CompetencyGrowth(
+        competency.code,
+        competency.translated("title"),  # in the reader's language
+        people,
+        None if hidden else round(first / people, 2),
+        None if hidden else round(latest / people, 2),
+        hidden,
+    )
 
 
 def build_report(scope: Scope, today: date | None = None) -> Report:
     """The report of ``scope``; numbers of fewer than five people are never in it."""
     today = today or datetime.now(UTC).date()
     start, end = scope.period(today)
-    people = people_numbers(scope, start, end)
-    totals, breakdowns = _breakdowns(people)
-    report = Report(scope, start, end, len(people.groups), columns())
-    if report.too_few:
+    layout = programme_layout(scope.programme)
+    people = sum(layout.people[kind] for kind in layout.kinds(scope))
+    report = Report(scope, start, end, people, columns(), held_back=not layout.shown(scope))
+    if report.shows_nothing:
         return report
-    report.totals, report.breakdowns = totals, breakdowns
-    report.weeks = _weekly(scope, start, end) if start <= end else []
-    report.growth = _competency_growth(scope)
+    numbers = people_numbers(scope, layout, start, end)
+    report.totals, report.breakdowns = _breakdowns(numbers, scope, layout)
+    report.weeks = _weekly(scope, layout, start, end) if start <= end else []
+    report.growth = _competency_growth(scope, layout)
     return report
