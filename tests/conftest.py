@@ -78,6 +78,7 @@ def pytest_collection_modifyitems(config, items):
 #: under pytest-xdist they run one after another, on one worker, beside lighter tests only.
 SERVING_TESTS = (
     "tests/media/test_media_queue.py",
+    "tests/ops/test_ops_logs.py",
     "tests/ops/test_ops_metrics.py",
     "tests/ops/test_ops_scaled_out.py",
     "tests/ops/test_ops_slow_clients.py",
