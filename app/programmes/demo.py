@@ -1,6 +1,11 @@
-"""Demo programme for `make run`: the demo leaders and twenty more in one cohort, with ten
+"""Demo programme for `make run`: the demo leaders and forty more in one cohort, with ten
 weeks of lessons and two self-assessments each, so the reports have something to show.
-Safe to run again: nothing is added once the cohort exists."""
+Safe to run again: nothing is added once the cohort exists.
+
+Reports hide any count of one to four people in any region (``services/suppression.py``),
+so the demo's leaders keep a steady rhythm: each opens a lesson every other week, half of
+each region one week and half the next, and every week has five or more active leaders in
+each region to show."""
 
 from __future__ import annotations
 
@@ -22,7 +27,8 @@ from .models import Cohort, CohortMember, LeaderProfile, Programme, ProgrammeCou
 PROGRAMME = "Kenya School Leaders 2026"
 COHORT = "Nairobi and Coast"
 DEMO_LEADERS = ("+254700000001", "amani@example.org", "+254700000003", "coach@example.org")
-EXTRA_LEADERS = 20
+EXTRA_LEADERS = 40
+STEADY_LESSONS = 5  # lessons every extra leader opens, one every other week
 WEEKS = 10
 
 
@@ -52,7 +58,7 @@ def load_demo_programme() -> str:
         db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id, region=region))
         if n >= len(DEMO_LEADERS):  # the demo people's own learning is theirs to do
             _answers(user, rng)
-            _activity(user, cohort, framework, rng)
+            _activity(user, n % 2, cohort, framework, rng)
     cohort.member_count = len(members)
     db.session.commit()
     return f"Demo programme: {len(members)} leaders in cohort {COHORT!r}."
@@ -88,14 +94,15 @@ def _answers(user: User, rng: random.Random) -> None:
     )
 
 
-def _activity(user, cohort, framework, rng: random.Random) -> None:
+def _activity(user, first_week: int, cohort, framework, rng: random.Random) -> None:
     start = datetime.combine(cohort.starts_on, time(9), tzinfo=UTC)
     lessons = db.session.scalars(select(Lesson).order_by(Lesson.course_id, Lesson.position)).all()
     keen = rng.random()
-    for lesson in lessons:
-        if rng.random() > keen:
+    for n, lesson in enumerate(lessons):
+        if n >= STEADY_LESSONS and rng.random() > keen:
             break
-        moment = start + timedelta(days=rng.randrange(WEEKS * 7), hours=rng.randrange(10))
+        week = first_week + 2 * n if n < STEADY_LESSONS else rng.randrange(WEEKS)
+        moment = start + timedelta(weeks=week, days=rng.randrange(5), hours=rng.randrange(10))
         db.session.add(
             LessonProgress(
                 user_id=user.id,
