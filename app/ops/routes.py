@@ -7,7 +7,7 @@ import hmac
 from flask import Response, abort, current_app, request
 
 from . import bp
-from .checks import readiness
+from .checks import cached_readiness
 from .metrics import exposition
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -23,8 +23,8 @@ def healthz():
 @bp.get("/readyz")
 def readyz():
     """503 while the database, the queue or the storage is unreachable, saying which: a load
-    balancer sends people elsewhere meanwhile."""
-    checks = readiness()
+    balancer sends people elsewhere meanwhile. The answer is at most ``READYZ_CACHE_S`` old."""
+    checks = cached_readiness()
     ready = all(result == "ok" for result in checks.values())
     body = {"status": "ok" if ready else "unavailable", "checks": checks}
     return body, 200 if ready else 503, NO_STORE
