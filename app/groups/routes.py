@@ -5,7 +5,7 @@ the new post's fragment."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,16 +13,10 @@ from app import permissions as can
 from app.htmx import is_fragment_request, render, render_partial, see_other
 from app.learning import services as learning
 from app.permissions import requires
-from app.urls import MAX_ID
+from app.urls import id_arg
 
 from . import bp, services
 from .forms import ActionForm, EditPostForm, PostForm, ReportForm, ThreadForm
-
-
-def id_arg(name: str) -> int | None:
-    """A row id from the query string, or None when it is absent or cannot be one."""
-    value = request.args.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID else None
 
 
 def group_or_404(group_id: int):
