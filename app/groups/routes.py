@@ -5,7 +5,7 @@ the new post's fragment."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -250,29 +250,45 @@ def show_photo(post_id: int):
     return redirect(services.photo_url(post.photo_key), code=303)
 
 
-@bp.get("/lessons/<int:lesson_id>/discussion")
+@bp.route("/lessons/<int:lesson_id>/discussion", methods=["GET", "POST"])
 @requires(can.can_use_groups)
 def discuss_lesson(lesson_id: int):
     lesson = learning.get_lesson(lesson_id)
     if lesson is None or not can.can_view_lesson(current_user, lesson):
         abort(404)
-    try:
-        thread = services.lesson_discussion(current_user, lesson)
-    except services.GroupError as error:
-        flash(error.translated(), "info")
-        return see_other(url_for("groups.home"))
-    return see_other(url_for("groups.show_thread", thread_id=thread.id))
+    return _discussion(
+        lesson.title, services.find_lesson_discussion, services.lesson_discussion, lesson
+    )
 
 
-@bp.get("/competencies/<int:competency_id>/discussion")
+@bp.route("/competencies/<int:competency_id>/discussion", methods=["GET", "POST"])
 @requires(can.can_use_groups)
 def discuss_competency(competency_id: int):
     competency = services.get_competency(competency_id)
     if competency is None:
         abort(404)
+    return _discussion(
+        f"{competency.code} {competency.title}",
+        services.find_competency_discussion,
+        services.competency_discussion,
+        competency,
+    )
+
+
+def _discussion(subject: str, find, start, about):
+    """GET opens the thread about ``about`` or offers to start it; only the button (a POST)
+    starts it, so a link prefetcher or a crawler following the link makes nothing."""
+    form = ActionForm()
     try:
-        thread = services.competency_discussion(current_user, competency)
+        if request.method == "POST":
+            if not form.validate_on_submit():
+                abort(400)
+            thread = start(current_user, about)
+        else:
+            thread = find(current_user, about)
     except services.GroupError as error:
         flash(error.translated(), "info")
         return see_other(url_for("groups.home"))
-    return see_other(url_for("groups.show_thread", thread_id=thread.id))
+    if thread is not None:
+        return see_other(url_for("groups.show_thread", thread_id=thread.id))
+    return render("groups/start_discussion.html", subject=subject, form=form)

@@ -9,7 +9,13 @@ light Markdown and @mentions; ``activity`` what a coach sees of a leader's part.
 
 from ._common import GroupError, membership_of
 from .activity import RECENT_DAYS, PeerActivity, peer_activity
-from .discussions import competency_discussion, get_competency, lesson_discussion
+from .discussions import (
+    competency_discussion,
+    find_competency_discussion,
+    find_lesson_discussion,
+    get_competency,
+    lesson_discussion,
+)
 from .groups import (
     THREADS_PER_PAGE,
     GroupItem,
@@ -59,6 +65,8 @@ __all__ = [
     "ThreadPage",
     "add_member",
     "competency_discussion",
+    "find_competency_discussion",
+    "find_lesson_discussion",
     "create_group",
     "delete_post",
     "edit_post",
