@@ -75,6 +75,11 @@ class Config:
     SIGN_IN_LIMIT_PER_ADDRESS = "20/minute;100/hour"
     SIGN_IN_FAILURE_LIMIT = "5/minute;30/hour"
     SIGN_IN_FAILURE_LIMIT_PER_ACCOUNT = "50/hour;200/day"
+    # Posts one person may store in the groups (threads and replies), and photos among them
+    # (app/groups/limits.py): far above anyone writing by hand, so a script or a stuck key
+    # cannot fill a group or the disk.
+    GROUPS_POST_LIMIT = "20/minute;200/hour;500/day"
+    GROUPS_PHOTO_LIMIT = "10/minute;60/hour;150/day"
 
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_BR_LEVEL = 6

@@ -15,7 +15,7 @@ from app.learning import services as learning
 from app.permissions import requires
 from app.urls import id_arg
 
-from . import bp, services
+from . import bp, limits, services
 from .forms import ActionForm, EditPostForm, PostForm, ReportForm, ThreadForm
 
 
@@ -49,6 +49,11 @@ def _field_error(form, error: services.GroupError) -> None:
     (field.errors if field is not None else form.form_errors).append(error.translated())
 
 
+def _status_of(error: services.GroupError) -> int:
+    """429 for someone posting too fast (the form comes back whole), else 422."""
+    return 429 if isinstance(error, limits.PostingTooFast) else 422
+
+
 @bp.get("/")
 @requires(can.can_use_groups)
 def home():
@@ -73,16 +78,20 @@ def new_thread(group_id: int):
     if not can.can_post_in_group(current_user, membership):
         abort(403)
     form = ThreadForm()
+    status = 200
     if form.validate_on_submit():
         try:
+            limits.check(current_user, photo=False)
             thread = services.start_thread(
                 group, current_user, form.title.data, form.body.data, form.key.data
             )
         except services.GroupError as error:
             _field_error(form, error)
+            status = _status_of(error)
         else:
+            limits.count(current_user, photo=False)
             return see_other(url_for("groups.show_thread", thread_id=thread.id))
-    status = 422 if form.errors or form.form_errors else 200
+    status = 422 if status == 200 and (form.errors or form.form_errors) else status
     return render("groups/new_thread.html", status=status, group=group, form=form)
 
 
@@ -130,8 +139,10 @@ def reply(thread_id: int):
     form = PostForm()
     error = None
     if form.validate_on_submit():
+        photo = bool(form.photo.data)
         try:
-            post, _created = services.reply(
+            limits.check(current_user, photo=photo)
+            post, created = services.reply(
                 thread,
                 membership,
                 current_user,
@@ -144,6 +155,8 @@ def reply(thread_id: int):
             error = problem
             _field_error(form, problem)
         else:
+            if created:
+                limits.count(current_user, photo=photo)
             if is_fragment_request():
                 return render_partial(
                     "groups/_posted.html",
@@ -162,9 +175,10 @@ def _reply_failed(thread, membership, form, error):
     """The reply form again with what is wrong and everything typed (the same key, so a
     corrected send is still the one post)."""
     quote = _quote_for(thread, membership, form.quoted_post_id.data)
+    status = _status_of(error) if error else 422
     if is_fragment_request():
         response = render_partial(
-            "groups/_reply_form.html", status=422, thread=thread, form=form, quote=quote
+            "groups/_reply_form.html", status=status, thread=thread, form=form, quote=quote
         )
         response.headers["HX-Retarget"] = "#reply"
         response.headers["HX-Reswap"] = "outerHTML"
@@ -172,7 +186,7 @@ def _reply_failed(thread, membership, form, error):
     page = services.thread_page(current_user, thread)
     return render(
         "groups/thread.html",
-        status=422,
+        status=status,
         page=page,
         unread_after=page.unread_after,
         thread=thread,
