@@ -82,14 +82,15 @@ def new_thread(group_id: int):
     if form.validate_on_submit():
         try:
             limits.check(current_user, photo=False)
-            thread = services.start_thread(
+            thread, created = services.start_thread_once(
                 group, current_user, form.title.data, form.body.data, form.key.data
             )
         except services.GroupError as error:
             _field_error(form, error)
             status = _status_of(error)
         else:
-            limits.count(current_user, photo=False)
+            if created:
+                limits.count(current_user, photo=False)
             return see_other(url_for("groups.show_thread", thread_id=thread.id))
     status = 422 if status == 200 and (form.errors or form.form_errors) else status
     return render("groups/new_thread.html", status=status, group=group, form=form)

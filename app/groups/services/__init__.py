@@ -46,6 +46,7 @@ from .posting import (
     post_view,
     reply,
     start_thread,
+    start_thread_once,
     thread_page,
     thread_path,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "set_post_hidden",
     "set_thread_flag",
     "start_thread",
+    "start_thread_once",
     "thread_page",
     "thread_path",
 ]
