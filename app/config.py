@@ -104,6 +104,11 @@ class Config:
     # wrong guess would turn a number into someone else's. `make run` sets KE for the demo.
     DEFAULT_REGION = None
 
+    # What each author's video sources may take on disk (app/studio/services/storage_use.py),
+    # and how long a failed upload's source is kept for a retry before it is removed.
+    STUDIO_AUTHOR_QUOTA_BYTES = 20 * 1000**3
+    STUDIO_FAILED_SOURCE_RETENTION_S = 14 * 24 * 3600
+
     INVITATION_LIFETIME = timedelta(days=14)
     RESET_CODE_LIFETIME = timedelta(hours=24)
 
