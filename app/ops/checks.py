@@ -70,7 +70,8 @@ def cached_readiness() -> dict[str, str]:
     state = current_app.extensions.setdefault("readiness", {"at": None, "checks": None})
     with _lock:
         now = clock()
-        if state["at"] is None or now - state["at"] >= current_app.config["READYZ_CACHE_S"]:
+        age = None if state["at"] is None else now - state["at"]
+        if age is None or not 0 <= age < current_app.config["READYZ_CACHE_S"]:
             state["checks"] = readiness()
             state["at"] = clock()
         return dict(state["checks"])
