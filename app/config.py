@@ -83,6 +83,11 @@ class Config:
     SIGN_IN_LIMIT_PER_ADDRESS = "20/minute;100/hour"
     SIGN_IN_FAILURE_LIMIT = "5/minute;30/hour"
     SIGN_IN_FAILURE_LIMIT_PER_ACCOUNT = "50/hour;200/day"
+    # Posts one person may store in the groups (threads and replies), and photos among them
+    # (app/groups/limits.py): far above anyone writing by hand, so a script or a stuck key
+    # cannot fill a group or the disk.
+    GROUPS_POST_LIMIT = "20/minute;200/hour;500/day"
+    GROUPS_PHOTO_LIMIT = "10/minute;60/hour;150/day"
 
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_BR_LEVEL = 6
@@ -112,6 +117,11 @@ class Config:
     # (tests/conftest.py), which only TESTING may do. A hash records its own method, so
     # checking a password never depends on this setting.
     PASSWORD_HASH_METHOD = "scrypt"
+
+    # What each author's video sources may take on disk (app/studio/services/storage_use.py),
+    # and how long a failed upload's source is kept for a retry before it is removed.
+    STUDIO_AUTHOR_QUOTA_BYTES = 20 * 1000**3
+    STUDIO_FAILED_SOURCE_RETENTION_S = 14 * 24 * 3600
 
     INVITATION_LIFETIME = timedelta(days=14)
     RESET_CODE_LIFETIME = timedelta(hours=24)

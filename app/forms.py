@@ -13,7 +13,10 @@ from babel.support import Translations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
 from wtforms.i18n import messages_path
+
+from app.urls import row_id
 
 NUL_ERROR = _l(
     "This held an invisible character (NUL) that cannot be saved; it is taken out now. "
@@ -41,3 +44,22 @@ class Form(FlaskForm):
         for field in with_nul:
             field.errors.append(NUL_ERROR)
         return valid and not with_nul
+
+
+class IdField(IntegerField):
+    """A row's id sent with a form, read as a path's id is (``app.urls.row_id``): any other
+    value is this field's error and leaves its data None, so nothing looks it up."""
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist or valuelist[0] == "":
+            return
+        try:
+            self.data = row_id(valuelist[0])
+        except ValueError:
+            self.data = None
+            message = self.invalid_message or self.gettext("Not a valid integer value.")
+            raise ValueError(message) from None

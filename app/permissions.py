@@ -96,10 +96,15 @@ def can_view_lesson(user, lesson) -> bool:
 
 
 def can_manage_media(user, asset) -> bool:
-    """Who uploaded it, and anyone who authors: see its progress, retry it."""
+    """See its progress, retry it: who uploaded it, an admin, and the authors of a course
+    whose lesson uses it (never any author: another author's draft video is not theirs)."""
     if not _signed_in(user):
         return False
-    return can_author(user) or (asset.owner_id is not None and asset.owner_id == user.id)
+    if is_admin(user) or (asset.owner_id is not None and asset.owner_id == user.id):
+        return True
+    return can_author(user) and any(
+        can_edit_course(user, lesson.course) for lesson in _lessons_playing(asset)
+    )
 
 
 def can_view_media(user, asset) -> bool:
@@ -108,10 +113,13 @@ def can_view_media(user, asset) -> bool:
         return True
     if not _signed_in(user):
         return False
+    return any(can_view_lesson(user, lesson) for lesson in _lessons_playing(asset))
+
+
+def _lessons_playing(asset) -> list:
     # ``lessons`` and ``translated_lessons`` (a translation's own media) are the learning
     # area's backrefs: media knows nothing of lessons.
-    lessons = [*asset.lessons, *(t.lesson for t in asset.translated_lessons)]
-    return any(can_view_lesson(user, lesson) for lesson in lessons)
+    return [*asset.lessons, *(t.lesson for t in asset.translated_lessons)]
 
 
 # Peer groups. ``membership`` is the person's own row in the group (anything with an

@@ -9,6 +9,12 @@ the ``Integer`` column every table uses for its ids; anything else is a 404. Tex
 (``<slug>``, ``<path:…>``) never holds a NUL character (``%00``), which no text column can
 hold either: such a URL is a 404 too.
 
+An id in a query string (``?before=…``, ``?cohort=…``) or a form is read the same way, by
+:func:`row_id`: ``request.args.get(name, type=row_id)`` (:func:`id_arg`), or
+``app.forms.IdField`` and ``coerce=row_id`` in a form. Python's ``int()`` alone would take
+``²``'s neighbours ``١٢``, a sign, spaces and any length, and ``"²".isdigit()`` is true while
+``int("²")`` fails: each was a 500 somewhere.
+
 Links that leave the app, in an SMS, an email or a terminal, are absolute, built from the
 configured ``PUBLIC_URL`` and never from the request. A request's Host header is whatever
 the sender wrote, so a link built from it could send an invitee, and their one-time
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
 
 # SQLAlchemy's Integer: PostgreSQL's 4-byte ``integer``, the narrowest id column we have.
@@ -31,6 +37,32 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, map) -> None:
         super().__init__(map, max=MAX_ID)
+
+
+def row_id(value: str | int) -> int:
+    """A row's id from text, as ``<int:…>`` takes one from a path; ValueError if it is not
+    one (1 to 10 ASCII digits, 1 to MAX_ID), which ``request.args.get(…, type=…)`` and
+    WTForms' ``coerce`` both treat as "not a valid value"."""
+    text = str(value)  # WTForms coerces its choices' own values (ints) too
+    if not (text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) <= MAX_ID):
+        raise ValueError(f"not a row id: {text[:20]!r}")
+    return int(text)
+
+
+def id_arg(name: str) -> int | None:
+    """The row id in the query string's ``name``, or None if it is absent or not an id."""
+    return request.args.get(name, type=row_id)
+
+
+def row_ids(values) -> set[int]:
+    """The row ids among ``values`` (a form's checkboxes), others left out."""
+    ids = set()
+    for value in values:
+        try:
+            ids.add(row_id(value))
+        except ValueError:
+            continue
+    return ids
 
 
 class _WithoutNul:

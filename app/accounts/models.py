@@ -81,6 +81,20 @@ class User(UserMixin, db.Model):
     #: The token of the sign-in this request came with (see :class:`SignIn`); not a column.
     sign_in_token = None  # (str) set by services.start_sign_in or load_signed_in_user
 
+    # Flask-Login's mixin compares people by ``get_id()``, which refuses anyone not signed in
+    # on this request: comparing two people loaded by a command (the digest) raised. A person
+    # is their row.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = object.__hash__
+
     def get_id(self) -> str:
         """Flask-Login's identity, kept in the session and the remember cookie: the id and the
         token of this device's sign-in. Signing out deletes the sign-in, so a copied cookie

@@ -353,7 +353,8 @@ def edit_person(user_id: int):
         else:
             flash(_("Saved."), "success")
             return see_other(url_for("accounts.edit_person", user_id=person.id))
-    return render("accounts/person.html", form=form, person=person)
+    status = 422 if form.errors else 200
+    return render("accounts/person.html", status=status, form=form, person=person)
 
 
 @bp.post("/people/<int:user_id>/reset-code")

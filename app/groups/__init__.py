@@ -11,7 +11,7 @@ bp = Blueprint(
     "groups", __name__, template_folder="templates", url_prefix="/groups", cli_group="groups"
 )
 
-from . import cli, contributions, manage, models, routes  # noqa: E402,F401  (views, commands, registry)
+from . import cli, contributions, manage, models, routes, tasks  # noqa: E402,F401  (views, commands, registry, jobs)
 from .services.markup import excerpt  # noqa: E402
 
 MODERATION_LABELS = {
@@ -24,6 +24,12 @@ MODERATION_LABELS = {
 }
 
 bp.add_app_template_filter(excerpt, "excerpt")
+
+
+@bp.record_once
+def _set_up(state) -> None:
+    """The daily digest rides on the app's job queue (the media area's Huey)."""
+    tasks.register(state.app)
 
 
 @bp.app_template_filter("initials")

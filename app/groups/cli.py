@@ -1,4 +1,5 @@
-"""`flask groups digest`: the daily e-mail of what people have not read, for a scheduler."""
+"""`flask groups digest`: the daily e-mail of what people have not read, by hand (the job
+queue also sends it every day, `app/groups/tasks.py`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from .services import digest
 @bp.cli.command("digest")
 def digest_command() -> None:
     """E-mail each person with an address the notifications they have not read or been
-    sent yet (run once a day; does nothing without HEADWAY_SMTP_HOST)."""
+    sent yet (the job queue also does it daily; does nothing without HEADWAY_SMTP_HOST)."""
     try:
         result = digest.send_digests()
     except digest.DigestError as error:

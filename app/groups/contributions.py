@@ -6,10 +6,12 @@ shown as by "a former member" (others replied to them)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, cast, delete, func, literal, select
 
 from app import registry
 from app.extensions import db
+from app.notifications import services as notifications
+from app.notifications.models import Notification
 
 from .models import Group, GroupMember, Post, PostReport, Thread, ThreadRead
 
@@ -41,7 +43,14 @@ def _export_posts(user_id: int) -> list[dict]:
 
 
 def _erase(user_id: int) -> None:
-    """Their place in groups goes; their posts stay (without a name, see ``author_name``)."""
+    """Their place in groups goes; their posts stay (without a name, see ``author_name``),
+    and the mentions and replies they sent others no longer name them."""
+    for kind in ("groups.mention", "groups.reply"):
+        # posting.py keys each such notification "<kind>:<post id>".
+        keys = select(literal(f"{kind}:") + cast(Post.id, String)).where(Post.author_id == user_id)
+        notifications.forget_names(
+            (Notification.kind == kind) & Notification.dedupe_key.in_(keys), "name"
+        )
     for model, column in (
         (GroupMember, GroupMember.user_id),
         (ThreadRead, ThreadRead.user_id),

@@ -7,10 +7,10 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import Form
+from app.forms import Form, IdField
 
 from .models import MemberRole
 from .services import BODY_MAX
@@ -39,7 +39,10 @@ class PostForm(_Keyed):
         filters=[_one_character_line_breaks],
         description=_l("**bold**, *italic*, lists with -, links. @Name tells a member."),
     )
-    quoted_post_id = IntegerField(validators=[Optional()])
+    quoted_post_id = IdField(
+        validators=[Optional()],
+        invalid_message=_l("The post you quoted was not found. Send again without the quote."),
+    )
     photo = FileField(
         _l("Photo (optional)"),
         validators=[FileAllowed(["jpg", "jpeg", "png", "webp"], _l("Choose a JPEG or PNG photo."))],

@@ -13,16 +13,10 @@ from app import permissions as can
 from app.htmx import is_fragment_request, render, render_partial, see_other
 from app.learning import services as learning
 from app.permissions import requires
-from app.urls import MAX_ID
+from app.urls import id_arg
 
-from . import bp, services
+from . import bp, limits, services
 from .forms import ActionForm, EditPostForm, PostForm, ReportForm, ThreadForm
-
-
-def id_arg(name: str) -> int | None:
-    """A row id from the query string, or None when it is absent or cannot be one."""
-    value = request.args.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID else None
 
 
 def group_or_404(group_id: int):
@@ -55,6 +49,11 @@ def _field_error(form, error: services.GroupError) -> None:
     (field.errors if field is not None else form.form_errors).append(error.translated())
 
 
+def _status_of(error: services.GroupError) -> int:
+    """429 for someone posting too fast (the form comes back whole), else 422."""
+    return 429 if isinstance(error, limits.PostingTooFast) else 422
+
+
 @bp.get("/")
 @requires(can.can_use_groups)
 def home():
@@ -79,16 +78,21 @@ def new_thread(group_id: int):
     if not can.can_post_in_group(current_user, membership):
         abort(403)
     form = ThreadForm()
+    status = 200
     if form.validate_on_submit():
         try:
-            thread = services.start_thread(
+            limits.check(current_user, photo=False)
+            thread, created = services.start_thread_once(
                 group, current_user, form.title.data, form.body.data, form.key.data
             )
         except services.GroupError as error:
             _field_error(form, error)
+            status = _status_of(error)
         else:
+            if created:
+                limits.count(current_user, photo=False)
             return see_other(url_for("groups.show_thread", thread_id=thread.id))
-    status = 422 if form.errors or form.form_errors else 200
+    status = 422 if status == 200 and (form.errors or form.form_errors) else status
     return render("groups/new_thread.html", status=status, group=group, form=form)
 
 
@@ -136,8 +140,10 @@ def reply(thread_id: int):
     form = PostForm()
     error = None
     if form.validate_on_submit():
+        photo = bool(form.photo.data)
         try:
-            post, _created = services.reply(
+            limits.check(current_user, photo=photo)
+            post, created = services.reply(
                 thread,
                 membership,
                 current_user,
@@ -150,6 +156,8 @@ def reply(thread_id: int):
             error = problem
             _field_error(form, problem)
         else:
+            if created:
+                limits.count(current_user, photo=photo)
             if is_fragment_request():
                 return render_partial(
                     "groups/_posted.html",
@@ -168,9 +176,10 @@ def _reply_failed(thread, membership, form, error):
     """The reply form again with what is wrong and everything typed (the same key, so a
     corrected send is still the one post)."""
     quote = _quote_for(thread, membership, form.quoted_post_id.data)
+    status = _status_of(error) if error else 422
     if is_fragment_request():
         response = render_partial(
-            "groups/_reply_form.html", status=422, thread=thread, form=form, quote=quote
+            "groups/_reply_form.html", status=status, thread=thread, form=form, quote=quote
         )
         response.headers["HX-Retarget"] = "#reply"
         response.headers["HX-Reswap"] = "outerHTML"
@@ -178,7 +187,7 @@ def _reply_failed(thread, membership, form, error):
     page = services.thread_page(current_user, thread)
     return render(
         "groups/thread.html",
-        status=422,
+        status=status,
         page=page,
         unread_after=page.unread_after,
         thread=thread,
@@ -256,29 +265,45 @@ def show_photo(post_id: int):
     return redirect(services.photo_url(post.photo_key), code=303)
 
 
-@bp.get("/lessons/<int:lesson_id>/discussion")
+@bp.route("/lessons/<int:lesson_id>/discussion", methods=["GET", "POST"])
 @requires(can.can_use_groups)
 def discuss_lesson(lesson_id: int):
     lesson = learning.get_lesson(lesson_id)
     if lesson is None or not can.can_view_lesson(current_user, lesson):
         abort(404)
-    try:
-        thread = services.lesson_discussion(current_user, lesson)
-    except services.GroupError as error:
-        flash(error.translated(), "info")
-        return see_other(url_for("groups.home"))
-    return see_other(url_for("groups.show_thread", thread_id=thread.id))
+    return _discussion(
+        lesson.title, services.find_lesson_discussion, services.lesson_discussion, lesson
+    )
 
 
-@bp.get("/competencies/<int:competency_id>/discussion")
+@bp.route("/competencies/<int:competency_id>/discussion", methods=["GET", "POST"])
 @requires(can.can_use_groups)
 def discuss_competency(competency_id: int):
     competency = services.get_competency(competency_id)
     if competency is None:
         abort(404)
+    return _discussion(
+        f"{competency.code} {competency.title}",
+        services.find_competency_discussion,
+        services.competency_discussion,
+        competency,
+    )
+
+
+def _discussion(subject: str, find, start, about):
+    """GET opens the thread about ``about`` or offers to start it; only the button (a POST)
+    starts it, so a link prefetcher or a crawler following the link makes nothing."""
+    form = ActionForm()
     try:
-        thread = services.competency_discussion(current_user, competency)
+        if request.method == "POST":
+            if not form.validate_on_submit():
+                abort(400)
+            thread = start(current_user, about)
+        else:
+            thread = find(current_user, about)
     except services.GroupError as error:
         flash(error.translated(), "info")
         return see_other(url_for("groups.home"))
-    return see_other(url_for("groups.show_thread", thread_id=thread.id))
+    if thread is not None:
+        return see_other(url_for("groups.show_thread", thread_id=thread.id))
+    return render("groups/start_discussion.html", subject=subject, form=form)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import abort, redirect, url_for
 from flask_login import current_user, login_required
 
 from app.htmx import render, see_other
+from app.urls import id_arg
 
 from . import bp, services
 
@@ -24,7 +25,7 @@ def _badge() -> dict:
 @bp.get("/")
 @login_required
 def index():
-    before = request.args.get("before", type=int)
+    before = id_arg("before")
     page = services.recent(current_user, before=before)
     block = "more" if before is not None else "content"
     return render("notifications/index.html", block=block, page=page)

@@ -10,6 +10,8 @@ and says what happened inside its own unit of work (``notify`` never commits)::
            name=author.display_name, thread=thread.title)
 
 The text is worded when shown, in the reader's language; ``params`` keep their values.
+A person's name in them is forgotten when their data is erased (:func:`forget_names`,
+called by the area that wrote it): it then reads "a former member".
 """
 
 from __future__ import annotations
@@ -63,10 +65,23 @@ def text(notification: Notification) -> str:
     template = _KINDS.get(notification.kind)
     if template is None:
         return gettext("Something happened.")
+    params = {
+        name: gettext("a former member") if value is None else value
+        for name, value in (notification.params or {}).items()
+    }
     try:
-        return gettext(template) % notification.params
+        return gettext(template) % params
     except (KeyError, TypeError, ValueError):
         return gettext(template)
+
+
+def forget_names(where, param: str) -> None:
+    """Erasure: in the notifications ``where`` selects, ``param`` (the erased person's name)
+    is forgotten and reads "a former member". Part of the caller's unit of work."""
+    for notification in db.session.scalars(select(Notification).where(where)):
+        if notification.params.get(param) is not None:
+            notification.params = {**notification.params, param: None}
+    db.session.flush()
 
 
 def unread_count(user) -> int:

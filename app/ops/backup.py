@@ -11,9 +11,12 @@ provider); a backup of such an instance holds the database only, and says so.
 A backup folder holds ``manifest.json`` (what is in it), ``database.sqlite3`` or
 ``database.pgdump``, ``media/``, and ``secret_key`` when the instance made its own. Without
 that key a restore onto a new machine would sign every leader out and change every signed
-media URL; with it, the folder is a secret: made readable by its owner only (0700, and
-0600 for every file). A key given in ``HEADWAY_SECRET_KEY`` is the operator's to carry
-over with the rest of the settings; the backup says so instead of copying it.
+media URL. A key given in ``HEADWAY_SECRET_KEY`` is the operator's to carry over with the
+rest of the settings; the backup says so instead of copying it.
+
+A backup holds everyone's personal data and may hold the key, so only its owner may read
+it: every file is made ``0600`` and every folder ``0700`` before anything is written into
+it (a folder the operator made keeps its own mode).
 """
 
 from __future__ import annotations
@@ -64,18 +67,17 @@ def create_backup(folder: Path) -> Summary:
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
         raise BackupError(f"{folder} is not empty: give a new folder for the backup.")
-    folder.mkdir(parents=True, exist_ok=True)
-    folder.chmod(0o700)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     dialect = db.engine.dialect.name
     revision = _schema_revision()
     if dialect == "sqlite":
-        _sqlite_copy(Path(db.engine.url.database), folder / SQLITE_FILE)
+        _sqlite_copy(Path(db.engine.url.database), _private_file(folder / SQLITE_FILE))
     elif dialect == "postgresql":
-        _pg_dump(folder / PG_DUMP_FILE)
+        _pg_dump(_private_file(folder / PG_DUMP_FILE))
     else:
         raise BackupError(f"No backup for a {dialect} database.")
     media_root, note = _local_media_root()
-    files = _copy_tree(media_root, folder / "media") if media_root else 0
+    files = _copy_tree(media_root, folder / "media", private=True) if media_root else 0
     key_note = "" if _copy_instance_key(folder / SECRET_KEY_FILE) else KEY_FROM_SETTINGS
     manifest = {
         "created_at": utcnow().isoformat(),
@@ -85,8 +87,7 @@ def create_backup(folder: Path) -> Summary:
         "media_note": note,
         "secret_key": "included" if not key_note else "from HEADWAY_SECRET_KEY, not included",
     }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-    _owner_only(folder)
+    _private_file(folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return Summary(folder, dialect, files, note, key_note)
 
 
@@ -109,11 +110,6 @@ def _write_private(path: Path, text: str) -> None:
     with os.fdopen(descriptor, "w") as out:
         out.write(text)
     path.chmod(0o600)
-
-
-def _owner_only(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def restore_backup(folder: Path) -> Summary:
@@ -174,13 +170,33 @@ def _local_media_root() -> tuple[Path | None, str]:
     return Path(current_app.config["MEDIA_ROOT"]), ""
 
 
-def _copy_tree(source: Path, target: Path) -> int:
+def _private_file(path: Path) -> Path:
+    """``path`` made empty and readable by its owner only, before anything is written to it
+    (creating it with the default mode and narrowing it later would leave a moment when
+    others could open it, and keep what they opened)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)  # an existing file keeps its mode through O_CREAT
+    return path
+
+
+def _copy_tree(source: Path, target: Path, private: bool = False) -> int:
+    """Copy every file under ``source`` to ``target``; ``private``: owner-only folders and
+    files (into a backup), else with their own modes (back into the media root)."""
+    if private:
+        target.mkdir(mode=0o700, exist_ok=True)
     count = 0
     for path in sorted(source.rglob("*")) if source.is_dir() else []:
         if path.is_file():
             destination = target / path.relative_to(source)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, destination)
+            if private:
+                for parent in reversed(destination.relative_to(target).parents[:-1]):
+                    (target / parent).mkdir(mode=0o700, exist_ok=True)
+                shutil.copyfile(path, _private_file(destination))
+                shutil.copystat(path, destination)
+                os.chmod(destination, 0o600)
+            else:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, destination)
             count += 1
     return count
 

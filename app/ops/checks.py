@@ -1,10 +1,18 @@
 """Readiness: can this process reach what it needs to serve (database, queue, storage), and
-has it room to write (disk)?"""
+has it room to write (disk)?
+
+``/readyz`` is public and each check touches the database, the queue and the storage, so
+anyone calling it in a loop would load all three. The answer is kept for ``READYZ_CACHE_S``
+seconds (2 by default) per process: a load balancer polling every few seconds sees each
+change within that time, and a flood costs one set of checks each time it lapses.
+"""
 
 from __future__ import annotations
 
 import logging
 import shutil
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,3 +87,21 @@ def readiness() -> dict[str, str]:
         if results[name] != "ok" and not results[name].startswith("down"):
             log.warning("readiness: %s is %s", name, results[name])
     return results
+
+
+#: Seconds since some fixed point; a test replaces it to move time on.
+clock = time.monotonic
+_lock = threading.Lock()
+
+
+def cached_readiness() -> dict[str, str]:
+    """:func:`readiness`, run again only once the last answer is ``READYZ_CACHE_S`` old.
+    Requests arriving meanwhile wait for one set of checks rather than each running one."""
+    state = current_app.extensions.setdefault("readiness", {"at": None, "checks": None})
+    with _lock:
+        now = clock()
+        age = None if state["at"] is None else now - state["at"]
+        if age is None or not 0 <= age < current_app.config["READYZ_CACHE_S"]:
+            state["checks"] = readiness()
+            state["at"] = clock()
+        return dict(state["checks"])

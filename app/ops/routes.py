@@ -7,7 +7,7 @@ import hmac
 from flask import Response, abort, current_app, request
 
 from . import bp
-from .checks import readiness
+from .checks import cached_readiness
 from .metrics import exposition
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -25,8 +25,9 @@ def readyz():
     """503 while the database, the queue or the storage is unreachable, saying which: a load
     balancer sends people elsewhere meanwhile. A low disk is "degraded", still 200: the
     pages and sign-ins work while transcodes wait, and taking every process of a machine
-    out of rotation would turn that into an outage; monitoring reads the body."""
-    checks = readiness()
+    out of rotation would turn that into an outage; monitoring reads the body. The answer is
+    at most ``READYZ_CACHE_S`` old."""
+    checks = cached_readiness()
     down = any(result.startswith("down") for result in checks.values())
     ok = all(result == "ok" for result in checks.values())
     status = "unavailable" if down else "ok" if ok else "degraded"

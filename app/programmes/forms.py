@@ -16,13 +16,21 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.accounts.forms import MultiCheckboxField
 from app.forms import Form
+from app.urls import row_id
 
 from .services.research import GENDERS, LOCALITIES, MAX_YEARS, SCHOOL_SIZES, SCHOOL_TYPES
 
 
+def _framework_or_none(value) -> int:
+    """A framework's id, or 0 for the "None" choice."""
+    return 0 if str(value) == "0" else row_id(value)
+
+
 class ProgrammeForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    framework_id = SelectField(_l("Competency framework"), coerce=int, validate_choice=False)
+    framework_id = SelectField(
+        _l("Competency framework"), coerce=_framework_or_none, validate_choice=False
+    )
     region = StringField(
         _l("Country"),
         validators=[Optional(), Length(min=2, max=2)],
@@ -31,7 +39,7 @@ class ProgrammeForm(Form):
             "as people dial them there."
         ),
     )
-    course_ids = MultiCheckboxField(_l("Courses"), coerce=int, validate_choice=False)
+    course_ids = MultiCheckboxField(_l("Courses"), coerce=row_id, validate_choice=False)
 
 
 class CohortForm(Form):

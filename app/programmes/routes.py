@@ -14,6 +14,7 @@ from app.frameworks.models import Framework
 from app.htmx import render, see_other
 from app.learning.models import Course
 from app.permissions import can_run_programmes, requires
+from app.urls import id_arg
 
 from . import bp, services
 from .forms import CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
@@ -228,12 +229,12 @@ def download_invitations(programme_id: int, batch_id: int):
 
 
 def _scope(programme: Programme) -> services.Scope:
-    cohort_id = request.args.get("cohort", "")
     cohort = None
-    if cohort_id:
-        if not cohort_id.isdigit() or len(cohort_id) > 10:
+    if request.args.get("cohort"):
+        cohort_id = id_arg("cohort")
+        if cohort_id is None:  # a cohort that cannot exist, as a path's id would be
             abort(404)
-        cohort = _cohort(programme, int(cohort_id))
+        cohort = _cohort(programme, cohort_id)
     region = request.args.get("region", "")[:80].replace("\x00", "") or None
     return services.Scope(programme, cohort, region)
 
@@ -278,9 +279,7 @@ def download_records(programme_id: int):
 @bp.get("/audit")
 @requires(can_run_programmes)
 def audit_log():
-    before = request.args.get("before", "")
-    before_id = int(before) if before.isdigit() and len(before) <= 10 else None
-    entries = services.audit_entries(AUDIT_PAGE, before_id)
+    entries = services.audit_entries(AUDIT_PAGE, id_arg("before"))
     more = len(entries) == AUDIT_PAGE
     return render("programmes/audit.html", entries=entries, more=more)
 

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import Form
+from app.urls import row_id
 
 
 def new_form_key() -> str:
@@ -80,7 +81,7 @@ class LessonForm(Form):
     duration_minutes = IntegerField(
         _l("Estimated length in minutes"), validators=[Optional(), NumberRange(min=0, max=60)]
     )
-    competencies = MultiCheckboxField(_l("Competencies"), coerce=int, validate_choice=False)
+    competencies = MultiCheckboxField(_l("Competencies"), coerce=row_id, validate_choice=False)
     preview = HiddenField()
 
 

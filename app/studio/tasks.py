@@ -1,7 +1,10 @@
 """Removing expired uploads as a periodic task on the app's job queue, as coaching's
 reminders ride on it (``app/coaching/tasks.py``): every hour, at 23 minutes past, each
 consumer enqueues the sweep; two sweeps at once remove each upload once (a row deleted
-twice is deleted), and ``flask studio expire-uploads`` still does it by hand."""
+twice is deleted), and ``flask studio expire-uploads`` still does it by hand.
+
+Failed uploads past their retention go the same way, every hour at 41 minutes past
+(``services.remove_failed_uploads``)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from huey import crontab
 
 from app.media.tasks import periodic
 
-from .services import expire_uploads
+from .services import expire_uploads, remove_failed_uploads
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +24,14 @@ def register(app: Flask) -> None:
     task = periodic(app, crontab(minute="23"), "studio.expire_uploads", _expire)
     if task is not None:  # no job queue in this app: the command still works
         app.extensions["studio_expire_task"] = task
+    task = periodic(app, crontab(minute="41"), "studio.remove_failed_uploads", _remove_failed)
+    if task is not None:
+        app.extensions["studio_remove_failed_task"] = task
 
 
 def _expire() -> None:
     log.info("expired uploads removed: %s", expire_uploads())
+
+
+def _remove_failed() -> None:
+    log.info("failed uploads removed past their retention: %s", remove_failed_uploads())

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from app.extensions import db
+
 
 @pytest.mark.parametrize("url", ["/people", "/people/invite", "/people/1"])
 def test_people_pages_are_for_admins_only(client, make_user, login, url):
@@ -179,3 +181,55 @@ def test_account_problems_are_shown_in_the_readers_language(client, make_user, l
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Quelqu’un a déjà cette adresse e-mail." in body
+
+
+@pytest.mark.parametrize(
+    "email", ["grace", "grace@", "grace@school", "gr ace@school.org", "a@b@c.org"]
+)
+def test_an_email_address_an_admin_enters_is_checked_for_shape(client, make_user, login, email):
+    admin = make_user("admin")
+    person = make_user("leader")
+    login(admin)
+    invited = client.post(
+        "/people/invite", data={"email": email, "name": "Amina Yusuf", "roles": ["leader"]}
+    )
+    assert invited.status_code == 422
+    assert "is not an email address" in invited.text and 'value="Amina Yusuf"' in invited.text
+    edited = client.post(
+        f"/people/{person.id}", data={"email": email, "roles": ["leader"], "active": "y"}
+    )
+    assert edited.status_code == 422 and "is not an email address" in edited.text
+    db.session.expire_all()
+    assert person.email != email.strip().lower()
+
+
+@pytest.mark.parametrize(
+    "name", ["Grace\r\nWanjiru", "Grace\nWanjiru", "Grace\tWanjiru", "Grace\u2028W"]
+)
+def test_a_name_is_one_line(app, client, make_user, login, runner, name):
+    from app.accounts import services
+
+    person = make_user()
+    login(person)
+    response = client.post(
+        "/me", data={"name": name, "school": "Kisumu Day", "locale": "en", "timezone": "UTC"}
+    )
+    assert response.status_code == 422
+    assert "A name is one line" in response.text and 'value="Kisumu Day"' in response.text
+    db.session.expire_all()
+    assert person.name != name
+    with pytest.raises(services.AccountError):
+        services.create_user(email="amina@example.org", name=name)
+    result = runner.invoke(
+        args=["users", "invite", "amina@example.org", "--name", name, "--role", "leader"]
+    )
+    assert result.exit_code != 0 and "A name is one line" in result.output
+
+
+def test_the_shape_of_an_address_is_explained_in_french(client, make_user, login):
+    login(make_user("admin", locale="fr"))
+    response = client.post(
+        "/people/invite", data={"email": "amina@", "name": "Amina", "roles": ["leader"]}
+    )
+    assert response.status_code == 422
+    assert "« amina@ » n’est pas une adresse e-mail" in response.text

@@ -156,3 +156,21 @@ def test_a_check_in_from_booking_to_ticked_action(
     dashboard = client.get("/coaching/").get_data(as_text=True)
     assert "Grace Leader" in dashboard and "Reading" not in dashboard
     assert db.session.scalar(select(PrivateNote.body)) == "Seems tired; ask about the board."
+
+
+def test_competencies_that_cannot_exist_are_left_out_of_a_priority(
+    client, login, pair, coach, leader, framework
+):
+    login(coach)
+    competency = [c for d in framework.domains for c in d.competencies][0]
+    response = client.post(
+        f"/coaching/leaders/{leader.id}/priority",
+        data={
+            "title": "Reading for all",
+            "status": "active",
+            "competency": [competency.id, str(2**63), "²", str(2**31)],
+            "edit_key": "k1",
+        },
+    )
+    assert response.status_code == 303
+    assert services.priority_of(leader).competency_ids == [competency.id]

@@ -153,3 +153,15 @@ def test_a_post_from_another_thread_cannot_be_quoted(client, login, world):
     assert response.status_code == 303
     post = services.get_post(services.get_thread(world["t"]).last_post_id)
     assert post.quoted_post_id is None
+
+
+@pytest.mark.parametrize("value", [str(2**63), str(2**31), "²", "-3", "0"])
+def test_a_quoted_post_that_cannot_exist_is_refused_keeping_the_text(client, login, world, value):
+    login(world["c"].grace)
+    response = client.post(
+        "/groups/threads/{t}/posts".format(**world),
+        data={"body": "My reply", "key": new_key(), "quoted_post_id": value},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The post you quoted was not found" in html and "My reply" in html

@@ -57,7 +57,7 @@ def test_discuss_this_lesson_tapped_at_once_opens_one_thread(amani_phone, circle
         db.session.execute(delete(Thread))
         db.session.commit()
         url = f"/groups/lessons/{lesson.id}/discussion"
-        assert amani_phone.together("GET", url) == [303] * TAPS
+        assert amani_phone.together("POST", url) == [303] * TAPS
         assert _count(Thread, lesson_id=lesson.id) == 1
 
 

@@ -153,3 +153,48 @@ def test_a_digest_is_in_the_readers_language(app, circle, thread, smtp_server):
         app.config.pop("SMTP_PORT")
     message = smtp_server.messages[0].content.decode("utf-8", "replace")
     assert "Amani Mutesi a répondu dans" in message or "a r=C3=A9pondu" in message
+
+
+def test_many_pending_notifications_go_out_one_digest_each(
+    app, runner, circle, thread, smtp_server
+):
+    """People loaded by the digest are not signed in: telling them apart must not ask for a
+    sign-in (it crashed on the second notification, so no digest ever went out)."""
+    for n in range(6):
+        reply(thread, circle.amani, f"Reply {n} for @Grace")
+        reply(thread, circle.coach, f"Note {n} for @Amani and @Grace")
+    reply(thread, circle.grace, "Thanks @Amani @Joseph")
+    pending = db.session.scalars(select(Notification.user_id)).all()
+    assert pending.count(circle.grace.id) > 2 and len(set(pending)) == 3
+    db.session.expire_all()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
+    try:
+        result = runner.invoke(args=["groups", "digest"])
+        assert result.exit_code == 0, result.output
+        assert "3 digest(s) sent." in result.output
+        assert sorted(e.rcpt_tos[0] for e in smtp_server.messages) == sorted(
+            [circle.grace.email, circle.amani.email, circle.coach.email]
+        )
+        assert all(db.session.scalars(select(Notification.emailed_at)).all())
+        assert "0 digest(s) sent." in runner.invoke(args=["groups", "digest"]).output
+    finally:
+        app.config.pop("SMTP_HOST")
+        app.config.pop("SMTP_PORT")
+
+
+def test_the_digest_runs_daily_on_the_job_queue(app, circle, thread, smtp_server):
+    from datetime import datetime
+
+    reply(thread, circle.amani, "Grace, see this @Grace")
+    task = app.extensions["groups_digest_task"]
+    huey = app.extensions["media_queue"].huey
+    assert "groups.digest" in [t.name for t in huey.read_periodic(datetime(2030, 1, 1, 6, 0))]
+    assert "groups.digest" not in [t.name for t in huey.read_periodic(datetime(2030, 1, 1, 7, 0))]
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
+    try:
+        task.call_local()
+        task.call_local()  # every consumer enqueues it: a second run sends nothing more
+    finally:
+        app.config.pop("SMTP_HOST")
+        app.config.pop("SMTP_PORT")
+    assert [e.rcpt_tos for e in smtp_server.messages] == [[circle.grace.email]]

@@ -279,15 +279,34 @@ def test_discuss_a_lesson_opens_one_thread(client, login, circle, make_course):
     make_course("talk", lessons=1)
     lesson = db.session.scalar(select(Lesson))
     login(circle.grace)
-    first = client.get(f"/groups/lessons/{lesson.id}/discussion")
-    again = client.get(f"/groups/lessons/{lesson.id}/discussion")
+    url = f"/groups/lessons/{lesson.id}/discussion"
+    first = client.post(url)
+    again = client.post(url)
     assert first.status_code == again.status_code == 303
     assert first.headers["Location"] == again.headers["Location"]
     assert db.session.scalar(select(func.count()).select_from(Thread)) == 1
+    # Once started, the link goes straight to it.
+    assert client.get(url).headers["Location"] == first.headers["Location"]
     html = client.get(first.headers["Location"]).get_data(as_text=True)
     assert "Lesson 1" in html and "No posts yet" in html
     lesson_page = client.get("/learn/talk/lesson-1").get_data(as_text=True)
     assert f"/groups/lessons/{lesson.id}/discussion" in lesson_page
+
+
+def test_following_discuss_this_lesson_starts_nothing(client, login, circle, make_course):
+    """Link prefetchers and crawlers follow links: a GET shows a page offering to start the
+    thread, which only its button (a POST) does."""
+    from app.learning.models import Lesson
+
+    make_course("talk", lessons=1)
+    lesson = db.session.scalar(select(Lesson))
+    login(circle.grace)
+    url = f"/groups/lessons/{lesson.id}/discussion"
+    for _ in range(2):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "Start the discussion" in page.text and 'method="post"' in page.text
+    assert db.session.scalar(select(func.count()).select_from(Thread)) == 0
 
 
 def test_discuss_a_lesson_outside_any_group(client, login, make_user, make_course):
@@ -304,7 +323,10 @@ def test_discuss_a_competency_opens_one_thread(client, login, circle, framework)
     competency = framework.domains[0].competencies[0]
     login(circle.grace)
     url = f"/groups/competencies/{competency.id}/discussion"
-    first, again = client.get(url), client.get(url)
+    assert client.get(url).status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Thread)) == 0
+    first = client.post(url)
+    again = client.get(url)
     assert first.status_code == again.status_code == 303
     assert first.headers["Location"] == again.headers["Location"]
     html = client.get(first.headers["Location"]).get_data(as_text=True)

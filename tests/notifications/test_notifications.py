@@ -101,3 +101,12 @@ def test_a_notification_opens_only_a_path_on_this_site(app, make_user, url):
 def test_an_unknown_kind_is_refused(app, make_user):
     with pytest.raises(ValueError):
         services.notify(make_user().id, "test.nope", url="/")
+
+
+@pytest.mark.parametrize("before", [str(2**63), str(2**31), "²", "١٢", "-1", " 5"])
+def test_an_odd_before_is_the_first_page(client, make_user, login, before):
+    amani = make_user("leader")
+    _tell(amani)
+    login(amani)
+    response = client.get(f"/notifications/?before={before}")
+    assert response.status_code == 200 and "Grace replied" in response.get_data(as_text=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import stat
 from pathlib import Path
 
 from sqlalchemy import select
@@ -123,3 +124,27 @@ def test_the_instances_own_key_goes_with_the_backup(
     moved = restarted.test_client()
     moved._cookies = phone._cookies
     assert moved.get("/learn/").status_code == 200
+
+
+def test_a_backup_is_readable_by_its_owner_only(app, runner, make_user, tmp_path):
+    """It holds everyone's personal data: no other local user may read it."""
+    if db.engine.dialect.name == "postgresql":
+        require_executable("pg_dump")
+    _leader_with_progress(make_user, tmp_path)
+    backup = tmp_path / "backup"
+    created = runner.invoke(args=["backup", "create", str(backup)])
+    assert created.exit_code == 0, created.output
+    database = backup / (
+        "database.pgdump" if db.engine.dialect.name == "postgresql" else "database.sqlite3"
+    )
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o700
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    assert stat.S_IMODE((backup / "manifest.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE((backup / "media").stat().st_mode) == 0o700
+    # A folder the operator made (empty) keeps its own mode; what goes in it is private.
+    (tmp_path / "theirs").mkdir(mode=0o755)
+    assert runner.invoke(args=["backup", "create", str(tmp_path / "theirs")]).exit_code == 0
+    assert all(
+        stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600)
+        for path in (tmp_path / "theirs").iterdir()
+    )

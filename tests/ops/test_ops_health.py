@@ -69,3 +69,23 @@ def test_health_endpoints_are_not_rate_limited_or_signed_in(client):
     for _ in range(30):
         assert client.get("/healthz").status_code == 200
     assert "Set-Cookie" not in client.get("/readyz").headers
+
+
+def test_readyz_checks_at_most_once_in_its_cache_time(client, monkeypatch):
+    """Public and touching the database, queue and storage: a flood of calls must not each
+    run the checks."""
+    from app.ops import checks
+
+    runs = []
+    monkeypatch.setitem(checks.CHECKS, "database", lambda: runs.append(1))
+    now = [1000.0]
+    monkeypatch.setattr(checks, "clock", lambda: now[0])
+    for _ in range(50):
+        assert client.get("/readyz").status_code == 200
+    assert len(runs) == 1
+    now[0] += 1.9
+    client.get("/readyz")
+    assert len(runs) == 1
+    now[0] += 0.2  # the answer is now 2.1 s old
+    client.get("/readyz")
+    assert len(runs) == 2

@@ -87,3 +87,34 @@ def test_pairing_twice_is_one_audit_entry(make_user, admin):
     coaching.unpair(leader, by=admin)
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["pairing", "unpairing"]
+
+
+def test_erasure_reaches_the_notifications_that_named_the_person(client, make_user, enrol, admin):
+    """Mentions and replies told to others named the author: after erasure they read "a
+    former member", on the page and in the digest's words alike."""
+    from app.notifications import services as notifications
+    from app.notifications.models import Notification
+
+    person = make_user("leader", name=NAME)
+    other = make_user("leader", name="Grace Wanjiru")
+    enrol(person)
+    group = groups.create_group("Cluster")
+    for member in (person, other):
+        groups.add_member(group, member)
+    thread = groups.start_thread(group, other, "Timetables", "How?", "t1")
+    membership = groups.membership_of(person, group.id)
+    groups.reply(thread, membership, person, "Like this, @Grace", "r1")  # a mention
+    groups.reply(thread, membership, person, "And this", "r2")  # a reply to Grace's thread
+    told = db.session.scalars(select(Notification).where(Notification.user_id == other.id)).all()
+    assert len(told) == 2 and all(NAME in notifications.text(n) for n in told)
+
+    services.complete_erasure(services.request_erasure(person), by=admin)
+
+    db.session.expire_all()
+    told = db.session.scalars(select(Notification).where(Notification.user_id == other.id)).all()
+    assert len(told) == 2
+    assert all(NAME not in str(n.params) for n in told)
+    assert all(notifications.text(n).startswith("a former member ") for n in told)
+    sign_in(client, other)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert NAME not in page and "a former member mentioned you" in page

@@ -201,3 +201,20 @@ def test_a_french_admin_reads_the_report_in_french(client, make_user, programme,
     sign_in(client, make_user("admin", locale="fr"))
     page = client.get(f"/programme/{programme.id}/report?cohort={cohort.id}")
     assert "Trop peu de chefs d'établissement" in page.text
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", str(2**63), "-1", "0"])
+def test_query_string_ids_that_cannot_exist(client, admin, programme, value):
+    sign_in(client, admin)
+    assert client.get(f"/programme/{programme.id}/report?cohort={value}").status_code == 404
+    assert client.get(f"/programme/audit?before={value}").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["²", str(2**63), "-1"])
+def test_form_ids_that_cannot_exist_are_refused(client, admin, programme, value):
+    sign_in(client, admin)
+    url = f"/programme/{programme.id}/edit"
+    for field in ("framework_id", "course_ids"):
+        response = client.post(url, data={"name": "Heads Kenya", "region": "KE", field: value})
+        assert response.status_code == 422, field
+        assert 'value="Heads Kenya"' in response.text

@@ -394,3 +394,14 @@ def test_studio_strings_are_translated(client, login, make_user, framework):
     page = client.get("/studio/").get_data(as_text=True)
     assert "New course" not in page
     assert re.search(r"<h2>[^<]+</h2>", page)
+
+
+@pytest.mark.parametrize("value", [str(2**63), "²"])
+def test_a_competency_that_cannot_exist_is_refused(client, login, author, course, value):
+    lesson = _lesson(course)
+    login(author)
+    response = client.post(
+        f"/studio/lessons/{lesson.id}",
+        data={"title": "Reading the numbers", "body": "x", "competencies": [value]},
+    )
+    assert response.status_code == 422 and "Reading the numbers" in response.text

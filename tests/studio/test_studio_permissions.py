@@ -129,3 +129,28 @@ def test_drafts_are_seen_only_by_their_authors_and_admins(
     assert can_view_lesson(leader, lesson) and can_view_lesson(other_author, lesson)
     lesson.module.published = False
     assert not can_view_lesson(leader, lesson)
+
+
+def test_an_author_reaches_only_the_media_of_courses_they_edit(
+    client, make_user, login, author, other_author, studio_course, ready_asset_for_studio
+):
+    """Another author's draft video (its status page, its retry button) is not theirs."""
+    from app.studio import services
+
+    course = studio_course(author)
+    lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == course.id))
+    asset = ready_asset_for_studio(ready=False)
+    asset.owner_id, asset.status = author.id, "failed"
+    lesson.media_asset_id = asset.id
+    db.session.commit()
+    login(other_author)
+    assert client.get(f"/media/{asset.id}").status_code == 403
+    assert client.post(f"/media/{asset.id}/retry").status_code == 403
+    client.post("/sign-out")
+    # A co-author of the course, the uploader and an admin may.
+    co_author = make_user("author")
+    services.add_coauthor(course, co_author.email)
+    for person in (co_author, author, make_user("admin")):
+        login(person)
+        assert client.get(f"/media/{asset.id}").status_code == 200
+        client.post("/sign-out")

@@ -21,6 +21,7 @@ from .codes import (
     usable_code,
 )
 from .people import (
+    EMAIL_SHAPE,
     MIN_PASSWORD_LENGTH,
     PROFILE_FIELDS,
     AccountError,
@@ -46,6 +47,7 @@ from .people import (
 )
 
 __all__ = [
+    "EMAIL_SHAPE",
     "CODE_ALPHABET",
     "CODE_LENGTH",
     "MIN_PASSWORD_LENGTH",

@@ -24,6 +24,7 @@ from ..models import AccessCode, CodePurpose, User
 from .people import (
     AccountError,
     check_password_rules,
+    checked_name,
     create_user,
     find_user,
     forget_sign_ins,
@@ -187,7 +188,7 @@ def accept_invitation(access: AccessCode, *, name: str, password: str) -> User:
     if not name.strip():
         raise AccountError(N_("Tell us your name."), "name")
     user = access.user
-    user.name = name.strip()
+    user.name = checked_name(name)
     user.password_hash = hash_password(password)
     access.used_at = utcnow()
     forget_sign_ins(user)

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 
 import phonenumbers
 from flask import current_app
@@ -45,9 +46,38 @@ class AccountError(ServiceError):
     """A problem with an account the person can fix, with a message that says how."""
 
 
+# One @, something before it, a domain with a dot after it, no spaces or control
+# characters: the shape of an address (only a message sent there proves it works).
+EMAIL_SHAPE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f.]+$")
+# Line and paragraph breaks, tabs and other control characters: a name is one line, shown
+# in headers, lists, e-mails and CSV files.
+_NOT_IN_A_NAME = {"Cc", "Zl", "Zp"}
+
+
 def normalize_email(value: str | None) -> str | None:
     value = (value or "").strip().lower()
     return value or None
+
+
+def checked_email(value: str | None) -> str | None:
+    """An address to store: normalised, and refused unless it has an address's shape."""
+    email = normalize_email(value)
+    if email and not EMAIL_SHAPE.match(email):
+        raise AccountError(
+            N_("“%(email)s” is not an email address. Write it as name@example.org."),
+            "email",
+            email=(value or "").strip(),
+        )
+    return email
+
+
+def checked_name(value: str) -> str:
+    """A person's name to store: trimmed, and refused if it holds a line break or another
+    control character."""
+    name = value.strip()
+    if any(unicodedata.category(character) in _NOT_IN_A_NAME for character in name):
+        raise AccountError(N_("A name is one line: take out the line breaks and tabs."), "name")
+    return name
 
 
 def normalize_phone(value: str | None, region: str | None = None) -> str | None:
@@ -239,9 +269,9 @@ def create_user(
     password: str | None = None,
     **profile,
 ) -> User:
-    email, phone = normalize_email(email), normalize_phone(phone)
+    email, phone = checked_email(email), normalize_phone(phone)
     _check_unique(email, phone)
-    user = User(email=email, phone=phone, name=name.strip(), **profile)
+    user = User(email=email, phone=phone, name=checked_name(name), **profile)
     user.set_roles(roles)
     if password is not None:
         check_password_rules(password)
@@ -275,6 +305,8 @@ def update_profile(user: User, **fields) -> User:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
     if "name" in fields and not fields["name"].strip():
         raise AccountError(N_("Tell us your name."), "name")
+    if "name" in fields:
+        fields["name"] = checked_name(fields["name"])
     if "data_rung" in fields and fields["data_rung"] not in DATA_RUNGS:
         raise AccountError(N_("Choose one of the data saver settings."), "data_rung")
     for key, value in fields.items():
@@ -297,7 +329,7 @@ def update_account(
     by a slip of the finger."""
     if by is not None and by.id == user.id and (Role.ADMIN not in roles or not active):
         raise AccountError(N_("You cannot remove your own admin role or access."), "roles")
-    email, phone = normalize_email(email), normalize_phone(phone)
+    email, phone = checked_email(email), normalize_phone(phone)
     _check_unique(email, phone, exclude_id=user.id)
     before = (sorted(user.roles), user.active)
     user.email, user.phone, user.active = email, phone, active

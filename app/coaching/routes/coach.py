@@ -10,6 +10,7 @@ from app.frameworks import services as frameworks
 from app.groups import services as groups
 from app.htmx import render, see_other
 from app.permissions import can_coach, can_learn, can_manage_pairings, requires
+from app.urls import row_ids
 
 from .. import bp, services
 from ..forms import PriorityForm, ScheduleForm
@@ -62,7 +63,7 @@ def edit_priority(leader_id: int):
     framework, domains = _competency_choices()
     chosen = set(priority.competency_ids) if priority else set()
     if form.validate_on_submit():
-        chosen = {int(v) for v in request.form.getlist("competency") if v.isascii() and v.isdigit()}
+        chosen = row_ids(request.form.getlist("competency"))
         fields = services.PriorityFields(
             title=form.title.data,
             why=form.why.data or "",

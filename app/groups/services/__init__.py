@@ -9,7 +9,13 @@ light Markdown and @mentions; ``activity`` what a coach sees of a leader's part.
 
 from ._common import GroupError, membership_of
 from .activity import RECENT_DAYS, PeerActivity, peer_activity
-from .discussions import competency_discussion, get_competency, lesson_discussion
+from .discussions import (
+    competency_discussion,
+    find_competency_discussion,
+    find_lesson_discussion,
+    get_competency,
+    lesson_discussion,
+)
 from .groups import (
     THREADS_PER_PAGE,
     GroupItem,
@@ -40,6 +46,7 @@ from .posting import (
     post_view,
     reply,
     start_thread,
+    start_thread_once,
     thread_page,
     thread_path,
 )
@@ -59,6 +66,8 @@ __all__ = [
     "ThreadPage",
     "add_member",
     "competency_discussion",
+    "find_competency_discussion",
+    "find_lesson_discussion",
     "create_group",
     "delete_post",
     "edit_post",
@@ -83,6 +92,7 @@ __all__ = [
     "set_post_hidden",
     "set_thread_flag",
     "start_thread",
+    "start_thread_once",
     "thread_page",
     "thread_path",
 ]

@@ -1,6 +1,12 @@
 """The daily e-mail digest: to each person with an e-mail address, the notifications they
-have neither read nor been sent, worded in their language, then marked ``emailed_at`` so
-no digest repeats them. Nothing is sent unless ``SMTP_HOST`` is set.
+have neither read nor been sent, worded in their language. Nothing is sent unless
+``SMTP_HOST`` is set.
+
+It runs daily as a periodic task on the app's job queue (``app/groups/tasks.py``), where
+every consumer enqueues it, and by hand as ``flask groups digest``. So that two runs at once
+send each notification once, a run first claims a person's notifications (sets
+``emailed_at`` where it is still empty, committed) and sends only what it claimed; a failed
+send hands its claim back.
 
 Settings (``HEADWAY_``-prefixed in the environment): ``SMTP_HOST``, ``SMTP_PORT`` (25),
 ``SMTP_USERNAME`` and ``SMTP_PASSWORD`` (both or neither), ``SMTP_STARTTLS`` (false),
@@ -56,9 +62,10 @@ def _settings() -> dict:
     }
 
 
-def _pending() -> list[tuple[User, list[Notification]]]:
+def _pending() -> list[tuple[User, list[int]]]:
+    """Each person with something to send, and the ids of up to MAX_PER_DIGEST of it."""
     rows = db.session.execute(
-        select(User, Notification)
+        select(User.id, Notification.id)
         .join(Notification, Notification.user_id == User.id)
         .where(
             User.email.is_not(None),
@@ -68,10 +75,37 @@ def _pending() -> list[tuple[User, list[Notification]]]:
         )
         .order_by(User.id, Notification.id)
     ).all()
-    return [
-        (user, [n for _u, n in items][:MAX_PER_DIGEST])
-        for user, items in groupby(rows, key=lambda row: row[0])
-    ]
+    # Grouped by the id, a number: people loaded here are not signed in, and comparing
+    # them once asked Flask-Login for a sign-in (a RuntimeError, so no digest went out).
+    by_user = {
+        user_id: [n for _u, n in items][:MAX_PER_DIGEST]
+        for user_id, items in groupby(rows, key=lambda row: row[0])
+    }
+    users = db.session.scalars(select(User).where(User.id.in_(by_user))).all()
+    return [(user, by_user[user.id]) for user in sorted(users, key=lambda u: u.id)]
+
+
+def _claim(ids: list[int]) -> list[Notification]:
+    """The notifications among ``ids`` no other run has claimed, now marked sent. Commits."""
+    claimed = db.session.scalars(
+        update(Notification)
+        .where(Notification.id.in_(ids), Notification.emailed_at.is_(None))
+        .values(emailed_at=utcnow())
+        .returning(Notification.id)
+    ).all()
+    db.session.commit()
+    return db.session.scalars(
+        select(Notification).where(Notification.id.in_(claimed)).order_by(Notification.id)
+    ).all()
+
+
+def _unclaim(items: list[Notification]) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_([n.id for n in items]))
+        .values(emailed_at=None)
+    )
+    db.session.commit()
 
 
 def _message(user: User, items: list[Notification], sender: str) -> EmailMessage:
@@ -90,7 +124,8 @@ def _message(user: User, items: list[Notification], sender: str) -> EmailMessage
 
 
 def send_digests() -> DigestResult:
-    """Send each person's digest; each is marked sent (committed) as soon as it is out."""
+    """Send each person's digest; each is claimed (committed) before it goes out, and
+    handed back if sending it fails."""
     settings = _settings()
     if not settings["host"]:
         return DigestResult(configured=False)
@@ -104,14 +139,15 @@ def send_digests() -> DigestResult:
                 smtp.starttls()
             if settings["username"]:
                 smtp.login(settings["username"], settings["password"] or "")
-            for user, items in pending:
-                smtp.send_message(_message(user, items, settings["sender"]))
-                db.session.execute(
-                    update(Notification)
-                    .where(Notification.id.in_([n.id for n in items]))
-                    .values(emailed_at=utcnow())
-                )
-                db.session.commit()
+            for user, ids in pending:
+                items = _claim(ids)
+                if not items:  # another run sent them
+                    continue
+                try:
+                    smtp.send_message(_message(user, items, settings["sender"]))
+                except BaseException:
+                    _unclaim(items)
+                    raise
                 result.sent.append(user.email)
     except (OSError, smtplib.SMTPException) as error:
         raise DigestError(f"The mail server {settings['host']} failed: {error}") from error

@@ -1,7 +1,9 @@
 """Threads tied to a lesson or a competency: "Discuss this lesson" opens the thread about it
-in the leader's first group, made on first use — once, however many tap at the same time,
-because ``(group_id, lesson_id)`` is unique and the thread is made with ON CONFLICT DO
-NOTHING."""
+in the leader's first group. Following the link only looks (:func:`find_lesson_discussion`):
+link prefetchers and crawlers follow links too, and would otherwise make threads in
+someone's name. Where there is none yet, the leader starts it with a button (a POST,
+:func:`lesson_discussion`) — once, however many tap at the same time, because
+``(group_id, lesson_id)`` is unique and the thread is made with ON CONFLICT DO NOTHING."""
 
 from __future__ import annotations
 
@@ -17,10 +19,21 @@ from .groups import first_group_of
 from .posting import TITLE_MAX
 
 
-def _discussion(user, column: str, subject_id: int, title: str) -> Thread:
+def _group_of(user):
     group = first_group_of(user)
     if group is None:
         raise GroupError(N_("You are not in a group yet. Your programme will add you to one."))
+    return group
+
+
+def _existing(group_id: int, column: str, subject_id: int) -> Thread | None:
+    return db.session.scalars(
+        select(Thread).where(Thread.group_id == group_id, getattr(Thread, column) == subject_id)
+    ).one_or_none()
+
+
+def _discussion(user, column: str, subject_id: int, title: str) -> Thread:
+    group = _group_of(user)
     now = utcnow()
     values = {
         "group_id": group.id,
@@ -31,12 +44,7 @@ def _discussion(user, column: str, subject_id: int, title: str) -> Thread:
         "last_activity_at": now,
     }
     created = upsert(Thread, values, key=("group_id", column))
-    if created:
-        [thread] = created
-    else:
-        thread = db.session.scalars(
-            select(Thread).where(Thread.group_id == group.id, getattr(Thread, column) == subject_id)
-        ).one()
+    thread = created[0] if created else _existing(group.id, column, subject_id)
     db.session.commit()
     return thread
 
@@ -47,13 +55,24 @@ def get_competency(competency_id: int) -> Competency | None:
     return None if competency is None or competency.retired else competency
 
 
+def find_lesson_discussion(user, lesson) -> Thread | None:
+    """The thread about ``lesson`` in ``user``'s first group, if it has been started."""
+    return _existing(_group_of(user).id, "lesson_id", lesson.id)
+
+
+def find_competency_discussion(user, competency) -> Thread | None:
+    """The thread about ``competency`` in ``user``'s first group, if it has been started."""
+    return _existing(_group_of(user).id, "competency_id", competency.id)
+
+
 def lesson_discussion(user, lesson) -> Thread:
     """The thread about ``lesson`` in ``user``'s first group, made if there is none. Commits."""
     return _discussion(user, "lesson_id", lesson.id, lesson.title)
 
 
 def competency_discussion(user, competency) -> Thread:
-    """The thread about ``competency`` in ``user``'s first group, made if there is none."""
+    """The thread about ``competency`` in ``user``'s first group, made if there is none.
+    Commits."""
     return _discussion(
         user, "competency_id", competency.id, f"{competency.code} {competency.title}"
     )

@@ -68,6 +68,12 @@ def _may_post(thread: Thread, membership: GroupMember | None) -> None:
 def start_thread(group, author: User, title: str, body: str, key: str) -> Thread:
     """A new thread with its opening post. The same ``key`` again is the same thread.
     Commits."""
+    return start_thread_once(group, author, title, body, key)[0]
+
+
+def start_thread_once(group, author: User, title: str, body: str, key: str) -> tuple[Thread, bool]:
+    """:func:`start_thread`, and whether this call made the thread (False when its key
+    had made it before), as :func:`reply` says of a post. Commits."""
     title = " ".join((title or "").split())
     if not title:
         raise GroupError(N_("Give the thread a title."), "title")
@@ -86,13 +92,14 @@ def start_thread(group, author: User, title: str, body: str, key: str) -> Thread
     created = upsert(Thread, values, key=("author_id", "idempotency_key"))
     if not created:  # sent before: that thread, with its opening post
         db.session.rollback()
-        return db.session.scalars(
+        thread = db.session.scalars(
             select(Thread).filter_by(author_id=author.id, idempotency_key=key)
         ).one()
+        return thread, False
     [thread] = created
     _add_post(thread, author, body, key)
     db.session.commit()
-    return thread
+    return thread, True
 
 
 def reply(

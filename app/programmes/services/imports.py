@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.accounts.services import AccountError, normalize_email, normalize_phone
+from app.accounts.services import EMAIL_SHAPE, AccountError, normalize_email, normalize_phone
 from app.errors import N_
 from app.extensions import db
 
@@ -37,7 +37,6 @@ ALIASES = {
     "lang": "language",
 }
 MAX_LENGTHS = {"name": 120, "email": 254, "phone": 32, "school": 200, "region": 80}
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # A spreadsheet would run these as formulas; our own exports put a quote before them.
 FORMULA_RE = re.compile(r"^[=+\-@\t\r]")
 ESCAPED_RE = re.compile(r"^'+[=+\-@\t\r]")
@@ -237,7 +236,7 @@ class _RowChecker:
         if not values["name"]:
             problems.append(_problem(line, "name", N_("Write the leader's name.")))
         email = normalize_email(values["email"])
-        if email and not EMAIL_RE.match(email):
+        if email and not EMAIL_SHAPE.match(email):
             problems.append(_problem(line, "email", N_("This is not an email address.")))
         try:
             values["phone"] = normalize_phone(values["phone"], self.region)

@@ -41,6 +41,7 @@ from .publishing import (
     unpublish_course,
     unpublish_lesson,
 )
+from .storage_use import bytes_used, check_quota, remove_failed_uploads
 from .uploads import (
     UploadError,
     append,
@@ -54,6 +55,9 @@ from .uploads import (
 )
 
 __all__ = [
+    "bytes_used",
+    "check_quota",
+    "remove_failed_uploads",
     "StudioError",
     "add_coauthor",
     "add_module",

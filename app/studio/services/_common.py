@@ -19,7 +19,18 @@ class StudioError(ServiceError):
     """Something an author can fix; says what, in their language."""
 
 
-__all__ = ["N_", "StudioError", "slugify", "unique_slug", "refresh_course_figures"]
+class UploadError(StudioError):
+    """A refused tus request: ``status`` is its HTTP status."""
+
+    status = 400
+
+    def __init__(self, template: str, status: int | None = None, **params) -> None:
+        super().__init__(template, **params)
+        if status is not None:
+            self.status = status
+
+
+__all__ = ["N_", "StudioError", "UploadError", "slugify", "unique_slug", "refresh_course_figures"]
 
 
 def created_before(user, key: str | None, kind: str) -> int | None:

@@ -21,6 +21,7 @@ from app.media import services as media
 
 from ..models import Upload, UploadStatus
 from ._common import N_, StudioError
+from .storage_use import check_quota
 from .uploads import check_file, check_size, looks_like_media
 
 CAPTION_EXTENSIONS = (".vtt", ".srt")
@@ -61,6 +62,7 @@ def accept_form_upload(
         raise StudioError(N_("%(name)s is not a video or audio file."), name=filename)
     stream.seek(0, io.SEEK_END)
     check_size(stream.tell())
+    check_quota(owner, stream.tell())
     stream.seek(0)
     digest = hashlib.sha256()
     for chunk in iter(lambda: stream.read(1 << 20), b""):
@@ -108,6 +110,7 @@ def add_captions(owner, lesson: Lesson, language: str, data: bytes, filename: st
     source = lesson.media_asset
     if source is None:
         raise StudioError(N_("Upload the lesson's video first; then add its captions."))
+    check_quota(owner, source.source_bytes)  # the video is copied with its captions
     stream = io.BufferedReader(_ChunkReader(media.storage().open(source.source_key)))
     asset = media.queue_transcode(
         stream,

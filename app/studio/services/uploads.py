@@ -23,8 +23,9 @@ from app.media import services as media
 from app.media.models import MediaAsset, MediaStatus
 
 from ..models import Upload, UploadStatus
-from ._common import N_, StudioError
+from ._common import N_, UploadError
 from .sinks import Written, sink_for
+from .storage_use import check_quota
 
 DEFAULTS = {
     "STUDIO_UPLOAD_MAX_BYTES": None,  # None: the media pipeline's MEDIA_MAX_BYTES
@@ -35,17 +36,6 @@ DEFAULTS = {
 }
 EXTENSIONS = {".mp4", ".m4v", ".mov", ".webm", ".mkv", ".mp3", ".m4a", ".wav", ".ogg", ".opus"}
 LEASE_REFRESH_BYTES = 4 * 1024 * 1024
-
-
-class UploadError(StudioError):
-    """A refused tus request: ``status`` is its HTTP status."""
-
-    status = 400
-
-    def __init__(self, template: str, status: int | None = None, **params) -> None:
-        super().__init__(template, **params)
-        if status is not None:
-            self.status = status
 
 
 def setting(name: str):
@@ -103,6 +93,7 @@ def create_upload(owner, lesson: Lesson, language: str, length: int, filename: s
     check_size(length)
     check_file(filename, ctype)
     expire_uploads(owner)  # the author's abandoned uploads no longer count, nor take space
+    check_quota(owner, length)
     if in_flight(owner) >= setting("STUDIO_UPLOADS_IN_FLIGHT"):
         raise UploadError(
             N_("You have %(count)d uploads under way: let one finish, or cancel one, first."),
