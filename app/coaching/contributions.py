@@ -6,10 +6,12 @@ record goes, while a coach's private notes go and the leaders' records stay."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, cast, delete, func, literal, select
 
 from app import registry
 from app.extensions import db
+from app.notifications import services as notifications
+from app.notifications.models import Notification
 
 from .models import (
     ActionItem,
@@ -63,6 +65,13 @@ def _export_record(user_id: int) -> list[dict]:
 def _erase(user_id: int) -> None:
     led = select(CheckIn.id).where(CheckIn.leader_id == user_id)
     coached = select(CheckIn.id).where(CheckIn.coach_id == user_id)
+    # Reminders to prepare named the coach; reminders.py keys them "coaching.prepare:<id>".
+    keys = select(literal("coaching.prepare:") + cast(CheckIn.id, String)).where(
+        CheckIn.coach_id == user_id
+    )
+    notifications.forget_names(
+        (Notification.kind == "coaching.prepare") & Notification.dedupe_key.in_(keys), "coach"
+    )
     # As a coach: their private notes go; the leaders' shared records stay theirs.
     db.session.execute(delete(PrivateNote).where(PrivateNote.check_in_id.in_(coached)))
     # As a leader: the whole record.

@@ -4,6 +4,8 @@ removes a leader's coaching record; pairings are in the audit log."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from app.audit import AuditEntry
@@ -78,6 +80,36 @@ def test_erasure_keeps_the_discussion_and_removes_the_coaching_record(
     assert "a former member" in page and "It works" in page and NAME not in page
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions.count("pairing") == 1 and "erasure" in actions
+
+
+def test_erasure_reaches_the_reminders_that_named_the_coach(make_user, admin):
+    """A reminder to prepare names the leader's coach: once the coach is erased it reads "a
+    former member"."""
+    from app.coaching.services.reminders import send_reminders
+    from app.notifications import services as notifications
+    from app.notifications.models import Notification
+
+    coach, leader = make_user("coach", name=NAME), make_user("leader", name="Grace Wanjiru")
+    coaching.pair(coach, leader, by=admin)
+    db.session.add(
+        CheckIn(
+            coach_id=coach.id,
+            leader_id=leader.id,
+            schedule_key="s1",
+            starts_at=utcnow() + timedelta(hours=30),
+            mode="call",
+        )
+    )
+    db.session.commit()
+    send_reminders()
+    told = db.session.scalar(select(Notification).where(Notification.kind == "coaching.prepare"))
+    assert NAME in notifications.text(told)
+
+    services.complete_erasure(services.request_erasure(coach), by=admin)
+
+    db.session.expire_all()
+    told = db.session.get(Notification, told.id)
+    assert NAME not in str(told.params) and "a former member" in notifications.text(told)
 
 
 def test_pairing_twice_is_one_audit_entry(make_user, admin):
