@@ -5,6 +5,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _answered_afresh(app):
+    """The suite's app keeps /readyz's answer for 2 s (``READYZ_CACHE_S``): each test here
+    changes what it should say, so none may read the answer the last one left."""
+    app.extensions.pop("readiness", None)
+
 
 def test_healthz_answers_without_touching_the_database(make_app):
     app = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/gone")
