@@ -286,6 +286,16 @@ def sign_in(client, user, password=PASSWORD):
     return response
 
 
+def wait_until(condition, seconds=15) -> None:
+    """Until ``condition()`` holds (a state the server reaches, say after a browser's
+    request), or fail; the test's session reads afresh each time."""
+    give_up = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < give_up, "not reached in time"
+        time.sleep(0.1)
+        db.session.expire_all()
+
+
 def sign_in_page(page, base_url, user, password=PASSWORD) -> None:
     """Sign ``user`` in on a browser ``page`` through the sign-in form."""
     page.goto(f"{base_url}/sign-in")

@@ -4,8 +4,6 @@ connection returns; Downloads lists and frees it; signing out leaves nothing beh
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import func, select
 
@@ -13,7 +11,7 @@ from app.extensions import db
 from app.learning.models import LessonProgress
 from app.media import services
 from app.media.models import MediaAsset
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, wait_until
 from tests.media_pipeline.conftest import lavfi_clip
 from tests.services import require_ffmpeg
 
@@ -24,15 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def short_clip(tmp_path_factory):
     require_ffmpeg()
     return lavfi_clip(tmp_path_factory.mktemp("offline") / "short.mp4", size="426x240", seconds=8)
-
-
-def _wait_until(condition, seconds=15):
-    """Until ``condition()`` holds (a state the server reaches), or fail."""
-    give_up = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < give_up, "not reached in time"
-        time.sleep(0.1)
-        db.session.expire_all()
 
 
 def _completions(lesson):
@@ -81,7 +70,7 @@ def test_saved_lesson_plays_offline_and_an_offline_completion_lands_once(
 
     page.context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
-    _wait_until(lambda: _completions(lesson) == 1)
+    wait_until(lambda: _completions(lesson) == 1)
     page.wait_for_selector("[data-waiting]", state="hidden")
     # A second flush (another page, the worker restarting) has nothing left to send.
     page.evaluate("() => navigator.serviceWorker.controller.postMessage('flush')")

@@ -10,15 +10,13 @@ waiting write never lands as theirs.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import select
 
 from app.accounts import services as accounts
 from app.extensions import db
 from app.learning.models import LessonProgress, Reflection
-from tests.conftest import PASSWORD, sign_in_page
+from tests.conftest import PASSWORD, sign_in_page, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,14 +28,6 @@ DRAFT = "Talk to the board chair about the deputy"
 @pytest.fixture
 def lesson(ready_asset, lesson_for):
     return lesson_for(ready_asset())
-
-
-def _wait_until(condition, seconds=15):
-    give_up = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < give_up, "not reached in time"
-        time.sleep(0.1)
-        db.session.expire_all()
 
 
 def _controlled(page):
@@ -72,7 +62,7 @@ def _leave_traces(page, live_server, grace, lesson):
     page.goto(live_server + LESSON)
     _controlled(page)
     page.fill("#reflection-body", NOTE)
-    _wait_until(
+    wait_until(
         lambda: (
             db.session.scalar(select(Reflection.body).where(Reflection.user_id == grace.id)) == NOTE
         )
@@ -174,7 +164,7 @@ def test_an_invitation_accepted_while_she_is_signed_in(app, lesson, make_user, p
     # Back online, Grace's waiting completion goes as Grace: she is still signed in.
     page.context.set_offline(False)
     page.goto(f"{live_server}/learn/")
-    _wait_until(lambda: _completed(grace, lesson))
+    wait_until(lambda: _completed(grace, lesson))
 
     page.goto(f"{live_server}/invitation?token={invited.token}")
     page.fill("input[name=password]", PASSWORD)
