@@ -8,12 +8,12 @@ from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from app.extensions import db
 from app.htmx import render, see_other
 from app.logs import log_event
 from app.permissions import can_learn, can_manage_people, requires
+from app.urls import row_id
 
 from . import bp, data_use, services
 from .forms import (
@@ -304,8 +304,9 @@ def set_language():
 @bp.get("/people")
 @requires(can_manage_people)
 def list_people():
-    people = db.session.scalars(select(User).order_by(User.name, User.id)).all()
-    return render("accounts/people.html", people=people)
+    query = request.args.get("q", "")
+    people = services.people_page(query, request.args.get("page", 1, type=row_id))
+    return render("accounts/people.html", block="people", people=people, query=query)
 
 
 @bp.route("/people/invite", methods=["GET", "POST"])

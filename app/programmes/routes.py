@@ -14,7 +14,7 @@ from app.frameworks.models import Framework
 from app.htmx import render, see_other
 from app.learning.models import Course
 from app.permissions import can_run_programmes, requires
-from app.urls import id_arg
+from app.urls import id_arg, row_id
 
 from . import bp, services
 from .forms import CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
@@ -129,13 +129,17 @@ def edit_cohort(programme_id: int, cohort_id: int | None):
             return see_other(
                 url_for("programmes.edit_cohort", programme_id=programme.id, cohort_id=cohort.id)
             )
-    members = services.cohort_members(cohort) if cohort else []
+    query = request.args.get("q", "")
+    page = request.args.get("page", 1, type=row_id)
+    members = services.cohort_members(cohort, query, page) if cohort else None
     return render(
         "programmes/cohort.html",
+        block="members" if members else "content",
         form=form,
         programme=programme,
         cohort=cohort,
         members=members,
+        query=query,
         status=422 if form.errors else 200,
     )
 

@@ -1,6 +1,7 @@
 """Accounts: signing in, invitations, password resets and profiles. Callers use this
 package (``services.invite``); ``people`` holds identifiers, accounts, passwords, sign-ins
-and profiles, ``codes`` the invitation and reset codes.
+and profiles, ``codes`` the invitation and reset codes, ``directory`` the search and pages of
+the lists admins read.
 
 Services take explicit arguments, never read the request, and commit their own work.
 """
@@ -20,6 +21,7 @@ from .codes import (
     reset_password,
     usable_code,
 )
+from .directory import PER_PAGE, page_of, people_page, search_people
 from .people import (
     EMAIL_SHAPE,
     MIN_PASSWORD_LENGTH,
@@ -47,6 +49,10 @@ from .people import (
 )
 
 __all__ = [
+    "PER_PAGE",
+    "page_of",
+    "people_page",
+    "search_people",
     "EMAIL_SHAPE",
     "CODE_ALPHABET",
     "CODE_LENGTH",
