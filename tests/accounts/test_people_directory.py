@@ -65,8 +65,10 @@ def test_people_come_fifty_to_a_page_with_the_same_statements_whatever_the_count
         ("nyamirambo", "Amani Mutesi"),  # the school
     ],
 )
-def test_people_are_found_as_people_write_them(app, client, admin, make_user, query, finds):
-    app.config["DEFAULT_REGION"] = "KE"
+def test_people_are_found_as_people_write_them(
+    app, client, admin, make_user, monkeypatch, query, finds
+):
+    monkeypatch.setitem(app.config, "DEFAULT_REGION", "KE")
     make_user("leader", name="Grace Wanjiru", phone="+254712345678", email=None)
     make_user("leader", name="Amani Mutesi", email="amani@example.org", school="Nyamirambo")
     page = client.get("/people", query_string={"q": query}).get_data(as_text=True)
