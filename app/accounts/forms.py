@@ -198,9 +198,16 @@ class AcceptInvitationForm(Form):
 
 
 class RedeemCodeForm(AcceptInvitationForm):
-    """For an invitation read out over the phone: who you are, the code, then as above."""
+    """For an invitation read out over the phone: who you are, the code, then as above; the
+    name only if the invitation gave none (or the person wants another)."""
 
     identifier = _identifier_field()
+    name = StringField(
+        _l("Your name"),
+        description=_l("Leave it empty to keep the name your programme gave you."),
+        validators=[Optional(), Length(max=120)],
+        render_kw={"autocomplete": "name"},
+    )
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=20)],

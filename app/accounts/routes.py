@@ -41,9 +41,9 @@ def safe_next(default: str) -> str:
     return target
 
 
-def _home() -> str:
+def _home(user=current_user) -> str:
     """Where a person lands: a leader on Learn (what they come for), everyone else on Home."""
-    return url_for("learning.home" if can_learn(current_user) else "core.home")
+    return url_for("learning.home" if can_learn(user) else "core.home")
 
 
 def _sign_in(user: User, remember: bool) -> None:
@@ -218,7 +218,7 @@ def _accept(form, access, template: str):
     _sign_in(user, remember=True)
     session.pop(INVITATION_KEY, None)
     flash(_("Welcome to Headway, %(name)s.", name=user.name), "success")
-    response = see_other(url_for("accounts.profile"), full_reload=True)
+    response = see_other(_home(user), full_reload=True)
     if someone_else:
         response.headers["Clear-Site-Data"] = '"storage", "cache"'
     return remember_device(response, user)

@@ -32,7 +32,7 @@ def test_the_link_carries_its_token_only_in_the_query_and_only_once(client, app)
     accepted = client.post(
         "/invitation", data={"name": "Neema", "password": PASSWORD, "confirm": PASSWORD}
     )
-    assert accepted.status_code == 303 and accepted.headers["Location"] == "/me"
+    assert accepted.status_code == 303 and accepted.headers["Location"] == "/learn/"
     client.post("/sign-out")
     assert client.get("/invitation").status_code == 404
 

@@ -50,8 +50,8 @@ def test_admin_invites_and_the_invitee_accepts_by_link(client, make_user, login)
         "/invitation",
         data={"name": "Wanjiku K.", "password": PASSWORD, "confirm": PASSWORD},
     )
-    assert accepted.status_code == 303 and accepted.headers["Location"] == "/me"
-    assert client.get("/me").status_code == 200
+    assert accepted.status_code == 303 and accepted.headers["Location"] == "/learn/"
+    assert client.get("/learn/").status_code == 200
     # The link works once.
     client.post("/sign-out")
     assert open_link(client, token).status_code == 404
@@ -72,7 +72,7 @@ def test_accepted_on_a_phone_where_someone_else_is_signed_in(client, make_user, 
     open_link(client, invited.token)
     data = {"name": "Neema", "password": PASSWORD, "confirm": PASSWORD}
     accepted = client.post("/invitation", data=data)
-    assert accepted.status_code == 303 and accepted.headers["Location"] == "/me"
+    assert accepted.status_code == 303 and accepted.headers["Location"] == "/learn/"
     assert accepted.headers["Clear-Site-Data"] == '"storage", "cache"'
     assert not db.session.scalars(db.select(SignIn).where(SignIn.user_id == grace.id)).all()
 
@@ -80,6 +80,32 @@ def test_accepted_on_a_phone_where_someone_else_is_signed_in(client, make_user, 
     again = services.invite(email="baraka@example.org", name="Baraka")
     open_link(client, again.token)
     assert "Clear-Site-Data" not in client.post("/invitation", data=data).headers
+
+
+def test_a_code_keeps_the_name_the_admin_gave_and_lands_on_learn(client):
+    """An imported leader need not type their name again; an author lands on Home."""
+    issued = services.invite(phone="+254722000333", name="Neema Achieng")
+    response = client.post(
+        "/welcome",
+        data={
+            "identifier": "+254722000333",
+            "code": issued.code,
+            "name": "",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/learn/"
+    neema = db.session.scalar(db.select(User).where(User.phone == "+254722000333"))
+    assert neema.name == "Neema Achieng" and neema.has_accepted
+    client.post("/sign-out")
+    author = services.invite(email="priya@example.org", name="Priya", roles=("author",))
+    data = {"identifier": "priya@example.org", "code": author.code, "name": "Priya R."}
+    landed = client.post("/welcome", data={**data, "password": PASSWORD, "confirm": PASSWORD})
+    assert landed.headers["Location"] == "/"
+    assert db.session.scalar(db.select(User.name).where(User.email == "priya@example.org")) == (
+        "Priya R."
+    )
 
 
 def test_invitee_accepts_with_the_short_code_read_over_the_phone(client, app):

@@ -184,11 +184,12 @@ def code_for_identifier(identifier: str, code: str, purpose: CodePurpose) -> Acc
 
 
 def accept_invitation(access: AccessCode, *, name: str, password: str) -> User:
+    """A blank ``name`` keeps the one the invitation gave (an admin's import names people)."""
     check_password_rules(password)
-    if not name.strip():
-        raise AccountError(N_("Tell us your name."), "name")
     user = access.user
-    user.name = checked_name(name)
+    if not name.strip() and not user.name.strip():
+        raise AccountError(N_("Tell us your name."), "name")
+    user.name = checked_name(name) if name.strip() else user.name
     user.password_hash = hash_password(password)
     access.used_at = utcnow()
     forget_sign_ins(user)
