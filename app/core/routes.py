@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import DBAPIError
@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from app.db import database_unavailable
 from app.htmx import render
 from app.logs import log_event
+from app.permissions import can_learn
 
 from . import bp
 
@@ -20,6 +21,10 @@ from . import bp
 @bp.get("/")
 @login_required
 def home():
+    """Everyone's first tab: Learn for those who learn (what they come for), this page of
+    cards for the rest."""
+    if can_learn(current_user):
+        return redirect(url_for("learning.home"))
     return render("core/home.html")
 
 

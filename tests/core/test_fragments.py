@@ -51,7 +51,8 @@ def test_every_page_renders_as_a_fragment_for_someone_with_every_role(
 ):
     person = make_user("leader", "coach", "author", "admin")
     login(person)
-    skip = {*SIGNED_OUT_PAGES, INVITATION_PAGE}
+    # "/" sends a leader on to Learn; its cards are walked for a non-leader below.
+    skip = {*SIGNED_OUT_PAGES, INVITATION_PAGE, "/"}
     pages = [p for p in _pages(app) if p not in skip] + [f"/people/{person.id}"]
     assert "/me" in pages and "/learn/" in pages  # the walk really covers the areas
     failures = {}
@@ -61,3 +62,22 @@ def test_every_page_renders_as_a_fragment_for_someone_with_every_role(
         if response.status_code != 200 or "<html" in body:
             failures[path] = (response.status_code, body[:200])
     assert failures == {}
+    client.post("/sign-out")
+    login(make_user("coach", "author", "admin"))
+    home = client.get("/", headers=HTMX)
+    assert home.status_code == 200 and "<html" not in home.get_data(as_text=True)
+
+
+def test_the_first_tab_is_where_signing_in_from_the_front_door_lands(client, make_user, login):
+    """"/" is everyone's first tab: Learn for those who learn; the cards for the rest, each
+    with the areas they run."""
+    login(make_user("leader"))
+    assert client.get("/").headers["Location"] == "/learn/"
+    client.post("/sign-out")
+    login(make_user("coach"))
+    coach_home = client.get("/").get_data(as_text=True)
+    assert 'href="/coaching/"' in coach_home and 'href="/programme/"' not in coach_home
+    client.post("/sign-out")
+    login(make_user("admin"))
+    admin_home = client.get("/").get_data(as_text=True)
+    assert 'href="/programme/"' in admin_home and 'href="/people"' in admin_home

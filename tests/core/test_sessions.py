@@ -28,7 +28,7 @@ def test_a_kept_session_is_refreshed_once_a_day_not_on_every_page(client, make_u
     )
     cookie = _session_cookies(signed_in)
     assert cookie and "Expires=" in cookie[0]  # kept: a dated cookie
-    client.get("/")  # (tests post without a CSRF token; the first page stores one)
+    client.get("/learn/")  # (tests post without a CSRF token; the first page stores one)
     assert all(_session_cookies(client.get(path)) == [] for path in ("/", "/me", "/learn/"))
     _Today.day += dt.timedelta(days=1)
     next_day = client.get("/me")
@@ -40,7 +40,7 @@ def test_a_kept_session_is_refreshed_once_a_day_not_on_every_page(client, make_u
 def test_a_browser_session_is_not_resent_and_signing_out_clears_it(client, make_user):
     user = make_user()
     client.post("/sign-in", data={"identifier": user.email, "password": PASSWORD})
-    client.get("/")
+    client.get("/learn/")
     assert _session_cookies(client.get("/me")) == []
     signed_out = client.post("/sign-out")
     assert _session_cookies(signed_out), "the session cookie is replaced on sign-out"
