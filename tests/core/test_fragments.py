@@ -69,8 +69,8 @@ def test_every_page_renders_as_a_fragment_for_someone_with_every_role(
 
 
 def test_the_first_tab_is_where_signing_in_from_the_front_door_lands(client, make_user, login):
-    """The front door, "/", is everyone's first tab: Learn for those who learn; the cards for the rest, each
-    with the areas they run."""
+    """The front door, "/", is everyone's first tab: Learn for those who learn; the cards
+    for the rest, each with the areas they run."""
     login(make_user("leader"))
     assert client.get("/").headers["Location"] == "/learn/"
     client.post("/sign-out")
