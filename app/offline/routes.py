@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Response, current_app, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from app.assets import assets
 from app.htmx import render
@@ -69,8 +70,9 @@ def downloads():
 
 
 @bp.get("/offline")
-@requires(can_learn)
+@login_required
 def fallback():
     """What the service worker shows for a page it does not hold when there is no
-    connection (it keeps this page, in the leader's language, when it installs)."""
+    connection (it keeps this page, in the person's language, when it installs): for every
+    role, since the worker installs for everyone signed in."""
     return render("offline/offline.html")

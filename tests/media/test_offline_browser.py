@@ -11,7 +11,7 @@ from app.extensions import db
 from app.learning.models import LessonProgress
 from app.media import services
 from app.media.models import MediaAsset
-from tests.conftest import PASSWORD, wait_until
+from tests.conftest import PASSWORD, sign_in_page, wait_until
 from tests.media_pipeline.conftest import lavfi_clip
 from tests.services import require_ffmpeg
 
@@ -99,3 +99,20 @@ def test_saved_lesson_plays_offline_and_an_offline_completion_lands_once(
     page.wait_for_function(
         "async () => (await navigator.serviceWorker.getRegistrations()).length === 0"
     )
+
+
+@pytest.mark.parametrize("role", ["author", "admin"])
+def test_offline_every_role_gets_headways_own_page(make_user, phone, live_server, role):
+    """The worker installs for everyone signed in and keeps the offline page: an author or an
+    admin offline sees Headway's page, not the browser's error."""
+    page = phone(service_workers="allow")
+    sign_in_page(page, live_server, make_user(role))
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function(
+        "() => caches.open('hw-pages').then(c => c.keys()).then(k => k.length > 0)"
+    )
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/me/data")
+    assert page.locator("h1").inner_text() == "No connection"
+    assert "back online" in page.content()
+    page.context.set_offline(False)

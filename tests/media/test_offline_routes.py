@@ -21,10 +21,15 @@ def test_the_manifest_opens_on_learn(client):
     assert manifest.json["start_url"] == "/learn/" and manifest.json["display"] == "standalone"
 
 
-def test_downloads_and_offline_pages_are_for_leaders(client, make_user):
+def test_downloads_are_for_leaders_and_the_offline_page_for_everyone(client, make_user):
     assert client.get("/downloads").status_code in (302, 303)
+    assert client.get("/offline").status_code in (302, 303)
     sign_in(client, make_user("author"))
     assert client.get("/downloads").status_code == 403
+    # The worker installs for every role and keeps this page: an author's is theirs.
+    offline = client.get("/offline")
+    assert offline.status_code == 200 and "back online" in offline.get_data(as_text=True)
+    assert "/downloads" not in offline.get_data(as_text=True)
     leader_client = client.application.test_client()
     sign_in(leader_client, make_user("leader"))
     page = leader_client.get("/downloads").get_data(as_text=True)
