@@ -1,8 +1,8 @@
 """A photo on a post (a timetable, a classroom display): re-encoded here, whatever was sent,
 into a JPEG of at most 100 KB with no metadata, and kept in the media storage.
 
-Re-encoding from pixels drops EXIF (a phone's GPS position), ICC profiles and anything
-hidden in the file; only an image Pillow can decode gets through at all.
+Re-encoding from pixels drops EXIF (a phone's GPS position), XMP, ICC profiles, a JPEG's
+comment and anything hidden in the file; only an image Pillow can decode gets through at all.
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ def reencode(source: BinaryIO) -> bytes:
                 raise GroupError(N_("This photo has too many pixels to send."), "photo")
             image.load()
             picture = ImageOps.exif_transpose(image).convert("RGB")
+            # Pillow writes back what the source's info holds (a JPEG comment, a DPI): only
+            # the pixels may pass.
+            picture.info.clear()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise GroupError(
             N_("This file is not a photo Headway can read (JPEG or PNG)."), "photo"
