@@ -66,6 +66,7 @@ def delete_photo(key: str | None) -> None:
         media.storage().delete(key)
 
 
-def photo_url(key: str) -> str:
-    """A signed, expiring URL of the photo: the caller has checked who may see it."""
-    return media.signed_url(key)
+def read_photo(key: str) -> bytes:
+    """A stored photo's bytes (at most ``MAX_PHOTO_BYTES``): the caller has checked who may
+    see it. Raises ``FileNotFoundError`` if it is gone."""
+    return b"".join(media.storage().open(key))
