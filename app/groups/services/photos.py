@@ -29,12 +29,13 @@ from ._common import N_, GroupError
 
 MAX_PHOTO_BYTES = 100 * 1024
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
-#: Pixels decoded at most (after a JPEG's reduced-scale decoding). 12 megapixels is a
-#: 4000 × 3000 phone photo, some 36 MB in memory and well under a second to decode; the
-#: 6,320² PNG (40 megapixels, 120 MB decoded) that held up every request for seconds is
-#: refused. A JPEG passes up to Pillow's own limit (about 179 megapixels), since a 1/8-scale
-#: decode of it is under 3 megapixels.
-MAX_DECODED_PIXELS = 12_000_000
+#: Pixels decoded at most (after a JPEG's reduced-scale decoding). 16 megapixels lets
+#: through a phone's full-size photo (12-16 megapixels, 4032 × 3024 or 4608 × 3456) saved as
+#: a PNG: some 48 MB in memory and ~300 ms of CPU to decode (measured), off the request
+#: loop. The 6,320² PNG (40 megapixels, 120 MB decoded) that held up every request for
+#: seconds is refused. A JPEG passes up to Pillow's own limit (about 179 megapixels), since
+#: a 1/8-scale decode of it is under 3 megapixels.
+MAX_DECODED_PIXELS = 16_000_000
 LONGEST_SIDE = 1280
 #: The first quality tried (most photos fit at once) and the lowest; between them a binary
 #: search of at most ``QUALITY_STEPS`` encodes keeps the best that fits.
