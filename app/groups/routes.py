@@ -5,7 +5,7 @@ the new post's fragment."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,10 +13,13 @@ from app import permissions as can
 from app.htmx import is_fragment_request, render, render_partial, see_other
 from app.learning import services as learning
 from app.permissions import requires
+from app.sessions import same_for_everyone
 from app.urls import id_arg
 
 from . import bp, limits, services
 from .forms import ActionForm, EditPostForm, PostForm, ReportForm, ThreadForm
+
+PHOTO_MAX_AGE_S = 365 * 24 * 3600
 
 
 def group_or_404(group_id: int):
@@ -258,11 +261,27 @@ def report_post(post_id: int):
 
 @bp.get("/posts/<int:post_id>/photo")
 @requires(can.can_use_groups)
+@same_for_everyone  # no Set-Cookie and no Vary: Cookie, as media.serve_asset_file
 def show_photo(post_id: int):
+    """A post's photo, for those who may read the post, checked from the session on every
+    request (never a signed link, which anyone holding it could fetch).
+
+    ``private``: the phone's browser keeps it for good (a photo's key is never reused, and
+    one post's photo never changes) but no shared cache — a school's proxy — may.
+    """
     post, _thread, membership = post_or_404(post_id)
     if not post.photo_key or not can.can_see_post(current_user, membership, post):
         abort(404)
-    return redirect(services.photo_url(post.photo_key), code=303)
+    try:
+        jpeg = services.read_photo(post.photo_key)
+    except FileNotFoundError:
+        abort(404)
+    response = Response(jpeg, mimetype="image/jpeg")
+    response.set_etag(post.photo_key.replace("/", "-"))
+    response.cache_control.private = True
+    response.cache_control.max_age = PHOTO_MAX_AGE_S
+    response.cache_control.immutable = True
+    return response.make_conditional(request)
 
 
 @bp.route("/lessons/<int:lesson_id>/discussion", methods=["GET", "POST"])

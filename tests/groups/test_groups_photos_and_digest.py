@@ -51,11 +51,18 @@ def test_a_photo_is_reencoded_small_without_metadata(client, login, circle, thre
     # The thread shows a tap-to-load preview: the image is inside a closed <details>.
     html = client.get(f"/groups/threads/{thread.id}").get_data(as_text=True)
     assert "<details><summary>Photo (" in html and 'loading="lazy"' in html
-    # Members are sent on to a signed URL; others get nothing.
+    # Members get the photo itself, which only their own browser may keep (for good).
     photo = client.get(f"/groups/posts/{post.id}/photo")
-    assert photo.status_code == 303 and "sig=" in photo.headers["Location"]
-    file = client.get(photo.headers["Location"])
-    assert file.status_code == 200 and file.data == stored
+    assert photo.status_code == 200 and photo.data == stored
+    assert photo.mimetype == "image/jpeg"
+    cache = photo.headers["Cache-Control"]
+    assert "private" in cache and "public" not in cache and "immutable" in cache
+    assert photo.cache_control.max_age >= 30 * 24 * 3600
+    assert "Set-Cookie" not in photo.headers and "Cookie" not in photo.headers.get("Vary", "")
+    again = client.get(
+        f"/groups/posts/{post.id}/photo", headers={"If-None-Match": photo.headers["ETag"]}
+    )
+    assert again.status_code == 304
 
 
 def test_a_photo_is_not_for_outsiders(app, client, login, circle, thread):
@@ -74,7 +81,9 @@ def test_a_photo_is_not_for_outsiders(app, client, login, circle, thread):
     post = db.session.scalar(select(Post).where(Post.author_id == circle.amani.id))
     outsider = app.test_client()
     sign_in(outsider, circle.outsider)
-    assert outsider.get(f"/groups/posts/{post.id}/photo").status_code == 404
+    refused = outsider.get(f"/groups/posts/{post.id}/photo")
+    assert refused.status_code == 404 and refused.mimetype != "image/jpeg"
+    assert "public" not in refused.headers.get("Cache-Control", "")
 
 
 def test_a_file_that_is_not_a_photo_is_refused_keeping_the_text(client, login, circle, thread):

@@ -33,7 +33,7 @@ from .groups import (
 )
 from .markup import render_post
 from .moderation import moderation_page, report_post, set_post_hidden, set_thread_flag
-from .photos import photo_url
+from .photos import read_photo
 from .posting import (
     BODY_MAX,
     POSTS_PER_PAGE,
@@ -83,8 +83,8 @@ __all__ = [
     "membership_of",
     "moderation_page",
     "my_groups",
-    "photo_url",
     "post_view",
+    "read_photo",
     "remove_member",
     "render_post",
     "reply",
