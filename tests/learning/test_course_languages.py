@@ -280,3 +280,25 @@ def test_page_queries_do_not_grow_with_languages(
         assert "Lesson 2 (fr)" in client.get(lesson_url).get_data(as_text=True)
         counts.append(page)
     assert counts[0] == counts[1], counts
+
+
+def test_feedback_that_opens_with_the_verdict_does_not_say_it_twice(
+    client, make_user, login, demo_course
+):
+    """The French explanations open with "Pas tout à fait." themselves: the page's own
+    verdict is not put before it again; an explanation that does not is still led by it."""
+    login(make_user("leader", locale="fr"))
+    lesson = _lesson()
+    question = lesson.questions[0]
+    wrong = client.post(
+        f"/learn/lessons/{lesson.id}/questions/{question.id}?lang=fr",
+        data={"choice": "1"},
+        headers={"HX-Request": "true"},
+    ).get_data(as_text=True)
+    assert wrong.count("Pas tout à fait") == 1, wrong
+    english = client.post(
+        f"/learn/lessons/{lesson.id}/questions/{question.id}?lang=en",
+        data={"choice": "1"},
+        headers={"HX-Request": "true"},
+    ).get_data(as_text=True)
+    assert "Pas tout à fait." in english and english.count("Pas tout à fait") == 1
