@@ -234,3 +234,11 @@ def test_trusted_proxies_come_from_the_environment_and_must_be_a_count(make_app,
     for wrong in ("yes", -1, True):
         with pytest.raises(RuntimeError, match="HEADWAY_TRUSTED_PROXIES"):
             make_app(TRUSTED_PROXIES=wrong)
+
+
+def test_pages_describe_themselves_in_the_readers_language(client):
+    """What a search result or a shared link shows under the title (Lighthouse SEO)."""
+    english = client.get("/sign-in").get_data(as_text=True)
+    assert '<meta name="description" content="Short video lessons, coaching' in english
+    french = client.get("/sign-in", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<meta name="description" content="De courtes leçons vidéo' in french
