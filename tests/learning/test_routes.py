@@ -351,3 +351,23 @@ def test_a_reflection_holding_a_nul_is_refused_with_the_reason(client, leader):
     page = client.post(url, data={"body": "I will\x00 try"}, follow_redirects=True)
     assert "invisible character (NUL)" in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Reflection)) == 0
+
+
+def test_a_courses_lessons_are_listed_open_until_it_is_finished(
+    client, make_user, login, make_course
+):
+    """A new course's lessons show at once (folded, a leader may think it empty); a course
+    whose every lesson is done folds its list away."""
+    from app.learning import services as learning
+
+    leader = make_user("leader")
+    first, second = make_course("first", lessons=1), make_course("second", lessons=2)
+    only = db.session.scalar(select(Lesson).where(Lesson.course_id == first.id))
+    learning.complete_lesson(leader, only)
+    login(leader)
+    html = client.get("/learn/").get_data(as_text=True)
+    sections = {
+        course.id: html.split(f'id="course-{course.id}"')[1].split("</section>")[0]
+        for course in (first, second)
+    }
+    assert "<details>" in sections[first.id] and "<details open>" in sections[second.id]
