@@ -13,7 +13,8 @@ people and their year are then bulk-inserted with SQLAlchemy Core ``insert()`` i
 from one seeded ``random.Random``: the same arguments make the same rows. Every synthetic
 account (``leader00001@country.example``, ``coach001@country.example``,
 ``admin@country.example``, each with a phone number too) has the password printed at the
-end, hashed once. Prints the rows per table and each step's wall and CPU seconds.
+end, hashed once. Prints the load average before it starts, the rows per table and each
+step's wall and CPU seconds (the CPU of this process: a PostgreSQL server's is not in it).
 
 The target must be empty: a new SQLite file, or a PostgreSQL database or schema (put
 ``options=-csearch_path%3D<schema>`` in the URL) with no tables yet.
@@ -144,17 +145,22 @@ def content() -> dict:
 def programme(scale: Scale, found: dict) -> dict:
     """The admin, the programme and its cohorts, through the services that check them."""
     from app.accounts import services as accounts
+    from app.accounts.models import User
+    from app.accounts.services.people import hash_password
+    from app.extensions import db
     from app.programmes import services as programmes
     from app.roles import Role
 
+    password_hash = hash_password(PASSWORD)  # once for everyone: scrypt 20,401 times is an hour
     admin = accounts.create_user(
         email="admin@country.example",
         phone="+254799999999",
         name="Country Admin",
         roles=(Role.ADMIN,),
-        password=PASSWORD,
         country="KE",
     )
+    _update(User, admin.id, password_hash=password_hash)
+    db.session.commit()
     made = programmes.save_programme(
         None,
         name="Country programme",
@@ -174,16 +180,19 @@ def programme(scale: Scale, found: dict) -> dict:
         ).id
         for n in range(scale.cohorts)
     ]
-    return {"admin_id": admin.id, "programme_id": made.id, "cohorts": cohorts}
+    return {
+        "admin_id": admin.id,
+        "programme_id": made.id,
+        "cohorts": cohorts,
+        "password_hash": password_hash,
+    }
 
 
 def people(scale: Scale, found: dict, rng: random.Random, load: Loader) -> dict:
     """Leaders and coaches with one shared password hash; cohort places and profiles."""
     from app.accounts.models import User, UserRole
-    from app.accounts.services.people import hash_password
     from app.programmes.models import Cohort, CohortMember, LeaderProfile
 
-    password_hash = hash_password(PASSWORD)  # once: scrypt for 20,400 accounts is an hour
     first = found["admin_id"] + 1
     leaders = list(range(first, first + scale.leaders))
     coaches = list(range(first + scale.leaders, first + scale.leaders + scale.coaches))
@@ -198,7 +207,7 @@ def people(scale: Scale, found: dict, rng: random.Random, load: Loader) -> dict:
         users.append(_account(uid, coach_email(n), phone, f"Coach {n}", ""))
         roles.append({"user_id": uid, "role": "coach"})
     for row in users:
-        row.update(password_hash=password_hash, created_at=created)
+        row.update(password_hash=found["password_hash"], created_at=created)
     load.insert(User, users)
     load.insert(UserRole, roles)
     cohorts = found["cohorts"]

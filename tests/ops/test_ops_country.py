@@ -80,7 +80,7 @@ def test_a_tiny_country(empty_database, capsys, tmp_path):
     url = f"sqlite:///{target[0]}" if len(target) == 1 else target[1]
     app = create_app(app_config(url, tmp_path))
     client = app.test_client()
-    for identifier in (country.leader_email(1), country.leader_phone(50)):
+    for identifier in (country.leader_email(1), country.leader_phone(50), "admin@country.example"):
         response = client.post("/sign-in", data={"identifier": identifier, "password": password})
         assert response.status_code == 303, identifier
         client.post("/sign-out")
