@@ -1,7 +1,7 @@
 """Reading a CSV of leaders to invite: every row checked, every problem at its line.
 
 Nothing is written here: :func:`read_leaders_csv` returns a plan that the preview shows
-and :func:`~.invitations.import_leaders` carries out whole, or not at all.
+and the import job (:func:`~.import_jobs.run_import`) carries out whole, or not at all.
 """
 
 from __future__ import annotations

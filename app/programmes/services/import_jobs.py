@@ -1,0 +1,267 @@
+"""The import job: a confirmed file's leaders created in slices, with progress, then their
+invitation codes written to a file to download. Run by the app's job queue
+(``programmes.import_leaders``, ``programmes.invitation_codes``: ``app/programmes/tasks.py``).
+
+The database is the truth, not the message: the job reloads its batch by id and claims it
+with one conditional UPDATE (``queued`` → ``importing``), so a duplicate message finds
+nothing to do. Every row is checked again first (someone may have been given one of its
+numbers since the preview). Accounts, roles and memberships go in 500 rows at a time with
+``INSERT … RETURNING`` (no row is loaded or reloaded), each slice committed with the
+batch's ``rows_done``, so the progress page moves and other requests get the database
+between slices. Should a slice fail (a number taken meanwhile), the slices already in are
+removed again and the batch fails with a reason the admin can read: all or none.
+
+The codes: new ones for everyone of the batch who has not accepted, in one transaction
+that also records where the file is; the file is stored first (media storage: the
+instance folder, or S3 when scaled out), and removed again if that transaction fails.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections import Counter
+
+from flask import current_app
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app import audit
+from app.accounts import services as accounts
+from app.accounts.models import User, UserRole
+from app.errors import N_
+from app.extensions import db
+from app.logs import log_event
+from app.roles import Role
+from app.urls import public_url
+from media_pipeline.storage import new_key
+
+from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
+from .common import ProgrammeError, csv_text, phone_cell
+from .imports import LeaderRow, read_leaders_csv
+
+SLICE_ROWS = 500
+INVITATION_COLUMNS = ("name", "phone", "email", "cohort", "code", "link", "expires")
+
+CLASH = N_(
+    "Nothing was imported: someone was given one of these phone numbers or email "
+    "addresses meanwhile. Upload the file again to see who."
+)
+NO_LONGER_GOOD = N_(
+    "Nothing was imported: %(count)s rows no longer pass the checks (the first, line "
+    "%(line)s: %(problem)s). Upload the file again to see them all."
+)
+UNEXPECTED = N_("Nothing was imported: the import stopped unexpectedly. Upload the file again.")
+
+
+def run_import(batch_id: int) -> None:
+    """Import the confirmed batch ``batch_id``, then write its codes. Commits each slice."""
+    claimed = db.session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch_id, ImportBatch.status == ImportStatus.QUEUED)
+        .values(status=ImportStatus.IMPORTING, rows_done=0)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if not claimed:
+        return  # gone, or another message's job has it
+    batch = db.session.get(ImportBatch, batch_id)
+    programme = db.session.get(Programme, batch.programme_id)
+    try:
+        rows = _rows_still_good(batch, programme)
+        _insert_slices(batch, programme, rows)
+    except ProgrammeError as error:
+        db.session.rollback()
+        _fail(batch_id, error)
+        return
+    except Exception:
+        db.session.rollback()
+        _fail(batch_id, ProgrammeError(UNEXPECTED))
+        raise
+    write_invitation_codes(batch_id)
+
+
+def _rows_still_good(batch: ImportBatch, programme: Programme) -> list[LeaderRow]:
+    plan = read_leaders_csv(batch.content.encode(), programme)
+    if not plan.ok:
+        first = plan.problems[0] if plan.problems else None
+        raise ProgrammeError(
+            NO_LONGER_GOOD,
+            count=len(plan.problems),
+            line=first.params.get("line", 1) if first else 1,
+            problem=str(first) if first else "",
+        )
+    return plan.rows
+
+
+def _insert_slices(batch: ImportBatch, programme: Programme, rows: list[LeaderRow]) -> None:
+    batch_id, by_id = batch.id, batch.created_by_id
+    try:
+        for start in range(0, len(rows), SLICE_ROWS):
+            _insert_slice(batch_id, programme.region, rows[start : start + SLICE_ROWS])
+            db.session.execute(
+                update(ImportBatch)
+                .where(ImportBatch.id == batch_id)
+                .values(rows_done=start + len(rows[start : start + SLICE_ROWS]))
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+            time.sleep(0)  # under gevent, let the web requests waiting on this worker run
+    except IntegrityError:
+        db.session.rollback()
+        _remove_imported(batch_id)
+        raise ProgrammeError(CLASH) from None
+    except Exception:
+        db.session.rollback()
+        _remove_imported(batch_id)
+        raise
+    audit.record(
+        "bulk_invite",
+        actor=by_id,
+        subject=f"import:{batch_id}",
+        rows=len(rows),
+        cohorts={str(cid): n for cid, n in Counter(r.cohort_id for r in rows).items()},
+    )
+    db.session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch_id)
+        .values(content="", row_count=len(rows), status=ImportStatus.CODES)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    log_event(
+        "leaders_imported",
+        programme_id=programme.id,
+        batch_id=batch_id,
+        rows=len(rows),
+        by=by_id,
+    )
+
+
+def _insert_slice(batch_id: int, country: str, rows: list[LeaderRow]) -> None:
+    user_ids = db.session.scalars(
+        insert(User).returning(User.id, sort_by_parameter_order=True),
+        [
+            {
+                "name": row.name,
+                "email": row.email,
+                "phone": row.phone,
+                "school": row.school,
+                "locale": row.language,
+                "country": country,
+            }
+            for row in rows
+        ],
+    ).all()
+    db.session.execute(
+        insert(UserRole), [{"user_id": uid, "role": Role.LEADER.value} for uid in user_ids]
+    )
+    db.session.execute(
+        insert(CohortMember),
+        [
+            {
+                "cohort_id": row.cohort_id,
+                "user_id": uid,
+                "region": row.region,
+                "import_batch_id": batch_id,
+            }
+            for row, uid in zip(rows, user_ids, strict=True)
+        ],
+    )
+    for cohort_id, count in Counter(row.cohort_id for row in rows).items():
+        db.session.execute(
+            update(Cohort)
+            .where(Cohort.id == cohort_id)
+            .values(member_count=Cohort.member_count + count)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _remove_imported(batch_id: int) -> None:
+    """Take out again every account this batch's earlier slices created; commits."""
+    counts = db.session.execute(
+        select(CohortMember.cohort_id, CohortMember.user_id).where(
+            CohortMember.import_batch_id == batch_id
+        )
+    ).all()
+    user_ids = [user_id for _, user_id in counts]
+    for cohort_id, count in Counter(cohort_id for cohort_id, _ in counts).items():
+        db.session.execute(
+            update(Cohort)
+            .where(Cohort.id == cohort_id)
+            .values(member_count=Cohort.member_count - count)
+            .execution_options(synchronize_session=False)
+        )
+    for start in range(0, len(user_ids), SLICE_ROWS):
+        chunk = user_ids[start : start + SLICE_ROWS]
+        for model in (CohortMember, UserRole):
+            db.session.execute(delete(model).where(model.user_id.in_(chunk)))
+        db.session.execute(delete(User).where(User.id.in_(chunk)))
+    db.session.commit()
+
+
+def _fail(batch_id: int, error: ProgrammeError) -> None:
+    db.session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch_id)
+        .values(
+            status=ImportStatus.FAILED,
+            rows_done=0,
+            error_template=error.template,
+            error_params=error.params,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    log_event("import_failed", batch_id=batch_id, reason=str(error))
+
+
+def write_invitation_codes(batch_id: int) -> None:
+    """New codes for everyone of the batch who has not accepted (their earlier codes stop
+    working), written as CSV to media storage; the batch is then ``ready``. Commits."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.status != ImportStatus.CODES:
+        return
+    rows = db.session.execute(
+        select(User.id, User.name, User.phone, User.email, Cohort.name)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .where(CohortMember.import_batch_id == batch_id, User.password_hash.is_(None))
+        .order_by(Cohort.name, User.name, User.id)
+    ).all()
+    issued = accounts.new_invitation_codes([row[0] for row in rows], batch.created_by_id)
+    text = csv_text(
+        INVITATION_COLUMNS,
+        (
+            (
+                name,
+                phone_cell(phone),
+                email,
+                cohort,
+                code,
+                public_url("accounts.accept_invitation", token=token),
+                expires.date().isoformat(),
+            )
+            for (_, name, phone, email, cohort), (_, token, code, expires) in zip(
+                rows, issued, strict=True
+            )
+        ),
+    )
+    storage = current_app.extensions["media_storage"]
+    key, old_key = new_key("imports", f"invitations-{batch_id}.csv"), batch.codes_key
+    storage.save(key, io.BytesIO(text.encode()), content_type="text/csv")
+    try:
+        db.session.execute(
+            update(ImportBatch)
+            .where(ImportBatch.id == batch_id)
+            .values(status=ImportStatus.READY, codes_key=key, rows_done=batch.row_count)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        storage.delete(key)
+        raise
+    if old_key:
+        storage.delete(old_key)  # its codes stopped working with this commit
+    log_event("invitation_codes_written", batch_id=batch_id, codes=len(issued))
