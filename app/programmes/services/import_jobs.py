@@ -5,10 +5,10 @@ invitation codes written to a file to download. Run by the app's job queue
 The database is the truth, not the message: the job reloads its batch by id and claims it
 with one conditional UPDATE (``queued`` → ``importing``), so a duplicate message finds
 nothing to do. Every row is checked again first (someone may have been given one of its
-numbers since the preview). Accounts, roles and memberships go in 500 rows at a time with
-``INSERT … RETURNING`` (no row is loaded or reloaded), each slice committed with the
-batch's ``rows_done``, so the progress page moves and other requests get the database
-between slices. Should a slice fail (a number taken meanwhile), the slices already in are
+numbers since the preview). Accounts, roles and memberships go in 500 rows at a time (an
+executemany each, the new ids read back in one SELECT; no row is loaded or reloaded), each
+slice committed with the batch's ``rows_done``, so the progress page moves and other
+requests get the database between slices. Should a slice fail (a number taken meanwhile), the slices already in are
 removed again and the batch fails with a reason the admin can read: all or none.
 
 The codes: new ones for everyone of the batch who has not accepted, in one transaction
@@ -23,7 +23,7 @@ import time
 from collections import Counter
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -52,6 +52,10 @@ NO_LONGER_GOOD = N_(
     "%(line)s: %(problem)s). Upload the file again to see them all."
 )
 UNEXPECTED = N_("Nothing was imported: the import stopped unexpectedly. Upload the file again.")
+CODES_FAILED = N_(
+    "The leaders are imported, but their invitation codes could not be written. "
+    "Choose “Make new codes” to try again."
+)
 
 
 def run_import(batch_id: int) -> None:
@@ -139,8 +143,10 @@ def _insert_slices(batch: ImportBatch, programme: Programme, rows: list[LeaderRo
 
 
 def _insert_slice(batch_id: int, country: str, rows: list[LeaderRow]) -> None:
-    user_ids = db.session.scalars(
-        insert(User).returning(User.id, sort_by_parameter_order=True),
+    # One executemany, then one SELECT for the new ids by their unique phone or email:
+    # INSERT … RETURNING in the rows' order would go one row a statement on SQLite.
+    db.session.execute(
+        insert(User),
         [
             {
                 "name": row.name,
@@ -152,7 +158,17 @@ def _insert_slice(batch_id: int, country: str, rows: list[LeaderRow]) -> None:
             }
             for row in rows
         ],
+    )
+    phones = [row.phone for row in rows if row.phone]
+    emails = [row.email for row in rows if not row.phone]
+    new = db.session.execute(
+        select(User.id, User.phone, User.email).where(
+            or_(User.phone.in_(phones), User.email.in_(emails))
+        )
     ).all()
+    by_phone = {phone: uid for uid, phone, _ in new if phone}
+    by_email = {email: uid for uid, phone, email in new if email and not phone}
+    user_ids = [by_phone[row.phone] if row.phone else by_email[row.email] for row in rows]
     db.session.execute(
         insert(UserRole), [{"user_id": uid, "role": Role.LEADER.value} for uid in user_ids]
     )
@@ -229,6 +245,22 @@ def write_invitation_codes(batch_id: int) -> None:
         .where(CohortMember.import_batch_id == batch_id, User.password_hash.is_(None))
         .order_by(Cohort.name, User.name, User.id)
     ).all()
+    try:
+        _write_codes(batch, rows)
+    except Exception:
+        db.session.rollback()
+        db.session.execute(
+            update(ImportBatch)
+            .where(ImportBatch.id == batch_id)
+            .values(status=ImportStatus.READY, error_template=CODES_FAILED, error_params={})
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        raise
+
+
+def _write_codes(batch: ImportBatch, rows) -> None:
+    batch_id = batch.id
     issued = accounts.new_invitation_codes([row[0] for row in rows], batch.created_by_id)
     text = csv_text(
         INVITATION_COLUMNS,
@@ -254,7 +286,13 @@ def write_invitation_codes(batch_id: int) -> None:
         db.session.execute(
             update(ImportBatch)
             .where(ImportBatch.id == batch_id)
-            .values(status=ImportStatus.READY, codes_key=key, rows_done=batch.row_count)
+            .values(
+                status=ImportStatus.READY,
+                codes_key=key,
+                rows_done=batch.row_count,
+                error_template=None,
+                error_params=None,
+            )
             .execution_options(synchronize_session=False)
         )
         db.session.commit()

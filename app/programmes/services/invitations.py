@@ -123,8 +123,8 @@ def import_cohorts(batch: ImportBatch) -> list[Cohort]:
 
 
 def import_error(batch: ImportBatch) -> ProgrammeError | None:
-    """Why ``batch`` failed, to show translated."""
-    if batch.status != ImportStatus.FAILED or not batch.error_template:
+    """Why ``batch`` failed (or its codes could not be written), to show translated."""
+    if not batch.error_template:
         return None
     return ProgrammeError(batch.error_template, **(batch.error_params or {}))
 
