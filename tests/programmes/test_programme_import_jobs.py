@@ -157,3 +157,19 @@ def test_a_failure_to_write_the_codes_says_so_and_can_be_tried_again(
     db.session.refresh(batch)
     assert batch.codes_key and services.import_error(batch) is None
     assert count(AccessCode) == 3  # the codes of the failed attempt were never stored
+
+
+def test_the_progress_page_and_its_reason_speak_the_admins_language(
+    client, admin, programme, cohort, make_user
+):
+    admin.locale = "sw"
+    db.session.commit()
+    sign_in(client, admin)
+    _, draft = services.prepare_import(leaders_csv(3), programme, by=admin)
+    batch = services.confirm_import(programme, draft.key, by=admin)
+    page = client.get(f"/programme/{programme.id}/imports/{batch.id}")
+    assert "Viongozi 0 kati ya 3 wameingizwa." in page.text and "Onyesha upya" in page.text
+    make_user(phone="+254710000001")  # row 3's number, taken before the job runs
+    services.run_import(batch.id)
+    page = client.get(f"/programme/{programme.id}/imports/{batch.id}")
+    assert "Hakuna kilichoingizwa: mistari 1 haipiti tena ukaguzi" in page.text
