@@ -173,3 +173,28 @@ def test_the_progress_page_and_its_reason_speak_the_admins_language(
     services.run_import(batch.id)
     page = client.get(f"/programme/{programme.id}/imports/{batch.id}")
     assert "Hakuna kilichoingizwa: mistari 1 haipiti tena ukaguzi" in page.text
+
+
+def test_an_erased_leader_leaves_the_codes_file_and_a_failed_import_keeps_no_file(
+    app, admin, programme, cohort, make_user
+):
+    _, draft = services.prepare_import(leaders_csv(3), programme, by=admin)
+    batch = services.confirm_import(programme, draft.key, by=admin)
+    services.run_import(batch.id)
+    db.session.refresh(batch)
+    old_key = batch.codes_key
+    leader = db.session.scalar(select(User).where(User.phone == "+254710000001"))
+    request = services.request_erasure(leader)
+    services.complete_erasure(request, by=make_user("admin"))
+    db.session.refresh(batch)
+    data = b"".join(services.invitation_codes_file(batch, by=admin)).decode()
+    assert "Leader 1" not in data and "+254710000001" not in data
+    assert "Leader 0" in data and "Leader 2" in data
+    assert not app.extensions["media_storage"].exists(old_key)
+
+    _, draft = services.prepare_import(leaders_csv(2, first=10), programme, by=admin)
+    failed = services.confirm_import(programme, draft.key, by=admin)
+    make_user(phone="+254710000010")
+    services.run_import(failed.id)
+    db.session.refresh(failed)
+    assert failed.status == "failed" and failed.content == ""

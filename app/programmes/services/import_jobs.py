@@ -18,12 +18,13 @@ instance folder, or S3 when scaled out), and removed again if that transaction f
 
 from __future__ import annotations
 
+import csv
 import io
 import time
 from collections import Counter
 
 from flask import current_app
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, event, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -37,7 +38,7 @@ from app.urls import public_url
 from media_pipeline.storage import new_key
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
-from .common import ProgrammeError, csv_text, phone_cell
+from .common import ProgrammeError, csv_text, neutralise, phone_cell
 from .imports import LeaderRow, read_leaders_csv
 
 SLICE_ROWS = 500
@@ -230,6 +231,7 @@ def _fail(batch_id: int, error: ProgrammeError) -> None:
         .values(
             status=ImportStatus.FAILED,
             rows_done=0,
+            content="",  # the file's people are not kept for an import that never was
             error_template=error.template,
             error_params=error.params,
         )
@@ -319,3 +321,45 @@ def _write_codes(batch: ImportBatch, rows) -> None:
     if old_key:
         storage.delete(old_key)  # its codes stopped working with this commit
     log_event("invitation_codes_written", batch_id=batch_id, codes=len(issued))
+
+
+def drop_from_codes_files(user_id: int) -> None:
+    """Rewrite the codes files that name ``user_id`` without their row (their erasure):
+    the new file replaces the old one when the caller commits. A building block."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return
+    found = db.session.execute(
+        select(ImportBatch.id, ImportBatch.codes_key)
+        .join(CohortMember, CohortMember.import_batch_id == ImportBatch.id)
+        .where(CohortMember.user_id == user_id, ImportBatch.codes_key.is_not(None))
+    ).all()
+    storage = current_app.extensions["media_storage"]
+    theirs = {("phone", user.phone), ("email", neutralise(user.email) if user.email else None)}
+    theirs -= {("phone", None), ("email", None)}
+    for batch_id, old_key in found:
+        reader = csv.reader(io.StringIO(b"".join(storage.open(old_key)).decode(), newline=""))
+        header = next(reader)
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(
+            row
+            for row in reader
+            if not theirs & {("phone", row[1] or None), ("email", row[2] or None)}
+        )
+        key = new_key("imports", f"invitations-{batch_id}.csv")
+        storage.save(key, io.BytesIO(out.getvalue().encode()), content_type="text/csv")
+        db.session.execute(
+            update(ImportBatch)
+            .where(ImportBatch.id == batch_id)
+            .values(codes_key=key)
+            .execution_options(synchronize_session=False)
+        )
+        _delete_after_commit(storage, old_key)
+
+
+def _delete_after_commit(storage, key: str) -> None:
+    @event.listens_for(db.session(), "after_commit", once=True)
+    def _delete(_session) -> None:
+        storage.delete(key)
