@@ -127,6 +127,9 @@ class ImportBatch(db.Model):
     error_params: Mapped[dict | None] = mapped_column(JSON)
     # The invitation codes CSV in media storage (private: only streamed to admins).
     codes_key: Mapped[str | None] = mapped_column(String(255))
+    # When its job last moved (claimed, a slice committed): a queued or running import
+    # that has not moved for IMPORT_STALE_AFTER is started again by the sweep.
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<ImportBatch {self.id} {self.status} {self.rows_done}/{self.row_count}>"

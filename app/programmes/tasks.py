@@ -2,13 +2,21 @@
 ``app.extensions["media_queue"]``): on SQLite with the in-process workers of ``make run``,
 on Redis with ``flask media worker``. A message only names a batch; the job reloads it and
 the database decides what happens (:mod:`.services.import_jobs`), so a duplicate is
-harmless."""
+harmless. Every five minutes a sweep starts again the imports whose message or worker was
+lost (``import_jobs.sweep_stalled_imports``)."""
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
+from huey import crontab
+
+from app.media.tasks import periodic
 
 from .services import import_jobs
+
+log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
@@ -27,7 +35,14 @@ def register(app: Flask) -> None:
         with app.app_context():
             import_jobs.write_invitation_codes(batch_id)
 
+    periodic(app, crontab(minute="*/5"), "programmes.sweep_imports", _sweep)
     app.extensions["programme_tasks"] = {
         "import_leaders": import_leaders,
         "invitation_codes": invitation_codes,
     }
+
+
+def _sweep() -> None:
+    started = import_jobs.sweep_stalled_imports()
+    if started:
+        log.info("stalled imports started again: %s", started)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from app.programmes import services
 from app.programmes.models import Cohort, CohortMember, ImportBatch
 from app.programmes.services import import_jobs
 from tests.conftest import sign_in
+from tests.programmes.test_programme_double_taps import run_queued_jobs
 from tests.programmes.test_programme_imports import HEADER
 
 #: What confirming an import may cost, whatever its size: sign-in, the programme, the
@@ -198,3 +200,38 @@ def test_an_erased_leader_leaves_the_codes_file_and_a_failed_import_keeps_no_fil
     services.run_import(failed.id)
     db.session.refresh(failed)
     assert failed.status == "failed" and failed.content == ""
+
+
+def test_an_import_whose_worker_died_is_started_again_from_nothing(
+    app, admin, programme, cohort, monkeypatch
+):
+    monkeypatch.setattr(import_jobs, "SLICE_ROWS", 2)
+    _, draft = services.prepare_import(leaders_csv(5), programme, by=admin)
+    batch = services.confirm_import(programme, draft.key, by=admin)
+    app.extensions["media_queue"].huey.flush()
+
+    def killed_after_two_slices(batch_id, country, rows, done=[]):  # noqa: B006
+        if len(done) == 2:
+            raise KeyboardInterrupt  # the worker's process ends here
+        done.append(rows)
+        real_slice(batch_id, country, rows)
+
+    real_slice = import_jobs._insert_slice
+    monkeypatch.setattr(import_jobs, "_insert_slice", killed_after_two_slices)
+    with pytest.raises(KeyboardInterrupt):
+        services.run_import(batch.id)
+    monkeypatch.setattr(import_jobs, "_insert_slice", real_slice)
+    db.session.rollback()
+    db.session.refresh(batch)
+    assert (batch.status, batch.rows_done, count(CohortMember)) == ("importing", 4, 4)
+
+    assert import_jobs.sweep_stalled_imports() == 0  # still moving, as far as it knows
+    later = batch.progress_at + import_jobs.IMPORT_STALE_AFTER + timedelta(seconds=1)
+    assert import_jobs.sweep_stalled_imports(now=later) == 1
+    assert import_jobs.sweep_stalled_imports(now=later) == 0  # a second sweep: nothing
+    db.session.refresh(batch)
+    assert (batch.status, count(CohortMember), count(User)) == ("queued", 0, 1)
+    assert db.session.get(Cohort, cohort.id).member_count == 0
+    assert run_queued_jobs(app) == ["programmes.import_leaders"]
+    db.session.refresh(batch)
+    assert (batch.status, batch.rows_done, count(User)) == ("ready", 5, 6)

@@ -22,6 +22,7 @@ import csv
 import io
 import time
 from collections import Counter
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, event, insert, or_, select, update
@@ -30,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit
 from app.accounts import services as accounts
 from app.accounts.models import User, UserRole
+from app.db import utcnow
 from app.errors import N_
 from app.extensions import db
 from app.logs import log_event
@@ -42,6 +44,9 @@ from .common import ProgrammeError, csv_text, neutralise, phone_cell
 from .imports import LeaderRow, read_leaders_csv
 
 SLICE_ROWS = 500
+#: A queued or running import that has not moved for this long lost its message or its
+#: worker: the sweep starts it again. A slice takes well under a second.
+IMPORT_STALE_AFTER = timedelta(minutes=10)
 INVITATION_COLUMNS = ("name", "phone", "email", "cohort", "code", "link", "expires")
 
 CLASH = N_(
@@ -59,6 +64,10 @@ CODES_FAILED = N_(
 )
 
 
+class LostClaim(Exception):
+    """The sweep started this import again: the job that was running stops."""
+
+
 def let_requests_run() -> None:
     """Under gevent (``make run``) the in-process workers are greenlets beside the web
     requests: the job yields to them between slices of CPU work, so none waits more than a
@@ -71,7 +80,7 @@ def run_import(batch_id: int) -> None:
     claimed = db.session.execute(
         update(ImportBatch)
         .where(ImportBatch.id == batch_id, ImportBatch.status == ImportStatus.QUEUED)
-        .values(status=ImportStatus.IMPORTING, rows_done=0)
+        .values(status=ImportStatus.IMPORTING, rows_done=0, progress_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -85,6 +94,9 @@ def run_import(batch_id: int) -> None:
     except ProgrammeError as error:
         db.session.rollback()
         _fail(batch_id, error)
+        return
+    except LostClaim:
+        log_event("import_taken_over", batch_id=batch_id)
         return
     except Exception:
         db.session.rollback()
@@ -111,14 +123,22 @@ def _insert_slices(batch: ImportBatch, programme: Programme, rows: list[LeaderRo
     try:
         for start in range(0, len(rows), SLICE_ROWS):
             _insert_slice(batch_id, programme.region, rows[start : start + SLICE_ROWS])
-            db.session.execute(
+            moved = db.session.execute(
                 update(ImportBatch)
-                .where(ImportBatch.id == batch_id)
-                .values(rows_done=start + len(rows[start : start + SLICE_ROWS]))
+                .where(ImportBatch.id == batch_id, ImportBatch.status == ImportStatus.IMPORTING)
+                .values(
+                    rows_done=start + len(rows[start : start + SLICE_ROWS]),
+                    progress_at=utcnow(),
+                )
                 .execution_options(synchronize_session=False)
-            )
+            ).rowcount
+            if not moved:  # the sweep judged this job dead and started it again
+                db.session.rollback()
+                raise LostClaim
             db.session.commit()
             let_requests_run()
+    except LostClaim:
+        raise
     except IntegrityError:
         db.session.rollback()
         _remove_imported(batch_id)
@@ -363,3 +383,48 @@ def _delete_after_commit(storage, key: str) -> None:
     @event.listens_for(db.session(), "after_commit", once=True)
     def _delete(_session) -> None:
         storage.delete(key)
+
+
+def sweep_stalled_imports(now: datetime | None = None) -> int:
+    """Start again the imports whose job stopped moving (its message lost, its worker
+    killed): a queued one is sent again, a half-done one first loses the slices it had put
+    in, a codes file is written again. Harmless twice: every step is conditional on the
+    batch as it is. Commits; how many were started again."""
+    from .invitations import enqueue_after_commit  # invitations imports this module
+
+    now = now or utcnow()
+    stale = now - IMPORT_STALE_AFTER
+    found = db.session.execute(
+        select(ImportBatch.id, ImportBatch.status, ImportBatch.progress_at).where(
+            ImportBatch.status.in_(ImportStatus.WORKING), ImportBatch.progress_at < stale
+        )
+    ).all()
+    db.session.rollback()
+    started = 0
+    for batch_id, status, moved_at in found:
+        claim = db.session.execute(
+            update(ImportBatch)
+            .where(
+                ImportBatch.id == batch_id,
+                ImportBatch.status == status,
+                ImportBatch.progress_at == moved_at,
+            )
+            .values(
+                status=ImportStatus.CODES if status == ImportStatus.CODES else ImportStatus.QUEUED,
+                rows_done=0,
+                progress_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not claim:
+            db.session.rollback()
+            continue
+        task = "invitation_codes" if status == ImportStatus.CODES else "import_leaders"
+        enqueue_after_commit(task, batch_id)
+        if status == ImportStatus.IMPORTING:
+            _remove_imported(batch_id)  # commits, with the claim
+        else:
+            db.session.commit()
+        log_event("import_started_again", batch_id=batch_id, was=status)
+        started += 1
+    return started

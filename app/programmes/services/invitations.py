@@ -70,7 +70,12 @@ def confirm_import(programme: Programme, key: str, *, by) -> ImportBatch:
     claim = (
         update(ImportBatch)
         .where(ImportBatch.id == batch.id, ImportBatch.status == ImportStatus.DRAFT)
-        .values(status=ImportStatus.QUEUED, confirmed_at=utcnow(), created_by_id=by.id)
+        .values(
+            status=ImportStatus.QUEUED,
+            confirmed_at=utcnow(),
+            progress_at=utcnow(),
+            created_by_id=by.id,
+        )
         .execution_options(synchronize_session=False)
     )
     if batch.status != ImportStatus.DRAFT or not db.session.execute(claim).rowcount:
@@ -89,7 +94,7 @@ def request_new_codes(batch: ImportBatch, *, by) -> bool:
     claim = (
         update(ImportBatch)
         .where(ImportBatch.id == batch.id, ImportBatch.status == ImportStatus.READY)
-        .values(status=ImportStatus.CODES, rows_done=0)
+        .values(status=ImportStatus.CODES, rows_done=0, progress_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if not db.session.execute(claim).rowcount:
