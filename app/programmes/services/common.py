@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import time
 from collections.abc import Iterable
 
 from app.errors import ServiceError
@@ -15,6 +16,15 @@ from app.errors import ServiceError
 FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 # A whole phone number as stored (E.164): a spreadsheet shows "+254712345678" as it is.
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+def let_requests_run() -> None:
+    """Under gevent (``make run``) the in-process workers and every request are greenlets
+    of one thread: long work (the import job, checking a large file) yields to the others
+    between slices of CPU work, so none waits more than a fraction of a second. Elsewhere
+    it costs a millisecond. Not ``sleep(0)``: gevent may run this greenlet again before
+    its loop looks at the waiting connections."""
+    time.sleep(0.001)
 
 
 class ProgrammeError(ServiceError):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -40,7 +39,7 @@ from app.urls import public_url
 from media_pipeline.storage import new_key
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
-from .common import ProgrammeError, csv_text, neutralise, phone_cell
+from .common import ProgrammeError, csv_text, let_requests_run, neutralise, phone_cell
 from .imports import LeaderRow, read_leaders_csv
 
 SLICE_ROWS = 500
@@ -66,14 +65,6 @@ CODES_FAILED = N_(
 
 class LostClaim(Exception):
     """The sweep started this import again: the job that was running stops."""
-
-
-def let_requests_run() -> None:
-    """Under gevent (``make run``) the in-process workers are greenlets beside the web
-    requests: the job yields to them between slices of CPU work, so none waits more than a
-    fraction of a second. Elsewhere it costs a millisecond. Not ``sleep(0)``: gevent may
-    run this greenlet again before its loop looks at the waiting connections."""
-    time.sleep(0.001)
 
 
 def run_import(batch_id: int) -> None:

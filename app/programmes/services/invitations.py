@@ -23,7 +23,7 @@ from app.logs import log_event
 from media_pipeline.storage import Storage
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
-from .common import ProgrammeError
+from .common import ProgrammeError, let_requests_run
 from .imports import ImportPlan, decode_upload, read_leaders_csv
 
 DRAFT_LIFETIME = timedelta(days=1)
@@ -35,7 +35,7 @@ def prepare_import(
     """Read and check the file. When every row is good, keep its text as a draft that the
     preview's confirmation names by a random key (nothing else is written; drafts a day
     old are dropped). Commits."""
-    plan = read_leaders_csv(data, programme)
+    plan = read_leaders_csv(data, programme, pause=let_requests_run)
     if not plan.ok:
         return plan, None
     db.session.execute(
