@@ -8,8 +8,10 @@ nothing to do. Every row is checked again first (someone may have been given one
 numbers since the preview). Accounts, roles and memberships go in 500 rows at a time (an
 executemany each, the new ids read back in one SELECT; no row is loaded or reloaded), each
 slice committed with the batch's ``rows_done``, so the progress page moves and other
-requests get the database between slices. Should a slice fail (a number taken meanwhile), the slices already in are
-removed again and the batch fails with a reason the admin can read: all or none.
+requests get the database between slices. Should a slice fail (a number taken meanwhile),
+the slices already in are removed again and the batch fails with a reason the admin can
+read: all or none. A job whose worker died is started again by
+:func:`sweep_stalled_imports`.
 
 The codes: new ones for everyone of the batch who has not accepted, in one transaction
 that also records where the file is; the file is stored first (media storage: the
@@ -114,14 +116,12 @@ def _insert_slices(batch: ImportBatch, programme: Programme, rows: list[LeaderRo
     batch_id, by_id = batch.id, batch.created_by_id
     try:
         for start in range(0, len(rows), SLICE_ROWS):
-            _insert_slice(batch_id, programme.region, rows[start : start + SLICE_ROWS])
+            chunk = rows[start : start + SLICE_ROWS]
+            _insert_slice(batch_id, programme.region, chunk)
             moved = db.session.execute(
                 update(ImportBatch)
                 .where(ImportBatch.id == batch_id, ImportBatch.status == ImportStatus.IMPORTING)
-                .values(
-                    rows_done=start + len(rows[start : start + SLICE_ROWS]),
-                    progress_at=utcnow(),
-                )
+                .values(rows_done=start + len(chunk), progress_at=utcnow())
                 .execution_options(synchronize_session=False)
             ).rowcount
             if not moved:  # the sweep judged this job dead and started it again
