@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -235,3 +235,12 @@ def test_an_import_whose_worker_died_is_started_again_from_nothing(
     assert run_queued_jobs(app) == ["programmes.import_leaders"]
     db.session.refresh(batch)
     assert (batch.status, batch.rows_done, count(User)) == ("ready", 5, 6)
+
+
+def test_the_sweep_rides_on_the_job_queue_every_five_minutes(app):
+    huey = app.extensions["media_queue"].huey
+    due = [t.name for t in huey.read_periodic(datetime(2030, 3, 3, 12, 15))]
+    assert "programmes.sweep_imports" in due
+    assert "programmes.sweep_imports" not in [
+        t.name for t in huey.read_periodic(datetime(2030, 3, 3, 12, 7))
+    ]
