@@ -11,7 +11,7 @@ bp = Blueprint(
     cli_group="programmes",
 )
 
-from . import contributions, me, routes  # noqa: E402,F401  (views and the registry)
+from . import contributions, me, routes, tasks  # noqa: E402,F401  (views, the registry, jobs)
 
 #: How the audit log names each action (``app.audit.record``); unknown ones show their key.
 AUDIT_ACTIONS = {
@@ -38,3 +38,9 @@ AUDIT_ACTIONS = {
 @bp.app_template_filter("audit_action")
 def audit_action(key: str) -> str:
     return str(AUDIT_ACTIONS.get(key, key))
+
+
+@bp.record_once
+def _set_up(state) -> None:
+    """The import's jobs ride on the app's job queue (the media area's Huey)."""
+    tasks.register(state.app)

@@ -1,6 +1,7 @@
 """What programmes (and the notifications they sit beside) hold about a person, for the
-registry in ``app/registry.py``: cohort memberships, research answers, notifications,
-and the admin actions the audit log records about them."""
+registry in ``app/registry.py``: cohort memberships (and their rows in invitation codes
+files), research answers, notifications, and the admin actions the audit log records
+about them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 
 from .models import Cohort, CohortMember, LeaderProfile, Programme
+from .services.import_jobs import drop_from_codes_files
 
 
 def _memberships(user_id: int) -> list[dict]:
@@ -29,6 +31,7 @@ def _memberships(user_id: int) -> list[dict]:
 
 
 def _erase_memberships(user_id: int) -> None:
+    drop_from_codes_files(user_id)  # while the memberships still say which imports
     cohort_ids = list(
         db.session.scalars(select(CohortMember.cohort_id).where(CohortMember.user_id == user_id))
     )

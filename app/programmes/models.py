@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
@@ -89,10 +89,22 @@ class CohortMember(db.Model):
         return f"<CohortMember cohort={self.cohort_id} user={self.user_id}>"
 
 
+class ImportStatus:
+    DRAFT = "draft"  # previewed, not confirmed
+    QUEUED = "queued"  # confirmed: the job will import it
+    IMPORTING = "importing"
+    CODES = "codes"  # imported; the job is writing the invitation codes file
+    READY = "ready"  # imported, codes file ready to download
+    FAILED = "failed"  # nothing imported; ``error_template`` says why
+
+    WORKING = (QUEUED, IMPORTING, CODES)
+
+
 class ImportBatch(db.Model):
     """A bulk invitation: a draft holding the checked file's text from the preview until
-    it is confirmed (``confirmed_at``), then the leaders it brought in. The preview's form
-    names it by ``key``, random, so a confirmation sent twice (a double tap) imports once."""
+    it is confirmed (``confirmed_at``), then the job that imports it (``status``,
+    ``rows_done`` of ``row_count``) and the leaders it brought in. The preview's form names
+    it by ``key``, random, so a confirmation sent twice (a double tap) imports once."""
 
     __tablename__ = "import_batches"
 
@@ -106,9 +118,21 @@ class ImportBatch(db.Model):
     row_count: Mapped[int] = mapped_column(default=0)
     content: Mapped[str] = mapped_column(Text, default="")  # emptied once confirmed
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(
+        String(16), default=ImportStatus.DRAFT, server_default=ImportStatus.DRAFT
+    )
+    rows_done: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Why it failed, in English with its parameters: shown translated (ProgrammeError).
+    error_template: Mapped[str | None] = mapped_column(Text)
+    error_params: Mapped[dict | None] = mapped_column(JSON)
+    # The invitation codes CSV in media storage (private: only streamed to admins).
+    codes_key: Mapped[str | None] = mapped_column(String(255))
+    # When its job last moved (claimed, a slice committed): a queued or running import
+    # that has not moved for IMPORT_STALE_AFTER is started again by the sweep.
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
-        return f"<ImportBatch {self.id} rows={self.row_count}>"
+        return f"<ImportBatch {self.id} {self.status} {self.rows_done}/{self.row_count}>"
 
 
 class LeaderProfile(db.Model):

@@ -3,6 +3,8 @@ the audit log and erasures. Every page is for programme admins only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,21 +13,21 @@ from wtforms import SelectChoice
 
 from app.extensions import db
 from app.frameworks.models import Framework
-from app.htmx import render, see_other
+from app.htmx import is_fragment_request, render, see_other
 from app.learning.models import Course
 from app.permissions import can_run_programmes, requires
 from app.urls import id_arg, row_id
 
 from . import bp, services
 from .forms import CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
-from .models import Cohort, ErasureRequest, ImportBatch, Programme
+from .models import Cohort, ErasureRequest, ImportBatch, ImportStatus, Programme
 from .services.charts import growth_bars, weekly_line
 
 AUDIT_PAGE = 50
 
 
-def csv_download(text: str, filename: str) -> Response:
-    response = Response(text, mimetype="text/csv")
+def csv_download(body: str | Iterable[bytes], filename: str) -> Response:
+    response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -159,7 +161,7 @@ def remove_member(programme_id: int, cohort_id: int, user_id: int):
 @bp.route("/<int:programme_id>/import", methods=["GET", "POST"])
 @requires(can_run_programmes)
 def import_leaders(programme_id: int):
-    """Upload → a preview of every row (or every problem) → confirm: one transaction."""
+    """Upload → a preview of every row (or every problem) → confirm: a job imports it."""
     programme = _programme(programme_id)
     if request.method == "POST" and "key" in request.form:
         return _confirm_import(programme)
@@ -184,23 +186,21 @@ def import_leaders(programme_id: int):
 
 
 def _confirm_import(programme: Programme):
-    confirm, plan = ConfirmImportForm(), None
+    confirm = ConfirmImportForm()
     if confirm.validate_on_submit():
         try:
-            batch, plan = services.confirm_import(programme, confirm.key.data, by=current_user)
+            batch = services.confirm_import(programme, confirm.key.data, by=current_user)
         except services.ProgrammeError as error:
             confirm.form_errors.append(error.translated())
         else:
-            if batch is not None:
-                flash(_("%(count)s leaders imported.", count=batch.row_count), "success")
-                return see_other(
-                    url_for("programmes.show_import", programme_id=programme.id, batch_id=batch.id)
-                )
+            return see_other(
+                url_for("programmes.show_import", programme_id=programme.id, batch_id=batch.id)
+            )
     return render(
         "programmes/import.html",
         programme=programme,
         form=ImportForm(),
-        plan=plan,
+        plan=None,
         draft=None,
         confirm=confirm,
         status=422,
@@ -217,9 +217,32 @@ def _batch(programme: Programme, batch_id: int) -> ImportBatch:
 @bp.get("/<int:programme_id>/imports/<int:batch_id>")
 @requires(can_run_programmes)
 def show_import(programme_id: int, batch_id: int):
+    """The import's progress. HTMX polls its status block, which answers 286 (stop
+    polling) once the job is done; without JavaScript the page has a Refresh link."""
     programme = _programme(programme_id)
+    batch = _batch(programme, batch_id)
+    working = batch.status in ImportStatus.WORKING
     return render(
-        "programmes/import_done.html", programme=programme, batch=_batch(programme, batch_id)
+        "programmes/import_done.html",
+        block="status",
+        programme=programme,
+        batch=batch,
+        working=working,
+        error=services.import_error(batch),
+        cohorts=services.import_cohorts(batch),
+        status=286 if is_fragment_request() and not working else 200,
+    )
+
+
+@bp.post("/<int:programme_id>/imports/<int:batch_id>/codes")
+@requires(can_run_programmes)
+def renew_invitations(programme_id: int, batch_id: int):
+    programme = _programme(programme_id)
+    batch = _batch(programme, batch_id)
+    if services.request_new_codes(batch, by=current_user):
+        flash(_("New invitation codes are being made."), "success")
+    return see_other(
+        url_for("programmes.show_import", programme_id=programme.id, batch_id=batch.id)
     )
 
 
@@ -228,8 +251,12 @@ def show_import(programme_id: int, batch_id: int):
 def download_invitations(programme_id: int, batch_id: int):
     programme = _programme(programme_id)
     batch = _batch(programme, batch_id)
-    text = services.invitations_csv(batch, by=current_user)
-    return csv_download(text, f"invitations-{batch.id}.csv")
+    chunks = services.invitation_codes_file(batch, by=current_user)
+    if chunks is None:  # not written yet: the progress page says how far it is
+        return see_other(
+            url_for("programmes.show_import", programme_id=programme.id, batch_id=batch.id)
+        )
+    return csv_download(chunks, f"invitations-{batch.id}.csv")
 
 
 def _scope(programme: Programme) -> services.Scope:

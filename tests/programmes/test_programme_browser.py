@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import sign_in_page
+from tests.programmes.test_programme_double_taps import run_queued_jobs
 
 pytestmark = pytest.mark.browser
 
@@ -22,8 +23,9 @@ CSV = "name;phone;school;region;cohort;language\n" + "".join(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_an_admin_imports_a_cohort_sees_its_report_and_exports_it(
-    live_server, phone, admin, programme, cohort, size
+    app, live_server, phone, admin, programme, cohort, size
 ):
+    app.extensions["media_queue"].huey.flush()  # nothing left over from other tests
     page = phone(viewport=SIZES[size], is_mobile=size == "phone")
     sign_in_page(page, live_server, admin)
     page.goto(f"{live_server}/programme/")
@@ -37,7 +39,11 @@ def test_an_admin_imports_a_cohort_sees_its_report_and_exports_it(
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
     page.click("text=Import and create the invitations")
     page.wait_for_url(lambda url: "/imports/" in url)
-    assert "6 leaders imported" in page.locator("h1").inner_text()
+    assert "0 of 6 leaders imported" in page.locator("main").inner_text()
+    assert run_queued_jobs(app) == ["programmes.import_leaders"]
+    # The status block polls itself until the job is done, then stops.
+    page.wait_for_selector("h1:has-text('6 leaders imported')")
+    assert page.locator("[hx-trigger]").count() == 0
     with page.expect_download() as download:
         page.click("text=Download invitation codes (CSV)")
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
@@ -52,6 +58,27 @@ def test_an_admin_imports_a_cohort_sees_its_report_and_exports_it(
         page.click("text=This report (CSV)")
     text = Path(download.value.path()).read_text()
     assert text.startswith("section,group,people") and "total,,6," in text
+
+
+def test_without_javascript_the_import_page_refreshes_by_its_link(
+    app, live_server, phone, admin, programme, cohort
+):
+    app.extensions["media_queue"].huey.flush()
+    page = phone(java_script_enabled=False)
+    sign_in_page(page, live_server, admin)
+    page.goto(f"{live_server}/programme/{programme.id}/import")
+    page.set_input_files(
+        "#file", files=[{"name": "leaders.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
+    )
+    page.click("text=Check the file")
+    page.click("text=Import and create the invitations")
+    page.wait_for_url(lambda url: "/imports/" in url)
+    assert "0 of 6 leaders imported" in page.locator("main").inner_text()
+    assert run_queued_jobs(app) == ["programmes.import_leaders"]
+    page.click("text=Refresh")
+    assert "6 leaders imported" in page.locator("h1").inner_text()
+    page.click(f"a:has-text('{cohort.name}')")
+    assert "Leader 1" in page.locator("main").inner_text()
 
 
 @pytest.mark.parametrize("size", SIZES)

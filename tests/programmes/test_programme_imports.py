@@ -1,5 +1,6 @@
 """Bulk invitations from a CSV: good, malformed, duplicate and hostile files; every row
-checked with its line; nothing half-imported; the codes exported safe for spreadsheets."""
+checked with its line; nothing half-imported; the codes exported safe for spreadsheets.
+The import job runs here directly (``services.run_import``), as a worker would."""
 
 from __future__ import annotations
 
@@ -35,11 +36,18 @@ def messages(plan):
 
 
 def imported(text, programme, admin):
-    """Preview then confirm, as the pages do: the batch."""
+    """Preview then confirm, as the pages do, then the job: the batch."""
     plan, draft = services.prepare_import(text.encode(), programme, by=admin)
     assert draft is not None, messages(plan)
-    batch, _ = services.confirm_import(programme, draft.key, by=admin)
+    batch = services.confirm_import(programme, draft.key, by=admin)
+    services.run_import(batch.id)
+    db.session.refresh(batch)
     return batch
+
+
+def codes_of(batch, admin) -> list[dict]:
+    data = b"".join(services.invitation_codes_file(batch, by=admin))
+    return list(csv.DictReader(io.StringIO(data.decode())))
 
 
 def users_count():
@@ -52,6 +60,7 @@ def test_a_good_file_imports_every_leader_into_their_cohort(programme, cohort, a
     assert [r.phone for r in plan.rows] == ["+254712345678", None, "+254722000111"]
     batch = imported(GOOD, programme, admin)
     assert batch.content == "" and batch.confirmed_at is not None
+    assert (batch.status, batch.rows_done, batch.row_count) == ("ready", 3, 3)
     grace = db.session.scalar(select(User).where(User.phone == "+254712345678"))
     assert grace.name == "Grace Wanjiru" and grace.locale == "sw" and grace.roles == {"leader"}
     assert not grace.has_accepted
@@ -64,10 +73,14 @@ def test_a_good_file_imports_every_leader_into_their_cohort(programme, cohort, a
 
 def test_the_same_confirmation_twice_imports_once(programme, cohort, admin):
     _, draft = services.prepare_import(GOOD.encode(), programme, by=admin)
-    first, _ = services.confirm_import(programme, draft.key, by=admin)
-    again, plan = services.confirm_import(programme, draft.key, by=admin)
-    assert again.id == first.id and plan is None
+    first = services.confirm_import(programme, draft.key, by=admin)
+    again = services.confirm_import(programme, draft.key, by=admin)
+    assert again.id == first.id and again.status == "queued"
+    services.run_import(first.id)
+    services.run_import(first.id)  # a duplicate message finds nothing to claim
     assert users_count() == 4  # the admin and three leaders
+    assert services.confirm_import(programme, draft.key, by=admin).status == "ready"
+    assert users_count() == 4
 
 
 def test_semicolons_a_bom_and_utf16_are_read(programme, cohort):
@@ -128,9 +141,13 @@ def test_one_bad_row_imports_nothing(programme, cohort, admin):
 
 def test_a_clash_found_while_importing_rolls_back_every_row(programme, cohort, admin, make_user):
     _, draft = services.prepare_import(GOOD.encode(), programme, by=admin)
+    batch = services.confirm_import(programme, draft.key, by=admin)
     make_user(email="amani@example.net")  # someone took row 3's address after the preview
-    batch, plan = services.confirm_import(programme, draft.key, by=admin)
-    assert batch is None and messages(plan)[0][:2] == (3, "email")
+    services.run_import(batch.id)
+    db.session.refresh(batch)
+    assert batch.status == "failed"
+    reason = str(services.import_error(batch))
+    assert "Nothing was imported" in reason and "line 3" in reason, reason
     assert db.session.scalar(select(User).where(User.phone == "+254712345678")) is None
     assert db.session.scalar(select(func.count()).select_from(CohortMember)) == 0
 
@@ -165,15 +182,44 @@ def test_the_invitation_codes_work_and_cannot_run_as_formulas(programme, cohort,
     plan = plan_of(HEADER + "'=Grace,0712 345 678,,S,R,Nairobi 2026,\n", programme)
     assert plan.rows[0].name == "=Grace"  # a cell our own export protected, read back
     batch = imported(HEADER + "'=Grace,0712 345 678,,S,R,Nairobi 2026,\n", programme, admin)
-    rows = list(csv.DictReader(io.StringIO(services.invitations_csv(batch, by=admin))))
-    assert rows[0]["name"] == "'=Grace" and rows[0]["phone"] == "'+254712345678"
+    rows = codes_of(batch, admin)
+    # A whole E.164 number is written plain, for an SMS service; the name keeps its guard.
+    assert rows[0]["name"] == "'=Grace" and rows[0]["phone"] == "+254712345678"
     assert rows[0]["cohort"] == "Nairobi 2026" and "/invitation?token=" in rows[0]["link"]
     access = code_for_identifier("+254712345678", rows[0]["code"], CodePurpose.INVITATION)
     assert access is not None
-    # A second download makes new codes; the first ones stop working.
-    services.invitations_csv(batch, by=admin)
+    assert codes_of(batch, admin) == rows  # downloading again gives the same file
+    # Asking for new codes makes them (a job); the first ones stop working.
+    assert services.request_new_codes(batch, by=admin)
+    assert not services.request_new_codes(batch, by=admin)  # a second tap asks once
+    assert services.invitation_codes_file(batch, by=admin) is None  # not written yet
+    services.write_invitation_codes(batch.id)
+    db.session.refresh(batch)
     assert code_for_identifier("+254712345678", rows[0]["code"], CodePurpose.INVITATION) is None
     assert db.session.scalar(select(func.count()).select_from(AccessCode)) == 2
+    [renewed] = codes_of(batch, admin)
+    assert renewed["code"] != rows[0]["code"]
+    assert code_for_identifier("+254712345678", renewed["code"], CodePurpose.INVITATION)
+
+
+def test_only_a_whole_phone_number_escapes_the_formula_guard():
+    text = services.csv_text(
+        ["phone"],
+        [
+            [services.phone_cell("+254712345678")],
+            [services.phone_cell("+254 712 345 678")],
+            [services.phone_cell("+1+1")],
+            [services.phone_cell("=1+1")],
+            ["+254712345678"],  # a cell not known to be a phone number keeps the guard
+        ],
+    )
+    assert text.split("\r\n")[1:-1] == [
+        "+254712345678",
+        "'+254 712 345 678",
+        "'+1+1",
+        "'=1+1",
+        "'+254712345678",
+    ]
 
 
 def test_a_draft_is_no_import_and_an_unknown_preview_says_so(client, programme, cohort, admin):

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from app.audit import AuditEntry
 from app.extensions import db
-from app.programmes.models import Cohort, Programme
+from app.programmes import services
+from app.programmes.models import Cohort, ImportBatch, Programme
 from tests.conftest import sign_in
 from tests.programmes.test_programme_imports import GOOD
 
@@ -33,6 +34,7 @@ def admin_routes(programme_id, cohort_id):
         ("post", f"/programme/{p}/import"),
         ("get", f"/programme/{p}/imports/1"),
         ("post", f"/programme/{p}/imports/1/invitations.csv"),
+        ("post", f"/programme/{p}/imports/1/codes"),
         ("get", f"/programme/{p}/report"),
         ("post", f"/programme/{p}/report.csv"),
         ("post", f"/programme/{p}/records.csv"),
@@ -126,6 +128,18 @@ def test_an_admin_imports_previews_confirms_and_exports(client, admin, programme
     done = client.post(url, data=confirm)
     assert done.status_code == 303
     assert client.post(url, data=confirm).headers["Location"] == done.headers["Location"]
+    batch = db.session.scalar(select(ImportBatch))
+    waiting = client.get(done.headers["Location"])
+    assert waiting.status_code == 200 and "0 of 3 leaders imported" in waiting.text
+    assert 'hx-trigger="every 2s"' in waiting.text and ">Refresh</a>" in waiting.text
+    polled = client.get(done.headers["Location"], headers=FRAGMENT)
+    assert polled.status_code == 200 and polled.text.lstrip().startswith("<section")
+    services.run_import(batch.id)
+    finished = client.get(done.headers["Location"], headers=FRAGMENT)
+    assert finished.status_code == 286  # htmx stops polling
+    assert "3 leaders imported" in finished.text and "every 2s" not in finished.text
+    page = client.get(done.headers["Location"])
+    assert page.status_code == 200 and f"/cohorts/{cohort.id}" in page.text
     codes = client.post(done.headers["Location"] + "/invitations.csv")
     rows = list(csv.DictReader(io.StringIO(codes.text)))
     assert len(rows) == 3 and all(re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", r["code"]) for r in rows)

@@ -1,9 +1,17 @@
 """Programme services, by topic; routes and commands import them from here."""
 
 from .cohorts import cohort_members, regions, remove_member, save_cohort, save_programme
-from .common import ProgrammeError, csv_text, neutralise
+from .common import ProgrammeError, csv_text, neutralise, phone_cell
+from .import_jobs import run_import, write_invitation_codes
 from .imports import ImportPlan, read_leaders_csv
-from .invitations import confirm_import, import_leaders, invitations_csv, prepare_import
+from .invitations import (
+    confirm_import,
+    import_cohorts,
+    import_error,
+    invitation_codes_file,
+    prepare_import,
+    request_new_codes,
+)
 from .privacy import (
     complete_erasure,
     erasure_request,
@@ -31,12 +39,14 @@ __all__ = [
     "confirm_import",
     "csv_text",
     "erasure_request",
-    "import_leaders",
-    "invitations_csv",
+    "import_cohorts",
+    "import_error",
+    "invitation_codes_file",
     "neutralise",
     "pending_erasures",
     "prepare_import",
     "personal_data",
+    "phone_cell",
     "personal_data_csv",
     "personal_data_json",
     "pseudonym",
@@ -44,6 +54,8 @@ __all__ = [
     "records_csv",
     "regions",
     "remove_member",
+    "request_new_codes",
+    "run_import",
     "report_csv",
     "request_erasure",
     "research_profile",
@@ -51,4 +63,5 @@ __all__ = [
     "save_programme",
     "save_research_profile",
     "withdraw_erasure",
+    "write_invitation_codes",
 ]

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import time
 from collections.abc import Iterable
 
 from app.errors import ServiceError
@@ -13,16 +14,40 @@ from app.errors import ServiceError
 # A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection");
 # the same rule as app/frameworks/files/csv_format.py.
 FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+# A whole phone number as stored (E.164): a spreadsheet shows "+254712345678" as it is.
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+def let_requests_run() -> None:
+    """Under gevent (``make run``) the in-process workers and every request are greenlets
+    of one thread: long work (the import job, checking a large file) yields to the others
+    between slices of CPU work, so none waits more than a fraction of a second. Elsewhere
+    it costs a millisecond. Not ``sleep(0)``: gevent may run this greenlet again before
+    its loop looks at the waiting connections."""
+    time.sleep(0.001)
 
 
 class ProgrammeError(ServiceError):
     """A problem with a programme, cohort, import or request that an admin can fix."""
 
 
+def phone_cell(value: str | None) -> str | None:
+    """A phone number written plain when it is one whole E.164 number (nothing a
+    spreadsheet could run), so the file can go straight to an SMS service; anything else
+    is neutralised like every other cell."""
+    return WholePhoneNumber(value) if value and E164.fullmatch(value) else value
+
+
+class WholePhoneNumber(str):
+    """A cell :func:`phone_cell` found to be a whole E.164 number: written as it is."""
+
+
 def neutralise(value) -> str:
     """A cell as a spreadsheet shows it, as text: never a formula. Numbers stay numbers."""
     if value is None:
         return ""
+    if isinstance(value, WholePhoneNumber):
+        return str(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):

@@ -1,7 +1,7 @@
 """Reading a CSV of leaders to invite: every row checked, every problem at its line.
 
 Nothing is written here: :func:`read_leaders_csv` returns a plan that the preview shows
-and :func:`~.invitations.import_leaders` carries out whole, or not at all.
+and the import job (:func:`~.import_jobs.run_import`) carries out whole, or not at all.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -146,9 +147,12 @@ def _rows(text: str):
         ) from None
 
 
-def read_leaders_csv(data: bytes, programme: Programme) -> ImportPlan:
+def read_leaders_csv(
+    data: bytes, programme: Programme, pause: Callable[[], None] | None = None
+) -> ImportPlan:
     """Every row of the file as a leader to invite, or the problems that stop it; raises
-    :class:`ProgrammeError` for a file that cannot be read at all."""
+    :class:`ProgrammeError` for a file that cannot be read at all. ``pause()`` is called
+    every 500 rows (the import job lets the web requests of its process run)."""
     rows = _rows(decode_upload(data))
     _, header_cells = next(rows)
     header = _header(header_cells)
@@ -160,6 +164,8 @@ def read_leaders_csv(data: bytes, programme: Programme) -> ImportPlan:
     }
     plan, checker = ImportPlan(), _RowChecker(programme, cohorts)
     for line, cells in rows:
+        if pause is not None and line % 500 == 0:
+            pause()
         if not any(cell.strip() for cell in cells):
             continue
         if len(plan.rows) + len(plan.problems) >= MAX_IMPORT_ROWS:

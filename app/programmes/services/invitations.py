@@ -1,26 +1,29 @@
-"""Carrying out a bulk import in one transaction, and the invitation codes to send."""
+"""Bulk imports from the admin's side: the draft a preview keeps, the confirmation that
+hands it to the job queue, new invitation codes, and the codes file to download.
+
+The work whose cost grows with the file (checking every row again, creating the
+accounts, making the codes) is the job's (:mod:`.import_jobs`): a request here runs a
+handful of statements however many leaders the file names."""
 
 from __future__ import annotations
 
+import logging
 import secrets
-from collections import Counter
+from collections.abc import Iterator
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from flask import current_app
+from sqlalchemy import delete, event, select, update
 
 from app import audit
-from app.accounts import services as accounts
-from app.accounts.models import User
 from app.db import utcnow
 from app.errors import N_
 from app.extensions import db
 from app.logs import log_event
-from app.roles import Role
-from app.urls import public_url
+from media_pipeline.storage import Storage
 
-from ..models import Cohort, CohortMember, ImportBatch, Programme
-from .common import ProgrammeError, csv_text
+from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
+from .common import ProgrammeError, let_requests_run
 from .imports import ImportPlan, decode_upload, read_leaders_csv
 
 DRAFT_LIFETIME = timedelta(days=1)
@@ -32,7 +35,7 @@ def prepare_import(
     """Read and check the file. When every row is good, keep its text as a draft that the
     preview's confirmation names by a random key (nothing else is written; drafts a day
     old are dropped). Commits."""
-    plan = read_leaders_csv(data, programme)
+    plan = read_leaders_csv(data, programme, pause=let_requests_run)
     if not plan.ok:
         return plan, None
     db.session.execute(
@@ -52,125 +55,105 @@ def prepare_import(
     return plan, batch
 
 
-def confirm_import(
-    programme: Programme, key: str, *, by
-) -> tuple[ImportBatch | None, ImportPlan | None]:
-    """Import the draft ``key`` names, whole or not at all; commits. Its rows are checked
-    again (someone may have been given one of its numbers since the preview); if one
-    fails now, nothing is imported and the plan with its problems comes back. Confirmed
-    twice, even at the same moment, it is imported once: the first confirmation claims
-    the draft, the other finds it claimed."""
-    batch = db.session.scalars(
+def confirm_import(programme: Programme, key: str, *, by) -> ImportBatch:
+    """Hand the draft ``key`` names to the job queue (:func:`.import_jobs.run_import`
+    checks every row again and imports them all or none); commits. Confirmed twice, even
+    at the same moment, it is queued once: one conditional UPDATE claims the draft, the
+    other confirmation finds it claimed and gets the same import back."""
+    batch = db.session.scalar(
         select(ImportBatch).where(ImportBatch.key == key, ImportBatch.programme_id == programme.id)
-    ).first()
+    )
     if batch is None:
         raise ProgrammeError(
             N_("This preview is no longer kept (after a day). Upload the file again.")
         )
     claim = (
         update(ImportBatch)
-        .where(ImportBatch.id == batch.id, ImportBatch.confirmed_at.is_(None))
-        .values(confirmed_at=utcnow())
+        .where(ImportBatch.id == batch.id, ImportBatch.status == ImportStatus.DRAFT)
+        .values(
+            status=ImportStatus.QUEUED,
+            confirmed_at=utcnow(),
+            progress_at=utcnow(),
+            created_by_id=by.id,
+        )
+        .execution_options(synchronize_session=False)
     )
-    if batch.confirmed_at is not None or not db.session.execute(claim).rowcount:
+    if batch.status != ImportStatus.DRAFT or not db.session.execute(claim).rowcount:
         db.session.rollback()
-        return batch, None
-    plan = read_leaders_csv(batch.content.encode(), programme)
-    if not plan.ok:
-        db.session.rollback()
-        return None, plan
-    import_leaders(plan, programme, batch, by=by)
-    return batch, plan
+        return batch
+    enqueue_after_commit("import_leaders", batch.id)
+    db.session.commit()
+    db.session.refresh(batch)
+    return batch
 
 
-def import_leaders(plan: ImportPlan, programme: Programme, batch: ImportBatch, *, by) -> None:
-    """Create every leader of ``plan`` with their cohort membership, or none of them, as
-    ``batch``; its draft text is dropped. Commits."""
-    try:
-        _add_leaders(plan, programme, batch)
-        batch.content, batch.row_count = "", len(plan.rows)
-        audit.record(
-            "bulk_invite",
-            actor=by,
-            subject=f"import:{batch.id}",
-            rows=len(plan.rows),
-            cohorts={str(cid): n for cid, n in Counter(r.cohort_id for r in plan.rows).items()},
-        )
-        db.session.commit()
-        log_event(
-            "leaders_imported",
-            programme_id=programme.id,
-            batch_id=batch.id,
-            rows=len(plan.rows),
-            by=getattr(by, "id", None),
-        )
-    except IntegrityError:
-        db.session.rollback()
-        raise ProgrammeError(
-            N_(
-                "Nothing was imported: someone was given one of these phone numbers or "
-                "email addresses meanwhile. Upload the file again to see who."
-            )
-        ) from None
-
-
-def _add_leaders(plan: ImportPlan, programme: Programme, batch: ImportBatch) -> None:
-    users = []
-    for row in plan.rows:
-        user = User(
-            name=row.name,
-            email=row.email,
-            phone=row.phone,
-            school=row.school,
-            locale=row.language,
-            country=programme.region,
-        )
-        user.set_roles([Role.LEADER])
-        users.append(user)
-    db.session.add_all(users)
-    db.session.flush()
-    db.session.add_all(
-        CohortMember(
-            cohort_id=row.cohort_id, user_id=user.id, region=row.region, import_batch_id=batch.id
-        )
-        for row, user in zip(plan.rows, users, strict=True)
+def request_new_codes(batch: ImportBatch, *, by) -> bool:
+    """Queue new invitation codes for everyone of ``batch`` who has not accepted yet (the
+    job retires their earlier codes and writes a new file); commits. Only an import that
+    is ready and not already making codes: a second tap asks once. Whether it was queued."""
+    claim = (
+        update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.status == ImportStatus.READY)
+        .values(status=ImportStatus.CODES, rows_done=0, progress_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
-    for cohort_id, count in Counter(row.cohort_id for row in plan.rows).items():
-        db.session.execute(
-            Cohort.__table__.update()
-            .where(Cohort.id == cohort_id)
-            .values(member_count=Cohort.member_count + count)
-        )
+    if not db.session.execute(claim).rowcount:
+        db.session.rollback()
+        return False
+    audit.record("invitation_reissued", actor=by, subject=f"import:{batch.id}")
+    enqueue_after_commit("invitation_codes", batch.id)
+    db.session.commit()
+    db.session.refresh(batch)
+    return True
 
 
-INVITATION_COLUMNS = ("name", "phone", "email", "cohort", "code", "link", "expires")
-
-
-def invitations_csv(batch: ImportBatch, *, by) -> str:
-    """New invitation codes for everyone of ``batch`` who has not accepted yet, as CSV to
-    send by SMS or read out. Earlier codes of theirs stop working. Commits (and logs)."""
-    rows = db.session.execute(
-        select(User, Cohort.name)
-        .join(CohortMember, CohortMember.user_id == User.id)
-        .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .where(CohortMember.import_batch_id == batch.id)
-        .order_by(Cohort.name, User.name, User.id)
-    ).all()
-    cohort_of = {user.id: cohort for user, cohort in rows}
+def invitation_codes_file(batch: ImportBatch, *, by) -> Iterator[bytes] | None:
+    """The codes file the job wrote for ``batch``, to stream (logged as a download;
+    commits), or None while there is none."""
+    if batch.status != ImportStatus.READY or not batch.codes_key:
+        return None
     audit.record("invitation_codes_export", actor=by, subject=f"import:{batch.id}")
-    issued = accounts.issue_invitations([user for user, _ in rows], by)
-    return csv_text(
-        INVITATION_COLUMNS,
-        (
-            (
-                item.access_code.user.name,
-                item.access_code.user.phone,
-                item.access_code.user.email,
-                cohort_of[item.access_code.user.id],
-                item.display_code,
-                public_url("accounts.accept_invitation", token=item.token),
-                item.access_code.expires_at.date().isoformat(),
+    db.session.commit()
+    return _storage().open(batch.codes_key)
+
+
+def import_cohorts(batch: ImportBatch) -> list[Cohort]:
+    """The cohorts ``batch`` brought leaders into, once it is imported (one statement)."""
+    if batch.status != ImportStatus.READY:
+        return []
+    ids = select(CohortMember.cohort_id).where(CohortMember.import_batch_id == batch.id)
+    return db.session.scalars(
+        select(Cohort).where(Cohort.id.in_(ids.distinct())).order_by(Cohort.name)
+    ).all()
+
+
+def import_error(batch: ImportBatch) -> ProgrammeError | None:
+    """Why ``batch`` failed (or its codes could not be written), to show translated."""
+    if not batch.error_template:
+        return None
+    return ProgrammeError(batch.error_template, **(batch.error_params or {}))
+
+
+def enqueue_after_commit(task: str, batch_id: int) -> None:
+    """Send the job's message once this transaction commits, so a worker never looks for
+    a batch that is not there yet. A queue that refuses it leaves the batch queued in the
+    database, with a log line."""
+    tasks = current_app.extensions["programme_tasks"]
+    session = db.session()
+
+    @event.listens_for(session, "after_commit", once=True)
+    def _enqueue(_session) -> None:
+        try:
+            tasks[task](batch_id)
+        except Exception as error:  # the batch waits in the database; the log says so
+            log_event(
+                "import_not_queued",
+                logging.WARNING,
+                batch=batch_id,
+                task=task,
+                error=f"{type(error).__name__}: {error}"[:300],
             )
-            for item in issued
-        ),
-    )
+
+
+def _storage() -> Storage:
+    return current_app.extensions["media_storage"]
