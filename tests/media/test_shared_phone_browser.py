@@ -170,7 +170,7 @@ def test_an_invitation_accepted_while_she_is_signed_in(app, lesson, make_user, p
     page.fill("input[name=password]", PASSWORD)
     page.fill("input[name=confirm]", PASSWORD)
     page.click("form.stack button.primary")
-    page.wait_for_url("**/me")
+    page.wait_for_url("**/learn/")
     page.wait_for_selector("text=Welcome to Headway, Neema Mushi")
     _nothing_of_hers_is_left(page, live_server, grace, invited.access_code.user, lesson)
 
