@@ -81,3 +81,20 @@ def test_a_write_does_not_load_the_person_again_after_its_commit(
     after = counter.statements[writes[0] + 1 :]
     assert not any("FROM users" in sql for sql in after), after
     assert counter.count <= 5, counter.statements
+
+
+def test_the_signed_in_person_and_their_roles_are_one_statement(
+    client, make_user, login, count_queries
+):
+    """Every request loads who is signed in; with their roles joined that is one round trip
+    (the roles' own ``selectin`` load was a second on every request)."""
+    coach = make_user("coach")
+    coach.set_roles(["coach", "leader", "author"])
+    db.session.commit()
+    login(coach)
+    with count_queries() as counter:
+        response = client.get("/notifications/")
+    assert response.status_code == 200
+    people = [sql for sql in counter.statements if "FROM users" in sql]
+    roles = [sql for sql in counter.statements if "user_roles" in sql]
+    assert len(people) == 1 and roles == people, counter.statements
