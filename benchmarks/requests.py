@@ -3,6 +3,7 @@ endpoint, on the demo programme (`flask demo load`) in a temporary SQLite databa
 
     .venv/bin/python benchmarks/requests.py            # 200 requests per endpoint
     .venv/bin/python benchmarks/requests.py -n 500
+    .venv/bin/python benchmarks/requests.py --br-levels   # brotli's bytes and CPU per level
 
 Signs in as Grace (a leader) and as the demo coach, then asks each endpoint ``-n`` times
 through the test client (no network) and prints the statements of one request and the
@@ -92,9 +93,29 @@ def measure(app, n: int) -> list[tuple[str, int, float, int]]:
     return rows
 
 
+def brotli_levels(app, n: int) -> None:
+    """Each page's HTML compressed at brotli levels 1–6 (and 11, as static files are):
+    bytes, and CPU ms per compression (the mean of ``n``)."""
+    import brotli
+
+    print("| page | HTML bytes | level | br bytes | CPU ms to compress |")
+    print("|---|---|---|---|---|")
+    for name, client, method, url, _data in _endpoints(app):
+        if method != "get":
+            continue
+        body = client.get(url).data  # no Accept-Encoding: the page as rendered
+        for level in (1, 2, 3, 4, 5, 6, 11):
+            started = time.process_time()
+            for _ in range(n):
+                compressed = brotli.compress(body, quality=level)
+            cpu_ms = (time.process_time() - started) * 1000 / n
+            print(f"| {name} | {len(body):,} | {level} | {len(compressed):,} | {cpu_ms:.3f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200, help="requests per endpoint")
+    parser.add_argument("--br-levels", action="store_true", help="compare brotli levels")
     args = parser.parse_args()
 
     from app import create_app
@@ -106,6 +127,9 @@ def main() -> None:
             db.create_all()
         result = app.test_cli_runner().invoke(args=["demo", "load"])
         assert result.exit_code == 0, result.output
+        if args.br_levels:
+            brotli_levels(app, args.n)
+            return
         rows = measure(app, args.n)
     print(f"| endpoint | statements | CPU ms per request (mean of {args.n}) | bytes (br) |")
     print("|---|---|---|---|")
