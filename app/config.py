@@ -90,7 +90,12 @@ class Config:
     GROUPS_PHOTO_LIMIT = "10/minute;60/hour;150/day"
 
     COMPRESS_ALGORITHM = ["br", "gzip"]
-    COMPRESS_BR_LEVEL = 6
+    # Pages are compressed on each request; static files once, at 11 (app/assets.py). On
+    # the Learn, lesson, coaching and thread pages (2–8 KB of HTML) level 5 gives the bytes
+    # of 6 (0.04–0.12 ms a page, under 1 % of a request); 4 saves 0.01–0.03 ms and sends
+    # 6–7 % more; 11 saves 0.1–0.35 KB more for 3–8 ms, as much as the rest of the request
+    # (`benchmarks/requests.py --br-levels`).
+    COMPRESS_BR_LEVEL = 5
     COMPRESS_LEVEL = 6
     COMPRESS_MIN_SIZE = 256
     COMPRESS_MIMETYPES = [

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, DateTime, event
+from sqlalchemy import ColumnElement, DateTime, Select, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -99,6 +99,31 @@ def upsert(
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(key))
+    return list(
+        db.session.scalars(
+            statement.returning(model), execution_options={"populate_existing": True}
+        )
+    )
+
+
+def upsert_from_select(
+    model: type[T],
+    columns: list[str],
+    rows: Select,
+    *,
+    key: Iterable[str],
+    update: Iterable[str],
+) -> list[T]:
+    """:func:`upsert` of the rows a ``SELECT`` gives (its columns in the order of
+    ``columns``), so what the row needs from other tables, and whether it may be written at
+    all, is read and written in one statement: no rows selected, nothing written (and an
+    empty list). ``rows`` must have a ``WHERE`` (SQLite cannot otherwise tell its end from
+    the ``ON CONFLICT``). Never commits."""
+    dialect = db.session.get_bind(mapper=model).dialect.name
+    statement = _INSERTS[dialect](model).from_select(columns, rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key), set_={column: statement.excluded[column] for column in update}
+    )
     return list(
         db.session.scalars(
             statement.returning(model), execution_options={"populate_existing": True}

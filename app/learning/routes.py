@@ -130,12 +130,15 @@ def complete_lesson(lesson_id: int):
 @bp.post("/lessons/<int:lesson_id>/position")
 @requires(can_learn)
 def save_position(lesson_id: int):
-    """Where the leader stopped watching; sent by the player now and then."""
-    lesson = _lesson_or_404(lesson_id)
+    """Where the leader stopped watching; sent by the player every few seconds, so the
+    lesson is not loaded: the upsert itself writes only to a published lesson, which any
+    leader may see (``can_view_lesson``; a draft has no saved place, as before)."""
     form = PositionForm()
     if not form.validate_on_submit():
+        _lesson_or_404(lesson_id)  # a lesson that does not exist is a 404 before a 400
         abort(400)
-    services.save_position(current_user, lesson, form.seconds.data)
+    if not services.save_position_in_published_lesson(current_user, lesson_id, form.seconds.data):
+        abort(404)
     return "", 204
 
 

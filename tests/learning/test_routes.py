@@ -168,6 +168,20 @@ def test_position_is_saved(client, leader):
     )
 
 
+def test_position_is_kept_within_the_lesson_and_only_in_a_published_one(client, leader):
+    lesson = _lesson()
+    url = f"/learn/lessons/{lesson.id}/position"
+    assert client.post(url, data={"seconds": "80000"}).status_code == 204
+    assert db.session.scalar(select(LessonProgress.position_seconds)) == lesson.duration_seconds
+    assert client.post(url, data={"seconds": "7"}).status_code == 204
+    assert db.session.scalar(select(LessonProgress.position_seconds)) == 7
+    assert client.post("/learn/lessons/999999/position", data={"seconds": "1"}).status_code == 404
+    lesson.published = False
+    db.session.commit()
+    assert client.post(url, data={"seconds": "30"}).status_code == 404
+    assert db.session.scalar(select(LessonProgress.position_seconds)) == 7
+
+
 def test_self_assessment_then_growth(client, leader, framework):
     html = client.get("/learn/growth").get_data(as_text=True)
     assert "Rate yourself to start" in html

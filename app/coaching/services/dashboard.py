@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, select, union_all
+from sqlalchemy.orm import lazyload
 
 from app.accounts.models import User
 from app.db import UTCDateTime, utcnow
@@ -67,6 +68,7 @@ def dashboard(coach: User, now: datetime | None = None) -> list[LeaderRow]:
             .join(CoachPairing, CoachPairing.leader_id == User.id)
             .outerjoin(ImprovementPriority, ImprovementPriority.leader_id == User.id)
             .where(CoachPairing.coach_id == coach.id)
+            .options(lazyload(User.role_rows))  # the page shows no leader's roles
         )
     }
     if not rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from app.errors import N_, ServiceError
 from app.extensions import db
@@ -22,8 +23,11 @@ def membership_of(user, group_id: int) -> GroupMember | None:
     """``user``'s place in the group (member or moderator), or None."""
     if not getattr(user, "is_authenticated", False):
         return None
+    # The member is ``user``, already loaded: not joined again (nor their roles reloaded).
     return db.session.scalar(
-        select(GroupMember).where(GroupMember.group_id == group_id, GroupMember.user_id == user.id)
+        select(GroupMember)
+        .where(GroupMember.group_id == group_id, GroupMember.user_id == user.id)
+        .options(lazyload(GroupMember.user))
     )
 
 

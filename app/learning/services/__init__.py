@@ -45,6 +45,7 @@ from .lessons import (
     lesson_page,
     next_lesson,
     save_position,
+    save_position_in_published_lesson,
     save_reflection,
     start_lesson,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "lesson_page",
     "next_lesson",
     "save_position",
+    "save_position_in_published_lesson",
     "save_reflection",
     "start_lesson",
     # growth_and_assessment

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.frameworks.models import Competency
@@ -28,6 +29,9 @@ def competencies_by_lesson(lesson_ids) -> dict[int, list[Competency]]:
         select(LessonCompetency.lesson_id, Competency)
         .join(Competency, Competency.id == LessonCompetency.competency_id)
         .where(LessonCompetency.lesson_id.in_(lesson_ids.scalar_subquery()))
+        # A competency's name in the page's language needs its framework's (one row): in
+        # the same statement, not a lazy load while the page renders.
+        .options(joinedload(Competency.framework))
         .order_by(LessonCompetency.lesson_id, LessonCompetency.position)
     )
     grouped: dict[int, list[Competency]] = defaultdict(list)

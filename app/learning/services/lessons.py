@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import Integer, case, func, literal, select
 from sqlalchemy.orm import contains_eager, load_only
 
-from app.db import UTCDateTime, upsert, utcnow
+from app.db import UTCDateTime, upsert, upsert_from_select, utcnow
 from app.extensions import db
 from app.frameworks.models import Competency
 from app.translatable import Localized
@@ -209,6 +209,34 @@ def save_position(user, lesson: Lesson, seconds: float) -> LessonProgress:
     )
     db.session.commit()
     return progress
+
+
+def save_position_in_published_lesson(user, lesson_id: int, seconds: float):
+    """:func:`save_position` in one statement, for the player that sends it every few
+    seconds: the lesson's course and duration, and whether it is published, are read by
+    the upsert itself (``INSERT … SELECT`` from the published lessons), where loading the
+    lesson first was a statement of its own and an ORM load. None, and nothing written,
+    when ``lesson_id`` is no published lesson."""
+    now = literal(utcnow(), UTCDateTime())
+    wanted = literal(max(0, int(seconds)), Integer())
+    position = case(
+        (func.coalesce(Lesson.duration_seconds, 0) == 0, wanted),
+        (Lesson.duration_seconds < wanted, Lesson.duration_seconds),
+        else_=wanted,
+    )
+    rows = published_lessons().where(Lesson.id == lesson_id)
+    rows = rows.with_only_columns(
+        literal(user.id, Integer()), Lesson.id, Lesson.course_id, position, now, now
+    )
+    saved = upsert_from_select(
+        LessonProgress,
+        ["user_id", "lesson_id", "course_id", "position_seconds", "started_at", "updated_at"],
+        rows,
+        key=_PROGRESS_KEY,
+        update=("position_seconds", "updated_at"),
+    )
+    db.session.commit()
+    return saved[0] if saved else None
 
 
 def complete_lesson(user, lesson: Lesson) -> LessonProgress:

@@ -1,0 +1,141 @@
+"""What a leader's ordinary request costs the server: SQL statements and CPU time per
+endpoint, on the demo programme (`flask demo load`) in a temporary SQLite database.
+
+    .venv/bin/python benchmarks/requests.py            # 200 requests per endpoint
+    .venv/bin/python benchmarks/requests.py -n 500
+    .venv/bin/python benchmarks/requests.py --br-levels   # brotli's bytes and CPU per level
+
+Signs in as Grace (a leader) and as the demo coach, then asks each endpoint ``-n`` times
+through the test client (no network) and prints the statements of one request and the
+mean CPU time (``time.process_time``) of the rest. CPU, not wall-clock: it is what a
+small server runs out of, and it does not count waiting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import event, select  # noqa: E402
+
+GRACE = "+254700000001"
+COACH = "coach@example.org"
+
+
+def _config(instance: Path) -> dict:
+    return {
+        "SECRET_KEY": "benchmark-secret-key-that-is-long-enough",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'requests.sqlite'}",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+def _signed_in(app, identifier: str):
+    from app.core.demo import DEMO_PASSWORD
+
+    client = app.test_client()
+    response = client.post("/sign-in", data={"identifier": identifier, "password": DEMO_PASSWORD})
+    assert response.status_code in (302, 303), response.status_code
+    return client
+
+
+def _endpoints(app):
+    """(name, client, method, url, data) for each request a leader or coach makes often."""
+    from app.extensions import db
+    from app.groups.models import Thread
+    from app.learning.models import Lesson
+
+    with app.app_context():
+        lesson = db.session.scalar(select(Lesson).where(Lesson.published).order_by(Lesson.id))
+        lesson_url = f"/learn/{lesson.course.slug}/{lesson.slug}"
+        lesson_id = lesson.id
+        thread_id = db.session.scalar(select(Thread.id).order_by(Thread.id))
+    grace, coach = _signed_in(app, GRACE), _signed_in(app, COACH)
+    return [
+        ("Learn", grace, "get", "/learn/", None),
+        ("lesson", grace, "get", lesson_url, None),
+        ("position save", grace, "post", f"/learn/lessons/{lesson_id}/position", {"seconds": 9}),
+        ("coaching (coach)", coach, "get", "/coaching/", None),
+        ("group thread", grace, "get", f"/groups/threads/{thread_id}", None),
+    ]
+
+
+def measure(app, n: int) -> list[tuple[str, int, float, int]]:
+    from app.extensions import db
+
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    rows = []
+    for name, client, method, url, data in _endpoints(app):
+        headers = {"Accept-Encoding": "br"}
+        send = getattr(client, method)
+        for _ in range(3):  # warm: templates compiled, caches filled, the lesson started
+            send(url, data=data, headers=headers)
+        statements.clear()
+        response = send(url, data=data, headers=headers)
+        assert response.status_code in (200, 204), (url, response.status_code)
+        count = len(statements)
+        started = time.process_time()
+        for _ in range(n):
+            send(url, data=data, headers=headers)
+        cpu_ms = (time.process_time() - started) * 1000 / n
+        rows.append((name, count, cpu_ms, len(response.data)))
+    return rows
+
+
+def brotli_levels(app, n: int) -> None:
+    """Each page's HTML compressed at brotli levels 1–6 (and 11, as static files are):
+    bytes, and CPU ms per compression (the mean of ``n``)."""
+    import brotli
+
+    print("| page | HTML bytes | level | br bytes | CPU ms to compress |")
+    print("|---|---|---|---|---|")
+    for name, client, method, url, _data in _endpoints(app):
+        if method != "get":
+            continue
+        body = client.get(url).data  # no Accept-Encoding: the page as rendered
+        for level in (1, 2, 3, 4, 5, 6, 11):
+            started = time.process_time()
+            for _ in range(n):
+                compressed = brotli.compress(body, quality=level)
+            cpu_ms = (time.process_time() - started) * 1000 / n
+            print(f"| {name} | {len(body):,} | {level} | {len(compressed):,} | {cpu_ms:.3f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=200, help="requests per endpoint")
+    parser.add_argument("--br-levels", action="store_true", help="compare brotli levels")
+    args = parser.parse_args()
+
+    from app import create_app
+    from app.extensions import db
+
+    with tempfile.TemporaryDirectory() as instance:
+        app = create_app(_config(Path(instance)))
+        with app.app_context():
+            db.create_all()
+        result = app.test_cli_runner().invoke(args=["demo", "load"])
+        assert result.exit_code == 0, result.output
+        if args.br_levels:
+            brotli_levels(app, args.n)
+            return
+        rows = measure(app, args.n)
+    print(f"| endpoint | statements | CPU ms per request (mean of {args.n}) | bytes (br) |")
+    print("|---|---|---|---|")
+    for name, count, cpu_ms, size in rows:
+        print(f"| {name} | {count} | {cpu_ms:.1f} | {size:,} |")
+
+
+if __name__ == "__main__":
+    main()
