@@ -58,3 +58,29 @@ def test_mentions_resolve_against_members_only():
     assert mentioned("@Jean-Paul, see @JeanPaulHabimana", members) == {3}
     assert mentioned("email me at grace@example.org", members) == set()
     assert mentioned("@Zawadi", members) == set()
+
+
+def test_a_mention_of_a_member_shows_as_one_and_nothing_else_does():
+    members = [(1, "Grace Wanjiru"), (2, "Grace Akinyi"), (3, "Amani Mutesi")]
+    html = render_post(
+        "Thanks @amani and @GraceAkinyi; @Grace is two people, @Zawadi nobody.\n\n"
+        "See [her page](https://example.org/@amani) or mail me at x@amani.org.",
+        members,
+    )
+    assert re.findall(r'<strong class="mention">([^<]+)</strong>', html) == [
+        "@amani",
+        "@GraceAkinyi",
+    ]
+    assert 'href="https://example.org/@amani"' in html  # never inside an address
+    assert "x@amani.org" in html and "user" not in html and "/people" not in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_no_payload_survives_beside_a_mention(payload):
+    html = render_post(f"@Grace {payload} @Grace", [(1, "Grace <b>Wanjiru</b>")])
+    parser = _Elements()
+    parser.feed(html)
+    for tag, attrs in parser.found:
+        assert tag in ALLOWED, html
+        assert set(attrs) <= {"href", "rel", "class"}, html
+        assert attrs.get("class") in (None, "mention"), html

@@ -122,7 +122,10 @@ def test_the_same_thread_form_twice_is_one_thread(circle):
 
 
 def test_a_reply_tells_the_threads_author_and_mentions_tell_members(circle, thread):
-    reply(thread, circle.amani, "Good question. @Joseph, @zawadi and @Nobody: thoughts?")
+    post = reply(thread, circle.amani, "Good question. @Joseph, @zawadi and @Nobody: thoughts?")
+    # Shown as mentions where they name a member, and only there.
+    assert '<strong class="mention">@Joseph</strong>' in post.body_html
+    assert '<strong class="mention">@Nobody' not in post.body_html
     assert [n.params["name"] for n in _notes(circle.grace, "groups.reply")] == ["Amani Mutesi"]
     assert len(_notes(circle.coach, "groups.mention")) == 1
     assert _notes(circle.outsider) == []  # not in the group

@@ -151,11 +151,12 @@ def _add_post(thread: Thread, author: User, body: str, key: str, **extra) -> Pos
     """Insert the post unless its key is there already; count it, mark it read for its
     author, and tell whoever it concerns. None when the key was there. Never commits."""
     now = utcnow()
+    members = member_names(thread.group_id)
     values = {
         "thread_id": thread.id,
         "author_id": author.id,
         "body": body,
-        "body_html": render_post(body),
+        "body_html": render_post(body, members),
         "idempotency_key": key,
         "created_at": now,
         **extra,
@@ -167,7 +168,7 @@ def _add_post(thread: Thread, author: User, body: str, key: str, **extra) -> Pos
     touch(thread.id, post.id, now)
     mark_read(author, thread.id, post.id)
     url = thread_path(thread.id, post.id)
-    told = _notify_mentions(thread, post, author, url)
+    told = _notify_mentions(thread, post, author, url, members)
     # The thread's author hears of each reply, once: a reply that mentions them says so.
     if thread.first_post_id and thread.author_id not in told | {author.id, None}:
         notifications.notify(
@@ -181,9 +182,11 @@ def _add_post(thread: Thread, author: User, body: str, key: str, **extra) -> Pos
     return post
 
 
-def _notify_mentions(thread: Thread, post: Post, author: User, url: str) -> set[int]:
+def _notify_mentions(
+    thread: Thread, post: Post, author: User, url: str, members: list[tuple[int, str]]
+) -> set[int]:
     """Tell each member ``post`` mentions (once per post, edits included); who was told."""
-    told = mentioned(post.body, member_names(thread.group_id)) - {author.id}
+    told = mentioned(post.body, members) - {author.id}
     for user_id in sorted(told):
         notifications.notify(
             user_id,
@@ -201,10 +204,11 @@ def edit_post(post: Post, author: User, body: str) -> Post:
     if post.author_id != author.id or post.deleted_at or post.hidden_at:
         raise GroupError(N_("Only its author can edit this post."))
     post.body = _clean_body(body, has_photo=post.photo_key is not None)
-    post.body_html = render_post(post.body)
+    members = member_names(post.thread.group_id)
+    post.body_html = render_post(post.body, members)
     post.edited_at = utcnow()
     db.session.flush()
-    _notify_mentions(post.thread, post, author, thread_path(post.thread_id, post.id))
+    _notify_mentions(post.thread, post, author, thread_path(post.thread_id, post.id), members)
     db.session.commit()
     return post
 
