@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from zoneinfo import available_timezones
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -85,6 +87,30 @@ def timezone_choices(current: str | None = None) -> list[tuple[str, str]]:
     if current and current not in zones and current in available_timezones():
         zones.insert(0, current)
     return [SelectChoice(tz, tz.replace("_", " ")) for tz in zones]
+
+
+# Babel's territories that are regions or groupings, not countries a school is in.
+NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+
+
+def country_choices(current: str | None = None) -> list[SelectChoice]:
+    """Every country, named in the reader's language (Babel's territories): the programme's
+    country first, then the person's own, then the rest by name."""
+    names = {
+        code: name
+        for code, name in get_locale().territories.items()
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    }
+    first = [code for code in (current_app.config["DEFAULT_REGION"], current) if code in names]
+
+    def by_name(code: str) -> str:  # "Égypte" among the E's
+        decomposed = unicodedata.normalize("NFKD", names[code])
+        return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+    rest = sorted(set(names) - set(first), key=by_name)
+    return [SelectChoice("", _("Not said"))] + [
+        SelectChoice(code, names[code]) for code in dict.fromkeys(first + rest)
+    ]
 
 
 def choices(mapping) -> list[SelectChoice]:
@@ -228,17 +254,14 @@ class ResetPasswordForm(Form):
 class ProfileForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
-    country = StringField(
-        _l("Country code"),
-        validators=[Optional(), Length(min=2, max=2)],
-        description=_l("Two letters, for example KE, IN, MY or RW."),
-    )
+    country = SelectField(_l("Country"), validators=[Optional()])
     locale = SelectField(_l("Language"), choices=choices(LANGUAGES))
     timezone = SelectField(_l("Time zone"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezone_choices(getattr(kwargs.get("obj"), "timezone", None))
+        self.country.choices = country_choices(getattr(kwargs.get("obj"), "country", None))
 
     data_rung = SelectField(
         _l("Data saver: what lessons play unless I choose otherwise"),

@@ -55,7 +55,7 @@ def test_profile_saves_and_language_follows_the_setting(client, make_user, login
         data={
             "name": "Grace W.",
             "school": "Kibera Primary",
-            "country": "ke",
+            "country": "KE",
             "locale": "sw",
             "timezone": "Africa/Nairobi",
             "data_rung": "lowest",
@@ -84,14 +84,40 @@ def test_profile_error_keeps_input(client, make_user, login):
 def test_a_field_with_a_hint_and_an_error_points_at_both(client, make_user, login):
     login(make_user())
     response = client.post(
-        "/me", data={"name": "Amina", "country": "KEN", "locale": "en", "timezone": "UTC"}
+        "/me",
+        data={"name": "Amina", "data_rung": "8K", "locale": "en", "timezone": "UTC"},
     )
     page = response.get_data(as_text=True)
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), "every id on the page is unique"
-    described = re.search(r'<input[^>]*aria-describedby="([^"]+)"[^>]*id="country"', page).group(1)
-    assert described.split() == ["country-hint", "country-error"]
-    assert 'id="country-hint"' in page and 'id="country-error"' in page
+    described = re.search(r'<select[^>]*aria-describedby="([^"]+)"[^>]*id="data_rung"', page)[1]
+    assert described.split() == ["data_rung-hint", "data_rung-error"]
+    assert 'id="data_rung-hint"' in page and 'id="data_rung-error"' in page
+
+
+def test_the_country_is_chosen_from_a_list_named_in_the_readers_language(
+    app, client, make_user, login, monkeypatch
+):
+    monkeypatch.setitem(app.config, "DEFAULT_REGION", "RW")
+    login(make_user(locale="sw", country="IN"))
+    page = client.get("/me").get_data(as_text=True)
+    options = re.findall(r'<option (?:selected )?value="([A-Z]{2})"', page.split('id="country"')[1])
+    assert options[:2] == ["RW", "IN"]  # the programme's country, then the person's own
+    assert len(options) > 200 and "KE" in options and "EU" not in options
+    assert '<option value="KE">Kenya</option>' in page and ">Ufaransa<" in page  # in Swahili
+    assert (
+        client.post(
+            "/me",
+            data={
+                "name": "A",
+                "country": "XX",
+                "locale": "sw",
+                "timezone": "UTC",
+                "data_rung": "low",
+            },
+        ).status_code
+        == 422
+    )
 
 
 def test_anonymous_language_choice_and_accept_language(client):
