@@ -48,6 +48,16 @@ class CohortForm(Form):
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
 
 
+class AddMemberForm(Form):
+    """An existing leader's account, into this cohort."""
+
+    identifier = StringField(
+        _l("Email or phone number of an existing account"),
+        validators=[DataRequired(), Length(max=254)],
+    )
+    region = StringField(_l("Region (optional)"), validators=[Optional(), Length(max=80)])
+
+
 class ImportForm(Form):
     """The file is read from ``request.files``; its text comes back with the preview."""
 

@@ -19,7 +19,7 @@ from app.permissions import can_run_programmes, requires
 from app.urls import id_arg, row_id
 
 from . import bp, services
-from .forms import CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
+from .forms import AddMemberForm, CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
 from .models import Cohort, ErasureRequest, ImportBatch, ImportStatus, Programme
 from .services.charts import growth_bars, weekly_line
 
@@ -131,6 +131,10 @@ def edit_cohort(programme_id: int, cohort_id: int | None):
             return see_other(
                 url_for("programmes.edit_cohort", programme_id=programme.id, cohort_id=cohort.id)
             )
+    return _cohort_page(programme, cohort, form, AddMemberForm(formdata=None))
+
+
+def _cohort_page(programme, cohort, form, add_form):
     query = request.args.get("q", "")
     page = request.args.get("page", 1, type=row_id)
     members = services.cohort_members(cohort, query, page) if cohort else None
@@ -138,12 +142,39 @@ def edit_cohort(programme_id: int, cohort_id: int | None):
         "programmes/cohort.html",
         block="members" if members else "content",
         form=form,
+        add_form=add_form,
         programme=programme,
         cohort=cohort,
         members=members,
         query=query,
-        status=422 if form.errors else 200,
+        status=422 if form.errors or add_form.errors else 200,
     )
+
+
+@bp.post("/<int:programme_id>/cohorts/<int:cohort_id>/members")
+@requires(can_run_programmes)
+def add_member(programme_id: int, cohort_id: int):
+    """An existing leader's account into this cohort (an import is for new people)."""
+    programme = _programme(programme_id)
+    cohort = _cohort(programme, cohort_id)
+    add_form = AddMemberForm()
+    if add_form.validate_on_submit():
+        try:
+            person, added = services.add_member(
+                cohort, add_form.identifier.data, add_form.region.data or "", by=current_user
+            )
+        except services.ProgrammeError as error:
+            _field_error(add_form, error)
+        else:
+            name = person.display_name
+            if added:
+                flash(_("%(name)s is in this cohort now.", name=name), "success")
+            else:
+                flash(_("%(name)s was in this cohort already.", name=name), "success")
+            return see_other(
+                url_for("programmes.edit_cohort", programme_id=programme.id, cohort_id=cohort.id)
+            )
+    return _cohort_page(programme, cohort, CohortForm(obj=cohort, formdata=None), add_form)
 
 
 @bp.post("/<int:programme_id>/cohorts/<int:cohort_id>/members/<int:user_id>/remove")

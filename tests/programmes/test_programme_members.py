@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from app.extensions import db
 from app.programmes.models import CohortMember
@@ -35,3 +35,43 @@ def test_a_cohorts_leaders_come_a_page_at_a_time_and_can_be_searched(
     with count_queries() as many:
         client.get(url)
     assert many.count == few.count
+
+
+def test_an_existing_leader_is_added_to_a_cohort_once_with_an_audit_entry(
+    client, admin, programme, cohort, make_user
+):
+    from app.audit import AuditEntry
+
+    sign_in(client, admin)
+    grace = make_user("leader", name="Grace Wanjiru", phone="+254712345678", email=None)
+    url = f"/programme/{programme.id}/cohorts/{cohort.id}/members"
+    data = {"identifier": "+254 712 345 678", "region": "Coast"}
+    first = client.post(url, data=data)
+    assert first.status_code == 303
+    again = client.post(url, data=data)  # a double tap, or sent again
+    assert again.status_code == 303
+    page = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert "Grace Wanjiru was in this cohort already." in page and "Coast" in page
+    rows = db.session.scalars(select(CohortMember).where(CohortMember.user_id == grace.id)).all()
+    assert [(row.cohort_id, row.region) for row in rows] == [(cohort.id, "Coast")]
+    db.session.refresh(cohort)
+    assert cohort.member_count == 1
+    actions = db.session.scalars(select(AuditEntry.action)).all()
+    assert actions.count("cohort_add") == 1
+
+
+def test_adding_to_a_cohort_says_what_to_fix_and_is_for_admins_only(
+    client, admin, programme, cohort, make_user, login
+):
+    sign_in(client, admin)
+    make_user("author", email="priya@example.org")
+    url = f"/programme/{programme.id}/cohorts/{cohort.id}/members"
+    unknown = client.post(url, data={"identifier": "nobody@example.org", "region": "Rift"})
+    body = unknown.get_data(as_text=True)
+    assert unknown.status_code == 422 and "No account has this e-mail address" in body
+    assert 'value="nobody@example.org"' in body and 'value="Rift"' in body  # nothing lost
+    author = client.post(url, data={"identifier": "priya@example.org"})
+    assert author.status_code == 422 and "is not a leader" in author.get_data(as_text=True)
+    client.post("/sign-out")
+    login(make_user("coach", "leader"))
+    assert client.post(url, data={"identifier": "priya@example.org"}).status_code == 403

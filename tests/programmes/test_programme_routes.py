@@ -29,6 +29,7 @@ def admin_routes(programme_id, cohort_id):
         ("get", f"/programme/{p}/edit"),
         ("get", f"/programme/{p}/cohorts/new"),
         ("get", f"/programme/{p}/cohorts/{c}"),
+        ("post", f"/programme/{p}/cohorts/{c}/members"),
         ("post", f"/programme/{p}/cohorts/{c}/members/1/remove"),
         ("get", f"/programme/{p}/import"),
         ("post", f"/programme/{p}/import"),

@@ -1,6 +1,13 @@
 """Programme services, by topic; routes and commands import them from here."""
 
-from .cohorts import cohort_members, regions, remove_member, save_cohort, save_programme
+from .cohorts import (
+    add_member,
+    cohort_members,
+    regions,
+    remove_member,
+    save_cohort,
+    save_programme,
+)
 from .common import ProgrammeError, csv_text, neutralise, phone_cell
 from .import_jobs import run_import, write_invitation_codes
 from .imports import ImportPlan, read_leaders_csv
@@ -54,6 +61,7 @@ __all__ = [
     "records_csv",
     "regions",
     "remove_member",
+    "add_member",
     "request_new_codes",
     "run_import",
     "report_csv",

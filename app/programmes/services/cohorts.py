@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 from app import audit
 from app.accounts import services as accounts
 from app.accounts.models import User
+from app.db import upsert
 from app.errors import N_
 from app.extensions import db
 from app.learning.models import Course
+from app.roles import Role
 
 from ..models import Cohort, CohortMember, Programme, ProgrammeCourse
 from .common import ProgrammeError
@@ -101,6 +103,34 @@ def save_cohort(
     )
     db.session.commit()
     return cohort
+
+
+def add_member(cohort: Cohort, identifier: str, region: str, by) -> tuple[User, bool]:
+    """Put an existing leader's account in a cohort (an import refuses accounts that exist):
+    the person, and whether they were added now; once only, however often it is sent.
+    Commits."""
+    user = accounts.find_user(identifier)
+    if user is None:
+        raise ProgrammeError(
+            N_(
+                "No account has this e-mail address or phone number. Check it, or invite "
+                "the person from People or from a file."
+            ),
+            "identifier",
+        )
+    if not user.has_role(Role.LEADER):
+        raise ProgrammeError(
+            N_("%(name)s is not a leader: give them the leader role on their page first."),
+            "identifier",
+            name=user.display_name,
+        )
+    values = {"cohort_id": cohort.id, "user_id": user.id, "region": region.strip()[:80]}
+    added = bool(upsert(CohortMember, values, key=("cohort_id", "user_id")))
+    if added:
+        cohort.member_count = Cohort.member_count + 1
+        audit.record("cohort_add", actor=by, target=user.id, subject=f"cohort:{cohort.id}")
+    db.session.commit()
+    return user, added
 
 
 def remove_member(cohort: Cohort, user_id: int, by) -> None:
