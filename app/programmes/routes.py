@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import Response, abort, flash, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -312,7 +313,9 @@ def report(programme_id: int):
         programme=programme,
         report=result,
         regions=services.regions(programme),
-        weekly_chart=weekly_line(result.weeks, _("Active leaders per week")),
+        weekly_chart=weekly_line(
+            result.weeks, _("Active leaders per week"), lambda week: format_date(week, "d MMM")
+        ),
         growth_charts=[
             (label, items, growth_bars(items, _("Growth per competency")))
             for label, items in result.growth

@@ -94,3 +94,35 @@ def test_a_leader_downloads_their_data(live_server, phone, make_user, size):
     assert data["account"][0]["name"] == "Wanjiku"
     page.click("text=Ask for my data to be erased")
     page.wait_for_selector("#erasure-pending")
+
+
+def test_the_report_reads_on_a_phone(runner, live_server, phone):
+    """At 360×740: wide tables become a card per row (each number beside its name), the
+    tables that still scroll are regions a keyboard can reach and a reader can name, and
+    the weekly chart names its weeks."""
+    from app.accounts.services import find_user
+    from app.programmes.models import Programme
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    from app.extensions import db
+
+    programme = db.session.scalar(db.select(Programme))
+    admin = find_user("admin@example.org")
+    page = phone()
+    page.goto(f"{live_server}/sign-in")
+    page.fill("input[name=identifier]", admin.email)
+    page.fill("input[name=password]", "headway-demo")
+    page.click("form.stack button.primary")
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+    page.goto(f"{live_server}/programme/{programme.id}/report")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    cell = page.locator("#totals td").first
+    assert cell.evaluate("td => getComputedStyle(td).display") == "flex"
+    assert page.locator("#totals thead th").first.inner_text().strip()  # no empty corner
+    regions = page.locator(".scroll")
+    assert regions.count() >= 2
+    for i in range(regions.count()):
+        region = regions.nth(i)
+        assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
+    week_labels = page.locator("svg.chart").first.locator("text")
+    assert week_labels.count() >= 4  # the top count, then the first, middle and last weeks

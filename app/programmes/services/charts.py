@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT, PAD = 320, 110, 14
+WIDTH, HEIGHT, PAD = 320, 124, 14
+AXIS = HEIGHT - 14  # the x axis; the weeks' labels sit below it
 
 
-def weekly_line(weeks: list[tuple[object, int | None]], label: str) -> Markup:
-    """A line of active leaders per week, broken where a week's count is hidden (None)."""
+def weekly_line(weeks: list[tuple[object, int | None]], label: str, week_label=str) -> Markup:
+    """A line of active leaders per week, broken where a week's count is hidden (None); the
+    first, middle and last weeks named below it by ``week_label`` (the reader's date)."""
     if not weeks:
         return Markup("")
     top = max((count for _, count in weeks if count is not None), default=0) or 1
@@ -22,16 +24,22 @@ def weekly_line(weeks: list[tuple[object, int | None]], label: str) -> Markup:
             points = []
             continue
         points.append(
-            f"{PAD + i * (WIDTH - 2 * PAD) / span:.1f},"
-            f"{HEIGHT - PAD - count * (HEIGHT - 2 * PAD) / top:.1f}"
+            f"{PAD + i * (WIDTH - 2 * PAD) / span:.1f},{AXIS - count * (AXIS - PAD) / top:.1f}"
         )
+    ticks = sorted({0, (len(weeks) - 1) // 2, len(weeks) - 1})
+    anchors = {0: "start", len(weeks) - 1: "end"}
     return Markup(
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}">'
-        f'<path fill="none" stroke="#888" d="M{PAD} {PAD}V{HEIGHT - PAD}H{WIDTH - PAD}"/>'
+        f'<path fill="none" stroke="#888" d="M{PAD} {PAD}V{AXIS}H{WIDTH - PAD}"/>'
         f'<text font-size="10" x="{PAD + 2}" y="{PAD - 3}">{top}</text>'
         + "".join(
             f'<polyline fill="none" stroke="currentColor" stroke-width="2" points="{line}"/>'
             for line in lines
+        )
+        + "".join(
+            f'<text font-size="10" x="{PAD + i * (WIDTH - 2 * PAD) / span:.1f}" y="{HEIGHT - 2}" '
+            f'text-anchor="{anchors.get(i, "middle")}">{escape(week_label(weeks[i][0]))}</text>'
+            for i in ticks
         )
         + "</svg>"
     )
