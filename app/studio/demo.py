@@ -43,7 +43,8 @@ def load_demo_studio() -> list[str]:
             language="en",
             framework=framework,
         )
-        lesson = services.add_lesson(draft.modules[0], "Agreeing one priority")
+        module = services.add_module(draft, "Agreeing a priority")
+        lesson = services.add_lesson(module, "Agreeing one priority")
         services.update_lesson(
             lesson,
             "en",

@@ -184,6 +184,9 @@ def add_module(course_id: int):
         except services.StudioError as error:
             form.title.errors.append(error.translated())
         else:
+            flash(
+                _("Module “%(title)s” added: add its lessons below.", title=module.title), "success"
+            )
             return see_other(
                 url_for("studio.show_course", course_id=course.id, _anchor=f"module-{module.id}")
             )

@@ -30,7 +30,8 @@ def studio_course(app, author, framework):  # noqa: F811
         course = services.create_course(
             owner, title=title, summary="Why data.", language="en", framework=framework
         )
-        lesson = services.add_lesson(course.modules[0], "Reading the numbers")
+        module = services.add_module(course, "Data in the staff room")
+        lesson = services.add_lesson(module, "Reading the numbers")
         competency = next(c for c in services.course_competencies(lesson) if c.code == "LL.2")
         services.update_lesson(
             lesson,

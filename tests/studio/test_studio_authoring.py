@@ -47,6 +47,15 @@ def test_an_author_creates_a_draft_course_they_own(client, login, author, framew
     assert response.headers["Location"].endswith(f"/studio/courses/{course.id}")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Draft" in page and "Leading with data" in page
+    # No module named after the course (its crumb read "X · X"): the author names the first.
+    assert db.session.scalars(select(Module)).all() == []
+    assert "Start with a module" in page
+    added = client.post(
+        f"/studio/courses/{course.id}/modules", data={"title": "Reading data", "key": "m1"}
+    )
+    assert added.status_code == 303
+    page = client.get(added.headers["Location"]).get_data(as_text=True)
+    assert "Module “Reading data” added" in page and "Start with a module" not in page
 
 
 def test_a_course_without_a_title_comes_back_with_what_was_typed(client, login, author, framework):
@@ -241,7 +250,7 @@ def test_modules_and_lessons_move_up_and_down_without_javascript(client, login, 
     modules = db.session.scalars(
         select(Module).where(Module.course_id == course.id).order_by(Module.position)
     ).all()
-    assert [m.title for m in modules] == ["Second module", "Leading with data"]
+    assert [m.title for m in modules] == ["Second module", "Data in the staff room"]
 
 
 def test_publishing_says_what_blocks_it_and_leaders_never_see_drafts(

@@ -54,6 +54,9 @@ def _create_course_and_lesson(page, base_url) -> None:
     page.select_option("#language", "en")
     page.click("#new-course button.primary")
     page.wait_for_selector("h1:has-text('Assemblies that teach')")
+    page.fill("#new-module-title", "Assemblies")  # the author names the first module
+    page.click("#new-module button")
+    page.wait_for_selector(".flash:has-text('Assemblies')")
     page.fill("input[name=title][id^=new-lesson-]", "Planning an assembly")
     page.click("form:has(input[id^=new-lesson-]) button")
     page.wait_for_selector("h1:has-text('Planning an assembly')")

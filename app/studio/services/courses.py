@@ -34,7 +34,8 @@ def frameworks() -> list[Framework]:
 def create_course(
     owner, *, title: str, summary: str, language: str, framework: Framework, key: str | None = None
 ) -> Course:
-    """A draft course that ``owner`` owns, with one module to put lessons in. The form's
+    """A draft course that ``owner`` owns, with no module yet: the author names the first
+    (a module named after the course made every crumb read "Course · Course"). The form's
     ``key`` sent again gives the course it created."""
     made = created_before(owner, key, "course")
     if made is not None:
@@ -55,7 +56,6 @@ def create_course(
     db.session.add(course)
     db.session.flush()
     db.session.add(CourseAuthor(course_id=course.id, user_id=owner.id, is_owner=True))
-    db.session.add(Module(course=course, slug="module-1", title=title.strip(), position=0))
     remember(key, course.id)
     db.session.commit()
     return course
