@@ -108,8 +108,13 @@ def test_offline_every_role_gets_headways_own_page(make_user, phone, live_server
     page = phone(service_workers="allow")
     sign_in_page(page, live_server, make_user(role))
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
+    # Until the worker keeps things for this person and holds their offline page.
     page.wait_for_function(
-        "() => caches.open('hw-pages').then(c => c.keys()).then(k => k.length > 0)"
+        "() => caches.open('hw-owner').then(c => c.match('/owner'))"
+        ".then(r => r && r.text()).then(t => t === document.body.dataset.owner)"
+    )
+    page.wait_for_function(
+        "() => caches.open('hw-pages').then(c => c.match('/offline')).then(r => !!r)"
     )
     page.context.set_offline(True)
     page.goto(f"{live_server}/me/data")
