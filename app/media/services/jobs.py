@@ -37,12 +37,9 @@ import logging
 import os
 import shutil
 import socket
-import threading
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -60,20 +57,11 @@ from media_pipeline.storage import Storage
 from ..metrics import TRANSCODE_FAILURES, TRANSCODE_SECONDS
 from ..models import MediaAsset, MediaStatus, Rendition
 from .errors import DISK_FULL_MESSAGE, GIVE_UP_MESSAGE, NO_ERROR, error_columns
+from .heartbeat import HEARTBEAT_EVERY_S, HandBack, Heartbeat, LostClaim, beat, if_ours
 from .settings import CONTENT_TYPES, limits, storage
 from .uploads import CAPTIONS_SOURCE_NAME, SOURCE_NAME, enqueue_after_commit
 
 log = logging.getLogger(__name__)
-
-HEARTBEAT_EVERY_S = 2.0
-
-
-class LostClaim(Exception):
-    """Another attempt took this asset over (our heartbeat was judged stale)."""
-
-
-class HandBack(Exception):
-    """This process's workers are stopping: give the asset back to the queue."""
 
 
 def stale_before(now: datetime) -> datetime:
@@ -133,89 +121,6 @@ def _claim(asset_id: int) -> tuple[str, Row] | None:
     return (token, current) if result.rowcount == 1 else None
 
 
-def _if_ours(asset_id: int, token: str, **values) -> bool:
-    """Update the asset only while ``token`` holds it, and commit; say whether it did."""
-    result = db.session.execute(
-        update(MediaAsset)
-        .where(MediaAsset.id == asset_id, MediaAsset.job_token == token)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
-
-
-def _beat(asset_id: int, token: str, **values) -> None:
-    """Heartbeat (and progress/status) for the holder of ``token``; raise if we lost it."""
-    if not _if_ours(asset_id, token, heartbeat_at=utcnow(), **values):
-        raise LostClaim(asset_id)
-
-
-@dataclass
-class _Heartbeat:
-    """Beats for one attempt, at most every ``every_s`` by ``clock`` (injectable, so tests
-    count beats instead of sleeping), and hands the attempt back once ``stopping`` is set."""
-
-    asset_id: int
-    token: str
-    stopping: threading.Event
-    clock: Callable[[], float] = time.monotonic
-    every_s: float = HEARTBEAT_EVERY_S
-    last: float = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.last = self.clock()
-
-    def _due(self) -> bool:
-        if self.stopping.is_set():
-            raise HandBack(self.asset_id)
-        now = self.clock()
-        if now - self.last >= self.every_s:
-            self.last = now
-            return True
-        return False
-
-    def progress(self, percent: float) -> None:
-        if self._due() or percent >= 100:
-            _beat(
-                self.asset_id,
-                self.token,
-                progress=round(min(percent, 99.0), 1),
-                status=MediaStatus.TRANSCODING,
-            )
-
-    def alive(self) -> None:
-        """Beat when due, for long work that is not ffmpeg's (copying the source in)."""
-        if self._due():
-            _beat(self.asset_id, self.token)
-
-    @contextmanager
-    def meanwhile(self):
-        """Beat from a thread of its own while one blocking call (an upload) runs here."""
-        app = current_app._get_current_object()
-        done = threading.Event()
-
-        def beat() -> None:
-            with app.app_context():
-                while not done.wait(self.every_s):
-                    try:
-                        _beat(self.asset_id, self.token)
-                    except LostClaim:
-                        return  # the beat after the upload raises it where it is handled
-
-        thread = threading.Thread(target=beat, name=f"media-beat-{self.asset_id}", daemon=True)
-        thread.start()
-        try:
-            yield
-        finally:
-            done.set()
-            thread.join()
-        if self.stopping.is_set():
-            raise HandBack(self.asset_id)
-        _beat(self.asset_id, self.token)
-        self.last = self.clock()
-
-
 def run_transcode(
     asset_id: int, *, clock: Callable[[], float] = time.monotonic, beat_every_s: float | None = None
 ) -> None:
@@ -231,7 +136,7 @@ def run_transcode(
     work = _fresh_work_folder(store, asset_id, token, row)
     uploaded: list[str] = []
     started = time.monotonic()
-    heartbeat = _Heartbeat(
+    heartbeat = Heartbeat(
         asset_id,
         token,
         stopping=current_app.extensions["media_queue"].stopping,
@@ -240,7 +145,7 @@ def run_transcode(
     )
     try:
         source, captions = _fetch_inputs(store, row, work, heartbeat)
-        _beat(asset_id, token, status=MediaStatus.TRANSCODING)
+        beat(asset_id, token, status=MediaStatus.TRANSCODING)
         manifest = transcode(
             source, work / "out", limits=limits(), progress=heartbeat.progress, captions=captions
         )
@@ -290,7 +195,7 @@ def _fresh_work_folder(store: Storage, asset_id: int, token: str, row: Row) -> P
 
 
 def _fetch_inputs(
-    store: Storage, row: Row, work: Path, heartbeat: _Heartbeat
+    store: Storage, row: Row, work: Path, heartbeat: Heartbeat
 ) -> tuple[Path, bytes | None]:
     """The source as a local file (copied in from S3, beating meanwhile), and the captions."""
     source = store.local_path(row.source_key)
@@ -307,7 +212,7 @@ def _fetch_inputs(
 
 
 def _upload(
-    store: Storage, manifest, out: Path, prefix: str, uploaded: list[str], heartbeat: _Heartbeat
+    store: Storage, manifest, out: Path, prefix: str, uploaded: list[str], heartbeat: Heartbeat
 ) -> dict[str, str]:
     """Every output file into storage under this attempt's own prefix; its keys by file name.
     Each key goes into ``uploaded`` first, so a failure removes it again."""
@@ -394,7 +299,7 @@ def _refuse(asset_id: int, token: str, rejected: MediaRejected) -> None:
 
 
 def _finish(asset_id: int, token: str, **values) -> bool:
-    return _if_ours(asset_id, token, finished_at=utcnow(), **values)
+    return if_ours(asset_id, token, finished_at=utcnow(), **values)
 
 
 def backoff_s(attempts: int) -> float:
@@ -421,7 +326,7 @@ def _schedule_retry_or_fail(asset_id: int, token: str, detail: str) -> None:
     delay = backoff_s(asset.attempts)
     log_event("media_job_retry", retry_in_s=delay, **outcome)
     enqueue_after_commit(asset_id, delay)
-    _if_ours(
+    if_ours(
         asset_id,
         token,
         status=MediaStatus.UPLOADED,
@@ -454,7 +359,7 @@ def _wait_for_space(asset_id: int, token: str, detail: str) -> None:
     )
     enqueue_after_commit(asset_id, delay)
     try:
-        _if_ours(
+        if_ours(
             asset_id,
             token,
             status=MediaStatus.UPLOADED,
@@ -480,7 +385,7 @@ def _hand_back(asset_id: int, token: str) -> None:
     """Back in the queue as before this attempt, which is not counted: stopping the workers
     is no fault of the upload's. The next claim removes whatever this attempt stored."""
     enqueue_after_commit(asset_id)
-    if _if_ours(
+    if if_ours(
         asset_id,
         token,
         status=MediaStatus.UPLOADED,
