@@ -169,7 +169,7 @@ def app(_app):
     """The app, in an app context, with every table empty at the start."""
     with _app.app_context():
         _empty_tables()
-        limiter.reset()
+        _fresh_limits()
         yield _app
         db.session.remove()
 
@@ -231,6 +231,18 @@ class Ladders:
 @pytest.fixture(scope="session")
 def ladders(tmp_path_factory) -> Ladders:
     return Ladders(tmp_path_factory.mktemp("ladders"))
+
+
+def _fresh_limits() -> None:
+    """Flask-Limiter is one object for every app of the run: a test whose storage was
+    unreachable leaves it on its in-memory fallback, which would then count some requests
+    there and some in the real storage. Each test starts on the real storage, counting
+    nothing (private attributes: the extension has no public way to say this)."""
+    limiter._storage_dead = False
+    fallback = getattr(limiter, "_fallback_storage", None)
+    if fallback is not None:
+        fallback.reset()
+    limiter.reset()
 
 
 @pytest.fixture
