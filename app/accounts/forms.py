@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from zoneinfo import available_timezones
 
+from babel import Locale
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -93,23 +95,30 @@ def timezone_choices(current: str | None = None) -> list[tuple[str, str]]:
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
 
 
-def country_choices(current: str | None = None) -> list[SelectChoice]:
-    """Every country, named in the reader's language (Babel's territories): the programme's
-    country first, then the person's own, then the rest by name."""
+@functools.cache
+def _countries(language: str) -> dict[str, str]:
+    """Code → name of every country in ``language``, by name ("Égypte" among the E's):
+    sorted once a process per language, not on every page of Me (some 0.6 ms each)."""
     names = {
         code: name
-        for code, name in get_locale().territories.items()
+        for code, name in Locale.parse(language).territories.items()
         if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
     }
-    first = [code for code in (current_app.config["DEFAULT_REGION"], current) if code in names]
 
-    def by_name(code: str) -> str:  # "Égypte" among the E's
+    def by_name(code: str) -> str:
         decomposed = unicodedata.normalize("NFKD", names[code])
         return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
-    rest = sorted(set(names) - set(first), key=by_name)
+    return {code: names[code] for code in sorted(names, key=by_name)}
+
+
+def country_choices(current: str | None = None) -> list[SelectChoice]:
+    """Every country, named in the reader's language (Babel's territories): the programme's
+    country first, then the person's own, then the rest by name."""
+    names = _countries(str(get_locale()))
+    first = [code for code in (current_app.config["DEFAULT_REGION"], current) if code in names]
     return [SelectChoice("", _("Not said"))] + [
-        SelectChoice(code, names[code]) for code in dict.fromkeys(first + rest)
+        SelectChoice(code, names[code]) for code in dict.fromkeys([*first, *names])
     ]
 
 
