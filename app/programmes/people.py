@@ -78,27 +78,22 @@ def add_to_cohort(user_id: int):
     return _person_page(person)
 
 
-def _data_page(person: User, export: ExportForm, erase: EraseForm, status: int = 200):
+def _data_page(person: User, export: ExportForm, status: int = 200):
     return render(
         "programmes/person_data.html",
         person=person,
         export=export,
-        erase=erase,
         erasure=services.erasure_request(person),
         refusal=services.erasure_refusal(person, by=current_user),
         status=status,
     )
 
 
-def _forms() -> tuple[ExportForm, EraseForm]:
-    return ExportForm(prefix="export", formdata=None), EraseForm(prefix="erase", formdata=None)
-
-
 @bp.get("/people/<int:user_id>/data")
 @requires(can_run_programmes)
 def person_data(user_id: int):
     person = db.get_or_404(User, user_id)
-    return _data_page(person, *_forms())
+    return _data_page(person, ExportForm(prefix="export", formdata=None))
 
 
 @bp.post("/people/<int:user_id>/data")
@@ -106,7 +101,7 @@ def person_data(user_id: int):
 def download_person_data(user_id: int):
     """The file the person would download from Me, for them; logged."""
     person = db.get_or_404(User, user_id)
-    export, erase = ExportForm(prefix="export"), _forms()[1]
+    export = ExportForm(prefix="export")
     if export.validate_on_submit():
         fmt = export.format.data
         try:
@@ -122,14 +117,15 @@ def download_person_data(user_id: int):
         else:
             download = csv_download if fmt == "csv" else json_download
             return download(text, f"headway-data-{person.id}.{fmt}")
-    return _data_page(person, export, erase, status=422)
+    return _data_page(person, export, status=422)
 
 
-@bp.post("/people/<int:user_id>/erasure")
+@bp.route("/people/<int:user_id>/erasure", methods=["GET", "POST"])
 @requires(can_run_programmes)
 def erase_person(user_id: int):
+    """A page of its own, to confirm: erasure cannot be undone."""
     person = db.get_or_404(User, user_id)
-    export, erase = _forms()[0], EraseForm(prefix="erase")
+    erase = EraseForm(prefix="erase")
     if erase.validate_on_submit():
         try:
             services.erase_for(
@@ -143,4 +139,11 @@ def erase_person(user_id: int):
         else:
             flash(_("Their data is erased."), "success")
             return _person_page(person)
-    return _data_page(person, export, erase, status=422)
+    return render(
+        "programmes/person_erasure.html",
+        person=person,
+        erase=erase,
+        erasure=services.erasure_request(person),
+        refusal=services.erasure_refusal(person, by=current_user),
+        status=422 if erase.errors else 200,
+    )

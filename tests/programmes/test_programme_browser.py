@@ -146,8 +146,8 @@ def test_an_admin_serves_a_leader_who_asks_by_letter_on_a_phone(
 
     page.click("#person-data")
     page.wait_for_selector("#export")
-    page.click("#erase button")  # nothing chosen: the browser asks for the fields first
-    assert page.locator("#erased").count() == 0
+    page.click("#export button[value=json]")  # nothing chosen: the browser asks first
+    assert page.locator("#export-channel:invalid").count() == 1
     page.select_option("#export-channel", "letter")
     page.fill("#export-reference", "Letter of 3 May")
     with page.expect_download() as download:
@@ -157,6 +157,10 @@ def test_an_admin_serves_a_leader_who_asks_by_letter_on_a_phone(
     assert data["cohorts"][0]["cohort"] == "Nairobi 2026"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
+    page.click("#to-erase")
+    page.wait_for_selector("#erase")
+    page.click("#erase button")  # not confirmed: the browser asks for the box first
+    assert page.locator("#erased").count() == 0
     page.select_option("#erase-channel", "letter")
     page.check("#erase-confirm")
     page.click("#erase button")

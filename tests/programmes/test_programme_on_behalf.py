@@ -116,7 +116,10 @@ def test_an_admin_erases_a_person_who_asked_by_letter_completely_once_confirmed(
     sign_in(client, admin)
     url = f"/programme/people/{person.id}/erasure"
     page = client.get(f"/programme/people/{person.id}/data").text
-    assert 'id="erase"' in page and "It cannot be undone." in page
+    assert f'href="{url}" id="to-erase"' in page and "It cannot be undone." in page
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and 'id="erase"' in confirm.text
+    assert "<html" not in client.get(url, headers=HX).text
 
     unconfirmed = client.post(url, data={"erase-channel": "letter", "erase-reference": "REF-9"})
     assert unconfirmed.status_code == 422 and "Tick the box to confirm." in unconfirmed.text
@@ -142,7 +145,8 @@ def test_an_admin_erases_a_person_who_asked_by_letter_completely_once_confirmed(
     [erasure] = db.session.scalars(select(ErasureRequest)).all()
     assert erasure.completed_at is not None and erasure.completed_by_id == admin.id
     after = client.get(f"/programme/people/{person.id}/data").text
-    assert 'id="erased"' in after and 'id="erase"' not in after
+    assert 'id="erased"' in after and 'id="to-erase"' not in after
+    assert 'id="erase"' not in client.get(url).text
     again = client.post(url, data={"erase-channel": "letter", "erase-confirm": "y"})
     assert again.status_code == 303 and len(_entries("erasure")) == 1
 
@@ -171,6 +175,8 @@ def test_an_admin_cannot_erase_themself_or_another_admin_this_way(client, admin,
         (other, "Take away this person&#39;s admin role first"),
     ):
         page = client.get(f"/programme/people/{person.id}/data").text
+        assert why in page and 'id="to-erase"' not in page
+        page = client.get(f"/programme/people/{person.id}/erasure").text
         assert why in page and 'id="erase"' not in page
         refused = client.post(f"/programme/people/{person.id}/erasure", data=fields)
         assert refused.status_code == 422 and why in refused.text
@@ -185,6 +191,7 @@ def test_nobody_but_an_admin_reaches_a_persons_data_or_cohorts(client, make_user
     base = f"/programme/people/{person.id}"
     assert client.get(f"{base}/data").status_code == 403
     assert client.get(f"{base}/data", headers=HX).status_code == 403
+    assert client.get(f"{base}/erasure").status_code == 403
     channel = {"export-channel": "letter", "export-format": "json"}
     assert client.post(f"{base}/data", data=channel).status_code == 403
     erase = {"erase-channel": "letter", "erase-confirm": "y"}
@@ -273,7 +280,7 @@ def test_a_persons_data_page_speaks_the_admins_language(client, make_user, local
     admin = make_user("admin", locale=locale)
     person = make_user("leader", name="Baraka Mwangi")
     sign_in(client, admin)
-    page = client.get(f"/programme/people/{person.id}/data").text
+    page = client.get(f"/programme/people/{person.id}/erasure").text
     refused = client.post(
         f"/programme/people/{person.id}/erasure", data={"erase-channel": "letter"}
     )
