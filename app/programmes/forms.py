@@ -12,12 +12,13 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.accounts.forms import MultiCheckboxField
 from app.forms import Form
 from app.urls import row_id
 
+from .services.privacy import CHANNELS, FORMATS, REFERENCE_MAX
 from .services.research import GENDERS, LOCALITIES, MAX_YEARS, SCHOOL_SIZES, SCHOOL_TYPES
 
 
@@ -56,6 +57,63 @@ class AddMemberForm(Form):
         validators=[DataRequired(), Length(max=254)],
     )
     region = StringField(_l("Region (optional)"), validators=[Optional(), Length(max=80)])
+
+
+def _cohort_or_none(value) -> int | None:
+    """A cohort's id, or None for the "Choose a cohort" line (and for anything that cannot
+    be an id, which the same message answers)."""
+    try:
+        return row_id(value)
+    except ValueError:
+        return None
+
+
+class AddToCohortForm(Form):
+    """This person, into a cohort: from their page. ``cohort_id``'s choices are the cohorts
+    they are not in yet."""
+
+    cohort_id = SelectField(
+        _l("Add to a cohort"),
+        coerce=_cohort_or_none,
+        validate_choice=False,  # the route looks the cohort up: one gone since is a message
+        validators=[DataRequired(message=_l("Choose a cohort."))],
+    )
+    region = StringField(_l("Region (optional)"), validators=[Optional(), Length(max=80)])
+
+
+class OnBehalfForm(Form):
+    """How a person asked an admin to act for them, for the audit log."""
+
+    channel = SelectField(
+        _l("How did they ask?"),
+        choices=[SelectChoice("", _l("Choose one"))]
+        + [SelectChoice(key, label) for key, label in CHANNELS.items()],
+        validators=[InputRequired(message=_l("Say how the person asked."))],
+    )
+    reference = StringField(
+        _l("Your reference (optional)"),
+        validators=[Optional(), Length(max=REFERENCE_MAX)],
+        description=_l(
+            "The letter's date or your case number, to find the request again. Not their "
+            "name: the audit log keeps this after their data is erased."
+        ),
+    )
+
+
+class ExportForm(OnBehalfForm):
+    # Sent by the button pressed: "Download (JSON)" or "Download (CSV)".
+    format = StringField(validators=[InputRequired(), AnyOf(FORMATS)])
+
+
+class EraseForm(OnBehalfForm):
+    confirm = BooleanField(
+        _l("I have checked that this person asked. Erasing cannot be undone."),
+        validators=[
+            DataRequired(
+                message=_l("Tick the box to confirm. To keep their data, leave this page.")
+            )
+        ],
+    )
 
 
 class ImportForm(Form):

@@ -34,7 +34,14 @@ def csv_download(body: str | Iterable[bytes], filename: str) -> Response:
     return response
 
 
-def _field_error(form, error: services.ProgrammeError) -> None:
+def json_download(body: str, filename: str) -> Response:
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def field_error(form, error: services.ProgrammeError) -> None:
     target = getattr(form, error.field or "", None)
     (target.errors if target is not None else form.form_errors).append(error.translated())
 
@@ -89,7 +96,7 @@ def edit_programme(programme_id: int | None):
                 by=current_user,
             )
         except services.ProgrammeError as error:
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(_("Saved."), "success")
             return see_other(url_for("programmes.show_programme", programme_id=programme.id))
@@ -126,7 +133,7 @@ def edit_cohort(programme_id: int, cohort_id: int | None):
                 by=current_user,
             )
         except services.ProgrammeError as error:
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(_("Saved."), "success")
             return see_other(
@@ -165,7 +172,7 @@ def add_member(programme_id: int, cohort_id: int):
                 cohort, add_form.identifier.data, add_form.region.data or "", by=current_user
             )
         except services.ProgrammeError as error:
-            _field_error(add_form, error)
+            field_error(add_form, error)
         else:
             name = person.display_name
             if added:

@@ -83,3 +83,49 @@ def test_a_leaders_write_sent_three_times_at_once_is_one_row(
         assert _count(model) == 1
         db.session.execute(delete(model))
         db.session.commit()
+
+
+@pytest.mark.parametrize("where", ["person", "cohort"])
+def test_a_leader_added_to_a_cohort_three_times_at_once_is_added_once(
+    live_server, admin, programme, cohort, make_user, where
+):
+    """From the person's page (a cohort chosen) and from the cohort's (their phone number):
+    one membership, counted once, logged once."""
+    leader = make_user("leader", phone="+254712000111")
+    phone = Phone(live_server, admin)
+    if where == "person":
+        path, fields = f"/programme/people/{leader.id}/cohorts", {"cohort_id": cohort.id}
+    else:
+        path = f"/programme/{programme.id}/cohorts/{cohort.id}/members"
+        fields = {"identifier": "+254 712 000 111"}
+    for _ in range(ROUNDS):
+        statuses = phone.together("POST", path, fields)
+        assert statuses == [303, 303, 303], statuses
+        assert _count(CohortMember) == 1
+        assert db.session.get(Cohort, cohort.id).member_count == 1
+        actions = db.session.scalars(select(AuditEntry.action)).all()
+        assert actions.count("cohort_add") == 1
+        db.session.execute(delete(CohortMember))
+        db.session.execute(delete(AuditEntry).where(AuditEntry.action == "cohort_add"))
+        db.session.execute(Cohort.__table__.update().values(member_count=0))
+        db.session.commit()
+
+
+def test_an_erasure_for_a_person_confirmed_three_times_at_once_is_done_once(
+    live_server, admin, make_user
+):
+    phone = Phone(live_server, admin)
+    for _ in range(ROUNDS):
+        person = make_user("leader", name="Asked By Letter")
+        path = f"/programme/people/{person.id}/erasure"
+        fields = {"erase-channel": "letter", "erase-confirm": "y"}
+        statuses = phone.together("POST", path, fields)
+        assert statuses == [303, 303, 303], statuses
+        db.session.rollback()
+        assert db.session.get(User, person.id).is_erased
+        assert _count(ErasureRequest) == 1
+        actions = db.session.scalars(select(AuditEntry.action)).all()
+        assert actions.count("erasure") == 1
+        db.session.execute(delete(ErasureRequest))
+        db.session.execute(delete(AuditEntry).where(AuditEntry.action == "erasure"))
+        db.session.commit()

@@ -2,7 +2,10 @@
 
 from .cohorts import (
     add_member,
+    add_person,
+    cohort_choices,
     cohort_members,
+    person_cohorts,
     regions,
     remove_member,
     save_cohort,
@@ -20,8 +23,12 @@ from .invitations import (
     request_new_codes,
 )
 from .privacy import (
+    CHANNELS,
     complete_erasure,
+    erase_for,
+    erasure_refusal,
     erasure_request,
+    export_for,
     pending_erasures,
     personal_data,
     personal_data_csv,
@@ -34,6 +41,7 @@ from .reports import Report, Scope, build_report
 from .research import research_profile, save_research_profile
 
 __all__ = [
+    "CHANNELS",
     "ImportPlan",
     "ProgrammeError",
     "Report",
@@ -62,6 +70,12 @@ __all__ = [
     "regions",
     "remove_member",
     "add_member",
+    "add_person",
+    "cohort_choices",
+    "erase_for",
+    "erasure_refusal",
+    "export_for",
+    "person_cohorts",
     "request_new_codes",
     "run_import",
     "report_csv",
