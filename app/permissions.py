@@ -159,9 +159,16 @@ def can_post_in_group(user, membership) -> bool:
 
 
 def can_reply_to_thread(user, membership, thread) -> bool:
-    """A locked thread takes replies from its moderators only."""
-    if not can_post_in_group(user, membership):
-        return False
+    """Members and moderators reply, unless the thread is locked to them
+    (:func:`lock_lets_reply`)."""
+    return can_post_in_group(user, membership) and lock_lets_reply(user, membership, thread)
+
+
+def lock_lets_reply(user, membership, thread) -> bool:
+    """A locked thread takes replies only from whoever moderates its group
+    (:func:`can_moderate_group`): those who may unlock it. An admin in the group replies;
+    a moderator who is no longer a coach, and so may no longer lock, unlock or hide, is held
+    by the lock like any member. The page and the service both ask this."""
     return not thread.locked or can_moderate_group(user, membership)
 
 

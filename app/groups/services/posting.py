@@ -21,6 +21,7 @@ from app.accounts.models import User
 from app.db import upsert, utcnow
 from app.extensions import db
 from app.notifications import services as notifications
+from app.permissions import lock_lets_reply
 from app.urls import public_url
 
 from ..models import GroupMember, Post, Thread, ThreadRead
@@ -60,8 +61,8 @@ def _clean_body(body: str, has_photo: bool = False) -> str:
     return body
 
 
-def _may_post(thread: Thread, membership: GroupMember | None) -> None:
-    if thread.locked and not (membership and membership.is_moderator):
+def _may_post(thread: Thread, membership: GroupMember | None, author: User) -> None:
+    if not lock_lets_reply(author, membership, thread):
         raise GroupError(N_("This thread is locked: no new replies."))
 
 
@@ -114,7 +115,7 @@ def reply(
 ) -> tuple[Post, bool]:
     """Add ``author``'s post to ``thread``; (the post, whether this call stored it). The
     same ``key`` again gives back the post it stored. Commits."""
-    _may_post(thread, membership)
+    _may_post(thread, membership, author)
     jpeg = photos.reencode(photo) if photo is not None else None
     body = _clean_body(body, has_photo=jpeg is not None)
     existing = _post_by_key(author, key)
