@@ -9,13 +9,14 @@ import click
 from flask import Flask
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from app import demo
 from app.coaching.demo import load_demo_coaching
 from app.groups.demo import load_demo_groups
 from app.learning.demo import load_demo_content
 from app.programmes.demo import load_demo_programme
 from app.studio.demo import load_demo_studio
 
-from . import bp, demo
+from . import bp
 
 
 @bp.cli.command("load")

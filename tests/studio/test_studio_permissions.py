@@ -97,7 +97,7 @@ def test_adding_a_leader_as_coauthor_is_refused_with_a_reason(
 
 
 def test_the_demo_author_owns_the_demo_course_and_a_draft(client, runner):
-    from app.core import demo
+    from app import demo
 
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
