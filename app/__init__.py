@@ -13,6 +13,7 @@ from app import (
     accounts,
     coaching,
     core,
+    demo,
     frameworks,
     groups,
     htmx,
@@ -109,6 +110,7 @@ def _register_areas(app: Flask) -> None:
     )
     for area in areas:
         app.register_blueprint(area.bp)
+    app.cli.add_command(demo.cli)
     core.cli.explain_missing_schema(app)
 
     login_manager.user_loader(load_signed_in_user)
