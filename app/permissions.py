@@ -49,6 +49,11 @@ def can_coach(user, leader=None) -> bool:
     return pairing is not None and pairing.coach_id == user.id
 
 
+def is_leader_or_coach(user) -> bool:
+    """Leaders and coaches: the people groups and coaching are for (their tabs)."""
+    return can_learn(user) or can_coach(user)
+
+
 def can_manage_pairings(user) -> bool:
     return is_admin(user)
 

@@ -1,7 +1,13 @@
-"""What each area contributes to programme reports and to a person's data.
+"""What each area contributes to the shell, to programme reports and to a person's data.
 
-Areas register at import time (``app/learning/contributions.py`` is the example), so the
-programme pages and the privacy tools reach every area without knowing them:
+Areas register at import time (``app/learning/contributions.py`` is the example; an area's
+tab and home cards are in its ``__init__.py``, as Indico's modules connect their menu
+entries there), so the shell, the programme pages and the privacy tools reach every area
+without knowing them:
+
+- :func:`tab`: the area's tab in the bottom navigation, for whom, in which place;
+  :func:`pages_under` puts some of an area's pages under another area's tab;
+- :func:`home_cards`: the area's cards on the home page (a partial), in which place;
 
 - :func:`personal_data`: how to export what the area holds about one person, and how to
   erase it (delete, or anonymise what others still need, such as a discussion post);
@@ -68,11 +74,61 @@ class PersonSection:
     context: Callable[[Any], dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class Tab:
+    #: its icon, ``icons.svg#<key>``
+    key: str
+    label: Any  # a lazy string
+    #: the page it opens
+    endpoint: str
+    #: the person → whether they have this tab
+    allowed: Callable[[Any], bool]
+    #: its place: tabs are shown by this number, lowest first
+    order: int
+    #: the pages on which it is the current tab, when not every page of its blueprint
+    current_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HomeCards:
+    #: a partial (``<area>/_home_cards.html``) of ``<li>`` cards, each shown to whom it is for
+    template: str
+    #: its place among the areas' cards, lowest first
+    order: int
+
+
+TABS: dict[str, Tab] = {}
+#: a page's endpoint → the endpoint of the tab it sits under (not its own blueprint's)
+PAGES_UNDER: dict[str, str] = {}
+HOME_CARDS: dict[str, HomeCards] = {}
 PERSONAL_DATA: dict[str, PersonalData] = {}
 PERSON_METRICS: dict[str, PersonMetric] = {}
 ACTIVITY: dict[str, ActivitySource] = {}
 RATINGS: dict[str, RatingSource] = {}
 PERSON_SECTIONS: dict[str, PersonSection] = {}
+
+
+def tab(key: str, label, endpoint: str, allowed, *, order: int, current_on=()) -> None:
+    TABS[endpoint] = Tab(key, label, endpoint, allowed, order, tuple(current_on))
+
+
+def pages_under(tab_endpoint: str, *endpoints: str) -> None:
+    """These pages sit under the tab that opens ``tab_endpoint`` (the programme's pages
+    about one person are reached from that person's page, under People)."""
+    for endpoint in endpoints:
+        PAGES_UNDER[endpoint] = tab_endpoint
+
+
+def home_cards(template: str, *, order: int) -> None:
+    HOME_CARDS[template] = HomeCards(template, order)
+
+
+def tabs() -> list[Tab]:
+    return sorted(TABS.values(), key=lambda tab: (tab.order, tab.endpoint))
+
+
+def home_card_templates() -> list[str]:
+    return [cards.template for cards in sorted(HOME_CARDS.values(), key=lambda c: c.order)]
 
 
 def personal_data(key: str, *, export, erase) -> None:
