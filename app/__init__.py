@@ -24,8 +24,8 @@ from app import (
     notifications,
     offline,
     ops,
-    permissions,
     programmes,
+    registry,
     security,
     shared_phones,
     studio,
@@ -119,7 +119,7 @@ def _register_areas(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(permissions.PREDICATES)
+    app.jinja_env.globals.update(registry.PREDICATES)  # the core's and every area's
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["public_url"] = public_url
     app.jinja_env.filters["lang_attr"] = lang_attr

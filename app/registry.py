@@ -8,6 +8,11 @@ without knowing them:
 - :func:`tab`: the area's tab in the bottom navigation, for whom, in which place;
   :func:`pages_under` puts some of an area's pages under another area's tab;
 - :func:`home_cards`: the area's cards on the home page (a partial), in which place;
+- :func:`predicate`: who may do what, a named rule (``can_view_group(user, membership)``)
+  the area writes beside its models (``app/<area>/permissions.py``); routes import it, and
+  every registered one is a template global of its name, so pages read the same rule;
+- :func:`grant`: the part of another area's rule that only this area can answer (media asks
+  whether a lesson playing an asset is open to the person; the learning area answers);
 
 - :func:`personal_data`: how to export what the area holds about one person, and how to
   erase it (delete, or anonymise what others still need, such as a discussion post);
@@ -97,6 +102,9 @@ class HomeCards:
     order: int
 
 
+PREDICATES: dict[str, Callable[..., bool]] = {}
+#: a rule's name (``"media.view_asset"``) → the areas' answers to it, by where they are written
+GRANTS: dict[str, dict[str, Callable[..., bool]]] = {}
 TABS: dict[str, Tab] = {}
 #: a page's endpoint → the endpoint of the tab it sits under (not its own blueprint's)
 PAGES_UNDER: dict[str, str] = {}
@@ -106,6 +114,35 @@ PERSON_METRICS: dict[str, PersonMetric] = {}
 ACTIVITY: dict[str, ActivitySource] = {}
 RATINGS: dict[str, RatingSource] = {}
 PERSON_SECTIONS: dict[str, PersonSection] = {}
+
+
+def predicate(rule: Callable[..., bool]) -> Callable[..., bool]:
+    """Register a rule (``can_…`` or ``is_…``, the person first) under its name, for routes
+    and templates alike; decorates it unchanged. Two rules of one name are refused: a
+    template would otherwise read whichever area came last."""
+    name = rule.__name__
+    if not name.startswith(("can_", "is_")):
+        raise ValueError(f"A rule's name says what it allows (can_…, is_…), not {name!r}.")
+    known = PREDICATES.get(name)
+    if known is not None and _where(known) != _where(rule):
+        raise ValueError(f"{name} is written twice: in {_where(known)} and {_where(rule)}.")
+    PREDICATES[name] = rule
+    return rule
+
+
+def grant(rule: str, answer: Callable[..., bool]) -> None:
+    """``answer`` (with the rule's arguments) also allows what ``rule`` asks: the area that
+    knows the rows answers for the area that asks (:func:`granted`)."""
+    GRANTS.setdefault(rule, {})[_where(answer)] = answer
+
+
+def granted(rule: str, *args) -> bool:
+    """Whether any area's answer to ``rule`` allows it; no answer registered: no."""
+    return any(answer(*args) for answer in GRANTS.get(rule, {}).values())
+
+
+def _where(function: Callable) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
 
 
 def tab(key: str, label, endpoint: str, allowed, *, order: int, current_on=()) -> None:

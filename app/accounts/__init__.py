@@ -4,7 +4,8 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from app import registry
-from app.permissions import can_manage_people
+
+from .permissions import can_manage_people
 
 bp = Blueprint("accounts", __name__, template_folder="templates", cli_group="users")
 

@@ -13,7 +13,7 @@ from app import registry
 from app.extensions import db
 from app.htmx import render, see_other
 from app.logs import log_event
-from app.permissions import can_learn, can_manage_people, requires
+from app.permissions import can_learn, requires
 from app.urls import row_id
 
 from . import bp, data_use, services
@@ -29,6 +29,7 @@ from .forms import (
 )
 from .limits import attempt_failed, limited, remember_device
 from .models import CodePurpose, User
+from .permissions import can_manage_people
 
 
 def safe_next(default: str) -> str:

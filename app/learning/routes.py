@@ -10,10 +10,11 @@ from flask_login import current_user
 
 from app.htmx import is_fragment_request, render, render_partial, see_other
 from app.i18n import current_language
-from app.permissions import can_learn, can_view_lesson, requires
+from app.permissions import can_learn, requires
 
 from . import bp, media, services
 from .forms import AnswerForm, CompleteForm, PositionForm, ReflectionForm, SelfAssessmentForm
+from .permissions import can_view_lesson
 
 
 def _lesson_or_404(lesson_id: int):

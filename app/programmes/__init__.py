@@ -4,7 +4,8 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from app import registry
-from app.permissions import can_run_programmes
+
+from .permissions import can_run_programmes
 
 bp = Blueprint(
     "programmes",

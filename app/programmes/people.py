@@ -14,12 +14,13 @@ from app import registry
 from app.accounts.models import User
 from app.extensions import db
 from app.htmx import render, see_other
-from app.permissions import can_run_programmes, requires
+from app.permissions import requires
 from app.roles import Role
 
 from . import bp, services
 from .forms import AddToCohortForm, EraseForm, ExportForm
 from .models import Cohort
+from .permissions import can_run_programmes
 from .routes import csv_download, field_error, json_download
 
 

@@ -16,12 +16,13 @@ from app.extensions import db
 from app.frameworks.models import Framework
 from app.htmx import is_fragment_request, render, see_other
 from app.learning.models import Course
-from app.permissions import can_run_programmes, requires
+from app.permissions import requires
 from app.urls import id_arg, row_id
 
 from . import bp, services
 from .forms import AddMemberForm, CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
 from .models import Cohort, ErasureRequest, ImportBatch, ImportStatus, Programme
+from .permissions import can_run_programmes
 from .services.charts import growth_bars, weekly_line
 
 AUDIT_PAGE = 50

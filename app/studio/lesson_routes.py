@@ -13,11 +13,12 @@ from app.learning import media as lesson_media
 from app.learning import services as learning
 from app.learning.forms import CompleteForm, ReflectionForm
 from app.learning.models import Lesson
-from app.permissions import can_author, can_edit_course, requires
+from app.permissions import can_author, requires
 from app.security import content_security_policy
 
 from . import bp, services
 from .forms import ActionForm, LessonForm, MoveForm, QuestionForm
+from .permissions import can_edit_course
 from .routes import chosen_language
 
 

@@ -14,10 +14,11 @@ from flask_login import current_user
 from app.extensions import db
 from app.htmx import render, see_other
 from app.learning.models import Course, Module
-from app.permissions import can_author, can_edit_course, requires
+from app.permissions import can_author, requires
 
 from . import bp, services
 from .forms import ActionForm, CoauthorForm, CourseForm, CourseTextForm, MoveForm, TitleForm
+from .permissions import can_edit_course
 
 
 def course_or_404(course_id: int) -> Course:

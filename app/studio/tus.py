@@ -28,9 +28,10 @@ from wtforms.validators import ValidationError
 
 from app.extensions import csrf, db
 from app.learning.models import Lesson
-from app.permissions import can_author, can_edit_course, requires
+from app.permissions import can_author, requires
 
 from . import bp, services
+from .permissions import can_edit_course
 
 VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,expiration"

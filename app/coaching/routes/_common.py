@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from app.accounts.models import User
 from app.extensions import db
-from app.permissions import can_coach, can_see_check_in
 
 from .. import services
+from ..permissions import can_coach, can_see_check_in
 
 
 def coached_leader_or_404(leader_id: int) -> User:

@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 
 from app.htmx import is_fragment_request, render, render_partial, see_other
 from app.learning import services as learning
-from app.permissions import can_coach, can_see_check_in, can_see_private_notes
 from app.urls import public_url
 
 from .. import bp, services
 from ..forms import MODE_LABELS, ActionForm, NotesForm, PreparationForm, RatingForm, TickForm
+from ..permissions import can_coach, can_see_check_in, can_see_private_notes
 from ._common import apply_error, as_coach_or_403, check_in_or_404
 
 

@@ -21,10 +21,10 @@ from app.accounts.models import User
 from app.db import upsert, utcnow
 from app.extensions import db
 from app.notifications import services as notifications
-from app.permissions import lock_lets_reply
 from app.urls import public_url
 
 from ..models import GroupMember, Post, Thread, ThreadRead
+from ..permissions import can_pass_lock
 from . import photos
 from ._common import N_, GroupError, author_name
 from .groups import member_names, touch
@@ -62,7 +62,7 @@ def _clean_body(body: str, has_photo: bool = False) -> str:
 
 
 def _may_post(thread: Thread, membership: GroupMember | None, author: User) -> None:
-    if not lock_lets_reply(author, membership, thread):
+    if not can_pass_lock(author, membership, thread):
         raise GroupError(N_("This thread is locked: no new replies."))
 
 
