@@ -50,7 +50,6 @@ from .uploads import (
     expire_uploads,
     find_upload,
     is_expired,
-    setting,
     terminate,
 )
 
@@ -97,6 +96,5 @@ __all__ = [
     "expire_uploads",
     "find_upload",
     "is_expired",
-    "setting",
     "terminate",
 ]
