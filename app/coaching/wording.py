@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import gettext, ngettext
+
+from app.i18n import format_when
 
 
 def reason_text(reason) -> str:
@@ -10,7 +12,7 @@ def reason_text(reason) -> str:
     if code == "check_in_overdue":
         return gettext(
             "The check-in of %(date)s has not been recorded",
-            date=format_date(reason.when, "medium"),
+            date=format_when(reason.when, "day"),
         )
     if code == "no_check_in_yet":
         return gettext("No check-in yet")
