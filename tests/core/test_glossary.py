@@ -108,3 +108,22 @@ def test_every_exception_names_a_string_that_exists():
             for item in concept.get("except", ()):
                 assert item["msgid"] in ids, (path.name, item["msgid"])
                 assert item.get("why"), item["msgid"]
+
+
+@pytest.mark.parametrize("language", ["fr", "sw"])
+def test_a_string_in_two_catalogues_has_one_translation(language):
+    """Flask-Babel merges every catalogue of a language into one: where two hold the same
+    msgid with different words, one silently wins on the other's pages (French "Report" on a
+    post read "Rapport", the programme's report). A different meaning gets a context
+    (``pgettext("a post", "Report")``)."""
+    words: dict[tuple, dict[str, object]] = {}
+    for path in _catalogues(language):
+        with path.open("rb") as po:
+            for message in read_po(po):
+                if message.id:
+                    key = (message.context, str(message.id))
+                    words.setdefault(key, {})[_where(path)] = message.string
+    disagreements = {
+        key: where for key, where in words.items() if len({str(s) for s in where.values()}) > 1
+    }
+    assert disagreements == {}
