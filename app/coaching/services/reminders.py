@@ -40,14 +40,14 @@ class Sent:
         return self.check_ins_soon + self.preparations + self.overdue_actions
 
 
-def _check_in_url(check_in_id: int) -> str:
+def check_in_path(check_in_id: int) -> str:
     """The check-in's path, built without a request (a job, a command)."""
     script_name = urlsplit(current_app.config["PUBLIC_URL"]).path or "/"
     adapter = current_app.url_map.bind("localhost", script_name=script_name)
     return adapter.build("coaching.show_check_in", {"check_in_id": check_in_id})
 
 
-def _local(moment: datetime, timezone: str) -> str:
+def on_their_clock(moment: datetime, timezone: str) -> str:
     """``moment`` on the person's own clock, with their zone's name: a notification's
     words are fixed when it is sent, so the time is too."""
     try:
@@ -57,11 +57,18 @@ def _local(moment: datetime, timezone: str) -> str:
     return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
 
 
+def _moved(check_in: CheckIn) -> str:
+    """What tells a moved check-in's reminders from those of the time it had before (a
+    check-in never moved keeps the keys it always had, so none is told twice)."""
+    return f":{check_in.sequence}" if check_in.sequence else ""
+
+
 def _upcoming(now: datetime, within: timedelta) -> list[CheckIn]:
     return list(
         db.session.scalars(
             select(CheckIn).where(
                 CheckIn.held_at.is_(None),
+                CheckIn.cancelled_at.is_(None),
                 CheckIn.starts_at > now,
                 CheckIn.starts_at <= now + within,
             )
@@ -79,9 +86,10 @@ def send_reminders(now: datetime | None = None) -> Sent:
             notifications.notify(
                 person.id,
                 "coaching.check_in_soon",
-                url=_check_in_url(check_in.id),
-                dedupe_key=f"coaching.soon:{check_in.id}:{check_in.starts_at:%Y%m%d%H%M}",
-                when=_local(check_in.starts_at, person.timezone),
+                url=check_in_path(check_in.id),
+                dedupe_key=f"coaching.soon:{check_in.id}:{check_in.starts_at:%Y%m%d%H%M}"
+                + _moved(check_in),
+                when=on_their_clock(check_in.starts_at, person.timezone),
             )
             sent.check_ins_soon += 1
     for check_in in _upcoming(now, PREPARE_WITHIN):
@@ -89,8 +97,8 @@ def send_reminders(now: datetime | None = None) -> Sent:
             notifications.notify(
                 check_in.leader_id,
                 "coaching.prepare",
-                url=_check_in_url(check_in.id),
-                dedupe_key=f"coaching.prepare:{check_in.id}",
+                url=check_in_path(check_in.id),
+                dedupe_key=f"coaching.prepare:{check_in.id}{_moved(check_in)}",
                 coach=check_in.coach.display_name,
             )
             sent.preparations += 1
@@ -111,7 +119,7 @@ def _remind_overdue_actions(now: datetime) -> int:
         notifications.notify(
             owner_id,
             "coaching.action_overdue",
-            url=_check_in_url(action.check_in_id),
+            url=check_in_path(action.check_in_id),
             dedupe_key=f"coaching.overdue:{action.id}",
             title=action.title,
         )
