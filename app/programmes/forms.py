@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -59,7 +61,13 @@ class AddMemberForm(Form):
 
 
 class ImportForm(Form):
-    """The file is read from ``request.files``; its text comes back with the preview."""
+    """The file is read from ``request.files``. ``upload_key``, drawn with the form, names
+    the check it starts: the same form sent twice starts one check
+    (services.invitations.upload_import)."""
+
+    upload_key = HiddenField(
+        default=lambda: secrets.token_urlsafe(24), validators=[Optional(), Length(max=64)]
+    )
 
 
 class ConfirmImportForm(Form):
