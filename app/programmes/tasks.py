@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
-from huey import crontab
+from huey import SqliteHuey, crontab
 
 from app.media.tasks import periodic
 
@@ -25,18 +25,23 @@ def register(app: Flask) -> None:
     queue = app.extensions.get("media_queue")
     if queue is None:  # no job queue in this app
         return
+    # An admin watches these jobs' pages: on SQLite they go before the transcodes waiting
+    # in the queue (one worker by default: a course import queues dozens), so a check
+    # waits at most for the job running. Redis's plain list has no priorities (its
+    # storage refuses one).
+    first = 10 if isinstance(queue.huey, SqliteHuey) else None
 
-    @queue.huey.task(name="programmes.check_import")
+    @queue.huey.task(name="programmes.check_import", priority=first)
     def check_import(batch_id: int) -> None:
         with app.app_context():
             import_checks.check_upload(batch_id)
 
-    @queue.huey.task(name="programmes.import_leaders")
+    @queue.huey.task(name="programmes.import_leaders", priority=first)
     def import_leaders(batch_id: int) -> None:
         with app.app_context():
             import_jobs.run_import(batch_id)
 
-    @queue.huey.task(name="programmes.invitation_codes")
+    @queue.huey.task(name="programmes.invitation_codes", priority=first)
     def invitation_codes(batch_id: int) -> None:
         with app.app_context():
             import_jobs.write_invitation_codes(batch_id)
