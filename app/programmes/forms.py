@@ -65,8 +65,11 @@ class ImportForm(Form):
     the check it starts: the same form sent twice starts one check
     (services.invitations.upload_import)."""
 
+    # A key that is not one the form drew is dropped (the service draws another): a hidden
+    # field's error would be one nobody can see or fix.
     upload_key = HiddenField(
-        default=lambda: secrets.token_urlsafe(24), validators=[Optional(), Length(max=64)]
+        default=lambda: secrets.token_urlsafe(24),
+        filters=[lambda key: key if key and len(key) <= 64 else ""],
     )
 
 

@@ -26,7 +26,7 @@ from tests.programmes.test_programme_imports import GOOD, HEADER, checked
 FRAGMENT = {"HX-Request": "true"}
 #: What uploading a file may cost, whatever its size: sign-in, the programme, the key and
 #: the same file looked for, the insert, the commit.
-UPLOAD_STATEMENTS = 10
+UPLOAD_STATEMENTS = 8
 
 # Five good rows and five refused ones, with the columns named as a ministry's
 # spreadsheet names them, separated by semicolons.
@@ -398,3 +398,40 @@ def test_the_sweep_starts_a_stalled_check_again_and_drops_day_old_drafts(
     assert confirmed.refused_key is None and services.refused_rows_file(confirmed, by=admin) is None
     assert db.session.get(ImportBatch, stalled.id) is not None  # a fresh draft stays
     assert import_checks.PREVIEW_PROBLEMS == 100
+
+
+def test_the_check_goes_before_the_transcodes_waiting_in_the_queue(app, admin, programme, cohort):
+    queue = app.extensions["media_queue"]
+    queue.huey.flush()
+    for asset_id in (987_001, 987_002):  # a course import's media, waiting (no such assets)
+        queue.enqueue_transcode(asset_id)
+    services.upload_import(GOOD.encode(), programme, by=admin, key="first", locale="en")
+    assert run_queued_jobs(app) == ["programmes.check_import"] + ["media.transcode"] * 2
+
+
+def test_the_same_file_checked_twice_and_confirmed_twice_imports_each_person_once(
+    client, admin, programme, cohort
+):
+    first, second = checked(GOOD, programme, admin), checked(GOOD, programme, admin)
+    assert first.id != second.id  # the first check was over: the file is checked afresh
+    for draft in (first, second):
+        services.run_import(services.confirm_import(programme, draft.key, by=admin).id)
+    db.session.refresh(second)
+    assert (second.status, second.row_count, second.summary["skipped"]) == ("ready", 0, 3)
+    assert count(User) == 4 and db.session.get(Cohort, cohort.id).member_count == 3
+    assert services.invitation_codes_file(second, by=admin) is not None  # an empty file
+    sign_in(client, admin)
+    page = client.get(f"/programme/{programme.id}/imports/{second.id}")
+    assert "0 leaders imported" in page.text and "3 leaders already imported" in page.text
+
+
+def test_a_key_the_form_did_not_draw_is_replaced(client, admin, programme, cohort):
+    sign_in(client, admin)
+    for key in ("x" * 65, ""):
+        response = client.post(
+            f"/programme/{programme.id}/import",
+            data={"file": (io.BytesIO(GOOD.encode()), "l.csv"), "upload_key": key},
+        )
+        assert response.status_code == 303
+    keys = db.session.scalars(select(ImportBatch.key)).all()
+    assert len(keys) == 1 and len(keys[0]) == 32  # the second joined the first's check

@@ -72,9 +72,13 @@ def upload_import(data: bytes, programme: Programme, *, by, key: str, locale: st
         "progress_at": utcnow(),
     }
     created = upsert(ImportBatch, values, key=["key"])
-    if not created:  # the same form's other tap got there first
+    if not created:
         db.session.rollback()
-        return db.session.scalar(select(ImportBatch).where(ImportBatch.key == key))
+        tap = db.session.scalar(select(ImportBatch).where(ImportBatch.key == key, *mine))
+        if tap is not None:
+            return tap  # the same form's other tap got there first
+        values["key"] = secrets.token_urlsafe(24)  # a key that is not this admin's
+        created = upsert(ImportBatch, values, key=["key"])
     enqueue_after_commit("check_import", created[0].id)
     db.session.commit()
     return created[0]
