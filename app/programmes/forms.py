@@ -74,7 +74,7 @@ class ImportForm(Form):
 
 
 class ConfirmImportForm(Form):
-    # Names the draft the preview kept (services.invitations.prepare_import).
+    # Names the draft its upload started (services.invitations.upload_import).
     key = HiddenField(validators=[DataRequired(), Length(max=64)])
 
 

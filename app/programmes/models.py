@@ -147,7 +147,7 @@ class ImportBatch(db.Model):
     # The invitation codes CSV in media storage (private: only streamed to admins).
     codes_key: Mapped[str | None] = mapped_column(String(255))
     # When its job last moved (claimed, a slice committed): a queued or running import
-    # that has not moved for IMPORT_STALE_AFTER is started again by the sweep.
+    # that has not moved for IMPORT_STALE_AFTER is started again by the sweep (import_sweep).
     progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
