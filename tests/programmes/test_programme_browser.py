@@ -35,6 +35,10 @@ def test_an_admin_imports_a_cohort_sees_its_report_and_exports_it(
         "#file", files=[{"name": "leaders.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
     )
     page.click("text=Check the file")
+    page.wait_for_url(lambda url: url.endswith("/check"))
+    assert run_queued_jobs(app) == ["programmes.check_import"]
+    # The check's page polls itself until the preview is there.
+    page.wait_for_selector("#preview")
     assert "6 leaders will be invited" in page.locator("#preview").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
     page.click("text=Import and create the invitations")
@@ -71,6 +75,9 @@ def test_without_javascript_the_import_page_refreshes_by_its_link(
         "#file", files=[{"name": "leaders.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
     )
     page.click("text=Check the file")
+    assert "Checking the file" in page.locator("h1").inner_text()
+    assert run_queued_jobs(app) == ["programmes.check_import"]
+    page.click("text=Refresh")
     page.click("text=Import and create the invitations")
     page.wait_for_url(lambda url: "/imports/" in url)
     assert "0 of 6 leaders imported" in page.locator("main").inner_text()
