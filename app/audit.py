@@ -32,7 +32,9 @@ class AuditEntry(db.Model):
     )
     # What else it was about, as "kind:id" ("cohort:3", "import:12"); never a name.
     subject: Mapped[str] = mapped_column(String(80), default="")
-    # Counts, roles, changed field names: nothing that identifies a person.
+    # Counts, roles, changed field names: nothing that identifies a person. An admin acting
+    # for someone who asked by letter or phone adds how they asked and a reference of their
+    # own, which the form asks never to be a name.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
     def __repr__(self) -> str:

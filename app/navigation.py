@@ -25,8 +25,12 @@ class NavItem:
     # The pages on which this tab is the current one: its blueprint's, unless another tab
     # shares the blueprint, when they are named.
     current_on: tuple[str, ...] = ()
+    # Pages of its blueprint that belong under another tab.
+    not_on: tuple[str, ...] = ()
 
     def is_current(self, endpoint: str) -> bool:
+        if request.endpoint in self.not_on:
+            return False
         if self.current_on:
             return request.endpoint in self.current_on
         return request.blueprint == endpoint.split(".")[0]
@@ -40,6 +44,15 @@ def _in_the_programme(user) -> bool:
     """Leaders and coaches: the people groups and coaching are for."""
     return permissions.can_learn(user) or permissions.can_coach(user)
 
+
+# What the programme area offers an admin for one person (their data, erasure): reached from
+# that person's page, so under People.
+PERSON_PAGES = (
+    "programmes.person_data",
+    "programmes.download_person_data",
+    "programmes.erase_person",
+    "programmes.add_to_cohort",
+)
 
 ITEMS = (
     # Leaders learn; everyone else's first tab is the home page.
@@ -64,10 +77,17 @@ ITEMS = (
             "accounts.invite_person",
             "accounts.edit_person",
             "accounts.issue_reset_code",
+            *PERSON_PAGES,
         ),
     ),
     NavItem("studio", _l("Studio"), ("studio.home",), permissions.can_author),
-    NavItem("programme", _l("Programme"), ("programmes.home",), permissions.can_run_programmes),
+    NavItem(
+        "programme",
+        _l("Programme"),
+        ("programmes.home",),
+        permissions.can_run_programmes,
+        not_on=PERSON_PAGES,
+    ),
     NavItem("me", _l("Me"), ("accounts.profile",), _signed_in, current_on=("accounts.profile",)),
 )
 

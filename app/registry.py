@@ -7,7 +7,9 @@ programme pages and the privacy tools reach every area without knowing them:
   erase it (delete, or anonymise what others still need, such as a discussion post);
 - :func:`person_metric`: a number per person for reports (lessons completed, check-ins held);
 - :func:`activity`: moments a person was active, for "active leaders per week";
-- :func:`ratings`: competency ratings over time, for growth (self-assessments, coach ratings).
+- :func:`ratings`: competency ratings over time, for growth (self-assessments, coach ratings);
+- :func:`person_section`: a part of the admin's page of one person (their cohorts, their
+  data), so the people pages offer what other areas do for a person without importing them.
 
 The statements are functions returning a SQLAlchemy ``Select`` so they are built inside
 an app context and can be embedded as subqueries: a report is a fixed handful of
@@ -57,10 +59,20 @@ class RatingSource:
     statement: Callable[[], Select]
 
 
+@dataclass(frozen=True)
+class PersonSection:
+    key: str
+    #: a partial (``<area>/_name.html``) the admin's page of a person includes
+    template: str
+    #: the person (a ``User``) → the partial's context: a fixed few statements
+    context: Callable[[Any], dict[str, Any]]
+
+
 PERSONAL_DATA: dict[str, PersonalData] = {}
 PERSON_METRICS: dict[str, PersonMetric] = {}
 ACTIVITY: dict[str, ActivitySource] = {}
 RATINGS: dict[str, RatingSource] = {}
+PERSON_SECTIONS: dict[str, PersonSection] = {}
 
 
 def personal_data(key: str, *, export, erase) -> None:
@@ -77,6 +89,10 @@ def activity(key: str, statement) -> None:
 
 def ratings(key: str, label, statement) -> None:
     RATINGS[key] = RatingSource(key, label, statement)
+
+
+def person_section(key: str, template: str, context) -> None:
+    PERSON_SECTIONS[key] = PersonSection(key, template, context)
 
 
 def rows(statement: Select) -> list[dict[str, Any]]:

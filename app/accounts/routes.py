@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app import registry
 from app.extensions import db
 from app.htmx import render, see_other
 from app.logs import log_event
@@ -355,7 +356,17 @@ def edit_person(user_id: int):
             flash(_("Saved."), "success")
             return see_other(url_for("accounts.edit_person", user_id=person.id))
     status = 422 if form.errors else 200
-    return render("accounts/person.html", status=status, form=form, person=person)
+    return render(
+        "accounts/person.html", status=status, form=form, person=person, sections=_sections(person)
+    )
+
+
+def _sections(person: User) -> list[tuple[str, dict]]:
+    """What other areas offer on this page (``registry.person_section``): their cohorts,
+    their data."""
+    return [
+        (section.template, section.context(person)) for section in registry.PERSON_SECTIONS.values()
+    ]
 
 
 @bp.post("/people/<int:user_id>/reset-code")

@@ -1,10 +1,13 @@
-"""The dashboard's reasons, in words: each :class:`~.services.Reason` code's sentence."""
+"""Coaching's words that are not a template's: each dashboard :class:`~.services.Reason`
+code's sentence, and what a check-in's calendar file says."""
 
 from __future__ import annotations
 
 from flask_babel import gettext, ngettext
 
 from app.i18n import format_when
+
+from .forms import MODE_LABELS
 
 
 def reason_text(reason) -> str:
@@ -39,3 +42,16 @@ def reason_text(reason) -> str:
             total=total,
         )
     return code
+
+
+def calendar_words(check_in, reader, page: str) -> tuple[str, str]:
+    """The calendar file's summary and description, for ``reader``, in their language."""
+    other = check_in.coach if check_in.leader_id == reader.id else check_in.leader
+    if check_in.cancelled:
+        summary = gettext("Cancelled: coaching check-in with %(name)s", name=other.display_name)
+    else:
+        summary = gettext("Coaching check-in with %(name)s", name=other.display_name)
+    description = f"{MODE_LABELS.get(check_in.mode, check_in.mode)} · {page}"
+    if check_in.cancel_reason:
+        description = f"{gettext('Why: %(reason)s', reason=check_in.cancel_reason)}\n{description}"
+    return summary, description

@@ -10,8 +10,9 @@ and says what happened inside its own unit of work (``notify`` never commits)::
            name=author.display_name, thread=thread.title)
 
 The text is worded when shown, in the reader's language; ``params`` keep their values. A
-moment among them is kept as ISO 8601 in UTC and named in ``kind(..., moments=("when",))``:
-it is written when shown too, on the reader's clock (:func:`app.i18n.format_appointment`).
+moment among them is kept as ISO 8601 in UTC (:func:`moment`) and named in ``kind(...,
+moments=("when",))``: it is written when shown too, on the reader's clock
+(:func:`app.i18n.format_appointment`).
 A person's name in them is forgotten when their data is erased (:func:`forget_names`,
 called by the area that wrote it): it then reads "a former member".
 """
@@ -19,7 +20,7 @@ called by the area that wrote it): it then reads "a former member".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import g
 from flask_babel import gettext
@@ -41,6 +42,12 @@ def kind(name: str, template: str, *, moments: tuple[str, ...] = ()) -> None:
     ``moments`` name the params that are moments (``moment.isoformat()``)."""
     _KINDS[name] = template
     _MOMENTS[name] = moments
+
+
+def moment(value: datetime) -> str:
+    """A moment as a notification's param (name it in ``kind(..., moments=…)``): kept as
+    ISO 8601 in UTC, written when the notification is read."""
+    return value.astimezone(UTC).isoformat()
 
 
 def notify(user_id: int, kind: str, *, url: str, dedupe_key: str | None = None, **params) -> None:

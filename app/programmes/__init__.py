@@ -11,7 +11,7 @@ bp = Blueprint(
     cli_group="programmes",
 )
 
-from . import contributions, me, routes, tasks  # noqa: E402,F401  (views, the registry, jobs)
+from . import contributions, me, people, routes, tasks  # noqa: E402,F401  (views, registry, jobs)
 
 #: How the audit log names each action (``app.audit.record``); unknown ones show their key.
 AUDIT_ACTIONS = {
@@ -21,15 +21,18 @@ AUDIT_ACTIONS = {
     "role_change": _l("Changed roles or access"),
     "bulk_invite": _l("Invited leaders from a file"),
     "invitation_codes_export": _l("Downloaded invitation codes"),
+    "refused_rows_export": _l("Downloaded the refused rows of an import"),
     "programme_create": _l("Created a programme"),
     "programme_change": _l("Changed a programme"),
     "cohort_create": _l("Created a cohort"),
     "cohort_change": _l("Changed a cohort"),
+    "cohort_add": _l("Added a leader to a cohort"),
     "cohort_remove": _l("Took a leader out of a cohort"),
     "report_export": _l("Exported a report"),
     "records_export": _l("Exported records for researchers"),
     "audit_export": _l("Exported the audit log"),
     "erasure": _l("Erased a person's data"),
+    "personal_data_export": _l("Downloaded a person's data for them"),
     "pairing": _l("Paired a coach with a leader"),
     "unpairing": _l("Ended a coaching pairing"),
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -12,12 +14,13 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.accounts.forms import MultiCheckboxField
 from app.forms import Form
 from app.urls import row_id
 
+from .services.privacy import CHANNELS, FORMATS, REFERENCE_MAX
 from .services.research import GENDERS, LOCALITIES, MAX_YEARS, SCHOOL_SIZES, SCHOOL_TYPES
 
 
@@ -58,12 +61,78 @@ class AddMemberForm(Form):
     region = StringField(_l("Region (optional)"), validators=[Optional(), Length(max=80)])
 
 
+def _cohort_or_none(value) -> int | None:
+    """A cohort's id, or None for the "Choose a cohort" line (and for anything that cannot
+    be an id, which the same message answers)."""
+    try:
+        return row_id(value)
+    except ValueError:
+        return None
+
+
+class AddToCohortForm(Form):
+    """This person, into a cohort: from their page. ``cohort_id``'s choices are the cohorts
+    they are not in yet."""
+
+    cohort_id = SelectField(
+        _l("Add to a cohort"),
+        coerce=_cohort_or_none,
+        validate_choice=False,  # the route looks the cohort up: one gone since is a message
+        validators=[DataRequired(message=_l("Choose a cohort."))],
+    )
+    region = StringField(_l("Region (optional)"), validators=[Optional(), Length(max=80)])
+
+
+class OnBehalfForm(Form):
+    """How a person asked an admin to act for them, for the audit log."""
+
+    channel = SelectField(
+        _l("How did they ask?"),
+        choices=[SelectChoice("", _l("Choose one"))]
+        + [SelectChoice(key, label) for key, label in CHANNELS.items()],
+        validators=[InputRequired(message=_l("Say how the person asked."))],
+    )
+    reference = StringField(
+        _l("Your reference (optional)"),
+        validators=[Optional(), Length(max=REFERENCE_MAX)],
+        description=_l(
+            "The letter's date or your case number, to find the request again. Not their "
+            "name: the audit log keeps this after their data is erased."
+        ),
+    )
+
+
+class ExportForm(OnBehalfForm):
+    # Sent by the button pressed: "Download (JSON)" or "Download (CSV)".
+    format = StringField(validators=[InputRequired(), AnyOf(FORMATS)])
+
+
+class EraseForm(OnBehalfForm):
+    confirm = BooleanField(
+        _l("I have checked that this person asked. Erasing cannot be undone."),
+        validators=[
+            DataRequired(
+                message=_l("Tick the box to confirm. To keep their data, leave this page.")
+            )
+        ],
+    )
+
+
 class ImportForm(Form):
-    """The file is read from ``request.files``; its text comes back with the preview."""
+    """The file is read from ``request.files``. ``upload_key``, drawn with the form, names
+    the check it starts: the same form sent twice starts one check
+    (services.invitations.upload_import)."""
+
+    # A key that is not one the form drew is dropped (the service draws another): a hidden
+    # field's error would be one nobody can see or fix.
+    upload_key = HiddenField(
+        default=lambda: secrets.token_urlsafe(24),
+        filters=[lambda key: key if key and len(key) <= 64 else ""],
+    )
 
 
 class ConfirmImportForm(Form):
-    # Names the draft the preview kept (services.invitations.prepare_import).
+    # Names the draft its upload started (services.invitations.upload_import).
     key = HiddenField(validators=[DataRequired(), Length(max=64)])
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, request, url_for
+from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,7 +10,7 @@ from app.htmx import render, see_other
 
 from . import bp, services
 from .forms import ResearchForm
-from .routes import csv_download
+from .routes import csv_download, json_download
 
 
 @bp.route("/me/research", methods=["GET", "POST"])
@@ -51,10 +51,7 @@ def my_data():
 @bp.get("/me/data.json")
 @login_required
 def download_my_data_json():
-    response = Response(services.personal_data_json(current_user), mimetype="application/json")
-    response.headers["Content-Disposition"] = 'attachment; filename="my-headway-data.json"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return json_download(services.personal_data_json(current_user), "my-headway-data.json")
 
 
 @bp.get("/me/data.csv")

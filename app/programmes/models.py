@@ -90,7 +90,10 @@ class CohortMember(db.Model):
 
 
 class ImportStatus:
-    DRAFT = "draft"  # previewed, not confirmed
+    UPLOADED = "uploaded"  # the file is stored; the job that checks it is queued
+    CHECKING = "checking"  # the job is checking every row
+    DRAFT = "draft"  # checked: the preview shows its good rows and its refused ones
+    UNREADABLE = "unreadable"  # checked, and no row could be read; ``error_template`` says why
     QUEUED = "queued"  # confirmed: the job will import it
     IMPORTING = "importing"
     CODES = "codes"  # imported; the job is writing the invitation codes file
@@ -98,13 +101,16 @@ class ImportStatus:
     FAILED = "failed"  # nothing imported; ``error_template`` says why
 
     WORKING = (QUEUED, IMPORTING, CODES)
+    CHECK_WORKING = (UPLOADED, CHECKING)
 
 
 class ImportBatch(db.Model):
-    """A bulk invitation: a draft holding the checked file's text from the preview until
-    it is confirmed (``confirmed_at``), then the job that imports it (``status``,
-    ``rows_done`` of ``row_count``) and the leaders it brought in. The preview's form names
-    it by ``key``, random, so a confirmation sent twice (a double tap) imports once."""
+    """A bulk invitation: an uploaded file, checked by a job (``uploaded`` → ``checking`` →
+    ``draft``, progress in ``rows_done``), then a draft holding the file's text until it is
+    confirmed (``confirmed_at``), then the job that imports its good rows (``status``,
+    ``rows_done`` of ``row_count``) and the leaders it brought in. The upload form draws
+    ``key``, random, and the preview's confirmation sends it back, so an upload or a
+    confirmation sent twice (a double tap) checks once and imports once."""
 
     __tablename__ = "import_batches"
 
@@ -116,7 +122,20 @@ class ImportBatch(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     row_count: Mapped[int] = mapped_column(default=0)
-    content: Mapped[str] = mapped_column(Text, default="")  # emptied once confirmed
+    # The file's text, emptied once imported; up to 2 MB, so loaded only by the jobs.
+    content: Mapped[str] = mapped_column(Text, default="", deferred=True)
+    # The file's SHA-256: the same file sent again while its check runs joins that check.
+    content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The uploader's language, for the "what to fix" column of the refused rows' file.
+    locale: Mapped[str] = mapped_column(String(12), default="en", server_default="en")
+    # What the check found, for the preview: counts, a sample of the good rows, the first
+    # problems (templates and parameters, shown translated).
+    summary: Mapped[dict | None] = mapped_column(JSON)
+    # The lines the check refused: the import leaves them out, and refuses to go on if
+    # other lines no longer pass.
+    refused_lines: Mapped[list | None] = mapped_column(JSON, deferred=True)
+    # The refused rows as CSV, with what to fix, in media storage (kept a day).
+    refused_key: Mapped[str | None] = mapped_column(String(255))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(
         String(16), default=ImportStatus.DRAFT, server_default=ImportStatus.DRAFT
@@ -128,7 +147,7 @@ class ImportBatch(db.Model):
     # The invitation codes CSV in media storage (private: only streamed to admins).
     codes_key: Mapped[str | None] = mapped_column(String(255))
     # When its job last moved (claimed, a slice committed): a queued or running import
-    # that has not moved for IMPORT_STALE_AFTER is started again by the sweep.
+    # that has not moved for IMPORT_STALE_AFTER is started again by the sweep (import_sweep).
     progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:

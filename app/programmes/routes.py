@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import Response, abort, flash, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from wtforms import SelectChoice
 from app.extensions import db
 from app.frameworks.models import Framework
 from app.htmx import is_fragment_request, render, see_other
-from app.i18n import format_when
+from app.i18n import current_language, format_when
 from app.learning.models import Course
 from app.permissions import can_run_programmes, requires
 from app.urls import id_arg, row_id
@@ -34,7 +34,14 @@ def csv_download(body: str | Iterable[bytes], filename: str) -> Response:
     return response
 
 
-def _field_error(form, error: services.ProgrammeError) -> None:
+def json_download(body: str, filename: str) -> Response:
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def field_error(form, error: services.ProgrammeError) -> None:
     target = getattr(form, error.field or "", None)
     (target.errors if target is not None else form.form_errors).append(error.translated())
 
@@ -89,7 +96,7 @@ def edit_programme(programme_id: int | None):
                 by=current_user,
             )
         except services.ProgrammeError as error:
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(_("Saved."), "success")
             return see_other(url_for("programmes.show_programme", programme_id=programme.id))
@@ -126,7 +133,7 @@ def edit_cohort(programme_id: int, cohort_id: int | None):
                 by=current_user,
             )
         except services.ProgrammeError as error:
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(_("Saved."), "success")
             return see_other(
@@ -165,7 +172,7 @@ def add_member(programme_id: int, cohort_id: int):
                 cohort, add_form.identifier.data, add_form.region.data or "", by=current_user
             )
         except services.ProgrammeError as error:
-            _field_error(add_form, error)
+            field_error(add_form, error)
         else:
             name = person.display_name
             if added:
@@ -193,27 +200,35 @@ def remove_member(programme_id: int, cohort_id: int, user_id: int):
 @bp.route("/<int:programme_id>/import", methods=["GET", "POST"])
 @requires(can_run_programmes)
 def import_leaders(programme_id: int):
-    """Upload → a preview of every row (or every problem) → confirm: a job imports it."""
+    """Upload → a job checks every row (its page shows the progress, then the preview with
+    the refused rows) → confirm: a job imports the good rows."""
     programme = _programme(programme_id)
     if request.method == "POST" and "key" in request.form:
         return _confirm_import(programme)
-    form, plan, draft = ImportForm(), None, None
+    form = ImportForm()
     if form.validate_on_submit():
         upload = request.files.get("file")
         data = upload.read(services.imports.MAX_IMPORT_BYTES + 1) if upload else b""
         try:
-            plan, draft = services.prepare_import(data, programme, by=current_user)
+            batch = services.upload_import(
+                data,
+                programme,
+                by=current_user,
+                key=form.upload_key.data or "",
+                locale=current_language(),
+            )
         except services.ProgrammeError as error:
             form.form_errors.append(error.translated())
-    status = 422 if form.form_errors or (plan and plan.problems) else 200
+        else:
+            return see_other(
+                url_for("programmes.show_check", programme_id=programme.id, batch_id=batch.id)
+            )
     return render(
         "programmes/import.html",
         programme=programme,
         form=form,
-        plan=plan,
-        draft=draft,
-        confirm=ConfirmImportForm(),
-        status=status,
+        confirm=ConfirmImportForm(formdata=None),
+        status=422 if form.errors else 200,
     )
 
 
@@ -231,19 +246,66 @@ def _confirm_import(programme: Programme):
     return render(
         "programmes/import.html",
         programme=programme,
-        form=ImportForm(),
-        plan=None,
-        draft=None,
+        form=ImportForm(formdata=None),
         confirm=confirm,
         status=422,
     )
 
 
-def _batch(programme: Programme, batch_id: int) -> ImportBatch:
+def _upload(programme: Programme, batch_id: int) -> ImportBatch:
     batch = db.get_or_404(ImportBatch, batch_id)
-    if batch.programme_id != programme.id or batch.confirmed_at is None:
+    if batch.programme_id != programme.id:
+        abort(404)
+    return batch
+
+
+def _batch(programme: Programme, batch_id: int) -> ImportBatch:
+    batch = _upload(programme, batch_id)
+    if batch.confirmed_at is None:
         abort(404)  # a draft is not an import yet
     return batch
+
+
+@bp.get("/<int:programme_id>/imports/<int:batch_id>/check")
+@requires(can_run_programmes)
+def show_check(programme_id: int, batch_id: int):
+    """The file's check: its progress while the job reads it (HTMX polls the status
+    block, which answers 286 once done; without JavaScript, a Refresh link), then the
+    preview: the good rows, those already imported, the refused ones and what to fix."""
+    programme = _programme(programme_id)
+    batch = _upload(programme, batch_id)
+    if batch.confirmed_at is not None:
+        return redirect(
+            url_for("programmes.show_import", programme_id=programme.id, batch_id=batch.id)
+        )
+    checking = batch.status in ImportStatus.CHECK_WORKING
+    return render(
+        "programmes/import_check.html",
+        block="status",
+        programme=programme,
+        batch=batch,
+        checking=checking,
+        summary=batch.summary or {},
+        problems=services.check_problems(batch),
+        error=services.import_error(batch),
+        form=ImportForm(formdata=None),
+        confirm=ConfirmImportForm(formdata=None),
+        status=286 if is_fragment_request() and not checking else 200,
+    )
+
+
+@bp.post("/<int:programme_id>/imports/<int:batch_id>/refused.csv")
+@requires(can_run_programmes)
+def download_refused(programme_id: int, batch_id: int):
+    programme = _programme(programme_id)
+    batch = _upload(programme, batch_id)
+    chunks = services.refused_rows_file(batch, by=current_user)
+    if chunks is None:  # none refused, or kept no longer: the page says so
+        endpoint = "show_import" if batch.confirmed_at else "show_check"
+        return see_other(
+            url_for(f"programmes.{endpoint}", programme_id=programme.id, batch_id=batch.id)
+        )
+    return csv_download(chunks, f"refused-rows-{batch.id}.csv")
 
 
 @bp.get("/<int:programme_id>/imports/<int:batch_id>")
@@ -262,6 +324,7 @@ def show_import(programme_id: int, batch_id: int):
         working=working,
         error=services.import_error(batch),
         cohorts=services.import_cohorts(batch),
+        summary=batch.summary or {},
         status=286 if is_fragment_request() and not working else 200,
     )
 

@@ -154,13 +154,16 @@ def _tabs(html: str) -> list[tuple[str, bool]]:
         ("/people/invite", "/people"),
         ("/studio/", "/studio/"),
         ("/programme/", "/programme/"),
+        ("/programme/people/{admin}/data", "/people"),  # reached from the person's page
+        ("/programme/people/{admin}/erasure", "/people"),
         ("/frameworks/", None),  # a card on the home page, as are groups and coaching pairs
         ("/me", "/me"),
     ],
 )
 def test_an_admin_has_tabs_for_people_and_the_studio(client, make_user, login, url, current):
-    login(make_user("admin"))
-    tabs = _tabs(client.get(url).get_data(as_text=True))
+    admin = make_user("admin")
+    login(admin)
+    tabs = _tabs(client.get(url.format(admin=admin.id)).get_data(as_text=True))
     assert [href for href, _ in tabs] == ["/", "/people", "/studio/", "/programme/", "/me"]
     assert [href for href, is_current in tabs if is_current] == ([current] if current else [])
 

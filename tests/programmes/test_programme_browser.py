@@ -1,5 +1,5 @@
 """In Chromium, at phone and laptop size: an admin imports a cohort from a file, sees its
-report, exports it; a leader downloads their data."""
+report, exports it, and serves a leader who asks by letter; a leader downloads their data."""
 
 from __future__ import annotations
 
@@ -35,6 +35,10 @@ def test_an_admin_imports_a_cohort_sees_its_report_and_exports_it(
         "#file", files=[{"name": "leaders.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
     )
     page.click("text=Check the file")
+    page.wait_for_url(lambda url: url.endswith("/check"))
+    assert run_queued_jobs(app) == ["programmes.check_import"]
+    # The check's page polls itself until the preview is there.
+    page.wait_for_selector("#preview")
     assert "6 leaders will be invited" in page.locator("#preview").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
     page.click("text=Import and create the invitations")
@@ -71,6 +75,9 @@ def test_without_javascript_the_import_page_refreshes_by_its_link(
         "#file", files=[{"name": "leaders.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
     )
     page.click("text=Check the file")
+    assert "Checking the file" in page.locator("h1").inner_text()
+    assert run_queued_jobs(app) == ["programmes.check_import"]
+    page.click("text=Refresh")
     page.click("text=Import and create the invitations")
     page.wait_for_url(lambda url: "/imports/" in url)
     assert "0 of 6 leaders imported" in page.locator("main").inner_text()
@@ -126,3 +133,44 @@ def test_the_report_reads_on_a_phone(runner, live_server, phone):
         assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
     week_labels = page.locator("svg.chart").first.locator("text")
     assert week_labels.count() >= 4  # the top count, then the first, middle and last weeks
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_an_admin_serves_a_leader_who_asks_by_letter_on_a_phone(
+    live_server, phone, admin, cohort, make_user, javascript
+):
+    """At 360×740, from People: into a cohort, their data downloaded for them, then erased
+    once confirmed; with JavaScript and without."""
+    leader = make_user("leader", name="Baraka Mwangi", school="Kilimani Primary")
+    page = phone(java_script_enabled=javascript)
+    sign_in_page(page, live_server, admin)
+    page.goto(f"{live_server}/people/{leader.id}")
+    page.select_option("#cohort_id", label="Nairobi 2026 · Heads Kenya")
+    page.click("#add-to-cohort button")
+    page.wait_for_selector(f"#cohort-{cohort.id}")
+    assert page.locator("#flashes").inner_text() == "Baraka Mwangi is in Nairobi 2026 now."
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    page.click("#person-data")
+    page.wait_for_selector("#export")
+    page.click("#export button[value=json]")  # nothing chosen: the browser asks first
+    assert page.locator("#export-channel:invalid").count() == 1
+    page.select_option("#export-channel", "letter")
+    page.fill("#export-reference", "Letter of 3 May")
+    with page.expect_download() as download:
+        page.click("text=Download (JSON)")
+    data = json.loads(Path(download.value.path()).read_text())
+    assert data["account"][0]["school"] == "Kilimani Primary"
+    assert data["cohorts"][0]["cohort"] == "Nairobi 2026"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    page.click("#to-erase")
+    page.wait_for_selector("#erase")
+    page.click("#erase button")  # not confirmed: the browser asks for the box first
+    assert page.locator("#erased").count() == 0
+    page.select_option("#erase-channel", "letter")
+    page.check("#erase-confirm")
+    page.click("#erase button")
+    page.wait_for_url(f"{live_server}/people/{leader.id}")
+    assert page.locator("#flashes").inner_text() == "Their data is erased."
+    assert page.locator("h1").inner_text() == "a former member"

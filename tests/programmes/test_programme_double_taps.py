@@ -10,7 +10,6 @@ from sqlalchemy import delete, func, select
 from app.accounts.models import User, UserRole
 from app.audit import AuditEntry
 from app.extensions import db
-from app.programmes import services
 from app.programmes.models import (
     Cohort,
     CohortMember,
@@ -19,7 +18,7 @@ from app.programmes.models import (
     LeaderProfile,
 )
 from tests.learning.test_double_taps import Phone
-from tests.programmes.test_programme_imports import GOOD
+from tests.programmes.test_programme_imports import GOOD, checked
 
 ROUNDS = 3
 
@@ -47,7 +46,8 @@ def test_an_import_confirmed_three_times_at_once_imports_once(
     url = f"/programme/{programme.id}/import"
     app.extensions["media_queue"].huey.flush()  # nothing left over from other tests
     for _ in range(ROUNDS):
-        _, draft = services.prepare_import(GOOD.encode(), programme, by=admin)
+        draft = checked(GOOD, programme, admin)
+        app.extensions["media_queue"].huey.flush()  # the check's message: it ran here
         statuses = phone.together("POST", url, {"key": draft.key})
         assert statuses == [303, 303, 303], statuses
         assert _count(User) == 1  # the requests only queued it
@@ -82,4 +82,50 @@ def test_a_leaders_write_sent_three_times_at_once_is_one_row(
         assert statuses == [303, 303, 303], statuses
         assert _count(model) == 1
         db.session.execute(delete(model))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("where", ["person", "cohort"])
+def test_a_leader_added_to_a_cohort_three_times_at_once_is_added_once(
+    live_server, admin, programme, cohort, make_user, where
+):
+    """From the person's page (a cohort chosen) and from the cohort's (their phone number):
+    one membership, counted once, logged once."""
+    leader = make_user("leader", phone="+254712000111")
+    phone = Phone(live_server, admin)
+    if where == "person":
+        path, fields = f"/programme/people/{leader.id}/cohorts", {"cohort_id": cohort.id}
+    else:
+        path = f"/programme/{programme.id}/cohorts/{cohort.id}/members"
+        fields = {"identifier": "+254 712 000 111"}
+    for _ in range(ROUNDS):
+        statuses = phone.together("POST", path, fields)
+        assert statuses == [303, 303, 303], statuses
+        assert _count(CohortMember) == 1
+        assert db.session.get(Cohort, cohort.id).member_count == 1
+        actions = db.session.scalars(select(AuditEntry.action)).all()
+        assert actions.count("cohort_add") == 1
+        db.session.execute(delete(CohortMember))
+        db.session.execute(delete(AuditEntry).where(AuditEntry.action == "cohort_add"))
+        db.session.execute(Cohort.__table__.update().values(member_count=0))
+        db.session.commit()
+
+
+def test_an_erasure_for_a_person_confirmed_three_times_at_once_is_done_once(
+    live_server, admin, make_user
+):
+    phone = Phone(live_server, admin)
+    for _ in range(ROUNDS):
+        person = make_user("leader", name="Asked By Letter")
+        path = f"/programme/people/{person.id}/erasure"
+        fields = {"erase-channel": "letter", "erase-confirm": "y"}
+        statuses = phone.together("POST", path, fields)
+        assert statuses == [303, 303, 303], statuses
+        db.session.rollback()
+        assert db.session.get(User, person.id).is_erased
+        assert _count(ErasureRequest) == 1
+        actions = db.session.scalars(select(AuditEntry.action)).all()
+        assert actions.count("erasure") == 1
+        db.session.execute(delete(ErasureRequest))
+        db.session.execute(delete(AuditEntry).where(AuditEntry.action == "erasure"))
         db.session.commit()

@@ -5,7 +5,7 @@ and by ``flask coaching remind``; each reminder is told once (its dedupe key).""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -43,11 +43,17 @@ class Sent:
         return self.check_ins_soon + self.preparations + self.overdue_actions
 
 
-def _check_in_url(check_in_id: int) -> str:
+def check_in_path(check_in_id: int) -> str:
     """The check-in's path, built without a request (a job, a command)."""
     script_name = urlsplit(current_app.config["PUBLIC_URL"]).path or "/"
     adapter = current_app.url_map.bind("localhost", script_name=script_name)
     return adapter.build("coaching.show_check_in", {"check_in_id": check_in_id})
+
+
+def _moved(check_in: CheckIn) -> str:
+    """What tells a moved check-in's reminders from those of the time it had before (a
+    check-in never moved keeps the keys it always had, so none is told twice)."""
+    return f":{check_in.sequence}" if check_in.sequence else ""
 
 
 def _upcoming(now: datetime, within: timedelta) -> list[CheckIn]:
@@ -55,6 +61,7 @@ def _upcoming(now: datetime, within: timedelta) -> list[CheckIn]:
         db.session.scalars(
             select(CheckIn).where(
                 CheckIn.held_at.is_(None),
+                CheckIn.cancelled_at.is_(None),
                 CheckIn.starts_at > now,
                 CheckIn.starts_at <= now + within,
             )
@@ -72,9 +79,10 @@ def send_reminders(now: datetime | None = None) -> Sent:
             notifications.notify(
                 person.id,
                 "coaching.check_in_soon",
-                url=_check_in_url(check_in.id),
-                dedupe_key=f"coaching.soon:{check_in.id}:{check_in.starts_at:%Y%m%d%H%M}",
-                when=check_in.starts_at.astimezone(UTC).isoformat(),
+                url=check_in_path(check_in.id),
+                dedupe_key=f"coaching.soon:{check_in.id}:{check_in.starts_at:%Y%m%d%H%M}"
+                + _moved(check_in),
+                when=notifications.moment(check_in.starts_at),
             )
             sent.check_ins_soon += 1
     for check_in in _upcoming(now, PREPARE_WITHIN):
@@ -82,8 +90,8 @@ def send_reminders(now: datetime | None = None) -> Sent:
             notifications.notify(
                 check_in.leader_id,
                 "coaching.prepare",
-                url=_check_in_url(check_in.id),
-                dedupe_key=f"coaching.prepare:{check_in.id}",
+                url=check_in_path(check_in.id),
+                dedupe_key=f"coaching.prepare:{check_in.id}{_moved(check_in)}",
                 coach=check_in.coach.display_name,
             )
             sent.preparations += 1
@@ -104,7 +112,7 @@ def _remind_overdue_actions(now: datetime) -> int:
         notifications.notify(
             owner_id,
             "coaching.action_overdue",
-            url=_check_in_url(action.check_in_id),
+            url=check_in_path(action.check_in_id),
             dedupe_key=f"coaching.overdue:{action.id}",
             title=action.title,
         )

@@ -106,10 +106,12 @@ def save_cohort(
 
 
 def add_member(cohort: Cohort, identifier: str, region: str, by) -> tuple[User, bool]:
-    """Put an existing leader's account in a cohort (an import refuses accounts that exist):
-    the person, and whether they were added now; once only, however often it is sent.
-    Commits."""
-    user = accounts.find_user(identifier)
+    """Put an existing leader's account, found by e-mail or phone, in a cohort (an import
+    refuses accounts that exist): the person, and whether they were added now. Commits."""
+    try:
+        user = accounts.find_user(identifier)
+    except accounts.AccountError as error:  # a phone number that cannot be anyone's
+        raise ProgrammeError(error.template, "identifier", **error.params) from error
     if user is None:
         raise ProgrammeError(
             N_(
@@ -118,19 +120,60 @@ def add_member(cohort: Cohort, identifier: str, region: str, by) -> tuple[User, 
             ),
             "identifier",
         )
+    _require_leader(user, "identifier")
+    return user, _add(cohort, user, region, by)
+
+
+def add_person(cohort: Cohort, user: User, region: str, by) -> bool:
+    """Put ``user`` in a cohort, from their own page: whether they were added now (False:
+    they were in it already). Commits."""
+    _require_leader(user, "cohort_id")
+    return _add(cohort, user, region, by)
+
+
+def _require_leader(user: User, field: str) -> None:
     if not user.has_role(Role.LEADER):
         raise ProgrammeError(
             N_("%(name)s is not a leader: give them the leader role on their page first."),
-            "identifier",
+            field,
             name=user.display_name,
         )
+
+
+def _add(cohort: Cohort, user: User, region: str, by) -> bool:
+    """Once only, however often it is sent at once: the upsert adds the row (and counts it,
+    and logs it) for one request; the others find it there."""
     values = {"cohort_id": cohort.id, "user_id": user.id, "region": region.strip()[:80]}
     added = bool(upsert(CohortMember, values, key=("cohort_id", "user_id")))
     if added:
         cohort.member_count = Cohort.member_count + 1
         audit.record("cohort_add", actor=by, target=user.id, subject=f"cohort:{cohort.id}")
     db.session.commit()
-    return user, added
+    return added
+
+
+def person_cohorts(user: User) -> list[tuple[Cohort, Programme]]:
+    """The cohorts ``user`` is in, with their programme: one statement."""
+    return db.session.execute(
+        select(Cohort, Programme)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .join(Programme, Programme.id == Cohort.programme_id)
+        .where(CohortMember.user_id == user.id)
+        .order_by(Programme.name, Cohort.starts_on.desc(), Cohort.name)
+    ).all()
+
+
+def cohort_choices(user: User) -> list[tuple[int, str]]:
+    """Every cohort ``user`` is not in yet, as (id, "Cohort · Programme"), the newest of
+    each programme first: one statement. A country has tens of cohorts, not thousands."""
+    theirs = select(CohortMember.cohort_id).where(CohortMember.user_id == user.id)
+    rows = db.session.execute(
+        select(Cohort.id, Cohort.name, Programme.name)
+        .join(Programme, Programme.id == Cohort.programme_id)
+        .where(Cohort.id.not_in(theirs))
+        .order_by(Programme.name, Cohort.starts_on.desc(), Cohort.name)
+    )
+    return [(cohort_id, f"{cohort} · {programme}") for cohort_id, cohort, programme in rows]
 
 
 def remove_member(cohort: Cohort, user_id: int, by) -> None:

@@ -1,5 +1,7 @@
 """Everything Headway holds about a person, to download; and erasure, which a person asks
-for and an admin completes.
+for and an admin completes. A person who asks by letter, by phone or in person is served by
+an admin from their page: the same download and the same erasure, each logged with how
+they asked and the admin's own reference.
 
 Erasure keeps the account row, anonymised (no name, email, phone, password, school or
 roles), so what other people wrote in reply keeps an author, shown as "a former member";
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from app import audit, registry
@@ -37,6 +40,18 @@ ACCOUNT_FIELDS = (
     "created_at",
     "last_sign_in_at",
 )
+
+
+#: How a person asked an admin to act for them, as the audit log keeps it.
+CHANNELS = {
+    "letter": _l("By letter"),
+    "phone": _l("By phone"),
+    "in_person": _l("In person"),
+    "email": _l("By e-mail"),
+    "other": _l("Another way"),
+}
+REFERENCE_MAX = 60
+FORMATS = ("json", "csv")
 
 
 def _plain(value):
@@ -94,18 +109,78 @@ def pending_erasures() -> list:
     ).all()
 
 
-def complete_erasure(request: ErasureRequest, *, by: User) -> None:
-    """Erase the person's data everywhere and anonymise their account, in one transaction;
-    logged. Commits."""
-    if request.completed_at is not None:
-        return
-    user = db.session.get(User, request.user_id)
-    if user.id == by.id:
-        raise ProgrammeError(N_("Another admin must erase your own data."))
-    if user.has_role(Role.ADMIN):
+def export_for(user: User, fmt: str, *, by: User, channel: str, reference: str) -> str:
+    """What ``user`` would download from their own page, for an admin serving their request
+    by letter or phone: logged (who, whose, when, how they asked) and committed. The file is
+    made before the entry is written, so it is exactly what they would have downloaded."""
+    details = _on_behalf(channel, reference)
+    if fmt not in FORMATS:
+        raise ProgrammeError(N_("Choose JSON or CSV."))
+    text = personal_data_json(user) if fmt == "json" else personal_data_csv(user)
+    audit.record("personal_data_export", actor=by, target=user.id, format=fmt, **details)
+    db.session.commit()
+    return text
+
+
+def erase_for(user: User, *, by: User, channel: str, reference: str) -> bool:
+    """Erase ``user``'s data at their request made outside Headway (their own request from
+    Me, if they made one, is completed with it): whether it was erased now. Commits."""
+    details = _on_behalf(channel, reference)
+    check_erasable(user, by=by)
+    upsert(ErasureRequest, {"user_id": user.id, "requested_at": utcnow()}, key=("user_id",))
+    request = db.session.scalars(
+        select(ErasureRequest).where(ErasureRequest.user_id == user.id)
+    ).one()
+    return complete_erasure(request, by=by, **details)
+
+
+def _on_behalf(channel: str, reference: str) -> dict:
+    if channel not in CHANNELS:
+        raise ProgrammeError(N_("Say how the person asked."), "channel")
+    reference = " ".join((reference or "").split())
+    if len(reference) > REFERENCE_MAX:
         raise ProgrammeError(
+            N_("Keep the reference to %(max)d characters."), "reference", max=REFERENCE_MAX
+        )
+    return {"on_behalf": True, "channel": channel, "reference": reference}
+
+
+def erasure_refusal(user: User, *, by: User) -> ProgrammeError | None:
+    """Why ``by`` may not erase ``user``'s data, or None."""
+    if user.id == by.id:
+        return ProgrammeError(N_("Another admin must erase your own data."))
+    if user.has_role(Role.ADMIN):
+        return ProgrammeError(
             N_("Take away this person's admin role first, so a programme keeps its admins.")
         )
+    return None
+
+
+def check_erasable(user: User, *, by: User) -> None:
+    refusal = erasure_refusal(user, by=by)
+    if refusal is not None:
+        raise refusal
+
+
+def complete_erasure(request: ErasureRequest, *, by: User, **details) -> bool:
+    """Erase the person's data everywhere and anonymise their account, in one transaction;
+    logged (with ``details``: how they asked, when an admin acts for them). Whether it was
+    erased now: a request already completed, or being completed by another admin's tap at
+    this moment, is left as it is. Commits."""
+    if request.completed_at is not None:
+        return False
+    user = db.session.get(User, request.user_id)
+    check_erasable(user, by=by)
+    # Claimed first, by a conditional write: of two requests at once, the second waits for
+    # the first's row and then finds it completed.
+    claimed = db.session.execute(
+        update(ErasureRequest)
+        .where(ErasureRequest.id == request.id, ErasureRequest.completed_at.is_(None))
+        .values(completed_at=utcnow(), completed_by_id=by.id)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        return False
     for source in registry.PERSONAL_DATA.values():
         source.erase(user.id)
     db.session.execute(delete(SignIn).where(SignIn.user_id == user.id))
@@ -127,9 +202,9 @@ def complete_erasure(request: ErasureRequest, *, by: User) -> None:
         )
     )
     user.set_roles([])
-    request.completed_at, request.completed_by_id = utcnow(), by.id
-    audit.record("erasure", actor=by, target=user.id)
+    audit.record("erasure", actor=by, target=user.id, **details)
     db.session.commit()
+    return True
 
 
 def erasure_request(user: User) -> ErasureRequest | None:
