@@ -3,7 +3,9 @@ code's sentence, and what a check-in's calendar file says."""
 
 from __future__ import annotations
 
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import gettext, ngettext
+
+from app.i18n import format_when
 
 from .forms import MODE_LABELS
 
@@ -13,7 +15,7 @@ def reason_text(reason) -> str:
     if code == "check_in_overdue":
         return gettext(
             "The check-in of %(date)s has not been recorded",
-            date=format_date(reason.when, "medium"),
+            date=format_when(reason.when, "day"),
         )
     if code == "no_check_in_yet":
         return gettext("No check-in yet")

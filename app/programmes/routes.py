@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import Response, abort, flash, redirect, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from wtforms import SelectChoice
 from app.extensions import db
 from app.frameworks.models import Framework
 from app.htmx import is_fragment_request, render, see_other
-from app.i18n import current_language
+from app.i18n import current_language, format_when
 from app.learning.models import Course
 from app.permissions import can_run_programmes, requires
 from app.urls import id_arg, row_id
@@ -378,7 +377,7 @@ def report(programme_id: int):
         report=result,
         regions=services.regions(programme),
         weekly_chart=weekly_line(
-            result.weeks, _("Active leaders per week"), lambda week: format_date(week, "d MMM")
+            result.weeks, _("Active leaders per week"), lambda week: format_when(week, "day_month")
         ),
         growth_charts=[
             (label, items, growth_bars(items, _("Growth per competency")))

@@ -98,7 +98,7 @@ def test_the_leader_cancels_it_with_a_reason_and_everything_follows(
 
     login(coach)
     notes = client.get("/notifications/").get_data(as_text=True)
-    assert "Grace Leader cancelled your check-in of 2030-03-04 09:30 (Africa/Nairobi)" in notes
+    assert "Grace Leader cancelled your check-in of Mon 4 Mar 2030, 09:30 (Africa/Nairobi)" in notes
     assert "I am ill this week." in notes
     page = client.get(f"/coaching/check-ins/{check_in.id}", headers=HX).get_data(as_text=True)
     assert "Cancelled by Grace Leader" in page and 'id="change"' not in page

@@ -170,7 +170,7 @@ def test_the_progress_page_and_its_reason_speak_the_admins_language(
     draft = checked(leaders_csv(3), programme, admin)
     batch = services.confirm_import(programme, draft.key, by=admin)
     page = client.get(f"/programme/{programme.id}/imports/{batch.id}")
-    assert "Viongozi 0 kati ya 3 wameingizwa." in page.text and "Onyesha upya" in page.text
+    assert "Viongozi walioingizwa: 0 kati ya 3." in page.text and "Onyesha upya" in page.text
     make_user(phone="+254710000001")  # row 3's number, taken before the job runs
     services.run_import(batch.id)
     page = client.get(f"/programme/{programme.id}/imports/{batch.id}")

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from sqlalchemy import select
@@ -22,7 +21,11 @@ from ..models import ActionItem, CheckIn, CoachPairing
 SOON = timedelta(hours=24)
 PREPARE_WITHIN = timedelta(hours=48)
 
-notifications.kind("coaching.check_in_soon", N_("Your coaching check-in is on %(when)s."))
+# The check-in's time is kept as a moment and written when the notification is read, in
+# the reader's language and on their clock (a digest: the recipient's).
+notifications.kind(
+    "coaching.check_in_soon", N_("Your coaching check-in is on %(when)s."), moments=("when",)
+)
 notifications.kind(
     "coaching.prepare", N_("Prepare for your check-in with %(coach)s: what did you try?")
 )
@@ -45,16 +48,6 @@ def check_in_path(check_in_id: int) -> str:
     script_name = urlsplit(current_app.config["PUBLIC_URL"]).path or "/"
     adapter = current_app.url_map.bind("localhost", script_name=script_name)
     return adapter.build("coaching.show_check_in", {"check_in_id": check_in_id})
-
-
-def on_their_clock(moment: datetime, timezone: str) -> str:
-    """``moment`` on the person's own clock, with their zone's name: a notification's
-    words are fixed when it is sent, so the time is too."""
-    try:
-        zone = ZoneInfo(timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
 
 
 def _moved(check_in: CheckIn) -> str:
@@ -89,7 +82,7 @@ def send_reminders(now: datetime | None = None) -> Sent:
                 url=check_in_path(check_in.id),
                 dedupe_key=f"coaching.soon:{check_in.id}:{check_in.starts_at:%Y%m%d%H%M}"
                 + _moved(check_in),
-                when=on_their_clock(check_in.starts_at, person.timezone),
+                when=notifications.moment(check_in.starts_at),
             )
             sent.check_ins_soon += 1
     for check_in in _upcoming(now, PREPARE_WITHIN):

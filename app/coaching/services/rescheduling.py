@@ -21,17 +21,25 @@ from app.notifications import services as notifications
 from ..models import CheckIn
 from .checkins import check_in_start
 from .errors import CoachingError
-from .reminders import check_in_path, on_their_clock
+from .reminders import check_in_path
 
 REASON_MAX_CHARS = 300
 
-notifications.kind("coaching.check_in_moved", N_("%(name)s moved your check-in to %(when)s."))
+# The check-in's time is written when the notification is read, on the reader's clock.
 notifications.kind(
-    "coaching.check_in_cancelled", N_("%(name)s cancelled your check-in of %(when)s.")
+    "coaching.check_in_moved",
+    N_("%(name)s moved your check-in to %(when)s."),
+    moments=("when",),
+)
+notifications.kind(
+    "coaching.check_in_cancelled",
+    N_("%(name)s cancelled your check-in of %(when)s."),
+    moments=("when",),
 )
 notifications.kind(
     "coaching.check_in_cancelled_because",
     N_("%(name)s cancelled your check-in of %(when)s: “%(reason)s”"),
+    moments=("when",),
 )
 #: The kinds that name the person who made the change (forgotten when they are erased).
 CHANGE_KINDS = (
@@ -103,7 +111,7 @@ def reschedule_check_in(
             url=check_in_path(check_in.id),
             dedupe_key=f"coaching.moved:{check_in.id}:{check_in.sequence}:by{by.id}",
             name=by.display_name,
-            when=on_their_clock(starts_at, recipient.timezone),
+            when=notifications.moment(starts_at),
         )
     db.session.commit()
     return True
@@ -141,7 +149,7 @@ def cancel_check_in(
             url=check_in_path(check_in.id),
             dedupe_key=f"coaching.cancelled:{check_in.id}:by{by.id}",
             name=by.display_name,
-            when=on_their_clock(check_in.starts_at, recipient.timezone),
+            when=notifications.moment(check_in.starts_at),
             **({"reason": reason} if reason else {}),
         )
     db.session.commit()
