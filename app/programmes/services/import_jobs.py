@@ -41,6 +41,7 @@ from app.urls import public_url
 from media_pipeline.storage import new_key
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
+from .aggregates import mark_changed
 from .common import ProgrammeError, csv_text, let_requests_run, neutralise, phone_cell
 from .imports import LeaderRow, read_leaders_csv
 
@@ -152,6 +153,7 @@ def _insert_slices(batch: ImportBatch, programme: Programme, rows: list[LeaderRo
         .values(content="", row_count=len(rows), status=ImportStatus.CODES)
         .execution_options(synchronize_session=False)
     )
+    mark_changed(programme.id)
     db.session.commit()
     log_event(
         "leaders_imported",
@@ -233,6 +235,8 @@ def _remove_imported(batch_id: int) -> None:
         for model in (CohortMember, UserRole):
             db.session.execute(delete(model).where(model.user_id.in_(chunk)))
         db.session.execute(delete(User).where(User.id.in_(chunk)))
+    # Figures worked out while the slices were in counted them.
+    mark_changed(select(ImportBatch.programme_id).where(ImportBatch.id == batch_id))
     db.session.commit()
 
 
