@@ -19,6 +19,7 @@ from app.media.tasks import periodic
 from .services import aggregates, import_jobs
 
 log = logging.getLogger(__name__)
+REPORTS_PRIORITY = 10  # Huey runs higher first; the media jobs have 0
 
 
 def register(app: Flask) -> None:
@@ -37,7 +38,9 @@ def register(app: Flask) -> None:
         with app.app_context():
             import_jobs.write_invitation_codes(batch_id)
 
-    @queue.huey.task(name="programmes.refresh_reports")
+    # Ahead of transcodes waiting on the same queue: a few seconds' work an admin waits
+    # for on the report page, where a transcode takes minutes and no one watches it.
+    @queue.huey.task(name="programmes.refresh_reports", priority=REPORTS_PRIORITY)
     def refresh_reports(programme_id: int) -> None:
         with app.app_context():
             aggregates.refresh_reports(programme_id)

@@ -328,3 +328,13 @@ def test_the_report_sweep_rides_on_the_job_queue_every_five_minutes(app):
     assert "programmes.sweep_reports" in [t.name for t in huey.read_periodic(NOW)]
     later = NOW + timedelta(minutes=2)
     assert "programmes.sweep_reports" not in [t.name for t in huey.read_periodic(later)]
+
+
+def test_the_report_job_goes_ahead_of_waiting_transcodes(app, programme):
+    huey = app.extensions["media_queue"].huey
+    huey.flush()
+    app.extensions["media_queue"].enqueue_transcode(12345)
+    services.ask_for_refresh(programme.id)
+    db.session.commit()
+    assert huey.dequeue().name == "programmes.refresh_reports"
+    huey.flush()
