@@ -189,3 +189,51 @@ class ErasureRequest(db.Model):
     def __repr__(self) -> str:
         state = "done" if self.completed_at else "pending"
         return f"<ErasureRequest {self.id} user={self.user_id} {state}>"
+
+
+class ReportState(db.Model):
+    """How far a programme's reports are: the figures the report job last left
+    (``computed_at``, the moment it read them: "as of"), and what makes them stale — an
+    admin's change since (``changed_at``), or age. ``asked_at`` is a refresh asked for and
+    not yet done (so a view or the sweep asks once), ``started_at`` a running job's claim.
+    The row appears when the reports are first asked for."""
+
+    __tablename__ = "report_states"
+
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The regions the figures know, for the report's region list.
+    regions: Mapped[list | None] = mapped_column(JSON)
+    # Where this computation's files are (the researchers' records), and the previous
+    # one's, kept until the next so that a download started before it still finishes.
+    files_prefix: Mapped[str | None] = mapped_column(String(255))
+    previous_files_prefix: Mapped[str | None] = mapped_column(String(255))
+
+    def __repr__(self) -> str:
+        return f"<ReportState programme={self.programme_id} as of {self.computed_at}>"
+
+
+class ReportSnapshot(db.Model):
+    """One scope's report as the report job put it together (``figures``: numbers already
+    held back by the small-group rule), and its researchers' records as a file in media
+    storage. A scope with nobody in it has no row."""
+
+    __tablename__ = "report_snapshots"
+
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    # "<cohort id>|<region>", either part empty: "|" is the whole programme.
+    scope_key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    figures: Mapped[dict] = mapped_column(JSON)
+    records_key: Mapped[str | None] = mapped_column(String(255))
+    records_rows: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<ReportSnapshot programme={self.programme_id} {self.scope_key!r}>"

@@ -368,30 +368,47 @@ def _scope(programme: Programme) -> services.Scope:
 @bp.get("/<int:programme_id>/report")
 @requires(can_run_programmes)
 def report(programme_id: int):
+    """The report as the job last worked it out (``services.report_view``): while the
+    first figures are prepared, a section that polls the page (286 once they are there)."""
     programme = _programme(programme_id)
     scope = _scope(programme)
-    result = services.build_report(scope)
+    view = services.report_view(scope)
+    result = view.report
     return render(
         "programmes/report.html",
         programme=programme,
+        scope=scope,
+        view=view,
         report=result,
-        regions=services.regions(programme),
-        weekly_chart=weekly_line(
+        regions=view.regions,
+        as_of=format_when(view.as_of, "day_and_time") if view.as_of else "",
+        weekly_chart=result
+        and weekly_line(
             result.weeks, _("Active leaders per week"), lambda week: format_when(week, "day_month")
         ),
         growth_charts=[
             (label, items, growth_bars(items, _("Growth per competency")))
-            for label, items in result.growth
+            for label, items in (result.growth if result else [])
         ],
+        status=286 if is_fragment_request() and not view.preparing else 200,
     )
+
+
+def _report_page(programme: Programme, scope: services.Scope):
+    args = {"cohort": scope.cohort.id if scope.cohort else None, "region": scope.region}
+    return see_other(url_for("programmes.report", programme_id=programme.id, **args))
 
 
 @bp.post("/<int:programme_id>/report.csv")
 @requires(can_run_programmes)
 def download_report(programme_id: int):
     programme = _programme(programme_id)
-    result = services.build_report(_scope(programme))
-    return csv_download(services.report_csv(result, by=current_user), "report.csv")
+    scope = _scope(programme)
+    view = services.report_view(scope)
+    if view.preparing:  # nothing to download yet: the page says so
+        return _report_page(programme, scope)
+    text = services.report_csv(view.report, by=current_user, as_of=view.as_of)
+    return csv_download(text, "report.csv")
 
 
 @bp.post("/<int:programme_id>/records.csv")
@@ -399,9 +416,10 @@ def download_report(programme_id: int):
 def download_records(programme_id: int):
     programme = _programme(programme_id)
     scope = _scope(programme)
-    result = services.build_report(scope)
-    text = services.records_csv(scope, by=current_user, start=result.start, end=result.end)
-    return csv_download(text, "records.csv")
+    view = services.report_view(scope)
+    if view.preparing:
+        return _report_page(programme, scope)
+    return csv_download(services.records_download(scope, view, by=current_user), "records.csv")
 
 
 @bp.get("/audit")

@@ -1,5 +1,14 @@
 """Programme services, by topic; routes and commands import them from here."""
 
+from .aggregates import (
+    ReportView,
+    ask_for_refresh,
+    mark_changed,
+    records_download,
+    refresh_reports,
+    report_view,
+    sweep_reports,
+)
 from .cohorts import (
     add_member,
     add_person,
@@ -49,7 +58,14 @@ __all__ = [
     "ImportPlan",
     "ProgrammeError",
     "Report",
+    "ReportView",
     "Scope",
+    "ask_for_refresh",
+    "mark_changed",
+    "records_download",
+    "refresh_reports",
+    "report_view",
+    "sweep_reports",
     "audit_csv",
     "audit_entries",
     "build_report",

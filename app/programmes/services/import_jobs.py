@@ -42,6 +42,7 @@ from app.urls import public_url
 from media_pipeline.storage import new_key
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
+from .aggregates import mark_changed
 from .common import ProgrammeError, csv_text, let_requests_run, neutralise, phone_cell
 from .imports import LeaderRow, read_leaders_text
 
@@ -160,6 +161,7 @@ def _insert_slices(
         .values(content="", row_count=len(rows), status=ImportStatus.CODES, summary=summary)
         .execution_options(synchronize_session=False)
     )
+    mark_changed(programme.id)
     db.session.commit()
     log_event(
         "leaders_imported",
@@ -241,6 +243,8 @@ def _remove_imported(batch_id: int) -> None:
         for model in (CohortMember, UserRole):
             db.session.execute(delete(model).where(model.user_id.in_(chunk)))
         db.session.execute(delete(User).where(User.id.in_(chunk)))
+    # Figures worked out while the slices were in counted them.
+    mark_changed(select(ImportBatch.programme_id).where(ImportBatch.id == batch_id))
     db.session.commit()
 
 
