@@ -17,6 +17,7 @@ from app import (
     frameworks,
     groups,
     htmx,
+    i18n,
     learning,
     logs,
     media,
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
         timezone_selector=select_timezone,
         default_translation_directories=";".join(_translation_directories(app)),
     )
+    i18n.init_app(app)  # after Babel: its date filters give way to Headway's
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message_category = "info"

@@ -221,6 +221,13 @@ class Config:
     # unset, SECRET_KEY. Set it to keep pseudonyms stable across a change of SECRET_KEY.
     PSEUDONYM_SECRET = None
 
+    # Programme reports are served from figures the job queue keeps
+    # (app/programmes/services/aggregates.py): figures older than this are worked out again,
+    # by the sweep every five minutes or as soon as someone views them; an admin's change to
+    # cohorts, members or courses has them worked out again at once. Leaders' own writes
+    # (lessons, posts, check-ins) cost them nothing: they show in the next figures.
+    REPORTS_REFRESH_AFTER_S = 600
+
     INVITATION_LIFETIME = timedelta(days=14)
     RESET_CODE_LIFETIME = timedelta(hours=24)
 

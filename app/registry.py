@@ -24,7 +24,10 @@ without knowing them:
 
 The statements are functions returning a SQLAlchemy ``Select`` so they are built inside
 an app context and can be embedded as subqueries: a report is a fixed handful of
-statements however many leaders it covers.
+statements however many leaders it covers. A source about lessons registers with
+``by_course=True``: its function then takes ``courses``, the ids of the courses a
+programme's report counts (a list or a statement of ids; None: every course), and counts
+only those; reports call every source through ``select(courses)``.
 """
 
 from __future__ import annotations
@@ -47,27 +50,38 @@ class PersonalData:
     erase: Callable[[int], None]
 
 
+class _Source:
+    """What every report source shares (its fields ``statement`` and ``by_course``)."""
+
+    def select(self, courses=None) -> Select:
+        """The source's statement, counting only ``courses`` where it is about lessons."""
+        return self.statement(courses) if self.by_course else self.statement()
+
+
 @dataclass(frozen=True)
-class PersonMetric:
+class PersonMetric(_Source):
     key: str
     label: Any  # a lazy string
     #: ``select(<user_id>, <value>)`` with one row per person (grouped by user id).
-    statement: Callable[[], Select]
+    statement: Callable[..., Select]
+    by_course: bool = False
 
 
 @dataclass(frozen=True)
-class ActivitySource:
+class ActivitySource(_Source):
     key: str
     #: ``select(<user_id>, <at>)``: one row per thing a person did, ``at`` a UTC timestamp.
-    statement: Callable[[], Select]
+    statement: Callable[..., Select]
+    by_course: bool = False
 
 
 @dataclass(frozen=True)
-class RatingSource:
+class RatingSource(_Source):
     key: str
     label: Any
     #: ``select(<user_id>, <competency_id>, <at>, <level>)``, one row per rating given.
-    statement: Callable[[], Select]
+    statement: Callable[..., Select]
+    by_course: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,16 +186,16 @@ def personal_data(key: str, *, export, erase) -> None:
     PERSONAL_DATA[key] = PersonalData(key, export, erase)
 
 
-def person_metric(key: str, label, statement) -> None:
-    PERSON_METRICS[key] = PersonMetric(key, label, statement)
+def person_metric(key: str, label, statement, *, by_course: bool = False) -> None:
+    PERSON_METRICS[key] = PersonMetric(key, label, statement, by_course)
 
 
-def activity(key: str, statement) -> None:
-    ACTIVITY[key] = ActivitySource(key, statement)
+def activity(key: str, statement, *, by_course: bool = False) -> None:
+    ACTIVITY[key] = ActivitySource(key, statement, by_course)
 
 
-def ratings(key: str, label, statement) -> None:
-    RATINGS[key] = RatingSource(key, label, statement)
+def ratings(key: str, label, statement, *, by_course: bool = False) -> None:
+    RATINGS[key] = RatingSource(key, label, statement, by_course)
 
 
 def person_section(key: str, template: str, context) -> None:

@@ -1,329 +1,267 @@
-"""Programme reports at scale: server time and SQL statements of a report, its CSV and the
-researchers' records, for a programme of 20,000 leaders and a year of activity.
+"""Programme reports on the country data set: what a served report costs per request (CPU
+and wall ms, statements, bytes), what the report job costs that keeps its figures (CPU,
+statements, the longest stretch it holds the CPU before letting other requests run), and
+beside them the old computation on every view.
 
-    .venv/bin/python benchmarks/reports.py                      # SQLite in a temp folder
-    .venv/bin/python benchmarks/reports.py --database-url postgresql://postgres@127.0.0.1/bench
-    .venv/bin/python benchmarks/reports.py --leaders 2000       # quicker
+    .venv/bin/python -m benchmarks.country /tmp/country.db     # once: 20,000 leaders, ~1 min
+    .venv/bin/python -m benchmarks.reports /tmp/country.db
+    .venv/bin/python -m benchmarks.country /tmp/small.db --leaders 2000 --coaches 40
+    .venv/bin/python -m benchmarks.reports /tmp/small.db -n 20
+    .venv/bin/python -m benchmarks.reports --database-url postgresql://postgres@127.0.0.1/country
 
-The data is bulk-inserted: leaders in four cohorts and two regions, seven in ten with
-research answers, each with 5 to 40 lessons spread over the year and a self-assessment
-at the start and at the end on each of 10 competencies. Each measurement runs ``--runs``
-times; the table gives the median and the worst time and the statements, which are the
-same at any ``--leaders`` (tests/programmes/test_programme_reports.py asserts it). On
-PostgreSQL the tables go in a schema of their own, dropped afterwards. Prints only.
+The database is brought to the newest schema first (``flask db upgrade``: the report
+tables). Requests go through the test client in this process (no network), signed in as
+``admin@country.example``; CPU is this thread's from ``/proc/thread-self/schedstat``
+(nanoseconds: what a small server runs out of, not counting waits), wall time is printed
+too but means little on a busy machine: the load average is printed before and after.
+Reports are served from the job's figures, which the script works out first (as the
+queue would) and keeps fresh for the run. Records files go to a temporary media folder.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
-import shutil
+import os
 import statistics
 import sys
 import tempfile
 import time
-import uuid
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-CHUNK = 5_000
-START = date(2025, 12, 1)
-COMPETENCIES = 10
-LESSONS = 40
+from benchmarks.country import PASSWORD  # noqa: E402
+
+ADMIN = "admin@country.example"
 
 
-def _database(url: str | None, workdir: Path) -> tuple[str, object]:
-    if not url:
-        return f"sqlite:///{workdir / 'reports.db'}", lambda: None
-    from sqlalchemy import create_engine, text
-
-    from app.config import database_url
-
-    url = database_url(url)
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    sep = "&" if "?" in url else "?"
-    return f"{url}{sep}options=-csearch_path%3D{schema}", drop
+def cpu_ns() -> int:
+    """This thread's CPU time so far, in nanoseconds."""
+    with open("/proc/thread-self/schedstat") as stat:
+        return int(stat.read().split()[0])
 
 
-def _insert(model, rows) -> None:
-    from sqlalchemy import insert
+class Statements:
+    """Counts the statements run while it is on."""
+
+    def __init__(self, engine) -> None:
+        from sqlalchemy import event
+
+        self.count, self.on = 0, False
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *args) -> None:
+        self.count += self.on
+
+
+def _app(url: str, instance: Path):
+    from app import create_app
+
+    os.environ["INSTANCE_PATH"] = str(instance)
+    return create_app(
+        {
+            "SECRET_KEY": "country-benchmark-secret-key-long-enough",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+            "REPORTS_REFRESH_AFTER_S": 24 * 3600,  # fresh for the whole run: no job asked
+        }
+    )
+
+
+def _old_view(programme, counter: Statements) -> tuple[float, int]:
+    """The report worked out from the scope's leaders, as every view did before."""
+    from app.programmes import services
+
+    counter.count, counter.on = 0, True
+    started = cpu_ns()
+    services.build_report(services.Scope(programme))
+    counter.on = False
+    return (cpu_ns() - started) / 1e6, counter.count
+
+
+def _job(programme_id: int, counter: Statements) -> dict:
+    """The report job once, with the longest stretch of CPU between two pauses (where it
+    lets other requests run: under gevent, what every other request may wait)."""
+    from sqlalchemy import delete
 
     from app.extensions import db
+    from app.programmes.models import ReportState
+    from app.programmes.services import aggregates
 
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(model), rows[start : start + CHUNK])
+    db.session.execute(delete(ReportState).where(ReportState.programme_id == programme_id))
     db.session.commit()
+    stretches, last = [], [cpu_ns()]
+    pause = aggregates.let_requests_run
+
+    def measured_pause() -> None:
+        now = cpu_ns()
+        stretches.append(now - last[0])
+        pause()
+        last[0] = cpu_ns()
+
+    aggregates.let_requests_run = measured_pause
+    counter.count, counter.on = 0, True
+    wall, started = time.perf_counter(), cpu_ns()
+    try:
+        assert aggregates.refresh_reports(programme_id)
+    finally:
+        aggregates.let_requests_run = pause
+        counter.on = False
+    stretches.append(cpu_ns() - last[0])
+    state = db.session.get(ReportState, programme_id)
+    files = _storage_bytes(state.files_prefix)
+    return {
+        "cpu_s": (cpu_ns() - started) / 1e9,
+        "wall_s": time.perf_counter() - wall,
+        "statements": counter.count,
+        "longest_ms": max(stretches) / 1e6,
+        "pauses": len(stretches),
+        "files": files,
+    }
 
 
-def _content():
-    """A framework of COMPETENCIES competencies and a course of LESSONS lessons."""
-    from app.extensions import db
-    from app.frameworks.models import Competency, Domain, Framework
-    from app.learning.models import Course, Lesson, Module
+def _storage_bytes(prefix: str) -> int:
+    from flask import current_app
 
-    framework = Framework(code="BENCH", name="Bench")
-    domain = Domain(framework=framework, code="D", title="Domain")
-    db.session.add_all([framework, domain])
-    db.session.flush()
-    for n in range(COMPETENCIES):
-        db.session.add(
-            Competency(framework_id=framework.id, domain=domain, code=f"C{n}", title=f"C{n}")
-        )
-    course = Course(slug="bench", title="Bench", framework_id=framework.id)
-    module = Module(course=course, slug="m", title="M")
-    db.session.add_all([course, module])
-    db.session.flush()
-    for n in range(LESSONS):
-        db.session.add(
-            Lesson(course=course, module=module, slug=f"l{n}", title=f"L{n}", position=n)
-        )
-    db.session.commit()
-    return framework, course
+    root = Path(current_app.config["MEDIA_ROOT"]) / prefix
+    return sum(path.stat().st_size for path in root.rglob("*") if path.is_file())
 
 
-def _people(leaders: int, rng: random.Random):
-    from app.accounts.models import User, UserRole
-    from app.extensions import db
-    from app.programmes.models import Cohort, CohortMember, LeaderProfile, Programme
-
-    programme = Programme(name="Bench programme", region="KE")
-    cohorts = [
-        Cohort(
-            programme=programme,
-            name=f"Cohort {n}",
-            starts_on=START,
-            ends_on=START + timedelta(days=364),
-        )
-        for n in range(4)
-    ]
-    db.session.add_all([programme, *cohorts])
-    db.session.commit()
-    _insert(
-        User,
-        [
-            {"id": i, "email": f"l{i}@bench.example", "name": f"Leader {i}"}
-            for i in range(1, leaders + 1)
-        ],
-    )
-    _insert(UserRole, [{"user_id": i, "role": "leader"} for i in range(1, leaders + 1)])
-    _insert(
-        CohortMember,
-        [
-            {
-                "cohort_id": cohorts[i % 4].id,
-                "user_id": i,
-                "region": "Coast" if i % 3 == 0 else "Nairobi",
-            }
-            for i in range(1, leaders + 1)
-        ],
-    )
-    now = datetime.now(UTC)
-    _insert(
-        LeaderProfile,
-        [
-            {
-                "user_id": i,
-                "consent_at": now,
-                "gender": rng.choice(["woman", "man", None]),
-                "years_as_head": rng.randrange(0, 25),
-                "school_type": rng.choice(["public", "private", "faith"]),
-                "school_size": rng.choice(["under_200", "200_499", "500_999", "1000_plus"]),
-                "locality": rng.choice(["rural", "urban", "peri_urban"]),
-            }
-            for i in range(1, leaders + 1)
-            if rng.random() < 0.7
-        ],
-    )
-    return programme, cohorts
-
-
-def _activity(leaders: int, framework, course, rng: random.Random) -> int:
+def _asks(programme) -> list[tuple]:
+    """(label, method, url, headers) of each request measured."""
     from sqlalchemy import select
 
     from app.extensions import db
-    from app.frameworks.models import Competency
-    from app.learning.models import Lesson, LessonProgress, SelfAssessment, SelfRating
+    from app.programmes.models import CohortMember
 
-    lessons = db.session.scalars(select(Lesson.id).order_by(Lesson.position)).all()
-    competencies = db.session.scalars(select(Competency.id)).all()
-    base = datetime.combine(START, datetime.min.time(), tzinfo=UTC)
-    progress, sittings, ratings, rows = [], [], [], 0
-    for user in range(1, leaders + 1):
-        for lesson in rng.sample(lessons, rng.randrange(5, 40)):
-            at = base + timedelta(minutes=rng.randrange(364 * 24 * 60))
-            progress.append(
-                {
-                    "user_id": user,
-                    "lesson_id": lesson,
-                    "course_id": course.id,
-                    "started_at": at,
-                    "updated_at": at,
-                    "completed_at": at if rng.random() < 0.8 else None,
-                }
-            )
-        for n, day in enumerate((3, 350)):
-            sitting_id = user * 2 + n
-            sittings.append(
-                {
-                    "id": sitting_id,
-                    "user_id": user,
-                    "framework_id": framework.id,
-                    "created_at": base + timedelta(days=day),
-                }
-            )
-            ratings.extend(
-                {
-                    "assessment_id": sitting_id,
-                    "competency_id": c,
-                    "level": 1 + (n + rng.randrange(3)) % 4,
-                }
-                for c in competencies
-            )
-        if len(progress) > 50_000:
-            rows += len(progress)
-            _insert(LessonProgress, progress)
-            progress = []
-    rows += len(progress)
-    _insert(LessonProgress, progress)
-    _insert(SelfAssessment, sittings)
-    _insert(SelfRating, ratings)
-    return rows + len(ratings)
-
-
-def _measure(label: str, fn, runs: int, count_queries) -> tuple:
-    from app.extensions import db
-
-    times, statements = [], 0
-    for _ in range(runs):
-        db.session.expire_all()
-        with count_queries() as counter:
-            started = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - started)
-        statements = counter.count
-    return label, statistics.median(times) * 1000, max(times) * 1000, statements
-
-
-def _statement_counter():
-    from contextlib import contextmanager
-
-    from sqlalchemy import event
-
-    from app.extensions import db
-
-    class Counter:
-        count = 0
-
-        def __call__(self, *args):
-            self.count += 1
-
-    @contextmanager
-    def counting():
-        counter = Counter()
-        event.listen(db.engine, "before_cursor_execute", counter)
-        try:
-            yield counter
-        finally:
-            event.remove(db.engine, "before_cursor_execute", counter)
-
-    return counting
-
-
-def _measurements(programme, cohorts, admin, runs: int) -> list[tuple]:
-    from app.programmes import services
-
-    today = START + timedelta(days=364)
-    whole = services.Scope(programme)
-    count = _statement_counter()
-    report = services.build_report(whole, today=today)
-    results = [
-        _measure(
-            "report: whole programme",
-            lambda: services.build_report(whole, today=today),
-            runs,
-            count,
-        ),
-        _measure(
-            "report: one cohort",
-            lambda: services.build_report(services.Scope(programme, cohorts[0]), today=today),
-            runs,
-            count,
-        ),
-        _measure(
-            "report: one region",
-            lambda: services.build_report(services.Scope(programme, None, "Coast"), today=today),
-            runs,
-            count,
-        ),
-        _measure("report CSV (whole)", lambda: services.report_csv(report, by=admin), runs, count),
-        _measure(
-            "pseudonymised records CSV (whole)",
-            lambda: services.records_csv(whole, by=admin, start=report.start, end=today),
-            max(1, runs // 2),
-            count,
-        ),
+    cohort = programme.cohorts[0]
+    region = db.session.scalar(
+        select(CohortMember.region).where(CohortMember.cohort_id == cohort.id).limit(1)
+    )
+    base = f"/programme/{programme.id}"
+    return [
+        ("report: whole programme", "get", f"{base}/report", {}),
+        ("report: one cohort", "get", f"{base}/report?cohort={cohort.id}", {}),
+        ("report: one region", "get", f"{base}/report?region={region}", {}),
+        ("report: HTMX fragment", "get", f"{base}/report", {"HX-Request": "true"}),
+        ("report CSV (whole)", "post", f"{base}/report.csv", {}),
+        ("records CSV (whole)", "post", f"{base}/records.csv", {}),
+        ("records CSV (one cohort)", "post", f"{base}/records.csv?cohort={cohort.id}", {}),
     ]
-    return results
 
 
-def run(leaders: int, runs: int, url: str | None) -> None:
-    from sqlalchemy import text
-
-    from app import create_app
-    from app.accounts.models import User
-    from app.extensions import db
-
-    workdir = Path(tempfile.mkdtemp(prefix="hw-reports-"))
-    database, cleanup = _database(url, workdir)
-    app = create_app({"SECRET_KEY": "b" * 48, "SQLALCHEMY_DATABASE_URI": database, "TESTING": True})
-    rng = random.Random(20_000)
-    try:
-        with app.app_context():
-            db.create_all()
-            framework, course = _content()
-            programme, cohorts = _people(leaders, rng)
-            started = time.perf_counter()
-            rows = _activity(leaders, framework, course, rng)
-            admin = User(id=leaders + 1, email="admin@bench.example", name="Admin")
-            db.session.add(admin)
-            db.session.commit()
-            # Planner statistics, as a live database has them (autovacuum, or SQLite's
-            # optimize): freshly bulk-loaded tables have none, and PostgreSQL then guesses
-            # a handful of leaders and loops over them.
-            db.session.execute(text("ANALYZE"))
-            db.session.commit()
-            print(
-                f"{db.engine.dialect.name}: {leaders:,} leaders, {rows:,} activity and rating rows "
-                f"(loaded in {time.perf_counter() - started:.0f} s)"
+def _requests(app, asks, counter: Statements, n: int) -> list[tuple]:
+    """Each request ``n`` times, outside any app context (each request its own, as when
+    served): its statements (the first), CPU and wall time, bytes as a phone gets them."""
+    client = app.test_client()
+    signed = client.post("/sign-in", data={"identifier": ADMIN, "password": PASSWORD})
+    assert signed.status_code in (302, 303), signed.status_code
+    rows = []
+    for label, method, url, extra in asks:
+        send, headers = getattr(client, method), {"Accept-Encoding": "br", **extra}
+        for _ in range(2):  # warm: templates compiled
+            send(url, headers=headers).get_data()
+        cpu, wall = [], []
+        for run in range(n):
+            counter.count, counter.on = 0, run == 0
+            started, clock = cpu_ns(), time.perf_counter()
+            response = send(url, headers=headers)
+            body = response.get_data()  # a streamed file is read whole, as it is sent
+            wall.append(time.perf_counter() - clock)
+            cpu.append(cpu_ns() - started)
+            counter.on = False
+            if run == 0:
+                statements = counter.count
+            assert response.status_code in (200, 286), (url, response.status_code)
+        rows.append(
+            (
+                label,
+                statistics.mean(cpu) / 1e6,
+                statistics.median(wall) * 1000,
+                max(wall) * 1000,
+                statements,
+                len(body),
             )
-            print(f"{'measurement':<36} {'median ms':>10} {'worst ms':>10} {'statements':>11}")
-            for label, median, worst, statements in _measurements(programme, cohorts, admin, runs):
-                print(f"{label:<36} {median:>10.0f} {worst:>10.0f} {statements:>11}")
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        cleanup()
-        shutil.rmtree(workdir, ignore_errors=True)
+        )
+    return rows
+
+
+def run(url: str, n: int, old_runs: int) -> None:
+    from flask_migrate import upgrade
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.programmes.models import CohortMember, Programme
+
+    before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="hw-reports-") as instance:
+        app = _app(url, Path(instance))
+        with app.app_context():
+            upgrade()
+            counter = Statements(db.engine)
+            programme = db.session.scalar(select(Programme).order_by(Programme.id))
+            leaders = db.session.scalar(select(func.count(func.distinct(CohortMember.user_id))))
+            print(
+                f"{db.engine.dialect.name}: {programme.name!r}, {leaders:,} leaders in "
+                f"{len(programme.cohorts)} cohorts; load average before: "
+                + " ".join(f"{x:.2f}" for x in before)
+            )
+            old = [_old_view(programme, counter) for _ in range(old_runs)]
+            job = _job(programme.id, counter)
+            asks = _asks(db.session.get(Programme, programme.id))
+        rows = _requests(app, asks, counter, n)
+    _print(rows, job, old, n)
+    print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+def _print(rows, job: dict, old: list, n: int) -> None:
+    print()
+    print(
+        f"| served from the job's figures | CPU ms per request (mean of {n}) "
+        "| wall ms median | wall ms worst | statements | bytes (br) |"
+    )
+    print("|---|---|---|---|---|---|")
+    for label, cpu, median, worst, statements, size in rows:
+        print(f"| {label} | {cpu:.1f} | {median:.0f} | {worst:.0f} | {statements} | {size:,} |")
+    print()
+    print("| the report job (every scope of the programme) | |")
+    print("|---|---|")
+    print(f"| CPU s | {job['cpu_s']:.1f} |")
+    print(f"| wall s | {job['wall_s']:.1f} |")
+    print(f"| statements | {job['statements']} |")
+    print(
+        f"| longest CPU stretch between pauses, ms | {job['longest_ms']:.0f} (of {job['pauses']} stretches) |"
+    )
+    print(f"| researchers' records files, bytes | {job['files']:,} |")
+    if old:
+        cpu = statistics.mean(ms for ms, _ in old)
+        print()
+        print(
+            f"before: the whole-programme report worked out on every view: {cpu:,.0f} ms "
+            f"CPU (mean of {len(old)}), {old[0][1]} statements"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--leaders", type=int, default=20_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("path", nargs="?", type=Path, help="a country SQLite file")
+    parser.add_argument("--database-url", help="a country in PostgreSQL instead")
+    parser.add_argument("-n", type=int, default=50, help="requests per endpoint")
+    parser.add_argument("--old-runs", type=int, default=1, help="old per-view reports to time")
     args = parser.parse_args()
-    run(args.leaders, args.runs, args.database_url)
+    if bool(args.path) == bool(args.database_url):
+        parser.error("give either a country SQLite file or --database-url")
+    if args.path and not args.path.exists():
+        parser.error(f"{args.path} does not exist: make it with python -m benchmarks.country")
+    from app.config import database_url
+
+    url = (
+        database_url(args.database_url) if args.database_url else f"sqlite:///{args.path.resolve()}"
+    )
+    run(url, args.n, args.old_runs)
 
 
 if __name__ == "__main__":

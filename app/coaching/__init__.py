@@ -3,7 +3,6 @@
 coach's dashboard of who needs attention."""
 
 from flask import Blueprint
-from flask_babel import format_datetime, get_timezone
 from flask_babel import lazy_gettext as _l
 
 from app import registry
@@ -20,16 +19,6 @@ registry.home_cards("coaching/_home_cards.html", order=40)
 from . import cli, contributions, models, routes, tasks  # noqa: E402,F401  (views, commands, tables, jobs, registry)
 from .forms import MODE_LABELS, OWNER_LABELS, STATUS_LABELS  # noqa: E402
 from .wording import reason_text  # noqa: E402
-
-
-@bp.app_template_filter("local_time")
-def local_time_filter(moment) -> str:
-    """A moment on the reader's own clock, naming their time zone: "Thu 3 Dec 2026, 09:00
-    (Asia/Kuala_Lumpur)"."""
-    if moment is None:
-        return ""
-    zone = get_timezone()
-    return f"{format_datetime(moment, 'EEE d MMM y, HH:mm')} ({getattr(zone, 'key', zone)})"
 
 
 @bp.record_once

@@ -6,7 +6,7 @@ record goes, while a coach's private notes go and the leaders' records stay."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, delete, func, literal, select
+from sqlalchemy import String, cast, delete, func, literal, or_, select, union
 
 from app import registry
 from app.extensions import db
@@ -22,6 +22,7 @@ from .models import (
     PrivateNote,
     SharedEntry,
 )
+from .services import CHANGE_KINDS
 
 
 def _export_record(user_id: int) -> list[dict]:
@@ -46,6 +47,8 @@ def _export_record(user_id: int) -> list[dict]:
             CheckIn.prep_help,
             CheckIn.notes,
             CheckIn.held_at,
+            CheckIn.cancelled_at,
+            CheckIn.cancel_reason,
         )
         .where(CheckIn.leader_id == user_id)
         .order_by(CheckIn.starts_at)
@@ -65,13 +68,8 @@ def _export_record(user_id: int) -> list[dict]:
 def _erase(user_id: int) -> None:
     led = select(CheckIn.id).where(CheckIn.leader_id == user_id)
     coached = select(CheckIn.id).where(CheckIn.coach_id == user_id)
-    # Reminders to prepare named the coach; reminders.py keys them "coaching.prepare:<id>".
-    keys = select(literal("coaching.prepare:") + cast(CheckIn.id, String)).where(
-        CheckIn.coach_id == user_id
-    )
-    notifications.forget_names(
-        (Notification.kind == "coaching.prepare") & Notification.dedupe_key.in_(keys), "coach"
-    )
+    _forget_reminders_naming(user_id)
+    _forget_changes_by(user_id)
     # As a coach: their private notes go; the leaders' shared records stay theirs.
     db.session.execute(delete(PrivateNote).where(PrivateNote.check_in_id.in_(coached)))
     # As a leader: the whole record.
@@ -87,6 +85,45 @@ def _erase(user_id: int) -> None:
         db.session.execute(delete(model).where(condition))
 
 
+def _forget_reminders_naming(coach_id: int) -> None:
+    """Reminders to prepare named the coach; reminders.py keys them "coaching.prepare:<id>",
+    and "coaching.prepare:<id>:<sequence>" once the check-in was moved. Only the notifications
+    of the coach's leaders are read."""
+    key = literal("coaching.prepare:") + cast(CheckIn.id, String)
+    theirs = (
+        select(CheckIn.id)
+        .where(
+            CheckIn.coach_id == coach_id,
+            or_(Notification.dedupe_key == key, Notification.dedupe_key.like(key + ":%")),
+        )
+        .exists()
+    )
+    notifications.forget_names(
+        Notification.user_id.in_(select(CheckIn.leader_id).where(CheckIn.coach_id == coach_id))
+        & (Notification.kind == "coaching.prepare")
+        & theirs,
+        "coach",
+    )
+
+
+def _forget_changes_by(user_id: int) -> None:
+    """Moves and cancellations told the other side who made them (``rescheduling`` keys
+    them ``…:by<id>``). The other side is someone on a check-in or a pairing with the
+    person: only their notifications are read."""
+    others = union(
+        select(CheckIn.coach_id).where(CheckIn.leader_id == user_id),
+        select(CheckIn.leader_id).where(CheckIn.coach_id == user_id),
+        select(CoachPairing.coach_id).where(CoachPairing.leader_id == user_id),
+        select(CoachPairing.leader_id).where(CoachPairing.coach_id == user_id),
+    )
+    notifications.forget_names(
+        Notification.user_id.in_(others)
+        & Notification.kind.in_(CHANGE_KINDS)
+        & Notification.dedupe_key.like(f"%:by{user_id}"),
+        "name",
+    )
+
+
 def _count(condition, column=CheckIn.leader_id):
     return lambda: (
         select(column.label("user_id"), func.count().label("value"))
@@ -96,8 +133,9 @@ def _count(condition, column=CheckIn.leader_id):
 
 
 registry.personal_data("coaching", export=_export_record, erase=_erase)
+# A cancelled check-in was not planned in the end: nor is it missed (planned, not held).
 registry.person_metric(
-    "check_ins_planned", _l("Check-ins planned"), _count(CheckIn.id.is_not(None))
+    "check_ins_planned", _l("Check-ins planned"), _count(CheckIn.cancelled_at.is_(None))
 )
 registry.person_metric("check_ins_held", _l("Check-ins held"), _count(CheckIn.held_at.is_not(None)))
 registry.person_metric(

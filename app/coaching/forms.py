@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from app.accounts.forms import choices
 from app.forms import Form
 
-from .services import TEXT_MAX_CHARS
+from .services import REASON_MAX_CHARS, TEXT_MAX_CHARS
 
 MODE_LABELS = {
     "visit": _l("School visit"),
@@ -90,6 +90,21 @@ class ScheduleForm(Form):
         validators=[InputRequired(_l("Choose how you will meet."))],
     )
     schedule_key = _key_field()
+
+
+class RescheduleForm(Form):
+    """The new day and time, on the mover's own clock, as the booking form reads them."""
+
+    day = DateField(_l("New date"), validators=[InputRequired(_l("Choose the day."))])
+    at = TimeField(_l("New time"), validators=[InputRequired(_l("Choose the time."))])
+
+
+class CancelForm(Form):
+    reason = StringField(
+        _l("Why (optional)"),
+        validators=[Length(max=REASON_MAX_CHARS, message=_l("Keep it shorter: this is too long."))],
+        description=_l("A few words the other side reads, such as: I am ill this week."),
+    )
 
 
 class PreparationForm(Form):

@@ -139,13 +139,26 @@ class CheckIn(db.Model):
     # The shared record; the coach's private notes are a table of their own.
     notes: Mapped[str] = mapped_column(Text, default="")
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moved or cancelled by either side. ``sequence`` is the calendar file's SEQUENCE
+    # (RFC 5545 3.8.7.4): 0 as booked, one more for each move and for the cancellation,
+    # so a calendar that has the event replaces it with the newer one.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     coach: Mapped[User] = relationship(foreign_keys=[coach_id], viewonly=True)
     leader: Mapped[User] = relationship(foreign_keys=[leader_id], viewonly=True)
+    changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id], viewonly=True)
 
     @property
     def held(self) -> bool:
         return self.held_at is not None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     def __repr__(self) -> str:
         return f"<CheckIn {self.id} coach={self.coach_id} leader={self.leader_id} {self.starts_at}>"

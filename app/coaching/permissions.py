@@ -36,6 +36,14 @@ def can_see_check_in(user, check_in) -> bool:
 
 
 @predicate
+def can_change_check_in(user, check_in) -> bool:
+    """Move or cancel a check-in: either side of it, the leader and whoever coaches them
+    now. Not admins as such: a check-in and its record are the pair's, and an admin sees
+    none of them (an admin who coaches the leader acts as their coach)."""
+    return can_see_check_in(user, check_in)
+
+
+@predicate
 def can_see_private_notes(user, check_in) -> bool:
     """Only the coach who held the check-in, while they still coach the leader."""
     return signed_in(user) and check_in.coach_id == user.id and can_coach(user, check_in.leader)

@@ -1,8 +1,13 @@
-"""The dashboard's reasons, in words: each :class:`~.services.Reason` code's sentence."""
+"""Coaching's words that are not a template's: each dashboard :class:`~.services.Reason`
+code's sentence, and what a check-in's calendar file says."""
 
 from __future__ import annotations
 
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import gettext, ngettext
+
+from app.i18n import format_when
+
+from .forms import MODE_LABELS
 
 
 def reason_text(reason) -> str:
@@ -10,7 +15,7 @@ def reason_text(reason) -> str:
     if code == "check_in_overdue":
         return gettext(
             "The check-in of %(date)s has not been recorded",
-            date=format_date(reason.when, "medium"),
+            date=format_when(reason.when, "day"),
         )
     if code == "no_check_in_yet":
         return gettext("No check-in yet")
@@ -37,3 +42,16 @@ def reason_text(reason) -> str:
             total=total,
         )
     return code
+
+
+def calendar_words(check_in, reader, page: str) -> tuple[str, str]:
+    """The calendar file's summary and description, for ``reader``, in their language."""
+    other = check_in.coach if check_in.leader_id == reader.id else check_in.leader
+    if check_in.cancelled:
+        summary = gettext("Cancelled: coaching check-in with %(name)s", name=other.display_name)
+    else:
+        summary = gettext("Coaching check-in with %(name)s", name=other.display_name)
+    description = f"{MODE_LABELS.get(check_in.mode, check_in.mode)} · {page}"
+    if check_in.cancel_reason:
+        description = f"{gettext('Why: %(reason)s', reason=check_in.cancel_reason)}\n{description}"
+    return summary, description

@@ -98,22 +98,37 @@ registry.personal_data(
     "self_assessments", export=_export_self_assessments, erase=_erase_self_assessments
 )
 
+
+def _lessons_completed(courses=None):
+    statement = select(LessonProgress.user_id, func.count().label("value")).where(
+        LessonProgress.completed_at.is_not(None)
+    )
+    if courses is not None:
+        statement = statement.where(LessonProgress.course_id.in_(courses))
+    return statement.group_by(LessonProgress.user_id)
+
+
+def _progress_activity(courses=None):
+    statement = select(LessonProgress.user_id, LessonProgress.updated_at.label("at"))
+    if courses is not None:
+        statement = statement.where(LessonProgress.course_id.in_(courses))
+    return statement
+
+
+def _answer_activity(courses=None):
+    statement = select(QuickCheckAnswer.user_id, QuickCheckAnswer.answered_at.label("at"))
+    if courses is not None:
+        lessons = select(Lesson.id).where(Lesson.course_id.in_(courses))
+        statement = statement.where(QuickCheckAnswer.lesson_id.in_(lessons))
+    return statement
+
+
+# A programme's report counts the lessons of its own courses (``by_course``).
 registry.person_metric(
-    "lessons_completed",
-    _l("Lessons completed"),
-    lambda: (
-        select(LessonProgress.user_id, func.count().label("value"))
-        .where(LessonProgress.completed_at.is_not(None))
-        .group_by(LessonProgress.user_id)
-    ),
+    "lessons_completed", _l("Lessons completed"), _lessons_completed, by_course=True
 )
-registry.activity(
-    "lesson_progress", lambda: select(LessonProgress.user_id, LessonProgress.updated_at.label("at"))
-)
-registry.activity(
-    "quick_check_answers",
-    lambda: select(QuickCheckAnswer.user_id, QuickCheckAnswer.answered_at.label("at")),
-)
+registry.activity("lesson_progress", _progress_activity, by_course=True)
+registry.activity("quick_check_answers", _answer_activity, by_course=True)
 registry.ratings(
     "self_assessment",
     _l("Self-assessment"),

@@ -9,7 +9,10 @@ and says what happened inside its own unit of work (``notify`` never commits)::
     notify(user_id, "groups.reply", url=url_for(...), dedupe_key=f"post:{post.id}",
            name=author.display_name, thread=thread.title)
 
-The text is worded when shown, in the reader's language; ``params`` keep their values.
+The text is worded when shown, in the reader's language; ``params`` keep their values. A
+moment among them is kept as ISO 8601 in UTC (:func:`moment`) and named in ``kind(...,
+moments=("when",))``: it is written when shown too, on the reader's clock
+(:func:`app.i18n.format_appointment`).
 A person's name in them is forgotten when their data is erased (:func:`forget_names`,
 called by the area that wrote it): it then reads "a former member".
 """
@@ -17,7 +20,7 @@ called by the area that wrote it): it then reads "a former member".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import g
 from flask_babel import gettext
@@ -25,16 +28,26 @@ from sqlalchemy import func, select, update
 
 from app.db import upsert, utcnow
 from app.extensions import db
+from app.i18n import format_appointment
 
 from .models import Notification
 
 PER_PAGE = 20
 _KINDS: dict[str, str] = {}
+_MOMENTS: dict[str, tuple[str, ...]] = {}
 
 
-def kind(name: str, template: str) -> None:
-    """Register how a kind of notification reads (an ``N_()`` template over its params)."""
+def kind(name: str, template: str, *, moments: tuple[str, ...] = ()) -> None:
+    """Register how a kind of notification reads (an ``N_()`` template over its params);
+    ``moments`` name the params that are moments (``moment.isoformat()``)."""
     _KINDS[name] = template
+    _MOMENTS[name] = moments
+
+
+def moment(value: datetime) -> str:
+    """A moment as a notification's param (name it in ``kind(..., moments=…)``): kept as
+    ISO 8601 in UTC, written when the notification is read."""
+    return value.astimezone(UTC).isoformat()
 
 
 def notify(user_id: int, kind: str, *, url: str, dedupe_key: str | None = None, **params) -> None:
@@ -65,14 +78,26 @@ def text(notification: Notification) -> str:
     template = _KINDS.get(notification.kind)
     if template is None:
         return gettext("Something happened.")
+    moments = _MOMENTS.get(notification.kind, ())
     params = {
-        name: gettext("a former member") if value is None else value
+        name: _param_text(value, moment=name in moments)
         for name, value in (notification.params or {}).items()
     }
     try:
         return gettext(template) % params
     except (KeyError, TypeError, ValueError):
         return gettext(template)
+
+
+def _param_text(value, *, moment: bool):
+    if value is None:  # an erased person's name
+        return gettext("a former member")
+    if moment:
+        try:
+            return format_appointment(datetime.fromisoformat(value))
+        except (TypeError, ValueError):  # worded when it was sent, before moments were kept
+            return value
+    return value
 
 
 def forget_names(where, param: str) -> None:

@@ -37,6 +37,7 @@ AUDIT_ACTIONS = {
     "role_change": _l("Changed roles or access"),
     "bulk_invite": _l("Invited leaders from a file"),
     "invitation_codes_export": _l("Downloaded invitation codes"),
+    "refused_rows_export": _l("Downloaded the refused rows of an import"),
     "programme_create": _l("Created a programme"),
     "programme_change": _l("Changed a programme"),
     "cohort_create": _l("Created a cohort"),

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 
 from .models import Cohort, CohortMember, LeaderProfile, Programme
+from .services.aggregates import mark_changed
 from .services.import_jobs import drop_from_codes_files
 
 
@@ -32,6 +33,12 @@ def _memberships(user_id: int) -> list[dict]:
 
 def _erase_memberships(user_id: int) -> None:
     drop_from_codes_files(user_id)  # while the memberships still say which imports
+    # Their programmes' reports and records are worked out again without them.
+    mark_changed(
+        select(Cohort.programme_id)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(CohortMember.user_id == user_id)
+    )
     cohort_ids = list(
         db.session.scalars(select(CohortMember.cohort_id).where(CohortMember.user_id == user_id))
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -117,11 +119,20 @@ class EraseForm(OnBehalfForm):
 
 
 class ImportForm(Form):
-    """The file is read from ``request.files``; its text comes back with the preview."""
+    """The file is read from ``request.files``. ``upload_key``, drawn with the form, names
+    the check it starts: the same form sent twice starts one check
+    (services.invitations.upload_import)."""
+
+    # A key that is not one the form drew is dropped (the service draws another): a hidden
+    # field's error would be one nobody can see or fix.
+    upload_key = HiddenField(
+        default=lambda: secrets.token_urlsafe(24),
+        filters=[lambda key: key if key and len(key) <= 64 else ""],
+    )
 
 
 class ConfirmImportForm(Form):
-    # Names the draft the preview kept (services.invitations.prepare_import).
+    # Names the draft its upload started (services.invitations.upload_import).
     key = HiddenField(validators=[DataRequired(), Length(max=64)])
 
 

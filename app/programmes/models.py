@@ -90,7 +90,10 @@ class CohortMember(db.Model):
 
 
 class ImportStatus:
-    DRAFT = "draft"  # previewed, not confirmed
+    UPLOADED = "uploaded"  # the file is stored; the job that checks it is queued
+    CHECKING = "checking"  # the job is checking every row
+    DRAFT = "draft"  # checked: the preview shows its good rows and its refused ones
+    UNREADABLE = "unreadable"  # checked, and no row could be read; ``error_template`` says why
     QUEUED = "queued"  # confirmed: the job will import it
     IMPORTING = "importing"
     CODES = "codes"  # imported; the job is writing the invitation codes file
@@ -98,13 +101,16 @@ class ImportStatus:
     FAILED = "failed"  # nothing imported; ``error_template`` says why
 
     WORKING = (QUEUED, IMPORTING, CODES)
+    CHECK_WORKING = (UPLOADED, CHECKING)
 
 
 class ImportBatch(db.Model):
-    """A bulk invitation: a draft holding the checked file's text from the preview until
-    it is confirmed (``confirmed_at``), then the job that imports it (``status``,
-    ``rows_done`` of ``row_count``) and the leaders it brought in. The preview's form names
-    it by ``key``, random, so a confirmation sent twice (a double tap) imports once."""
+    """A bulk invitation: an uploaded file, checked by a job (``uploaded`` → ``checking`` →
+    ``draft``, progress in ``rows_done``), then a draft holding the file's text until it is
+    confirmed (``confirmed_at``), then the job that imports its good rows (``status``,
+    ``rows_done`` of ``row_count``) and the leaders it brought in. The upload form draws
+    ``key``, random, and the preview's confirmation sends it back, so an upload or a
+    confirmation sent twice (a double tap) checks once and imports once."""
 
     __tablename__ = "import_batches"
 
@@ -116,7 +122,20 @@ class ImportBatch(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     row_count: Mapped[int] = mapped_column(default=0)
-    content: Mapped[str] = mapped_column(Text, default="")  # emptied once confirmed
+    # The file's text, emptied once imported; up to 2 MB, so loaded only by the jobs.
+    content: Mapped[str] = mapped_column(Text, default="", deferred=True)
+    # The file's SHA-256: the same file sent again while its check runs joins that check.
+    content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The uploader's language, for the "what to fix" column of the refused rows' file.
+    locale: Mapped[str] = mapped_column(String(12), default="en", server_default="en")
+    # What the check found, for the preview: counts, a sample of the good rows, the first
+    # problems (templates and parameters, shown translated).
+    summary: Mapped[dict | None] = mapped_column(JSON)
+    # The lines the check refused: the import leaves them out, and refuses to go on if
+    # other lines no longer pass.
+    refused_lines: Mapped[list | None] = mapped_column(JSON, deferred=True)
+    # The refused rows as CSV, with what to fix, in media storage (kept a day).
+    refused_key: Mapped[str | None] = mapped_column(String(255))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(
         String(16), default=ImportStatus.DRAFT, server_default=ImportStatus.DRAFT
@@ -128,7 +147,7 @@ class ImportBatch(db.Model):
     # The invitation codes CSV in media storage (private: only streamed to admins).
     codes_key: Mapped[str | None] = mapped_column(String(255))
     # When its job last moved (claimed, a slice committed): a queued or running import
-    # that has not moved for IMPORT_STALE_AFTER is started again by the sweep.
+    # that has not moved for IMPORT_STALE_AFTER is started again by the sweep (import_sweep).
     progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
@@ -170,3 +189,51 @@ class ErasureRequest(db.Model):
     def __repr__(self) -> str:
         state = "done" if self.completed_at else "pending"
         return f"<ErasureRequest {self.id} user={self.user_id} {state}>"
+
+
+class ReportState(db.Model):
+    """How far a programme's reports are: the figures the report job last left
+    (``computed_at``, the moment it read them: "as of"), and what makes them stale — an
+    admin's change since (``changed_at``), or age. ``asked_at`` is a refresh asked for and
+    not yet done (so a view or the sweep asks once), ``started_at`` a running job's claim.
+    The row appears when the reports are first asked for."""
+
+    __tablename__ = "report_states"
+
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The regions the figures know, for the report's region list.
+    regions: Mapped[list | None] = mapped_column(JSON)
+    # Where this computation's files are (the researchers' records), and the previous
+    # one's, kept until the next so that a download started before it still finishes.
+    files_prefix: Mapped[str | None] = mapped_column(String(255))
+    previous_files_prefix: Mapped[str | None] = mapped_column(String(255))
+
+    def __repr__(self) -> str:
+        return f"<ReportState programme={self.programme_id} as of {self.computed_at}>"
+
+
+class ReportSnapshot(db.Model):
+    """One scope's report as the report job put it together (``figures``: numbers already
+    held back by the small-group rule), and its researchers' records as a file in media
+    storage. A scope with nobody in it has no row."""
+
+    __tablename__ = "report_snapshots"
+
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    # "<cohort id>|<region>", either part empty: "|" is the whole programme.
+    scope_key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    figures: Mapped[dict] = mapped_column(JSON)
+    records_key: Mapped[str | None] = mapped_column(String(255))
+    records_rows: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<ReportSnapshot programme={self.programme_id} {self.scope_key!r}>"

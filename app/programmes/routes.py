@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import Response, abort, flash, request, url_for
-from flask_babel import format_date
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from wtforms import SelectChoice
 from app.extensions import db
 from app.frameworks.models import Framework
 from app.htmx import is_fragment_request, render, see_other
+from app.i18n import current_language, format_when
 from app.learning.models import Course
 from app.permissions import requires
 from app.urls import id_arg, row_id
@@ -201,27 +201,35 @@ def remove_member(programme_id: int, cohort_id: int, user_id: int):
 @bp.route("/<int:programme_id>/import", methods=["GET", "POST"])
 @requires(can_run_programmes)
 def import_leaders(programme_id: int):
-    """Upload → a preview of every row (or every problem) → confirm: a job imports it."""
+    """Upload → a job checks every row (its page shows the progress, then the preview with
+    the refused rows) → confirm: a job imports the good rows."""
     programme = _programme(programme_id)
     if request.method == "POST" and "key" in request.form:
         return _confirm_import(programme)
-    form, plan, draft = ImportForm(), None, None
+    form = ImportForm()
     if form.validate_on_submit():
         upload = request.files.get("file")
         data = upload.read(services.imports.MAX_IMPORT_BYTES + 1) if upload else b""
         try:
-            plan, draft = services.prepare_import(data, programme, by=current_user)
+            batch = services.upload_import(
+                data,
+                programme,
+                by=current_user,
+                key=form.upload_key.data or "",
+                locale=current_language(),
+            )
         except services.ProgrammeError as error:
             form.form_errors.append(error.translated())
-    status = 422 if form.form_errors or (plan and plan.problems) else 200
+        else:
+            return see_other(
+                url_for("programmes.show_check", programme_id=programme.id, batch_id=batch.id)
+            )
     return render(
         "programmes/import.html",
         programme=programme,
         form=form,
-        plan=plan,
-        draft=draft,
-        confirm=ConfirmImportForm(),
-        status=status,
+        confirm=ConfirmImportForm(formdata=None),
+        status=422 if form.errors else 200,
     )
 
 
@@ -239,19 +247,66 @@ def _confirm_import(programme: Programme):
     return render(
         "programmes/import.html",
         programme=programme,
-        form=ImportForm(),
-        plan=None,
-        draft=None,
+        form=ImportForm(formdata=None),
         confirm=confirm,
         status=422,
     )
 
 
-def _batch(programme: Programme, batch_id: int) -> ImportBatch:
+def _upload(programme: Programme, batch_id: int) -> ImportBatch:
     batch = db.get_or_404(ImportBatch, batch_id)
-    if batch.programme_id != programme.id or batch.confirmed_at is None:
+    if batch.programme_id != programme.id:
+        abort(404)
+    return batch
+
+
+def _batch(programme: Programme, batch_id: int) -> ImportBatch:
+    batch = _upload(programme, batch_id)
+    if batch.confirmed_at is None:
         abort(404)  # a draft is not an import yet
     return batch
+
+
+@bp.get("/<int:programme_id>/imports/<int:batch_id>/check")
+@requires(can_run_programmes)
+def show_check(programme_id: int, batch_id: int):
+    """The file's check: its progress while the job reads it (HTMX polls the status
+    block, which answers 286 once done; without JavaScript, a Refresh link), then the
+    preview: the good rows, those already imported, the refused ones and what to fix."""
+    programme = _programme(programme_id)
+    batch = _upload(programme, batch_id)
+    if batch.confirmed_at is not None:
+        return redirect(
+            url_for("programmes.show_import", programme_id=programme.id, batch_id=batch.id)
+        )
+    checking = batch.status in ImportStatus.CHECK_WORKING
+    return render(
+        "programmes/import_check.html",
+        block="status",
+        programme=programme,
+        batch=batch,
+        checking=checking,
+        summary=batch.summary or {},
+        problems=services.check_problems(batch),
+        error=services.import_error(batch),
+        form=ImportForm(formdata=None),
+        confirm=ConfirmImportForm(formdata=None),
+        status=286 if is_fragment_request() and not checking else 200,
+    )
+
+
+@bp.post("/<int:programme_id>/imports/<int:batch_id>/refused.csv")
+@requires(can_run_programmes)
+def download_refused(programme_id: int, batch_id: int):
+    programme = _programme(programme_id)
+    batch = _upload(programme, batch_id)
+    chunks = services.refused_rows_file(batch, by=current_user)
+    if chunks is None:  # none refused, or kept no longer: the page says so
+        endpoint = "show_import" if batch.confirmed_at else "show_check"
+        return see_other(
+            url_for(f"programmes.{endpoint}", programme_id=programme.id, batch_id=batch.id)
+        )
+    return csv_download(chunks, f"refused-rows-{batch.id}.csv")
 
 
 @bp.get("/<int:programme_id>/imports/<int:batch_id>")
@@ -270,6 +325,7 @@ def show_import(programme_id: int, batch_id: int):
         working=working,
         error=services.import_error(batch),
         cohorts=services.import_cohorts(batch),
+        summary=batch.summary or {},
         status=286 if is_fragment_request() and not working else 200,
     )
 
@@ -313,30 +369,47 @@ def _scope(programme: Programme) -> services.Scope:
 @bp.get("/<int:programme_id>/report")
 @requires(can_run_programmes)
 def report(programme_id: int):
+    """The report as the job last worked it out (``services.report_view``): while the
+    first figures are prepared, a section that polls the page (286 once they are there)."""
     programme = _programme(programme_id)
     scope = _scope(programme)
-    result = services.build_report(scope)
+    view = services.report_view(scope)
+    result = view.report
     return render(
         "programmes/report.html",
         programme=programme,
+        scope=scope,
+        view=view,
         report=result,
-        regions=services.regions(programme),
-        weekly_chart=weekly_line(
-            result.weeks, _("Active leaders per week"), lambda week: format_date(week, "d MMM")
+        regions=view.regions,
+        as_of=format_when(view.as_of, "day_and_time") if view.as_of else "",
+        weekly_chart=result
+        and weekly_line(
+            result.weeks, _("Active leaders per week"), lambda week: format_when(week, "day_month")
         ),
         growth_charts=[
             (label, items, growth_bars(items, _("Growth per competency")))
-            for label, items in result.growth
+            for label, items in (result.growth if result else [])
         ],
+        status=286 if is_fragment_request() and not view.preparing else 200,
     )
+
+
+def _report_page(programme: Programme, scope: services.Scope):
+    args = {"cohort": scope.cohort.id if scope.cohort else None, "region": scope.region}
+    return see_other(url_for("programmes.report", programme_id=programme.id, **args))
 
 
 @bp.post("/<int:programme_id>/report.csv")
 @requires(can_run_programmes)
 def download_report(programme_id: int):
     programme = _programme(programme_id)
-    result = services.build_report(_scope(programme))
-    return csv_download(services.report_csv(result, by=current_user), "report.csv")
+    scope = _scope(programme)
+    view = services.report_view(scope)
+    if view.preparing:  # nothing to download yet: the page says so
+        return _report_page(programme, scope)
+    text = services.report_csv(view.report, by=current_user, as_of=view.as_of)
+    return csv_download(text, "report.csv")
 
 
 @bp.post("/<int:programme_id>/records.csv")
@@ -344,9 +417,10 @@ def download_report(programme_id: int):
 def download_records(programme_id: int):
     programme = _programme(programme_id)
     scope = _scope(programme)
-    result = services.build_report(scope)
-    text = services.records_csv(scope, by=current_user, start=result.start, end=result.end)
-    return csv_download(text, "records.csv")
+    view = services.report_view(scope)
+    if view.preparing:
+        return _report_page(programme, scope)
+    return csv_download(services.records_download(scope, view, by=current_user), "records.csv")
 
 
 @bp.get("/audit")

@@ -42,6 +42,8 @@ def _routes(leader_id, check_in_id, action_id, reflection_id):
         ("post", f"/coaching/leaders/{leader_id}/check-ins/new"),
         ("get", f"/coaching/check-ins/{check_in_id}"),
         ("get", f"/coaching/check-ins/{check_in_id}/check-in.ics"),
+        ("post", f"/coaching/check-ins/{check_in_id}/reschedule"),
+        ("post", f"/coaching/check-ins/{check_in_id}/cancel"),
         ("post", f"/coaching/check-ins/{check_in_id}/preparation"),
         ("post", f"/coaching/check-ins/{check_in_id}/notes"),
         ("post", f"/coaching/check-ins/{check_in_id}/ratings"),

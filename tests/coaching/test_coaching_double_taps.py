@@ -4,6 +4,8 @@ tests/learning/test_double_taps.py for the pattern)."""
 
 from __future__ import annotations
 
+from datetime import date, time
+
 import pytest
 from sqlalchemy import delete, func, select
 
@@ -22,6 +24,7 @@ from app.coaching.models import (
 from app.extensions import db
 from app.learning import services as learning
 from app.learning.models import Lesson
+from app.notifications.models import Notification
 from tests.learning.test_double_taps import Phone
 
 ROUNDS = 5
@@ -83,6 +86,35 @@ def test_booking_a_check_in(coach_phone, pair, leader):
         fields = {"day": "2030-05-06", "at": "10:00", "mode": "call", "schedule_key": f"k{n}"}
         assert coach_phone.together("POST", url, fields, taps=TAPS) == [303] * TAPS
         assert _count(CheckIn, leader_id=leader.id) == 1
+
+
+def test_moving_a_check_in(coach_phone, leader, check_in):
+    """The same move sent three times at once moves it once: one more on the calendar
+    file's sequence, one notification."""
+    url = f"/coaching/check-ins/{check_in.id}/reschedule"
+    for n in range(ROUNDS):
+        fields = {"day": f"2030-04-{n + 1:02d}", "at": "10:00"}
+        assert coach_phone.together("POST", url, fields, taps=TAPS) == [303] * TAPS
+        db.session.rollback()
+        moved = db.session.get(CheckIn, check_in.id)
+        assert (moved.sequence, moved.starts_at.day) == (n + 1, n + 1)
+        assert _count(Notification, user_id=leader.id, kind="coaching.check_in_moved") == n + 1
+
+
+def test_cancelling_a_check_in(leader_phone, coach, leader, pair):
+    for n in range(ROUNDS):
+        check_in = services.schedule_check_in(
+            coach, leader, day=date(2030, 5, n + 1), at=time(9), mode="call"
+        )
+        url = f"/coaching/check-ins/{check_in.id}/cancel"
+        statuses = leader_phone.together("POST", url, {"reason": f"Ill {n}"}, taps=TAPS)
+        assert statuses == [303] * TAPS
+        db.session.rollback()
+        cancelled = db.session.get(CheckIn, check_in.id)
+        assert (cancelled.sequence, cancelled.cancel_reason) == (1, f"Ill {n}")
+        assert cancelled.cancelled_at is not None
+        kind = "coaching.check_in_cancelled_because"
+        assert _count(Notification, user_id=coach.id, kind=kind) == n + 1
 
 
 def test_preparation_notes_ratings_and_actions(coach_phone, leader_phone, priority, check_in):

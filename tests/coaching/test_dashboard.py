@@ -119,7 +119,7 @@ def test_the_dashboard_says_why_in_words(client, login, coach, leader, pair):
     login(coach)
     page = client.get("/coaching/").get_data(as_text=True)
     assert "2 actions overdue" in page
-    assert "The check-in of Jan 5, 2026 has not been recorded" in page
+    assert "The check-in of 5 Jan 2026 has not been recorded" in page
     assert "No priority agreed yet" in page and "No activity yet" in page
 
 

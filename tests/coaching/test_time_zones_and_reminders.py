@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from app.coaching import services
 from app.coaching.models import CheckIn
 from app.extensions import db
+from app.groups.services.digest import _message
 from app.notifications.models import Notification
+from app.notifications.services import notify
 
 
 def test_a_check_in_booked_in_nairobi_shows_kuala_lumpur_time(client, login, make_user):
@@ -69,7 +71,7 @@ def test_reminders_are_sent_once_each_at_the_right_time(coach, leader, pair):
     assert len(_notifications(user_id=coach.id, kind="coaching.check_in_soon")) == 1
     assert len(_notifications(user_id=leader.id, kind="coaching.prepare")) == 1
     [soon] = _notifications(user_id=leader.id, kind="coaching.check_in_soon")
-    assert soon.params["when"] == "2030-03-04 09:30 (Africa/Nairobi)"
+    assert soon.params["when"] == "2030-03-04T06:30:00+00:00"  # worded when read
     assert soon.url == f"/coaching/check-ins/{check_in.id}"
     # After the due date, each owner hears of their own overdue action, once.
     services.send_reminders(datetime(2030, 3, 11, 8, tzinfo=UTC))
@@ -81,6 +83,43 @@ def test_reminders_are_sent_once_each_at_the_right_time(coach, leader, pair):
         n.params["title"] for n in _notifications(user_id=coach.id, kind="coaching.action_overdue")
     ] == ["Send scripts"]
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 5
+
+
+def test_a_reminder_reads_in_its_readers_language_and_on_their_clock(
+    client, login, coach, leader, pair
+):
+    """The check-in's time is written when the reminder is read: in Swahili on a phone in
+    Kuala Lumpur, in French in the e-mail digest of a reader in Kigali."""
+    check_in = services.schedule_check_in(
+        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call"
+    )
+    services.send_reminders(check_in.starts_at - timedelta(hours=20))
+    leader.locale, leader.timezone = "sw", "Asia/Kuala_Lumpur"
+    coach.locale, coach.timezone, coach.email = "fr", "Africa/Kigali", "coach@example.org"
+    db.session.commit()
+    login(leader)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "Kikao chako cha ukocha ni Jumatatu 4 Mac 2030, 14:30 (Asia/Kuala_Lumpur)." in page
+
+    [soon] = _notifications(user_id=coach.id, kind="coaching.check_in_soon")
+    message = _message(coach, [soon], "headway@example.org")
+    body = message.get_body().get_content()
+    assert "Votre rendez-vous de coaching est le lun. 4 mars 2030, 08:30 (Africa/Kigali)." in body
+    assert message["Subject"] == "Headway : 1 nouvelle notification"
+
+
+def test_a_reminder_worded_before_moments_were_kept_reads_as_it_was(client, login, leader):
+    """Reminders sent before this change hold their time as text: shown as they are."""
+    notify(
+        leader.id,
+        "coaching.check_in_soon",
+        url="/coaching/",
+        when="2030-03-04 09:30 (Africa/Nairobi)",
+    )
+    db.session.commit()
+    login(leader)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "Your coaching check-in is on 2030-03-04 09:30 (Africa/Nairobi)." in page
 
 
 def test_a_prepared_or_held_check_in_needs_no_reminder(coach, leader, pair):

@@ -99,6 +99,10 @@ CASES = {
         lambda w: (w.leader, w.check_in),
         lambda w: (w.other_coach, w.check_in),
     ),
+    "can_change_check_in": (
+        lambda w: (w.coach, w.check_in),
+        lambda w: (w.admin, w.check_in),  # the pair's, not an admin's
+    ),
     "can_see_private_notes": (
         lambda w: (w.coach, w.check_in),
         lambda w: (w.leader, w.check_in),

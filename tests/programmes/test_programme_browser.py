@@ -35,6 +35,10 @@ def test_an_admin_imports_a_cohort_sees_its_report_and_exports_it(
         "#file", files=[{"name": "leaders.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
     )
     page.click("text=Check the file")
+    page.wait_for_url(lambda url: url.endswith("/check"))
+    assert run_queued_jobs(app) == ["programmes.check_import"]
+    # The check's page polls itself until the preview is there.
+    page.wait_for_selector("#preview")
     assert "6 leaders will be invited" in page.locator("#preview").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
     page.click("text=Import and create the invitations")
@@ -50,6 +54,10 @@ def test_an_admin_imports_a_cohort_sees_its_report_and_exports_it(
     assert [row["name"] for row in rows][:2] == ["Leader 1", "Leader 2"] and len(rows) == 6
 
     page.goto(f"{live_server}/programme/{programme.id}/report?cohort={cohort.id}")
+    # No figures yet: the page asked for them and polls until the job has made them.
+    assert "being prepared" in page.locator("#preparing").inner_text()
+    assert run_queued_jobs(app) == ["programmes.refresh_reports"]
+    page.wait_for_selector("#as-of")
     totals = page.locator("#totals").inner_text()
     assert "6" in totals
     assert page.locator("svg.chart").count() >= 1
@@ -71,6 +79,9 @@ def test_without_javascript_the_import_page_refreshes_by_its_link(
         "#file", files=[{"name": "leaders.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
     )
     page.click("text=Check the file")
+    assert "Checking the file" in page.locator("h1").inner_text()
+    assert run_queued_jobs(app) == ["programmes.check_import"]
+    page.click("text=Refresh")
     page.click("text=Import and create the invitations")
     page.wait_for_url(lambda url: "/imports/" in url)
     assert "0 of 6 leaders imported" in page.locator("main").inner_text()
@@ -167,3 +178,30 @@ def test_an_admin_serves_a_leader_who_asks_by_letter_on_a_phone(
     page.wait_for_url(f"{live_server}/people/{leader.id}")
     assert page.locator("#flashes").inner_text() == "Their data is erased."
     assert page.locator("h1").inner_text() == "a former member"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_report_being_prepared_comes_by_itself_or_by_its_link(
+    app, live_server, phone, admin, programme, cohort, make_user, enrol, javascript
+):
+    """At 360×740: the first view of a programme's report says its figures are being
+    prepared; with JavaScript they replace that message when the job is done, without it
+    the Refresh link brings them; then the page says as of when."""
+    app.extensions["media_queue"].huey.flush()
+    for n in range(6):
+        enrol(make_user(name=f"Leader {n}"), region="Nairobi")
+    page = phone(java_script_enabled=javascript)
+    sign_in_page(page, live_server, admin)
+    page.goto(f"{live_server}/programme/{programme.id}/report")
+    assert "being prepared" in page.locator("#preparing").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert run_queued_jobs(app) == ["programmes.refresh_reports"]
+    if javascript:
+        page.wait_for_selector("#as-of")
+        assert page.locator("#scope select").count() == 2  # the page around it stayed
+    else:
+        page.click("text=Refresh")
+    assert "Figures as of" in page.locator("#as-of").inner_text()
+    assert "6" in page.locator("#totals").inner_text()
+    assert page.locator("#preparing").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

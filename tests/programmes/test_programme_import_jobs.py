@@ -16,10 +16,10 @@ from app.accounts.services import code_for_identifier
 from app.extensions import db
 from app.programmes import services
 from app.programmes.models import Cohort, CohortMember, ImportBatch
-from app.programmes.services import import_jobs
+from app.programmes.services import import_jobs, import_sweep
 from tests.conftest import sign_in
 from tests.programmes.test_programme_double_taps import run_queued_jobs
-from tests.programmes.test_programme_imports import HEADER
+from tests.programmes.test_programme_imports import HEADER, checked
 
 #: What confirming an import may cost, whatever its size: sign-in, the programme, the
 #: draft, the claim, the commit.
@@ -43,7 +43,7 @@ def count(model) -> int:
 
 def confirm_counted(client, programme, data, admin, count_queries):
     """Preview ``data``, then confirm it through the page: (statements, response, batch)."""
-    _, draft = services.prepare_import(data, programme, by=admin)
+    draft = checked(data, programme, admin)
     with count_queries() as counter:
         response = client.post(f"/programme/{programme.id}/import", data={"key": draft.key})
     assert response.status_code == 303, response.text[:300]
@@ -108,15 +108,15 @@ def test_a_slice_that_clashes_takes_the_earlier_slices_out_again(
     admin, programme, cohort, make_user, monkeypatch
 ):
     monkeypatch.setattr(import_jobs, "SLICE_ROWS", 2)
-    checked = import_jobs._rows_still_good
+    still_good = import_jobs._rows_still_good
 
     def checked_then_taken(batch, programme):
-        rows = checked(batch, programme)
+        rows, skipped = still_good(batch, programme)
         make_user(phone=rows[4].phone)  # someone is given row 6's number meanwhile
-        return rows
+        return rows, skipped
 
     monkeypatch.setattr(import_jobs, "_rows_still_good", checked_then_taken)
-    _, draft = services.prepare_import(leaders_csv(5), programme, by=admin)
+    draft = checked(leaders_csv(5), programme, admin)
     batch = services.confirm_import(programme, draft.key, by=admin)
     services.run_import(batch.id)
     db.session.refresh(batch)
@@ -129,7 +129,7 @@ def test_a_slice_that_clashes_takes_the_earlier_slices_out_again(
 
 def test_the_job_trusts_the_database_not_the_message(admin, programme, cohort):
     services.run_import(987_654)  # no such batch: nothing happens
-    _, draft = services.prepare_import(leaders_csv(3), programme, by=admin)
+    draft = checked(leaders_csv(3), programme, admin)
     services.run_import(draft.id)  # a draft nobody confirmed is not imported
     assert count(User) == 1
     batch = services.confirm_import(programme, draft.key, by=admin)
@@ -144,7 +144,7 @@ def test_a_failure_to_write_the_codes_says_so_and_can_be_tried_again(
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    _, draft = services.prepare_import(leaders_csv(3), programme, by=admin)
+    draft = checked(leaders_csv(3), programme, admin)
     batch = services.confirm_import(programme, draft.key, by=admin)
     monkeypatch.setattr(app.extensions["media_storage"], "save", full_disk)
     with pytest.raises(OSError):
@@ -167,10 +167,10 @@ def test_the_progress_page_and_its_reason_speak_the_admins_language(
     admin.locale = "sw"
     db.session.commit()
     sign_in(client, admin)
-    _, draft = services.prepare_import(leaders_csv(3), programme, by=admin)
+    draft = checked(leaders_csv(3), programme, admin)
     batch = services.confirm_import(programme, draft.key, by=admin)
     page = client.get(f"/programme/{programme.id}/imports/{batch.id}")
-    assert "Viongozi 0 kati ya 3 wameingizwa." in page.text and "Onyesha upya" in page.text
+    assert "Viongozi walioingizwa: 0 kati ya 3." in page.text and "Onyesha upya" in page.text
     make_user(phone="+254710000001")  # row 3's number, taken before the job runs
     services.run_import(batch.id)
     page = client.get(f"/programme/{programme.id}/imports/{batch.id}")
@@ -180,7 +180,7 @@ def test_the_progress_page_and_its_reason_speak_the_admins_language(
 def test_an_erased_leader_leaves_the_codes_file_and_a_failed_import_keeps_no_file(
     app, admin, programme, cohort, make_user
 ):
-    _, draft = services.prepare_import(leaders_csv(3), programme, by=admin)
+    draft = checked(leaders_csv(3), programme, admin)
     batch = services.confirm_import(programme, draft.key, by=admin)
     services.run_import(batch.id)
     db.session.refresh(batch)
@@ -194,7 +194,7 @@ def test_an_erased_leader_leaves_the_codes_file_and_a_failed_import_keeps_no_fil
     assert "Leader 0" in data and "Leader 2" in data
     assert not app.extensions["media_storage"].exists(old_key)
 
-    _, draft = services.prepare_import(leaders_csv(2, first=10), programme, by=admin)
+    draft = checked(leaders_csv(2, first=10), programme, admin)
     failed = services.confirm_import(programme, draft.key, by=admin)
     make_user(phone="+254710000010")
     services.run_import(failed.id)
@@ -206,7 +206,7 @@ def test_an_import_whose_worker_died_is_started_again_from_nothing(
     app, admin, programme, cohort, monkeypatch
 ):
     monkeypatch.setattr(import_jobs, "SLICE_ROWS", 2)
-    _, draft = services.prepare_import(leaders_csv(5), programme, by=admin)
+    draft = checked(leaders_csv(5), programme, admin)
     batch = services.confirm_import(programme, draft.key, by=admin)
     app.extensions["media_queue"].huey.flush()
 
@@ -225,10 +225,10 @@ def test_an_import_whose_worker_died_is_started_again_from_nothing(
     db.session.refresh(batch)
     assert (batch.status, batch.rows_done, count(CohortMember)) == ("importing", 4, 4)
 
-    assert import_jobs.sweep_stalled_imports() == 0  # still moving, as far as it knows
-    later = batch.progress_at + import_jobs.IMPORT_STALE_AFTER + timedelta(seconds=1)
-    assert import_jobs.sweep_stalled_imports(now=later) == 1
-    assert import_jobs.sweep_stalled_imports(now=later) == 0  # a second sweep: nothing
+    assert import_sweep.sweep_stalled_imports() == 0  # still moving, as far as it knows
+    later = batch.progress_at + import_sweep.IMPORT_STALE_AFTER + timedelta(seconds=1)
+    assert import_sweep.sweep_stalled_imports(now=later) == 1
+    assert import_sweep.sweep_stalled_imports(now=later) == 0  # a second sweep: nothing
     db.session.refresh(batch)
     assert (batch.status, count(CohortMember), count(User)) == ("queued", 0, 1)
     assert db.session.get(Cohort, cohort.id).member_count == 0

@@ -196,6 +196,7 @@ def test_competencies_are_named_in_the_readers_language(
     c1.translations = {"fr": {"title": "Observer les leçons en classe"}}
     c2.translations = {}
     db.session.commit()
+    services.refresh_reports(programme.id)  # the report job, as a worker runs it
     sign_in(client, make_user("admin", locale="fr"))
     page = client.get(f"/programme/{programme.id}/report?cohort={cohort.id}").text
     assert f"{c1.code} <span>Observer les leçons en classe</span>" in page

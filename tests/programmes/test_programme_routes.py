@@ -15,6 +15,7 @@ from app.extensions import db
 from app.programmes import services
 from app.programmes.models import Cohort, ImportBatch, Programme
 from tests.conftest import sign_in
+from tests.programmes.test_programme_double_taps import run_queued_jobs
 from tests.programmes.test_programme_imports import GOOD
 
 FRAGMENT = {"HX-Request": "true"}
@@ -34,6 +35,8 @@ def admin_routes(programme_id, cohort_id):
         ("get", f"/programme/{p}/import"),
         ("post", f"/programme/{p}/import"),
         ("get", f"/programme/{p}/imports/1"),
+        ("get", f"/programme/{p}/imports/1/check"),
+        ("post", f"/programme/{p}/imports/1/refused.csv"),
         ("post", f"/programme/{p}/imports/1/invitations.csv"),
         ("post", f"/programme/{p}/imports/1/codes"),
         ("get", f"/programme/{p}/report"),
@@ -108,7 +111,8 @@ def test_an_admin_creates_a_programme_and_cohort_with_errors_that_keep_what_was_
     assert actions == ["programme_create", "cohort_create"]
 
 
-def test_an_admin_imports_previews_confirms_and_exports(client, admin, programme, cohort):
+def test_an_admin_imports_previews_confirms_and_exports(app, client, admin, programme, cohort):
+    app.extensions["media_queue"].huey.flush()  # nothing left over from other tests
     sign_in(client, admin)
     page = client.get(f"/programme/{programme.id}")
     assert "Nairobi 2026" in page.text
@@ -116,12 +120,26 @@ def test_an_admin_imports_previews_confirms_and_exports(client, admin, programme
         client.get(f"/programme/{programme.id}", headers=FRAGMENT).text.lstrip().startswith("<h1>")
     )
     url = f"/programme/{programme.id}/import"
+    unreadable = client.post(url, data={"file": (io.BytesIO(b"nom,tel\n"), "l.csv")})
+    assert unreadable.status_code == 422 and "unknown columns" in unreadable.text
     bad = client.post(
         url, data={"file": (io.BytesIO(GOOD.encode() + b"X,1,,S,R,Nope,\n"), "l.csv")}
     )
-    assert bad.status_code == 422 and "Line 5" in bad.text and "Nothing was imported" in bad.text
-    preview = client.post(url, data={"file": (io.BytesIO(GOOD.encode()), "leaders.csv")})
+    assert bad.status_code == 303 and bad.headers["Location"].endswith("/check")
+    checking = client.get(bad.headers["Location"])
+    assert checking.status_code == 200 and "Checking the file" in checking.text
+    assert 'hx-trigger="every 2s"' in checking.text and ">Refresh</a>" in checking.text
+    polled = client.get(bad.headers["Location"], headers=FRAGMENT)
+    assert polled.status_code == 200 and polled.text.lstrip().startswith("<section")
+    assert run_queued_jobs(app) == ["programmes.check_import"]
+    checked = client.get(bad.headers["Location"], headers=FRAGMENT)
+    assert checked.status_code == 286 and "Line 5" in checked.text
+    assert "1 row refused" in checked.text and "Invite the 3 good rows now" in checked.text
+    upload = client.post(url, data={"file": (io.BytesIO(GOOD.encode()), "leaders.csv")})
+    assert run_queued_jobs(app) == ["programmes.check_import"]
+    preview = client.get(upload.headers["Location"])
     assert preview.status_code == 200 and "3 leaders will be invited" in preview.text
+    assert "refused" not in preview.text
     key = re.search(r'name="key"[^>]*value="([^"]+)"', preview.text) or re.search(
         r'value="([^"]+)"[^>]*name="key"', preview.text
     )
@@ -129,7 +147,7 @@ def test_an_admin_imports_previews_confirms_and_exports(client, admin, programme
     done = client.post(url, data=confirm)
     assert done.status_code == 303
     assert client.post(url, data=confirm).headers["Location"] == done.headers["Location"]
-    batch = db.session.scalar(select(ImportBatch))
+    batch = db.session.scalar(select(ImportBatch).where(ImportBatch.key == confirm["key"]))
     waiting = client.get(done.headers["Location"])
     assert waiting.status_code == 200 and "0 of 3 leaders imported" in waiting.text
     assert 'hx-trigger="every 2s"' in waiting.text and ">Refresh</a>" in waiting.text
@@ -144,6 +162,7 @@ def test_an_admin_imports_previews_confirms_and_exports(client, admin, programme
     codes = client.post(done.headers["Location"] + "/invitations.csv")
     rows = list(csv.DictReader(io.StringIO(codes.text)))
     assert len(rows) == 3 and all(re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", r["code"]) for r in rows)
+    services.refresh_reports(programme.id)  # the report job, as a worker runs it
     report = client.get(f"/programme/{programme.id}/report?cohort={cohort.id}")
     assert report.status_code == 200 and "fewer than 5" in report.text
     exported = client.post(f"/programme/{programme.id}/report.csv?cohort={cohort.id}")
@@ -214,8 +233,9 @@ def test_pages_answer_an_htmx_request_with_their_content_only(
 
 def test_a_french_admin_reads_the_report_in_french(client, make_user, programme, cohort):
     sign_in(client, make_user("admin", locale="fr"))
+    services.refresh_reports(programme.id)
     page = client.get(f"/programme/{programme.id}/report?cohort={cohort.id}")
-    assert "Trop peu de chefs d'établissement" in page.text
+    assert "Trop peu de chefs d’établissement" in page.text
 
 
 @pytest.mark.parametrize("value", ["²", "١٢", str(2**63), "-1", "0"])

@@ -1,4 +1,5 @@
-"""A check-in's page and everything written on it: preparation, notes, ratings, actions."""
+"""A check-in's page and everything written on it: preparation, notes, ratings, actions;
+moving and cancelling it."""
 
 from __future__ import annotations
 
@@ -11,8 +12,17 @@ from app.learning import services as learning
 from app.urls import public_url
 
 from .. import bp, services
-from ..forms import MODE_LABELS, ActionForm, NotesForm, PreparationForm, RatingForm, TickForm
-from ..permissions import can_coach, can_see_check_in, can_see_private_notes
+from ..forms import (
+    ActionForm,
+    CancelForm,
+    NotesForm,
+    PreparationForm,
+    RatingForm,
+    RescheduleForm,
+    TickForm,
+)
+from ..permissions import can_change_check_in, can_coach, can_see_check_in, can_see_private_notes
+from ..wording import calendar_words
 from ._common import apply_error, as_coach_or_403, check_in_or_404
 
 
@@ -39,11 +49,17 @@ def _page(check_in, status: int = 200, **forms):
             private=services.private_note(check_in),
         )
     forms.setdefault("action_form", ActionForm())
+    if "reschedule_form" not in forms:
+        local = check_in.starts_at.astimezone(services.zone_of(current_user))
+        forms["reschedule_form"] = RescheduleForm(day=local.date(), at=local.time())
+    forms.setdefault("cancel_form", CancelForm())
     return render(
         "coaching/check_in.html",
         check_in=check_in,
         is_coach=is_coach,
         is_leader=check_in.leader_id == current_user.id,
+        may_change=can_change_check_in(current_user, check_in)
+        and not (check_in.held or check_in.cancelled),
         show_private=can_see_private_notes(current_user, check_in),
         priority=priority,
         competencies=competencies,
@@ -51,6 +67,7 @@ def _page(check_in, status: int = 200, **forms):
         self_levels=assessment.latest if assessment else {},
         coach_levels=forms.pop("chosen", None) or services.ratings_at(check_in),
         invalid=forms.pop("invalid", set()),
+        change_open=forms.pop("change_open", False),
         actions=services.actions_at(check_in),
         rating_form=RatingForm(),
         tick_form=TickForm(),
@@ -69,19 +86,60 @@ def show_check_in(check_in_id: int):
 @login_required
 def calendar_file(check_in_id: int):
     check_in = check_in_or_404(check_in_id)
-    other = check_in.coach if check_in.leader_id == current_user.id else check_in.leader
     page = public_url("coaching.show_check_in", check_in_id=check_in.id)
+    summary, description = calendar_words(check_in, current_user, page)
     body = services.check_in_calendar(
         check_in,
         current_user,
-        summary=_("Coaching check-in with %(name)s", name=other.display_name),
-        description=f"{MODE_LABELS.get(check_in.mode, check_in.mode)} · {page}",
+        summary=summary,
+        description=description,
         url=page,
         domain=current_app.config["PUBLIC_URL"].split("//", 1)[-1].split("/", 1)[0],
     )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="check-in-{check_in.id}.ics"'
     return response
+
+
+def _changer_or_403(check_in_id: int):
+    """The check-in, for someone who may move or cancel it: its leader or their coach.
+    Anyone else cannot see it at all (404), as on its page."""
+    check_in = check_in_or_404(check_in_id)
+    if not can_change_check_in(current_user, check_in):
+        abort(403)
+    return check_in
+
+
+@bp.post("/check-ins/<int:check_in_id>/reschedule")
+@login_required
+def reschedule_check_in(check_in_id: int):
+    check_in = _changer_or_403(check_in_id)
+    form = RescheduleForm()
+    if form.validate_on_submit():
+        try:
+            services.reschedule_check_in(check_in, current_user, day=form.day.data, at=form.at.data)
+        except services.CoachingError as error:
+            apply_error(form, error)
+        else:
+            flash(_("The check-in is moved."), "success")
+            return see_other(_check_in_url(check_in))
+    return _page(check_in, 422, reschedule_form=form, change_open=True)
+
+
+@bp.post("/check-ins/<int:check_in_id>/cancel")
+@login_required
+def cancel_check_in(check_in_id: int):
+    check_in = _changer_or_403(check_in_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_check_in(check_in, current_user, reason=form.reason.data)
+        except services.CoachingError as error:
+            apply_error(form, error)
+        else:
+            flash(_("The check-in is cancelled."), "success")
+            return see_other(_check_in_url(check_in))
+    return _page(check_in, 422, cancel_form=form, change_open=True)
 
 
 @bp.post("/check-ins/<int:check_in_id>/preparation")

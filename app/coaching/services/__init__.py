@@ -2,16 +2,18 @@
 function a route, command or job calls commits its own work.
 
 ``pairings`` says who coaches whom; ``priorities`` keeps a leader's improvement priority
-and its history; ``checkins`` books, prepares and records check-ins; ``actions`` their
-action items; ``sharing`` the notebook entries a leader shows their coach; ``records``
-gathers a leader's record; ``dashboard`` ranks a coach's leaders; ``reminders`` sends
-the notifications; ``calendar`` makes the .ics file. Callers use this package.
+and its history; ``checkins`` books, prepares and records check-ins; ``rescheduling``
+moves and cancels them, by either side; ``actions`` their action items; ``sharing`` the
+notebook entries a leader shows their coach; ``records`` gathers a leader's record;
+``dashboard`` ranks a coach's leaders; ``reminders`` sends the notifications;
+``calendar`` makes the .ics file. Callers use this package.
 """
 
 from .actions import actions_at, actions_of, add_action, get_action, set_action_done
 from .calendar import check_in_calendar
 from .checkins import (
     TEXT_MAX_CHARS,
+    check_in_start,
     check_ins_of,
     get_check_in,
     latest_coach_ratings,
@@ -22,6 +24,7 @@ from .checkins import (
     save_preparation,
     save_ratings,
     schedule_check_in,
+    zone_of,
 )
 from .dashboard import LeaderRow, Reason, dashboard
 from .errors import CoachingError
@@ -29,6 +32,12 @@ from .pairings import PairingsOverview, coach_of, leaders_of, pair, pairings_ove
 from .priorities import PriorityFields, priority_history, priority_of, save_priority
 from .records import CompetencyView, LeaderRecord, leader_record
 from .reminders import Sent, send_reminders
+from .rescheduling import (
+    CHANGE_KINDS,
+    REASON_MAX_CHARS,
+    cancel_check_in,
+    reschedule_check_in,
+)
 from .sharing import (
     NotebookEntry,
     notebook,
@@ -39,6 +48,8 @@ from .sharing import (
 )
 
 __all__ = [
+    "CHANGE_KINDS",
+    "REASON_MAX_CHARS",
     "TEXT_MAX_CHARS",
     "CoachingError",
     "CompetencyView",
@@ -52,7 +63,9 @@ __all__ = [
     "actions_at",
     "actions_of",
     "add_action",
+    "cancel_check_in",
     "check_in_calendar",
+    "check_in_start",
     "check_ins_of",
     "coach_of",
     "dashboard",
@@ -69,6 +82,7 @@ __all__ = [
     "priority_history",
     "priority_of",
     "private_note",
+    "reschedule_check_in",
     "ratings_at",
     "save_notes",
     "save_preparation",
@@ -81,4 +95,5 @@ __all__ = [
     "shared_with",
     "unpair",
     "unshare_entry",
+    "zone_of",
 ]

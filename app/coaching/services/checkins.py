@@ -17,15 +17,38 @@ from ..models import MODES, CheckIn, CoachPairing, CoachRating, PrivateNote
 from .errors import CoachingError
 
 TEXT_MAX_CHARS = 5000
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def zone_of(person: User) -> ZoneInfo:
+    """The time zone a person's times are read and shown in (UTC when theirs is unknown)."""
+    return _zone(person.timezone)
 
 
 def local_to_utc(day: date, at: time, timezone: str) -> datetime:
     """A wall-clock time where the person is, as the UTC instant it names."""
-    try:
-        zone = ZoneInfo(timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+    return datetime.combine(day, at, tzinfo=_zone(timezone)).astimezone(UTC)
+
+
+def check_in_start(day: date, at: time, timezone: str) -> datetime:
+    """When a check-in booked or moved to ``day`` ``at`` on ``timezone``'s clock starts.
+    A year mistyped (0202, 20266) is refused: it is no meeting anyone means, and a day at
+    the ends of the calendar has no UTC instant at all."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise CoachingError(
+            N_("Check the year: choose a day between %(first)s and %(last)s."),
+            "day",
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
+        )
+    return local_to_utc(day, at, timezone)
 
 
 def schedule_check_in(
@@ -51,7 +74,7 @@ def schedule_check_in(
         "coach_id": coach.id,
         "leader_id": leader.id,
         "schedule_key": key,
-        "starts_at": local_to_utc(day, at, coach.timezone),
+        "starts_at": check_in_start(day, at, coach.timezone),
         "mode": mode,
         "created_at": utcnow(),
     }
@@ -84,8 +107,14 @@ def _clip(text: str | None) -> str:
     return text
 
 
+def _not_cancelled(check_in: CheckIn) -> None:
+    if check_in.cancelled:
+        raise CoachingError(N_("This check-in was cancelled. Book a new one instead."))
+
+
 def save_preparation(check_in: CheckIn, *, tried: str, happened: str, help_needed: str) -> None:
     """The leader's preparation; sending it again replaces it. Commits."""
+    _not_cancelled(check_in)
     check_in.prep_tried = _clip(tried)
     check_in.prep_happened = _clip(happened)
     check_in.prep_help = _clip(help_needed)
@@ -95,7 +124,8 @@ def save_preparation(check_in: CheckIn, *, tried: str, happened: str, help_neede
 
 def save_notes(check_in: CheckIn, *, shared: str, private: str, held: bool = True) -> None:
     """The coach's record: shared notes on the check-in, private ones apart. Saving marks
-    the check-in held (first time only). Commits."""
+    the check-in held (first time only); a cancelled one was not held. Commits."""
+    _not_cancelled(check_in)
     shared, private = _clip(shared), _clip(private)
     check_in.notes = shared
     if held and check_in.held_at is None:

@@ -126,6 +126,8 @@ def _add_overdue_actions(rows: dict[int, LeaderRow], leader_ids, now: datetime) 
 
 
 def _add_check_ins(rows: dict[int, LeaderRow], leader_ids, now: datetime) -> None:
+    """The last check-in held, the next one booked and the oldest past one not recorded;
+    a cancelled check-in is none of these."""
     not_held = CheckIn.held_at.is_(None)
     summary = db.session.execute(
         select(
@@ -134,7 +136,7 @@ def _add_check_ins(rows: dict[int, LeaderRow], leader_ids, now: datetime) -> Non
             func.min(case((and_(not_held, CheckIn.starts_at >= now), CheckIn.starts_at))),
             func.min(case((and_(not_held, CheckIn.starts_at < now), CheckIn.starts_at))),
         )
-        .where(CheckIn.leader_id.in_(leader_ids))
+        .where(CheckIn.leader_id.in_(leader_ids), CheckIn.cancelled_at.is_(None))
         .group_by(CheckIn.leader_id)
     )
     for leader_id, held, upcoming, missed in summary:

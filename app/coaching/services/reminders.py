@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from sqlalchemy import select
@@ -22,7 +21,11 @@ from ..models import ActionItem, CheckIn, CoachPairing
 SOON = timedelta(hours=24)
 PREPARE_WITHIN = timedelta(hours=48)
 
-notifications.kind("coaching.check_in_soon", N_("Your coaching check-in is on %(when)s."))
+# The check-in's time is kept as a moment and written when the notification is read, in
+# the reader's language and on their clock (a digest: the recipient's).
+notifications.kind(
+    "coaching.check_in_soon", N_("Your coaching check-in is on %(when)s."), moments=("when",)
+)
 notifications.kind(
     "coaching.prepare", N_("Prepare for your check-in with %(coach)s: what did you try?")
 )
@@ -40,21 +43,17 @@ class Sent:
         return self.check_ins_soon + self.preparations + self.overdue_actions
 
 
-def _check_in_url(check_in_id: int) -> str:
+def check_in_path(check_in_id: int) -> str:
     """The check-in's path, built without a request (a job, a command)."""
     script_name = urlsplit(current_app.config["PUBLIC_URL"]).path or "/"
     adapter = current_app.url_map.bind("localhost", script_name=script_name)
     return adapter.build("coaching.show_check_in", {"check_in_id": check_in_id})
 
 
-def _local(moment: datetime, timezone: str) -> str:
-    """``moment`` on the person's own clock, with their zone's name: a notification's
-    words are fixed when it is sent, so the time is too."""
-    try:
-        zone = ZoneInfo(timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
+def _moved(check_in: CheckIn) -> str:
+    """What tells a moved check-in's reminders from those of the time it had before (a
+    check-in never moved keeps the keys it always had, so none is told twice)."""
+    return f":{check_in.sequence}" if check_in.sequence else ""
 
 
 def _upcoming(now: datetime, within: timedelta) -> list[CheckIn]:
@@ -62,6 +61,7 @@ def _upcoming(now: datetime, within: timedelta) -> list[CheckIn]:
         db.session.scalars(
             select(CheckIn).where(
                 CheckIn.held_at.is_(None),
+                CheckIn.cancelled_at.is_(None),
                 CheckIn.starts_at > now,
                 CheckIn.starts_at <= now + within,
             )
@@ -79,9 +79,10 @@ def send_reminders(now: datetime | None = None) -> Sent:
             notifications.notify(
                 person.id,
                 "coaching.check_in_soon",
-                url=_check_in_url(check_in.id),
-                dedupe_key=f"coaching.soon:{check_in.id}:{check_in.starts_at:%Y%m%d%H%M}",
-                when=_local(check_in.starts_at, person.timezone),
+                url=check_in_path(check_in.id),
+                dedupe_key=f"coaching.soon:{check_in.id}:{check_in.starts_at:%Y%m%d%H%M}"
+                + _moved(check_in),
+                when=notifications.moment(check_in.starts_at),
             )
             sent.check_ins_soon += 1
     for check_in in _upcoming(now, PREPARE_WITHIN):
@@ -89,8 +90,8 @@ def send_reminders(now: datetime | None = None) -> Sent:
             notifications.notify(
                 check_in.leader_id,
                 "coaching.prepare",
-                url=_check_in_url(check_in.id),
-                dedupe_key=f"coaching.prepare:{check_in.id}",
+                url=check_in_path(check_in.id),
+                dedupe_key=f"coaching.prepare:{check_in.id}{_moved(check_in)}",
                 coach=check_in.coach.display_name,
             )
             sent.preparations += 1
@@ -111,7 +112,7 @@ def _remind_overdue_actions(now: datetime) -> int:
         notifications.notify(
             owner_id,
             "coaching.action_overdue",
-            url=_check_in_url(action.check_in_id),
+            url=check_in_path(action.check_in_id),
             dedupe_key=f"coaching.overdue:{action.id}",
             title=action.title,
         )

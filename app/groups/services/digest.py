@@ -22,12 +22,13 @@ from itertools import groupby
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select, update
 
 from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import reader
 from app.notifications import services as notifications
 from app.notifications.models import Notification
 
@@ -111,10 +112,13 @@ def _unclaim(items: list[Notification]) -> None:
 def _message(user: User, items: list[Notification], sender: str) -> EmailMessage:
     base = urlsplit(current_app.config["PUBLIC_URL"])
     origin = f"{base.scheme}://{base.netloc}"
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    # In their language, and any time on their clock.
+    with reader(user.locale, user.timezone):
         lines = [f"- {notifications.text(n)}\n  {origin}{n.url}" for n in items]
         message = EmailMessage()
-        message["Subject"] = gettext("Headway: %(count)d new for you", count=len(items))
+        message["Subject"] = ngettext(
+            "Headway: %(num)d new notification", "Headway: %(num)d new notifications", len(items)
+        )
         message["From"] = sender
         message["To"] = user.email
         greeting = gettext("Hello %(name)s,", name=user.display_name)

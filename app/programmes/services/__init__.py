@@ -1,5 +1,14 @@
 """Programme services, by topic; routes and commands import them from here."""
 
+from .aggregates import (
+    ReportView,
+    ask_for_refresh,
+    mark_changed,
+    records_download,
+    refresh_reports,
+    report_view,
+    sweep_reports,
+)
 from .cohorts import (
     add_member,
     add_person,
@@ -12,15 +21,19 @@ from .cohorts import (
     save_programme,
 )
 from .common import ProgrammeError, csv_text, neutralise, phone_cell
+from .import_checks import check_upload
 from .import_jobs import run_import, write_invitation_codes
-from .imports import ImportPlan, read_leaders_csv
+from .import_sweep import drop_expired_drafts, sweep_stalled_imports
+from .imports import ImportPlan, read_leaders_csv, read_leaders_text
 from .invitations import (
+    check_problems,
     confirm_import,
     import_cohorts,
     import_error,
     invitation_codes_file,
-    prepare_import,
+    refused_rows_file,
     request_new_codes,
+    upload_import,
 )
 from .privacy import (
     CHANNELS,
@@ -45,27 +58,38 @@ __all__ = [
     "ImportPlan",
     "ProgrammeError",
     "Report",
+    "ReportView",
     "Scope",
+    "ask_for_refresh",
+    "mark_changed",
+    "records_download",
+    "refresh_reports",
+    "report_view",
+    "sweep_reports",
     "audit_csv",
     "audit_entries",
     "build_report",
+    "check_problems",
+    "check_upload",
     "cohort_members",
     "complete_erasure",
     "confirm_import",
     "csv_text",
+    "drop_expired_drafts",
     "erasure_request",
     "import_cohorts",
     "import_error",
     "invitation_codes_file",
     "neutralise",
     "pending_erasures",
-    "prepare_import",
     "personal_data",
     "phone_cell",
     "personal_data_csv",
     "personal_data_json",
     "pseudonym",
     "read_leaders_csv",
+    "read_leaders_text",
+    "refused_rows_file",
     "records_csv",
     "regions",
     "remove_member",
@@ -84,6 +108,8 @@ __all__ = [
     "save_cohort",
     "save_programme",
     "save_research_profile",
+    "sweep_stalled_imports",
+    "upload_import",
     "withdraw_erasure",
     "write_invitation_codes",
 ]

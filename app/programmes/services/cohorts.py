@@ -18,6 +18,7 @@ from app.learning.models import Course
 from app.roles import Role
 
 from ..models import Cohort, CohortMember, Programme, ProgrammeCourse
+from .aggregates import mark_changed
 from .common import ProgrammeError
 
 
@@ -61,6 +62,7 @@ def save_programme(
         actor=by,
         subject=f"programme:{programme.id}",
     )
+    mark_changed(programme.id)  # its courses may have changed
     db.session.commit()
     return programme
 
@@ -101,6 +103,7 @@ def save_cohort(
         starts_on=starts_on.isoformat(),
         ends_on=ends_on.isoformat() if ends_on else None,
     )
+    mark_changed(programme.id)
     db.session.commit()
     return cohort
 
@@ -148,6 +151,7 @@ def _add(cohort: Cohort, user: User, region: str, by) -> bool:
     if added:
         cohort.member_count = Cohort.member_count + 1
         audit.record("cohort_add", actor=by, target=user.id, subject=f"cohort:{cohort.id}")
+        mark_changed(cohort.programme_id)
     db.session.commit()
     return added
 
@@ -186,6 +190,7 @@ def remove_member(cohort: Cohort, user_id: int, by) -> None:
     if removed:
         cohort.member_count = Cohort.member_count - removed
         audit.record("cohort_remove", actor=by, target=user_id, subject=f"cohort:{cohort.id}")
+        mark_changed(cohort.programme_id)
     db.session.commit()
 
 

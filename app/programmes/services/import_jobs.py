@@ -5,13 +5,15 @@ invitation codes written to a file to download. Run by the app's job queue
 The database is the truth, not the message: the job reloads its batch by id and claims it
 with one conditional UPDATE (``queued`` → ``importing``), so a duplicate message finds
 nothing to do. Every row is checked again first (someone may have been given one of its
-numbers since the preview). Accounts, roles and memberships go in 500 rows at a time (an
-executemany each, the new ids read back in one SELECT; no row is loaded or reloaded), each
-slice committed with the batch's ``rows_done``, so the progress page moves and other
-requests get the database between slices. Should a slice fail (a number taken meanwhile),
-the slices already in are removed again and the batch fails with a reason the admin can
-read: all or none. A job whose worker died is started again by
-:func:`sweep_stalled_imports`.
+numbers since the preview): the rows the check refused stay out, the people imported
+since (by another upload of the same rows) are skipped, and should a row the preview
+called good fail now, nothing is imported. Accounts, roles and memberships go in 500 rows
+at a time (an executemany each, the new ids read back in one SELECT; no row is loaded or
+reloaded), each slice committed with the batch's ``rows_done``, so the progress page moves
+and other requests get the database between slices. Should a slice fail (a number taken
+meanwhile), the slices already in are removed again and the batch fails with a reason the
+admin can read: every good row, or none. A job whose worker died is started again by
+:func:`.import_sweep.sweep_stalled_imports`.
 
 The codes: new ones for everyone of the batch who has not accepted, in one transaction
 that also records where the file is; the file is stored first (media storage: the
@@ -23,7 +25,6 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, event, insert, or_, select, update
@@ -41,13 +42,11 @@ from app.urls import public_url
 from media_pipeline.storage import new_key
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
+from .aggregates import mark_changed
 from .common import ProgrammeError, csv_text, let_requests_run, neutralise, phone_cell
-from .imports import LeaderRow, read_leaders_csv
+from .imports import LeaderRow, read_leaders_text
 
 SLICE_ROWS = 500
-#: A queued or running import that has not moved for this long lost its message or its
-#: worker: the sweep starts it again. A slice takes well under a second.
-IMPORT_STALE_AFTER = timedelta(minutes=10)
 INVITATION_COLUMNS = ("name", "phone", "email", "cohort", "code", "link", "expires")
 
 CLASH = N_(
@@ -83,8 +82,8 @@ def run_import(batch_id: int) -> None:
     batch = db.session.get(ImportBatch, batch_id)
     programme = db.session.get(Programme, batch.programme_id)
     try:
-        rows = _rows_still_good(batch, programme)
-        _insert_slices(batch, programme, rows)
+        rows, skipped = _rows_still_good(batch, programme)
+        _insert_slices(batch, programme, rows, skipped)
     except ProgrammeError as error:
         db.session.rollback()
         _fail(batch_id, error)
@@ -99,21 +98,29 @@ def run_import(batch_id: int) -> None:
     write_invitation_codes(batch_id)
 
 
-def _rows_still_good(batch: ImportBatch, programme: Programme) -> list[LeaderRow]:
-    plan = read_leaders_csv(batch.content.encode(), programme, pause=let_requests_run)
-    if not plan.ok:
-        first = plan.problems[0] if plan.problems else None
+def _rows_still_good(batch: ImportBatch, programme: Programme) -> tuple[list[LeaderRow], int]:
+    """The rows to import (the good rows of the preview, less the people imported since)
+    and how many were skipped as imported already."""
+    plan = read_leaders_text(batch.content, programme, lambda _line: let_requests_run())
+    refused = set(batch.refused_lines or ())
+    problems = [p for p in plan.problems if p.params.get("line") not in refused]
+    if problems:
+        first = problems[0]
         raise ProgrammeError(
             NO_LONGER_GOOD,
-            count=len(plan.problems),
-            line=first.params.get("line", 1) if first else 1,
-            problem=str(first) if first else "",
+            count=len({problem.params.get("line") for problem in problems}),
+            line=first.params.get("line", 1),
+            problem=str(first),
         )
-    return plan.rows
+    rows = [row for row in plan.rows if row.line not in refused]
+    return rows, len([row for row in plan.skipped if row.line not in refused])
 
 
-def _insert_slices(batch: ImportBatch, programme: Programme, rows: list[LeaderRow]) -> None:
+def _insert_slices(
+    batch: ImportBatch, programme: Programme, rows: list[LeaderRow], skipped: int
+) -> None:
     batch_id, by_id = batch.id, batch.created_by_id
+    summary = {**(batch.summary or {}), "skipped": skipped}
     try:
         for start in range(0, len(rows), SLICE_ROWS):
             chunk = rows[start : start + SLICE_ROWS]
@@ -144,14 +151,17 @@ def _insert_slices(batch: ImportBatch, programme: Programme, rows: list[LeaderRo
         actor=by_id,
         subject=f"import:{batch_id}",
         rows=len(rows),
+        skipped=skipped,
+        refused=summary.get("refused", 0),
         cohorts={str(cid): n for cid, n in Counter(r.cohort_id for r in rows).items()},
     )
     db.session.execute(
         update(ImportBatch)
         .where(ImportBatch.id == batch_id)
-        .values(content="", row_count=len(rows), status=ImportStatus.CODES)
+        .values(content="", row_count=len(rows), status=ImportStatus.CODES, summary=summary)
         .execution_options(synchronize_session=False)
     )
+    mark_changed(programme.id)
     db.session.commit()
     log_event(
         "leaders_imported",
@@ -233,6 +243,8 @@ def _remove_imported(batch_id: int) -> None:
         for model in (CohortMember, UserRole):
             db.session.execute(delete(model).where(model.user_id.in_(chunk)))
         db.session.execute(delete(User).where(User.id.in_(chunk)))
+    # Figures worked out while the slices were in counted them.
+    mark_changed(select(ImportBatch.programme_id).where(ImportBatch.id == batch_id))
     db.session.commit()
 
 
@@ -375,48 +387,3 @@ def _delete_after_commit(storage, key: str) -> None:
     @event.listens_for(db.session(), "after_commit", once=True)
     def _delete(_session) -> None:
         storage.delete(key)
-
-
-def sweep_stalled_imports(now: datetime | None = None) -> int:
-    """Start again the imports whose job stopped moving (its message lost, its worker
-    killed): a queued one is sent again, a half-done one first loses the slices it had put
-    in, a codes file is written again. Harmless twice: every step is conditional on the
-    batch as it is. Commits; how many were started again."""
-    from .invitations import enqueue_after_commit  # invitations imports this module
-
-    now = now or utcnow()
-    stale = now - IMPORT_STALE_AFTER
-    found = db.session.execute(
-        select(ImportBatch.id, ImportBatch.status, ImportBatch.progress_at).where(
-            ImportBatch.status.in_(ImportStatus.WORKING), ImportBatch.progress_at < stale
-        )
-    ).all()
-    db.session.rollback()
-    started = 0
-    for batch_id, status, moved_at in found:
-        claim = db.session.execute(
-            update(ImportBatch)
-            .where(
-                ImportBatch.id == batch_id,
-                ImportBatch.status == status,
-                ImportBatch.progress_at == moved_at,
-            )
-            .values(
-                status=ImportStatus.CODES if status == ImportStatus.CODES else ImportStatus.QUEUED,
-                rows_done=0,
-                progress_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not claim:
-            db.session.rollback()
-            continue
-        task = "invitation_codes" if status == ImportStatus.CODES else "import_leaders"
-        enqueue_after_commit(task, batch_id)
-        if status == ImportStatus.IMPORTING:
-            _remove_imported(batch_id)  # commits, with the claim
-        else:
-            db.session.commit()
-        log_event("import_started_again", batch_id=batch_id, was=status)
-        started += 1
-    return started

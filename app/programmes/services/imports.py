@@ -1,7 +1,9 @@
 """Reading a CSV of leaders to invite: every row checked, every problem at its line.
 
-Nothing is written here: :func:`read_leaders_csv` returns a plan that the preview shows
-and the import job (:func:`~.import_jobs.run_import`) carries out whole, or not at all.
+Nothing is written here: :func:`read_leaders_text` returns a plan — the good rows, the
+rows already imported (skipped), the problems of the others — that the check job
+(:mod:`.import_checks`) keeps for the preview and the import job
+(:func:`~.import_jobs.run_import`) carries out: every good row, or none of them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -21,7 +24,7 @@ from app.accounts.services import EMAIL_SHAPE, AccountError, normalize_email, no
 from app.errors import N_
 from app.extensions import db
 
-from ..models import Cohort, Programme
+from ..models import Cohort, CohortMember, Programme
 from .common import ProgrammeError
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -41,6 +44,9 @@ MAX_LENGTHS = {"name": 120, "email": 254, "phone": 32, "school": 200, "region": 
 # A spreadsheet would run these as formulas; our own exports put a quote before them.
 FORMULA_RE = re.compile(r"^[=+\-@\t\r]")
 ESCAPED_RE = re.compile(r"^'+[=+\-@\t\r]")
+#: The column the refused rows' file adds, in the uploader's language: read back, it is
+#: left out, so the file goes in again as it is once its rows are fixed.
+FIX_COLUMN = N_("what to fix")
 
 
 @dataclass
@@ -60,6 +66,8 @@ class LeaderRow:
 class ImportPlan:
     rows: list[LeaderRow] = field(default_factory=list)
     problems: list[ProgrammeError] = field(default_factory=list)
+    # Rows of people already invited into the same cohort (an earlier import of them).
+    skipped: list[LeaderRow] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -109,9 +117,25 @@ def decode_upload(data: bytes) -> str:
     return text
 
 
-def _header(cells: list[str]) -> list[str]:
-    names = [ALIASES.get(c.strip().lower(), c.strip().lower()) for c in cells]
-    unknown = [c for c in names if c not in COLUMNS]
+def fix_column_names() -> set[str]:
+    """The refused rows' own column as any language names it (casefolded)."""
+    names = {FIX_COLUMN}
+    for code in current_app.config["LANGUAGES"]:
+        with force_locale(code):
+            names.add(gettext(FIX_COLUMN))
+    return {name.casefold() for name in names}
+
+
+def column_names(cells: list[str]) -> list[str | None]:
+    """The columns' names, None for the column our refused rows' file adds."""
+    ignored = fix_column_names()
+    names = [
+        None
+        if c.strip().casefold() in ignored
+        else ALIASES.get(c.strip().lower(), c.strip().lower())
+        for c in cells
+    ]
+    unknown = [c for c in names if c is not None and c not in COLUMNS]
     if unknown:
         raise ProgrammeError(
             N_("Line 1: unknown columns %(unknown)s. The columns are: %(columns)s."),
@@ -119,7 +143,7 @@ def _header(cells: list[str]) -> list[str]:
             unknown=", ".join(unknown),
             columns=", ".join(COLUMNS),
         )
-    repeated = [c for c, n in Counter(names).items() if n > 1]
+    repeated = [c for c, n in Counter(names).items() if n > 1 and c is not None]
     if repeated:
         raise ProgrammeError(
             N_("Line 1: the column %(column)s is there twice."), "file", column=repeated[0]
@@ -131,10 +155,14 @@ def _header(cells: list[str]) -> list[str]:
     return names
 
 
-def _rows(text: str):
+def delimiter_of(text: str) -> str:
     first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    return max((";", ",", "\t"), key=first.count)
+
+
+def csv_rows(text: str):
+    """``(line, cells)`` of every record; the line is where the record ends."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text), strict=True)
     try:
         for cells in reader:
             yield reader.line_num, cells
@@ -147,15 +175,28 @@ def _rows(text: str):
         ) from None
 
 
+def check_header(text: str) -> None:
+    """Refuse a file whose first line does not name the columns (reads that line only)."""
+    column_names(next(csv_rows(text))[1])
+
+
 def read_leaders_csv(
-    data: bytes, programme: Programme, pause: Callable[[], None] | None = None
+    data: bytes, programme: Programme, progress: Callable[[int], None] | None = None
 ) -> ImportPlan:
-    """Every row of the file as a leader to invite, or the problems that stop it; raises
-    :class:`ProgrammeError` for a file that cannot be read at all. ``pause()`` is called
-    every 500 rows (the import job lets the web requests of its process run)."""
-    rows = _rows(decode_upload(data))
+    """:func:`read_leaders_text` of an uploaded file's bytes."""
+    return read_leaders_text(decode_upload(data), programme, progress)
+
+
+def read_leaders_text(
+    text: str, programme: Programme, progress: Callable[[int], None] | None = None
+) -> ImportPlan:
+    """Every row of the file as a leader to invite, one already imported, or the problems
+    that refuse it; raises :class:`ProgrammeError` for a file that cannot be read at all.
+    ``progress(line)`` is called every 500 lines (the jobs record how far they are and let
+    the web requests of their process run)."""
+    rows = csv_rows(text)
     _, header_cells = next(rows)
-    header = _header(header_cells)
+    header = column_names(header_cells)
     cohorts = {
         name.casefold(): (cid, name)
         for cid, name in db.session.execute(
@@ -164,10 +205,10 @@ def read_leaders_csv(
     }
     plan, checker = ImportPlan(), _RowChecker(programme, cohorts)
     for line, cells in rows:
-        if pause is not None and line % 500 == 0:
-            pause()
-        if not any(cell.strip() for cell in cells):
-            continue
+        if progress is not None and line % 500 == 0:
+            progress(line)
+        if not any(cell.strip() for i, cell in enumerate(cells) if i >= len(header) or header[i]):
+            continue  # an empty row, or one that only says what to fix
         if len(plan.rows) + len(plan.problems) >= MAX_IMPORT_ROWS:
             raise ProgrammeError(
                 N_("This file has more than %(limit)s leaders. Split it into smaller files."),
@@ -186,9 +227,9 @@ def read_leaders_csv(
             )
             continue
         checker.check(line, dict(zip(header, cells, strict=True)), plan)
-    _check_existing_accounts(plan)
-    if not plan.rows and not plan.problems:
-        plan.problems.append(_problem(1, "file", N_("This file names no leaders.")))
+    _check_existing_accounts(plan, list(cohorts.values()))
+    if not plan.rows and not plan.problems and not plan.skipped:
+        raise ProgrammeError(N_("This file names no leaders."), "file")
     return plan
 
 
@@ -230,8 +271,11 @@ class _RowChecker:
                 )
                 continue
             values[column] = raw
-        if not problems:
-            problems = self._check_values(line, values)
+        # The other cells are checked too, so one round of fixes is enough: a refused
+        # cell counts as empty, and says only what is wrong with it.
+        refused = {problem.field for problem in problems}
+        values |= dict.fromkeys(refused, "")
+        problems += [p for p in self._check_values(line, values) if p.field not in refused]
         if problems:
             plan.problems.extend(problems)
         else:
@@ -294,27 +338,47 @@ class _RowChecker:
         )
 
 
-def _check_existing_accounts(plan: ImportPlan) -> None:
-    """Rows whose phone or email an account already has: a few statements per 500 rows."""
-    taken: set[tuple[str, str]] = set()
+def _check_existing_accounts(plan: ImportPlan, cohorts: list[tuple[int, str]]) -> None:
+    """Rows whose phone or email an account already has: skipped when that account is
+    already in the row's cohort (an earlier import of the same person), refused otherwise.
+    A few statements per 500 rows."""
+    taken: dict[tuple[str, str], int] = {}
     for column, attribute in (("email", User.email), ("phone", User.phone)):
         values = [getattr(row, column) for row in plan.rows if getattr(row, column)]
         for start in range(0, len(values), 500):
             chunk = values[start : start + 500]
-            found = db.session.scalars(select(attribute).where(attribute.in_(chunk)))
-            taken |= {(column, value) for value in found}
+            found = db.session.execute(select(attribute, User.id).where(attribute.in_(chunk)))
+            taken |= {(column, value): user_id for value, user_id in found}
     if not taken:
         return
+    members = _members(set(taken.values()), [cid for cid, _ in cohorts])
     keep = []
     for row in plan.rows:
         clash = [c for c in ("email", "phone") if (c, getattr(row, c)) in taken]
-        if clash:
+        people = {taken[(c, getattr(row, c))] for c in clash}
+        if not clash:
+            keep.append(row)
+        elif len(people) == 1 and (people.pop(), row.cohort_id) in members:
+            plan.skipped.append(row)
+        else:
             message = {
                 "email": N_("Someone already has an account with this email address."),
                 "phone": N_("Someone already has an account with this phone number."),
             }[clash[0]]
             plan.problems.append(_problem(row.line, clash[0], message))
-        else:
-            keep.append(row)
     plan.rows = keep
     plan.problems.sort(key=lambda problem: problem.params.get("line", 0))
+
+
+def _members(user_ids: set[int], cohort_ids: list[int]) -> set[tuple[int, int]]:
+    """Which of ``user_ids`` are in which of ``cohort_ids``: (user, cohort) pairs."""
+    ids, pairs = sorted(user_ids), set()
+    for start in range(0, len(ids), 500):
+        found = db.session.execute(
+            select(CohortMember.user_id, CohortMember.cohort_id).where(
+                CohortMember.user_id.in_(ids[start : start + 500]),
+                CohortMember.cohort_id.in_(cohort_ids),
+            )
+        )
+        pairs |= {(user_id, cohort_id) for user_id, cohort_id in found}
+    return pairs

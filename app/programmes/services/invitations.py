@@ -1,63 +1,98 @@
-"""Bulk imports from the admin's side: the draft a preview keeps, the confirmation that
-hands it to the job queue, new invitation codes, and the codes file to download.
+"""Bulk imports from the admin's side: the upload that queues the file's check, the draft
+the check leaves for the preview, the confirmation that hands its good rows to the job
+queue, new invitation codes, and the files to download (codes, refused rows).
 
-The work whose cost grows with the file (checking every row again, creating the
-accounts, making the codes) is the job's (:mod:`.import_jobs`): a request here runs a
-handful of statements however many leaders the file names."""
+The work whose cost grows with the file (checking every row, creating the accounts,
+making the codes, writing the refused rows) is the jobs' (:mod:`.import_checks`,
+:mod:`.import_jobs`): a request here runs a handful of statements however many leaders
+the file names."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from collections.abc import Iterator
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import event, select, update
 
 from app import audit
-from app.db import utcnow
+from app.db import upsert, utcnow
 from app.errors import N_
 from app.extensions import db
 from app.logs import log_event
 from media_pipeline.storage import Storage
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
-from .common import ProgrammeError, let_requests_run
-from .imports import ImportPlan, decode_upload, read_leaders_csv
+from .common import ProgrammeError
+from .imports import check_header, decode_upload
 
 DRAFT_LIFETIME = timedelta(days=1)
+STILL_CHECKING = N_("The file is still being checked. Wait for its preview, then confirm.")
+NOTHING_TO_IMPORT = N_("No row of this file can be imported. Fix the file and upload it again.")
 
 
-def prepare_import(
-    data: bytes, programme: Programme, *, by
-) -> tuple[ImportPlan, ImportBatch | None]:
-    """Read and check the file. When every row is good, keep its text as a draft that the
-    preview's confirmation names by a random key (nothing else is written; drafts a day
-    old are dropped). Commits."""
-    plan = read_leaders_csv(data, programme, pause=let_requests_run)
-    if not plan.ok:
-        return plan, None
-    db.session.execute(
-        delete(ImportBatch).where(
-            ImportBatch.confirmed_at.is_(None), ImportBatch.created_at < utcnow() - DRAFT_LIFETIME
+def upload_import(data: bytes, programme: Programme, *, by, key: str, locale: str) -> ImportBatch:
+    """Keep the uploaded file and queue its check (:func:`.import_checks.check_upload`);
+    commits. Refuses at once a file that cannot be read or whose first line does not name
+    the columns. The upload form's ``key`` names the check: the same form sent twice (a
+    double tap) gets the same check back, and the same file sent again while its check
+    runs joins that check."""
+    text = decode_upload(data)
+    check_header(text)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    mine = ImportBatch.programme_id == programme.id, ImportBatch.created_by_id == by.id
+    sent = db.session.scalar(select(ImportBatch).where(ImportBatch.key == key, *mine))
+    if sent is not None and sent.content_hash == digest:
+        return sent
+    running = db.session.scalar(
+        select(ImportBatch)
+        .where(
+            *mine,
+            ImportBatch.content_hash == digest,
+            ImportBatch.status.in_(ImportStatus.CHECK_WORKING),
         )
+        .limit(1)
     )
-    batch = ImportBatch(
-        key=secrets.token_urlsafe(24),
-        programme_id=programme.id,
-        created_by_id=by.id,
-        row_count=len(plan.rows),
-        content=decode_upload(data),
-    )
-    db.session.add(batch)
+    if running is not None:
+        return running
+    if sent is not None or not key:  # the form came back with another file (Back, then send)
+        key = secrets.token_urlsafe(24)
+    values = {
+        "key": key,
+        "programme_id": programme.id,
+        "created_by_id": by.id,
+        "status": ImportStatus.UPLOADED,
+        "row_count": text.count("\n"),  # about the file's rows, for the progress bar
+        "content": text,
+        "content_hash": digest,
+        "locale": locale,
+        "progress_at": utcnow(),
+    }
+    created = upsert(ImportBatch, values, key=["key"])
+    if not created:
+        db.session.rollback()
+        tap = db.session.scalar(select(ImportBatch).where(ImportBatch.key == key, *mine))
+        if tap is not None:
+            return tap  # the same form's other tap got there first
+        values["key"] = secrets.token_urlsafe(24)  # a key that is not this admin's
+        created = upsert(ImportBatch, values, key=["key"])
+    enqueue_after_commit("check_import", created[0].id)
     db.session.commit()
-    return plan, batch
+    return created[0]
+
+
+def check_problems(batch: ImportBatch) -> list[ProgrammeError]:
+    """The first problems the check found, to show translated, each with its line."""
+    found = (batch.summary or {}).get("problems", [])
+    return [ProgrammeError(template, field, **params) for field, template, params in found]
 
 
 def confirm_import(programme: Programme, key: str, *, by) -> ImportBatch:
     """Hand the draft ``key`` names to the job queue (:func:`.import_jobs.run_import`
-    checks every row again and imports them all or none); commits. Confirmed twice, even
+    checks every row again and imports every good row or none); commits. Confirmed twice, even
     at the same moment, it is queued once: one conditional UPDATE claims the draft, the
     other confirmation finds it claimed and gets the same import back."""
     batch = db.session.scalar(
@@ -67,6 +102,12 @@ def confirm_import(programme: Programme, key: str, *, by) -> ImportBatch:
         raise ProgrammeError(
             N_("This preview is no longer kept (after a day). Upload the file again.")
         )
+    if batch.status in ImportStatus.CHECK_WORKING:
+        raise ProgrammeError(STILL_CHECKING)
+    if batch.status == ImportStatus.UNREADABLE or (
+        batch.status == ImportStatus.DRAFT and not batch.row_count
+    ):
+        raise ProgrammeError(NOTHING_TO_IMPORT)
     claim = (
         update(ImportBatch)
         .where(ImportBatch.id == batch.id, ImportBatch.status == ImportStatus.DRAFT)
@@ -115,6 +156,16 @@ def invitation_codes_file(batch: ImportBatch, *, by) -> Iterator[bytes] | None:
     audit.record("invitation_codes_export", actor=by, subject=f"import:{batch.id}")
     db.session.commit()
     return _storage().open(batch.codes_key)
+
+
+def refused_rows_file(batch: ImportBatch, *, by) -> Iterator[bytes] | None:
+    """The refused rows with what to fix, as the check wrote them, to stream (logged as
+    a download; commits), or None when there are none (or no longer: kept a day)."""
+    if not batch.refused_key:
+        return None
+    audit.record("refused_rows_export", actor=by, subject=f"import:{batch.id}")
+    db.session.commit()
+    return _storage().open(batch.refused_key)
 
 
 def import_cohorts(batch: ImportBatch) -> list[Cohort]:

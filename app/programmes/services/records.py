@@ -17,8 +17,8 @@ from app.audit import AuditEntry
 from app.extensions import db
 
 from ..models import Cohort, CohortMember
-from .common import csv_text
-from .reports import Report, Scope, _finish, columns, people_numbers
+from .common import csv_text, nothing, pausing
+from .reports import People, Report, Scope, _finish, columns, people_numbers
 from .research import BREAKDOWNS
 from .scopes import programme_layout
 
@@ -40,8 +40,9 @@ def _scope_subject(scope: Scope) -> str:
     return f"programme:{scope.programme.id}"
 
 
-def report_csv(report: Report, *, by) -> str:
-    """The report's tables as one CSV; logged as an export and committed."""
+def report_csv(report: Report, *, by, as_of=None) -> str:
+    """The report's tables as one CSV (the last row saying when its figures were worked
+    out, ``as_of``, where known); logged as an export and committed."""
     keys = [key for key, _ in report.columns]
     header = ["section", "group", "people", *keys]
     rows = []
@@ -80,9 +81,15 @@ def report_csv(report: Report, *, by) -> str:
                         HIDDEN if item.hidden else item.latest,
                     ]
                 )
+    if as_of is not None:
+        rows.append(["figures as of", as_of.isoformat(), *[""] * (len(header) - 2)])
     audit.record("report_export", actor=by, subject=_scope_subject(report.scope))
     db.session.commit()
     return csv_text(header, rows)
+
+
+def records_header() -> list[str]:
+    return ["pseudonym", "cohort", "region", *BREAKDOWNS, *(key for key, _ in columns())]
 
 
 def records_csv(scope: Scope, *, by, start, end) -> str:
@@ -90,44 +97,73 @@ def records_csv(scope: Scope, *, by, start, end) -> str:
     answers (given with consent only) and every per-person number of the report. No names,
     phones, emails or schools. A cohort or region that would single out fewer than five
     leaders reads "held back", and a scope whose report is held back gives no rows, only
-    a row saying so. Logged and committed."""
-    numbers = [key for key, _ in columns()]
-    header = ["pseudonym", "cohort", "region", *BREAKDOWNS, *numbers]
+    a row saying so. Computed now (the report job keeps every scope's file:
+    ``aggregates``). Logged and committed."""
+    header = records_header()
     layout = programme_layout(scope.programme)
     if layout.shown(scope):
-        rows = _records(scope, layout, numbers, start, end)
+        people = people_numbers(scope, layout, start, end)
+        rows = record_rows(scope, layout, people, memberships(scope))
     else:
-        rows = [[HELD_BACK, *[""] * (len(header) - 1)]]
-    audit.record("records_export", actor=by, subject=_scope_subject(scope), rows=len(rows))
-    db.session.commit()
+        rows = held_back_rows()
+    return records_export(scope, header, rows, by=by)
+
+
+def records_export(scope: Scope, header, rows: list, *, by) -> str:
+    """``rows`` as CSV, logged as an export of ``scope``'s records and committed."""
+    log_records_export(scope, len(rows), by=by)
     return csv_text(header, rows)
 
 
-def _records(scope: Scope, layout, numbers: list[str], start, end) -> list[list]:
-    people = people_numbers(scope, layout, start, end)
-    memberships = (
+def log_records_export(scope: Scope, rows: int, *, by) -> None:
+    """An export of ``scope``'s records (``rows`` of them) in the audit log; commits."""
+    audit.record("records_export", actor=by, subject=_scope_subject(scope), rows=rows)
+    db.session.commit()
+
+
+def held_back_rows() -> list[list]:
+    return [[HELD_BACK, *[""] * (len(records_header()) - 1)]]
+
+
+def memberships(scope: Scope) -> list[tuple]:
+    """(user id, cohort id, cohort name, region) of every membership of the scope's
+    leaders in the programme (in the scope's cohort if it has one), by user and cohort."""
+    statement = (
         select(CohortMember.user_id, Cohort.id, Cohort.name, CohortMember.region)
         .join(Cohort, Cohort.id == CohortMember.cohort_id)
         .where(CohortMember.user_id.in_(scope.members()))
         .where(Cohort.programme_id == scope.programme.id)
     )
     if scope.cohort is not None:
-        memberships = memberships.where(Cohort.id == scope.cohort.id)
+        statement = statement.where(Cohort.id == scope.cohort.id)
+    return db.session.execute(statement.order_by(CohortMember.user_id, Cohort.id)).all()
+
+
+def record_rows(
+    scope: Scope, layout, people: People, found: list[tuple], names=None, pause=nothing
+) -> list[list]:
+    """The records of ``scope``'s leaders from ``found`` (:func:`memberships` of the scope
+    or of a larger one); ``names`` keeps pseudonyms made already; ``pause()`` every
+    thousand."""
+    keys = [key for key, _ in columns()]
+    names = {} if names is None else names
     rows, places = [], {}
-    for person, cohort_id, cohort, region in db.session.execute(
-        memberships.order_by(CohortMember.user_id, Cohort.id)
-    ):
+    for person, cohort_id, cohort, region in pausing(found, pause):
+        if person not in people.groups or (scope.cohort and cohort_id != scope.cohort.id):
+            continue
         values = _finish(dict.fromkeys(people.keys, 0) | people.numbers.get(person, {}))
         if (cohort_id, region) not in places:
             places[cohort_id, region] = layout.record_place(cohort_id, region)
         show_cohort, show_region = places[cohort_id, region]
+        if person not in names:
+            names[person] = pseudonym(person)
         rows.append(
             [
-                pseudonym(person),
+                names[person],
                 cohort if show_cohort else HELD_BACK,
                 region if show_region else HELD_BACK,
                 *people.groups.get(person, ()),
-                *(values.get(key) for key in numbers),
+                *(values.get(key) for key in keys),
             ]
         )
     return rows

@@ -1,28 +1,40 @@
-"""Evidence for a cohort, a region or a whole programme: a fixed handful of statements
-whatever the number of leaders (where the programme's leaders are, weekly activity, one
-grouped statement of every per-person number by every breakdown, one per rating source for
-growth per competency), then the small-group rule (``suppression``) in Python, per block
-of the programme's leaders (``scopes.Layout``).
+"""Evidence for a cohort, a region or a whole programme: the statements of ``figures``
+(where the programme's leaders are, each leader's numbers, weekly activity, growth per
+competency: a fixed handful whatever the number of leaders), then the small-group rule
+(``suppression``) in Python, per block of the programme's leaders (``scopes.Layout``).
 
-Every area's numbers arrive through ``app/registry.py``; this module names none of them.
+Leaders see reports as the report job left them (``aggregates``), which puts every
+scope's report together with :func:`report_of` from figures of the whole programme;
+:func:`build_report` computes one scope's from its own leaders, now.
+
+A programme's reports count the lessons of its own courses (every course while it names
+none). Every area's numbers arrive through ``app/registry.py``; this module names none.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, case, cast, distinct, extract, func, literal, select, union_all
+from sqlalchemy import Select, or_, select
 
 from app import registry
-from app.db import UTCDateTime
-from app.extensions import db
-from app.frameworks.models import Competency
+from app.learning.models import Course
 
+from ..models import ProgrammeCourse
+from .common import nothing, pausing
+from .figures import (
+    Figures,
+    Period,
+    active_leaders,
+    gather,
+    load_competencies,
+    person_numbers,
+)
 from .research import BREAKDOWNS
-from .scopes import Layout, Scope, member_keys, of_programme, programme_layout
+from .scopes import Layout, Scope, programme_layout
 from .suppression import MIN_GROUP, block_counts_shown, hidden_groups, too_few
 
 
@@ -50,6 +62,7 @@ class CompetencyGrowth:
     first: float | None
     latest: float | None
     hidden: bool
+    competency_id: int | None = None
 
 
 @dataclass
@@ -77,80 +90,6 @@ class Report:
     min_group = MIN_GROUP
 
 
-def _at(moment: date) -> datetime:
-    return datetime.combine(moment, time.min, tzinfo=UTC)
-
-
-def week_index(column, start: date):
-    """Whole weeks from ``start`` to the timestamp ``column``, on either database."""
-    if db.engine.dialect.name == "sqlite":
-        days = func.julianday(column) - func.julianday(start.isoformat())
-        return cast(days / 7, Integer)
-    since = extract("epoch", column - literal(_at(start), UTCDateTime()))
-    return cast(func.floor(since / 604800), Integer)
-
-
-def _activity():
-    sources = [source.statement() for source in registry.ACTIVITY.values()]
-    acts = union_all(*sources).subquery("activity")
-    user_id, at = list(acts.c)[:2]
-    return user_id, at
-
-
-def _weekly(scope: Scope, layout: Layout, start: date, end: date) -> list[tuple[date, int | None]]:
-    """Active leaders per week, counted per block (``suppression``): a week with 1 to 4
-    active in any of the scope's blocks is hidden (None)."""
-    user_id, at = _activity()
-    week = week_index(at, start)
-    keys = member_keys(layout)
-    statement = select(*keys, week, func.count(distinct(user_id))).select_from(at.table)
-    rows = db.session.execute(
-        of_programme(statement, user_id, layout)
-        .where(user_id.in_(scope.members()), at >= _at(start), at < _at(end + timedelta(1)))
-        .group_by(*keys, week)
-    )
-    counts = defaultdict(Counter)  # week → block → active leaders
-    for cohort_key, region_key, index, active in rows:
-        counts[index][layout.block(cohort_key, region_key)] += active
-    weeks = (end - start).days // 7 + 1
-    return [
-        (
-            start + timedelta(weeks=i),
-            sum(counts[i].values()) if block_counts_shown(counts[i].values()) else None,
-        )
-        for i in range(weeks)
-    ]
-
-
-def _rating_pairs(source, members):
-    """Per leader and competency, the first and latest level (leaders rated twice or more)."""
-    ratings = source.statement().subquery()
-    user_id, competency_id, at, level = list(ratings.c)[:4]
-    window = {"partition_by": (user_id, competency_id)}
-    ranked = (
-        select(
-            user_id.label("user_id"),
-            competency_id.label("competency_id"),
-            level.label("level"),
-            func.row_number().over(order_by=at.asc(), **window).label("first_rank"),
-            func.row_number().over(order_by=at.desc(), **window).label("last_rank"),
-        )
-        .where(user_id.in_(members))
-        .subquery()
-    )
-    return (
-        select(
-            ranked.c.user_id,
-            ranked.c.competency_id,
-            func.sum(case((ranked.c.first_rank == 1, ranked.c.level), else_=0)).label("first"),
-            func.sum(case((ranked.c.last_rank == 1, ranked.c.level), else_=0)).label("latest"),
-        )
-        .group_by(ranked.c.user_id, ranked.c.competency_id)
-        .having(func.count() > 1)
-        .subquery()
-    )
-
-
 @dataclass
 class People:
     """Every leader of a scope with their breakdown groups and their numbers (raw sums:
@@ -161,42 +100,35 @@ class People:
     keys: list[str]
 
 
+def people_of(
+    scope: Scope, layout: Layout, figures: Figures, period: Period, pause=nothing
+) -> People:
+    """The scope's leaders, their groups (from the programme's ``layout``) and numbers."""
+    groups = layout.answers_in(scope)
+    active = figures.active.get(period, set())
+    numbers = {}
+    for person in pausing(groups, pause):
+        mine = figures.numbers.get(person, {})
+        numbers[person] = (mine | {"active_people": 1}) if person in active else mine
+    return People(groups, numbers, figures.keys)
+
+
 def people_numbers(scope: Scope, layout: Layout, start: date, end: date) -> People:
-    """The scope's leaders and their groups (from the programme's ``layout``), then one
-    statement per number, each a list of (user id, value) for the scope's leaders: joined
-    here rather than in SQL, so the cost grows in a straight line with the leaders on
-    either database (SQLite would scan a grouped subquery once per leader)."""
+    """The scope's leaders, their groups and their numbers over ``start``–``end``."""
     members = scope.members()
-    people = People(layout.answers_in(scope), {}, [])
-    for keys, statement in _number_statements(members, start, end):
-        people.keys.extend(keys)
-        user_id, *values = list(statement.subquery().c)
-        for person, *amounts in db.session.execute(
-            select(user_id, *values).where(user_id.in_(members))
-        ):
-            numbers = people.numbers.setdefault(person, {})
-            numbers.update((key, amount or 0) for key, amount in zip(keys, amounts, strict=True))
-    return people
-
-
-def _number_statements(members, start: date, end: date):
-    """(the numbers' keys, a statement of user id and those numbers), one per source."""
-    for key, metric in registry.PERSON_METRICS.items():
-        yield (key,), metric.statement()
-    user_id, at = _activity()
-    yield (
-        ("active_people",),
-        select(user_id, literal(1))
-        .where(at >= _at(start), at < _at(end + timedelta(1)))
-        .distinct(),
+    figures = Figures(numbers=person_numbers(members, programme_courses(scope.programme)))
+    figures.active[start, end] = active_leaders(
+        members, (start, end), programme_courses(scope.programme)
     )
-    for key, source in registry.RATINGS.items():
-        pairs = _rating_pairs(source, members)
-        growth = func.sum(pairs.c.latest - pairs.c.first)
-        yield (
-            (f"growth:{key}", f"pairs:{key}"),
-            select(pairs.c.user_id, growth, func.count()).group_by(pairs.c.user_id),
-        )
+    return people_of(scope, layout, figures, (start, end))
+
+
+def programme_courses(programme) -> Select:
+    """The courses whose lessons a programme's reports count, as a statement of their ids
+    (so it costs no statement of its own): the programme's own, or every course while it
+    names none, as before programmes had courses."""
+    links = select(ProgrammeCourse.course_id).where(ProgrammeCourse.programme_id == programme.id)
+    return select(Course.id).where(or_(Course.id.in_(links), ~links.exists()))
 
 
 def columns() -> list[tuple[str, object]]:
@@ -224,13 +156,15 @@ def _finish(sums: dict[str, float]) -> dict[str, float | int | None]:
     return values
 
 
-def _breakdowns(people: People, scope: Scope, layout: Layout) -> tuple[dict, list[Breakdown]]:
+def _breakdowns(
+    people: People, scope: Scope, layout: Layout, pause=nothing
+) -> tuple[dict, list[Breakdown]]:
     """The totals, and each breakdown's groups with their people and numbers added up; a
     group hidden in any of the scope's blocks is hidden in the scope (``suppression``)."""
     empty = dict.fromkeys(people.keys, 0)
     totals = dict(empty)
     per_group = {key: {} for key in BREAKDOWNS}
-    for person, groups in people.groups.items():
+    for person, groups in pausing(people.groups.items(), pause):
         numbers = people.numbers.get(person, {})
         for key in people.keys:
             totals[key] += numbers.get(key, 0)
@@ -263,39 +197,48 @@ def _breakdowns(people: People, scope: Scope, layout: Layout) -> tuple[dict, lis
     return _finish(totals), breakdowns
 
 
-def _competency_growth(scope: Scope, layout: Layout) -> list[tuple[object, list[CompetencyGrowth]]]:
-    """Per rating source and competency, the leaders rated twice or more and their mean
-    first and latest level, counted per block: hidden if 1 to 4 in any of the scope's."""
-    charts = []
-    keys = member_keys(layout)
-    for source in registry.RATINGS.values():
-        pairs = _rating_pairs(source, scope.members())
-        growth = select(
-            pairs.c.competency_id,
-            keys[0].label("cohort_key"),
-            keys[1].label("region_key"),
-            func.count().label("people"),
-            func.sum(pairs.c.first).label("first"),
-            func.sum(pairs.c.latest).label("latest"),
-        ).select_from(pairs)
-        growth = (
-            of_programme(growth, pairs.c.user_id, layout)
-            .group_by(pairs.c.competency_id, *keys)
-            .subquery()
+def _weeks(
+    rows: list[tuple], layout: Layout, kinds: set, period: Period
+) -> list[tuple[date, int | None]]:
+    """Active leaders per week of the scope's ``kinds``, counted per block
+    (``suppression``): a week with 1 to 4 active in any of the scope's blocks is hidden
+    (None)."""
+    counts = defaultdict(Counter)  # week → block → active leaders
+    for cohort_key, region_key, index, active in rows:
+        kind = layout.kind(cohort_key, region_key)
+        if kind in kinds:
+            counts[index][layout.block_of[kind]] += active
+    start, end = period
+    return [
+        (
+            start + timedelta(weeks=i),
+            sum(counts[i].values()) if block_counts_shown(counts[i].values()) else None,
         )
-        rows = db.session.execute(
-            select(Competency, growth.c.cohort_key, growth.c.region_key, growth.c.people)
-            .add_columns(growth.c.first, growth.c.latest)
-            .join(growth, growth.c.competency_id == Competency.id)
-            .order_by(Competency.code)
-        ).all()
+        for i in range((end - start).days // 7 + 1)
+    ]
+
+
+def _competency_growth(
+    figures: Figures, layout: Layout, kinds: set
+) -> list[tuple[object, list[CompetencyGrowth]]]:
+    """Per rating source and competency, the leaders of the scope's ``kinds`` rated twice
+    or more and their mean first and latest level, counted per block: hidden if 1 to 4 in
+    any of the scope's."""
+    charts = []
+    for key, source in registry.RATINGS.items():
         found = {}  # competency → [per block people, first sum, latest sum]
-        for competency, cohort_key, region_key, people, first, latest in rows:
-            entry = found.setdefault(competency, [Counter(), 0.0, 0.0])
-            entry[0][layout.block(cohort_key, region_key)] += people
+        for competency_id, cohort_key, region_key, people, first, latest in figures.growth.get(
+            key, []
+        ):
+            kind = layout.kind(cohort_key, region_key)
+            if kind not in kinds:
+                continue
+            entry = found.setdefault(figures.competencies[competency_id], [Counter(), 0.0, 0.0])
+            entry[0][layout.block_of[kind]] += people
             entry[1] += float(first)
             entry[2] += float(latest)
-        charts.append((source.label, [_growth(c, *entry) for c, entry in found.items()]))
+        ordered = sorted(found.items(), key=lambda item: (item[0].code, item[0].id))
+        charts.append((source.label, [_growth(c, *entry) for c, entry in ordered]))
     return charts
 
 
@@ -309,20 +252,48 @@ def _growth(competency, per_block: Counter, first: float, latest: float) -> Comp
         None if hidden else round(first / people, 2),
         None if hidden else round(latest / people, 2),
         hidden,
+        competency.id,
     )
 
 
-def build_report(scope: Scope, today: date | None = None) -> Report:
-    """The report of ``scope``; numbers of fewer than five people are never in it."""
-    today = today or datetime.now(UTC).date()
+def empty_report(scope: Scope, layout: Layout, today: date) -> Report:
+    """The report of ``scope`` with its people and period but no numbers yet."""
     start, end = scope.period(today)
-    layout = programme_layout(scope.programme)
     people = sum(layout.people[kind] for kind in layout.kinds(scope))
-    report = Report(scope, start, end, people, columns(), held_back=not layout.shown(scope))
+    return Report(scope, start, end, people, columns(), held_back=not layout.shown(scope))
+
+
+def report_of(scope: Scope, layout: Layout, figures: Figures, today: date, pause=nothing) -> Report:
+    """The report of ``scope`` from ``figures`` of (at least) its leaders over its period;
+    numbers of fewer than five people are never in it. ``pause()`` every five hundred
+    leaders (the job lets requests run there)."""
+    report = empty_report(scope, layout, today)
     if report.shows_nothing:
         return report
-    numbers = people_numbers(scope, layout, start, end)
-    report.totals, report.breakdowns = _breakdowns(numbers, scope, layout)
-    report.weeks = _weekly(scope, layout, start, end) if start <= end else []
-    report.growth = _competency_growth(scope, layout)
+    kinds, period = layout.kinds(scope), (report.start, report.end)
+    numbers = people_of(scope, layout, figures, period, pause)
+    report.totals, report.breakdowns = _breakdowns(numbers, scope, layout, pause)
+    report.weeks = (
+        _weeks(figures.weekly[period], layout, kinds, period) if period[0] <= period[1] else []
+    )
+    report.growth = _competency_growth(figures, layout, kinds)
     return report
+
+
+def build_report(scope: Scope, today: date | None = None) -> Report:
+    """The report of ``scope``, computed now from the scope's own leaders (the report job
+    puts every scope's together from the programme's figures instead: ``aggregates``)."""
+    today = today or datetime.now(UTC).date()
+    layout = programme_layout(scope.programme)
+    report = empty_report(scope, layout, today)
+    if report.shows_nothing:
+        return report
+    period = (report.start, report.end)
+    figures = gather(
+        scope.members(),
+        layout,
+        {period: scope.members()},
+        programme_courses(scope.programme),
+    )
+    load_competencies(figures)
+    return report_of(scope, layout, figures, today)

@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, false, literal, or_, select
 from app.extensions import db
 
 from ..models import Cohort, CohortMember, LeaderProfile, Programme
+from .common import nothing, pausing
 from .research import BREAKDOWNS, breakdown_columns
 from .suppression import blocks, hidden_groups, is_whole
 
@@ -113,11 +114,11 @@ class Layout:
     def shown(self, scope: Scope) -> bool:
         return is_whole(self.kinds(scope), self.parts)
 
-    def block(self, cohort_key: int, region_key: str) -> int:
-        """The block of a ``member_keys`` key."""
+    def kind(self, cohort_key: int, region_key: str) -> frozenset:
+        """The kind of leader a ``member_keys`` key names."""
         if cohort_key > 0:
-            return self.block_of[frozenset({(cohort_key, region_key)})]
-        return self.block_of[self.several[-cohort_key]]
+            return frozenset({(cohort_key, region_key)})
+        return self.several[-cohort_key]
 
     def hidden_in_blocks(self, scope: Scope, breakdown: str) -> set[str]:
         """The groups of ``breakdown`` hidden in any block of ``scope``."""
@@ -153,8 +154,9 @@ def requestable_scopes(programme: Programme, kinds) -> list[Scope]:
     return scopes
 
 
-def programme_layout(programme: Programme) -> Layout:
-    """Where every leader of ``programme`` is, in one statement, and its blocks."""
+def programme_layout(programme: Programme, pause=nothing) -> Layout:
+    """Where every leader of ``programme`` is, in one statement, and its blocks;
+    ``pause()`` every thousand leaders (the report job lets requests run there)."""
     groups = breakdown_columns()
     rows = db.session.execute(
         select(CohortMember.user_id, CohortMember.cohort_id, CohortMember.region, *groups.values())
@@ -163,11 +165,11 @@ def programme_layout(programme: Programme) -> Layout:
         .where(Cohort.programme_id == programme.id)
     )
     places, answers = defaultdict(set), {}
-    for user_id, cohort_id, region, *answered in rows:
+    for user_id, cohort_id, region, *answered in pausing(rows, pause):
         places[user_id].add((cohort_id, region))
         answers[user_id] = answered
     layout = Layout(programme)
-    for user_id, place in places.items():
+    for user_id, place in pausing(places.items(), pause):
         kind = frozenset(place)
         layout.people[kind] += 1
         if len(kind) > 1:

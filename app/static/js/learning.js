@@ -23,9 +23,20 @@
     store("draft:" + area.dataset.draft, text === null ? null
       : JSON.stringify({ text: text, base: area.dataset.savedAt, at: Date.now() }));
   }
+  // As app/i18n.py writes "day_and_time": the day before the month, the month in words, a
+  // 24-hour clock (7 Dec 2026, 04:57), in the page's language; English as in Britain, since
+  // "en" alone is American (Dec 7, 2026, 4:57 AM) in browsers.
+  function dayAndTime(at) {
+    var lang = document.documentElement.lang || "en";
+    try {
+      return at.toLocaleString(lang === "en" ? "en-GB" : lang, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    } catch (e) { return at.toISOString().slice(0, 16).replace("T", " "); }
+  }
   function offer(area, d) {
     var note = area.form.querySelector("template").content.firstElementChild.cloneNode(true);
-    note.querySelector("time").textContent = new Date(d.at).toLocaleString(document.documentElement.lang, { dateStyle: "medium", timeStyle: "short" });
+    var time = note.querySelector("time"), at = new Date(d.at);
+    time.dateTime = at.toISOString();
+    time.textContent = dayAndTime(at);
     area.offered = true;
     note.addEventListener("click", function (e) {
       if (e.target.type !== "button") return;
