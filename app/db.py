@@ -19,6 +19,7 @@ from sqlalchemy.types import TypeDecorator
 
 from app.extensions import db
 from app.logs import log_event
+from app.units import building_block
 
 
 def utcnow() -> datetime:
@@ -67,6 +68,7 @@ _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 T = TypeVar("T")
 
 
+@building_block
 def upsert(
     model: type[T],
     values: Mapping[str, Any] | list[Mapping[str, Any]],
@@ -106,6 +108,7 @@ def upsert(
     )
 
 
+@building_block
 def upsert_from_select(
     model: type[T],
     columns: list[str],

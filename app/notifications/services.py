@@ -29,6 +29,7 @@ from sqlalchemy import func, select, update
 from app.db import upsert, utcnow
 from app.extensions import db
 from app.i18n import format_appointment
+from app.units import building_block
 
 from .models import Notification
 
@@ -50,6 +51,7 @@ def moment(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
+@building_block
 def notify(user_id: int, kind: str, *, url: str, dedupe_key: str | None = None, **params) -> None:
     """Tell ``user_id`` that ``kind`` happened; ``url`` is the path it opens. With a
     ``dedupe_key``, telling the same person the same thing again changes nothing.
@@ -100,6 +102,7 @@ def _param_text(value, *, moment: bool):
     return value
 
 
+@building_block
 def forget_names(where, param: str) -> None:
     """Erasure: in the notifications ``where`` selects, ``param`` (the erased person's name)
     is forgotten and reads "a former member". Part of the caller's unit of work."""

@@ -64,7 +64,6 @@ def _question_forms(lesson: Lesson, language: str) -> list[QuestionForm]:
 
 
 def lesson_page(lesson: Lesson, language: str, status: int = 200, **context):
-    services.apply_ready_uploads(lesson)
     form = context.pop("form", None) or _lesson_form(lesson, language)
     form.competencies.choices = [
         (c.id, f"{c.code} {c.translated('title')}") for c in services.course_competencies(lesson)
@@ -223,7 +222,6 @@ def unpublish_lesson(lesson_id: int):
 def preview_lesson(lesson_id: int):
     """The leader's own lesson page, drawn from the draft: same template, same data."""
     lesson = lesson_or_404(lesson_id)
-    services.apply_ready_uploads(lesson)
     language = chosen_language(lesson.course)
     page = learning.lesson_page(current_user, lesson, language)
     response = render(

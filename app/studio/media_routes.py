@@ -32,7 +32,6 @@ def lesson_media_status(lesson_id: int):
     language = chosen_language(lesson.course)
     if not is_fragment_request():
         return see_other(url_for("studio.edit_lesson", lesson_id=lesson.id, lang=language))
-    services.apply_ready_uploads(lesson)
     pending = services.pending_upload(lesson, language)
     done = pending is None or pending.asset is None or pending.asset.status == "failed"
     response = render_partial(

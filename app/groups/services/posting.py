@@ -21,6 +21,7 @@ from app.accounts.models import User
 from app.db import upsert, utcnow
 from app.extensions import db
 from app.notifications import services as notifications
+from app.units import building_block
 from app.urls import public_url
 
 from ..models import GroupMember, Post, Thread, ThreadRead
@@ -147,6 +148,7 @@ def _post_by_key(author: User, key: str) -> Post | None:
     ).one_or_none()
 
 
+@building_block
 def _add_post(thread: Thread, author: User, body: str, key: str, **extra) -> Post | None:
     """Insert the post unless its key is there already; count it, mark it read for its
     author, and tell whoever it concerns. None when the key was there. Never commits."""
@@ -226,6 +228,7 @@ def delete_post(post: Post, author: User) -> Post:
     return post
 
 
+@building_block
 def mark_read(user, thread_id: int, post_id: int | None) -> None:
     """``user`` has read ``thread_id`` up to ``post_id``; never moves back. Never commits."""
     if not post_id:

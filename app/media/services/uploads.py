@@ -13,6 +13,7 @@ from sqlalchemy import event, update
 from app.db import utcnow
 from app.extensions import db
 from app.logs import log_event
+from app.units import building_block
 from media_pipeline.storage import new_key
 
 from ..models import MediaAsset, MediaStatus
@@ -35,6 +36,7 @@ def accept_upload(source: Path | str | BinaryIO, **options) -> MediaAsset:
     return asset
 
 
+@building_block
 def queue_transcode(
     source: Path | str | BinaryIO,
     *,
@@ -70,6 +72,7 @@ def source_key_for_new_asset() -> str:
     return f"{new_key()}/{SOURCE_NAME}"
 
 
+@building_block
 def queue_stored_source(
     source_key: str,
     *,
@@ -168,6 +171,7 @@ def retry(asset: MediaAsset, *, by=None, stuck_too: bool = False) -> bool:
     return True
 
 
+@building_block
 def delete_asset(asset: MediaAsset) -> None:
     """Remove an asset's files and rows (a building block: the caller commits)."""
     storage().delete_prefix(asset.key_prefix)

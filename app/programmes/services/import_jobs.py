@@ -38,6 +38,7 @@ from app.errors import N_
 from app.extensions import db
 from app.logs import log_event
 from app.roles import Role
+from app.units import building_block
 from app.urls import public_url
 from media_pipeline.storage import new_key
 
@@ -347,6 +348,7 @@ def _write_codes(batch: ImportBatch, rows) -> None:
     log_event("invitation_codes_written", batch_id=batch_id, codes=len(issued))
 
 
+@building_block
 def drop_from_codes_files(user_id: int) -> None:
     """Rewrite the codes files that name ``user_id`` without their row (their erasure):
     the new file replaces the old one when the caller commits. A building block."""

@@ -45,6 +45,7 @@ from .storage_use import bytes_used, check_quota, remove_failed_uploads
 from .uploads import (
     UploadError,
     append,
+    apply_ready_asset,
     apply_ready_uploads,
     create_upload,
     expire_uploads,
@@ -92,6 +93,7 @@ __all__ = [
     "unpublish_lesson",
     "UploadError",
     "append",
+    "apply_ready_asset",
     "apply_ready_uploads",
     "create_upload",
     "expire_uploads",
