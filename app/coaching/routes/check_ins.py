@@ -3,7 +3,7 @@ moving and cancelling it."""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, request, url_for
+from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,7 +14,7 @@ from app.permissions import (
     can_see_check_in,
     can_see_private_notes,
 )
-from app.urls import public_url
+from app.urls import public_host, public_url
 
 from .. import bp, services
 from ..forms import (
@@ -92,7 +92,7 @@ def calendar_file(check_in_id: int):
         summary=summary,
         description=description,
         url=page,
-        domain=current_app.config["PUBLIC_URL"].split("//", 1)[-1].split("/", 1)[0],
+        domain=public_host(),
     )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="check-in-{check_in.id}.ics"'
