@@ -7,7 +7,6 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
 from app.htmx import render, see_other
 from app.learning import media as lesson_media
 from app.learning import services as learning
@@ -22,7 +21,7 @@ from .routes import chosen_language
 
 
 def lesson_or_404(lesson_id: int) -> Lesson:
-    lesson = db.session.get(Lesson, lesson_id)
+    lesson = services.get_lesson(lesson_id)
     if lesson is None or not can_edit_course(current_user, lesson.course):
         abort(404)
     return lesson

@@ -11,7 +11,6 @@ from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
 from app.htmx import render, see_other
 from app.learning.models import Course, Module
 from app.permissions import can_author, can_edit_course, requires
@@ -21,14 +20,14 @@ from .forms import ActionForm, CoauthorForm, CourseForm, CourseTextForm, MoveFor
 
 
 def course_or_404(course_id: int) -> Course:
-    course = db.session.get(Course, course_id)
+    course = services.get_course(course_id)
     if course is None or not can_edit_course(current_user, course):
         abort(404)
     return course
 
 
 def module_or_404(module_id: int) -> Module:
-    module = db.session.get(Module, module_id)
+    module = services.get_module(module_id)
     if module is None or not can_edit_course(current_user, module.course):
         abort(404)
     return module

@@ -143,6 +143,10 @@ def normalize_identifier(identifier: str) -> str | None:
     return normalize_email(identifier)
 
 
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
 def find_user(identifier: str) -> User | None:
     """The account with this email or phone number, written any way a person writes it."""
     key = normalize_identifier(identifier)

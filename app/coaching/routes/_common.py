@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
+from app.accounts import services as accounts
 from app.accounts.models import User
-from app.extensions import db
 from app.permissions import can_coach, can_see_check_in
 
 from .. import services
@@ -14,7 +14,7 @@ from .. import services
 
 def coached_leader_or_404(leader_id: int) -> User:
     """A leader the signed-in coach coaches; anyone else's (or nobody's) is not found."""
-    leader = db.session.get(User, leader_id)
+    leader = accounts.get_user(leader_id)
     if leader is None or not can_coach(current_user, leader):
         abort(404)
     return leader

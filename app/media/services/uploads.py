@@ -27,6 +27,10 @@ CAPTIONS_SOURCE_NAME = "captions-source"
 _NOT_QUEUED = "media_not_queued"
 
 
+def get_asset(asset_id: int) -> MediaAsset | None:
+    return db.session.get(MediaAsset, asset_id)
+
+
 def accept_upload(source: Path | str | BinaryIO, **options) -> MediaAsset:
     """One upload as its own unit of work: :func:`queue_transcode`, committed (the job is
     queued as it commits)."""

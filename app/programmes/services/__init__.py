@@ -14,6 +14,11 @@ from .cohorts import (
     add_person,
     cohort_choices,
     cohort_members,
+    courses_to_offer,
+    get_cohort,
+    get_import_batch,
+    get_programme,
+    list_programmes,
     person_cohorts,
     regions,
     remove_member,
@@ -42,6 +47,7 @@ from .privacy import (
     erasure_refusal,
     erasure_request,
     export_for,
+    get_erasure_request,
     pending_erasures,
     personal_data,
     personal_data_csv,
@@ -54,6 +60,12 @@ from .reports import Report, Scope, build_report
 from .research import research_profile, save_research_profile
 
 __all__ = [
+    "get_erasure_request",
+    "list_programmes",
+    "get_programme",
+    "get_import_batch",
+    "get_cohort",
+    "courses_to_offer",
     "CHANNELS",
     "ImportPlan",
     "ProgrammeError",

@@ -100,6 +100,10 @@ def withdraw_erasure(user: User) -> None:
     db.session.commit()
 
 
+def get_erasure_request(request_id: int) -> ErasureRequest | None:
+    return db.session.get(ErasureRequest, request_id)
+
+
 def pending_erasures() -> list:
     return db.session.execute(
         select(ErasureRequest, User)
