@@ -9,6 +9,7 @@ notebook entries a leader shows their coach; ``records`` gathers a leader's reco
 ``calendar`` makes the .ics file. Callers use this package.
 """
 
+from ._common import CoachingError
 from .actions import actions_at, actions_of, add_action, get_action, set_action_done
 from .calendar import check_in_calendar
 from .check_in_page import CheckInPage, check_in_page
@@ -28,7 +29,6 @@ from .checkins import (
     zone_of,
 )
 from .dashboard import LeaderRow, Reason, dashboard
-from .errors import CoachingError
 from .pairings import PairingsOverview, coach_of, leaders_of, pair, pairings_overview, unpair
 from .priorities import (
     PriorityFields,

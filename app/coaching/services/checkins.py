@@ -15,7 +15,7 @@ from app.errors import N_
 from app.extensions import db
 
 from ..models import MODES, CheckIn, CoachPairing, CoachRating, PrivateNote
-from .errors import CoachingError
+from ._common import CoachingError
 from .priorities import rating_scale
 
 TEXT_MAX_CHARS = 5000

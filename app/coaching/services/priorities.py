@@ -16,7 +16,7 @@ from app.frameworks.models import Competency
 from app.learning import services as learning
 
 from ..models import PRIORITY_STATUSES, ImprovementPriority, PriorityChange, PriorityCompetency
-from .errors import CoachingError
+from ._common import CoachingError
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Programme services, by topic; routes and commands import them from here."""
 
+from ._common import ProgrammeError, csv_text, neutralise, phone_cell
 from .aggregates import (
     ReportView,
     ask_for_refresh,
@@ -25,7 +26,6 @@ from .cohorts import (
     save_cohort,
     save_programme,
 )
-from .common import ProgrammeError, csv_text, neutralise, phone_cell
 from .import_checks import check_upload
 from .import_jobs import run_import, write_invitation_codes
 from .import_sweep import drop_expired_drafts, sweep_stalled_imports

@@ -18,8 +18,8 @@ from app.learning.models import Course
 from app.roles import Role
 
 from ..models import Cohort, CohortMember, ImportBatch, Programme, ProgrammeCourse
+from ._common import ProgrammeError
 from .aggregates import mark_changed
-from .common import ProgrammeError
 
 
 def get_programme(programme_id: int) -> Programme | None:

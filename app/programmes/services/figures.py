@@ -23,7 +23,7 @@ from app.db import UTCDateTime
 from app.extensions import db
 from app.frameworks.models import Competency
 
-from .common import nothing
+from ._common import nothing
 from .scopes import Layout, member_keys, of_programme
 
 Period = tuple[date, date]  # the first and last day a report covers

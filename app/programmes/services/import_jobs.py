@@ -42,8 +42,8 @@ from app.urls import public_url
 from media_pipeline.storage import new_key
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
+from ._common import ProgrammeError, csv_text, let_requests_run, neutralise, phone_cell
 from .aggregates import mark_changed
-from .common import ProgrammeError, csv_text, let_requests_run, neutralise, phone_cell
 from .imports import LeaderRow, read_leaders_text
 
 SLICE_ROWS = 500

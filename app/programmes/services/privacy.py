@@ -24,7 +24,7 @@ from app.extensions import db
 from app.roles import Role
 
 from ..models import ErasureRequest
-from .common import ProgrammeError, csv_text
+from ._common import ProgrammeError, csv_text
 
 ACCOUNT_FIELDS = (
     "id",

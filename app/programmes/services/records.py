@@ -17,7 +17,7 @@ from app.audit import AuditEntry
 from app.extensions import db
 
 from ..models import Cohort, CohortMember
-from .common import csv_text, nothing, pausing
+from ._common import csv_text, nothing, pausing
 from .reports import People, Report, Scope, _finish, columns, people_numbers
 from .research import BREAKDOWNS
 from .scopes import programme_layout

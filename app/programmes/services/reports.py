@@ -24,7 +24,7 @@ from app import registry
 from app.learning.models import Course
 
 from ..models import ProgrammeCourse
-from .common import nothing, pausing
+from ._common import nothing, pausing
 from .figures import (
     Figures,
     Period,

@@ -15,8 +15,8 @@ from app.htmx import render, see_other
 from app.learning.models import Course, Module
 from app.permissions import can_author, can_edit_course, requires
 
-from . import bp, services
-from .forms import ActionForm, CoauthorForm, CourseForm, CourseTextForm, MoveForm, TitleForm
+from .. import bp, services
+from ..forms import ActionForm, CoauthorForm, CourseForm, CourseTextForm, MoveForm, TitleForm
 
 
 def course_or_404(course_id: int) -> Course:

@@ -29,7 +29,7 @@ from wtforms.validators import ValidationError
 from app.extensions import csrf
 from app.permissions import can_author, can_edit_course, requires
 
-from . import bp, services
+from .. import bp, services
 
 VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,expiration"

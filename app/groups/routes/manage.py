@@ -12,9 +12,9 @@ from app.accounts import services as accounts
 from app.htmx import render, see_other
 from app.permissions import requires
 
-from . import bp, services
-from .forms import ActionForm, GroupForm, MemberForm
-from .routes import _field_error, group_or_404, post_or_404, thread_or_404
+from .. import bp, services
+from ..forms import ActionForm, GroupForm, MemberForm
+from .members import _field_error, group_or_404, post_or_404, thread_or_404
 
 THREAD_ACTIONS = {
     "lock": ("locked", True),

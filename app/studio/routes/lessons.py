@@ -15,9 +15,9 @@ from app.learning.models import Lesson
 from app.permissions import can_author, can_edit_course, requires
 from app.security import content_security_policy
 
-from . import bp, services
-from .forms import ActionForm, LessonForm, MoveForm, QuestionForm
-from .routes import chosen_language
+from .. import bp, services
+from ..forms import ActionForm, LessonForm, MoveForm, QuestionForm
+from .courses import chosen_language
 
 
 def lesson_or_404(lesson_id: int) -> Lesson:

@@ -16,8 +16,8 @@ from app.permissions import requires
 from app.sessions import same_for_everyone
 from app.urls import id_arg
 
-from . import bp, limits, services
-from .forms import ActionForm, EditPostForm, PostForm, ReportForm, ThreadForm
+from .. import bp, limits, services
+from ..forms import ActionForm, EditPostForm, PostForm, ReportForm, ThreadForm
 
 PHOTO_MAX_AGE_S = 365 * 24 * 3600
 

@@ -16,10 +16,10 @@ from app.i18n import current_language, format_when
 from app.permissions import can_run_programmes, requires
 from app.urls import id_arg, row_id
 
-from . import bp, services
-from .forms import AddMemberForm, CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
-from .models import Cohort, ImportBatch, ImportStatus, Programme
-from .services.charts import growth_bars, weekly_line
+from .. import bp, services
+from ..forms import AddMemberForm, CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
+from ..models import Cohort, ImportBatch, ImportStatus, Programme
+from ..services.charts import growth_bars, weekly_line
 
 AUDIT_PAGE = 50
 

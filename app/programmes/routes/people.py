@@ -17,9 +17,9 @@ from app.htmx import render, see_other
 from app.permissions import can_run_programmes, requires
 from app.roles import Role
 
-from . import bp, services
-from .forms import AddToCohortForm, EraseForm, ExportForm
-from .routes import csv_download, field_error, json_download
+from .. import bp, services
+from ..forms import AddToCohortForm, EraseForm, ExportForm
+from .programmes import csv_download, field_error, json_download
 
 
 def _section(person: User) -> dict:
