@@ -8,7 +8,7 @@ attempts coordinate. Building blocks that other areas' services compose into the
 transaction (:func:`queue_transcode`, :func:`delete_asset`) never commit, and say so.
 """
 
-from .errors import error_text
+from ._common import error_text
 from .jobs import run_transcode
 from .playback import (
     Playback,

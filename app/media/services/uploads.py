@@ -16,7 +16,7 @@ from app.logs import log_event
 from media_pipeline.storage import new_key
 
 from ..models import MediaAsset, MediaStatus
-from .errors import NO_ERROR
+from ._common import NO_ERROR
 from .settings import storage
 
 log = logging.getLogger(__name__)
