@@ -6,6 +6,7 @@ the lists admins read.
 Services take explicit arguments, never read the request, and commit their own work.
 """
 
+from ._common import AccountError
 from .codes import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -27,7 +28,6 @@ from .people import (
     EMAIL_SHAPE,
     MIN_PASSWORD_LENGTH,
     PROFILE_FIELDS,
-    AccountError,
     authenticate,
     check_password_rules,
     create_user,

@@ -22,8 +22,8 @@ from app.logs import log_event
 from app.roles import Role
 
 from ..models import AccessCode, CodePurpose, User
+from ._common import AccountError
 from .people import (
-    AccountError,
     check_password_rules,
     checked_name,
     create_user,

@@ -10,7 +10,7 @@ from app.htmx import render, see_other
 
 from .. import bp, services
 from ..forms import ResearchForm
-from .programmes import csv_download, json_download
+from ._common import csv_download, json_download
 
 
 @bp.route("/me/research", methods=["GET", "POST"])

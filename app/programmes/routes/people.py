@@ -19,7 +19,7 @@ from app.roles import Role
 
 from .. import bp, services
 from ..forms import AddToCohortForm, EraseForm, ExportForm
-from .programmes import csv_download, field_error, json_download
+from ._common import csv_download, field_error, json_download
 
 
 def _section(person: User) -> dict:

@@ -3,9 +3,7 @@ the audit log and erasures. Every page is for programme admins only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -20,27 +18,9 @@ from .. import bp, services
 from ..forms import AddMemberForm, CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
 from ..models import Cohort, ImportBatch, ImportStatus, Programme
 from ..services.charts import growth_bars, weekly_line
+from ._common import csv_download, field_error
 
 AUDIT_PAGE = 50
-
-
-def csv_download(body: str | Iterable[bytes], filename: str) -> Response:
-    response = Response(body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def json_download(body: str, filename: str) -> Response:
-    response = Response(body, mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def field_error(form, error: services.ProgrammeError) -> None:
-    target = getattr(form, error.field or "", None)
-    (target.errors if target is not None else form.form_errors).append(error.translated())
 
 
 def _programme(programme_id: int) -> Programme:

@@ -91,7 +91,7 @@ def _rating_pairs(source, members, courses):
 
 def number_keys() -> list[str]:
     """The keys of each leader's raw numbers: ``growth:<source>`` and ``pairs:<source>``
-    make a mean only when added up (``reports._finish``)."""
+    make a mean only when added up (``reports.finish_figures``)."""
     keys = [*registry.PERSON_METRICS, "active_people"]
     for key in registry.RATINGS:
         keys += [f"growth:{key}", f"pairs:{key}"]

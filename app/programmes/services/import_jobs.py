@@ -140,11 +140,11 @@ def _insert_slices(
         raise
     except IntegrityError:
         db.session.rollback()
-        _remove_imported(batch_id)
+        remove_imported(batch_id)
         raise ProgrammeError(CLASH) from None
     except Exception:
         db.session.rollback()
-        _remove_imported(batch_id)
+        remove_imported(batch_id)
         raise
     audit.record(
         "bulk_invite",
@@ -223,7 +223,7 @@ def _insert_slice(batch_id: int, country: str, rows: list[LeaderRow]) -> None:
         )
 
 
-def _remove_imported(batch_id: int) -> None:
+def remove_imported(batch_id: int) -> None:
     """Take out again every account this batch's earlier slices created; commits."""
     counts = db.session.execute(
         select(CohortMember.cohort_id, CohortMember.user_id).where(

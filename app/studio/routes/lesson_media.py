@@ -16,8 +16,7 @@ from app.permissions import can_author, requires
 
 from .. import bp, services
 from ..forms import ActionForm
-from .courses import chosen_language
-from .lessons import lesson_or_404
+from ._common import chosen_language, lesson_or_404
 
 HTMX_STOP_POLLING = 286
 #: Without JavaScript a video goes up as one plain form post, so it is limited to this;

@@ -12,19 +12,12 @@ from app.learning import media as lesson_media
 from app.learning import services as learning
 from app.learning.forms import CompleteForm, ReflectionForm
 from app.learning.models import Lesson
-from app.permissions import can_author, can_edit_course, requires
+from app.permissions import can_author, requires
 from app.security import content_security_policy
 
 from .. import bp, services
 from ..forms import ActionForm, LessonForm, MoveForm, QuestionForm
-from .courses import chosen_language
-
-
-def lesson_or_404(lesson_id: int) -> Lesson:
-    lesson = services.get_lesson(lesson_id)
-    if lesson is None or not can_edit_course(current_user, lesson.course):
-        abort(404)
-    return lesson
+from ._common import chosen_language, lesson_or_404
 
 
 def _lesson_form(lesson: Lesson, language: str) -> LessonForm:
