@@ -11,7 +11,7 @@ bp = Blueprint(
     "groups", __name__, template_folder="templates", url_prefix="/groups", cli_group="groups"
 )
 
-from . import cli, contributions, manage, models, routes, tasks  # noqa: E402,F401  (views, commands, registry, jobs)
+from . import cli, contributions, models, routes, tasks  # noqa: E402,F401  (views, commands, registry, jobs)
 from .services.markup import excerpt  # noqa: E402
 
 MODERATION_LABELS = {

@@ -11,7 +11,7 @@ bp = Blueprint(
     cli_group="programmes",
 )
 
-from . import contributions, me, people, routes, tasks  # noqa: E402,F401  (views, registry, jobs)
+from . import contributions, routes, tasks  # noqa: E402,F401  (views, registry, jobs)
 
 #: How the audit log names each action (``app.audit.record``); unknown ones show their key.
 AUDIT_ACTIONS = {

@@ -7,7 +7,7 @@ bp = Blueprint(
     "studio", __name__, template_folder="templates", url_prefix="/studio", cli_group="studio"
 )
 
-from . import cli, forms, lesson_routes, media_routes, models, routes, services, tasks, tus  # noqa: E402,F401  (registers views and commands on bp)
+from . import cli, forms, models, routes, services, tasks  # noqa: E402,F401  (registers views and commands on bp)
 
 
 @bp.record_once

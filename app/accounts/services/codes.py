@@ -23,8 +23,8 @@ from app.roles import Role
 from app.units import building_block
 
 from ..models import AccessCode, CodePurpose, User
+from ._common import AccountError
 from .people import (
-    AccountError,
     check_password_rules,
     checked_name,
     create_user,

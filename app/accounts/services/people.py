@@ -17,13 +17,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
 from app.db import utcnow
-from app.errors import N_, ServiceError
+from app.errors import N_
 from app.extensions import db
 from app.logs import log_event
 from app.offload import off_the_loop
 from app.roles import Role
 
 from ..models import DATA_RUNGS, SignIn, User
+from ._common import AccountError
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -41,10 +42,6 @@ def _dummy_hash(method: str) -> str:
     """Checked when no account matches, so a wrong identifier costs as long as a wrong
     password."""
     return generate_password_hash("not-a-real-password", method)
-
-
-class AccountError(ServiceError):
-    """A problem with an account the person can fix, with a message that says how."""
 
 
 # One @, something before it, a domain with a dot after it, no spaces or control
@@ -141,6 +138,10 @@ def normalize_identifier(identifier: str) -> str | None:
     if is_phone(identifier):
         return normalize_phone(identifier)
     return normalize_email(identifier)
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
 
 
 def find_user(identifier: str) -> User | None:

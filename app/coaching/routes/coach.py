@@ -14,8 +14,7 @@ from app.urls import row_ids
 
 from .. import bp, services
 from ..forms import PriorityForm, ScheduleForm
-from ._common import apply_error, coached_leader_or_404
-from .leader import my_record_page
+from ._common import apply_error, coached_leader_or_404, my_record_page
 
 
 @bp.get("/")

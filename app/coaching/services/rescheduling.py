@@ -20,8 +20,8 @@ from app.notifications import services as notifications
 from app.units import building_block
 
 from ..models import CheckIn
+from ._common import CoachingError
 from .checkins import check_in_start
-from .errors import CoachingError
 from .reminders import check_in_path
 
 REASON_MAX_CHARS = 300

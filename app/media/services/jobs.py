@@ -58,7 +58,7 @@ from media_pipeline.storage import Storage
 
 from ..metrics import TRANSCODE_FAILURES, TRANSCODE_SECONDS
 from ..models import MediaAsset, MediaStatus, Rendition
-from .errors import DISK_FULL_MESSAGE, GIVE_UP_MESSAGE, NO_ERROR, error_columns
+from ._common import DISK_FULL_MESSAGE, GIVE_UP_MESSAGE, NO_ERROR, error_columns
 from .heartbeat import HEARTBEAT_EVERY_S, HandBack, Heartbeat, LostClaim, beat, if_ours
 from .settings import CONTENT_TYPES, limits, storage
 from .uploads import CAPTIONS_SOURCE_NAME, SOURCE_NAME, enqueue_after_commit

@@ -25,7 +25,7 @@ from media_pipeline.commands import INIT_NAME
 from media_pipeline.storage import LocalStorage
 
 from ..models import MediaAsset, MediaStatus, Rendition
-from .errors import error_text
+from ._common import error_text
 from .settings import storage
 
 #: The video rung each choice plays: the highest at or under this height.

@@ -17,7 +17,7 @@ from app.units import building_block
 from media_pipeline.storage import new_key
 
 from ..models import MediaAsset, MediaStatus
-from .errors import NO_ERROR
+from ._common import NO_ERROR
 from .settings import storage
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,10 @@ SOURCE_NAME = "source"
 CAPTIONS_SOURCE_NAME = "captions-source"
 #: ``session.info`` key: the assets whose message the queue refused, and why.
 _NOT_QUEUED = "media_not_queued"
+
+
+def get_asset(asset_id: int) -> MediaAsset | None:
+    return db.session.get(MediaAsset, asset_id)
 
 
 def accept_upload(source: Path | str | BinaryIO, **options) -> MediaAsset:

@@ -42,7 +42,7 @@ from app.units import building_block
 from media_pipeline.storage import new_key
 
 from ..models import CohortMember, Programme, ReportSnapshot, ReportState
-from .common import csv_text, let_requests_run, pausing
+from ._common import csv_text, let_requests_run, pausing
 from .figures import Figures, gather, load_competencies
 from .records import (
     held_back_rows,

@@ -43,8 +43,8 @@ from app.urls import public_url
 from media_pipeline.storage import new_key
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
+from ._common import ProgrammeError, csv_text, let_requests_run, neutralise, phone_cell
 from .aggregates import mark_changed
-from .common import ProgrammeError, csv_text, let_requests_run, neutralise, phone_cell
 from .imports import LeaderRow, read_leaders_text
 
 SLICE_ROWS = 500
@@ -141,11 +141,11 @@ def _insert_slices(
         raise
     except IntegrityError:
         db.session.rollback()
-        _remove_imported(batch_id)
+        remove_imported(batch_id)
         raise ProgrammeError(CLASH) from None
     except Exception:
         db.session.rollback()
-        _remove_imported(batch_id)
+        remove_imported(batch_id)
         raise
     audit.record(
         "bulk_invite",
@@ -224,7 +224,7 @@ def _insert_slice(batch_id: int, country: str, rows: list[LeaderRow]) -> None:
         )
 
 
-def _remove_imported(batch_id: int) -> None:
+def remove_imported(batch_id: int) -> None:
     """Take out again every account this batch's earlier slices created; commits."""
     counts = db.session.execute(
         select(CohortMember.cohort_id, CohortMember.user_id).where(

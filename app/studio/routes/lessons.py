@@ -7,25 +7,17 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
 from app.htmx import render, see_other
 from app.learning import media as lesson_media
 from app.learning import services as learning
 from app.learning.forms import CompleteForm, ReflectionForm
 from app.learning.models import Lesson
-from app.permissions import can_author, can_edit_course, requires
+from app.permissions import can_author, requires
 from app.security import content_security_policy
 
-from . import bp, services
-from .forms import ActionForm, LessonForm, MoveForm, QuestionForm
-from .routes import chosen_language
-
-
-def lesson_or_404(lesson_id: int) -> Lesson:
-    lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or not can_edit_course(current_user, lesson.course):
-        abort(404)
-    return lesson
+from .. import bp, services
+from ..forms import ActionForm, LessonForm, MoveForm, QuestionForm
+from ._common import chosen_language, lesson_or_404
 
 
 def _lesson_form(lesson: Lesson, language: str) -> LessonForm:

@@ -14,10 +14,9 @@ from app.htmx import is_fragment_request, render_partial, see_other
 from app.media import services as media
 from app.permissions import can_author, requires
 
-from . import bp, services
-from .forms import ActionForm
-from .lesson_routes import lesson_or_404
-from .routes import chosen_language
+from .. import bp, services
+from ..forms import ActionForm
+from ._common import chosen_language, lesson_or_404
 
 HTMX_STOP_POLLING = 286
 #: Without JavaScript a video goes up as one plain form post, so it is limited to this;
