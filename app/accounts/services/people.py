@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import audit
+from app import audit, published
 from app.db import utcnow
 from app.errors import N_, ServiceError
 from app.extensions import db
@@ -157,13 +157,15 @@ def load_signed_in_user(identity: str) -> User | None:
     still exists (not signed out, no new password since) and their account is active; else
     nobody. One statement on every request: the person, their sign-in and their roles
     joined (a person has one to four roles, so the join repeats their row at most four
-    times, where the relationship's own ``selectin`` would be a second round trip)."""
+    times, where the relationship's own ``selectin`` would be a second round trip), and the
+    version of the published content, so the request knows whether its process's copy is
+    current without a statement of its own (``app/published.py``)."""
     user_id, _, token = identity.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = (
-        db.session.scalars(
-            select(User)
+    row = (
+        db.session.execute(
+            select(User, published.version_column())
             .join(SignIn, SignIn.user_id == User.id)
             .where(User.id == int(user_id), SignIn.token_hash == SignIn.hash(token))
             .options(joinedload(User.role_rows))
@@ -171,7 +173,11 @@ def load_signed_in_user(identity: str) -> User | None:
         .unique()
         .first()
     )
-    if user is None or not user.is_active:
+    if row is None:
+        return None
+    user, version = row
+    published.note_version(version)
+    if not user.is_active:
         return None
     user.sign_in_token = token
     return user
