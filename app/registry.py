@@ -7,7 +7,9 @@ programme pages and the privacy tools reach every area without knowing them:
   erase it (delete, or anonymise what others still need, such as a discussion post);
 - :func:`person_metric`: a number per person for reports (lessons completed, check-ins held);
 - :func:`activity`: moments a person was active, for "active leaders per week";
-- :func:`ratings`: competency ratings over time, for growth (self-assessments, coach ratings).
+- :func:`ratings`: competency ratings over time, for growth (self-assessments, coach ratings);
+- :func:`course_access`: which published courses a person may open (a programme's leaders
+  see its courses), as a condition the learning area folds into statements it makes anyway.
 
 The statements are functions returning a SQLAlchemy ``Select`` so they are built inside
 an app context and can be embedded as subqueries: a report is a fixed handful of
@@ -20,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from flask import g, has_request_context
+from sqlalchemy import ColumnElement, Select, and_, literal, select
 
 from app.extensions import db
 
@@ -57,10 +60,19 @@ class RatingSource:
     statement: Callable[[], Select]
 
 
+@dataclass(frozen=True)
+class CourseAccess:
+    key: str
+    #: ``(user id, course id)`` → a condition that holds when the person may open the
+    #: course; the course id is a column (``Course.id``, ``Lesson.course_id``) or a value.
+    condition: Callable[[int, Any], ColumnElement[bool]]
+
+
 PERSONAL_DATA: dict[str, PersonalData] = {}
 PERSON_METRICS: dict[str, PersonMetric] = {}
 ACTIVITY: dict[str, ActivitySource] = {}
 RATINGS: dict[str, RatingSource] = {}
+COURSE_ACCESS: dict[str, CourseAccess] = {}
 
 
 def personal_data(key: str, *, export, erase) -> None:
@@ -77,6 +89,30 @@ def activity(key: str, statement) -> None:
 
 def ratings(key: str, label, statement) -> None:
     RATINGS[key] = RatingSource(key, label, statement)
+
+
+def course_access(key: str, condition) -> None:
+    COURSE_ACCESS[key] = CourseAccess(key, condition)
+
+
+def course_condition(user_id: int, course_id) -> ColumnElement[bool] | None:
+    """The condition on ``course_id`` (a column or a value) that holds for the published
+    courses ``user_id`` may open: every registered :class:`CourseAccess` at once. None when
+    nothing narrows them (everyone who learns opens every published course)."""
+    conditions = [access.condition(user_id, course_id) for access in COURSE_ACCESS.values()]
+    return and_(*conditions) if conditions else None
+
+
+def may_open_course(user_id: int, course_id: int) -> bool:
+    """Whether ``user_id`` may open course ``course_id`` (if published): one statement when
+    something narrows it, once per request for each course."""
+    condition = course_condition(user_id, literal(course_id))
+    if condition is None:
+        return True
+    known = g.setdefault("_courses_opened", {}) if has_request_context() else {}
+    if (user_id, course_id) not in known:
+        known[user_id, course_id] = bool(db.session.scalar(select(condition)))
+    return known[user_id, course_id]
 
 
 def rows(statement: Select) -> list[dict[str, Any]]:
