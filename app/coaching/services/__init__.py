@@ -23,7 +23,7 @@ from .checkins import (
     save_ratings,
     schedule_check_in,
 )
-from .dashboard import LeaderRow, Reason, dashboard
+from .dashboard import Dashboard, LeaderRow, Reason, dashboard
 from .errors import CoachingError
 from .pairings import PairingsOverview, coach_of, leaders_of, pair, pairings_overview, unpair
 from .priorities import PriorityFields, priority_history, priority_of, save_priority
@@ -43,6 +43,7 @@ __all__ = [
     "CoachingError",
     "CompetencyView",
     "LeaderRecord",
+    "Dashboard",
     "LeaderRow",
     "NotebookEntry",
     "PairingsOverview",

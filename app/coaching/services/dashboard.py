@@ -45,6 +45,8 @@ class Reason:
 class LeaderRow:
     leader: User
     priority: ImprovementPriority | None
+    # Whether the priority names competencies (read with it; its links are not loaded).
+    priority_has_competencies: bool = False
     last_active: datetime | None = None
     overdue_actions: int = 0
     last_held: datetime | None = None
@@ -57,22 +59,36 @@ class LeaderRow:
     score: int = 0
 
 
-def dashboard(coach: User, now: datetime | None = None) -> list[LeaderRow]:
+@dataclass
+class Dashboard:
+    rows: list[LeaderRow]
+    coached: bool  # the coach has a coach of their own
+
+
+def dashboard(coach: User, now: datetime | None = None) -> Dashboard:
     """The coach's leaders, who needs attention first; each row says why."""
     now = now or utcnow()
     leader_ids = select(CoachPairing.leader_id).where(CoachPairing.coach_id == coach.id)
+    has_competencies = (
+        select(PriorityCompetency.priority_id)
+        .where(PriorityCompetency.priority_id == ImprovementPriority.id)
+        .exists()
+    )
+    coached = select(CoachPairing.id).where(CoachPairing.leader_id == coach.id).exists()
+    found = db.session.execute(
+        select(User, ImprovementPriority, has_competencies, coached.label("coached"))
+        .join(CoachPairing, CoachPairing.leader_id == User.id)
+        .outerjoin(ImprovementPriority, ImprovementPriority.leader_id == User.id)
+        .where(CoachPairing.coach_id == coach.id)
+        # The page shows no leader's roles, nor a priority's competencies.
+        .options(lazyload(User.role_rows), lazyload(ImprovementPriority.competency_links))
+    ).all()
     rows = {
-        leader.id: LeaderRow(leader, priority)
-        for leader, priority in db.session.execute(
-            select(User, ImprovementPriority)
-            .join(CoachPairing, CoachPairing.leader_id == User.id)
-            .outerjoin(ImprovementPriority, ImprovementPriority.leader_id == User.id)
-            .where(CoachPairing.coach_id == coach.id)
-            .options(lazyload(User.role_rows))  # the page shows no leader's roles
-        )
+        leader.id: LeaderRow(leader, priority, bool(linked))
+        for leader, priority, linked, _ in found
     }
     if not rows:
-        return []
+        return Dashboard([], coach.coach_pairing is not None)
     _add_last_activity(rows, leader_ids)
     _add_overdue_actions(rows, leader_ids, now)
     _add_check_ins(rows, leader_ids, now)
@@ -80,7 +96,8 @@ def dashboard(coach: User, now: datetime | None = None) -> list[LeaderRow]:
     _add_quick_checks(rows, leader_ids, now)
     for row in rows.values():
         _judge(row, now)
-    return sorted(rows.values(), key=lambda r: (-r.score, r.leader.display_name, r.leader.id))
+    ranked = sorted(rows.values(), key=lambda r: (-r.score, r.leader.display_name, r.leader.id))
+    return Dashboard(ranked, bool(found[0].coached))
 
 
 def _add_last_activity(rows: dict[int, LeaderRow], leader_ids) -> None:
@@ -217,7 +234,7 @@ def _judge(row: LeaderRow, now: datetime) -> None:
         row.score += 10
     elif (
         row.priority.status == "active"
-        and row.priority.competency_links
+        and row.priority_has_competencies
         and not row.priority_lessons
     ):
         add(Reason("no_priority_progress", RECENT.days))
