@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from media_pipeline.commands import INIT_NAME
@@ -166,7 +168,17 @@ def playback_for(asset_id: int, *, choice: str = DEFAULT_CHOICE) -> Playback | N
     The caller has already decided the person may see the lesson; the media routes check it
     again for every file.
     """
-    asset = db.session.get(MediaAsset, asset_id)
+    # The asset with its renditions joined: one statement where the relationship's own
+    # ``selectin`` made two, on every lesson page.
+    asset = (
+        db.session.execute(
+            select(MediaAsset)
+            .where(MediaAsset.id == asset_id)
+            .options(joinedload(MediaAsset.renditions))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if asset is None:
         return None
     if asset.status == MediaStatus.FAILED:
