@@ -139,8 +139,12 @@ def bump(connection) -> None:
         .on_conflict_do_update(index_elements=["id"], set_={"version": version})
     )
     connection.execute(statement)
+    _forget_version()  # this request reads the new one, with what it wrote
+
+
+def _forget_version() -> None:
     if has_app_context():
-        g.pop(_G_KEY, None)  # this request reads the new one, with what it wrote
+        g.pop(_G_KEY, None)
 
 
 def _is_watched(instance) -> bool:
@@ -174,3 +178,11 @@ def _bump_for_bulk_statements(state) -> None:
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in _WATCHED_TABLES:
         bump(state.session.connection())
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    """A version this request drew and read, then rolled back, is no version at all: read
+    the one that stands (what was kept under the other is never served again)."""
+    session.info.pop(_CHANGED, None)
+    _forget_version()
