@@ -18,12 +18,13 @@ statements however many leaders it covers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, Select, and_, literal, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select
 
 from app.extensions import db
 
@@ -103,15 +104,23 @@ def course_condition(user_id: int, course_id) -> ColumnElement[bool] | None:
     return and_(*conditions) if conditions else None
 
 
+@functools.cache
+def _may_open_statement() -> Select | None:
+    """Built once (the areas have registered by the first request), values bound per call."""
+    condition = course_condition(bindparam("user_id"), bindparam("course_id"))
+    return None if condition is None else select(condition)
+
+
 def may_open_course(user_id: int, course_id: int) -> bool:
     """Whether ``user_id`` may open course ``course_id`` (if published): one statement when
     something narrows it, once per request for each course."""
-    condition = course_condition(user_id, literal(course_id))
-    if condition is None:
+    statement = _may_open_statement()
+    if statement is None:
         return True
     known = g.setdefault("_courses_opened", {}) if has_request_context() else {}
     if (user_id, course_id) not in known:
-        known[user_id, course_id] = bool(db.session.scalar(select(condition)))
+        values = {"user_id": user_id, "course_id": course_id}
+        known[user_id, course_id] = bool(db.session.scalar(statement, values))
     return known[user_id, course_id]
 
 

@@ -16,12 +16,13 @@ called by the area that wrote it): it then reads "a former member".
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import g
 from flask_babel import gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from app.db import upsert, utcnow
 from app.extensions import db
@@ -84,15 +85,21 @@ def forget_names(where, param: str) -> None:
     db.session.flush()
 
 
+@functools.cache
+def _unread_statement():
+    """Built once: on every page, building it again cost more than running it."""
+    return (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+    )
+
+
 def unread_count(user) -> int:
     """Unread notifications of ``user``, counted once per request (the badge on every page)."""
     cache = g.setdefault("_unread_notifications", {})
     if user.id not in cache:
-        cache[user.id] = db.session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        )
+        cache[user.id] = db.session.scalar(_unread_statement(), {"user_id": user.id})
     return cache[user.id]
 
 

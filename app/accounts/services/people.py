@@ -11,7 +11,7 @@ import unicodedata
 
 import phonenumbers
 from flask import current_app
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -152,6 +152,18 @@ def find_user(identifier: str) -> User | None:
     return db.session.scalar(select(User).where(column == key))
 
 
+@functools.cache
+def _signed_in_statement():
+    """Built once, its values bound on each request: building it and its cache key again on
+    every request cost about as much as running it."""
+    return (
+        select(User, published.version_column())
+        .join(SignIn, SignIn.user_id == User.id)
+        .where(User.id == bindparam("user_id"), SignIn.token_hash == bindparam("token_hash"))
+        .options(joinedload(User.role_rows))
+    )
+
+
 def load_signed_in_user(identity: str) -> User | None:
     """The person a session or remember cookie names (see ``User.get_id``), while that sign-in
     still exists (not signed out, no new password since) and their account is active; else
@@ -165,10 +177,7 @@ def load_signed_in_user(identity: str) -> User | None:
         return None
     row = (
         db.session.execute(
-            select(User, published.version_column())
-            .join(SignIn, SignIn.user_id == User.id)
-            .where(User.id == int(user_id), SignIn.token_hash == SignIn.hash(token))
-            .options(joinedload(User.role_rows))
+            _signed_in_statement(), {"user_id": int(user_id), "token_hash": SignIn.hash(token)}
         )
         .unique()
         .first()

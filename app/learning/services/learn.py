@@ -3,10 +3,11 @@ where to go next."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from app import registry
 from app.extensions import db
@@ -100,9 +101,11 @@ def learn_home(user, language: str = "en") -> LearnHome:
     return LearnHome(_continue_with(items), items)
 
 
-def _open_courses_and_progress(user) -> tuple[set[int], dict[int, object]]:
-    """The published courses ``user`` may open, and their progress in each lesson: each
-    open course once, with its progress rows (none: one row without)."""
+@functools.cache
+def _open_courses_statement():
+    """Each published course open to the leader, with their progress rows in it (one row
+    without). Built once, the leader bound per request."""
+    user_id = bindparam("user_id")
     statement = (
         select(
             Course.id,
@@ -113,16 +116,19 @@ def _open_courses_and_progress(user) -> tuple[set[int], dict[int, object]]:
         )
         .outerjoin(
             LessonProgress,
-            and_(LessonProgress.course_id == Course.id, LessonProgress.user_id == user.id),
+            and_(LessonProgress.course_id == Course.id, LessonProgress.user_id == user_id),
         )
         .where(Course.published.is_(True))
     )
-    condition = registry.course_condition(user.id, Course.id)
-    if condition is not None:
-        statement = statement.where(condition)
+    condition = registry.course_condition(user_id, Course.id)
+    return statement if condition is None else statement.where(condition)
+
+
+def _open_courses_and_progress(user) -> tuple[set[int], dict[int, object]]:
+    """The published courses ``user`` may open, and their progress in each lesson."""
     courses: set[int] = set()
     progress: dict[int, object] = {}
-    for row in db.session.execute(statement):
+    for row in db.session.execute(_open_courses_statement(), {"user_id": user.id}):
         courses.add(row.id)
         if row.lesson_id is not None:
             progress[row.lesson_id] = row

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, and_, case, func, literal, select
+from sqlalchemy import Integer, and_, bindparam, case, func, literal, select
 from sqlalchemy.orm import contains_eager
 
 from app import registry
-from app.db import UTCDateTime, upsert, upsert_from_select, utcnow
+from app.db import UTCDateTime, upsert, upsert_from_select_statement, utcnow
 from app.extensions import db
 from app.translatable import Localized
 
@@ -106,28 +107,35 @@ def may_open(user, lesson) -> bool:
     return registry.may_open_course(user.id, lesson.course_id)
 
 
-def learner_state(user, lesson, *, narrowed: bool = True) -> LearnerState | None:
-    """``user``'s progress, notebook entry and answers in ``lesson``, in one statement; None
-    when its course is not open to them (``narrowed``; the studio's preview is not)."""
+@functools.cache
+def _learner_statement(narrowed: bool):
+    """Built once for each case, the leader and lesson bound per request."""
+    user_id = bindparam("user_id")
     statement = (
         select(Lesson.id, LessonProgress, Reflection, QuickCheckAnswer)
         .outerjoin(
             LessonProgress,
-            and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == user.id),
+            and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == user_id),
         )
         .outerjoin(
-            Reflection, and_(Reflection.lesson_id == Lesson.id, Reflection.user_id == user.id)
+            Reflection, and_(Reflection.lesson_id == Lesson.id, Reflection.user_id == user_id)
         )
         .outerjoin(
             QuickCheckAnswer,
-            and_(QuickCheckAnswer.lesson_id == Lesson.id, QuickCheckAnswer.user_id == user.id),
+            and_(QuickCheckAnswer.lesson_id == Lesson.id, QuickCheckAnswer.user_id == user_id),
         )
-        .where(Lesson.id == lesson.id)
+        .where(Lesson.id == bindparam("lesson_id"))
     )
-    condition = registry.course_condition(user.id, Lesson.course_id) if narrowed else None
-    if condition is not None:
-        statement = statement.where(condition)
-    rows = db.session.execute(statement).all()
+    condition = registry.course_condition(user_id, Lesson.course_id) if narrowed else None
+    return statement if condition is None else statement.where(condition)
+
+
+def learner_state(user, lesson, *, narrowed: bool = True) -> LearnerState | None:
+    """``user``'s progress, notebook entry and answers in ``lesson``, in one statement; None
+    when its course is not open to them (``narrowed``; the studio's preview is not)."""
+    rows = db.session.execute(
+        _learner_statement(narrowed), {"user_id": user.id, "lesson_id": lesson.id}
+    ).all()
     if not rows:
         return None
     _, progress, reflection, _ = rows[0]
@@ -235,35 +243,52 @@ def save_position(user, lesson, seconds: float) -> LessonProgress:
     return progress
 
 
-def save_position_in_published_lesson(user, lesson_id: int, seconds: float):
-    """:func:`save_position` in one statement, for the player that sends it every few
-    seconds: the lesson's course and duration, and whether it is published, are read by
-    the upsert itself (``INSERT … SELECT`` from the published lessons), where loading the
-    lesson first was a statement of its own and an ORM load. None, and nothing written,
-    when ``lesson_id`` is no published lesson open to the leader."""
-    now = literal(utcnow(), UTCDateTime())
-    wanted = literal(max(0, int(seconds)), Integer())
+@functools.cache
+def _position_statement(dialect: str):
+    """:func:`save_position`'s upsert as ``INSERT … SELECT`` from the published lessons open
+    to the leader, built once per database kind; the leader, lesson, seconds and time are
+    bound on each call."""
+    user_id, now = bindparam("user_id", type_=Integer()), bindparam("now", type_=UTCDateTime())
+    wanted = bindparam("seconds", type_=Integer())
     position = case(
         (func.coalesce(Lesson.duration_seconds, 0) == 0, wanted),
         (Lesson.duration_seconds < wanted, Lesson.duration_seconds),
         else_=wanted,
     )
-    rows = published_lessons().where(Lesson.id == lesson_id)
-    condition = registry.course_condition(user.id, Lesson.course_id)
+    rows = published_lessons().where(Lesson.id == bindparam("lesson_id"))
+    condition = registry.course_condition(user_id, Lesson.course_id)
     if condition is not None:  # nor to a lesson of a course not open to the leader
         rows = rows.where(condition)
-    rows = rows.with_only_columns(
-        literal(user.id, Integer()), Lesson.id, Lesson.course_id, position, now, now
-    )
-    saved = upsert_from_select(
-        LessonProgress,
+    rows = rows.with_only_columns(user_id, Lesson.id, Lesson.course_id, position, now, now)
+    # On the table, not the model: the ORM would take the bound values for rows to insert.
+    table = LessonProgress.__table__
+    statement = upsert_from_select_statement(
+        dialect,
+        table,
         ["user_id", "lesson_id", "course_id", "position_seconds", "started_at", "updated_at"],
         rows,
         key=_PROGRESS_KEY,
         update=("position_seconds", "updated_at"),
     )
+    return statement.returning(table.c.id)
+
+
+def save_position_in_published_lesson(user, lesson_id: int, seconds: float) -> bool:
+    """:func:`save_position` in one statement, for the player that sends it every few
+    seconds: the lesson's course and duration, and whether it is published and open to the
+    leader, are read by the upsert itself (``INSERT … SELECT``), where loading the lesson
+    first was a statement of its own and an ORM load. False, and nothing written, when
+    ``lesson_id`` is no published lesson open to the leader."""
+    dialect = db.session.get_bind(mapper=LessonProgress).dialect.name
+    values = {
+        "user_id": user.id,
+        "lesson_id": lesson_id,
+        "seconds": max(0, int(seconds)),
+        "now": utcnow(),
+    }
+    saved = db.session.execute(_position_statement(dialect), values).first()
     db.session.commit()
-    return saved[0] if saved else None
+    return saved is not None
 
 
 def complete_lesson(user, lesson) -> LessonProgress:
