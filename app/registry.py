@@ -9,7 +9,9 @@ programme pages and the privacy tools reach every area without knowing them:
 - :func:`activity`: moments a person was active, for "active leaders per week";
 - :func:`ratings`: competency ratings over time, for growth (self-assessments, coach ratings);
 - :func:`course_access`: which published courses a person may open (a programme's leaders
-  see its courses), as a condition the learning area folds into statements it makes anyway.
+  see its courses), as a condition the learning area folds into statements it makes anyway;
+- :func:`person_column`: a number read with the signed-in person on every request (the
+  unread notifications badge), where a statement of its own would be one more per page.
 
 The statements are functions returning a SQLAlchemy ``Select`` so they are built inside
 an app context and can be embedded as subqueries: a report is a fixed handful of
@@ -69,11 +71,21 @@ class CourseAccess:
     condition: Callable[[int, Any], ColumnElement[bool]]
 
 
+@dataclass(frozen=True)
+class PersonColumn:
+    key: str
+    #: ``users.id`` (a column) → a scalar subquery over that person.
+    column: Callable[[Any], ColumnElement]
+    #: ``(user id, value)`` → None: called with what the person's load read.
+    receive: Callable[[int, Any], None]
+
+
 PERSONAL_DATA: dict[str, PersonalData] = {}
 PERSON_METRICS: dict[str, PersonMetric] = {}
 ACTIVITY: dict[str, ActivitySource] = {}
 RATINGS: dict[str, RatingSource] = {}
 COURSE_ACCESS: dict[str, CourseAccess] = {}
+PERSON_COLUMNS: dict[str, PersonColumn] = {}
 
 
 def personal_data(key: str, *, export, erase) -> None:
@@ -90,6 +102,10 @@ def activity(key: str, statement) -> None:
 
 def ratings(key: str, label, statement) -> None:
     RATINGS[key] = RatingSource(key, label, statement)
+
+
+def person_column(key: str, column, receive) -> None:
+    PERSON_COLUMNS[key] = PersonColumn(key, column, receive)
 
 
 def course_access(key: str, condition) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import permissions as can
 from app.htmx import is_fragment_request, render, render_partial, see_other
@@ -36,6 +37,9 @@ def thread_or_404(thread_id: int):
     if thread is None:
         abort(404)
     group, membership = group_or_404(thread.group_id)
+    # Pages name the group: the thread holds the one just loaded, which the session alone
+    # would let go (and load again when the page asked for it).
+    set_committed_value(thread, "group", group)
     return thread, membership
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import audit, published
+from app import audit, published, registry
 from app.db import utcnow
 from app.errors import N_, ServiceError
 from app.extensions import db
@@ -154,10 +154,15 @@ def find_user(identifier: str) -> User | None:
 
 @functools.cache
 def _signed_in_statement():
-    """Built once, its values bound on each request: building it and its cache key again on
-    every request cost about as much as running it."""
+    """Built once (the areas have registered their columns by the first request), its values
+    bound on each request: building it and its cache key again on every request cost about
+    as much as running it."""
+    extra = [
+        column.column(User.id).label(f"person_{key}")
+        for key, column in registry.PERSON_COLUMNS.items()
+    ]
     return (
-        select(User, published.version_column())
+        select(User, published.version_column(), *extra)
         .join(SignIn, SignIn.user_id == User.id)
         .where(User.id == bindparam("user_id"), SignIn.token_hash == bindparam("token_hash"))
         .options(joinedload(User.role_rows))
@@ -169,9 +174,10 @@ def load_signed_in_user(identity: str) -> User | None:
     still exists (not signed out, no new password since) and their account is active; else
     nobody. One statement on every request: the person, their sign-in and their roles
     joined (a person has one to four roles, so the join repeats their row at most four
-    times, where the relationship's own ``selectin`` would be a second round trip), and the
+    times, where the relationship's own ``selectin`` would be a second round trip), the
     version of the published content, so the request knows whether its process's copy is
-    current without a statement of its own (``app/published.py``)."""
+    current without a statement of its own (``app/published.py``), and what areas read with
+    the person (``registry.person_column``: the unread notifications badge)."""
     user_id, _, token = identity.partition(":")
     if not user_id.isdigit() or not token:
         return None
@@ -184,10 +190,12 @@ def load_signed_in_user(identity: str) -> User | None:
     )
     if row is None:
         return None
-    user, version = row
+    user, version, *values = row
     published.note_version(version)
     if not user.is_active:
         return None
+    for column, value in zip(registry.PERSON_COLUMNS.values(), values, strict=True):
+        column.receive(user.id, value)
     user.sign_in_token = token
     return user
 
