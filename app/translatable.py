@@ -35,7 +35,7 @@ class Localized(str):
 class TranslatedText:
     """Mixin: ``translated(field, language)`` over a ``translations`` mapping and the
     original text in the object's own fields. Rows mix it in through :class:`Translatable`;
-    the published structure each process keeps (``app/learning/catalogue.py``) as plain
+    the published structure each process keeps (``app/learning/catalogue/``) as plain
     immutable data, whose ``translations`` is a read-only mapping.
 
     A class has ``translations`` (``{"fr": {"title": "…"}}`` or None) and says which

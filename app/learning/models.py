@@ -316,6 +316,6 @@ class SelfRating(db.Model):
         return f"<SelfRating {self.assessment_id} c={self.competency_id} level={self.level}>"
 
 
-# Leaders see these as each process keeps them (``catalogue.py``): writing any of them gives
+# Leaders see these as each process keeps them (``catalogue/``): writing any of them gives
 # the published content a new version, so every process reads it again.
 published.watch(Course, Module, Lesson, LessonMedia, LessonCompetency, QuickCheckQuestion)

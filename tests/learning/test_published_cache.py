@@ -1,4 +1,4 @@
-"""Each process keeps the published courses (``app/learning/catalogue.py``) and reads them
+"""Each process keeps the published courses (``app/learning/catalogue/``) and reads them
 again only when the published content's version changes (``app/published.py``).
 
 Every way content reaches leaders changes that version. Each test here warms a second app

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.learning import services
-from app.learning.models import Lesson
+from app.learning.models import Course, Lesson
+from tests.learning.test_published_cache import _ready_asset
 
 
 def _exercise(leader, lessons):
@@ -69,8 +70,6 @@ def test_page_queries_are_constant_in_courses_and_lessons(
 def _first_visits(client, count_queries, urls) -> dict[str, int]:
     """Statements of each page the first time after the content changed (the catalogue, and
     the lesson's text, read again)."""
-    from app.learning.models import Course
-
     course = db.session.scalar(select(Course).order_by(Course.id))
     course.summary = f"{course.summary} "  # a change to published content: a new version
     db.session.commit()
@@ -106,8 +105,6 @@ def test_a_lesson_with_its_video_is_three_statements(
     client, make_user, login, make_course, count_queries
 ):
     """The video adds one statement: the asset with its renditions joined."""
-    from tests.learning.test_published_cache import _ready_asset
-
     login(make_user("leader"))
     make_course("course-0", lessons=1)
     lesson = db.session.scalar(select(Lesson))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
 
 from app.extensions import db
 from app.notifications import services
@@ -115,8 +116,6 @@ def test_an_odd_before_is_the_first_page(client, make_user, login, before):
 def test_the_badge_is_counted_with_the_signed_in_person(client, make_user, login):
     """The badge is on every page: its count rides in the person's own statement
     (``registry.person_column``), not one of its own."""
-    from sqlalchemy import event
-
     amani = make_user("leader")
     _tell(amani)
     login(amani)

@@ -1,192 +1,32 @@
-"""The published courses as each process keeps them: plain immutable data, read again only
-when the published content's version changes (``app/published.py``).
-
-:func:`current` gives the :class:`Catalogue`: every published course, its published modules
-and lessons in order, each lesson's title in every language and its competencies — what
-Learn lists, and what finds a lesson by its slugs or id. Four statements, however many
-courses, once per version and process. :func:`lesson_detail` adds one lesson's text in every
-language, its quick-check questions and its media per language: the lesson page, three
-statements the first time a process shows that lesson at a version.
-
-Nothing here is an ORM row: rows belong to one session, and these objects are shared by
-every request of the process. Everything is a frozen dataclass, a tuple or a read-only
-mapping; ``translated()`` works on them as on rows (:class:`TranslatedText`), so templates
-read both alike. :func:`detail_of` makes a :class:`LessonDetail` from a row, draft or not,
-for the studio's preview.
-"""
+"""Reading the published content into the kept types: the catalogue in four statements,
+however many courses; a lesson's detail in three; a row, draft or not, as a detail."""
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
 from flask import current_app
 from sqlalchemy import select
 
-from app import published
 from app.extensions import db
 from app.frameworks.models import Competency, Framework
-from app.translatable import TranslatedText, frozen
+from app.translatable import frozen
 
-from .models import Course, Lesson, LessonCompetency, LessonMedia, Module, QuickCheckQuestion
-from .services._common import published_lessons
+from ..models import Course, Lesson, LessonCompetency, LessonMedia, Module, QuickCheckQuestion
+from ..services._common import published_lessons
+from .entries import (
+    Catalogue,
+    CompetencyTag,
+    CourseEntry,
+    LessonDetail,
+    LessonEntry,
+    ModuleEntry,
+    QuestionEntry,
+)
 
 _EMPTY: Mapping = MappingProxyType({})
-
-
-@dataclass(frozen=True, eq=False)
-class CompetencyTag(TranslatedText):
-    id: int
-    code: str
-    title: str
-    translations: Mapping | None
-    language: str  # its framework's
-
-    @property
-    def original_language(self) -> str:
-        return self.language
-
-
-@dataclass(frozen=True, eq=False)
-class CourseEntry(TranslatedText):
-    id: int
-    slug: str
-    title: str
-    summary: str
-    language: str
-    translations: Mapping | None
-    duration_seconds: int
-
-    @property
-    def original_language(self) -> str:
-        return self.language
-
-
-@dataclass(frozen=True, eq=False)
-class ModuleEntry(TranslatedText):
-    id: int
-    course_id: int
-    slug: str
-    title: str
-    translations: Mapping | None
-    language: str  # its course's
-
-    @property
-    def original_language(self) -> str:
-        return self.language
-
-
-@dataclass(frozen=True, eq=False)
-class LessonEntry(TranslatedText):
-    """A published lesson as Learn lists it: its title in every language, not its text."""
-
-    id: int
-    course_id: int
-    module_id: int
-    slug: str
-    title: str
-    translations: Mapping | None  # {"fr": {"title": …}}: titles only
-    position: int
-    duration_seconds: int
-    course: CourseEntry
-    module: ModuleEntry
-    competencies: tuple[CompetencyTag, ...]
-
-    @property
-    def original_language(self) -> str:
-        return self.course.language
-
-
-@dataclass(frozen=True, eq=False)
-class QuestionEntry(TranslatedText):
-    id: int
-    lesson_id: int
-    course_id: int
-    position: int
-    prompt: str
-    choices: tuple[str, ...]
-    answer: int
-    feedback_correct: str
-    feedback_incorrect: str
-    translations: Mapping | None
-    language: str  # its course's
-
-    @property
-    def original_language(self) -> str:
-        return self.language
-
-
-@dataclass(frozen=True, eq=False)
-class LessonDetail(TranslatedText):
-    """A lesson as its page shows it: its text in every language, its active questions in
-    order, and which media asset plays in each language."""
-
-    id: int
-    course_id: int
-    module_id: int
-    slug: str
-    title: str
-    body_html: str
-    reflection_prompt: str
-    translations: Mapping | None
-    position: int
-    duration_seconds: int
-    course: CourseEntry
-    module: ModuleEntry
-    competencies: tuple[CompetencyTag, ...]
-    questions: tuple[QuestionEntry, ...]
-    media_asset_id: int | None
-    media_source: str | None
-    # A translation's own media, by language (only those that have an asset).
-    translated_media: Mapping[str, int]
-
-    @property
-    def original_language(self) -> str:
-        return self.course.language
-
-    def media_asset_for(self, language: str) -> int | None:
-        """The asset leaders get in ``language``: the translation's own, else the original."""
-        if language != self.course.language and language in self.translated_media:
-            return self.translated_media[language]
-        return self.media_asset_id
-
-
-@dataclass(frozen=True, eq=False)
-class Catalogue:
-    courses: tuple[CourseEntry, ...]  # in the order Learn lists them
-    modules: Mapping[int, tuple[ModuleEntry, ...]]  # course id → those with lessons, in order
-    lessons: Mapping[int, tuple[LessonEntry, ...]]  # module id → in order
-    course_lessons: Mapping[int, tuple[LessonEntry, ...]]  # course id → in order
-    by_id: Mapping[int, LessonEntry]
-    by_slugs: Mapping[tuple[str, str], LessonEntry]
-
-    def next_after(self, course_id: int, position: int) -> LessonEntry | None:
-        """The published lesson that follows ``position`` in the course."""
-        lessons = self.course_lessons.get(course_id, ())
-        n = bisect.bisect_right([lesson.position for lesson in lessons], position)
-        return lessons[n] if n < len(lessons) else None
-
-
-def current() -> Catalogue:
-    return published.cached("learning.catalogue", _build_catalogue)
-
-
-def find(course_slug: str, lesson_slug: str) -> LessonEntry | None:
-    return current().by_slugs.get((course_slug, lesson_slug))
-
-
-def get(lesson_id: int) -> LessonEntry | None:
-    return current().by_id.get(lesson_id)
-
-
-def lesson_detail(entry: LessonEntry) -> LessonDetail:
-    return published.cached(("learning.lesson", entry.id), lambda: _build_detail(entry))
-
-
-# --- reading them ---------------------------------------------------------------------------
 
 
 def _course_entry(row) -> CourseEntry:
@@ -241,7 +81,7 @@ _COMPETENCY_COLUMNS = (
 )
 
 
-def _build_catalogue() -> Catalogue:
+def build_catalogue() -> Catalogue:
     courses = {
         row.id: _course_entry(row)
         for row in db.session.execute(
@@ -332,7 +172,7 @@ def _assemble(
         lessons=MappingProxyType({k: tuple(v) for k, v in by_module.items()}),
         course_lessons=MappingProxyType({k: tuple(v) for k, v in by_course.items()}),
         by_id=MappingProxyType({lesson.id: lesson for lesson in lessons}),
-        by_slugs=MappingProxyType({(l.course.slug, l.slug): l for l in lessons}),  # noqa: E741
+        by_slugs=MappingProxyType({(each.course.slug, each.slug): each for each in lessons}),
     )
 
 
@@ -377,7 +217,7 @@ def _detail(text, entry, questions, translated_media) -> LessonDetail:
     )
 
 
-def _build_detail(entry: LessonEntry) -> LessonDetail:
+def build_detail(entry: LessonEntry) -> LessonDetail:
     text = db.session.execute(
         select(
             Lesson.body_html,
