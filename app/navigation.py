@@ -21,7 +21,7 @@ class NavItem:
     key: str
     label: object
     endpoints: tuple[str, ...]  # the first one registered is used
-    allowed: Callable
+    allowed: Callable  # of the person's roles alone (see ``_tabs``)
     # The pages on which this tab is the current one: its blueprint's, unless another tab
     # shares the blueprint, when they are named.
     current_on: tuple[str, ...] = ()
@@ -95,19 +95,31 @@ ITEMS = (
 def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
-    items = []
-    for item in ITEMS:
-        endpoint = next((e for e in item.endpoints if e in current_app.view_functions), None)
-        if endpoint and item.allowed(current_user):
-            items.append(
-                {
-                    "key": item.key,
-                    "label": item.label,
-                    "url": url_for(endpoint),
-                    "current": item.is_current(endpoint),
-                }
-            )
-    return items
+    return [
+        {
+            "key": item.key,
+            "label": item.label,
+            "url": url,
+            "current": item.is_current(endpoint),
+        }
+        for item, endpoint, url in _tabs(frozenset(current_user.roles))
+    ]
+
+
+def _tabs(roles: frozenset[str]) -> tuple:
+    """The tabs of someone with these roles, with their URLs: the same for everyone with the
+    same roles (each item's ``allowed`` asks only for roles), so found once per process and
+    mount point rather than on every page."""
+    known = current_app.extensions.setdefault("navigation_tabs", {})
+    key = (request.script_root, roles)
+    if key not in known:
+        tabs = []
+        for item in ITEMS:
+            endpoint = next((e for e in item.endpoints if e in current_app.view_functions), None)
+            if endpoint and item.allowed(current_user):
+                tabs.append((item, endpoint, url_for(endpoint)))
+        known[key] = tuple(tabs)
+    return known[key]
 
 
 def context() -> dict:

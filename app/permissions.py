@@ -11,6 +11,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
+from app import registry
 from app.extensions import login_manager
 from app.roles import Role
 
@@ -91,15 +92,20 @@ def can_edit_course(user, course) -> bool:
 
 
 def can_view_lesson(user, lesson) -> bool:
-    """A leader may open any published lesson of a published module and course (never a
-    draft); an author previews the lessons of the courses they edit, an admin any lesson.
-    Programmes will narrow this to their cohorts' courses."""
+    """A leader may open a published lesson of a published module and course (never a
+    draft) of a course open to them: a programme's leaders, its courses (the programmes
+    area says which through ``registry.course_access``). An author previews the lessons of
+    the courses they edit, an admin any lesson."""
     if not _signed_in(user):
         return False
     if can_edit_course(user, lesson.course):
         return True
     published = lesson.published and lesson.module.published and lesson.course.published
-    return published and (can_learn(user) or can_author(user))
+    return (
+        published
+        and (can_learn(user) or can_author(user))
+        and registry.may_open_course(user.id, lesson.course_id)
+    )
 
 
 def can_manage_media(user, asset) -> bool:

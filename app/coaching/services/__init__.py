@@ -28,7 +28,7 @@ from .checkins import (
     schedule_check_in,
     zone_of,
 )
-from .dashboard import LeaderRow, Reason, dashboard
+from .dashboard import Dashboard, LeaderRow, Reason, dashboard
 from .pairings import PairingsOverview, coach_of, leaders_of, pair, pairings_overview, unpair
 from .priorities import (
     PriorityFields,
@@ -63,6 +63,7 @@ __all__ = [
     "CoachingError",
     "CompetencyView",
     "LeaderRecord",
+    "Dashboard",
     "LeaderRow",
     "NotebookEntry",
     "PairingsOverview",

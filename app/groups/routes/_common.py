@@ -25,6 +25,7 @@ def thread_or_404(thread_id: int):
     if thread is None:
         abort(404)
     group, membership = group_or_404(thread.group_id)
+    services.hold_group(thread, group)
     return thread, membership
 
 

@@ -220,7 +220,7 @@ def preview_lesson(lesson_id: int):
         "learning/lesson.html",
         page=page,
         chosen_language=request.args.get("lang"),
-        media=lesson_media.for_lesson(lesson, current_user, page.text.language),
+        media=lesson_media.for_lesson(page.lesson, current_user, page.text.language),
         reflection_form=ReflectionForm(),
         complete_form=CompleteForm(),
         preview=True,
