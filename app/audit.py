@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
+from app.units import building_block
 
 
 class AuditEntry(db.Model):
@@ -41,6 +42,7 @@ class AuditEntry(db.Model):
         return f"<AuditEntry {self.id} {self.action} by={self.actor_id} on={self.target_user_id}>"
 
 
+@building_block
 def record(action: str, *, actor=None, target=None, subject: str = "", **details) -> AuditEntry:
     """Add an entry to the caller's unit of work; never commits, so the entry is stored
     exactly when the action it describes is."""

@@ -19,6 +19,7 @@ from sqlalchemy.types import TypeDecorator
 
 from app.extensions import db
 from app.logs import log_event
+from app.units import building_block
 
 
 def utcnow() -> datetime:
@@ -67,6 +68,7 @@ _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 T = TypeVar("T")
 
 
+@building_block
 def upsert(
     model: type[T],
     values: Mapping[str, Any] | list[Mapping[str, Any]],
@@ -106,6 +108,7 @@ def upsert(
     )
 
 
+@building_block
 def upsert_from_select(
     model: type[T],
     columns: list[str],
@@ -120,14 +123,30 @@ def upsert_from_select(
     empty list). ``rows`` must have a ``WHERE`` (SQLite cannot otherwise tell its end from
     the ``ON CONFLICT``). Never commits."""
     dialect = db.session.get_bind(mapper=model).dialect.name
-    statement = _INSERTS[dialect](model).from_select(columns, rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(key), set_={column: statement.excluded[column] for column in update}
-    )
+    statement = upsert_from_select_statement(dialect, model, columns, rows, key=key, update=update)
     return list(
         db.session.scalars(
             statement.returning(model), execution_options={"populate_existing": True}
         )
+    )
+
+
+def upsert_from_select_statement(
+    dialect: str,
+    model,
+    columns: list[str],
+    rows: Select,
+    *,
+    key: Iterable[str],
+    update: Iterable[str],
+):
+    """The statement :func:`upsert_from_select` runs, for ``dialect`` (``"sqlite"``,
+    ``"postgresql"``), without ``RETURNING``: for a write made so often that the statement is
+    built once and its values bound each time. ``model`` may be a table: an ORM statement
+    takes values given at execution for rows to insert, where a table's binds them."""
+    statement = _INSERTS[dialect](model).from_select(columns, rows)
+    return statement.on_conflict_do_update(
+        index_elements=list(key), set_={column: statement.excluded[column] for column in update}
     )
 
 

@@ -28,15 +28,24 @@ def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     return [
-        {
-            "key": tab.key,
-            "label": tab.label,
-            "url": url_for(tab.endpoint),
-            "current": is_current(tab),
-        }
-        for tab in registry.tabs()
-        if tab.endpoint in current_app.view_functions and tab.allowed(current_user)
+        {"key": tab.key, "label": tab.label, "url": url, "current": is_current(tab)}
+        for tab, url in _tabs(frozenset(current_user.roles))
     ]
+
+
+def _tabs(roles: frozenset[str]) -> tuple:
+    """The tabs of someone with these roles, with their URLs: the same for everyone with the
+    same roles (each tab's ``allowed`` asks only for roles), so found once per process and
+    mount point rather than on every page."""
+    known = current_app.extensions.setdefault("navigation_tabs", {})
+    key = (request.script_root, roles)
+    if key not in known:
+        known[key] = tuple(
+            (tab, url_for(tab.endpoint))
+            for tab in registry.tabs()
+            if tab.endpoint in current_app.view_functions and tab.allowed(current_user)
+        )
+    return known[key]
 
 
 def context() -> dict:

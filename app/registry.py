@@ -13,7 +13,6 @@ without knowing them:
   every registered one is a template global of its name, so pages read the same rule;
 - :func:`grant`: the part of another area's rule that only this area can answer (media asks
   whether a lesson playing an asset is open to the person; the learning area answers);
-
 - :func:`personal_data`: how to export what the area holds about one person, and how to
   erase it (delete, or anonymise what others still need, such as a discussion post);
 - :func:`person_metric`: a number per person for reports (lessons completed, check-ins held);
@@ -21,6 +20,10 @@ without knowing them:
 - :func:`ratings`: competency ratings over time, for growth (self-assessments, coach ratings);
 - :func:`person_section`: a part of the admin's page of one person (their cohorts, their
   data), so the people pages offer what other areas do for a person without importing them.
+- :func:`course_access`: which published courses a person may open (a programme's leaders
+  see its courses), as a condition the learning area folds into statements it makes anyway;
+- :func:`person_column`: a number read with the signed-in person on every request (the
+  unread notifications badge), where a statement of its own would be one more per page.
 
 The statements are functions returning a SQLAlchemy ``Select`` so they are built inside
 an app context and can be embedded as subqueries: a report is a fixed handful of
@@ -32,11 +35,13 @@ only those; reports call every source through ``select(courses)``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from flask import g, has_request_context
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select
 
 from app.extensions import db
 
@@ -94,13 +99,31 @@ class PersonSection:
 
 
 @dataclass(frozen=True)
+class CourseAccess:
+    key: str
+    #: ``(user id, course id)`` → a condition that holds when the person may open the
+    #: course; the course id is a column (``Course.id``, ``Lesson.course_id``) or a value.
+    condition: Callable[[int, Any], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class PersonColumn:
+    key: str
+    #: ``users.id`` (a column) → a scalar subquery over that person.
+    column: Callable[[Any], ColumnElement]
+    #: ``(user id, value)`` → None: called with what the person's load read.
+    receive: Callable[[int, Any], None]
+
+
+@dataclass(frozen=True)
 class Tab:
     #: its icon, ``icons.svg#<key>``
     key: str
     label: Any  # a lazy string
     #: the page it opens
     endpoint: str
-    #: the person → whether they have this tab
+    #: the person → whether they have this tab: of their roles alone, as the navigation
+    #: finds each set of roles' tabs once a process
     allowed: Callable[[Any], bool]
     #: its place: tabs are shown by this number, lowest first
     order: int
@@ -128,6 +151,8 @@ PERSON_METRICS: dict[str, PersonMetric] = {}
 ACTIVITY: dict[str, ActivitySource] = {}
 RATINGS: dict[str, RatingSource] = {}
 PERSON_SECTIONS: dict[str, PersonSection] = {}
+COURSE_ACCESS: dict[str, CourseAccess] = {}
+PERSON_COLUMNS: dict[str, PersonColumn] = {}
 
 
 def predicate(rule: Callable[..., bool]) -> Callable[..., bool]:
@@ -200,6 +225,42 @@ def ratings(key: str, label, statement, *, by_course: bool = False) -> None:
 
 def person_section(key: str, template: str, context) -> None:
     PERSON_SECTIONS[key] = PersonSection(key, template, context)
+
+
+def person_column(key: str, column, receive) -> None:
+    PERSON_COLUMNS[key] = PersonColumn(key, column, receive)
+
+
+def course_access(key: str, condition) -> None:
+    COURSE_ACCESS[key] = CourseAccess(key, condition)
+
+
+def course_condition(user_id: int, course_id) -> ColumnElement[bool] | None:
+    """The condition on ``course_id`` (a column or a value) that holds for the published
+    courses ``user_id`` may open: every registered :class:`CourseAccess` at once. None when
+    nothing narrows them (everyone who learns opens every published course)."""
+    conditions = [access.condition(user_id, course_id) for access in COURSE_ACCESS.values()]
+    return and_(*conditions) if conditions else None
+
+
+@functools.cache
+def _may_open_statement() -> Select | None:
+    """Built once (the areas have registered by the first request), values bound per call."""
+    condition = course_condition(bindparam("user_id"), bindparam("course_id"))
+    return None if condition is None else select(condition)
+
+
+def may_open_course(user_id: int, course_id: int) -> bool:
+    """Whether ``user_id`` may open course ``course_id`` (if published): one statement when
+    something narrows it, once per request for each course."""
+    statement = _may_open_statement()
+    if statement is None:
+        return True
+    known = g.setdefault("_courses_opened", {}) if has_request_context() else {}
+    if (user_id, course_id) not in known:
+        values = {"user_id": user_id, "course_id": course_id}
+        known[user_id, course_id] = bool(db.session.scalar(statement, values))
+    return known[user_id, course_id]
 
 
 def rows(statement: Select) -> list[dict[str, Any]]:

@@ -10,6 +10,9 @@ page's with ``lang`` (``{{ text|lang_attr }}``) for screen readers and hyphenati
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 from sqlalchemy import JSON
@@ -29,13 +32,15 @@ class Localized(str):
         return value
 
 
-class Translatable:
-    """Mixin: a ``translations`` column and ``translated(field, language)``.
+class TranslatedText:
+    """Mixin: ``translated(field, language)`` over a ``translations`` mapping and the
+    original text in the object's own fields. Rows mix it in through :class:`Translatable`;
+    the published structure each process keeps (``app/learning/catalogue/``) as plain
+    immutable data, whose ``translations`` is a read-only mapping.
 
-    A class says which language its original text is in with ``original_language``.
+    A class has ``translations`` (``{"fr": {"title": "…"}}`` or None) and says which
+    language its original text is in with ``original_language``.
     """
-
-    translations: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     @property
     def original_language(self) -> str:  # pragma: no cover - every class overrides it
@@ -55,6 +60,22 @@ class Translatable:
     def languages(self) -> list[str]:
         """The original language, then every language it is translated into."""
         return [self.original_language, *sorted(self.translations or {})]
+
+
+class Translatable(TranslatedText):
+    """Mixin for a model: a ``translations`` column and ``translated(field, language)``."""
+
+    translations: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+
+def frozen(value):
+    """A JSON value (``translations``) as read-only data that threads may share: mappings
+    become read-only mappings, lists tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: frozen(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(frozen(item) for item in value)
+    return value
 
 
 def lang_attr(text) -> Markup:

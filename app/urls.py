@@ -87,6 +87,11 @@ def init_app(app: Flask) -> None:
     converters["path"] = TextPathConverter
 
 
+def public_host() -> str:
+    """The host (and port, if any) of ``PUBLIC_URL``: ``learn.example.org``."""
+    return urlsplit(current_app.config["PUBLIC_URL"]).netloc
+
+
 def public_url(endpoint: str, **values) -> str:
     """``url_for(endpoint, **values)`` as an absolute URL under ``PUBLIC_URL``; works in a
     request, a command or a job alike."""

@@ -40,7 +40,7 @@ MOBILE = {
     # Pages are weighed as the network delivers them: with the service worker in control its
     # Cache API would answer "first visits" from what the journey fetched before, and CDP
     # reports what the worker serves as 0 bytes. The worker's own JS is weighed with the
-    # player's (tests/media/test_offline_weight.py).
+    # player's (tests/offline/test_offline_weight.py).
     "service_workers": "block",
 }
 CHROMIUM_ARGS = [

@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from app import registry
 from app.db import upsert, utcnow
 from app.extensions import db
+from app.units import building_block
 
 from .models import DataUsage, User
 
@@ -26,6 +27,7 @@ def month_of(now: datetime | None = None) -> str:
     return (now or utcnow()).strftime("%Y-%m")
 
 
+@building_block
 def add_data_use(
     user_id: int, *, media_bytes: int = 0, page_bytes: int = 0, now: datetime | None = None
 ) -> None:

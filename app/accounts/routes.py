@@ -10,7 +10,6 @@ from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import registry
-from app.extensions import db
 from app.htmx import render, see_other
 from app.logs import log_event
 from app.permissions import can_learn, requires
@@ -337,7 +336,7 @@ def invite_person():
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])
 @requires(can_manage_people)
 def edit_person(user_id: int):
-    person = db.get_or_404(User, user_id)
+    person = services.get_user(user_id) or abort(404)
     form = AccountForm(obj=person)
     if request.method == "GET":
         form.roles.data = sorted(person.roles)
@@ -373,7 +372,7 @@ def _sections(person: User) -> list[tuple[str, dict]]:
 @bp.post("/people/<int:user_id>/reset-code")
 @requires(can_manage_people)
 def issue_reset_code(user_id: int):
-    person = db.get_or_404(User, user_id)
+    person = services.get_user(user_id) or abort(404)
     if not person.has_accepted:
         issued = services.reissue_invitation(person, current_user)
     else:

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.accounts.forms import choices
 from app.forms import Form
+from app.urls import row_id
 
 from .services import REASON_MAX_CHARS, TEXT_MAX_CHARS
 
@@ -121,16 +122,18 @@ class NotesForm(Form):
 class RatingForm(Form):
     """CSRF here; the ratings are one radio group per competency, named ``c<id>``."""
 
-    def ratings(self, formdata, competency_ids, level_numbers) -> tuple[dict[int, int], set[int]]:
-        levels = {str(number): number for number in level_numbers}
-        chosen, invalid = {}, set()
-        for competency_id in competency_ids:
-            value = formdata.get(f"c{competency_id}", "").strip()
-            if value in levels:
-                chosen[competency_id] = levels[value]
-            elif value:
-                invalid.add(competency_id)
-        return chosen, invalid
+    def ratings(self, formdata) -> dict[int, str]:
+        """The levels chosen, by competency id: every answered ``c<id>`` field, as sent.
+        ``save_ratings`` decides which competencies and levels are allowed."""
+        chosen = {}
+        for name in formdata:
+            value = formdata.get(name, "").strip()
+            if name.startswith("c") and value:
+                try:
+                    chosen[row_id(name[1:])] = value
+                except ValueError:
+                    continue
+        return chosen
 
 
 class ActionForm(Form):

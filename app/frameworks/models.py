@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import published
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.translatable import Translatable
@@ -113,3 +114,7 @@ class Competency(Translatable, db.Model):
 
     def __repr__(self) -> str:
         return f"<Competency {self.id} {self.code}{' retired' if self.retired else ''}>"
+
+
+# Lessons show their competencies as each process keeps them (``app/published.py``).
+published.watch(Framework, FrameworkLevel, Domain, Competency)

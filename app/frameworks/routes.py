@@ -7,7 +7,6 @@ from flask import Response, abort, flash, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from app.extensions import db
 from app.htmx import render, see_other
 from app.permissions import requires
 from app.translatable import lang_attr
@@ -34,7 +33,7 @@ def _framework_or_404(framework_id: int):
 
 
 def _child_or_404(model, child_id: int, framework_id: int):
-    child = db.session.get(model, child_id)
+    child = services.get_part(model, child_id)
     if child is None or child.framework_id != framework_id:
         abort(404)
     return child

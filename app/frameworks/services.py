@@ -271,6 +271,11 @@ def list_frameworks() -> list[Framework]:
     return list(db.session.scalars(select(Framework).order_by(Framework.name)))
 
 
+def get_part(model, part_id: int):
+    """A framework's level, domain or competency by id (``model`` is its class), or None."""
+    return db.session.get(model, part_id)
+
+
 def get_framework(framework_id: int) -> Framework | None:
     return db.session.scalar(
         select(Framework)

@@ -18,7 +18,7 @@ bp = Blueprint(
 registry.tab("groups", _l("Groups"), "groups.home", is_leader_or_coach, order=20)
 registry.home_cards("groups/_home_cards.html", order=30)
 
-from . import cli, contributions, manage, models, routes, tasks  # noqa: E402,F401  (views, commands, registry, jobs)
+from . import cli, contributions, models, routes, tasks  # noqa: E402,F401  (views, commands, registry, jobs)
 from .services.markup import excerpt  # noqa: E402
 
 MODERATION_LABELS = {

@@ -1,5 +1,6 @@
 """Courses, micro-lessons and the leader's learning journey: Learn, lessons, growth."""
 
+import functools
 from datetime import timedelta
 
 from babel.dates import format_timedelta
@@ -24,8 +25,14 @@ from . import cli, contributions, routes  # noqa: E402,F401  (views, commands, r
 @bp.app_template_filter("duration")
 def duration_filter(seconds: int | None) -> str:
     """A lesson's length in the reader's language: "54 sec", "6 min", "dakika 6"."""
+    return _duration(seconds or 0, str(get_locale() or "en"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _duration(seconds: int, locale: str) -> str:
+    # Learn shows one per lesson; Babel's formatting cost some 60 µs each.
     return format_timedelta(
-        timedelta(seconds=seconds or 0), threshold=1.1, format="short", locale=get_locale() or "en"
+        timedelta(seconds=seconds), threshold=1.1, format="short", locale=locale
     )
 
 

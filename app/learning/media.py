@@ -13,17 +13,11 @@ from __future__ import annotations
 from app.accounts.data_use import bytes_left
 from app.media import services as media
 
-from .services.translations import media_rows
-
 
 def for_lesson(lesson, user, language: str):
-    """The lesson's media in ``language``: that translation's own, if it has some, else the
-    original's."""
-    asset_id = lesson.media_asset_id
-    if language != lesson.course.language:
-        own = media_rows([lesson.id], language).get(lesson.id)
-        if own is not None and own.media_asset_id is not None:
-            asset_id = own.media_asset_id
+    """The lesson's media in ``language`` (``lesson`` a ``LessonDetail``): that
+    translation's own, if it has some, else the original's."""
+    asset_id = lesson.media_asset_for(language)
     if asset_id is None:
         return None
     playback = media.playback_for(asset_id, choice=user.data_rung)

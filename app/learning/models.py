@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from app import published
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.frameworks.models import Competency, Framework
@@ -195,6 +196,10 @@ class QuickCheckQuestion(Translatable, db.Model):
     def original_language(self) -> str:
         return self.lesson.course.language
 
+    @property
+    def course_id(self) -> int:
+        return self.lesson.course_id
+
     def __repr__(self) -> str:
         return f"<QuickCheckQuestion {self.id} lesson={self.lesson_id} #{self.position}>"
 
@@ -309,3 +314,8 @@ class SelfRating(db.Model):
 
     def __repr__(self) -> str:
         return f"<SelfRating {self.assessment_id} c={self.competency_id} level={self.level}>"
+
+
+# Leaders see these as each process keeps them (``catalogue/``): writing any of them gives
+# the published content a new version, so every process reads it again.
+published.watch(Course, Module, Lesson, LessonMedia, LessonCompetency, QuickCheckQuestion)

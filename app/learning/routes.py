@@ -14,12 +14,13 @@ from app.permissions import can_learn, requires
 
 from . import bp, media, services
 from .forms import AnswerForm, CompleteForm, PositionForm, ReflectionForm, SelfAssessmentForm
-from .permissions import can_view_lesson
 
 
 def _lesson_or_404(lesson_id: int):
-    lesson = services.get_lesson(lesson_id)
-    if lesson is None or not can_view_lesson(current_user, lesson):
+    """A published lesson open to the leader (as the process keeps it), else 404: a lesson
+    of a course outside the leader's programmes is as unknown as a draft."""
+    lesson = services.published_lesson_by_id(lesson_id)
+    if lesson is None or not services.may_open(current_user, lesson):
         abort(404)
     return lesson
 
@@ -49,12 +50,15 @@ def home():
 @bp.get("/<course_slug>/<lesson_slug>")
 @requires(can_learn)
 def show_lesson(course_slug: str, lesson_slug: str):
-    lesson = services.find_lesson(course_slug, lesson_slug)
-    if lesson is None or not can_view_lesson(current_user, lesson):
+    lesson = services.published_lesson(course_slug, lesson_slug)
+    # What the leader did there, in the statement that also asks whether it is open to them.
+    state = services.learner_state(current_user, lesson) if lesson else None
+    if state is None:
         abort(404)
-    progress = services.start_lesson(current_user, lesson)
+    if state.progress is None:
+        state.progress = services.start_lesson(current_user, lesson)
     chosen = _chosen_language(lesson)
-    page = services.lesson_page(current_user, lesson, chosen or current_language(), progress)
+    page = services.lesson_page(current_user, lesson, chosen or current_language(), state)
     return render(
         "learning/lesson.html",
         page=page,

@@ -10,7 +10,6 @@ from flask import Response, abort, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from app.accounts.data_use import record_data_use
-from app.extensions import db
 from app.htmx import is_fragment_request, render, see_other
 from app.sessions import same_for_everyone
 from media_pipeline.storage import LocalStorage
@@ -90,7 +89,7 @@ def _send_stored(path, max_age: int):
 
 
 def _asset_or_404(asset_id: int) -> MediaAsset:
-    asset = db.session.get(MediaAsset, asset_id)
+    asset = services.get_asset(asset_id)
     if asset is None:
         abort(404)
     return asset

@@ -19,16 +19,19 @@ called by the area that wrote it): it then reads "a former member".
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import g
 from flask_babel import gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
+from app import registry
 from app.db import upsert, utcnow
 from app.extensions import db
 from app.i18n import format_appointment
+from app.units import building_block
 
 from .models import Notification
 
@@ -50,6 +53,7 @@ def moment(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
+@building_block
 def notify(user_id: int, kind: str, *, url: str, dedupe_key: str | None = None, **params) -> None:
     """Tell ``user_id`` that ``kind`` happened; ``url`` is the path it opens. With a
     ``dedupe_key``, telling the same person the same thing again changes nothing.
@@ -100,6 +104,7 @@ def _param_text(value, *, moment: bool):
     return value
 
 
+@building_block
 def forget_names(where, param: str) -> None:
     """Erasure: in the notifications ``where`` selects, ``param`` (the erased person's name)
     is forgotten and reads "a former member". Part of the caller's unit of work."""
@@ -109,16 +114,40 @@ def forget_names(where, param: str) -> None:
     db.session.flush()
 
 
+@functools.cache
+def _unread_statement():
+    """Built once: on every page, building it again cost more than running it."""
+    return (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+    )
+
+
 def unread_count(user) -> int:
-    """Unread notifications of ``user``, counted once per request (the badge on every page)."""
+    """Unread notifications of ``user``, counted once per request (the badge on every page):
+    for the signed-in person, with their load (:func:`_unread_column`)."""
     cache = g.setdefault("_unread_notifications", {})
     if user.id not in cache:
-        cache[user.id] = db.session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        )
+        cache[user.id] = db.session.scalar(_unread_statement(), {"user_id": user.id})
     return cache[user.id]
+
+
+def _unread_column(user_id):
+    return (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def _received_unread(user_id: int, count: int) -> None:
+    g.setdefault("_unread_notifications", {})[user_id] = count
+
+
+# The badge is on every page: counted in the signed-in person's own statement.
+registry.person_column("unread_notifications", _unread_column, _received_unread)
 
 
 @dataclass

@@ -27,7 +27,7 @@ registry.pages_under(
 )
 registry.home_cards("programmes/_home_cards.html", order=50)
 
-from . import contributions, me, people, routes, tasks  # noqa: E402,F401  (views, registry, jobs)
+from . import contributions, routes, tasks  # noqa: E402,F401  (views, registry, jobs)
 
 #: How the audit log names each action (``app.audit.record``); unknown ones show their key.
 AUDIT_ACTIONS = {

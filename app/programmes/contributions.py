@@ -1,20 +1,41 @@
-"""What programmes (and the notifications they sit beside) hold about a person, for the
-registry in ``app/registry.py``: cohort memberships (and their rows in invitation codes
-files), research answers, notifications, and the admin actions the audit log records
-about them."""
+"""What programmes contribute to the registry in ``app/registry.py``: which courses their
+leaders open, and what they (and the notifications they sit beside) hold about a person —
+cohort memberships (and their rows in invitation codes files), research answers,
+notifications, and the admin actions the audit log records about them."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from app import registry
 from app.audit import AuditEntry
 from app.extensions import db
 from app.notifications.models import Notification
 
-from .models import Cohort, CohortMember, LeaderProfile, Programme
+from .models import Cohort, CohortMember, LeaderProfile, Programme, ProgrammeCourse
 from .services.aggregates import mark_changed
 from .services.import_jobs import drop_from_codes_files
+
+
+def _courses_open_to(user_id: int, course_id):
+    """A programme's leaders open the courses it chose; a leader in two programmes, the
+    courses of both. Someone in no programme, or in one that chose no courses, opens every
+    published course (as before programmes chose any)."""
+    programmes = (
+        select(Cohort.programme_id)
+        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+        .where(CohortMember.user_id == user_id)
+    )
+    return or_(
+        ~programmes.exists(),
+        programmes.where(Cohort.programme_id.not_in(select(ProgrammeCourse.programme_id))).exists(),
+        select(ProgrammeCourse.course_id)
+        .where(
+            ProgrammeCourse.course_id == course_id,
+            ProgrammeCourse.programme_id.in_(programmes),
+        )
+        .exists(),
+    )
 
 
 def _memberships(user_id: int) -> list[dict]:
@@ -85,6 +106,7 @@ def _keep(user_id: int) -> None:
     happened: nothing to erase."""
 
 
+registry.course_access("programmes", _courses_open_to)
 registry.personal_data("cohorts", export=_memberships, erase=_erase_memberships)
 registry.personal_data(
     "research_answers",

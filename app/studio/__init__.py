@@ -15,7 +15,7 @@ bp = Blueprint(
 registry.tab("studio", _l("Studio"), "studio.home", can_author, order=50)
 registry.home_cards("studio/_home_cards.html", order=20)
 
-from . import cli, forms, lesson_routes, media_routes, models, routes, services, tasks, tus  # noqa: E402,F401  (registers views and commands on bp)
+from . import cli, forms, models, routes, services, tasks  # noqa: E402,F401  (registers views and commands on bp)
 
 
 @bp.record_once

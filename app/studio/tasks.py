@@ -4,7 +4,11 @@ consumer enqueues the sweep; two sweeps at once remove each upload once (a row d
 twice is deleted), and ``flask studio expire-uploads`` still does it by hand.
 
 Failed uploads past their retention go the same way, every hour at 41 minutes past
-(``services.remove_failed_uploads``)."""
+(``services.remove_failed_uploads``).
+
+A finished video reaches its lesson when the transcode job announces it ready
+(``services.apply_ready_asset``); every hour at 53 minutes past, ``apply_ready_uploads``
+applies any made ready without that announcement (before an upgrade)."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from huey import crontab
 
 from app.media.tasks import periodic
 
-from .services import expire_uploads, remove_failed_uploads
+from .services import apply_ready_uploads, expire_uploads, remove_failed_uploads
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +31,9 @@ def register(app: Flask) -> None:
     task = periodic(app, crontab(minute="41"), "studio.remove_failed_uploads", _remove_failed)
     if task is not None:
         app.extensions["studio_remove_failed_task"] = task
+    task = periodic(app, crontab(minute="53"), "studio.apply_ready_uploads", _apply_ready)
+    if task is not None:
+        app.extensions["studio_apply_ready_task"] = task
 
 
 def _expire() -> None:
@@ -35,3 +42,7 @@ def _expire() -> None:
 
 def _remove_failed() -> None:
     log.info("failed uploads removed past their retention: %s", remove_failed_uploads())
+
+
+def _apply_ready() -> None:
+    log.info("ready uploads applied to their lessons: %s", apply_ready_uploads())

@@ -33,7 +33,7 @@ def test_demo_coaching_loads_once_and_the_dashboard_is_alive(runner):
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0, again.output
     assert _counts() == loaded
-    rows = services.dashboard(accounts.find_user("coach@example.org"))
+    rows = services.dashboard(accounts.find_user("coach@example.org")).rows
     assert [row.leader.name for row in rows] == ["Amani Mutesi", "Grace Wanjiru"]
     assert {r.code for r in rows[0].reasons} >= {"check_in_overdue", "no_priority"}
     assert {r.code for r in rows[1].reasons} == {"overdue_actions"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.urls import public_host
+
 # PostgreSQL's ``integer`` ends at 2**31 - 1, SQLite's at 2**63 - 1.
 TOO_LARGE = [str(2**31), str(2**63), str(2**64 + 1), "9" * 40]
 
@@ -55,3 +57,13 @@ def test_urls_for_ids_are_built_as_before(app):
 
     with app.test_request_context():
         assert url_for("accounts.edit_person", user_id=42) == "/people/42"
+
+
+def test_public_host_is_the_configured_urls_host_and_port(app):
+    for url, host in [
+        ("https://learn.example.org/headway", "learn.example.org"),
+        ("http://127.0.0.1:5119", "127.0.0.1:5119"),
+    ]:
+        app.config["PUBLIC_URL"] = url
+        with app.app_context():
+            assert public_host() == host

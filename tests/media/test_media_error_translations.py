@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from app.extensions import db
 from app.media import services
 from app.media.models import MediaAsset
-from app.media.services.errors import GIVE_UP_MESSAGE
+from app.media.services._common import GIVE_UP_MESSAGE
 from media_pipeline.errors import N_, TooLong, render
 from media_pipeline.probe import UPLOAD_HINT
 from tests.conftest import sign_in

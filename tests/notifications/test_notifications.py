@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
 
 from app.extensions import db
 from app.notifications import services
@@ -110,3 +111,24 @@ def test_an_odd_before_is_the_first_page(client, make_user, login, before):
     login(amani)
     response = client.get(f"/notifications/?before={before}")
     assert response.status_code == 200 and "Grace replied" in response.get_data(as_text=True)
+
+
+def test_the_badge_is_counted_with_the_signed_in_person(client, make_user, login):
+    """The badge is on every page: its count rides in the person's own statement
+    (``registry.person_column``), not one of its own."""
+    amani = make_user("leader")
+    _tell(amani)
+    login(amani)
+    statements = []
+
+    def note(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        page = client.get("/me").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert 'class="badge">1<' in page
+    counting = [sql for sql in statements if "FROM notifications" in sql]
+    assert len(counting) == 1 and "FROM users" in counting[0], statements

@@ -6,6 +6,7 @@ the lists admins read.
 Services take explicit arguments, never read the request, and commit their own work.
 """
 
+from ._common import AccountError
 from .codes import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -27,7 +28,6 @@ from .people import (
     EMAIL_SHAPE,
     MIN_PASSWORD_LENGTH,
     PROFILE_FIELDS,
-    AccountError,
     authenticate,
     check_password_rules,
     create_user,
@@ -35,6 +35,7 @@ from .people import (
     end_sign_in,
     find_user,
     forget_sign_ins,
+    get_user,
     is_known_device,
     is_phone,
     known_device_mark,
@@ -71,6 +72,7 @@ __all__ = [
     "end_every_sign_in",
     "end_sign_in",
     "find_user",
+    "get_user",
     "forget_sign_ins",
     "invite",
     "is_known_device",

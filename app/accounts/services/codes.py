@@ -20,10 +20,11 @@ from app.errors import N_
 from app.extensions import db
 from app.logs import log_event
 from app.roles import Role
+from app.units import building_block
 
 from ..models import AccessCode, CodePurpose, User
+from ._common import AccountError
 from .people import (
-    AccountError,
     check_password_rules,
     checked_name,
     create_user,
@@ -114,6 +115,7 @@ def issue_invitations(users: list[User], issued_by: User | None) -> list[IssuedC
     return issued
 
 
+@building_block
 def new_invitation_codes(
     user_ids: list[int], issued_by_id: int | None, pause: Callable[[], None] | None = None
 ) -> list[tuple[int, str, str, datetime]]:

@@ -12,7 +12,8 @@ from sqlalchemy import Select, or_, select
 from app.extensions import db
 
 from ..models import User
-from .people import AccountError, normalize_phone
+from ._common import AccountError
+from .people import normalize_phone
 
 PER_PAGE = 50
 MAX_QUERY = 100  # characters of a search that are read

@@ -11,19 +11,20 @@ import unicodedata
 
 import phonenumbers
 from flask import current_app
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import audit
+from app import audit, published, registry
 from app.db import utcnow
-from app.errors import N_, ServiceError
+from app.errors import N_
 from app.extensions import db
 from app.logs import log_event
 from app.offload import off_the_loop
 from app.roles import Role
 
 from ..models import DATA_RUNGS, SignIn, User
+from ._common import AccountError
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -41,10 +42,6 @@ def _dummy_hash(method: str) -> str:
     """Checked when no account matches, so a wrong identifier costs as long as a wrong
     password."""
     return generate_password_hash("not-a-real-password", method)
-
-
-class AccountError(ServiceError):
-    """A problem with an account the person can fix, with a message that says how."""
 
 
 # One @, something before it, a domain with a dot after it, no spaces or control
@@ -143,6 +140,10 @@ def normalize_identifier(identifier: str) -> str | None:
     return normalize_email(identifier)
 
 
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
 def find_user(identifier: str) -> User | None:
     """The account with this email or phone number, written any way a person writes it."""
     key = normalize_identifier(identifier)
@@ -152,27 +153,50 @@ def find_user(identifier: str) -> User | None:
     return db.session.scalar(select(User).where(column == key))
 
 
+@functools.cache
+def _signed_in_statement():
+    """Built once (the areas have registered their columns by the first request), its values
+    bound on each request: building it and its cache key again on every request cost about
+    as much as running it."""
+    extra = [
+        column.column(User.id).label(f"person_{key}")
+        for key, column in registry.PERSON_COLUMNS.items()
+    ]
+    return (
+        select(User, published.version_column(), *extra)
+        .join(SignIn, SignIn.user_id == User.id)
+        .where(User.id == bindparam("user_id"), SignIn.token_hash == bindparam("token_hash"))
+        .options(joinedload(User.role_rows))
+    )
+
+
 def load_signed_in_user(identity: str) -> User | None:
     """The person a session or remember cookie names (see ``User.get_id``), while that sign-in
     still exists (not signed out, no new password since) and their account is active; else
     nobody. One statement on every request: the person, their sign-in and their roles
     joined (a person has one to four roles, so the join repeats their row at most four
-    times, where the relationship's own ``selectin`` would be a second round trip)."""
+    times, where the relationship's own ``selectin`` would be a second round trip), the
+    version of the published content, so the request knows whether its process's copy is
+    current without a statement of its own (``app/published.py``), and what areas read with
+    the person (``registry.person_column``: the unread notifications badge)."""
     user_id, _, token = identity.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = (
-        db.session.scalars(
-            select(User)
-            .join(SignIn, SignIn.user_id == User.id)
-            .where(User.id == int(user_id), SignIn.token_hash == SignIn.hash(token))
-            .options(joinedload(User.role_rows))
+    row = (
+        db.session.execute(
+            _signed_in_statement(), {"user_id": int(user_id), "token_hash": SignIn.hash(token)}
         )
         .unique()
         .first()
     )
-    if user is None or not user.is_active:
+    if row is None:
         return None
+    user, version, *values = row
+    published.note_version(version)
+    if not user.is_active:
+        return None
+    for column, value in zip(registry.PERSON_COLUMNS.values(), values, strict=True):
+        column.receive(user.id, value)
     user.sign_in_token = token
     return user
 

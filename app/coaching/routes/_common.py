@@ -1,20 +1,23 @@
-"""What every coaching route needs: loading rows the person may see, and form errors."""
+"""What coaching's routes share: loading rows the person may see, form errors, and the
+leader's own record page (theirs at /coaching/me, and a coach's own when they are coached)."""
 
 from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
 
+from app.accounts import services as accounts
 from app.accounts.models import User
-from app.extensions import db
+from app.htmx import render
 
 from .. import services
+from ..forms import TickForm
 from ..permissions import can_coach, can_see_check_in
 
 
 def coached_leader_or_404(leader_id: int) -> User:
     """A leader the signed-in coach coaches; anyone else's (or nobody's) is not found."""
-    leader = db.session.get(User, leader_id)
+    leader = accounts.get_user(leader_id)
     if leader is None or not can_coach(current_user, leader):
         abort(404)
     return leader
@@ -36,3 +39,11 @@ def as_coach_or_403(check_in) -> None:
 def apply_error(form, error: services.CoachingError) -> None:
     field = getattr(form, error.field or "", None)
     (field.errors if field is not None else form.form_errors).append(error.translated())
+
+
+def my_record_page():
+    return render(
+        "coaching/my_record.html",
+        record=services.leader_record(current_user),
+        tick_form=TickForm(),
+    )

@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.accounts.models import User
-from app.extensions import db
+from app.accounts import services as accounts
 from app.htmx import render, see_other
 from app.permissions import requires
 
@@ -36,8 +35,8 @@ def pairings():
     form = _pair_form(overview)
     if form.validate_on_submit():
         coach, leader = (
-            db.session.get(User, form.coach.data),
-            db.session.get(User, form.leader.data),
+            accounts.get_user(form.coach.data),
+            accounts.get_user(form.leader.data),
         )
         if coach is None:
             form.coach.errors.append(_("Choose a coach."))
@@ -70,7 +69,7 @@ def pairings():
 @bp.post("/pairings/<int:leader_id>/end")
 @requires(can_manage_pairings)
 def end_pairing(leader_id: int):
-    leader = db.session.get(User, leader_id)
+    leader = accounts.get_user(leader_id)
     if leader is None:
         abort(404)
     if not ConfirmForm().validate_on_submit():

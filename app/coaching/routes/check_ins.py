@@ -3,13 +3,12 @@ moving and cancelling it."""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, request, url_for
+from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.htmx import is_fragment_request, render, render_partial, see_other
-from app.learning import services as learning
-from app.urls import public_url
+from app.urls import public_host, public_url
 
 from .. import bp, services
 from ..forms import (
@@ -30,45 +29,39 @@ def _check_in_url(check_in, anchor: str | None = None) -> str:
     return url_for("coaching.show_check_in", check_in_id=check_in.id, _anchor=anchor)
 
 
-def _page(check_in, status: int = 200, **forms):
+def _page(check_in, status: int = 200, *, chosen=None, invalid=frozenset(), **forms):
     """The check-in page with ``forms`` as sent (errors and all) and the rest fresh."""
-    leader = check_in.leader
-    is_coach = can_coach(current_user, leader)
-    priority = services.priority_of(leader)
-    assessment = learning.self_assessment_form(leader)
-    competencies = [link.competency for link in priority.competency_links] if priority else []
+    show_private = can_see_private_notes(current_user, check_in)
+    page = services.check_in_page(check_in, current_user, show_private=show_private)
     if "prep_form" not in forms:
         forms["prep_form"] = PreparationForm(
             tried=check_in.prep_tried,
             happened=check_in.prep_happened,
             help_needed=check_in.prep_help,
         )
-    if can_see_private_notes(current_user, check_in) and "notes_form" not in forms:
-        forms["notes_form"] = NotesForm(
-            notes=check_in.notes,
-            private=services.private_note(check_in),
-        )
+    if show_private and "notes_form" not in forms:
+        forms["notes_form"] = NotesForm(notes=check_in.notes, private=page.private_note)
     forms.setdefault("action_form", ActionForm())
     if "reschedule_form" not in forms:
-        local = check_in.starts_at.astimezone(services.zone_of(current_user))
+        local = check_in.starts_at.astimezone(page.zone)
         forms["reschedule_form"] = RescheduleForm(day=local.date(), at=local.time())
     forms.setdefault("cancel_form", CancelForm())
     return render(
         "coaching/check_in.html",
         check_in=check_in,
-        is_coach=is_coach,
+        is_coach=can_coach(current_user, check_in.leader),
         is_leader=check_in.leader_id == current_user.id,
         may_change=can_change_check_in(current_user, check_in)
         and not (check_in.held or check_in.cancelled),
-        show_private=can_see_private_notes(current_user, check_in),
-        priority=priority,
-        competencies=competencies,
-        levels=assessment.framework.levels if assessment else [],
-        self_levels=assessment.latest if assessment else {},
-        coach_levels=forms.pop("chosen", None) or services.ratings_at(check_in),
-        invalid=forms.pop("invalid", set()),
+        show_private=show_private,
+        priority=page.priority,
+        competencies=page.scale.competencies,
+        levels=page.scale.levels,
+        self_levels=page.scale.self_levels,
+        coach_levels=chosen or page.coach_levels,
+        invalid=invalid,
         change_open=forms.pop("change_open", False),
-        actions=services.actions_at(check_in),
+        actions=page.actions,
         rating_form=RatingForm(),
         tick_form=TickForm(),
         status=status,
@@ -94,7 +87,7 @@ def calendar_file(check_in_id: int):
         summary=summary,
         description=description,
         url=page,
-        domain=current_app.config["PUBLIC_URL"].split("//", 1)[-1].split("/", 1)[0],
+        domain=public_host(),
     )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="check-in-{check_in.id}.ics"'
@@ -191,15 +184,14 @@ def save_ratings(check_in_id: int):
     form = RatingForm()
     if not form.validate_on_submit():
         abort(400)
-    priority = services.priority_of(check_in.leader)
-    assessment = learning.self_assessment_form(check_in.leader)
-    ids = priority.competency_ids if priority else []
-    levels = [level.number for level in assessment.framework.levels] if assessment else []
-    chosen, invalid = form.ratings(request.form, ids, levels)
-    if invalid or not chosen:
-        flash(_("Choose one of the levels for at least one competency."), "error")
-        return _page(check_in, 422, chosen=chosen, invalid=invalid)
-    services.save_ratings(check_in, chosen)
+    try:
+        services.save_ratings(check_in, form.ratings(request.form))
+    except services.CoachingError as error:
+        flash(error.translated(), "error")
+        params = error.params
+        return _page(
+            check_in, 422, chosen=params.get("chosen"), invalid=params.get("invalid", set())
+        )
     flash(_("Your ratings are saved."), "success")
     return see_other(_check_in_url(check_in, "ratings"))
 

@@ -15,8 +15,7 @@ from app.urls import row_ids
 from .. import bp, services
 from ..forms import PriorityForm, ScheduleForm
 from ..permissions import can_coach, can_manage_pairings
-from ._common import apply_error, coached_leader_or_404
-from .leader import my_record_page
+from ._common import apply_error, coached_leader_or_404, my_record_page
 
 
 @bp.get("/")
@@ -24,11 +23,8 @@ from .leader import my_record_page
 def home():
     """ "My leaders" for a coach; a leader's own coaching record for a leader."""
     if can_coach(current_user):
-        return render(
-            "coaching/dashboard.html",
-            rows=services.dashboard(current_user),
-            coached=current_user.coach_pairing is not None,
-        )
+        board = services.dashboard(current_user)
+        return render("coaching/dashboard.html", rows=board.rows, coached=board.coached)
     if can_learn(current_user):
         return my_record_page()
     if can_manage_pairings(current_user):

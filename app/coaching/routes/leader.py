@@ -10,15 +10,8 @@ from app.htmx import render, see_other
 from app.permissions import can_learn, requires
 
 from .. import bp, services
-from ..forms import ConfirmForm, TickForm
-
-
-def my_record_page():
-    return render(
-        "coaching/my_record.html",
-        record=services.leader_record(current_user),
-        tick_form=TickForm(),
-    )
+from ..forms import ConfirmForm
+from ._common import my_record_page
 
 
 @bp.get("/me")

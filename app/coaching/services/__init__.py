@@ -9,8 +9,10 @@ notebook entries a leader shows their coach; ``records`` gathers a leader's reco
 ``calendar`` makes the .ics file. Callers use this package.
 """
 
+from ._common import CoachingError
 from .actions import actions_at, actions_of, add_action, get_action, set_action_done
 from .calendar import check_in_calendar
+from .check_in_page import CheckInPage, check_in_page
 from .checkins import (
     TEXT_MAX_CHARS,
     check_in_start,
@@ -26,10 +28,16 @@ from .checkins import (
     schedule_check_in,
     zone_of,
 )
-from .dashboard import LeaderRow, Reason, dashboard
-from .errors import CoachingError
+from .dashboard import Dashboard, LeaderRow, Reason, dashboard
 from .pairings import PairingsOverview, coach_of, leaders_of, pair, pairings_overview, unpair
-from .priorities import PriorityFields, priority_history, priority_of, save_priority
+from .priorities import (
+    PriorityFields,
+    RatingScale,
+    priority_history,
+    priority_of,
+    rating_scale,
+    save_priority,
+)
 from .records import CompetencyView, LeaderRecord, leader_record
 from .reminders import Sent, send_reminders
 from .rescheduling import (
@@ -51,13 +59,16 @@ __all__ = [
     "CHANGE_KINDS",
     "REASON_MAX_CHARS",
     "TEXT_MAX_CHARS",
+    "CheckInPage",
     "CoachingError",
     "CompetencyView",
     "LeaderRecord",
+    "Dashboard",
     "LeaderRow",
     "NotebookEntry",
     "PairingsOverview",
     "PriorityFields",
+    "RatingScale",
     "Reason",
     "Sent",
     "actions_at",
@@ -65,6 +76,7 @@ __all__ = [
     "add_action",
     "cancel_check_in",
     "check_in_calendar",
+    "check_in_page",
     "check_in_start",
     "check_ins_of",
     "coach_of",
@@ -83,6 +95,7 @@ __all__ = [
     "priority_of",
     "private_note",
     "reschedule_check_in",
+    "rating_scale",
     "ratings_at",
     "save_notes",
     "save_preparation",

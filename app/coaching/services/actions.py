@@ -13,7 +13,7 @@ from app.errors import N_
 from app.extensions import db
 
 from ..models import OWNERS, ActionItem, CheckIn
-from .errors import CoachingError
+from ._common import CoachingError
 
 TITLE_MAX_CHARS = 300
 

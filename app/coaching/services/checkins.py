@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,7 +15,8 @@ from app.errors import N_
 from app.extensions import db
 
 from ..models import MODES, CheckIn, CoachPairing, CoachRating, PrivateNote
-from .errors import CoachingError
+from ._common import CoachingError
+from .priorities import rating_scale
 
 TEXT_MAX_CHARS = 5000
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -147,19 +149,36 @@ def private_note(check_in: CheckIn) -> str:
     )
 
 
-def save_ratings(check_in: CheckIn, ratings: dict[int, int]) -> None:
+def save_ratings(check_in: CheckIn, ratings: Mapping[int, int | str]) -> None:
     """The coach's rating per competency at this check-in; what is not rated now is
-    left as it was. Commits."""
-    if ratings:
-        upsert(
-            CoachRating,
-            [
-                {"check_in_id": check_in.id, "competency_id": c, "level": level}
-                for c, level in sorted(ratings.items())
-            ],
-            key=("check_in_id", "competency_id"),
-            update=("level",),
+    left as it was. A level may come as its number or as the form's text for it. Refuses a
+    competency outside the leader's priority, a level the framework does not have (its
+    ``invalid`` parameter names the competencies to fix) and nothing rated at all. Commits."""
+    scale = rating_scale(check_in.leader)
+    unknown = sorted(set(ratings) - set(scale.competency_ids))
+    if unknown:
+        raise CoachingError(
+            N_("Rate only the competencies of the leader's priority."), competency_ids=unknown
         )
+    levels = {str(number): number for number in scale.level_numbers}
+    chosen = {c: levels[str(v).strip()] for c, v in ratings.items() if str(v).strip() in levels}
+    invalid = set(ratings) - set(chosen)
+    if invalid or not chosen:
+        raise CoachingError(
+            N_("Choose one of the levels for at least one competency."),
+            invalid=invalid,
+            chosen=chosen,
+            levels=scale.level_numbers,
+        )
+    upsert(
+        CoachRating,
+        [
+            {"check_in_id": check_in.id, "competency_id": c, "level": level}
+            for c, level in sorted(chosen.items())
+        ],
+        key=("check_in_id", "competency_id"),
+        update=("level",),
+    )
     db.session.commit()
 
 

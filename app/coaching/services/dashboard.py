@@ -6,10 +6,11 @@ the same number of statements for one leader as for fifty.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, select, union_all
+from sqlalchemy import and_, bindparam, case, func, select, union_all
 from sqlalchemy.orm import lazyload
 
 from app.accounts.models import User
@@ -45,6 +46,8 @@ class Reason:
 class LeaderRow:
     leader: User
     priority: ImprovementPriority | None
+    # Whether the priority names competencies (read with it; its links are not loaded).
+    priority_has_competencies: bool = False
     last_active: datetime | None = None
     overdue_actions: int = 0
     last_held: datetime | None = None
@@ -57,33 +60,72 @@ class LeaderRow:
     score: int = 0
 
 
-def dashboard(coach: User, now: datetime | None = None) -> list[LeaderRow]:
-    """The coach's leaders, who needs attention first; each row says why."""
+@dataclass
+class Dashboard:
+    rows: list[LeaderRow]
+    coached: bool  # the coach has a coach of their own
+
+
+def dashboard(coach: User, now: datetime | None = None) -> Dashboard:
+    """The coach's leaders, who needs attention first; each row says why.
+
+    The statements are built once (:func:`functools.cache`) and the coach and the time bound
+    on each view: building them, and their cache keys, cost more than running them."""
     now = now or utcnow()
-    leader_ids = select(CoachPairing.leader_id).where(CoachPairing.coach_id == coach.id)
+    found = db.session.execute(_leaders_statement(), {"coach_id": coach.id}).all()
     rows = {
-        leader.id: LeaderRow(leader, priority)
-        for leader, priority in db.session.execute(
-            select(User, ImprovementPriority)
-            .join(CoachPairing, CoachPairing.leader_id == User.id)
-            .outerjoin(ImprovementPriority, ImprovementPriority.leader_id == User.id)
-            .where(CoachPairing.coach_id == coach.id)
-            .options(lazyload(User.role_rows))  # the page shows no leader's roles
-        )
+        leader.id: LeaderRow(leader, priority, bool(linked))
+        for leader, priority, linked, _ in found
     }
     if not rows:
-        return []
-    _add_last_activity(rows, leader_ids)
-    _add_overdue_actions(rows, leader_ids, now)
-    _add_check_ins(rows, leader_ids, now)
-    _add_priority_lessons(rows, leader_ids, now)
-    _add_quick_checks(rows, leader_ids, now)
+        return Dashboard([], coach.coach_pairing is not None)
+    values = {"coach_id": coach.id, "now": now, "today": now.date(), "since": now - RECENT}
+    for user_id, at in db.session.execute(_last_activity_statement(), values):
+        rows[user_id].last_active = _aware(at)
+    for leader_id, count in db.session.execute(_overdue_actions_statement(), values):
+        rows[leader_id].overdue_actions = count
+    for leader_id, held, upcoming, missed in db.session.execute(_check_ins_statement(), values):
+        row = rows[leader_id]
+        row.last_held, row.next_check_in = _aware(held), _aware(upcoming)
+        row.missed_check_in = _aware(missed)
+    for user_id, count in db.session.execute(_priority_lessons_statement(), values):
+        rows[user_id].priority_lessons = count
+    for user_id, count, right in db.session.execute(_quick_checks_statement(), values):
+        rows[user_id].answers, rows[user_id].answers_right = count, int(right or 0)
     for row in rows.values():
         _judge(row, now)
-    return sorted(rows.values(), key=lambda r: (-r.score, r.leader.display_name, r.leader.id))
+    ranked = sorted(rows.values(), key=lambda r: (-r.score, r.leader.display_name, r.leader.id))
+    return Dashboard(ranked, bool(found[0].coached))
 
 
-def _add_last_activity(rows: dict[int, LeaderRow], leader_ids) -> None:
+def _leader_ids():
+    return select(CoachPairing.leader_id).where(CoachPairing.coach_id == bindparam("coach_id"))
+
+
+@functools.cache
+def _leaders_statement():
+    """The leaders with their priorities, whether each priority names competencies, and
+    whether the coach has a coach of their own."""
+    coach_id = bindparam("coach_id")
+    has_competencies = (
+        select(PriorityCompetency.priority_id)
+        .where(PriorityCompetency.priority_id == ImprovementPriority.id)
+        .exists()
+    )
+    coached = select(CoachPairing.id).where(CoachPairing.leader_id == coach_id).exists()
+    return (
+        select(User, ImprovementPriority, has_competencies, coached.label("coached"))
+        .join(CoachPairing, CoachPairing.leader_id == User.id)
+        .outerjoin(ImprovementPriority, ImprovementPriority.leader_id == User.id)
+        .where(CoachPairing.coach_id == coach_id)
+        # The page shows no leader's roles, nor a priority's competencies.
+        .options(lazyload(User.role_rows), lazyload(ImprovementPriority.competency_links))
+    )
+
+
+@functools.cache
+def _last_activity_statement():
+    leader_ids = _leader_ids()
     moments = union_all(
         select(LessonProgress.user_id.label("uid"), LessonProgress.updated_at.label("at")).where(
             LessonProgress.user_id.in_(leader_ids)
@@ -99,9 +141,7 @@ def _add_last_activity(rows: dict[int, LeaderRow], leader_ids) -> None:
             CheckIn.leader_id.in_(leader_ids), CheckIn.prepared_at.is_not(None)
         ),
     ).subquery()
-    latest = select(moments.c.uid, func.max(moments.c.at)).group_by(moments.c.uid)
-    for user_id, at in db.session.execute(latest):
-        rows[user_id].last_active = _aware(at)
+    return select(moments.c.uid, func.max(moments.c.at)).group_by(moments.c.uid)
 
 
 def _aware(value) -> datetime | None:
@@ -111,43 +151,40 @@ def _aware(value) -> datetime | None:
     return UTCDateTime().process_result_value(datetime.fromisoformat(str(value)), None)
 
 
-def _add_overdue_actions(rows: dict[int, LeaderRow], leader_ids, now: datetime) -> None:
-    counts = db.session.execute(
+@functools.cache
+def _overdue_actions_statement():
+    return (
         select(ActionItem.leader_id, func.count())
         .where(
-            ActionItem.leader_id.in_(leader_ids),
+            ActionItem.leader_id.in_(_leader_ids()),
             ActionItem.status == "open",
-            ActionItem.due_on < now.date(),
+            ActionItem.due_on < bindparam("today"),
         )
         .group_by(ActionItem.leader_id)
     )
-    for leader_id, count in counts:
-        rows[leader_id].overdue_actions = count
 
 
-def _add_check_ins(rows: dict[int, LeaderRow], leader_ids, now: datetime) -> None:
-    """The last check-in held, the next one booked and the oldest past one not recorded;
+@functools.cache
+def _check_ins_statement():
+    """Per leader: the last check-in held, the next one booked, the first one missed;
     a cancelled check-in is none of these."""
-    not_held = CheckIn.held_at.is_(None)
-    summary = db.session.execute(
+    now, not_held = bindparam("now", type_=UTCDateTime()), CheckIn.held_at.is_(None)
+    return (
         select(
             CheckIn.leader_id,
             func.max(case((CheckIn.held_at.is_not(None), CheckIn.starts_at))),
             func.min(case((and_(not_held, CheckIn.starts_at >= now), CheckIn.starts_at))),
             func.min(case((and_(not_held, CheckIn.starts_at < now), CheckIn.starts_at))),
         )
-        .where(CheckIn.leader_id.in_(leader_ids), CheckIn.cancelled_at.is_(None))
+        .where(CheckIn.leader_id.in_(_leader_ids()), CheckIn.cancelled_at.is_(None))
         .group_by(CheckIn.leader_id)
     )
-    for leader_id, held, upcoming, missed in summary:
-        row = rows[leader_id]
-        row.last_held, row.next_check_in = _aware(held), _aware(upcoming)
-        row.missed_check_in = _aware(missed)
 
 
-def _add_priority_lessons(rows: dict[int, LeaderRow], leader_ids, now: datetime) -> None:
+@functools.cache
+def _priority_lessons_statement():
     """Lessons on the priority's competencies completed lately."""
-    counts = db.session.execute(
+    return (
         select(LessonProgress.user_id, func.count(func.distinct(LessonProgress.lesson_id)))
         .join(LessonCompetency, LessonCompetency.lesson_id == LessonProgress.lesson_id)
         .join(
@@ -161,30 +198,27 @@ def _add_priority_lessons(rows: dict[int, LeaderRow], leader_ids, now: datetime)
             ),
         )
         .where(
-            LessonProgress.user_id.in_(leader_ids),
-            LessonProgress.completed_at >= now - RECENT,
+            LessonProgress.user_id.in_(_leader_ids()),
+            LessonProgress.completed_at >= bindparam("since", type_=UTCDateTime()),
         )
         .group_by(LessonProgress.user_id)
     )
-    for user_id, count in counts:
-        rows[user_id].priority_lessons = count
 
 
-def _add_quick_checks(rows: dict[int, LeaderRow], leader_ids, now: datetime) -> None:
-    results = db.session.execute(
+@functools.cache
+def _quick_checks_statement():
+    return (
         select(
             QuickCheckAnswer.user_id,
             func.count(),
             func.sum(case((QuickCheckAnswer.first_correct, 1), else_=0)),
         )
         .where(
-            QuickCheckAnswer.user_id.in_(leader_ids),
-            QuickCheckAnswer.answered_at >= now - RECENT,
+            QuickCheckAnswer.user_id.in_(_leader_ids()),
+            QuickCheckAnswer.answered_at >= bindparam("since", type_=UTCDateTime()),
         )
         .group_by(QuickCheckAnswer.user_id)
     )
-    for user_id, count, right in results:
-        rows[user_id].answers, rows[user_id].answers_right = count, int(right or 0)
 
 
 def _days(now: datetime, then: datetime) -> int:
@@ -219,7 +253,7 @@ def _judge(row: LeaderRow, now: datetime) -> None:
         row.score += 10
     elif (
         row.priority.status == "active"
-        and row.priority.competency_links
+        and row.priority_has_competencies
         and not row.priority_lessons
     ):
         add(Reason("no_priority_progress", RECENT.days))

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.roles import Role
 
 from ..models import CoachPairing
-from .errors import CoachingError
+from ._common import CoachingError
 
 
 def pair(coach: User, leader: User, by: User | None = None) -> CoachPairing:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
@@ -13,9 +13,10 @@ from app.db import upsert, utcnow
 from app.errors import N_
 from app.extensions import db
 from app.frameworks.models import Competency
+from app.learning import services as learning
 
 from ..models import PRIORITY_STATUSES, ImprovementPriority, PriorityChange, PriorityCompetency
-from .errors import CoachingError
+from ._common import CoachingError
 
 
 @dataclass
@@ -33,6 +34,36 @@ def priority_of(leader: User) -> ImprovementPriority | None:
     return db.session.scalars(
         select(ImprovementPriority).where(ImprovementPriority.leader_id == leader.id)
     ).one_or_none()
+
+
+@dataclass
+class RatingScale:
+    """What a coach may rate at a check-in: the competencies of the leader's priority, each
+    on the levels of the framework the leader self-assesses against."""
+
+    priority: ImprovementPriority | None
+    competencies: list = field(default_factory=list)
+    levels: list = field(default_factory=list)
+    self_levels: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def competency_ids(self) -> list[int]:
+        return [competency.id for competency in self.competencies]
+
+    @property
+    def level_numbers(self) -> list[int]:
+        return [level.number for level in self.levels]
+
+
+def rating_scale(leader: User) -> RatingScale:
+    priority = priority_of(leader)
+    assessment = learning.self_assessment_form(leader)
+    return RatingScale(
+        priority=priority,
+        competencies=[link.competency for link in priority.competency_links] if priority else [],
+        levels=list(assessment.framework.levels) if assessment else [],
+        self_levels=assessment.latest if assessment else {},
+    )
 
 
 def _check(fields: PriorityFields, framework_id: int | None) -> list[int]:

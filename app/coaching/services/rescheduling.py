@@ -17,10 +17,11 @@ from app.db import utcnow
 from app.errors import N_
 from app.extensions import db
 from app.notifications import services as notifications
+from app.units import building_block
 
 from ..models import CheckIn
+from ._common import CoachingError
 from .checkins import check_in_start
-from .errors import CoachingError
 from .reminders import check_in_path
 
 REASON_MAX_CHARS = 300
@@ -56,6 +57,7 @@ def _still_open(check_in: CheckIn) -> None:
         raise CoachingError(N_("This check-in is already recorded: it can no longer change."))
 
 
+@building_block
 def _change(check_in: CheckIn, by: User, now: datetime, *conditions, **values) -> bool:
     """Apply ``values`` to the check-in if it is still open and ``conditions`` hold, one
     more on its sequence; whether it changed. Part of the caller's unit of work."""

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.learning.models import Lesson, Reflection
 
 from ..models import SharedEntry
-from .errors import CoachingError
+from ._common import CoachingError
 
 
 @dataclass

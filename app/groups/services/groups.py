@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.db import upsert
 from app.extensions import db
 from app.roles import Role
+from app.units import building_block
 
 from ..models import Group, GroupMember, MemberRole, Thread, ThreadRead
 from ._common import N_, GroupError, author_name
@@ -167,6 +168,7 @@ def first_group_of(user) -> Group | None:
     )
 
 
+@building_block
 def touch(thread_id: int, post_id: int, when: datetime) -> None:
     """Keep the thread's counters in step with a new post (part of the caller's unit of work).
     One UPDATE computed in the database, so two posts at once both count: the first post of

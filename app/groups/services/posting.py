@@ -9,18 +9,21 @@ counts it, notifies and moves the thread up its group.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from flask import has_request_context, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.db import upsert, utcnow
 from app.extensions import db
 from app.notifications import services as notifications
+from app.units import building_block
 from app.urls import public_url
 
 from ..models import GroupMember, Post, Thread, ThreadRead
@@ -148,6 +151,7 @@ def _post_by_key(author: User, key: str) -> Post | None:
     ).one_or_none()
 
 
+@building_block
 def _add_post(thread: Thread, author: User, body: str, key: str, **extra) -> Post | None:
     """Insert the post unless its key is there already; count it, mark it read for its
     author, and tell whoever it concerns. None when the key was there. Never commits."""
@@ -227,6 +231,7 @@ def delete_post(post: Post, author: User) -> Post:
     return post
 
 
+@building_block
 def mark_read(user, thread_id: int, post_id: int | None) -> None:
     """``user`` has read ``thread_id`` up to ``post_id``; never moves back. Never commits."""
     if not post_id:
@@ -274,9 +279,6 @@ def thread_page(user, thread: Thread, before: int | None = None) -> ThreadPage:
     if before is None:
         mark_read(user, thread.id, thread.last_post_id)
         _commit_keeping_loaded()
-    opening = None
-    if before is None and thread.first_post_id:
-        [opening] = _post_views([thread.first_post_id]) or [None]
     query = select(Post.id).where(Post.thread_id == thread.id)
     if thread.first_post_id:
         query = query.where(Post.id > thread.first_post_id)
@@ -285,7 +287,10 @@ def thread_page(user, thread: Thread, before: int | None = None) -> ThreadPage:
     ids = list(db.session.scalars(query.order_by(Post.id.desc()).limit(POSTS_PER_PAGE + 1)))
     more = len(ids) > POSTS_PER_PAGE
     ids = ids[:POSTS_PER_PAGE]
-    posts = _post_views(ids)
+    # The opening post (first, the smallest id) with the replies, in one statement.
+    with_opening = before is None and bool(thread.first_post_id)
+    posts = _post_views(ids + ([thread.first_post_id] if with_opening else []))
+    opening = posts.pop(0) if with_opening and posts else None
     return ThreadPage(thread, opening, posts, ids[-1] if more else None, before, read or 0)
 
 
@@ -305,19 +310,26 @@ def post_view(post: Post) -> PostView:
     return _post_views([post.id])[0]
 
 
-def _post_views(ids: list[int]) -> list[PostView]:
-    """The posts with these ids, oldest first, with authors and quotes: one statement."""
-    if not ids:
-        return []
+@functools.cache
+def _post_views_statement():
+    """Built once, the ids bound on each call: with its aliases, building it and its cache
+    key cost more than running it, twice on every thread page."""
     quoted, quoted_author = aliased(Post), aliased(User)
-    rows = db.session.execute(
+    return (
         select(Post, User.name, quoted, quoted_author.name)
         .join(User, User.id == Post.author_id)
         .outerjoin(quoted, quoted.id == Post.quoted_post_id)
         .outerjoin(quoted_author, quoted_author.id == quoted.author_id)
-        .where(Post.id.in_(ids))
+        .where(Post.id.in_(bindparam("ids", expanding=True)))
         .order_by(Post.id)
     )
+
+
+def _post_views(ids: list[int]) -> list[PostView]:
+    """The posts with these ids, oldest first, with authors and quotes: one statement."""
+    if not ids:
+        return []
+    rows = db.session.execute(_post_views_statement(), {"ids": ids})
     views = []
     for post, name, quote, quote_name in rows:
         view = PostView(post, author_name(name))
@@ -330,6 +342,12 @@ def _post_views(ids: list[int]) -> list[PostView]:
 
 def get_thread(thread_id: int) -> Thread | None:
     return db.session.get(Thread, thread_id)
+
+
+def hold_group(thread: Thread, group) -> None:
+    """Pages name the group: the thread holds the one just loaded, which the session alone
+    would let go (and load again when the page asked for it)."""
+    set_committed_value(thread, "group", group)
 
 
 def get_post(post_id: int) -> Post | None:

@@ -1,27 +1,28 @@
-"""The Learn page: every published course with the leader's progress, and where to go next."""
+"""The Learn page: every published course open to the leader with their progress, and
+where to go next."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import load_only
+from sqlalchemy import and_, bindparam, select
 
+from app import registry
 from app.extensions import db
-from app.frameworks.models import Competency
 from app.translatable import Localized
 
-from ..models import Course, Lesson, LessonProgress, Module
-from ._common import competencies_by_lesson, published_lessons
+from .. import catalogue
+from ..catalogue import CompetencyTag, CourseEntry, LessonEntry, ModuleEntry
+from ..models import Course, LessonProgress
 
 
 @dataclass
 class LessonItem:
-    lesson: Lesson
-    competencies: list[Competency]
-    progress: LessonProgress | None
+    lesson: LessonEntry
+    competencies: tuple[CompetencyTag, ...]
+    progress: object | None  # a row: position_seconds, updated_at, completed_at
     title: Localized  # in the leader's language where the lesson is translated
 
     @property
@@ -31,13 +32,13 @@ class LessonItem:
 
 @dataclass
 class ModuleItem:
-    module: Module
+    module: ModuleEntry
     lessons: list[LessonItem]
 
 
 @dataclass
 class CourseItem:
-    course: Course
+    course: CourseEntry
     modules: list[ModuleItem]
 
     @property
@@ -60,7 +61,7 @@ class CourseItem:
 
 @dataclass
 class ContinueItem:
-    course: Course
+    course: CourseEntry
     item: LessonItem
     fresh: bool  # nothing started yet: "start here" rather than "continue"
 
@@ -72,65 +73,66 @@ class LearnHome:
 
 
 def learn_home(user, language: str = "en") -> LearnHome:
-    """Every published course with ``user``'s progress; titles in ``language`` where
-    translated (only each lesson's title in that language is read, not its text)."""
-    courses = db.session.scalars(
-        select(Course).where(Course.published.is_(True)).order_by(Course.position, Course.title)
-    ).all()
-    modules = db.session.scalars(
-        select(Module)
-        .join(Course)
-        .where(Course.published.is_(True), Module.published.is_(True))
-        .order_by(Module.course_id, Module.position)
-    ).all()
-    translated_title = Lesson.translations[(language, "title")].as_string()
-    lessons = db.session.execute(
-        published_lessons()
-        .add_columns(translated_title)
-        .options(
-            load_only(
-                Lesson.id,
-                Lesson.course_id,
-                Lesson.module_id,
-                Lesson.slug,
-                Lesson.title,
-                Lesson.position,
-                Lesson.duration_seconds,
+    """Every published course open to ``user`` with their progress; titles in ``language``
+    where translated. The courses come from the process's catalogue; which of them are open
+    to the leader and what they did in them is one statement."""
+    published = catalogue.current()
+    open_courses, progress = _open_courses_and_progress(user)
+    items = []
+    for course in published.courses:
+        if course.id not in open_courses:
+            continue
+        modules = [
+            ModuleItem(
+                module,
+                [
+                    LessonItem(
+                        lesson,
+                        lesson.competencies,
+                        progress.get(lesson.id),
+                        lesson.translated("title", language),
+                    )
+                    for lesson in published.lessons[module.id]
+                ],
             )
-        )
-        .order_by(Lesson.course_id, Lesson.position)
-    ).all()
-    competencies = competencies_by_lesson(published_lessons().with_only_columns(Lesson.id))
-    progress = {
-        p.lesson_id: p
-        for p in db.session.scalars(select(LessonProgress).where(LessonProgress.user_id == user.id))
-    }
-
-    languages = {course.id: course.language for course in courses}
-    lessons_by_module: dict[int, list[LessonItem]] = defaultdict(list)
-    for lesson, title in lessons:
-        lessons_by_module[lesson.module_id].append(
-            LessonItem(
-                lesson,
-                competencies.get(lesson.id, []),
-                progress.get(lesson.id),
-                Localized(title, language)
-                if title
-                else Localized(lesson.title, languages.get(lesson.course_id, "")),
-            )
-        )
-    modules_by_course: dict[int, list[ModuleItem]] = defaultdict(list)
-    for module in modules:
-        if lessons_by_module.get(module.id):
-            modules_by_course[module.course_id].append(
-                ModuleItem(module, lessons_by_module[module.id])
-            )
-    items = [
-        CourseItem(course, modules_by_course[course.id])
-        for course in courses
-        if modules_by_course.get(course.id)
-    ]
+            for module in published.modules[course.id]
+        ]
+        items.append(CourseItem(course, modules))
     return LearnHome(_continue_with(items), items)
+
+
+@functools.cache
+def _open_courses_statement():
+    """Each published course open to the leader, with their progress rows in it (one row
+    without). Built once, the leader bound per request."""
+    user_id = bindparam("user_id")
+    statement = (
+        select(
+            Course.id,
+            LessonProgress.lesson_id,
+            LessonProgress.position_seconds,
+            LessonProgress.updated_at,
+            LessonProgress.completed_at,
+        )
+        .outerjoin(
+            LessonProgress,
+            and_(LessonProgress.course_id == Course.id, LessonProgress.user_id == user_id),
+        )
+        .where(Course.published.is_(True))
+    )
+    condition = registry.course_condition(user_id, Course.id)
+    return statement if condition is None else statement.where(condition)
+
+
+def _open_courses_and_progress(user) -> tuple[set[int], dict[int, object]]:
+    """The published courses ``user`` may open, and their progress in each lesson."""
+    courses: set[int] = set()
+    progress: dict[int, object] = {}
+    for row in db.session.execute(_open_courses_statement(), {"user_id": user.id}):
+        courses.add(row.id)
+        if row.lesson_id is not None:
+            progress[row.lesson_id] = row
+    return courses, progress
 
 
 def _continue_with(courses: list[CourseItem]) -> ContinueItem | None:

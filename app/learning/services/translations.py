@@ -11,9 +11,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from sqlalchemy import select
-
-from app.extensions import db
 from app.media import services as media
 
 from ..course_files import (
@@ -175,17 +172,3 @@ def _question_spec(text: dict) -> QuestionTranslationSpec:
         text.get("feedback_correct", ""),
         text.get("feedback_incorrect", ""),
     )
-
-
-def media_rows(lesson_ids: list[int], language: str) -> dict[int, LessonMedia]:
-    """The ``language`` media of each of ``lesson_ids`` that has its own, in one query."""
-    if not lesson_ids:
-        return {}
-    return {
-        row.lesson_id: row
-        for row in db.session.scalars(
-            select(LessonMedia).where(
-                LessonMedia.lesson_id.in_(lesson_ids), LessonMedia.language == language
-            )
-        )
-    }

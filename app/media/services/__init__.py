@@ -8,7 +8,7 @@ attempts coordinate. Building blocks that other areas' services compose into the
 transaction (:func:`queue_transcode`, :func:`delete_asset`) never commit, and say so.
 """
 
-from .errors import error_text
+from ._common import error_text
 from .jobs import run_transcode
 from .playback import (
     Playback,
@@ -26,6 +26,7 @@ from .uploads import (
     accept_upload,
     delete_asset,
     enqueue_after_commit,
+    get_asset,
     queue_refused,
     queue_stored_source,
     queue_transcode,
@@ -45,6 +46,7 @@ __all__ = [
     "enqueue_after_commit",
     "error_text",
     "file_url",
+    "get_asset",
     "limits",
     "playback_for",
     "presign_playlist",

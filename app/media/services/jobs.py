@@ -9,7 +9,8 @@
 3. *publish*: every file is saved to storage (atomically) under ``<prefix>/<token>/…``, a key
    no other attempt uses, and only then one transaction — still conditional on the token —
    inserts the renditions and marks the asset ready. The unique (asset, name) constraint
-   makes a second set impossible.
+   makes a second set impossible. That transaction announces it (``app.signals.asset_ready``):
+   what other areas do then (the studio points a lesson at its new video) is stored with it.
 4. whatever happens, the work folder is removed; on failure this attempt's uploads are
    deleted; files left by a killed attempt are removed by the attempt that replaces it.
 
@@ -50,13 +51,14 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from app.db import utcnow
 from app.extensions import db
 from app.logs import log_event
+from app.signals import asset_ready
 from media_pipeline.errors import MediaRejected
 from media_pipeline.pipeline import transcode
 from media_pipeline.storage import Storage
 
 from ..metrics import TRANSCODE_FAILURES, TRANSCODE_SECONDS
 from ..models import MediaAsset, MediaStatus, Rendition
-from .errors import DISK_FULL_MESSAGE, GIVE_UP_MESSAGE, NO_ERROR, error_columns
+from ._common import DISK_FULL_MESSAGE, GIVE_UP_MESSAGE, NO_ERROR, error_columns
 from .heartbeat import HEARTBEAT_EVERY_S, HandBack, Heartbeat, LostClaim, beat, if_ours
 from .settings import CONTENT_TYPES, limits, storage
 from .uploads import CAPTIONS_SOURCE_NAME, SOURCE_NAME, enqueue_after_commit
@@ -227,7 +229,8 @@ def _upload(
 
 
 def _publish(asset_id: int, token: str, manifest, keys: dict[str, str], seconds: float) -> None:
-    """One transaction: still ours? then renditions in, status ready."""
+    """One transaction: still ours? then renditions in, status ready, and what other areas
+    registered for a ready asset (``asset_ready`` receivers write, this commits)."""
     now = utcnow()
     values = dict(
         status=MediaStatus.READY,
@@ -278,6 +281,7 @@ def _publish(asset_id: int, token: str, manifest, keys: dict[str, str], seconds:
                     segments_bytes=entry.segments.bytes if entry.segments else None,
                 )
             )
+        asset_ready.send(current_app._get_current_object(), asset_id=asset_id)
         db.session.commit()
     except IntegrityError as duplicate:
         db.session.rollback()

@@ -15,17 +15,20 @@ leaves). Each choice is shown with its cost for this lesson before anything play
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from media_pipeline.commands import INIT_NAME
 from media_pipeline.storage import LocalStorage
 
 from ..models import MediaAsset, MediaStatus, Rendition
-from .errors import error_text
+from ._common import error_text
 from .settings import storage
 
 #: The video rung each choice plays: the highest at or under this height.
@@ -160,13 +163,26 @@ def _captions(asset: MediaAsset) -> list[PlaybackCaptions]:
     return [PlaybackCaptions(url=url, language=language, label=language.upper())]
 
 
+@functools.cache
+def _asset_statement():
+    """The asset with its renditions joined: one statement where the relationship's own
+    ``selectin`` made two, on every lesson page. Built once, the asset bound per call."""
+    return (
+        select(MediaAsset)
+        .where(MediaAsset.id == bindparam("asset_id"))
+        .options(joinedload(MediaAsset.renditions))
+    )
+
+
 def playback_for(asset_id: int, *, choice: str = DEFAULT_CHOICE) -> Playback | None:
     """The renditions of an asset with their URLs and sizes, the chosen one first.
 
     The caller has already decided the person may see the lesson; the media routes check it
     again for every file.
     """
-    asset = db.session.get(MediaAsset, asset_id)
+    asset = (
+        db.session.execute(_asset_statement(), {"asset_id": asset_id}).unique().scalar_one_or_none()
+    )
     if asset is None:
         return None
     if asset.status == MediaStatus.FAILED:

@@ -11,7 +11,7 @@ from app.db import utcnow
 from app.extensions import db
 
 from ..models import MediaAsset, MediaStatus
-from .errors import GIVE_UP_MESSAGE, error_columns
+from ._common import GIVE_UP_MESSAGE, error_columns
 from .jobs import backoff_s, stale_before, token_is
 from .uploads import enqueue_after_commit
 

@@ -13,10 +13,11 @@ from sqlalchemy import event, update
 from app.db import utcnow
 from app.extensions import db
 from app.logs import log_event
+from app.units import building_block
 from media_pipeline.storage import new_key
 
 from ..models import MediaAsset, MediaStatus
-from .errors import NO_ERROR
+from ._common import NO_ERROR
 from .settings import storage
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,10 @@ CAPTIONS_SOURCE_NAME = "captions-source"
 _NOT_QUEUED = "media_not_queued"
 
 
+def get_asset(asset_id: int) -> MediaAsset | None:
+    return db.session.get(MediaAsset, asset_id)
+
+
 def accept_upload(source: Path | str | BinaryIO, **options) -> MediaAsset:
     """One upload as its own unit of work: :func:`queue_transcode`, committed (the job is
     queued as it commits)."""
@@ -35,6 +40,7 @@ def accept_upload(source: Path | str | BinaryIO, **options) -> MediaAsset:
     return asset
 
 
+@building_block
 def queue_transcode(
     source: Path | str | BinaryIO,
     *,
@@ -70,6 +76,7 @@ def source_key_for_new_asset() -> str:
     return f"{new_key()}/{SOURCE_NAME}"
 
 
+@building_block
 def queue_stored_source(
     source_key: str,
     *,
@@ -168,6 +175,7 @@ def retry(asset: MediaAsset, *, by=None, stuck_too: bool = False) -> bool:
     return True
 
 
+@building_block
 def delete_asset(asset: MediaAsset) -> None:
     """Remove an asset's files and rows (a building block: the caller commits)."""
     storage().delete_prefix(asset.key_prefix)

@@ -1,5 +1,6 @@
 """Programme services, by topic; routes and commands import them from here."""
 
+from ._common import ProgrammeError, csv_text, neutralise, phone_cell
 from .aggregates import (
     ReportView,
     ask_for_refresh,
@@ -14,13 +15,17 @@ from .cohorts import (
     add_person,
     cohort_choices,
     cohort_members,
+    courses_to_offer,
+    get_cohort,
+    get_import_batch,
+    get_programme,
+    list_programmes,
     person_cohorts,
     regions,
     remove_member,
     save_cohort,
     save_programme,
 )
-from .common import ProgrammeError, csv_text, neutralise, phone_cell
 from .import_checks import check_upload
 from .import_jobs import run_import, write_invitation_codes
 from .import_sweep import drop_expired_drafts, sweep_stalled_imports
@@ -42,6 +47,7 @@ from .privacy import (
     erasure_refusal,
     erasure_request,
     export_for,
+    get_erasure_request,
     pending_erasures,
     personal_data,
     personal_data_csv,
@@ -54,6 +60,12 @@ from .reports import Report, Scope, build_report
 from .research import research_profile, save_research_profile
 
 __all__ = [
+    "get_erasure_request",
+    "list_programmes",
+    "get_programme",
+    "get_import_batch",
+    "get_cohort",
+    "courses_to_offer",
     "CHANNELS",
     "ImportPlan",
     "ProgrammeError",

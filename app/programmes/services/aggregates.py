@@ -38,10 +38,11 @@ from sqlalchemy import and_, delete, event, insert, or_, select, update
 from app.db import upsert, utcnow
 from app.extensions import db
 from app.logs import log_event
+from app.units import building_block
 from media_pipeline.storage import new_key
 
 from ..models import CohortMember, Programme, ReportSnapshot, ReportState
-from .common import csv_text, let_requests_run, pausing
+from ._common import csv_text, let_requests_run, pausing
 from .figures import Figures, gather, load_competencies
 from .records import (
     held_back_rows,
@@ -135,6 +136,7 @@ def report_view(scope: Scope, now: datetime | None = None) -> ReportView:
     )
 
 
+@building_block
 def ask_for_refresh(programme_id: int, now: datetime | None = None) -> bool:
     """Ask the job queue for new figures of the programme, once: False if a refresh is
     asked for already. The message goes when the caller commits. Never commits."""
@@ -151,6 +153,7 @@ def ask_for_refresh(programme_id: int, now: datetime | None = None) -> bool:
     return bool(asked)
 
 
+@building_block
 def mark_changed(programmes) -> None:
     """An admin changed who is in these programmes' reports (cohorts, members, courses; an
     erasure): their figures are stale from now. ``programmes``: an id, or a statement of

@@ -17,9 +17,30 @@ from app.extensions import db
 from app.learning.models import Course
 from app.roles import Role
 
-from ..models import Cohort, CohortMember, Programme, ProgrammeCourse
+from ..models import Cohort, CohortMember, ImportBatch, Programme, ProgrammeCourse
+from ._common import ProgrammeError
 from .aggregates import mark_changed
-from .common import ProgrammeError
+
+
+def get_programme(programme_id: int) -> Programme | None:
+    return db.session.get(Programme, programme_id)
+
+
+def get_cohort(cohort_id: int) -> Cohort | None:
+    return db.session.get(Cohort, cohort_id)
+
+
+def get_import_batch(batch_id: int) -> ImportBatch | None:
+    return db.session.get(ImportBatch, batch_id)
+
+
+def list_programmes() -> list[Programme]:
+    return list(db.session.scalars(select(Programme).order_by(Programme.name)))
+
+
+def courses_to_offer() -> list[Course]:
+    """Every course, by title: what a programme may offer its leaders."""
+    return list(db.session.scalars(select(Course).order_by(Course.title)))
 
 
 def _check_region(region: str) -> str:

@@ -23,7 +23,7 @@ from app.db import UTCDateTime
 from app.extensions import db
 from app.frameworks.models import Competency
 
-from .common import nothing
+from ._common import nothing
 from .scopes import Layout, member_keys, of_programme
 
 Period = tuple[date, date]  # the first and last day a report covers
@@ -91,7 +91,7 @@ def _rating_pairs(source, members, courses):
 
 def number_keys() -> list[str]:
     """The keys of each leader's raw numbers: ``growth:<source>`` and ``pairs:<source>``
-    make a mean only when added up (``reports._finish``)."""
+    make a mean only when added up (``reports.finish_figures``)."""
     keys = [*registry.PERSON_METRICS, "active_people"]
     for key in registry.RATINGS:
         keys += [f"growth:{key}", f"pairs:{key}"]

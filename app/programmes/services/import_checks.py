@@ -30,7 +30,7 @@ from app.logs import log_event
 from media_pipeline.storage import new_key
 
 from ..models import ImportBatch, ImportStatus, Programme
-from .common import ProgrammeError, let_requests_run, neutralise, phone_cell
+from ._common import ProgrammeError, let_requests_run, neutralise, phone_cell
 from .import_jobs import LostClaim
 from .imports import FIX_COLUMN, ImportPlan, column_names, csv_rows, delimiter_of, read_leaders_text
 

@@ -38,12 +38,13 @@ from app.errors import N_
 from app.extensions import db
 from app.logs import log_event
 from app.roles import Role
+from app.units import building_block
 from app.urls import public_url
 from media_pipeline.storage import new_key
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
+from ._common import ProgrammeError, csv_text, let_requests_run, neutralise, phone_cell
 from .aggregates import mark_changed
-from .common import ProgrammeError, csv_text, let_requests_run, neutralise, phone_cell
 from .imports import LeaderRow, read_leaders_text
 
 SLICE_ROWS = 500
@@ -140,11 +141,11 @@ def _insert_slices(
         raise
     except IntegrityError:
         db.session.rollback()
-        _remove_imported(batch_id)
+        remove_imported(batch_id)
         raise ProgrammeError(CLASH) from None
     except Exception:
         db.session.rollback()
-        _remove_imported(batch_id)
+        remove_imported(batch_id)
         raise
     audit.record(
         "bulk_invite",
@@ -223,7 +224,7 @@ def _insert_slice(batch_id: int, country: str, rows: list[LeaderRow]) -> None:
         )
 
 
-def _remove_imported(batch_id: int) -> None:
+def remove_imported(batch_id: int) -> None:
     """Take out again every account this batch's earlier slices created; commits."""
     counts = db.session.execute(
         select(CohortMember.cohort_id, CohortMember.user_id).where(
@@ -347,6 +348,7 @@ def _write_codes(batch: ImportBatch, rows) -> None:
     log_event("invitation_codes_written", batch_id=batch_id, codes=len(issued))
 
 
+@building_block
 def drop_from_codes_files(user_id: int) -> None:
     """Rewrite the codes files that name ``user_id`` without their row (their erasure):
     the new file replaces the old one when the caller commits. A building block."""

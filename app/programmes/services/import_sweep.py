@@ -14,7 +14,7 @@ from app.extensions import db
 from app.logs import log_event
 
 from ..models import ImportBatch, ImportStatus
-from .import_jobs import _remove_imported
+from .import_jobs import remove_imported
 from .invitations import DRAFT_LIFETIME, enqueue_after_commit
 
 #: A check or import, queued or running, that has not moved for this long lost its
@@ -64,7 +64,7 @@ def sweep_stalled_imports(now: datetime | None = None) -> int:
             continue
         enqueue_after_commit(task, batch_id)
         if status == ImportStatus.IMPORTING:
-            _remove_imported(batch_id)  # commits, with the claim
+            remove_imported(batch_id)  # commits, with the claim
         else:
             db.session.commit()
         log_event("import_started_again", batch_id=batch_id, was=status)

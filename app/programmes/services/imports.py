@@ -25,7 +25,7 @@ from app.errors import N_
 from app.extensions import db
 
 from ..models import Cohort, CohortMember, Programme
-from .common import ProgrammeError
+from ._common import ProgrammeError
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 20_000

@@ -26,7 +26,7 @@ from app.logs import log_event
 from media_pipeline.storage import Storage
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
-from .common import ProgrammeError
+from ._common import ProgrammeError
 from .imports import check_header, decode_upload
 
 DRAFT_LIFETIME = timedelta(days=1)

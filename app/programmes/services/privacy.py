@@ -24,7 +24,7 @@ from app.extensions import db
 from app.roles import Role
 
 from ..models import ErasureRequest
-from .common import ProgrammeError, csv_text
+from ._common import ProgrammeError, csv_text
 
 ACCOUNT_FIELDS = (
     "id",
@@ -98,6 +98,10 @@ def withdraw_erasure(user: User) -> None:
         )
     )
     db.session.commit()
+
+
+def get_erasure_request(request_id: int) -> ErasureRequest | None:
+    return db.session.get(ErasureRequest, request_id)
 
 
 def pending_erasures() -> list:

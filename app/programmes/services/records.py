@@ -17,8 +17,8 @@ from app.audit import AuditEntry
 from app.extensions import db
 
 from ..models import Cohort, CohortMember
-from .common import csv_text, nothing, pausing
-from .reports import People, Report, Scope, _finish, columns, people_numbers
+from ._common import csv_text, nothing, pausing
+from .reports import People, Report, Scope, columns, finish_figures, people_numbers
 from .research import BREAKDOWNS
 from .scopes import programme_layout
 
@@ -151,7 +151,7 @@ def record_rows(
     for person, cohort_id, cohort, region in pausing(found, pause):
         if person not in people.groups or (scope.cohort and cohort_id != scope.cohort.id):
             continue
-        values = _finish(dict.fromkeys(people.keys, 0) | people.numbers.get(person, {}))
+        values = finish_figures(dict.fromkeys(people.keys, 0) | people.numbers.get(person, {}))
         if (cohort_id, region) not in places:
             places[cohort_id, region] = layout.record_place(cohort_id, region)
         show_cohort, show_region = places[cohort_id, region]

@@ -24,7 +24,7 @@ from app import registry
 from app.learning.models import Course
 
 from ..models import ProgrammeCourse
-from .common import nothing, pausing
+from ._common import nothing, pausing
 from .figures import (
     Figures,
     Period,
@@ -142,7 +142,7 @@ def columns() -> list[tuple[str, object]]:
     return cols
 
 
-def _finish(sums: dict[str, float]) -> dict[str, float | int | None]:
+def finish_figures(sums: dict[str, float]) -> dict[str, float | int | None]:
     """Raw sums to the numbers shown: growth becomes the mean change per competency rated."""
     values: dict[str, float | int | None] = {}
     for key, value in sums.items():
@@ -187,14 +187,14 @@ def _breakdowns(
                         group,
                         labels.get(group, _l("Not answered")),
                         sizes[group],
-                        _finish(found.get(group, [0, empty])[1]),
+                        finish_figures(found.get(group, [0, empty])[1]),
                         group in hidden,
                     )
                     for group in [*labels, ""]
                 ],
             )
         )
-    return _finish(totals), breakdowns
+    return finish_figures(totals), breakdowns
 
 
 def _weeks(

@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, false, literal, or_, select
 from app.extensions import db
 
 from ..models import Cohort, CohortMember, LeaderProfile, Programme
-from .common import nothing, pausing
+from ._common import nothing, pausing
 from .research import BREAKDOWNS, breakdown_columns
 from .suppression import blocks, hidden_groups, is_whole
 

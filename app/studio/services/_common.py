@@ -11,6 +11,7 @@ from app.db import upsert
 from app.errors import N_, ServiceError
 from app.extensions import db
 from app.learning.models import Course, Lesson, Module
+from app.units import building_block
 
 from ..models import FormKey
 
@@ -71,8 +72,10 @@ def unique_slug(text: str, taken: set[str], fallback: str = "item") -> str:
     return slug
 
 
+@building_block
 def renumber(course: Course) -> None:
-    """Lessons numbered across the course in module order (next lesson is one comparison)."""
+    """Lessons numbered across the course in module order (next lesson is one comparison).
+    A building block: the caller commits."""
     modules = db.session.scalars(
         select(Module).where(Module.course_id == course.id).order_by(Module.position, Module.id)
     ).all()
@@ -87,8 +90,10 @@ def renumber(course: Course) -> None:
         lesson.position = position
 
 
+@building_block
 def refresh_course_figures(course: Course) -> None:
-    """The Learn page's counts: published lessons of published modules, and their length."""
+    """The Learn page's counts: published lessons of published modules, and their length.
+    A building block: publishing commits them with what it publishes, once."""
     published = db.session.scalars(
         select(Lesson)
         .join(Module, Module.id == Lesson.module_id)

@@ -17,6 +17,19 @@ from ..models import CourseAuthor
 from ._common import N_, StudioError, created_before, remember, renumber, unique_slug
 
 
+def get_course(course_id: int) -> Course | None:
+    return db.session.get(Course, course_id)
+
+
+def get_module(module_id: int) -> Module | None:
+    return db.session.get(Module, module_id)
+
+
+def get_lesson(lesson_id: int) -> Lesson | None:
+    """Any lesson, draft or published: the studio's callers check who may edit it."""
+    return db.session.get(Lesson, lesson_id)
+
+
 def courses_for(user) -> list[Course]:
     """The courses ``user`` may edit: every course for an admin, else their own."""
     query = select(Course).order_by(Course.position, Course.title)

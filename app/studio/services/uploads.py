@@ -1,5 +1,6 @@
 """Resumable uploads (the tus protocol's state): create, append at an offset, finish,
-terminate, expire; and a finished upload's video taking over its lesson once ready.
+terminate, expire; and a finished upload's video taking over its lesson once ready (when
+the transcode job announces it, ``app.signals.asset_ready``).
 
 One PATCH at a time writes to an upload: it first takes a lease with a conditional
 update (``offset`` as the client says and no live lease), commits it, writes, then moves
@@ -21,6 +22,8 @@ from app.extensions import db
 from app.learning.models import Lesson, LessonMedia
 from app.media import services as media
 from app.media.models import MediaAsset, MediaStatus
+from app.signals import asset_ready
+from app.units import building_block
 
 from ..models import Upload, UploadStatus
 from ._common import N_, UploadError
@@ -262,25 +265,56 @@ def expire_uploads(owner=None) -> int:
     return len(expired)
 
 
-def apply_ready_uploads(lesson: Lesson) -> bool:
-    """The lesson plays each finished upload's video once its renditions are ready; until
-    then it keeps playing the old ones. Gives whether anything changed."""
+@building_block
+def apply_ready_asset(sender=None, *, asset_id: int) -> None:
+    """Once an upload's video is ready, its lesson plays it: the ``asset_ready`` receiver,
+    inside the transcode job's transaction that marks the asset ready (the author need not
+    be looking). Until then the lesson keeps playing the old one."""
+    uploads = db.session.scalars(
+        select(Upload).where(Upload.asset_id == asset_id, Upload.applied.is_(False))
+    ).all()
+    for upload in uploads:
+        if not _superseded(upload):
+            _apply(upload.lesson, upload)
+        upload.applied = True
+
+
+asset_ready.connect(apply_ready_asset)
+
+
+def _superseded(upload: Upload) -> bool:
+    """Whether a video finished after this one already plays in its lesson and language
+    (two uploads transcoded out of order: the newer stays)."""
+    return (
+        db.session.scalar(
+            select(Upload.id)
+            .where(
+                Upload.lesson_id == upload.lesson_id,
+                Upload.language == upload.language,
+                Upload.applied.is_(True),
+                Upload.completed_at > upload.completed_at,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def apply_ready_uploads() -> int:
+    """Apply the finished uploads whose asset is ready but that no lesson plays yet: those
+    made ready before the job announced it (an upgrade). A sweep on the job queue; gives
+    how many."""
     ready = db.session.scalars(
         select(Upload)
         .join(MediaAsset, MediaAsset.id == Upload.asset_id)
-        .where(
-            Upload.lesson_id == lesson.id,
-            Upload.applied.is_(False),
-            MediaAsset.status == MediaStatus.READY,
-        )
+        .where(Upload.applied.is_(False), MediaAsset.status == MediaStatus.READY)
         .order_by(Upload.completed_at)
+        .limit(500)
     ).all()
     for upload in ready:
-        _apply(lesson, upload)
-        upload.applied = True
-    if ready:
-        db.session.commit()
-    return bool(ready)
+        apply_ready_asset(asset_id=upload.asset_id)
+    db.session.commit()
+    return len(ready)
 
 
 def _apply(lesson: Lesson, upload: Upload) -> None:

@@ -16,41 +16,12 @@ from app.permissions import requires
 from app.sessions import same_for_everyone
 from app.urls import id_arg
 
-from . import bp, limits, services
-from . import permissions as can
-from .forms import ActionForm, EditPostForm, PostForm, ReportForm, ThreadForm
+from .. import bp, limits, services
+from .. import permissions as can
+from ..forms import ActionForm, EditPostForm, PostForm, ReportForm, ThreadForm
+from ._common import field_error, group_or_404, post_or_404, thread_or_404
 
 PHOTO_MAX_AGE_S = 365 * 24 * 3600
-
-
-def group_or_404(group_id: int):
-    """The group and the reader's place in it; 404 for those who may not read it."""
-    group = services.get_group(group_id)
-    membership = services.membership_of(current_user, group_id) if group else None
-    if group is None or not can.can_view_group(current_user, membership):
-        abort(404)
-    return group, membership
-
-
-def thread_or_404(thread_id: int):
-    thread = services.get_thread(thread_id)
-    if thread is None:
-        abort(404)
-    group, membership = group_or_404(thread.group_id)
-    return thread, membership
-
-
-def post_or_404(post_id: int):
-    post = services.get_post(post_id)
-    if post is None:
-        abort(404)
-    thread, membership = thread_or_404(post.thread_id)
-    return post, thread, membership
-
-
-def _field_error(form, error: services.GroupError) -> None:
-    field = getattr(form, error.field or "", None)
-    (field.errors if field is not None else form.form_errors).append(error.translated())
 
 
 def _status_of(error: services.GroupError) -> int:
@@ -90,7 +61,7 @@ def new_thread(group_id: int):
                 group, current_user, form.title.data, form.body.data, form.key.data
             )
         except services.GroupError as error:
-            _field_error(form, error)
+            field_error(form, error)
             status = _status_of(error)
         else:
             if created:
@@ -158,7 +129,7 @@ def reply(thread_id: int):
             )
         except services.GroupError as problem:
             error = problem
-            _field_error(form, problem)
+            field_error(form, problem)
         else:
             if created:
                 limits.count(current_user, photo=photo)
@@ -212,7 +183,7 @@ def edit_post(post_id: int):
         try:
             services.edit_post(post, current_user, form.body.data or "")
         except services.GroupError as error:
-            _field_error(form, error)
+            field_error(form, error)
         else:
             return see_other(_post_url(thread, post))
     status = 422 if form.errors or form.form_errors else 200
@@ -251,7 +222,7 @@ def report_post(post_id: int):
         try:
             services.report_post(post, current_user, form.reason.data)
         except services.GroupError as error:
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(_("Thank you. The group's moderators will look at it."), "success")
             return see_other(_post_url(thread, post))

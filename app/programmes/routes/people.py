@@ -5,23 +5,22 @@ admins only; every download and erasure is logged with how the person asked."""
 
 from __future__ import annotations
 
-from flask import flash, url_for
+from flask import abort, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from app import registry
+from app.accounts import services as accounts
 from app.accounts.models import User
-from app.extensions import db
 from app.htmx import render, see_other
 from app.permissions import requires
 from app.roles import Role
 
-from . import bp, services
-from .forms import AddToCohortForm, EraseForm, ExportForm
-from .models import Cohort
-from .permissions import can_run_programmes
-from .routes import csv_download, field_error, json_download
+from .. import bp, services
+from ..forms import AddToCohortForm, EraseForm, ExportForm
+from ..permissions import can_run_programmes
+from ._common import csv_download, field_error, json_download
 
 
 def _section(person: User) -> dict:
@@ -55,14 +54,14 @@ def _person_page(person: User):
 @requires(can_run_programmes)
 def add_to_cohort(user_id: int):
     """From the person's page; every outcome is a message there (no page of its own)."""
-    person = db.get_or_404(User, user_id)
+    person = accounts.get_user(user_id) or abort(404)
     form = AddToCohortForm()
     form.cohort_id.choices = []  # any id: looked up below
     if not form.validate_on_submit():
         for errors in form.errors.values():
             flash(" ".join(str(error) for error in errors), "error")
         return _person_page(person)
-    cohort = db.session.get(Cohort, form.cohort_id.data)
+    cohort = services.get_cohort(form.cohort_id.data)
     if cohort is None:
         flash(_("That cohort is gone. Choose another."), "error")
         return _person_page(person)
@@ -93,7 +92,7 @@ def _data_page(person: User, export: ExportForm, status: int = 200):
 @bp.get("/people/<int:user_id>/data")
 @requires(can_run_programmes)
 def person_data(user_id: int):
-    person = db.get_or_404(User, user_id)
+    person = accounts.get_user(user_id) or abort(404)
     return _data_page(person, ExportForm(prefix="export", formdata=None))
 
 
@@ -101,7 +100,7 @@ def person_data(user_id: int):
 @requires(can_run_programmes)
 def download_person_data(user_id: int):
     """The file the person would download from Me, for them; logged."""
-    person = db.get_or_404(User, user_id)
+    person = accounts.get_user(user_id) or abort(404)
     export = ExportForm(prefix="export")
     if export.validate_on_submit():
         fmt = export.format.data
@@ -125,7 +124,7 @@ def download_person_data(user_id: int):
 @requires(can_run_programmes)
 def erase_person(user_id: int):
     """A page of its own, to confirm: erasure cannot be undone."""
-    person = db.get_or_404(User, user_id)
+    person = accounts.get_user(user_id) or abort(404)
     erase = EraseForm(prefix="erase")
     if erase.validate_on_submit():
         try:

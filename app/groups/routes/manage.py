@@ -11,10 +11,10 @@ from app.accounts import services as accounts
 from app.htmx import render, see_other
 from app.permissions import requires
 
-from . import bp, services
-from . import permissions as can
-from .forms import ActionForm, GroupForm, MemberForm
-from .routes import _field_error, group_or_404, post_or_404, thread_or_404
+from .. import bp, services
+from .. import permissions as can
+from ..forms import ActionForm, GroupForm, MemberForm
+from ._common import field_error, group_or_404, post_or_404, thread_or_404
 
 THREAD_ACTIONS = {
     "lock": ("locked", True),
@@ -32,7 +32,7 @@ def create_group():
         try:
             group = services.create_group(form.name.data, form.description.data or "")
         except services.GroupError as error:
-            _field_error(form, error)
+            field_error(form, error)
         else:
             return see_other(url_for("groups.manage_members", group_id=group.id))
     status = 422 if form.errors or form.form_errors else 200
@@ -54,7 +54,7 @@ def manage_members(group_id: int):
             try:
                 services.add_member(group, person, form.role.data)
             except services.GroupError as error:
-                _field_error(form, error)
+                field_error(form, error)
             else:
                 flash(_("%(name)s is in the group.", name=person.display_name), "success")
                 return see_other(url_for("groups.manage_members", group_id=group.id))

@@ -14,10 +14,9 @@ from app.htmx import is_fragment_request, render_partial, see_other
 from app.media import services as media
 from app.permissions import can_author, requires
 
-from . import bp, services
-from .forms import ActionForm
-from .lesson_routes import lesson_or_404
-from .routes import chosen_language
+from .. import bp, services
+from ..forms import ActionForm
+from ._common import chosen_language, lesson_or_404
 
 HTMX_STOP_POLLING = 286
 
@@ -29,7 +28,6 @@ def lesson_media_status(lesson_id: int):
     language = chosen_language(lesson.course)
     if not is_fragment_request():
         return see_other(url_for("studio.edit_lesson", lesson_id=lesson.id, lang=language))
-    services.apply_ready_uploads(lesson)
     pending = services.pending_upload(lesson, language)
     done = pending is None or pending.asset is None or pending.asset.status == "failed"
     response = render_partial(

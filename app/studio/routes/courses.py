@@ -7,38 +7,17 @@ A course someone may not edit is a 404, as if it did not exist: guessing ids tel
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, request, url_for
+from flask import current_app, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
 from app.htmx import render, see_other
-from app.learning.models import Course, Module
+from app.learning.models import Course
 from app.permissions import can_author, requires
 
-from . import bp, services
-from .forms import ActionForm, CoauthorForm, CourseForm, CourseTextForm, MoveForm, TitleForm
-from .permissions import can_edit_course
-
-
-def course_or_404(course_id: int) -> Course:
-    course = db.session.get(Course, course_id)
-    if course is None or not can_edit_course(current_user, course):
-        abort(404)
-    return course
-
-
-def module_or_404(module_id: int) -> Module:
-    module = db.session.get(Module, module_id)
-    if module is None or not can_edit_course(current_user, module.course):
-        abort(404)
-    return module
-
-
-def chosen_language(course: Course) -> str:
-    """The language being edited (``?lang=``): one the programme offers, else the original."""
-    wanted = request.args.get("lang")
-    return wanted if wanted in current_app.config["LANGUAGES"] else course.language
+from .. import bp, services
+from ..forms import ActionForm, CoauthorForm, CourseForm, CourseTextForm, MoveForm, TitleForm
+from ._common import chosen_language, course_or_404, module_or_404
 
 
 def _course_form() -> CourseForm:

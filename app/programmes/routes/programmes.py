@@ -3,57 +3,34 @@ the audit log and erasures. Every page is for programme admins only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
-from app.extensions import db
-from app.frameworks.models import Framework
+from app.frameworks import services as frameworks
 from app.htmx import is_fragment_request, render, see_other
 from app.i18n import current_language, format_when
-from app.learning.models import Course
 from app.permissions import requires
 from app.urls import id_arg, row_id
 
-from . import bp, services
-from .forms import AddMemberForm, CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
-from .models import Cohort, ErasureRequest, ImportBatch, ImportStatus, Programme
-from .permissions import can_run_programmes
-from .services.charts import growth_bars, weekly_line
+from .. import bp, services
+from ..forms import AddMemberForm, CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
+from ..models import Cohort, ImportBatch, ImportStatus, Programme
+from ..permissions import can_run_programmes
+from ..services.charts import growth_bars, weekly_line
+from ._common import csv_download, field_error
 
 AUDIT_PAGE = 50
 
 
-def csv_download(body: str | Iterable[bytes], filename: str) -> Response:
-    response = Response(body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def json_download(body: str, filename: str) -> Response:
-    response = Response(body, mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def field_error(form, error: services.ProgrammeError) -> None:
-    target = getattr(form, error.field or "", None)
-    (target.errors if target is not None else form.form_errors).append(error.translated())
-
-
 def _programme(programme_id: int) -> Programme:
-    return db.get_or_404(Programme, programme_id)
+    return services.get_programme(programme_id) or abort(404)
 
 
 def _cohort(programme: Programme, cohort_id: int) -> Cohort:
-    cohort = db.get_or_404(Cohort, cohort_id)
-    if cohort.programme_id != programme.id:
+    cohort = services.get_cohort(cohort_id)
+    if cohort is None or cohort.programme_id != programme.id:
         abort(404)
     return cohort
 
@@ -61,19 +38,17 @@ def _cohort(programme: Programme, cohort_id: int) -> Cohort:
 @bp.get("/")
 @requires(can_run_programmes)
 def home():
-    programmes = db.session.scalars(select(Programme).order_by(Programme.name)).all()
+    programmes = services.list_programmes()
     waiting = len(services.pending_erasures())
     return render("programmes/home.html", programmes=programmes, waiting=waiting)
 
 
 def _programme_form(programme: Programme | None) -> ProgrammeForm:
     form = ProgrammeForm(obj=programme)
-    frameworks = db.session.scalars(select(Framework).order_by(Framework.name)).all()
     form.framework_id.choices = [SelectChoice(0, _("None"))] + [
-        SelectChoice(f.id, f.name) for f in frameworks
+        SelectChoice(f.id, f.name) for f in frameworks.list_frameworks()
     ]
-    courses = db.session.scalars(select(Course).order_by(Course.title)).all()
-    form.course_ids.choices = [SelectChoice(c.id, c.title) for c in courses]
+    form.course_ids.choices = [SelectChoice(c.id, c.title) for c in services.courses_to_offer()]
     if programme is not None and request.method == "GET":
         form.course_ids.data = [link.course_id for link in programme.course_links]
         form.framework_id.data = programme.framework_id or 0
@@ -254,8 +229,8 @@ def _confirm_import(programme: Programme):
 
 
 def _upload(programme: Programme, batch_id: int) -> ImportBatch:
-    batch = db.get_or_404(ImportBatch, batch_id)
-    if batch.programme_id != programme.id:
+    batch = services.get_import_batch(batch_id)
+    if batch is None or batch.programme_id != programme.id:
         abort(404)
     return batch
 
@@ -446,7 +421,7 @@ def list_erasures():
 @bp.post("/erasures/<int:request_id>")
 @requires(can_run_programmes)
 def complete_erasure(request_id: int):
-    erasure = db.get_or_404(ErasureRequest, request_id)
+    erasure = services.get_erasure_request(request_id) or abort(404)
     try:
         services.complete_erasure(erasure, by=current_user)
     except services.ProgrammeError as error:

@@ -26,12 +26,11 @@ from flask_wtf.csrf import validate_csrf
 from werkzeug.exceptions import ClientDisconnected
 from wtforms.validators import ValidationError
 
-from app.extensions import csrf, db
-from app.learning.models import Lesson
+from app.extensions import csrf
 from app.permissions import can_author, requires
 
-from . import bp, services
-from .permissions import can_edit_course
+from .. import bp, services
+from ..permissions import can_edit_course
 
 VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,expiration"
@@ -108,7 +107,7 @@ def create_upload():
         return _response(400, "Upload-Length is required (Upload-Defer-Length is not supported).")
     meta = _metadata(request.headers.get("Upload-Metadata", ""))
     lesson_id = meta.get("lesson", "")
-    lesson = db.session.get(Lesson, int(lesson_id)) if lesson_id.isdigit() else None
+    lesson = services.get_lesson(int(lesson_id)) if lesson_id.isdigit() else None
     if lesson is None or not can_edit_course(current_user, lesson.course):
         abort(404)
     language = meta.get("language") or lesson.course.language

@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 
 from app.htmx import render, see_other
 
-from . import bp, services
-from .forms import ResearchForm
-from .routes import csv_download, json_download
+from .. import bp, services
+from ..forms import ResearchForm
+from ._common import csv_download, json_download
 
 
 @bp.route("/me/research", methods=["GET", "POST"])

@@ -7,7 +7,6 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
 from app.htmx import render, see_other
 from app.learning import media as lesson_media
 from app.learning import services as learning
@@ -16,17 +15,9 @@ from app.learning.models import Lesson
 from app.permissions import can_author, requires
 from app.security import content_security_policy
 
-from . import bp, services
-from .forms import ActionForm, LessonForm, MoveForm, QuestionForm
-from .permissions import can_edit_course
-from .routes import chosen_language
-
-
-def lesson_or_404(lesson_id: int) -> Lesson:
-    lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or not can_edit_course(current_user, lesson.course):
-        abort(404)
-    return lesson
+from .. import bp, services
+from ..forms import ActionForm, LessonForm, MoveForm, QuestionForm
+from ._common import chosen_language, lesson_or_404
 
 
 def _lesson_form(lesson: Lesson, language: str) -> LessonForm:
@@ -65,7 +56,6 @@ def _question_forms(lesson: Lesson, language: str) -> list[QuestionForm]:
 
 
 def lesson_page(lesson: Lesson, language: str, status: int = 200, **context):
-    services.apply_ready_uploads(lesson)
     form = context.pop("form", None) or _lesson_form(lesson, language)
     form.competencies.choices = [
         (c.id, f"{c.code} {c.translated('title')}") for c in services.course_competencies(lesson)
@@ -224,14 +214,13 @@ def unpublish_lesson(lesson_id: int):
 def preview_lesson(lesson_id: int):
     """The leader's own lesson page, drawn from the draft: same template, same data."""
     lesson = lesson_or_404(lesson_id)
-    services.apply_ready_uploads(lesson)
     language = chosen_language(lesson.course)
     page = learning.lesson_page(current_user, lesson, language)
     response = render(
         "learning/lesson.html",
         page=page,
         chosen_language=request.args.get("lang"),
-        media=lesson_media.for_lesson(lesson, current_user, page.text.language),
+        media=lesson_media.for_lesson(page.lesson, current_user, page.text.language),
         reflection_form=ReflectionForm(),
         complete_form=CompleteForm(),
         preview=True,

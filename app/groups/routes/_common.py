@@ -1,0 +1,41 @@
+"""What the groups' routes share: loading what the reader may see (404 otherwise) and
+putting a service's refusal on its form."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from .. import permissions as can
+from .. import services
+
+
+def group_or_404(group_id: int):
+    """The group and the reader's place in it; 404 for those who may not read it."""
+    group = services.get_group(group_id)
+    membership = services.membership_of(current_user, group_id) if group else None
+    if group is None or not can.can_view_group(current_user, membership):
+        abort(404)
+    return group, membership
+
+
+def thread_or_404(thread_id: int):
+    thread = services.get_thread(thread_id)
+    if thread is None:
+        abort(404)
+    group, membership = group_or_404(thread.group_id)
+    services.hold_group(thread, group)
+    return thread, membership
+
+
+def post_or_404(post_id: int):
+    post = services.get_post(post_id)
+    if post is None:
+        abort(404)
+    thread, membership = thread_or_404(post.thread_id)
+    return post, thread, membership
+
+
+def field_error(form, error: services.GroupError) -> None:
+    field = getattr(form, error.field or "", None)
+    (field.errors if field is not None else form.form_errors).append(error.translated())
