@@ -229,11 +229,11 @@ def test_a_check_in_never_moved_keeps_its_reminder_keys(coach, leader, check_in)
 
 def test_a_cancelled_check_in_raises_no_flag_on_the_dashboard(coach, leader, check_in):
     after = check_in.starts_at + timedelta(days=2)
-    [row] = services.dashboard(coach, now=after)
+    [row] = services.dashboard(coach, now=after).rows
     assert "check_in_overdue" in [reason.code for reason in row.reasons]
 
     services.cancel_check_in(check_in, leader, reason="Ill")
-    [row] = services.dashboard(coach, now=after)
+    [row] = services.dashboard(coach, now=after).rows
     codes = [reason.code for reason in row.reasons]
     assert "check_in_overdue" not in codes and "no_check_in_yet" in codes
     assert row.missed_check_in is None and row.next_check_in is None
@@ -242,10 +242,10 @@ def test_a_cancelled_check_in_raises_no_flag_on_the_dashboard(coach, leader, che
 def test_the_next_check_in_is_the_new_time_not_a_cancelled_one(coach, leader, check_in):
     later = services.schedule_check_in(coach, leader, day=date(2030, 4, 1), at=time(9), mode="call")
     services.cancel_check_in(check_in, coach)
-    [row] = services.dashboard(coach, now=NOW)
+    [row] = services.dashboard(coach, now=NOW).rows
     assert row.next_check_in == later.starts_at
     services.reschedule_check_in(later, leader, day=date(2030, 3, 20), at=time(9))
-    [row] = services.dashboard(coach, now=NOW)
+    [row] = services.dashboard(coach, now=NOW).rows
     assert row.next_check_in == datetime(2030, 3, 20, 6, tzinfo=UTC)
 
 

@@ -207,7 +207,8 @@ def _ready_asset(name: str) -> MediaAsset:
 
 
 def test_a_new_video_swapped_in_by_the_studio(course, elsewhere, editing, editor):
-    """``apply_ready_uploads``: the lesson plays a finished upload once it is ready."""
+    """The studio's sweep of finished uploads (``apply_ready_uploads``, as the transcode's
+    ``asset_ready`` does): the lesson plays the new video in every process."""
     lesson = _lesson(course)
     old, new = _ready_asset("old"), _ready_asset("new")
     lesson.media_asset_id = old.id
@@ -224,12 +225,15 @@ def test_a_new_video_swapped_in_by_the_studio(course, elsewhere, editing, editor
             status=UploadStatus.COMPLETE,
             storage_key="new/source",
             asset_id=new.id,
+            completed_at=utcnow(),
             expires_at=utcnow(),
         )
     )
     db.session.commit()
     assert f'data-player="{old.id}"' in _page(elsewhere, _lesson_url(course))
-    assert editing.get(f"/studio/lessons/{lesson.id}").status_code == 200  # applies it
+    from app.studio.services.uploads import apply_ready_uploads  # the sweep, not a GET
+
+    assert apply_ready_uploads() == 1
     assert f'data-player="{new.id}"' in _page(elsewhere, _lesson_url(course))
 
 

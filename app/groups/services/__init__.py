@@ -76,6 +76,7 @@ __all__ = [
     "get_competency",
     "get_group",
     "get_post",
+    "hold_group",
     "get_thread",
     "hold_group",
     "group_page",
