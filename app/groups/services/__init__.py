@@ -78,7 +78,6 @@ __all__ = [
     "get_post",
     "hold_group",
     "get_thread",
-    "hold_group",
     "group_page",
     "lesson_discussion",
     "member_names",
