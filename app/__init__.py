@@ -13,6 +13,7 @@ from app import (
     accounts,
     coaching,
     core,
+    demo,
     frameworks,
     groups,
     htmx,
@@ -24,8 +25,8 @@ from app import (
     notifications,
     offline,
     ops,
-    permissions,
     programmes,
+    registry,
     security,
     shared_phones,
     studio,
@@ -111,6 +112,7 @@ def _register_areas(app: Flask) -> None:
     )
     for area in areas:
         app.register_blueprint(area.bp)
+    app.cli.add_command(demo.cli)
     core.cli.explain_missing_schema(app)
 
     login_manager.user_loader(load_signed_in_user)
@@ -119,7 +121,7 @@ def _register_areas(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(permissions.PREDICATES)
+    app.jinja_env.globals.update(registry.PREDICATES)  # the core's and every area's
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["public_url"] = public_url
     app.jinja_env.filters["lang_attr"] = lang_attr

@@ -1,6 +1,8 @@
 """Configuration: embedded defaults for one machine, overridden by the environment.
 
-Every setting can be overridden with a ``HEADWAY_`` prefixed variable (values are
+Every setting the app reads has its default here, and only here: code reads
+``config["NAME"]``, never ``config.get("NAME", default)`` (``tests/core/test_config.py``
+checks both). Every setting can be overridden with a ``HEADWAY_`` prefixed variable (values are
 parsed as JSON where they can be, so ``HEADWAY_SESSION_COOKIE_SECURE=false`` works);
 the conventional ``DATABASE_URL`` and ``REDIS_URL`` are read as they are.
 """
@@ -19,6 +21,26 @@ import phonenumbers
 WEAK_SECRET_KEYS = {"", "dev", "development", "secret", "changeme", "change-me", "test"}
 
 LANGUAGES = {"en": "English", "fr": "Français", "sw": "Kiswahili"}
+
+# Read from the environment without the HEADWAY_ prefix too, as the S3 tools name them
+# (HEADWAY_S3_… wins).
+S3_SETTINGS = (
+    "S3_BUCKET",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_PUBLIC_ENDPOINT_URL",
+    "S3_PREFIX",
+)
+
+# Folders and files whose default is in the instance folder (load_config fills them in).
+INSTANCE_DEFAULTS = {
+    "MEDIA_ROOT": "media",
+    "MEDIA_WORK_DIR": "media-work",
+    "MEDIA_QUEUE_PATH": "media-queue.db",
+    "STUDIO_UPLOAD_DIR": "studio-uploads",
+}
 
 # Settings that were renamed or replaced, and what to set instead.
 RETIRED_SETTINGS = {
@@ -41,6 +63,9 @@ class Config:
     DATABASE_POOL_TIMEOUT = 10
     SQLALCHEMY_RECORD_QUERIES = False
 
+    # Flask's own default, said here because app/sessions.py reads it: a signed-in person's
+    # session is renewed (at most once a day) as they use Headway.
+    SESSION_REFRESH_EACH_REQUEST = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -54,6 +79,7 @@ class Config:
     # anything reads them. An area that takes bigger uploads raises request.max_content_length.
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
+    WTF_CSRF_ENABLED = True  # Flask-WTF's default; the studio's upload endpoints read it too
     WTF_CSRF_TIME_LIMIT = None  # a form filled in over a slow afternoon must still post
     WTF_CSRF_SSL_STRICT = False  # the Referer is often stripped by data-saving proxies
 
@@ -123,10 +149,77 @@ class Config:
     # checking a password never depends on this setting.
     PASSWORD_HASH_METHOD = "scrypt"
 
+    # Media (app/media): where sources and renditions are kept (unless S3_BUCKET is set), the
+    # transcode queue and its workers, and what an upload may be. The three paths default to
+    # the instance folder (INSTANCE_DEFAULTS).
+    MEDIA_ROOT = None
+    MEDIA_WORK_DIR = None
+    MEDIA_QUEUE_PATH = None
+    # Processes that share a Redis and this name share one queue.
+    MEDIA_QUEUE_NAME = "headway-media"
+    MEDIA_WORKERS = 1
+    MEDIA_MAX_ATTEMPTS = 3
+    MEDIA_STALE_AFTER_S = 90
+    MEDIA_SWEEP_INTERVAL_S = 30
+    MEDIA_RETRY_BACKOFF_S = 30
+    # A job that found the disk full tries again after this long, uncounted, until space is
+    # freed: the upload is not at fault.
+    MEDIA_DISK_FULL_RETRY_S = 300
+    MEDIA_URL_EXPIRES_S = 6 * 3600
+    MEDIA_URL_BUCKET_S = 3600
+    MEDIA_MAX_MINUTES = 30
+    MEDIA_MAX_BYTES = 4 * 1024**3
+    # This process runs media workers too (wsgi.py): `make run` sets it.
+    INPROCESS_WORKER = False
+    # S3-compatible storage for media (S3_SETTINGS); no bucket: the local MEDIA_ROOT.
+    S3_BUCKET = None
+    S3_ENDPOINT_URL = None
+    S3_REGION = None
+    S3_ACCESS_KEY_ID = None
+    S3_SECRET_ACCESS_KEY = None
+    S3_PUBLIC_ENDPOINT_URL = None
+    S3_PREFIX = None
+    # Where else the player may fetch media from (a CDN's origin), for the page's CSP.
+    CSP_MEDIA_ORIGINS = []
+
+    # Studio uploads (app/studio/services/uploads.py): resumable (tus) uploads' largest size
+    # (None: MEDIA_MAX_BYTES), how many one author may have under way, how long an
+    # unfinished one is kept, how long one PATCH holds its lease, and where they are written
+    # (default: the instance folder).
+    STUDIO_UPLOAD_MAX_BYTES = None
+    STUDIO_UPLOADS_IN_FLIGHT = 3
+    STUDIO_UPLOAD_EXPIRES_S = 24 * 3600
+    STUDIO_UPLOAD_LEASE_S = 120
+    STUDIO_UPLOAD_DIR = None
+    # The size of each piece the studio's page sends (app/static/js/studio.js).
+    STUDIO_TUS_CHUNK_BYTES = 5 * 1024 * 1024
+    # Without JavaScript a video goes up as one plain form post, so it is limited to this;
+    # larger files need the resumable upload (JavaScript on).
+    STUDIO_FORM_UPLOAD_MAX_BYTES = 200 * 1024 * 1024
     # What each author's video sources may take on disk (app/studio/services/storage_use.py),
     # and how long a failed upload's source is kept for a retry before it is removed.
     STUDIO_AUTHOR_QUOTA_BYTES = 20 * 1000**3
     STUDIO_FAILED_SOURCE_RETENTION_S = 14 * 24 * 3600
+
+    # The framework leaders assess themselves against, by its code; if it is not imported,
+    # the first one that is (app/frameworks/services.py).
+    FRAMEWORK = "SLC"
+
+    # How often the coaching reminders are swept for what is due (app/coaching/tasks.py).
+    COACHING_REMIND_EVERY_MINUTES = 15
+
+    # The groups' daily digest by e-mail (app/groups/services/digest.py): no host, no digest.
+    # No sender: headway@ the host of PUBLIC_URL.
+    SMTP_HOST = None
+    SMTP_PORT = 25
+    SMTP_USERNAME = None
+    SMTP_PASSWORD = None
+    SMTP_STARTTLS = False
+    SMTP_FROM = None
+
+    # The key of leaders' pseudonyms in research exports (app/programmes/services/records.py);
+    # unset, SECRET_KEY. Set it to keep pseudonyms stable across a change of SECRET_KEY.
+    PSEUDONYM_SECRET = None
 
     # Programme reports are served from figures the job queue keeps
     # (app/programmes/services/aggregates.py): figures older than this are worked out again,
@@ -145,6 +238,10 @@ class Config:
     # folder): room for a few transcodes of the longest lesson. A full disk fails transcodes
     # and the SQLite queue long before it stops the web pages.
     LOW_DISK_BYTES = 2 * 1024**3
+    # /readyz keeps its answer this long in each process (app/ops/checks.py).
+    READYZ_CACHE_S = 2
+    # Who may read /metrics (as a bearer token); unset, it answers 404.
+    METRICS_TOKEN = None
 
 
 def load_config(app, overrides: dict | None) -> None:
@@ -155,9 +252,16 @@ def load_config(app, overrides: dict | None) -> None:
         os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'headway.db'}"
     )
     app.config["REDIS_URL"] = os.environ.get("REDIS_URL") or None
+    for name in S3_SETTINGS:
+        app.config[name] = os.environ.get(name)
     app.config.from_prefixed_env("HEADWAY")
     if overrides:
         app.config.update(overrides)
+    for name, path in INSTANCE_DEFAULTS.items():
+        if app.config[name] is None:
+            app.config[name] = str(instance / path)
+    if app.config["STUDIO_UPLOAD_MAX_BYTES"] is None:
+        app.config["STUDIO_UPLOAD_MAX_BYTES"] = int(app.config["MEDIA_MAX_BYTES"])
     # One process keeps its counts in memory; several share them through Redis.
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     refuse_retired_settings(app.config)

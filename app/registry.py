@@ -1,8 +1,18 @@
-"""What each area contributes to programme reports and to a person's data.
+"""What each area contributes to the shell, to programme reports and to a person's data.
 
-Areas register at import time (``app/learning/contributions.py`` is the example), so the
-programme pages and the privacy tools reach every area without knowing them:
+Areas register at import time (``app/learning/contributions.py`` is the example; an area's
+tab and home cards are in its ``__init__.py``, as Indico's modules connect their menu
+entries there), so the shell, the programme pages and the privacy tools reach every area
+without knowing them:
 
+- :func:`tab`: the area's tab in the bottom navigation, for whom, in which place;
+  :func:`pages_under` puts some of an area's pages under another area's tab;
+- :func:`home_cards`: the area's cards on the home page (a partial), in which place;
+- :func:`predicate`: who may do what, a named rule (``can_view_group(user, membership)``)
+  the area writes beside its models (``app/<area>/permissions.py``); routes import it, and
+  every registered one is a template global of its name, so pages read the same rule;
+- :func:`grant`: the part of another area's rule that only this area can answer (media asks
+  whether a lesson playing an asset is open to the person; the learning area answers);
 - :func:`personal_data`: how to export what the area holds about one person, and how to
   erase it (delete, or anonymise what others still need, such as a discussion post);
 - :func:`person_metric`: a number per person for reports (lessons completed, check-ins held);
@@ -105,6 +115,37 @@ class PersonColumn:
     receive: Callable[[int, Any], None]
 
 
+@dataclass(frozen=True)
+class Tab:
+    #: its icon, ``icons.svg#<key>``
+    key: str
+    label: Any  # a lazy string
+    #: the page it opens
+    endpoint: str
+    #: the person → whether they have this tab: of their roles alone, as the navigation
+    #: finds each set of roles' tabs once a process
+    allowed: Callable[[Any], bool]
+    #: its place: tabs are shown by this number, lowest first
+    order: int
+    #: the pages on which it is the current tab, when not every page of its blueprint
+    current_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HomeCards:
+    #: a partial (``<area>/_home_cards.html``) of ``<li>`` cards, each shown to whom it is for
+    template: str
+    #: its place among the areas' cards, lowest first
+    order: int
+
+
+PREDICATES: dict[str, Callable[..., bool]] = {}
+#: a rule's name (``"media.view_asset"``) → the areas' answers to it, by where they are written
+GRANTS: dict[str, dict[str, Callable[..., bool]]] = {}
+TABS: dict[str, Tab] = {}
+#: a page's endpoint → the endpoint of the tab it sits under (not its own blueprint's)
+PAGES_UNDER: dict[str, str] = {}
+HOME_CARDS: dict[str, HomeCards] = {}
 PERSONAL_DATA: dict[str, PersonalData] = {}
 PERSON_METRICS: dict[str, PersonMetric] = {}
 ACTIVITY: dict[str, ActivitySource] = {}
@@ -112,6 +153,58 @@ RATINGS: dict[str, RatingSource] = {}
 PERSON_SECTIONS: dict[str, PersonSection] = {}
 COURSE_ACCESS: dict[str, CourseAccess] = {}
 PERSON_COLUMNS: dict[str, PersonColumn] = {}
+
+
+def predicate(rule: Callable[..., bool]) -> Callable[..., bool]:
+    """Register a rule (``can_…`` or ``is_…``, the person first) under its name, for routes
+    and templates alike; decorates it unchanged. Two rules of one name are refused: a
+    template would otherwise read whichever area came last."""
+    name = rule.__name__
+    if not name.startswith(("can_", "is_")):
+        raise ValueError(f"A rule's name says what it allows (can_…, is_…), not {name!r}.")
+    known = PREDICATES.get(name)
+    if known is not None and _where(known) != _where(rule):
+        raise ValueError(f"{name} is written twice: in {_where(known)} and {_where(rule)}.")
+    PREDICATES[name] = rule
+    return rule
+
+
+def grant(rule: str, answer: Callable[..., bool]) -> None:
+    """``answer`` (with the rule's arguments) also allows what ``rule`` asks: the area that
+    knows the rows answers for the area that asks (:func:`granted`)."""
+    GRANTS.setdefault(rule, {})[_where(answer)] = answer
+
+
+def granted(rule: str, *args) -> bool:
+    """Whether any area's answer to ``rule`` allows it; no answer registered: no."""
+    return any(answer(*args) for answer in GRANTS.get(rule, {}).values())
+
+
+def _where(function: Callable) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+def tab(key: str, label, endpoint: str, allowed, *, order: int, current_on=()) -> None:
+    TABS[endpoint] = Tab(key, label, endpoint, allowed, order, tuple(current_on))
+
+
+def pages_under(tab_endpoint: str, *endpoints: str) -> None:
+    """These pages sit under the tab that opens ``tab_endpoint`` (the programme's pages
+    about one person are reached from that person's page, under People)."""
+    for endpoint in endpoints:
+        PAGES_UNDER[endpoint] = tab_endpoint
+
+
+def home_cards(template: str, *, order: int) -> None:
+    HOME_CARDS[template] = HomeCards(template, order)
+
+
+def tabs() -> list[Tab]:
+    return sorted(TABS.values(), key=lambda tab: (tab.order, tab.endpoint))
+
+
+def home_card_templates() -> list[str]:
+    return [cards.template for cards in sorted(HOME_CARDS.values(), key=lambda c: c.order)]
 
 
 def personal_data(key: str, *, export, erase) -> None:

@@ -18,7 +18,7 @@ DOCUMENT_TYPES = {
 
 
 def content_security_policy() -> str:
-    media = " ".join(["'self'", "blob:", *current_app.config.get("CSP_MEDIA_ORIGINS", [])])
+    media = " ".join(["'self'", "blob:", *current_app.config["CSP_MEDIA_ORIGINS"]])
     return "; ".join(
         [
             "default-src 'self'",

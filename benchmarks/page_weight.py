@@ -228,8 +228,7 @@ def serve_demo_app() -> str:
     os.environ["INSTANCE_PATH"] = instance
     from flask_migrate import upgrade
 
-    from app import create_app
-    from app.core import demo
+    from app import create_app, demo
 
     app = create_app({"SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
     with app.app_context():

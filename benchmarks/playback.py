@@ -91,8 +91,7 @@ def serve(clips: dict[str, Path]):
     os.environ["INSTANCE_PATH"] = tempfile.mkdtemp(prefix="headway-playback-")
     from flask_migrate import upgrade
 
-    from app import create_app
-    from app.core import demo
+    from app import create_app, demo
     from app.extensions import db
     from app.frameworks import services as frameworks
     from app.frameworks.files import load_framework

@@ -39,7 +39,7 @@ def _config(instance: Path) -> dict:
 
 
 def _signed_in(app, identifier: str):
-    from app.core.demo import DEMO_PASSWORD
+    from app.demo import DEMO_PASSWORD
 
     client = app.test_client()
     response = client.post("/sign-in", data={"identifier": identifier, "password": DEMO_PASSWORD})

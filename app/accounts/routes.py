@@ -12,7 +12,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app import registry
 from app.htmx import render, see_other
 from app.logs import log_event
-from app.permissions import can_learn, can_manage_people, requires
+from app.permissions import can_learn, requires
 from app.urls import row_id
 
 from . import bp, data_use, services
@@ -28,6 +28,7 @@ from .forms import (
 )
 from .limits import attempt_failed, limited, remember_device
 from .models import CodePurpose, User
+from .permissions import can_manage_people
 
 
 def safe_next(default: str) -> str:

@@ -3,10 +3,18 @@
 coach's dashboard of who needs attention."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app import registry
+from app.permissions import is_leader_or_coach
 
 bp = Blueprint(
     "coaching", __name__, template_folder="templates", url_prefix="/coaching", cli_group="coaching"
 )
+
+# In the shell (app/registry.py): a tab for leaders and coaches; cards for coaches and admins.
+registry.tab("coaching", _l("Coaching"), "coaching.home", is_leader_or_coach, order=30)
+registry.home_cards("coaching/_home_cards.html", order=40)
 
 from . import cli, contributions, models, routes, tasks  # noqa: E402,F401  (views, commands, tables, jobs, registry)
 from .forms import MODE_LABELS, OWNER_LABELS, STATUS_LABELS  # noqa: E402

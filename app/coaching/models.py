@@ -33,8 +33,8 @@ class CoachPairing(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     coach: Mapped[User] = relationship(foreign_keys=[coach_id], viewonly=True)
-    # ``leader.coach_pairing`` lets app.permissions ask who coaches a leader without
-    # importing this area (read-only both ways).
+    # ``leader.coach_pairing``: who coaches a leader, for this area's rules
+    # (``permissions.can_coach``; read-only both ways).
     leader: Mapped[User] = relationship(
         foreign_keys=[leader_id],
         backref=backref("coach_pairing", uselist=False, viewonly=True),

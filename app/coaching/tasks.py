@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
-    every = int(app.config.get("COACHING_REMIND_EVERY_MINUTES", 15))
+    every = int(app.config["COACHING_REMIND_EVERY_MINUTES"])
     task = periodic(app, crontab(minute=f"*/{every}"), "coaching.remind", _remind)
     if task is not None:  # no job queue in this app: `flask coaching remind` still works
         app.extensions["coaching_remind_task"] = task

@@ -1,5 +1,4 @@
-"""`flask demo load`: the demo programme for `make run`; and plain words for every command
-run against a database that has no tables yet."""
+"""Plain words for every command run against a database that has no tables yet."""
 
 from __future__ import annotations
 
@@ -8,36 +7,6 @@ import functools
 import click
 from flask import Flask
 from sqlalchemy.exc import OperationalError, ProgrammingError
-
-from app.coaching.demo import load_demo_coaching
-from app.groups.demo import load_demo_groups
-from app.learning.demo import load_demo_content
-from app.programmes.demo import load_demo_programme
-from app.studio.demo import load_demo_studio
-
-from . import bp, demo
-
-
-@bp.cli.command("load")
-def load_command() -> None:
-    """Load the demo people (and whatever demo content the areas provide); safe to run again."""
-    created = 0
-    click.echo(f"Demo sign-ins (password: {demo.DEMO_PASSWORD}):")
-    for person, was_created in demo.load_people():
-        created += was_created
-        click.echo(f"  {person.identifier:<22} {person.name:<16} {', '.join(person.roles)}")
-    click.echo(
-        f"{created} demo account(s) created." if created else "Demo accounts already loaded."
-    )
-
-    for line in [*load_demo_content(), *load_demo_studio()]:
-        click.echo(line)
-    for line in load_demo_groups():  # after the lessons: one thread is about a lesson
-        click.echo(line)
-    for line in load_demo_coaching():
-        click.echo(line)
-    click.echo(load_demo_programme())
-
 
 NO_SCHEMA = (
     "The database has no tables yet. Create them with "

@@ -10,10 +10,11 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from app import registry
 from app.db import database_unavailable
 from app.htmx import render
 from app.logs import log_event
-from app.permissions import can_learn
+from app.navigation import nav_items
 
 from . import bp
 
@@ -21,11 +22,12 @@ from . import bp
 @bp.get("/")
 @login_required
 def home():
-    """Everyone's first tab: Learn for those who learn (what they come for), this page of
-    cards for the rest."""
-    if can_learn(current_user):
-        return redirect(url_for("learning.home"))
-    return render("core/home.html")
+    """Everyone's first tab: this page of the areas' cards, unless an area's tab comes
+    before it for them (Learn, for those who learn: what they come for)."""
+    first = next(iter(nav_items()), None)
+    if first is not None and not first["current"]:
+        return redirect(first["url"])
+    return render("core/home.html", card_templates=registry.home_card_templates())
 
 
 ERROR_MESSAGES = {
@@ -85,7 +87,8 @@ def _error_response(code: int, error=None):
     title, hint = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])()
     if code == 429 and request.endpoint and request.endpoint.startswith("accounts."):
         log_event("rate_limited", endpoint=request.endpoint, address=request.remote_addr)
-    home = url_for("core.home") if current_user.is_authenticated else url_for("accounts.sign_in")
+    signed_in = current_user.is_authenticated
+    home = url_for("core.home" if signed_in else current_app.login_manager.login_view)
     return render("core/error.html", status=code, code=code, title=title, hint=hint, home=home)
 
 

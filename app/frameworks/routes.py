@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.htmx import render, see_other
-from app.permissions import can_manage_frameworks, requires
+from app.permissions import requires
 from app.translatable import lang_attr
 
 from . import bp, services
@@ -22,6 +22,7 @@ from .forms import (
     NewCompetencyForm,
 )
 from .models import Competency, Domain, FrameworkLevel
+from .permissions import can_manage_frameworks
 
 
 def _framework_or_404(framework_id: int):

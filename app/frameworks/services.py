@@ -291,7 +291,7 @@ def find_framework(code: str) -> Framework | None:
 def default_framework() -> Framework | None:
     """The framework leaders assess themselves against: ``HEADWAY_FRAMEWORK`` (default SLC),
     else the first one imported. Programmes will choose theirs when they arrive."""
-    code = current_app.config.get("FRAMEWORK", "SLC")
+    code = current_app.config["FRAMEWORK"]
     return find_framework(code) or db.session.scalar(
         select(Framework).order_by(Framework.id).limit(1)
     )

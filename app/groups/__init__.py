@@ -7,9 +7,16 @@ moderators of; members read, post, reply, quote, mention and report.
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from app import registry
+from app.permissions import is_leader_or_coach
+
 bp = Blueprint(
     "groups", __name__, template_folder="templates", url_prefix="/groups", cli_group="groups"
 )
+
+# In the shell (app/registry.py): a tab for leaders and coaches, a card for admins.
+registry.tab("groups", _l("Groups"), "groups.home", is_leader_or_coach, order=20)
+registry.home_cards("groups/_home_cards.html", order=30)
 
 from . import cli, contributions, models, routes, tasks  # noqa: E402,F401  (views, commands, registry, jobs)
 from .services.markup import excerpt  # noqa: E402

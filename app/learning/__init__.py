@@ -6,10 +6,18 @@ from datetime import timedelta
 from babel.dates import format_timedelta
 from flask import Blueprint
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from app import registry
+from app.permissions import can_learn
 
 bp = Blueprint(
     "learning", __name__, template_folder="templates", url_prefix="/learn", cli_group="learning"
 )
+
+# In the shell (app/registry.py): leaders' first tab; frameworks on the home page.
+registry.tab("learn", _l("Learn"), "learning.home", can_learn, order=10)
+registry.home_cards("learning/_home_cards.html", order=10)
 
 from . import cli, contributions, routes  # noqa: E402,F401  (views, commands, registry)
 

@@ -101,8 +101,8 @@ class Lesson(Translatable, db.Model):
 
     course: Mapped[Course] = relationship()
     module: Mapped[Module] = relationship()
-    # Read-only both ways; ``asset.lessons`` lets permissions ask who may play an asset
-    # without the media area knowing about lessons.
+    # Read-only both ways; ``asset.lessons`` lets this area answer who may play an asset
+    # (``permissions.lessons_playing``) without the media area knowing about lessons.
     media_asset: Mapped[MediaAsset | None] = relationship(
         backref=backref("lessons", viewonly=True), viewonly=True
     )

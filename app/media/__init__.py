@@ -14,6 +14,5 @@ def _set_up(state) -> None:
     """Storage and queue for this app. Workers are started by whoever serves it (wsgi.py,
     ``flask media worker``), never as a side effect of building the app."""
     app = state.app
-    services.configure(app)
     app.extensions["media_storage"] = services.create_storage(app)
     app.extensions["media_queue"] = tasks.create_queue(app)

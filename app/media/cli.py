@@ -87,7 +87,7 @@ def retry_command(asset_id: int) -> None:
 def worker_command(workers: int | None) -> None:
     """Run media workers in this process until stopped (Ctrl-C, SIGTERM)."""
     app = current_app._get_current_object()
-    queue_kind = "Redis" if app.config.get("REDIS_URL") else "SQLite"
+    queue_kind = "Redis" if app.config["REDIS_URL"] else "SQLite"
     click.echo(f"Media worker on the {queue_kind} queue; Ctrl-C stops it.")
     tasks.run_worker(app, workers)
 

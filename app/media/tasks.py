@@ -45,7 +45,7 @@ class MediaQueue:
 
 
 def create_queue(app: Flask) -> MediaQueue:
-    redis_url = app.config.get("REDIS_URL")
+    redis_url = app.config["REDIS_URL"]
     name = app.config["MEDIA_QUEUE_NAME"]
     if redis_url:
         huey: Huey = RedisHuey(name, url=redis_url, results=False, utc=True)

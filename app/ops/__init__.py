@@ -11,6 +11,4 @@ from . import cli, metrics, routes  # noqa: E402,F401  (commands, request hooks,
 
 @bp.record_once
 def _set_up(state) -> None:
-    state.app.config.setdefault("METRICS_TOKEN", None)
-    state.app.config.setdefault("READYZ_CACHE_S", 2)
     metrics.init_app(state.app)

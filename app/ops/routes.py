@@ -38,7 +38,7 @@ def readyz():
 def metrics():
     """Prometheus metrics, for whoever holds ``METRICS_TOKEN`` (as a bearer token). Without a
     token configured the endpoint does not exist: counts of requests and jobs are not public."""
-    token = current_app.config.get("METRICS_TOKEN")
+    token = current_app.config["METRICS_TOKEN"]
     if not token:
         abort(404)
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()

@@ -3,6 +3,10 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from app import registry
+
+from .permissions import can_run_programmes
+
 bp = Blueprint(
     "programmes",
     __name__,
@@ -10,6 +14,18 @@ bp = Blueprint(
     url_prefix="/programme",
     cli_group="programmes",
 )
+
+# In the shell (app/registry.py): the admins' tab and card. What it offers for one person
+# (their data, erasure, a cohort) is reached from that person's page, so under People.
+registry.tab("programme", _l("Programme"), "programmes.home", can_run_programmes, order=60)
+registry.pages_under(
+    "accounts.list_people",
+    "programmes.person_data",
+    "programmes.download_person_data",
+    "programmes.erase_person",
+    "programmes.add_to_cohort",
+)
+registry.home_cards("programmes/_home_cards.html", order=50)
 
 from . import contributions, routes, tasks  # noqa: E402,F401  (views, registry, jobs)
 

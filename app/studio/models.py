@@ -1,7 +1,7 @@
 """Who may edit which course, and resumable uploads on their way into a lesson.
 
 ``CourseAuthor`` gives a course its owner and co-authors; ``Course.authors`` (a read-only
-backref) lets ``app.permissions.can_edit_course`` ask without knowing this area.
+backref) is what this area's ``permissions.can_edit_course`` reads.
 ``Upload`` is one tus upload: how many bytes it will have, how many the server holds, and a
 lease (``lock_token``, ``locked_until``) that one PATCH at a time holds while it writes.
 """

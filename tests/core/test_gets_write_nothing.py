@@ -15,8 +15,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from app.core.demo import DEMO_PASSWORD, DEMO_PEOPLE
 from app.db import utcnow
+from app.demo import DEMO_PASSWORD, DEMO_PEOPLE
 from app.extensions import db
 from app.media.models import MediaAsset
 from app.studio.models import Upload, UploadStatus

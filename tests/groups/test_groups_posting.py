@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -228,6 +229,48 @@ def test_locked_threads_take_replies_from_moderators_only(client, login, circle,
     assert actions == ["lock", "pin"]
     thread = db.session.get(Thread, thread.id)
     assert thread.locked and thread.pinned
+
+
+def _lock(thread, moderator):
+    services.set_thread_flag(thread, moderator, "locked", True)
+
+
+def test_an_admin_in_the_group_replies_to_a_locked_thread(client, login, circle, thread):
+    """Page and service ask the same rule: whoever may unlock the thread (an admin) may
+    reply in it; the page offered the form and the service used to refuse it."""
+    services.add_member(circle.group, circle.admin)  # a plain member, not a moderator
+    _lock(thread, circle.coach)
+    login(circle.admin)
+    page = client.get(f"/groups/threads/{thread.id}").get_data(as_text=True)
+    assert 'name="body"' in page  # the reply form
+    response = client.post(
+        f"/groups/threads/{thread.id}/posts", data={"body": "Noted, closing.", "key": new_key()}
+    )
+    assert response.status_code == 303
+    assert db.session.scalar(select(Post.body).where(Post.author_id == circle.admin.id))
+    post = reply(thread, circle.admin, "And once more through the service.")
+    assert post.author_id == circle.admin.id
+
+
+def test_a_moderator_who_is_no_longer_a_coach_is_held_by_the_lock(client, login, circle, thread):
+    """No longer a coach, a moderator may not lock, unlock or hide: nor reply past a lock,
+    through the page or the service."""
+    from app.accounts import services as accounts
+
+    _lock(thread, circle.coach)
+    coach = circle.coach
+    accounts.update_account(coach, email=coach.email, phone=None, roles=["leader"], active=True)
+    assert services.membership_of(coach, circle.group.id).is_moderator  # still the row says so
+    login(coach)
+    page = client.get(f"/groups/threads/{thread.id}").get_data(as_text=True)
+    assert 'name="body"' not in page and "Unlock" not in page
+    response = client.post(
+        f"/groups/threads/{thread.id}/posts", data={"body": "Past the lock", "key": new_key()}
+    )
+    assert response.status_code == 403
+    with pytest.raises(services.GroupError, match="locked"):
+        reply(thread, coach, "Past the lock, through the service")
+    assert not db.session.scalar(select(Post.id).where(Post.author_id == coach.id))
 
 
 def test_report_hide_and_restore(app, client, login, circle, thread):

@@ -34,9 +34,9 @@ def clip(tmp_path_factory):
 
 @pytest.fixture
 def small_chunks(app):
-    app.config["STUDIO_TUS_CHUNK_BYTES"] = CHUNK
+    saved, app.config["STUDIO_TUS_CHUNK_BYTES"] = app.config["STUDIO_TUS_CHUNK_BYTES"], CHUNK
     yield
-    app.config.pop("STUDIO_TUS_CHUNK_BYTES")
+    app.config["STUDIO_TUS_CHUNK_BYTES"] = saved
 
 
 def _sign_in(page, base_url, user):

@@ -97,7 +97,7 @@ def test_adding_a_leader_as_coauthor_is_refused_with_a_reason(
 
 
 def test_the_demo_author_owns_the_demo_course_and_a_draft(client, runner):
-    from app.core import demo
+    from app import demo
 
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
@@ -115,7 +115,7 @@ def test_the_demo_author_owns_the_demo_course_and_a_draft(client, runner):
 def test_drafts_are_seen_only_by_their_authors_and_admins(
     make_user, author, other_author, studio_course
 ):
-    from app.permissions import can_view_lesson
+    from app.learning.permissions import can_view_lesson
     from app.studio import services
 
     course = studio_course(author)

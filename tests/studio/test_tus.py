@@ -142,7 +142,7 @@ def test_an_abandoned_upload_no_longer_counts_once_expired(app, client, login, a
         assert create(client, lesson).status_code == 201
         assert client.head(old, headers=TUS).status_code == 404  # removed, bytes and all
     finally:
-        app.config.pop("STUDIO_UPLOADS_IN_FLIGHT")
+        app.config["STUDIO_UPLOADS_IN_FLIGHT"] = 3  # the default again
 
 
 def test_termination_removes_the_upload(client, login, author, lesson):
@@ -170,7 +170,7 @@ def test_oversize_is_refused_before_the_first_byte_with_a_reason(
         # More bytes than the upload announced.
         assert patch(client, location, 0, CLIP[:200]).status_code == 413
     finally:
-        app.config.pop("STUDIO_UPLOAD_MAX_BYTES")
+        app.config["STUDIO_UPLOAD_MAX_BYTES"] = app.config["MEDIA_MAX_BYTES"]  # the default
 
 
 def test_refusals_are_in_the_authors_language(client, login, make_user, lesson):
@@ -208,7 +208,7 @@ def test_uploads_in_flight_per_author_are_limited(app, client, login, author, le
         assert third.status_code == 429
         assert "2 uploads under way" in third.get_data(as_text=True)
     finally:
-        app.config.pop("STUDIO_UPLOADS_IN_FLIGHT")
+        app.config["STUDIO_UPLOADS_IN_FLIGHT"] = 3  # the default again
 
 
 def test_another_authors_upload_is_404(client, login, author, other_author, lesson):

@@ -91,7 +91,7 @@ def normalize_phone(value: str | None, region: str | None = None) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
-    region = region or current_app.config.get("DEFAULT_REGION")
+    region = region or current_app.config["DEFAULT_REGION"]
     digits = re.sub(r"\D", "", value)
     candidates = [(value, region)]
     if not value.startswith("+") and (region is None or digits.startswith("00")):
@@ -117,7 +117,7 @@ def normalize_phone(value: str | None, region: str | None = None) -> str | None:
 
 def phone_example(region: str | None = None, national: bool = False) -> str:
     """A mobile number of the region written as people there write it, for hints."""
-    region = region or current_app.config.get("DEFAULT_REGION") or "KE"
+    region = region or current_app.config["DEFAULT_REGION"] or "KE"
     number = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
     if number is None:
         number = phonenumbers.example_number(region)

@@ -9,10 +9,10 @@ from flask_login import current_user
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.htmx import render
-from app.permissions import can_coach, can_see_check_in
 
 from .. import services
 from ..forms import TickForm
+from ..permissions import can_coach, can_see_check_in
 
 
 def coached_leader_or_404(leader_id: int) -> User:

@@ -9,10 +9,11 @@ from wtforms import SelectChoice
 
 from app.accounts import services as accounts
 from app.htmx import render, see_other
-from app.permissions import can_manage_pairings, requires
+from app.permissions import requires
 
 from .. import bp, services
 from ..forms import ConfirmForm, PairForm
+from ..permissions import can_manage_pairings
 from ._common import apply_error
 
 

@@ -8,12 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.htmx import is_fragment_request, render, render_partial, see_other
-from app.permissions import (
-    can_change_check_in,
-    can_coach,
-    can_see_check_in,
-    can_see_private_notes,
-)
 from app.urls import public_host, public_url
 
 from .. import bp, services
@@ -26,6 +20,7 @@ from ..forms import (
     RescheduleForm,
     TickForm,
 )
+from ..permissions import can_change_check_in, can_coach, can_see_check_in, can_see_private_notes
 from ..wording import calendar_words
 from ._common import apply_error, as_coach_or_403, check_in_or_404
 

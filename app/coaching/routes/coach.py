@@ -9,11 +9,12 @@ from flask_login import current_user, login_required
 from app.frameworks import services as frameworks
 from app.groups import services as groups
 from app.htmx import render, see_other
-from app.permissions import can_coach, can_learn, can_manage_pairings, requires
+from app.permissions import can_learn, requires
 from app.urls import row_ids
 
 from .. import bp, services
 from ..forms import PriorityForm, ScheduleForm
+from ..permissions import can_coach, can_manage_pairings
 from ._common import apply_error, coached_leader_or_404, my_record_page
 
 

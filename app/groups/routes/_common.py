@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from app import permissions as can
-
+from .. import permissions as can
 from .. import services
 
 

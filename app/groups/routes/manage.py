@@ -7,12 +7,12 @@ from flask import abort, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import permissions as can
 from app.accounts import services as accounts
 from app.htmx import render, see_other
 from app.permissions import requires
 
 from .. import bp, services
+from .. import permissions as can
 from ..forms import ActionForm, GroupForm, MemberForm
 from ._common import field_error, group_or_404, post_or_404, thread_or_404
 

@@ -9,14 +9,15 @@ from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import permissions as can
 from app.htmx import is_fragment_request, render, render_partial, see_other
 from app.learning import services as learning
+from app.learning.permissions import can_view_lesson
 from app.permissions import requires
 from app.sessions import same_for_everyone
 from app.urls import id_arg
 
 from .. import bp, limits, services
+from .. import permissions as can
 from ..forms import ActionForm, EditPostForm, PostForm, ReportForm, ThreadForm
 from ._common import field_error, group_or_404, post_or_404, thread_or_404
 
@@ -259,7 +260,7 @@ def show_photo(post_id: int):
 @requires(can.can_use_groups)
 def discuss_lesson(lesson_id: int):
     lesson = learning.get_lesson(lesson_id)
-    if lesson is None or not can.can_view_lesson(current_user, lesson):
+    if lesson is None or not can_view_lesson(current_user, lesson):
         abort(404)
     return _discussion(
         lesson.title, services.find_lesson_discussion, services.lesson_discussion, lesson

@@ -54,12 +54,12 @@ def _settings() -> dict:
     config = current_app.config
     host = urlsplit(config["PUBLIC_URL"]).hostname or "localhost"
     return {
-        "host": config.get("SMTP_HOST"),
-        "port": int(config.get("SMTP_PORT") or 25),
-        "username": config.get("SMTP_USERNAME"),
-        "password": config.get("SMTP_PASSWORD"),
-        "starttls": bool(config.get("SMTP_STARTTLS", False)),
-        "sender": config.get("SMTP_FROM") or f"headway@{host}",
+        "host": config["SMTP_HOST"],
+        "port": int(config["SMTP_PORT"]),
+        "username": config["SMTP_USERNAME"],
+        "password": config["SMTP_PASSWORD"],
+        "starttls": bool(config["SMTP_STARTTLS"]),
+        "sender": config["SMTP_FROM"] or f"headway@{host}",
     }
 
 

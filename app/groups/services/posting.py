@@ -27,6 +27,7 @@ from app.units import building_block
 from app.urls import public_url
 
 from ..models import GroupMember, Post, Thread, ThreadRead
+from ..permissions import can_pass_lock
 from . import photos
 from ._common import N_, GroupError, author_name
 from .groups import member_names, touch
@@ -63,8 +64,8 @@ def _clean_body(body: str, has_photo: bool = False) -> str:
     return body
 
 
-def _may_post(thread: Thread, membership: GroupMember | None) -> None:
-    if thread.locked and not (membership and membership.is_moderator):
+def _may_post(thread: Thread, membership: GroupMember | None, author: User) -> None:
+    if not can_pass_lock(author, membership, thread):
         raise GroupError(N_("This thread is locked: no new replies."))
 
 
@@ -117,7 +118,7 @@ def reply(
 ) -> tuple[Post, bool]:
     """Add ``author``'s post to ``thread``; (the post, whether this call stored it). The
     same ``key`` again gives back the post it stored. Commits."""
-    _may_post(thread, membership)
+    _may_post(thread, membership, author)
     jpeg = photos.reencode(photo) if photo is not None else None
     body = _clean_body(body, has_photo=jpeg is not None)
     existing = _post_by_key(author, key)

@@ -20,7 +20,7 @@ from .playback import (
     presign_playlist,
     signed_url,
 )
-from .settings import CONTENT_TYPES, configure, create_storage, limits, storage
+from .settings import CONTENT_TYPES, create_storage, limits, storage
 from .sweeper import sweep_stale_jobs
 from .uploads import (
     accept_upload,
@@ -41,7 +41,6 @@ __all__ = [
     "PlaybackChoice",
     "PlaybackSource",
     "accept_upload",
-    "configure",
     "create_storage",
     "delete_asset",
     "enqueue_after_commit",

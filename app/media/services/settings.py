@@ -1,8 +1,7 @@
-"""Media settings with their embedded defaults, and the storage and limits they choose."""
+"""The storage and limits media settings choose (their defaults are in app/config.py)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import current_app
@@ -22,54 +21,17 @@ CONTENT_TYPES = {
 }
 
 
-def configure(app) -> None:
-    """Media settings with embedded defaults; each can be overridden (``HEADWAY_MEDIA_…``)."""
-    instance = Path(app.instance_path)
-    defaults = {
-        "MEDIA_ROOT": str(instance / "media"),
-        "MEDIA_WORK_DIR": str(instance / "media-work"),
-        "MEDIA_QUEUE_PATH": str(instance / "media-queue.db"),
-        # Processes that share a Redis and this name share one queue.
-        "MEDIA_QUEUE_NAME": "headway-media",
-        "MEDIA_WORKERS": 1,
-        "MEDIA_MAX_ATTEMPTS": 3,
-        "MEDIA_STALE_AFTER_S": 90,
-        "MEDIA_SWEEP_INTERVAL_S": 30,
-        "MEDIA_RETRY_BACKOFF_S": 30,
-        # A job that found the disk full tries again after this long, uncounted, until
-        # space is freed: the upload is not at fault.
-        "MEDIA_DISK_FULL_RETRY_S": 300,
-        "MEDIA_URL_EXPIRES_S": 6 * 3600,
-        "MEDIA_URL_BUCKET_S": 3600,
-        "MEDIA_MAX_MINUTES": 30,
-        "MEDIA_MAX_BYTES": 4 * 1024**3,
-        "INPROCESS_WORKER": False,
-    }
-    for key, value in defaults.items():
-        app.config.setdefault(key, value)
-    for key in (
-        "S3_BUCKET",
-        "S3_ENDPOINT_URL",
-        "S3_REGION",
-        "S3_ACCESS_KEY_ID",
-        "S3_SECRET_ACCESS_KEY",
-        "S3_PUBLIC_ENDPOINT_URL",
-        "S3_PREFIX",
-    ):
-        app.config.setdefault(key, os.environ.get(key))
-
-
 def create_storage(app) -> Storage:
     config = app.config
-    if config.get("S3_BUCKET"):
+    if config["S3_BUCKET"]:
         return S3Storage(
             config["S3_BUCKET"],
-            endpoint_url=config.get("S3_ENDPOINT_URL"),
-            region=config.get("S3_REGION"),
-            access_key=config.get("S3_ACCESS_KEY_ID"),
-            secret_key=config.get("S3_SECRET_ACCESS_KEY"),
-            public_endpoint_url=config.get("S3_PUBLIC_ENDPOINT_URL"),
-            prefix=config.get("S3_PREFIX") or "",
+            endpoint_url=config["S3_ENDPOINT_URL"],
+            region=config["S3_REGION"],
+            access_key=config["S3_ACCESS_KEY_ID"],
+            secret_key=config["S3_SECRET_ACCESS_KEY"],
+            public_endpoint_url=config["S3_PUBLIC_ENDPOINT_URL"],
+            prefix=config["S3_PREFIX"] or "",
             bucket_s=int(config["MEDIA_URL_BUCKET_S"]),
         )
     return LocalStorage(

@@ -14,11 +14,12 @@ from app import registry
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.htmx import render, see_other
-from app.permissions import can_run_programmes, requires
+from app.permissions import requires
 from app.roles import Role
 
 from .. import bp, services
 from ..forms import AddToCohortForm, EraseForm, ExportForm
+from ..permissions import can_run_programmes
 from ._common import csv_download, field_error, json_download
 
 

@@ -11,12 +11,13 @@ from wtforms import SelectChoice
 from app.frameworks import services as frameworks
 from app.htmx import is_fragment_request, render, see_other
 from app.i18n import current_language, format_when
-from app.permissions import can_run_programmes, requires
+from app.permissions import requires
 from app.urls import id_arg, row_id
 
 from .. import bp, services
 from ..forms import AddMemberForm, CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
 from ..models import Cohort, ImportBatch, ImportStatus, Programme
+from ..permissions import can_run_programmes
 from ..services.charts import growth_bars, weekly_line
 from ._common import csv_download, field_error
 

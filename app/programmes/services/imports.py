@@ -235,7 +235,7 @@ def read_leaders_text(
 
 class _RowChecker:
     def __init__(self, programme: Programme, cohorts: dict) -> None:
-        self.region = programme.region or current_app.config.get("DEFAULT_REGION")
+        self.region = programme.region or current_app.config["DEFAULT_REGION"]
         self.cohorts = cohorts
         self.seen: dict[tuple[str, str], int] = {}
         self.languages = {code.lower(): code for code in current_app.config["LANGUAGES"]}

@@ -29,7 +29,7 @@ HELD_BACK = "held back (fewer than 5)"
 def pseudonym(user_id: int) -> str:
     """The same leader is the same pseudonym in every export, and no one without the
     server's secret can tell whose it is."""
-    secret = current_app.config.get("PSEUDONYM_SECRET") or current_app.config["SECRET_KEY"]
+    secret = current_app.config["PSEUDONYM_SECRET"] or current_app.config["SECRET_KEY"]
     digest = hmac.new(str(secret).encode(), f"pseudonym:{user_id}".encode(), hashlib.sha256)
     return "L-" + digest.hexdigest()[:16]
 

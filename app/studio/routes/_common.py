@@ -7,9 +7,9 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from app.learning.models import Course, Lesson, Module
-from app.permissions import can_edit_course
 
 from .. import services
+from ..permissions import can_edit_course
 
 
 def course_or_404(course_id: int) -> Course:

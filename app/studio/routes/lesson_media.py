@@ -19,9 +19,6 @@ from ..forms import ActionForm
 from ._common import chosen_language, lesson_or_404
 
 HTMX_STOP_POLLING = 286
-#: Without JavaScript a video goes up as one plain form post, so it is limited to this;
-#: larger files need the resumable upload (JavaScript on).
-FORM_UPLOAD_MAX_BYTES = 200 * 1024 * 1024
 
 
 @bp.get("/lessons/<int:lesson_id>/media")
@@ -49,13 +46,13 @@ def lesson_media_status(lesson_id: int):
 
 
 def _form_max_bytes() -> int:
-    return int(current_app.config.get("STUDIO_FORM_UPLOAD_MAX_BYTES", FORM_UPLOAD_MAX_BYTES))
+    return int(current_app.config["STUDIO_FORM_UPLOAD_MAX_BYTES"])
 
 
 @bp.post("/lessons/<int:lesson_id>/media")
 @requires(can_author)
 def upload_media_form(lesson_id: int):
-    """The no-JavaScript way: one form post, up to ``FORM_UPLOAD_MAX_BYTES``."""
+    """The no-JavaScript way: one form post, up to ``STUDIO_FORM_UPLOAD_MAX_BYTES``."""
     request.max_content_length = _form_max_bytes()
     lesson = lesson_or_404(lesson_id)
     language = chosen_language(lesson.course)
@@ -79,7 +76,7 @@ def upload_media_form(lesson_id: int):
 
 
 def _csrf_ok(token: str | None) -> bool:
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+    if not current_app.config["WTF_CSRF_ENABLED"]:
         return True
     try:
         validate_csrf(token)

@@ -54,7 +54,6 @@ from .uploads import (
     expire_uploads,
     find_upload,
     is_expired,
-    setting,
     terminate,
 )
 
@@ -105,6 +104,5 @@ __all__ = [
     "expire_uploads",
     "find_upload",
     "is_expired",
-    "setting",
     "terminate",
 ]

@@ -30,28 +30,12 @@ from ._common import N_, UploadError
 from .sinks import Written, sink_for
 from .storage_use import check_quota
 
-DEFAULTS = {
-    "STUDIO_UPLOAD_MAX_BYTES": None,  # None: the media pipeline's MEDIA_MAX_BYTES
-    "STUDIO_UPLOADS_IN_FLIGHT": 3,
-    "STUDIO_UPLOAD_EXPIRES_S": 24 * 3600,
-    "STUDIO_UPLOAD_LEASE_S": 120,
-    "STUDIO_UPLOAD_DIR": None,  # None: <instance>/studio-uploads
-}
 EXTENSIONS = {".mp4", ".m4v", ".mov", ".webm", ".mkv", ".mp3", ".m4a", ".wav", ".ogg", ".opus"}
 LEASE_REFRESH_BYTES = 4 * 1024 * 1024
 
 
-def setting(name: str):
-    value = current_app.config.get(name, DEFAULTS[name])
-    if name == "STUDIO_UPLOAD_MAX_BYTES" and value is None:
-        return int(current_app.config["MEDIA_MAX_BYTES"])
-    if name == "STUDIO_UPLOAD_DIR" and value is None:
-        return Path(current_app.instance_path) / "studio-uploads"
-    return value
-
-
 def _sink():
-    return sink_for(media.storage(), Path(setting("STUDIO_UPLOAD_DIR")))
+    return sink_for(media.storage(), Path(current_app.config["STUDIO_UPLOAD_DIR"]))
 
 
 def check_file(filename: str, content_type: str) -> None:
@@ -68,7 +52,7 @@ def check_file(filename: str, content_type: str) -> None:
 
 
 def check_size(length: int) -> None:
-    limit = setting("STUDIO_UPLOAD_MAX_BYTES")
+    limit = current_app.config["STUDIO_UPLOAD_MAX_BYTES"]
     if length > limit:
         raise UploadError(
             N_("The file is %(size)s MB; the most Headway takes is %(limit)s MB."),
@@ -97,11 +81,11 @@ def create_upload(owner, lesson: Lesson, language: str, length: int, filename: s
     check_file(filename, ctype)
     expire_uploads(owner)  # the author's abandoned uploads no longer count, nor take space
     check_quota(owner, length)
-    if in_flight(owner) >= setting("STUDIO_UPLOADS_IN_FLIGHT"):
+    if in_flight(owner) >= current_app.config["STUDIO_UPLOADS_IN_FLIGHT"]:
         raise UploadError(
             N_("You have %(count)d uploads under way: let one finish, or cancel one, first."),
             status=429,
-            count=setting("STUDIO_UPLOADS_IN_FLIGHT"),
+            count=current_app.config["STUDIO_UPLOADS_IN_FLIGHT"],
         )
     upload = Upload(
         id=secrets.token_hex(16),
@@ -114,7 +98,7 @@ def create_upload(owner, lesson: Lesson, language: str, length: int, filename: s
         offset=0,
         status=UploadStatus.RECEIVING,
         storage_key=media.source_key_for_new_asset(),
-        expires_at=utcnow() + timedelta(seconds=setting("STUDIO_UPLOAD_EXPIRES_S")),
+        expires_at=utcnow() + timedelta(seconds=current_app.config["STUDIO_UPLOAD_EXPIRES_S"]),
         applied=False,
     )
     _sink().create(upload)
@@ -176,7 +160,7 @@ def _take_lease(upload: Upload, offset: int) -> str:
         )
         .values(
             lock_token=token,
-            locked_until=now + timedelta(seconds=setting("STUDIO_UPLOAD_LEASE_S")),
+            locked_until=now + timedelta(seconds=current_app.config["STUDIO_UPLOAD_LEASE_S"]),
         )
         .execution_options(synchronize_session=False)
     )
@@ -195,7 +179,9 @@ def _renew_lease(upload: Upload, token: str, total: int) -> None:
     renewed = db.session.execute(
         update(Upload)
         .where(Upload.id == upload.id, Upload.lock_token == token)
-        .values(locked_until=utcnow() + timedelta(seconds=setting("STUDIO_UPLOAD_LEASE_S")))
+        .values(
+            locked_until=utcnow() + timedelta(seconds=current_app.config["STUDIO_UPLOAD_LEASE_S"])
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -213,7 +199,7 @@ def _release_lease(upload: Upload, token: str, written: int) -> None:
             offset=Upload.offset + written,
             lock_token=None,
             locked_until=None,
-            expires_at=utcnow() + timedelta(seconds=setting("STUDIO_UPLOAD_EXPIRES_S")),
+            expires_at=utcnow() + timedelta(seconds=current_app.config["STUDIO_UPLOAD_EXPIRES_S"]),
             s3_parts=parts,
         )
         .execution_options(synchronize_session=False)

@@ -1,13 +1,25 @@
-"""Demo data for `make run`: a small programme's people, loaded once."""
+"""`flask demo load`: the demo programme for `make run` (its people, and what each area
+provides), loaded once. It sits beside ``create_app``, which registers it: like the
+factory, it is where the areas are put together, so the core need import none of them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import click
+from flask.cli import AppGroup
+
 from app.accounts import services as accounts
+from app.coaching.demo import load_demo_coaching
+from app.groups.demo import load_demo_groups
+from app.learning.demo import load_demo_content
+from app.programmes.demo import load_demo_programme
 from app.roles import Role
+from app.studio.demo import load_demo_studio
 
 DEMO_PASSWORD = "headway-demo"
+
+cli = AppGroup("demo", help="Demo data for trying Headway on one machine.")
 
 
 @dataclass(frozen=True)
@@ -68,3 +80,24 @@ def load_people() -> list[tuple[DemoPerson, bool]]:
         )
         results.append((person, True))
     return results
+
+
+@cli.command("load")
+def load_command() -> None:
+    """Load the demo people (and whatever demo content the areas provide); safe to run again."""
+    created = 0
+    click.echo(f"Demo sign-ins (password: {DEMO_PASSWORD}):")
+    for person, was_created in load_people():
+        created += was_created
+        click.echo(f"  {person.identifier:<22} {person.name:<16} {', '.join(person.roles)}")
+    click.echo(
+        f"{created} demo account(s) created." if created else "Demo accounts already loaded."
+    )
+
+    for line in [*load_demo_content(), *load_demo_studio()]:
+        click.echo(line)
+    for line in load_demo_groups():  # after the lessons: one thread is about a lesson
+        click.echo(line)
+    for line in load_demo_coaching():
+        click.echo(line)
+    click.echo(load_demo_programme())
