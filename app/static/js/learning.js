@@ -6,7 +6,8 @@
      server has it, so a dropped connection or a closed tab never loses it.
    - Media position: where the leader stopped is sent now and then, and playback resumes there.
    - Offline: registers the service worker (sw.js) for signed-in people; says how many writes
-     wait for the connection ([data-waiting]) and asks the worker to send them once it is back. */
+     wait for the connection ([data-waiting]) and asks the worker to send them once it is back;
+     a form whose write waits says so on its button ([data-queued]: "Done. It will be sent…"). */
 (function () {
   "use strict";
   function token() {
@@ -138,6 +139,14 @@
   // Every write says whose page made it: the server refuses one from someone else's.
   document.addEventListener("htmx:configRequest", function (e) {
     if (e.detail.verb !== "get") e.detail.headers["X-Headway-Owner"] = document.body.dataset.owner;
+  });
+  // Kept by the service worker for later: the button says it is done and will be sent.
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.detail.elt.closest && e.detail.elt.closest("form[data-queued]");
+    if (!form || !e.detail.xhr || !e.detail.xhr.getResponseHeader("X-Headway-Queued")) return;
+    var button = form.querySelector("button");
+    button.textContent = form.dataset.queued;
+    button.disabled = true;
   });
   document.addEventListener("htmx:afterRequest", function (e) { claim(e.detail.xhr && e.detail.xhr.getResponseHeader("X-Headway-Owner")); });
   function waiting(count) {
