@@ -56,6 +56,8 @@ def keyframe_time(n: int) -> float:
         SHORT_FIRST_KEYFRAMES * FIRST_KEYFRAME_INTERVAL_S
         + (n - SHORT_FIRST_KEYFRAMES) * KEYFRAME_INTERVAL_S
     )
+
+
 #: The audio-only rendition that is also segmented: AAC in MP4 is what every MSE browser plays.
 SEGMENTED_AUDIO = "audio-aac"
 #: x264 speed/quality trade-off for every rung; "fast" keeps within 0.001 SSIM of "medium"

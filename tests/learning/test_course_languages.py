@@ -319,7 +319,7 @@ def test_feedback_that_opens_with_the_verdict_does_not_say_it_twice(
 def test_feedback_never_opens_with_two_verdicts(
     client, make_user, login, demo_course, locale, answers
 ):
-    """"Bado kidogo. Si hivyo. …", "Exact. Oui. …": an explanation that opens with a verdict
+    """ "Bado kidogo. Si hivyo. …", "Exact. Oui. …": an explanation that opens with a verdict
     of its own, in its own words, is not preceded by the page's."""
     login(make_user("leader", locale=locale))
     lesson = _lesson()

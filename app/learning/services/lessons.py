@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-
 from sqlalchemy import Integer, and_, bindparam, case, func, literal, select
 from sqlalchemy.orm import contains_eager
 
@@ -54,11 +53,13 @@ class QuestionItem:
 
     @property
     def verdict(self) -> str | None:
-        """"Correct." or "Not quite." in the reader's language, or None when the explanation
+        """ "Correct." or "Not quite." in the reader's language, or None when the explanation
         opens with a verdict of its own in its language ("Oui. …", "Si hivyo. …")."""
         correct = self.answer.correct
-        return None if opens_with_verdict(str(self.explanation), correct, self.language) else str(
-            VERDICTS[correct]
+        return (
+            None
+            if opens_with_verdict(str(self.explanation), correct, self.language)
+            else str(VERDICTS[correct])
         )
 
 
