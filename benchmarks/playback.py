@@ -209,8 +209,9 @@ def main() -> int:
     load = os.getloadavg()
     print(f"load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     app, base_url, path, sizes = serve(args.clip)
-    from app.media.services.playback import CHOICE_HEIGHTS
     from playwright.sync_api import sync_playwright
+
+    from app.media.services.playback import CHOICE_HEIGHTS
 
     def rung_size(choice: str) -> int:
         heights = sorted((int(n[:-1]), n) for n in sizes if n.endswith("p"))
@@ -248,7 +249,9 @@ def main() -> int:
             f"{r.rung_bytes / 1e6:>6.2f} MB{'' if meets else '  (over target)'}"
         )
     if kept:
-        print(f"throughput kept on the phone after Low: {kept / 1000:.0f} kbps (Auto starts from it)")
+        print(
+            f"throughput kept on the phone after Low: {kept / 1000:.0f} kbps (Auto starts from it)"
+        )
     return 0 if ok else 1
 
 
