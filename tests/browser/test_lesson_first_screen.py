@@ -69,8 +69,8 @@ def lesson(app, ready_asset):  # noqa: F811
 
 @pytest.fixture
 def leader_on(phone, live_server, make_user):
-    def open_lesson(**options):
-        leader = make_user("leader")
+    def open_lesson(locale=None, **options):
+        leader = make_user("leader", **({"locale": locale} if locale else {}))
         page = phone(**options)
         sign_in_page(page, live_server, leader)
         return page, leader
@@ -146,14 +146,26 @@ def test_the_choice_switches_at_once_with_javascript(leader_on, live_server, les
     wait_until(lambda: db.session.get(type(leader), leader.id).data_rung == "lowest")
 
 
-def test_completing_offline_says_it_is_done_and_will_be_sent(leader_on, live_server, lesson):
-    page, _ = leader_on(service_workers="allow")
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        (None, "Done. It will be sent when you are online."),
+        ("fr", "C’est fait. Ce sera envoyé dès que vous serez en ligne."),
+        ("sw", "Imekamilika. Itatumwa utakapokuwa mtandaoni."),
+    ],
+)
+def test_completing_offline_says_it_is_done_and_will_be_sent(
+    leader_on, live_server, lesson, locale, said
+):
+    page, _ = leader_on(locale=locale, service_workers="allow")
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     page.goto(_lesson_url(live_server))
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     page.context.set_offline(True)
     button = page.locator("#finish button.primary")
     button.click()
-    page.wait_for_selector("#finish button:has-text('It will be sent when you are online')")
-    assert button.inner_text() == "Done. It will be sent when you are online."
+    page.wait_for_function(
+        "said => document.querySelector('#finish button').innerText === said", arg=said
+    )
+    assert button.is_disabled()
     page.context.set_offline(False)
