@@ -144,9 +144,8 @@
   document.addEventListener("htmx:afterRequest", function (e) {
     var form = e.detail.elt.closest && e.detail.elt.closest("form[data-queued]");
     if (!form || !e.detail.xhr || !e.detail.xhr.getResponseHeader("X-Headway-Queued")) return;
-    var button = form.querySelector("button");
-    button.textContent = form.dataset.queued;
-    button.disabled = true;
+    // (Still a button: pressed again, it sends again, which lands once.)
+    form.querySelector("button").textContent = form.dataset.queued;
   });
   document.addEventListener("htmx:afterRequest", function (e) { claim(e.detail.xhr && e.detail.xhr.getResponseHeader("X-Headway-Owner")); });
   function waiting(count) {
