@@ -38,7 +38,7 @@ S3_SETTINGS = (
 INSTANCE_DEFAULTS = {
     "MEDIA_ROOT": "media",
     "MEDIA_WORK_DIR": "media-work",
-    "MEDIA_QUEUE_PATH": "media-queue.db",
+    "JOBS_QUEUE_PATH": "media-queue.db",
     "STUDIO_UPLOAD_DIR": "studio-uploads",
 }
 
@@ -154,10 +154,10 @@ class Config:
     # the instance folder (INSTANCE_DEFAULTS).
     MEDIA_ROOT = None
     MEDIA_WORK_DIR = None
-    MEDIA_QUEUE_PATH = None
+    JOBS_QUEUE_PATH = None
     # Processes that share a Redis and this name share one queue.
-    MEDIA_QUEUE_NAME = "headway-media"
-    MEDIA_WORKERS = 1
+    JOBS_QUEUE_NAME = "headway-media"
+    JOBS_WORKERS = 1
     MEDIA_MAX_ATTEMPTS = 3
     MEDIA_STALE_AFTER_S = 90
     MEDIA_SWEEP_INTERVAL_S = 30

@@ -27,8 +27,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.jobs import queue
 from app.media.models import MediaAsset
-from app.media.tasks import queue
 
 REQUEST_SECONDS = Histogram(
     "headway_http_request_duration_seconds",

@@ -157,7 +157,7 @@ def test_media_survives_workers_stopped_and_killed_mid_job(
     uploader = make_app(
         SQLALCHEMY_DATABASE_URI=layout.env["DATABASE_URL"],
         REDIS_URL=layout.env["REDIS_URL"],
-        MEDIA_QUEUE_NAME=layout.env["HEADWAY_MEDIA_QUEUE_NAME"],
+        JOBS_QUEUE_NAME=layout.env["HEADWAY_JOBS_QUEUE_NAME"],
         **s3,
     )
     with uploader.app_context():

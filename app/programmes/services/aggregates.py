@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, event, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 
+from app import jobs
 from app.db import upsert, utcnow
 from app.extensions import db
 from app.logs import log_event
@@ -173,19 +174,7 @@ def mark_changed(programmes) -> None:
 
 
 def _enqueue_after_commit(programme_id: int) -> None:
-    task = current_app.extensions["programme_tasks"]["refresh_reports"]
-
-    @event.listens_for(db.session(), "after_commit", once=True)
-    def _enqueue(_session) -> None:
-        try:
-            task(programme_id)
-        except Exception as error:  # the sweep asks again; the log says so
-            log_event(
-                "report_not_queued",
-                logging.WARNING,
-                programme=programme_id,
-                error=f"{type(error).__name__}: {error}"[:300],
-            )
+    jobs.enqueue_after_commit("programmes.refresh_reports", programme_id)
 
 
 def sweep_reports(now: datetime | None = None) -> int:
