@@ -14,6 +14,7 @@ from app import (
     coaching,
     core,
     demo,
+    form_keys,  # noqa: F401  (its table and its daily job)
     frameworks,
     groups,
     htmx,

@@ -169,6 +169,8 @@ class Config:
     MEDIA_URL_BUCKET_S = 3600
     MEDIA_MAX_MINUTES = 30
     MEDIA_MAX_BYTES = 4 * 1024**3
+    # A form's key (app/form_keys.py) is kept this long: a form older is drawn again.
+    FORM_KEYS_KEPT_DAYS = 30
     # This process runs media workers too (wsgi.py): `make run` sets it.
     INPROCESS_WORKER = False
     # S3-compatible storage for media (S3_SETTINGS); no bucket: the local MEDIA_ROOT.

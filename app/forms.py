@@ -7,14 +7,17 @@ but that invisible character, and refuses the post with an error at the field.
 
 from __future__ import annotations
 
+import re
+import secrets
 from functools import cache
 
 from babel.support import Translations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
+from wtforms import HiddenField, IntegerField
 from wtforms.i18n import messages_path
+from wtforms.validators import ValidationError
 
 from app.urls import row_id
 
@@ -63,3 +66,37 @@ class IdField(IntegerField):
             self.data = None
             message = self.invalid_message or self.gettext("Not a valid integer value.")
             raise ValueError(message) from None
+
+
+KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+KEY_ERROR = _l("This form is out of date. Reload the page, then send it again.")
+
+
+def new_form_key() -> str:
+    """A fresh key for a form that adds a row (also for forms written out by hand)."""
+    return secrets.token_urlsafe(16)
+
+
+def _valid_key(form, field) -> None:
+    if not isinstance(field.data, str) or not KEY_PATTERN.fullmatch(field.data):
+        raise ValidationError(KEY_ERROR)
+
+
+class KeyField(HiddenField):
+    """The key of a form that adds a row (``app/form_keys.py``): drawn when the form is
+    drawn, sent back with it, required and checked, so the same form sent twice adds its
+    row once. A page that shows the form again after an error keeps the key it came with."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, [_valid_key, *(validators or [])], default=new_form_key, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        # A form sent without its key has none (an error), never a fresh default one: that
+        # would be a form without protection that looks protected.
+        self.data = valuelist[0] if valuelist else None
+
+
+class KeyedForm(Form):
+    """A form that adds a row: its ``key`` goes to :func:`app.form_keys.claim_key`."""
+
+    key = KeyField()

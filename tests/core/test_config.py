@@ -93,7 +93,12 @@ def defaults(tmp_path, monkeypatch) -> set[str]:
 
 def test_every_setting_read_has_a_default_in_app_config(tmp_path, monkeypatch):
     read, _ = settings_read()
-    assert {"MEDIA_ROOT", "STUDIO_UPLOAD_LEASE_S", "COACHING_REMIND_EVERY_MINUTES", "MEDIA_SWEEP_INTERVAL_S"} <= set(read)
+    assert {
+        "MEDIA_ROOT",
+        "STUDIO_UPLOAD_LEASE_S",
+        "COACHING_REMIND_EVERY_MINUTES",
+        "MEDIA_SWEEP_INTERVAL_S",
+    } <= set(read)
     known = defaults(tmp_path, monkeypatch)
     undefaulted = {name: where for name, where in read.items() if name not in known}
     assert not undefaulted, undefaulted
