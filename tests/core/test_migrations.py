@@ -8,6 +8,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -16,6 +17,11 @@ from sqlalchemy import MetaData, Table, create_engine, event, inspect, text
 from app import create_app
 from app.extensions import db
 from tests.conftest import app_config
+
+# Each test makes a database of its own (``_fresh_database``), but what it finds depends on
+# the engine: naming ``database_url`` keeps the tests in the PostgreSQL pass
+# (``postgresql_can_change`` in tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("database_url")
 
 
 def _fresh_database(tmp_path):
