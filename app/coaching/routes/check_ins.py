@@ -22,7 +22,7 @@ from ..forms import (
 )
 from ..permissions import can_change_check_in, can_coach, can_see_check_in, can_see_private_notes
 from ..wording import calendar_words
-from ._common import apply_error, as_coach_or_403, check_in_or_404
+from ._common import as_coach_or_403, check_in_or_404
 
 
 def _check_in_url(check_in, anchor: str | None = None) -> str:
@@ -112,7 +112,7 @@ def reschedule_check_in(check_in_id: int):
         try:
             services.reschedule_check_in(check_in, current_user, day=form.day.data, at=form.at.data)
         except services.CoachingError as error:
-            apply_error(form, error)
+            form.show_error(error)
         else:
             flash(_("The check-in is moved."), "success")
             return see_other(_check_in_url(check_in))
@@ -128,7 +128,7 @@ def cancel_check_in(check_in_id: int):
         try:
             services.cancel_check_in(check_in, current_user, reason=form.reason.data)
         except services.CoachingError as error:
-            apply_error(form, error)
+            form.show_error(error)
         else:
             flash(_("The check-in is cancelled."), "success")
             return see_other(_check_in_url(check_in))
@@ -152,7 +152,7 @@ def save_preparation(check_in_id: int):
             help_needed=form.help_needed.data,
         )
     except services.CoachingError as error:
-        apply_error(form, error)
+        form.show_error(error)
         return _page(check_in, 422, prep_form=form)
     flash(_("Your preparation is saved. Your coach can read it."), "success")
     return see_other(_check_in_url(check_in, "preparation"))
@@ -169,7 +169,7 @@ def save_notes(check_in_id: int):
         try:
             services.save_notes(check_in, shared=form.notes.data, private=form.private.data)
         except services.CoachingError as error:
-            apply_error(form, error)
+            form.show_error(error)
         else:
             flash(_("The notes are saved."), "success")
             return see_other(_check_in_url(check_in, "record"))
@@ -212,7 +212,7 @@ def add_action(check_in_id: int):
                 create_key=form.create_key.data,
             )
         except services.CoachingError as error:
-            apply_error(form, error)
+            form.show_error(error)
         else:
             flash(_("The action is added."), "success")
             return see_other(_check_in_url(check_in, "actions"))

@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.accounts.models import User
 from app.db import upsert, utcnow
 from app.extensions import db
+from app.forms import single_line_breaks
 from app.notifications import services as notifications
 from app.units import building_block
 from app.urls import public_url
@@ -51,7 +52,7 @@ def thread_path(thread_id: int, post_id: int | None = None) -> str:
 
 
 def _clean_body(body: str, has_photo: bool = False) -> str:
-    body = (body or "").replace("\r\n", "\n").strip()
+    body = (single_line_breaks(body) or "").strip()
     if not body and not has_photo:
         raise GroupError(N_("Write something before you send it."), "body")
     if len(body) > BODY_MAX:

@@ -22,7 +22,6 @@ instance folder, or S3 when scaled out), and removed again if that transaction f
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 
@@ -30,7 +29,7 @@ from flask import current_app
 from sqlalchemy import delete, event, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, csvfiles
 from app.accounts import services as accounts
 from app.accounts.models import User, UserRole
 from app.db import utcnow
@@ -43,7 +42,7 @@ from app.urls import public_url
 from media_pipeline.storage import new_key
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
-from ._common import ProgrammeError, csv_text, let_requests_run, neutralise, phone_cell
+from ._common import ProgrammeError, let_requests_run
 from .aggregates import mark_changed
 from .imports import LeaderRow, read_leaders_text
 
@@ -305,12 +304,12 @@ def _write_codes(batch: ImportBatch, rows) -> None:
     issued = accounts.new_invitation_codes(
         [row[0] for row in rows], batch.created_by_id, pause=let_requests_run
     )
-    text = csv_text(
+    text = csvfiles.text(
         INVITATION_COLUMNS,
         (
             (
                 name,
-                phone_cell(phone),
+                phone,
                 email,
                 cohort,
                 code,
@@ -361,21 +360,19 @@ def drop_from_codes_files(user_id: int) -> None:
         .where(CohortMember.user_id == user_id, ImportBatch.codes_key.is_not(None))
     ).all()
     storage = current_app.extensions["media_storage"]
-    theirs = {("phone", user.phone), ("email", neutralise(user.email) if user.email else None)}
-    theirs -= {("phone", None), ("email", None)}
+    theirs = {("phone", user.phone), ("email", user.email)} - {("phone", None), ("email", None)}
     for batch_id, old_key in found:
-        reader = csv.reader(io.StringIO(b"".join(storage.open(old_key)).decode(), newline=""))
-        header = next(reader)
-        out = io.StringIO(newline="")
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(
-            row
-            for row in reader
-            if not theirs & {("phone", row[1] or None), ("email", row[2] or None)}
+        table = csvfiles.read(csvfiles.decode(b"".join(storage.open(old_key))))
+        text = csvfiles.text(
+            table.header,
+            (
+                [row.values.get(column) for column in table.header]
+                for row in table
+                if not theirs & {(c, row.values.get(c) or None) for c in ("phone", "email")}
+            ),
         )
         key = new_key("imports", f"invitations-{batch_id}.csv")
-        storage.save(key, io.BytesIO(out.getvalue().encode()), content_type="text/csv")
+        storage.save(key, io.BytesIO(text.encode()), content_type="text/csv")
         db.session.execute(
             update(ImportBatch)
             .where(ImportBatch.id == batch_id)
