@@ -29,8 +29,6 @@ ALLOWED = {
     # Read markers: the view is the event recorded. As a POST each would cost a second round
     # trip on 2G and be lost without JavaScript. Each is one upsert or one conditional update,
     # harmless twice. (Issue 25 asks to prefer fixing: listed for the lead to decide.)
-    ("learning.show_lesson", "lesson_progress"): "opening a lesson starts it (continue where "
-    "you left off finds it; reports count it)",
 }
 
 WRITE = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
