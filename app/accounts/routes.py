@@ -275,7 +275,6 @@ def profile():
             refresh()
             flash(_("Your profile is saved."), "success")
             return see_other(url_for("accounts.profile"), full_reload=language_changed)
-    data_use.record_data_use(current_user.id)  # the pages counted so far, before showing it
     return render(
         "accounts/profile.html",
         form=form,

@@ -15,7 +15,7 @@ from app.learning import services as learning
 from app.learning.permissions import can_view_lesson
 from app.permissions import requires
 from app.sessions import same_for_everyone
-from app.urls import id_arg
+from app.urls import id_arg, row_id
 
 from .. import bp, limits, services
 from .. import permissions as can
@@ -95,6 +95,19 @@ def show_thread(thread_id: int):
         form=_reply_form(thread, quote.post.id if quote else None),
         quote=quote,
     )
+
+
+@bp.post("/threads/<int:thread_id>/read")
+@requires(can.can_use_groups)
+def mark_thread_read(thread_id: int):
+    """The thread page, once shown, says how far the reader has read (htmx on load; a
+    button without JavaScript, where replying marks it read too): 204 to htmx, else back
+    to the thread."""
+    thread, _membership = thread_or_404(thread_id)
+    services.read_thread(current_user, thread, request.form.get("up_to", type=row_id))
+    if is_fragment_request():
+        return "", 204
+    return see_other(url_for("groups.show_thread", thread_id=thread.id))
 
 
 def _quote_for(thread, membership, post_id: int | None):

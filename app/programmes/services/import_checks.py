@@ -29,9 +29,9 @@ from app.extensions import db
 from app.logs import log_event
 from media_pipeline.storage import new_key
 
-from ..models import ImportBatch, ImportStatus, Programme
+from ..models import ImportBatch, ImportStatus
 from ._common import ProgrammeError, let_requests_run
-from .import_jobs import LostClaim
+from .import_jobs import LostClaim, claim_batch, end_batch
 from .imports import FIX_COLUMN, ImportPlan, leaders_table, read_leaders_text, rows_of
 
 #: What the preview lists: the first good rows, the first problems (the rest are in the
@@ -43,17 +43,10 @@ UNEXPECTED_CHECK = N_("The check stopped unexpectedly. Upload the file again.")
 
 def check_upload(batch_id: int) -> None:
     """Check the uploaded batch ``batch_id`` and keep what the preview shows. Commits."""
-    claimed = db.session.execute(
-        update(ImportBatch)
-        .where(ImportBatch.id == batch_id, ImportBatch.status == ImportStatus.UPLOADED)
-        .values(status=ImportStatus.CHECKING, rows_done=0, progress_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    if not claimed:
-        return  # gone, or another message's job has it
-    batch = db.session.get(ImportBatch, batch_id)
-    programme = db.session.get(Programme, batch.programme_id)
+    claimed = claim_batch(batch_id, ImportStatus.UPLOADED, ImportStatus.CHECKING)
+    if claimed is None:
+        return
+    batch, programme = claimed
     text = batch.content
     try:
         plan = read_leaders_text(text, programme, progress=_recorder(batch_id))
@@ -148,20 +141,7 @@ def _summary(plan: ImportPlan, refused: int) -> dict:
 
 
 def _unreadable(batch_id: int, error: ProgrammeError) -> None:
-    db.session.execute(
-        update(ImportBatch)
-        .where(ImportBatch.id == batch_id)
-        .values(
-            status=ImportStatus.UNREADABLE,
-            rows_done=0,
-            content="",  # the file's people are not kept for an import that cannot be
-            error_template=error.template,
-            error_params=error.params,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    log_event("import_unreadable", batch_id=batch_id, reason=str(error))
+    end_batch(batch_id, ImportStatus.UNREADABLE, error, event="import_unreadable")
 
 
 def refused_rows_csv(text: str, refused: dict[int, list[ProgrammeError]]) -> str:

@@ -68,19 +68,31 @@ class LostClaim(Exception):
     """The sweep started this import again: the job that was running stops."""
 
 
-def run_import(batch_id: int) -> None:
-    """Import the confirmed batch ``batch_id``, then write its codes. Commits each slice."""
+def claim_batch(
+    batch_id: int, waiting: ImportStatus, running: ImportStatus
+) -> tuple[ImportBatch, Programme] | None:
+    """Take batch ``batch_id`` from ``waiting`` to ``running`` with one conditional UPDATE
+    (committed): the batch and its programme, or None when it is gone or another message's
+    job has it."""
     claimed = db.session.execute(
         update(ImportBatch)
-        .where(ImportBatch.id == batch_id, ImportBatch.status == ImportStatus.QUEUED)
-        .values(status=ImportStatus.IMPORTING, rows_done=0, progress_at=utcnow())
+        .where(ImportBatch.id == batch_id, ImportBatch.status == waiting)
+        .values(status=running, rows_done=0, progress_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     if not claimed:
-        return  # gone, or another message's job has it
+        return None
     batch = db.session.get(ImportBatch, batch_id)
-    programme = db.session.get(Programme, batch.programme_id)
+    return batch, db.session.get(Programme, batch.programme_id)
+
+
+def run_import(batch_id: int) -> None:
+    """Import the confirmed batch ``batch_id``, then write its codes. Commits each slice."""
+    claimed = claim_batch(batch_id, ImportStatus.QUEUED, ImportStatus.IMPORTING)
+    if claimed is None:
+        return
+    batch, programme = claimed
     try:
         rows, skipped = _rows_still_good(batch, programme)
         _insert_slices(batch, programme, rows, skipped)
@@ -248,21 +260,27 @@ def remove_imported(batch_id: int) -> None:
     db.session.commit()
 
 
-def _fail(batch_id: int, error: ProgrammeError) -> None:
+def end_batch(batch_id: int, status: ImportStatus, error: ProgrammeError, *, event: str) -> None:
+    """The batch ends in ``status`` (failed, or unreadable when checked) saying why; its
+    file's people are not kept for an import that never was. Commits and logs ``event``."""
     db.session.execute(
         update(ImportBatch)
         .where(ImportBatch.id == batch_id)
         .values(
-            status=ImportStatus.FAILED,
+            status=status,
             rows_done=0,
-            content="",  # the file's people are not kept for an import that never was
+            content="",
             error_template=error.template,
             error_params=error.params,
         )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    log_event("import_failed", batch_id=batch_id, reason=str(error))
+    log_event(event, batch_id=batch_id, reason=str(error))
+
+
+def _fail(batch_id: int, error: ProgrammeError) -> None:
+    end_batch(batch_id, ImportStatus.FAILED, error, event="import_failed")
 
 
 def write_invitation_codes(batch_id: int) -> None:
