@@ -14,10 +14,12 @@ from app import (
     coaching,
     core,
     demo,
+    form_keys,  # noqa: F401  (its table and its daily job)
     frameworks,
     groups,
     htmx,
     i18n,
+    jobs,
     learning,
     logs,
     media,
@@ -78,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     shared_phones.init_app(app)
     app.session_interface = SessionInterface()
     urls.init_app(app)  # before the areas' routes, which use its converters
+    jobs.init_app(app)  # with every area's jobs: each declared them when imported
 
     _register_areas(app)
     _register_template_helpers(app)

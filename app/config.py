@@ -38,7 +38,7 @@ S3_SETTINGS = (
 INSTANCE_DEFAULTS = {
     "MEDIA_ROOT": "media",
     "MEDIA_WORK_DIR": "media-work",
-    "MEDIA_QUEUE_PATH": "media-queue.db",
+    "JOBS_QUEUE_PATH": "media-queue.db",
     "STUDIO_UPLOAD_DIR": "studio-uploads",
 }
 
@@ -154,10 +154,10 @@ class Config:
     # the instance folder (INSTANCE_DEFAULTS).
     MEDIA_ROOT = None
     MEDIA_WORK_DIR = None
-    MEDIA_QUEUE_PATH = None
+    JOBS_QUEUE_PATH = None
     # Processes that share a Redis and this name share one queue.
-    MEDIA_QUEUE_NAME = "headway-media"
-    MEDIA_WORKERS = 1
+    JOBS_QUEUE_NAME = "headway-media"
+    JOBS_WORKERS = 1
     MEDIA_MAX_ATTEMPTS = 3
     MEDIA_STALE_AFTER_S = 90
     MEDIA_SWEEP_INTERVAL_S = 30
@@ -169,8 +169,13 @@ class Config:
     MEDIA_URL_BUCKET_S = 3600
     MEDIA_MAX_MINUTES = 30
     MEDIA_MAX_BYTES = 4 * 1024**3
+    # A form's key (app/form_keys.py) is kept this long: a form older is drawn again.
+    FORM_KEYS_KEPT_DAYS = 30
     # This process runs media workers too (wsgi.py): `make run` sets it.
     INPROCESS_WORKER = False
+    # Each serving process writes the data it counted it sent people this often (seconds;
+    # app/accounts/data_use.py): what a process killed outright had not written is lost.
+    DATA_USE_FLUSH_S = 30
     # S3-compatible storage for media (S3_SETTINGS); no bucket: the local MEDIA_ROOT.
     S3_BUCKET = None
     S3_ENDPOINT_URL = None

@@ -127,7 +127,7 @@ def scaled_layout(tmp: Path):
         instance = tmp / "scaled"
         env = {**base_env(instance), "DATABASE_URL": database, "REDIS_URL": REDIS}
         env["HEADWAY_RATELIMIT_KEY_PREFIX"] = f"load-{uuid.uuid4().hex[:8]}"
-        env["HEADWAY_MEDIA_QUEUE_NAME"] = env["HEADWAY_RATELIMIT_KEY_PREFIX"]
+        env["HEADWAY_JOBS_QUEUE_NAME"] = env["HEADWAY_RATELIMIT_KEY_PREFIX"]
         env["HEADWAY_TRUSTED_PROXIES"] = "1"
         prepare(instance, env)
         ports = [processes.free_port() for _ in range(2)]

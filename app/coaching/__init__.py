@@ -21,12 +21,6 @@ from .forms import MODE_LABELS, OWNER_LABELS, STATUS_LABELS  # noqa: E402
 from .wording import reason_text  # noqa: E402
 
 
-@bp.record_once
-def _set_up(state) -> None:
-    """The reminder sweep rides on the app's job queue (the media area's Huey)."""
-    tasks.register(state.app)
-
-
 @bp.app_template_global()
 def mode_label(mode: str) -> str:
     return str(MODE_LABELS.get(mode, mode))

@@ -7,6 +7,7 @@ from flask import Response, abort, flash, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from app.forms import status_of
 from app.htmx import render, see_other
 from app.permissions import requires
 from app.translatable import lang_attr
@@ -49,7 +50,7 @@ def _saved(framework, message: str, anchor: str | None = None):
 
 def _edit_page(framework, form, heading: str):
     """``heading`` is text, or Markup from ``_content``; either way the page gets Markup."""
-    status = 422 if form.errors else 200
+    status = status_of(form)
     return render(
         "frameworks/edit.html",
         framework=framework,

@@ -33,12 +33,6 @@ MODERATION_LABELS = {
 bp.add_app_template_filter(excerpt, "excerpt")
 
 
-@bp.record_once
-def _set_up(state) -> None:
-    """The daily digest rides on the app's job queue (the media area's Huey)."""
-    tasks.register(state.app)
-
-
 @bp.app_template_filter("initials")
 def initials(name: str | None) -> str:
     """An avatar costs no image: the first letters of the first two words of a name."""

@@ -10,7 +10,7 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import Form, IdField
+from app.forms import Form, IdField, single_line_breaks
 
 from .models import MemberRole
 from .services import BODY_MAX
@@ -18,11 +18,6 @@ from .services import BODY_MAX
 
 def _new_key() -> str:
     return secrets.token_hex(16)
-
-
-def _one_character_line_breaks(text: str | None) -> str | None:
-    # A textarea sends CR LF but counts one character against maxlength: count alike here.
-    return text.replace("\r\n", "\n") if text else text
 
 
 class _Keyed(Form):
@@ -36,7 +31,7 @@ class PostForm(_Keyed):
         validators=[
             Length(max=BODY_MAX, message=_l("A post is at most %(max)d characters.")),
         ],
-        filters=[_one_character_line_breaks],
+        filters=[single_line_breaks],
         description=_l("**bold**, *italic*, lists with -, links. @Name tells a member."),
     )
     quoted_post_id = IdField(
@@ -63,7 +58,7 @@ class EditPostForm(Form):
     body = TextAreaField(
         _l("Your post"),
         validators=[Length(max=BODY_MAX, message=_l("A post is at most %(max)d characters."))],
-        filters=[_one_character_line_breaks],
+        filters=[single_line_breaks],
     )
 
 

@@ -11,8 +11,6 @@ from . import cli, models, routes, services, tasks  # noqa: E402,F401  (views, c
 
 @bp.record_once
 def _set_up(state) -> None:
-    """Storage and queue for this app. Workers are started by whoever serves it (wsgi.py,
-    ``flask media worker``), never as a side effect of building the app."""
+    """Storage for this app (its jobs are on the app's queue, ``app/jobs.py``)."""
     app = state.app
     app.extensions["media_storage"] = services.create_storage(app)
-    app.extensions["media_queue"] = tasks.create_queue(app)

@@ -8,9 +8,10 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from app import jobs
 from app.extensions import db
 
-from . import bp, services, tasks
+from . import bp, services
 from .models import MediaAsset
 
 
@@ -83,13 +84,11 @@ def retry_command(asset_id: int) -> None:
 
 
 @bp.cli.command("worker")
-@click.option("--workers", type=int, help="Jobs at once (default: MEDIA_WORKERS).")
+@click.option("--workers", type=int, help="Jobs at once (default: JOBS_WORKERS).")
 def worker_command(workers: int | None) -> None:
-    """Run media workers in this process until stopped (Ctrl-C, SIGTERM)."""
-    app = current_app._get_current_object()
-    queue_kind = "Redis" if app.config["REDIS_URL"] else "SQLite"
-    click.echo(f"Media worker on the {queue_kind} queue; Ctrl-C stops it.")
-    tasks.run_worker(app, workers)
+    """Run job workers in this process until stopped (``flask jobs worker``; kept by this
+    name for deployments that start it so)."""
+    click.get_current_context().invoke(jobs.worker_command, workers=workers)
 
 
 @bp.cli.command("sweep")

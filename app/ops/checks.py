@@ -20,8 +20,8 @@ from flask import current_app
 from sqlalchemy import text
 
 from app.extensions import db
+from app.jobs import queue
 from app.media import services as media
-from app.media.tasks import queue
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.jobs import queue
 from app.media.models import MediaAsset
-from app.media.tasks import queue
 
 REQUEST_SECONDS = Histogram(
     "headway_http_request_duration_seconds",
@@ -68,7 +68,7 @@ class _ScrapeTimeCollector:
 
     def collect(self):
         depth = GaugeMetricFamily(
-            "headway_media_queue_depth", "Media jobs waiting in the queue.", labels=["when"]
+            "headway_job_queue_depth", "Jobs waiting in the queue.", labels=["when"]
         )
         huey = queue().huey
         depth.add_metric(["now"], huey.pending_count())

@@ -57,9 +57,3 @@ AUDIT_ACTIONS = {
 @bp.app_template_filter("audit_action")
 def audit_action(key: str) -> str:
     return str(AUDIT_ACTIONS.get(key, key))
-
-
-@bp.record_once
-def _set_up(state) -> None:
-    """The import's jobs ride on the app's job queue (the media area's Huey)."""
-    tasks.register(state.app)

@@ -16,8 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.accounts.forms import MultiCheckboxField
-from app.forms import Form
+from app.forms import Form, MultiCheckboxField
 from app.urls import row_id
 
 from .services.privacy import CHANNELS, FORMATS, REFERENCE_MAX

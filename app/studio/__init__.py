@@ -18,12 +18,6 @@ registry.home_cards("studio/_home_cards.html", order=20)
 from . import cli, forms, models, routes, services, tasks  # noqa: E402,F401  (registers views and commands on bp)
 
 
-@bp.record_once
-def _set_up(state) -> None:
-    """Expired uploads are removed by a periodic task on the app's job queue."""
-    tasks.register(state.app)
-
-
 @bp.app_template_global()
 def form_key() -> str:
     """A fresh key for a creating form written out by hand in a template."""

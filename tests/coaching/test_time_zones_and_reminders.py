@@ -141,10 +141,10 @@ def test_the_remind_command_and_the_periodic_task(app, runner, coach, leader, pa
     assert "Reminders sent: 2 check-in, 1 preparation, 0 overdue action." in result.output
     runner.invoke(args=["coaching", "remind", "--now", "2030-03-03 12:00"])
     assert len(_notifications()) == 3
-    task = app.extensions["coaching_remind_task"]
+    task = app.extensions["jobs"].jobs["coaching.remind"]
     assert task.name == "coaching.remind"
     # The queue's consumers (periodic=True) enqueue it every 15 minutes.
-    huey = app.extensions["media_queue"].huey
+    huey = app.extensions["jobs"].huey
     due = [t.name for t in huey.read_periodic(datetime(2030, 3, 3, 12, 15))]
     assert "coaching.remind" in due
     assert "coaching.remind" not in [

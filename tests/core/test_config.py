@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "app" / "config.py"
 TEMPLATE_READ = re.compile(r"""\bconfig(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])""")
 TEMPLATE_GET = re.compile(r"\bconfig\.(get|setdefault|pop)\(")
+#: The job queue reads the settings its jobs name (``jobs.every(minutes_setting="X")``,
+#: ``jobs.loop(name, "X")``); those declarations count as reads of X here.
+JOBS = ROOT / "app" / "jobs.py"
 
 
 def _modules() -> list[Path]:
@@ -30,6 +33,18 @@ def _is_config(node: ast.AST) -> bool:
     return (isinstance(node, ast.Attribute) and node.attr == "config") or (
         isinstance(node, ast.Name) and node.id == "config"
     )
+
+
+def _named_by_job(call: ast.Call) -> str | None:
+    """The setting a job declaration names, if ``call`` is one."""
+    name = getattr(call.func, "attr", getattr(call.func, "id", None))
+    if name == "every":
+        for keyword in call.keywords:
+            if keyword.arg == "minutes_setting" and isinstance(keyword.value, ast.Constant):
+                return keyword.value.value
+    if name == "loop" and len(call.args) == 2 and isinstance(call.args[1], ast.Constant):
+        return call.args[1].value
+    return None
 
 
 def settings_read() -> tuple[dict[str, list[str]], list[str]]:
@@ -43,7 +58,7 @@ def settings_read() -> tuple[dict[str, list[str]], list[str]]:
                 key = node.slice
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
                     read[key.value].append(where)
-                else:
+                elif path != JOBS:
                     other.append(f"{where} config[{ast.unparse(key)}]")
             elif (
                 isinstance(node, ast.Call)
@@ -52,6 +67,10 @@ def settings_read() -> tuple[dict[str, list[str]], list[str]]:
                 and _is_config(node.func.value)
             ):
                 other.append(f"{where} {ast.unparse(node)}")
+            elif isinstance(node, ast.Call):
+                read_by_jobs = _named_by_job(node)
+                if read_by_jobs:
+                    read[read_by_jobs].append(where)
     for path in sorted((ROOT / "app").rglob("*.html")):
         text = path.read_text()
         for match in TEMPLATE_READ.finditer(text):
@@ -74,7 +93,12 @@ def defaults(tmp_path, monkeypatch) -> set[str]:
 
 def test_every_setting_read_has_a_default_in_app_config(tmp_path, monkeypatch):
     read, _ = settings_read()
-    assert {"MEDIA_ROOT", "STUDIO_UPLOAD_LEASE_S", "COACHING_REMIND_EVERY_MINUTES"} <= set(read)
+    assert {
+        "MEDIA_ROOT",
+        "STUDIO_UPLOAD_LEASE_S",
+        "COACHING_REMIND_EVERY_MINUTES",
+        "MEDIA_SWEEP_INTERVAL_S",
+    } <= set(read)
     known = defaults(tmp_path, monkeypatch)
     undefaulted = {name: where for name, where in read.items() if name not in known}
     assert not undefaulted, undefaulted

@@ -192,8 +192,8 @@ def test_the_digest_runs_daily_on_the_job_queue(app, circle, thread, smtp_server
     from datetime import datetime
 
     reply(thread, circle.amani, "Grace, see this @Grace")
-    task = app.extensions["groups_digest_task"]
-    huey = app.extensions["media_queue"].huey
+    task = app.extensions["jobs"].jobs["groups.digest"]
+    huey = app.extensions["jobs"].huey
     assert "groups.digest" in [t.name for t in huey.read_periodic(datetime(2030, 1, 1, 6, 0))]
     assert "groups.digest" not in [t.name for t in huey.read_periodic(datetime(2030, 1, 1, 7, 0))]
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from app import jobs
 from app.extensions import db
-from app.media import services, tasks
+from app.media import services
 from app.media.models import MediaAsset, Rendition
 from tests.media_pipeline.conftest import lavfi_clip
 from tests.services import require_redis
@@ -46,9 +47,9 @@ def _wait_until_gone(path: Path, timeout: float = 30) -> list[str]:
 
 
 def _run_through_queue(app, clip: Path) -> MediaAsset:
-    media_queue = app.extensions["media_queue"]
+    media_queue = app.extensions["jobs"]
     media_queue.huey.flush()  # nothing left over from other tests
-    workers = tasks.start_workers(app, workers=1)
+    workers = jobs.start_workers(app, workers=1)
     try:
         asset = services.queue_transcode(clip)
         db.session.commit()  # the message goes out on commit
@@ -58,7 +59,7 @@ def _run_through_queue(app, clip: Path) -> MediaAsset:
 
 
 def test_huey_on_sqlite_runs_the_job(app, tiny_clip):
-    assert type(app.extensions["media_queue"].huey).__name__ == "SqliteHuey"
+    assert type(app.extensions["jobs"].huey).__name__ == "SqliteHuey"
     asset = _run_through_queue(app, tiny_clip)
     assert asset.status == "ready" and asset.attempts == 1
     assert [r.name for r in asset.renditions] == ["144p", "audio", "audio-aac"]
@@ -67,8 +68,8 @@ def test_huey_on_sqlite_runs_the_job(app, tiny_clip):
 def test_huey_on_redis_runs_the_job(app, make_app, tiny_clip):
     # A queue of its own: another run of the suite may share this Redis.
     queue = f"headway-media-test-{uuid.uuid4().hex[:8]}"
-    redis_app = make_app(REDIS_URL=require_redis(), MEDIA_QUEUE_NAME=queue)
-    assert type(redis_app.extensions["media_queue"].huey).__name__ == "RedisHuey"
+    redis_app = make_app(REDIS_URL=require_redis(), JOBS_QUEUE_NAME=queue)
+    assert type(redis_app.extensions["jobs"].huey).__name__ == "RedisHuey"
     with redis_app.app_context():
         asset = _run_through_queue(redis_app, tiny_clip)
         assert asset.status == "ready" and asset.attempts == 1
@@ -86,7 +87,7 @@ def _worker_env(app) -> dict[str, str]:
         "HEADWAY_SECRET_KEY": config["SECRET_KEY"] + "-worker-process",
         "HEADWAY_MEDIA_ROOT": config["MEDIA_ROOT"],
         "HEADWAY_MEDIA_WORK_DIR": config["MEDIA_WORK_DIR"],
-        "HEADWAY_MEDIA_QUEUE_PATH": config["MEDIA_QUEUE_PATH"],
+        "HEADWAY_JOBS_QUEUE_PATH": config["JOBS_QUEUE_PATH"],
         "HEADWAY_MEDIA_STALE_AFTER_S": "3",
         "HEADWAY_MEDIA_SWEEP_INTERVAL_S": "1",
         "HEADWAY_MEDIA_RETRY_BACKOFF_S": "0.5",
@@ -124,7 +125,7 @@ def _ffmpeg_processes_for(path: Path) -> list[str]:
 def test_a_worker_killed_mid_transcode_is_replaced_and_publishes_exactly_once(app, tmp_path):
     clip = lavfi_clip(tmp_path / "lesson.mp4", size="640x360", seconds=10)
     log = tmp_path / "workers.log"
-    app.extensions["media_queue"].huey.flush()
+    app.extensions["jobs"].huey.flush()
     asset = services.queue_transcode(clip)
     db.session.commit()
     work_root = Path(app.config["MEDIA_WORK_DIR"])
@@ -171,9 +172,9 @@ def test_stopping_the_workers_hands_a_running_job_back(app, tmp_path):
     """A deploy or Ctrl-C mid-transcode: ffmpeg stops, the asset is back in the queue as it
     was (the attempt is not counted), and the next workers finish it."""
     clip = lavfi_clip(tmp_path / "lesson.mp4", size="640x360", seconds=10)
-    app.extensions["media_queue"].huey.flush()
+    app.extensions["jobs"].huey.flush()
     work_root = Path(app.config["MEDIA_WORK_DIR"])
-    workers = tasks.start_workers(app, workers=1)
+    workers = jobs.start_workers(app, workers=1)
     try:
         asset = services.accept_upload(clip)
         _wait_for(asset.id, {"transcoding"}, timeout=60, min_progress=1)
@@ -181,13 +182,13 @@ def test_stopping_the_workers_hands_a_running_job_back(app, tmp_path):
     finally:
         workers.stop()
     assert not workers.consumer.worker_threads[0][1].is_alive(), "stop() returns when done"
-    assert not workers.sweeper.is_alive()
+    assert workers.loops and not any(loop.is_alive() for loop in workers.loops)
     assert len(working) == 1 and _wait_until_gone(working[0]) == []
     assert not working[0].exists(), "the attempt's folder is cleaned"
     handed_back = _wait_for(asset.id, {"uploaded"}, timeout=1)
     assert (handed_back.attempts, handed_back.progress) == (0, 0.0)
 
-    workers = tasks.start_workers(app, workers=1)  # the queue still holds its message
+    workers = jobs.start_workers(app, workers=1)  # the queue still holds its message
     try:
         done = _wait_for(asset.id, {"ready", "failed"})
     finally:
@@ -204,7 +205,7 @@ def test_the_served_app_runs_its_workers_and_hands_back_on_shutdown(app, tmp_pat
     clip = lavfi_clip(
         tmp_path / "lesson.mp4", size="640x360", seconds=60
     )  # long enough to be mid-job at SIGTERM
-    app.extensions["media_queue"].huey.flush()
+    app.extensions["jobs"].huey.flush()
     asset = services.accept_upload(clip)
     log = tmp_path / "gunicorn.log"
     env = {**_worker_env(app), "HEADWAY_INPROCESS_WORKER": "1"}

@@ -27,12 +27,12 @@ def test_transcode_says_what_happened_when_the_queue_is_down(app, make_app, tmp_
     assert f"`flask media retry {asset.id}`" in result.output
     assert "queued (" not in result.output
     logged = result.stderr  # (the runner stands in for stderr while the command runs)
-    assert "Traceback" not in logged and '"event": "media_not_queued"' in logged
+    assert "Traceback" not in logged and '"event": "job_not_queued"' in logged
     assert asset.status == "uploaded"
 
     # The queue is back (this app's SQLite queue): once the upload has waited longer than
     # MEDIA_STALE_AFTER_S, the sweeper sends its message.
-    huey = app.extensions["media_queue"].huey
+    huey = app.extensions["jobs"].huey
     huey.flush()
     db.session.execute(
         update(MediaAsset).values(queued_at=utcnow() - timedelta(hours=1), created_at=utcnow())

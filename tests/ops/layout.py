@@ -143,7 +143,7 @@ def deployment_env(app, tmp: Path, redis_url: str, s3: dict[str, str]) -> dict[s
         app,
         tmp / "unused-instance",
         REDIS_URL=redis_url,
-        HEADWAY_MEDIA_QUEUE_NAME=f"headway-media-{unique}",
+        HEADWAY_JOBS_QUEUE_NAME=f"headway-media-{unique}",
         HEADWAY_RATELIMIT_KEY_PREFIX=f"headway-{unique}",
         HEADWAY_TRUSTED_PROXIES="1",
         HEADWAY_METRICS_TOKEN=METRICS_TOKEN,

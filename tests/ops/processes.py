@@ -35,7 +35,7 @@ def app_env(app, instance: Path, **extra: str) -> dict[str, str]:
         "HEADWAY_REMEMBER_COOKIE_SECURE": "false",
         "HEADWAY_MEDIA_ROOT": config["MEDIA_ROOT"],
         "HEADWAY_MEDIA_WORK_DIR": str(instance / "media-work"),
-        "HEADWAY_MEDIA_QUEUE_PATH": config["MEDIA_QUEUE_PATH"],
+        "HEADWAY_JOBS_QUEUE_PATH": config["JOBS_QUEUE_PATH"],
         **extra,
     }
     for name in ("REDIS_URL", "PROMETHEUS_MULTIPROC_DIR", "S3_BUCKET"):

@@ -31,9 +31,9 @@ def test_the_apps_own_lines_reach_the_servers_output(app, tmp_path):
         assert processes.stop(server) == 0, processes.tail(log)
     lines = _lines(log)
     # An INFO line of a module's own logger (logging.getLogger(__name__)), as it starts ...
-    started = [line for line in lines if line["event"].startswith("media workers started")]
+    started = [line for line in lines if line["event"].startswith("job workers started")]
     assert started and started[0]["level"] == "info", processes.tail(log)
-    assert started[0]["logger"] == "app.media.tasks"
+    assert started[0]["logger"] == "app.jobs"
     # ... and a warning: the low disk /readyz found, as JSON rather than Python's bare text.
     assert any(line["event"].startswith("readiness: disk is low (") for line in lines)
     assert "readiness: disk is low" not in "".join(

@@ -25,7 +25,7 @@ CSV = "name;phone;school;region;cohort;language\n" + "".join(
 def test_an_admin_imports_a_cohort_sees_its_report_and_exports_it(
     app, live_server, phone, admin, programme, cohort, size
 ):
-    app.extensions["media_queue"].huey.flush()  # nothing left over from other tests
+    app.extensions["jobs"].huey.flush()  # nothing left over from other tests
     page = phone(viewport=SIZES[size], is_mobile=size == "phone")
     sign_in_page(page, live_server, admin)
     page.goto(f"{live_server}/programme/")
@@ -71,7 +71,7 @@ def test_an_admin_imports_a_cohort_sees_its_report_and_exports_it(
 def test_without_javascript_the_import_page_refreshes_by_its_link(
     app, live_server, phone, admin, programme, cohort
 ):
-    app.extensions["media_queue"].huey.flush()
+    app.extensions["jobs"].huey.flush()
     page = phone(java_script_enabled=False)
     sign_in_page(page, live_server, admin)
     page.goto(f"{live_server}/programme/{programme.id}/import")
@@ -187,7 +187,7 @@ def test_a_report_being_prepared_comes_by_itself_or_by_its_link(
     """At 360×740: the first view of a programme's report says its figures are being
     prepared; with JavaScript they replace that message when the job is done, without it
     the Refresh link brings them; then the page says as of when."""
-    app.extensions["media_queue"].huey.flush()
+    app.extensions["jobs"].huey.flush()
     for n in range(6):
         enrol(make_user(name=f"Leader {n}"), region="Nairobi")
     page = phone(java_script_enabled=javascript)

@@ -31,7 +31,7 @@ def _count(model) -> int:
 def run_queued_jobs(app) -> list[str]:
     """Every message waiting on the app's job queue, run here as a worker would: their
     names."""
-    huey = app.extensions["media_queue"].huey
+    huey = app.extensions["jobs"].huey
     names = []
     while (task := huey.dequeue()) is not None:
         names.append(task.name)
@@ -44,10 +44,10 @@ def test_an_import_confirmed_three_times_at_once_imports_once(
 ):
     phone = Phone(live_server, admin)
     url = f"/programme/{programme.id}/import"
-    app.extensions["media_queue"].huey.flush()  # nothing left over from other tests
+    app.extensions["jobs"].huey.flush()  # nothing left over from other tests
     for _ in range(ROUNDS):
         draft = checked(GOOD, programme, admin)
-        app.extensions["media_queue"].huey.flush()  # the check's message: it ran here
+        app.extensions["jobs"].huey.flush()  # the check's message: it ran here
         statuses = phone.together("POST", url, {"key": draft.key})
         assert statuses == [303, 303, 303], statuses
         assert _count(User) == 1  # the requests only queued it

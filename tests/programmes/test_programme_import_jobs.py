@@ -208,7 +208,7 @@ def test_an_import_whose_worker_died_is_started_again_from_nothing(
     monkeypatch.setattr(import_jobs, "SLICE_ROWS", 2)
     draft = checked(leaders_csv(5), programme, admin)
     batch = services.confirm_import(programme, draft.key, by=admin)
-    app.extensions["media_queue"].huey.flush()
+    app.extensions["jobs"].huey.flush()
 
     def killed_after_two_slices(batch_id, country, rows, done=[]):  # noqa: B006
         if len(done) == 2:
@@ -238,7 +238,7 @@ def test_an_import_whose_worker_died_is_started_again_from_nothing(
 
 
 def test_the_sweep_rides_on_the_job_queue_every_five_minutes(app):
-    huey = app.extensions["media_queue"].huey
+    huey = app.extensions["jobs"].huey
     due = [t.name for t in huey.read_periodic(datetime(2030, 3, 3, 12, 15))]
     assert "programmes.sweep_imports" in due
     assert "programmes.sweep_imports" not in [

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from app import jobs
 from app.accounts.models import User, UserRole
 from app.extensions import db
 from app.programmes import services
@@ -200,7 +201,7 @@ def test_the_import_takes_the_rows_the_preview_called_good_or_none(
 def test_the_upload_costs_the_same_few_statements_for_50_or_20000_rows_and_does_not_wait(
     app, client, admin, programme, cohort, count_queries
 ):
-    app.extensions["media_queue"].huey.flush()
+    app.extensions["jobs"].huey.flush()
     sign_in(client, admin)
     url = f"/programme/{programme.id}/import"
     costs = []
@@ -266,7 +267,7 @@ class UploadingPhone(Phone):
 def test_an_upload_sent_three_times_at_once_is_checked_once(
     app, live_server, admin, programme, cohort
 ):
-    app.extensions["media_queue"].huey.flush()
+    app.extensions["jobs"].huey.flush()
     phone = UploadingPhone(live_server, admin)
     url = f"/programme/{programme.id}/import"
     fields = {"upload_key": secrets.token_urlsafe(24), "file": GOOD.encode()}
@@ -289,7 +290,7 @@ def test_an_upload_sent_three_times_at_once_is_checked_once(
 def test_the_check_page_its_fragment_and_the_wrong_person(
     app, client, admin, programme, cohort, make_user
 ):
-    app.extensions["media_queue"].huey.flush()
+    app.extensions["jobs"].huey.flush()
     sign_in(client, admin)
     response = client.post(
         f"/programme/{programme.id}/import",
@@ -369,10 +370,10 @@ def test_the_refused_rows_speak_the_uploaders_language_and_come_back_in_it(
 def test_the_sweep_starts_a_stalled_check_again_and_drops_day_old_drafts(
     app, admin, programme, cohort
 ):
-    app.extensions["media_queue"].huey.flush()
+    app.extensions["jobs"].huey.flush()
     storage = app.extensions["media_storage"]
     stalled = services.upload_import(GOOD.encode(), programme, by=admin, key="s", locale="en")
-    app.extensions["media_queue"].huey.flush()
+    app.extensions["jobs"].huey.flush()
     later = stalled.progress_at + import_sweep.IMPORT_STALE_AFTER + timedelta(seconds=1)
     assert import_sweep.sweep_stalled_imports(now=later) == 1
     assert run_queued_jobs(app) == ["programmes.check_import"]
@@ -401,10 +402,10 @@ def test_the_sweep_starts_a_stalled_check_again_and_drops_day_old_drafts(
 
 
 def test_the_check_goes_before_the_transcodes_waiting_in_the_queue(app, admin, programme, cohort):
-    queue = app.extensions["media_queue"]
+    queue = app.extensions["jobs"]
     queue.huey.flush()
     for asset_id in (987_001, 987_002):  # a course import's media, waiting (no such assets)
-        queue.enqueue_transcode(asset_id)
+        jobs.enqueue("media.transcode", asset_id)
     services.upload_import(GOOD.encode(), programme, by=admin, key="first", locale="en")
     assert run_queued_jobs(app) == ["programmes.check_import"] + ["media.transcode"] * 2
 

@@ -46,7 +46,7 @@ def _upload(page, data: bytes) -> None:
 def test_invite_the_good_rows_then_fix_and_upload_the_refused_ones(
     app, live_server, phone, admin, programme, cohort, javascript
 ):
-    app.extensions["media_queue"].huey.flush()  # nothing left over from other tests
+    app.extensions["jobs"].huey.flush()  # nothing left over from other tests
     page = phone(java_script_enabled=javascript)
     sign_in_page(page, live_server, admin)
     page.goto(f"{live_server}/programme/{programme.id}/import")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from app import jobs
 from app.coaching.models import CheckIn, CoachRating
 from app.db import utcnow
 from app.extensions import db
@@ -199,7 +200,7 @@ def test_the_page_reads_the_kept_report_in_the_same_statements_at_any_size(
 def test_a_programme_without_figures_says_they_are_being_prepared(
     app, client, admin, programme, cohort, make_user, enrol, count_queries
 ):
-    huey = app.extensions["media_queue"].huey
+    huey = app.extensions["jobs"].huey
     huey.flush()
     for n in range(6):
         enrol(make_user(name=f"L{n}"), region="Nairobi")
@@ -236,7 +237,7 @@ def test_a_programme_without_figures_says_they_are_being_prepared(
 def test_stale_figures_are_shown_while_the_job_makes_new_ones(
     app, programme, cohort, admin, make_user, enrol, make_course
 ):
-    huey = app.extensions["media_queue"].huey
+    huey = app.extensions["jobs"].huey
     huey.flush()
     lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == make_course("c").id))
     people = [make_user() for _ in range(6)]
@@ -269,7 +270,7 @@ def make_lesson(make_course):
 def test_an_admins_change_makes_the_figures_stale_at_once(
     app, programme, cohort, admin, make_user, enrol
 ):
-    app.extensions["media_queue"].huey.flush()
+    app.extensions["jobs"].huey.flush()
     for _ in range(5):
         enrol(make_user())
     scope = services.Scope(programme, cohort)
@@ -287,7 +288,7 @@ def test_an_admins_change_makes_the_figures_stale_at_once(
 
 
 def test_the_sweep_asks_for_stale_figures_once(app, admin, programme, cohort, make_user, enrol):
-    huey = app.extensions["media_queue"].huey
+    huey = app.extensions["jobs"].huey
     huey.flush()
     other = services.save_programme(
         None, name="Other", framework_id=None, region="", course_ids=[], by=admin
@@ -324,16 +325,16 @@ def test_the_report_refuses_everyone_but_admins(client, make_user, programme, co
 
 
 def test_the_report_sweep_rides_on_the_job_queue_every_five_minutes(app):
-    huey = app.extensions["media_queue"].huey
+    huey = app.extensions["jobs"].huey
     assert "programmes.sweep_reports" in [t.name for t in huey.read_periodic(NOW)]
     later = NOW + timedelta(minutes=2)
     assert "programmes.sweep_reports" not in [t.name for t in huey.read_periodic(later)]
 
 
 def test_the_report_job_goes_ahead_of_waiting_transcodes(app, programme):
-    huey = app.extensions["media_queue"].huey
+    huey = app.extensions["jobs"].huey
     huey.flush()
-    app.extensions["media_queue"].enqueue_transcode(12345)
+    jobs.enqueue("media.transcode", 12345)
     services.ask_for_refresh(programme.id)
     db.session.commit()
     assert huey.dequeue().name == "programmes.refresh_reports"

@@ -112,7 +112,7 @@ def test_an_admin_creates_a_programme_and_cohort_with_errors_that_keep_what_was_
 
 
 def test_an_admin_imports_previews_confirms_and_exports(app, client, admin, programme, cohort):
-    app.extensions["media_queue"].huey.flush()  # nothing left over from other tests
+    app.extensions["jobs"].huey.flush()  # nothing left over from other tests
     sign_in(client, admin)
     page = client.get(f"/programme/{programme.id}")
     assert "Nairobi 2026" in page.text

@@ -94,8 +94,8 @@ def test_failed_uploads_are_removed_after_their_retention_by_the_job_queue(app, 
     old, recent, played = ((asset.id, asset.source_key) for asset in (old, recent, played))
     used = services.bytes_used(author)
 
-    task = app.extensions["studio_remove_failed_task"]
-    huey = app.extensions["media_queue"].huey
+    task = app.extensions["jobs"].jobs["studio.remove_failed_uploads"]
+    huey = app.extensions["jobs"].huey
     due = [t.name for t in huey.read_periodic(datetime(2030, 1, 1, 9, 41))]
     assert "studio.remove_failed_uploads" in due
     task.call_local()

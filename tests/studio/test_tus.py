@@ -383,8 +383,8 @@ def test_expired_uploads_are_swept_every_hour_by_the_job_queue(app, client, logi
         .values(expires_at=utcnow() - timedelta(seconds=1))
     )
     db.session.commit()
-    task = app.extensions["studio_expire_task"]
-    huey = app.extensions["media_queue"].huey
+    task = app.extensions["jobs"].jobs["studio.expire_uploads"]
+    huey = app.extensions["jobs"].huey
     assert "studio.expire_uploads" in [
         t.name for t in huey.read_periodic(datetime(2030, 1, 1, 9, 23))
     ]

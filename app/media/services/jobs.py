@@ -48,6 +48,7 @@ from flask import current_app
 from sqlalchemy import Row, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app import jobs
 from app.db import utcnow
 from app.extensions import db
 from app.logs import log_event
@@ -141,7 +142,7 @@ def run_transcode(
     heartbeat = Heartbeat(
         asset_id,
         token,
-        stopping=current_app.extensions["media_queue"].stopping,
+        stopping=jobs.stopping(),
         clock=clock,
         every_s=HEARTBEAT_EVERY_S if beat_every_s is None else beat_every_s,
     )

@@ -7,12 +7,11 @@ import logging
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
-from sqlalchemy import event, update
+from sqlalchemy import update
 
+from app import jobs
 from app.db import utcnow
 from app.extensions import db
-from app.logs import log_event
 from app.units import building_block
 from media_pipeline.storage import new_key
 
@@ -25,7 +24,6 @@ log = logging.getLogger(__name__)
 SOURCE_NAME = "source"
 CAPTIONS_SOURCE_NAME = "captions-source"
 #: ``session.info`` key: the assets whose message the queue refused, and why.
-_NOT_QUEUED = "media_not_queued"
 
 
 def get_asset(asset_id: int) -> MediaAsset | None:
@@ -110,31 +108,16 @@ def queue_stored_source(
 
 
 def enqueue_after_commit(asset_id: int, delay_s: float = 0) -> None:
-    """Send the job's message once the current transaction commits. Should the queue be
-    unreachable then (Redis stopped, the SQLite queue's disk full), the asset is safe in the
-    database, waiting: the sweeper sends its message again once it has waited
-    ``MEDIA_STALE_AFTER_S``; :func:`queue_refused` tells the caller meanwhile."""
-    media_queue = current_app.extensions["media_queue"]
-    session = db.session()
-
-    @event.listens_for(session, "after_commit", once=True)
-    def _enqueue(_session) -> None:
-        try:
-            media_queue.enqueue_transcode(asset_id, delay_s)
-        except Exception as error:  # whatever the queue's trouble, the sweeper resends
-            session.info.setdefault(_NOT_QUEUED, {})[asset_id] = error
-            log_event(
-                "media_not_queued",
-                logging.WARNING,
-                asset=asset_id,
-                error=f"{type(error).__name__}: {error}"[:300],
-                then="the sweeper queues it once the queue is back",
-            )
+    """Send the transcode's message once the current transaction commits. Should the queue
+    be unreachable then, the asset is safe in the database, waiting: the sweeper sends its
+    message again once it has waited ``MEDIA_STALE_AFTER_S``; :func:`queue_refused` tells
+    the caller meanwhile."""
+    jobs.enqueue_after_commit("media.transcode", asset_id, delay_s=delay_s)
 
 
 def queue_refused(asset_id: int) -> Exception | None:
     """Why the queue refused the asset's message at its last commit, or None if it took it."""
-    return db.session().info.get(_NOT_QUEUED, {}).pop(asset_id, None)
+    return jobs.refused("media.transcode", asset_id)
 
 
 def retry(asset: MediaAsset, *, by=None, stuck_too: bool = False) -> bool:

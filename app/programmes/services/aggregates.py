@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, event, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 
+from app import csvfiles, jobs
 from app.db import upsert, utcnow
 from app.extensions import db
 from app.logs import log_event
@@ -42,7 +43,7 @@ from app.units import building_block
 from media_pipeline.storage import new_key
 
 from ..models import CohortMember, Programme, ReportSnapshot, ReportState
-from ._common import csv_text, let_requests_run, pausing
+from ._common import let_requests_run, pausing
 from .figures import Figures, gather, load_competencies
 from .records import (
     held_back_rows,
@@ -173,19 +174,7 @@ def mark_changed(programmes) -> None:
 
 
 def _enqueue_after_commit(programme_id: int) -> None:
-    task = current_app.extensions["programme_tasks"]["refresh_reports"]
-
-    @event.listens_for(db.session(), "after_commit", once=True)
-    def _enqueue(_session) -> None:
-        try:
-            task(programme_id)
-        except Exception as error:  # the sweep asks again; the log says so
-            log_event(
-                "report_not_queued",
-                logging.WARNING,
-                programme=programme_id,
-                error=f"{type(error).__name__}: {error}"[:300],
-            )
+    jobs.enqueue_after_commit("programmes.refresh_reports", programme_id)
 
 
 def sweep_reports(now: datetime | None = None) -> int:
@@ -326,7 +315,7 @@ def _scope_snapshot(scope: Scope, layout, figures: Figures, today, found, names)
         period = (report.start, report.end)
         people = people_of(scope, layout, figures, period, let_requests_run)
         rows = record_rows(scope, layout, people, found, names, let_requests_run)
-        kept["records"] = csv_text(records_header(), pausing(rows, let_requests_run)).encode()
+        kept["records"] = csvfiles.text(records_header(), pausing(rows, let_requests_run)).encode()
         kept["records_rows"] = len(rows)
     return kept
 

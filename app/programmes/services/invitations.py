@@ -10,19 +10,17 @@ the file names."""
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 from collections.abc import Iterator
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
-from app import audit
+from app import audit, jobs
 from app.db import upsert, utcnow
 from app.errors import N_
 from app.extensions import db
-from app.logs import log_event
 from media_pipeline.storage import Storage
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
@@ -186,24 +184,10 @@ def import_error(batch: ImportBatch) -> ProgrammeError | None:
 
 
 def enqueue_after_commit(task: str, batch_id: int) -> None:
-    """Send the job's message once this transaction commits, so a worker never looks for
-    a batch that is not there yet. A queue that refuses it leaves the batch queued in the
-    database, with a log line."""
-    tasks = current_app.extensions["programme_tasks"]
-    session = db.session()
-
-    @event.listens_for(session, "after_commit", once=True)
-    def _enqueue(_session) -> None:
-        try:
-            tasks[task](batch_id)
-        except Exception as error:  # the batch waits in the database; the log says so
-            log_event(
-                "import_not_queued",
-                logging.WARNING,
-                batch=batch_id,
-                task=task,
-                error=f"{type(error).__name__}: {error}"[:300],
-            )
+    """Send the import's job (``check_import``, ``import_leaders``, ``invitation_codes``)
+    once this transaction commits; a queue that refuses it leaves the batch queued in the
+    database for the sweep."""
+    jobs.enqueue_after_commit(f"programmes.{task}", batch_id)
 
 
 def _storage() -> Storage:

@@ -107,7 +107,7 @@ def update_lesson(lesson_id: int):
                 competency_ids=form.competencies.data or [],
             )
         except services.StudioError as error:
-            getattr(form, error.field or "title").errors.append(error.translated())
+            form.show_error(error, default="title")
         else:
             flash(_("Saved."), "success")
             return see_other(url_for("studio.edit_lesson", lesson_id=lesson.id, lang=language))
@@ -161,7 +161,7 @@ def save_question(lesson_id: int, index: int | None):
                 key=form.key.data,
             )
         except services.StudioError as error:
-            getattr(form, error.field or "prompt").errors.append(error.translated())
+            form.show_error(error, default="prompt")
         else:
             flash(_("Question saved."), "success")
             return see_other(
