@@ -1,0 +1,757 @@
+"""A country's morning on one `make run` server: leaders ramped up while an admin imports.
+
+Against a server it starts exactly as ``make run`` does (``gunicorn --config
+app/gunicorn.conf.py --workers 1 --timeout 120 --access-logfile -`` with
+``HEADWAY_INPROCESS_WORKER=1``, SQLite in the instance folder), on a copy of the country
+data set (``benchmarks/country.py``; made first if ``--dataset`` does not exist):
+
+* **leaders**, ramped in steps (500, 1000, … ``--leaders-max``), each making a request
+  every 10–20 s (``--think``): Learn, a lesson, position saves while watching, quick-check
+  answers, reflections, a thread of their group and replies to it, their coaching page.
+  They are signed in by real sessions (``GET /sign-in`` for the CSRF token, then ``POST
+  /sign-in``); signing in is scrypt, so ``--accounts`` distinct leaders sign in before the
+  ramp and the simulated leaders share them, as a leader's phone stays signed in for weeks;
+* **an admin**, at the same time and over and over until the ramp ends: uploads an import
+  of 20,000 more leaders (``--import-rows``) into the largest cohort, waits for the check
+  job, confirms, waits for the import job, downloads the invitation codes, opens the
+  largest cohort's page and the whole-programme report;
+* **a member** posting a 40-megapixel JPEG (made with Pillow) in their group's thread once
+  per step;
+* ``/healthz`` every 0.5 s.
+
+The load generator is gevent with geventhttpclient (a connection per simulated phone, as
+phones keep theirs), in this process, on the same cores as the server: its own CPU is
+printed too. Per step it prints requests/s, p50/p95 of the leaders' requests, the worst
+``/healthz``, failures, and the server's CPU (``/proc/<pid>/stat`` utime+stime of the
+gunicorn worker and arbiter) per request served in the step's window, whatever asked for
+it. CPU per **endpoint** comes from a second phase: with the ramp and the admin stopped
+and the server idle again, each endpoint alone for ``--endpoint-seconds`` (a few
+closed-loop clients), CPU delta divided by the requests served, less the idle process's
+own CPU rate (the in-process job workers polling), measured just before.
+
+    .venv/bin/python -m benchmarks.country_load                     # 500 … 3000 leaders
+    .venv/bin/python -m benchmarks.country_load --leaders-max 1500 --step-seconds 40
+    .venv/bin/python -m benchmarks.country_load --no-heavy --endpoint-seconds 0
+
+Only the ``make run`` layout is measured; the README's scaled-out layout (PostgreSQL,
+several web processes, a separate worker) is not driven by this script yet.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import gzip  # noqa: E402
+import io  # noqa: E402
+import itertools  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import sqlite3  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+from urllib.parse import urlencode  # noqa: E402
+
+import brotli  # noqa: E402
+import gevent  # noqa: E402
+import gevent.event  # noqa: E402
+from gevent.pool import Pool  # noqa: E402
+from geventhttpclient import HTTPClient  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.country import PASSWORD, leader_email  # noqa: E402
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+FORM_KEY = re.compile(r'name="(?:key|upload_key)"[^>]*value="([^"]+)"')
+TICKS = os.sysconf("SC_CLK_TCK")
+OK = {200, 204, 286, 302, 303}
+#: The leaders' mix: (name, weight). A position save is sent while a video plays.
+MIX = (
+    ("Learn", 18),
+    ("lesson", 18),
+    ("position save", 30),
+    ("quick-check answer", 8),
+    ("reflection", 8),
+    ("thread", 10),
+    ("reply", 3),
+    ("coaching", 5),
+)
+
+
+# --- the data set and the server -------------------------------------------------------
+
+
+@dataclass
+class Country:
+    programme_id: int
+    cohort_id: int  # the largest
+    cohort_name: str
+    lessons: list[tuple[int, str]]  # (id, url)
+    questions: dict[int, list[int]]
+    threads: dict[int, list[int]]  # group → thread ids
+    groups: int
+    leaders: int
+
+
+def read_country(path: Path) -> Country:
+    with sqlite3.connect(path) as db:
+        programme_id = db.execute("SELECT min(id) FROM programmes").fetchone()[0]
+        cohort_id, cohort_name = db.execute(
+            "SELECT id, name FROM cohorts ORDER BY member_count DESC, id LIMIT 1"
+        ).fetchone()
+        lessons = [
+            (lid, f"/learn/{course}/{slug}")
+            for lid, course, slug in db.execute(
+                "SELECT lessons.id, courses.slug, lessons.slug FROM lessons "
+                "JOIN courses ON courses.id = lessons.course_id WHERE lessons.published "
+                "ORDER BY lessons.id"
+            )
+        ]
+        questions: dict[int, list[int]] = {}
+        for qid, lid in db.execute("SELECT id, lesson_id FROM quick_check_questions"):
+            questions.setdefault(lid, []).append(qid)
+        threads: dict[int, list[int]] = {}
+        for tid, gid in db.execute("SELECT id, group_id FROM group_threads ORDER BY id"):
+            threads.setdefault(gid, []).append(tid)
+        groups = db.execute("SELECT count(*) FROM groups").fetchone()[0]
+        leaders = db.execute("SELECT count(*) FROM user_roles WHERE role = 'leader'").fetchone()[0]
+    return Country(
+        programme_id, cohort_id, cohort_name, lessons, questions, threads, groups, leaders
+    )
+
+
+def start_server(instance: Path, port: int, log: Path) -> subprocess.Popen:
+    """As ``make run`` starts it (Makefile), on ``instance``."""
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(instance),
+        "PORT": str(port),
+        "HEADWAY_SESSION_COOKIE_SECURE": "false",
+        "HEADWAY_REMEMBER_COOKIE_SECURE": "false",
+        "HEADWAY_DEFAULT_REGION": "KE",
+        "HEADWAY_INPROCESS_WORKER": "1",
+        # Every simulated phone comes from 127.0.0.1: a per-address limit would measure
+        # the limiter (benchmarks/load.py does the same).
+        "HEADWAY_SIGN_IN_LIMIT_PER_ADDRESS": "1000000/minute",
+    }
+    for name in ("DATABASE_URL", "REDIS_URL", "PROMETHEUS_MULTIPROC_DIR", "S3_BUCKET"):
+        env.pop(name, None)
+    command = [str(Path(sys.executable).with_name("gunicorn")), "--config", "app/gunicorn.conf.py"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120"]
+    command += ["--access-logfile", "-", "wsgi:app"]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def server_pids(arbiter: int) -> list[int]:
+    """The arbiter and its worker(s)."""
+    pids = [arbiter]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == arbiter:
+                pids.append(int(entry.name))
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / TICKS
+    return total
+
+
+def own_cpu() -> float:
+    return time.process_time()
+
+
+# --- requests --------------------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    at: float  # when the answer was complete (monotonic)
+    name: str
+    seconds: float
+    ok: bool
+    who: str  # leader, health, admin, photo, endpoint
+
+
+RECORDS: list[Record] = []
+
+
+class Phone:
+    """One connection and one session's cookies."""
+
+    def __init__(self, port: int, cookies: dict[str, str] | None = None) -> None:
+        self.client = HTTPClient(
+            "127.0.0.1", port, connection_timeout=30, network_timeout=180, concurrency=1
+        )
+        self.cookies = dict(cookies or {})
+        self.token = ""
+
+    def request(self, method, url, body=b"", headers=None, *, name, who, record=True):
+        headers = dict(headers or {})
+        headers["Accept-Encoding"] = "br, gzip"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        started = time.monotonic()
+        status, text, items = 0, "", []
+        try:
+            response = self.client.request(method, url, body=body, headers=headers)
+            status, items = response.status_code, list(response.items())
+            payload = response.read()
+            response.release()
+            encoding = dict((k.lower(), v) for k, v in items).get("content-encoding")
+            if encoding == "br":
+                payload = brotli.decompress(payload)
+            elif encoding == "gzip":
+                payload = gzip.decompress(payload)
+            text = payload.decode("utf-8", "replace")
+        except Exception as error:  # noqa: BLE001 - a failure to count, whatever it is
+            text = repr(error)
+        finished = time.monotonic()
+        for key, value in items:
+            if key.lower() == "set-cookie":
+                pair = value.split(";", 1)[0]
+                cookie, _, content = pair.partition("=")
+                if content and "max-age=0" not in value.lower():
+                    self.cookies[cookie.strip()] = content
+                else:
+                    self.cookies.pop(cookie.strip(), None)
+        if record:
+            RECORDS.append(Record(finished, name, finished - started, status in OK, who))
+        found = CSRF.search(text)
+        if found:
+            self.token = found[1]
+        return status, text, dict((k.lower(), v) for k, v in items)
+
+    def get(self, url, *, name, who, headers=None, record=True):
+        return self.request("GET", url, headers=headers, name=name, who=who, record=record)
+
+    def post(self, url, data, *, name, who, headers=None, files=None):
+        data = {**data, "csrf_token": self.token}
+        if files:
+            body, content_type = multipart(data, files)
+        else:
+            body, content_type = urlencode(data).encode(), "application/x-www-form-urlencoded"
+        headers = {**(headers or {}), "Content-Type": content_type}
+        return self.request("POST", url, body, headers, name=name, who=who)
+
+
+def multipart(data: dict, files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    out = io.BytesIO()
+    for key, value in data.items():
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'.encode())
+        out.write(f"{value}\r\n".encode())
+    for key, (filename, content, kind) in files.items():
+        out.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; '
+            f'filename="{filename}"\r\nContent-Type: {kind}\r\n\r\n'.encode()
+        )
+        out.write(content + b"\r\n")
+    out.write(f"--{boundary}--\r\n".encode())
+    return out.getvalue(), f"multipart/form-data; boundary={boundary}"
+
+
+def sign_in(port: int, identifier: str) -> Phone:
+    phone = Phone(port)
+    phone.get("/sign-in", name="sign-in page", who="sign-in")
+    status, _, _ = phone.post(
+        "/sign-in",
+        {"identifier": identifier, "password": PASSWORD, "remember": "y"},
+        name="sign in",
+        who="sign-in",
+    )
+    if status not in (302, 303):
+        raise SystemExit(f"signing in as {identifier} answered {status}")
+    phone.get("/learn/", name="Learn", who="sign-in")  # a token for this session's forms
+    return phone
+
+
+# --- who does what ---------------------------------------------------------------------
+
+
+@dataclass
+class Leader:
+    number: int  # leader00001 … of the data set
+    session: Phone
+    port: int
+    country: Country
+    rng: random.Random
+    lesson: tuple[int, str] | None = None
+
+    def __post_init__(self) -> None:
+        # A phone of its own (its connection), signed in as the account's session.
+        own = Phone(self.port, self.session.cookies)
+        own.token = self.session.token
+        self.phone = own
+        group = (self.number - 1) % self.country.groups + 1
+        self.threads = self.country.threads.get(group) or [1]
+
+    def act(self, name: str) -> None:
+        phone, rng, who = self.phone, self.rng, "leader"
+        if self.lesson is None or name == "lesson":
+            self.lesson = rng.choice(self.country.lessons)
+        lesson_id, lesson_url = self.lesson
+        htmx = {"HX-Request": "true"}
+        if name == "Learn":
+            phone.get("/learn/", name=name, who=who)
+        elif name == "lesson":
+            phone.get(lesson_url, name=name, who=who)
+        elif name == "position save":
+            url = f"/learn/lessons/{lesson_id}/position"
+            phone.post(url, {"seconds": rng.randrange(1, 600)}, name=name, who=who)
+        elif name == "quick-check answer":
+            questions = self.country.questions.get(lesson_id)
+            if not questions:
+                return self.act("position save")
+            url = f"/learn/lessons/{lesson_id}/questions/{rng.choice(questions)}"
+            phone.post(url, {"choice": rng.randint(1, 3)}, name=name, who=who, headers=htmx)
+        elif name == "reflection":
+            body = f"What I will try this week ({rng.random():.6f}): walk the classrooms."
+            url = f"/learn/lessons/{lesson_id}/reflection"
+            phone.post(url, {"body": body}, name=name, who=who, headers=htmx)
+        elif name == "thread":
+            phone.get(f"/groups/threads/{rng.choice(self.threads)}", name=name, who=who)
+        elif name == "reply":
+            url = f"/groups/threads/{rng.choice(self.threads)}/posts"
+            data = {"body": f"Tried it today {rng.random():.6f}", "key": uuid.uuid4().hex}
+            phone.post(url, data, name=name, who=who, headers=htmx)
+        elif name == "coaching":
+            phone.get("/coaching/me", name=name, who=who)
+
+
+def leader_loop(leader: Leader, think: tuple[float, float], stop: gevent.event.Event) -> None:
+    names, weights = zip(*MIX, strict=True)
+    if stop.wait(leader.rng.uniform(0, think[1])):  # phones do not start in step
+        return
+    while not stop.is_set():
+        leader.act(leader.rng.choices(names, weights)[0])
+        if stop.wait(leader.rng.uniform(*think)):
+            return
+
+
+def health_loop(port: int, stop: gevent.event.Event) -> None:
+    phone = Phone(port)
+    while not stop.is_set():
+        phone.get("/healthz", name="/healthz", who="health")
+        stop.wait(0.5)
+
+
+@dataclass
+class Admin:
+    port: int
+    country: Country
+    rows: int
+    events: list[tuple[float, str, float, int]] = field(default_factory=list)
+
+    def timed(self, what: str, call):
+        started = time.monotonic()
+        status, text, headers = call()
+        self.events.append((started, what, time.monotonic() - started, status))
+        return status, text, headers
+
+    def wait_for(self, url: str, what: str, stop) -> float:
+        """Poll as the page's HTMX does (every 2 s) until it answers 286."""
+        started, status = time.monotonic(), 0
+        while not stop.is_set():
+            htmx = {"HX-Request": "true"}
+            status, _, _ = self.phone.get(url, name=what, who="admin", headers=htmx)
+            if status == 286 or status >= 400:
+                break
+            stop.wait(2)
+        waited = time.monotonic() - started
+        done = status if status == 286 or status >= 400 else "not done by the end"
+        self.events.append((started, what + " (job)", waited, done))
+        return waited
+
+    def run(self, stop: gevent.event.Event) -> None:
+        self.phone = sign_in(self.port, "admin@country.example")
+        pid, round_ = self.country.programme_id, 0
+        while not stop.is_set():
+            round_ += 1
+            self.one_import(pid, round_, stop)
+
+    def one_import(self, pid: int, round_: int, stop) -> None:
+        phone, who = self.phone, "admin"
+        _, page, _ = phone.get(f"/programme/{pid}/import", name="import page", who=who)
+        key = FORM_KEY.search(page)
+        data = {"upload_key": key[1] if key else uuid.uuid4().hex}
+        csv = import_file(self.country.cohort_name, self.rows, round_)
+        status, _, headers = self.timed(
+            "upload",
+            lambda: phone.post(
+                f"/programme/{pid}/import",
+                data,
+                name="import upload",
+                who=who,
+                files={"file": ("leaders.csv", csv, "text/csv")},
+            ),
+        )
+        check = headers.get("location", "")
+        if status != 303 or not check:
+            self.events.append((time.monotonic(), f"upload refused {status}", 0, status))
+            stop.wait(5)
+            return
+        check = "/" + check.split("/", 3)[-1] if check.startswith("http") else check
+        self.wait_for(check, "check", stop)
+        _, page, _ = phone.get(check, name="check page", who=who)
+        key = FORM_KEY.search(page)
+        if stop.is_set() or not key:
+            return
+        status, _, headers = self.timed(
+            "confirm",
+            lambda: phone.post(
+                f"/programme/{pid}/import", {"key": key[1]}, name="import confirm", who=who
+            ),
+        )
+        done = headers.get("location", "")
+        done = "/" + done.split("/", 3)[-1] if done.startswith("http") else done
+        self.wait_for(done, "import", stop)
+        codes = done + "/invitations.csv"
+        while not stop.is_set():
+            status, text, _ = self.timed(
+                "codes download",
+                lambda: phone.post(codes, {}, name="codes download", who=who),
+            )
+            if status != 303:
+                break
+            stop.wait(2)
+        cohort = f"/programme/{pid}/cohorts/{self.country.cohort_id}"
+        self.timed("largest cohort", lambda: phone.get(cohort, name="largest cohort", who=who))
+        report = f"/programme/{pid}/report"
+        self.timed("programme report", lambda: phone.get(report, name="report", who=who))
+
+
+def import_file(cohort: str, rows: int, round_: int) -> bytes:
+    """``rows`` new leaders, numbered apart from the data set's and each round's."""
+    lines = ["name,phone,email,school,region,cohort,language"]
+    base = 30_000_000 + round_ * 100_000
+    for n in range(1, rows + 1):
+        phone = f"+2547{base + n:08d}"
+        lines.append(f"Imported Leader {round_}-{n},{phone},,School {n},Nairobi,{cohort},en")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def photo_jpeg(size=(7728, 5152)) -> bytes:
+    """A 40-megapixel phone-like JPEG (as benchmarks/photos.py makes it)."""
+    from PIL import Image
+
+    small = (size[0] // 8, size[1] // 8)
+    texture = Image.effect_noise(small, 40).resize(size, Image.Resampling.BICUBIC)
+    light = Image.linear_gradient("L").resize(size)
+    picture = Image.merge("RGB", (texture, light, Image.blend(texture, light, 0.5)))
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def post_photo(phone: Phone, thread: int, picture: bytes) -> None:
+    url = f"/groups/threads/{thread}"
+    _, page, _ = phone.get(url, name="thread", who="photo")
+    key = FORM_KEY.search(page)
+    data = {"body": "Our new reading corner", "key": key[1] if key else uuid.uuid4().hex}
+    phone.post(
+        url + "/posts",
+        data,
+        name="photo post (40 MP)",
+        who="photo",
+        files={"photo": ("corner.jpg", picture, "image/jpeg")},
+    )
+
+
+# --- the run ---------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    leaders: int
+    start: float
+    end: float
+    server_cpu: float
+    own_cpu: float
+    load: tuple[float, float, float]
+    admin: list[str]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def ramp(args, port: int, pids: list[int], country: Country, sessions: list[Phone]):
+    stop, admin_stop = gevent.event.Event(), gevent.event.Event()
+    greenlets = [gevent.spawn(health_loop, port, stop)]
+    admin = Admin(port, country, args.import_rows)
+    if args.heavy:
+        greenlets.append(gevent.spawn(admin.run, admin_stop))
+        photographer = sign_in(port, leader_email(country.leaders))  # not one of the leaders
+        picture = photo_jpeg()
+        group = (country.leaders - 1) % country.groups + 1
+        thread = (country.threads.get(group) or [1])[0]
+    leaders: list[Leader] = []
+    steps = []
+    settle = min(args.think[1], args.step_seconds / 3)
+    for target in range(args.leaders_step, args.leaders_max + 1, args.leaders_step):
+        load = os.getloadavg()
+        while len(leaders) < target:
+            n = len(leaders)
+            session = sessions[n % len(sessions)]
+            leader = Leader(n % len(sessions) + 1, session, port, country, random.Random(n))
+            leaders.append(leader)
+            greenlets.append(gevent.spawn(leader_loop, leader, tuple(args.think), stop))
+        if args.heavy:
+            greenlets.append(gevent.spawn(post_photo, photographer, thread, picture))
+        gevent.sleep(settle)
+        start, cpu, mine = time.monotonic(), cpu_seconds(pids), own_cpu()
+        gevent.sleep(args.step_seconds - settle)
+        end = time.monotonic()
+        doing = sorted(
+            {what for at, what, took, _ in admin.events if at < end and at + took > start}
+        )
+        steps.append(
+            Step(target, start, end, cpu_seconds(pids) - cpu, own_cpu() - mine, load, doing)
+        )
+        print(f"  {target} leaders: step done (load average {load[0]:.2f})", flush=True)
+    admin_stop.set()
+    stop.set()
+    gevent.joinall(greenlets, timeout=200)
+    return steps, admin
+
+
+def step_table(steps: list[Step]) -> str:
+    lines = [
+        "| leaders | load avg before | leader req/s | p50 ms | p95 ms | worst /healthz ms "
+        "| failures | all requests | server CPU ms/request | server cores | generator cores "
+        "| admin meanwhile |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for step in steps:
+        inside = [r for r in RECORDS if step.start <= r.at < step.end]
+        mine = [r for r in inside if r.who == "leader"]
+        health = [r.seconds for r in inside if r.who == "health"]
+        wall = step.end - step.start
+        times = [r.seconds for r in mine]
+        failed = sum(not r.ok for r in mine)
+        lines.append(
+            f"| {step.leaders:,} | {step.load[0]:.2f} | {len(mine) / wall:.1f} "
+            f"| {percentile(times, 0.5) * 1000:.0f} | {percentile(times, 0.95) * 1000:.0f} "
+            f"| {max(health, default=0) * 1000:.0f} | {failed} "
+            f"| {len(inside):,} | {step.server_cpu * 1000 / max(1, len(inside)):.1f} "
+            f"| {step.server_cpu / wall:.2f} | {step.own_cpu / wall:.2f} "
+            f"| {', '.join(step.admin) or '-'} |"
+        )
+    return "\n".join(lines)
+
+
+def admin_table(admin: Admin, origin: float) -> str:
+    lines = ["| at s | admin's request or job | took s | status |", "|---|---|---|---|"]
+    for at, what, took, status in admin.events:
+        lines.append(f"| {at - origin:.0f} | {what} | {took:.2f} | {status} |")
+    photos = [r for r in RECORDS if r.who == "photo" and r.name.startswith("photo")]
+    for r in photos:
+        lines.append(
+            f"| {r.at - r.seconds - origin:.0f} | {r.name} | {r.seconds:.2f} | {'ok' if r.ok else 'FAILED'} |"
+        )
+    return "\n".join(lines)
+
+
+def idle(pids: list[int], seconds: float = 3.0, quiet: float = 0.05, timeout=300) -> float:
+    """Wait until the server uses under ``quiet`` of a core; its CPU rate then (s/s)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        cpu, started = cpu_seconds(pids), time.monotonic()
+        gevent.sleep(seconds)
+        rate = (cpu_seconds(pids) - cpu) / (time.monotonic() - started)
+        if rate < quiet or time.monotonic() > deadline:
+            return rate
+
+
+def endpoint_phase(args, port, pids, country, sessions) -> list[tuple]:
+    """Each leader endpoint alone: server CPU per request (less the idle rate)."""
+    rows = []
+    base = idle(pids)
+    names = [name for name, _ in MIX]
+    # Every signed-in account takes turns: one person's reply limit (20 a minute) is not
+    # what this measures.
+    everyone = [
+        Leader(k + 1, session, port, country, random.Random(k))
+        for k, session in enumerate(sessions)
+    ]
+    for name in names:
+        stop, turns = gevent.event.Event(), itertools.cycle(everyone)
+
+        def loop(name=name, stop=stop, turns=turns):
+            while not stop.is_set():
+                next(turns).act(name)
+
+        before = len(RECORDS)
+        cpu, started = cpu_seconds(pids), time.monotonic()
+        workers = [gevent.spawn(loop) for _ in range(args.endpoint_clients)]
+        gevent.sleep(args.endpoint_seconds)
+        stop.set()
+        gevent.joinall(workers, timeout=60)
+        wall, used = time.monotonic() - started, cpu_seconds(pids) - cpu
+        done = RECORDS[before:]
+        served = len(done)
+        failed = sum(not r.ok for r in done)
+        net = (used - base * wall) * 1000 / max(1, served)
+        times = [r.seconds for r in done]
+        rows.append(
+            (name, served, used * 1000 / max(1, served), net, percentile(times, 0.5), failed)
+        )
+    return rows, base
+
+
+def endpoint_table(rows, base: float) -> str:
+    lines = [
+        "| endpoint (alone) | requests | server CPU ms/request | less idle rate | p50 ms | failures |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, served, raw, net, p50, failed in rows:
+        lines.append(f"| {name} | {served} | {raw:.1f} | {net:.1f} | {p50 * 1000:.0f} | {failed} |")
+    weights = dict(MIX)
+    mean = sum(net * weights[name] for name, _, _, net, _, _ in rows) / sum(weights.values())
+    lines.append(f"| **the mix (weighted)** | | | **{mean:.1f}** | | |")
+    lines.append(f"\n(idle server: {base * 1000:.1f} ms of CPU per second, subtracted above)")
+    return "\n".join(lines)
+
+
+def prepare(args, instance: Path) -> Country:
+    if not args.dataset.exists():
+        print(f"Making the country data set at {args.dataset} …", flush=True)
+        command = [sys.executable, "-m", "benchmarks.country", str(args.dataset)]
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    instance.mkdir(parents=True)
+    target = instance / "headway.db"  # where `make run`'s server finds its database
+    with sqlite3.connect(args.dataset) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return read_country(target)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dataset", type=Path, default=Path("/tmp/country.db"))
+    parser.add_argument("--leaders-step", type=int, default=500)
+    parser.add_argument("--leaders-max", type=int, default=3000)
+    parser.add_argument("--step-seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, nargs=2, default=[10.0, 20.0])
+    parser.add_argument("--accounts", type=int, default=500, help="distinct signed-in leaders")
+    parser.add_argument("--import-rows", type=int, default=20_000)
+    parser.add_argument("--no-heavy", dest="heavy", action="store_false")
+    parser.add_argument("--endpoint-seconds", type=float, default=10)
+    parser.add_argument("--endpoint-clients", type=int, default=4)
+    parser.add_argument("--keep", action="store_true", help="keep the instance folder")
+    args = parser.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="headway-country-load-"))
+    instance, log = tmp / "instance", tmp / "server.log"
+    country = prepare(args, instance)
+    port = free_port()
+    print(f"load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+    server = start_server(instance, port, log)
+    try:
+        wait_until_answering(port, server, log)
+        pids = server_pids(server.pid)
+        started, cpu = time.monotonic(), cpu_seconds(pids)
+        pool = Pool(8)
+        numbers = range(1, min(args.accounts, country.leaders - 1) + 1)
+        sessions = list(pool.imap(lambda n: sign_in(port, leader_email(n)), numbers))
+        signing = time.monotonic() - started
+        print(
+            f"{len(sessions)} accounts signed in, in {signing:.1f} s "
+            f"({(cpu_seconds(pids) - cpu) * 1000 / len(sessions):.0f} ms of server CPU each, "
+            "scrypt included)",
+            flush=True,
+        )
+        origin = time.monotonic()
+        steps, admin = ramp(args, port, pids, country, sessions)
+        print(
+            "\nThe ramp (one `make run` process, SQLite; leaders every "
+            f"{args.think[0]:.0f}–{args.think[1]:.0f} s):\n"
+        )
+        print(step_table(steps))
+        if args.heavy:
+            print("\nThe admin's heavy work and the photos meanwhile:\n")
+            print(admin_table(admin, origin))
+        if args.endpoint_seconds:
+            rows, base = endpoint_phase(args, port, pids, country, sessions)
+            print(
+                f"\nCPU per endpoint, each alone for {args.endpoint_seconds:.0f} s "
+                f"({args.endpoint_clients} clients, no think time), from /proc:\n"
+            )
+            print(endpoint_table(rows, base))
+        errors = sum(
+            1 for line in log.read_text(errors="replace").splitlines() if "Traceback" in line
+        )
+        print(
+            f"\nserver log: {log} ({errors} tracebacks); load average after: "
+            f"{' '.join(f'{n:.2f}' for n in os.getloadavg())}"
+        )
+    finally:
+        stop_server(server)
+        if not args.keep:
+            shutil.rmtree(instance, ignore_errors=True)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_answering(port: int, server: subprocess.Popen, log: Path, timeout=120) -> None:
+    deadline = time.monotonic() + timeout
+    phone = Phone(port)
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server ended:\n{log.read_text()[-3000:]}")
+        status, _, _ = phone.get("/healthz", name="start", who="start", record=False)
+        if status == 200:
+            return
+        gevent.sleep(0.3)
+    raise SystemExit(f"the server did not answer in {timeout} s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    import signal
+
+    if server.poll() is None:
+        server.send_signal(signal.SIGINT)  # quick: the phones' idle connections stay open
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+if __name__ == "__main__":
+    main()
