@@ -173,8 +173,10 @@ def server_pids(arbiter: int) -> list[int]:
 
 
 def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of the arbiter (``pids[0]``) and its workers as they are now: a worker
+    gunicorn restarted is counted from its start (the ramp's table says so)."""
     total = 0.0
-    for pid in pids:
+    for pid in server_pids(pids[0]):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -707,12 +709,12 @@ def main(argv: list[str] | None = None) -> None:
                 f"({args.endpoint_clients} clients, no think time), from /proc:\n"
             )
             print(endpoint_table(rows, base))
-        errors = sum(
-            1 for line in log.read_text(errors="replace").splitlines() if "Traceback" in line
-        )
+        text = log.read_text(errors="replace")
         print(
-            f"\nserver log: {log} ({errors} tracebacks); load average after: "
-            f"{' '.join(f'{n:.2f}' for n in os.getloadavg())}"
+            f"\nserver log: {log}: {text.count('Traceback')} tracebacks, "
+            f"{text.count('WORKER TIMEOUT')} worker timeouts (killed and restarted), "
+            f"{text.count('database_unavailable')} database_unavailable (503); "
+            f"load average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}"
         )
     finally:
         stop_server(server)
