@@ -62,3 +62,34 @@ def test_statements_do_not_grow_with_threads_and_posts(client, login, circle, co
     # statement, their membership without loading them (and their roles) again, the
     # opening post with the replies, and the group named once.
     assert many["thread"] <= 8, many
+
+
+def test_reading_a_thread_again_with_nothing_new_writes_nothing(
+    client, login, circle, count_queries
+):
+    login(circle.grace)
+    thread = services.start_thread(circle.group, circle.amani, "Read twice", "Start", new_key())
+    reply(thread, circle.amani, "A first reply")
+    url = f"/groups/threads/{thread.id}"
+
+    def writes(counter) -> list[str]:
+        return [
+            s for s in counter.statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))
+        ]
+
+    with count_queries() as first:
+        assert client.get(url).status_code == 200
+    with count_queries() as again:
+        assert client.get(url).status_code == 200
+    assert len(writes(first)) == 1  # the read marker
+    assert writes(again) == [] and again.count == first.count - 1, again.statements
+
+    # Something new: the next visit marks it read up to the new post.
+    newer = reply(services.get_thread(thread.id), circle.amani, "A second reply")
+    with count_queries() as after_news:
+        page = client.get(url)
+    assert len(writes(after_news)) == 1
+    assert newer.body in page.text
+    with count_queries() as settled:
+        client.get(url)
+    assert writes(settled) == []

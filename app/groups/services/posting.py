@@ -271,12 +271,14 @@ class ThreadPage:
 
 def thread_page(user, thread: Thread, before: int | None = None) -> ThreadPage:
     """The opening post and a page of replies, oldest first: the newest ones, or those
-    before the post ``before``. Viewing the newest marks the thread read. A fixed number
-    of statements whatever the thread's length."""
+    before the post ``before``. Viewing the newest marks the thread read, when there is
+    something new to the reader: reading it again writes nothing (on SQLite a write takes
+    the one write lock and a commit, on a page leaders open again and again). A fixed
+    number of statements whatever the thread's length."""
     read = db.session.scalar(
         select(ThreadRead.last_read_post_id).filter_by(user_id=user.id, thread_id=thread.id)
     )
-    if before is None:
+    if before is None and (read or 0) < (thread.last_post_id or 0):
         mark_read(user, thread.id, thread.last_post_id)
         _commit_keeping_loaded()
     query = select(Post.id).where(Post.thread_id == thread.id)
