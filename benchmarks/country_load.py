@@ -42,6 +42,7 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import itertools  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
@@ -82,28 +83,28 @@ TICKS = os.sysconf("SC_CLK_TCK")
 # --- the data set and the server -------------------------------------------------------
 
 
-def read_country(path: Path) -> Country:
-    with sqlite3.connect(path) as db:
-        programme_id = db.execute("SELECT min(id) FROM programmes").fetchone()[0]
-        cohort_id, cohort_name = db.execute(
-            "SELECT id, name FROM cohorts ORDER BY member_count DESC, id LIMIT 1"
-        ).fetchone()
-        lessons = [
-            (lid, f"/learn/{course}/{slug}")
-            for lid, course, slug in db.execute(
-                "SELECT lessons.id, courses.slug, lessons.slug FROM lessons "
-                "JOIN courses ON courses.id = lessons.course_id WHERE lessons.published "
-                "ORDER BY lessons.id"
-            )
-        ]
-        questions: dict[int, list[int]] = {}
-        for qid, lid in db.execute("SELECT id, lesson_id FROM quick_check_questions"):
-            questions.setdefault(lid, []).append(qid)
-        threads: dict[int, list[int]] = {}
-        for tid, gid in db.execute("SELECT id, group_id FROM group_threads ORDER BY id"):
-            threads.setdefault(gid, []).append(tid)
-        groups = db.execute("SELECT count(*) FROM groups").fetchone()[0]
-        leaders = db.execute("SELECT count(*) FROM user_roles WHERE role = 'leader'").fetchone()[0]
+def read_country(query) -> Country:
+    """The ids the people need, through ``query(sql) -> rows`` (SQLite or PostgreSQL)."""
+    programme_id = query("SELECT min(id) FROM programmes")[0][0]
+    cohort_id, cohort_name = query(
+        "SELECT id, name FROM cohorts ORDER BY member_count DESC, id LIMIT 1"
+    )[0]
+    lessons = [
+        (lid, f"/learn/{course}/{slug}")
+        for lid, course, slug in query(
+            "SELECT lessons.id, courses.slug, lessons.slug FROM lessons "
+            "JOIN courses ON courses.id = lessons.course_id WHERE lessons.published "
+            "ORDER BY lessons.id"
+        )
+    ]
+    questions: dict[int, list[int]] = {}
+    for qid, lid in query("SELECT id, lesson_id FROM quick_check_questions"):
+        questions.setdefault(lid, []).append(qid)
+    threads: dict[int, list[int]] = {}
+    for tid, gid in query("SELECT id, group_id FROM group_threads ORDER BY id"):
+        threads.setdefault(gid, []).append(tid)
+    groups = query("SELECT count(*) FROM groups")[0][0]
+    leaders = query("SELECT count(*) FROM user_roles WHERE role = 'leader'")[0][0]
     return Country(
         programme_id, cohort_id, cohort_name, lessons, questions, threads, groups, leaders
     )
@@ -152,11 +153,10 @@ def server_pids(arbiter: int) -> list[int]:
     return pids
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """utime + stime of the arbiter (``pids[0]``) and its workers as they are now: a worker
-    gunicorn restarted is counted from its start (the ramp's table says so)."""
+def cpu_seconds(pids) -> float:
+    """utime + stime of ``pids``, those that still run."""
     total = 0.0
-    for pid in server_pids(pids[0]):
+    for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -190,7 +190,7 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def ramp(args, port: int, pids: list[int], country: Country, sessions: list[Phone]):
+def ramp(args, port: int, meter, country: Country, sessions: list[Phone]):
     stop, admin_stop = gevent.event.Event(), gevent.event.Event()
     greenlets = [gevent.spawn(health_loop, port, stop)]
     admin = Admin(port, country, args.import_rows)
@@ -214,15 +214,13 @@ def ramp(args, port: int, pids: list[int], country: Country, sessions: list[Phon
         if args.heavy:
             greenlets.append(gevent.spawn(post_photo, photographer, thread, picture))
         gevent.sleep(settle)
-        start, cpu, mine = time.monotonic(), cpu_seconds(pids), own_cpu()
+        start, cpu, mine = time.monotonic(), meter(), own_cpu()
         gevent.sleep(args.step_seconds - settle)
         end = time.monotonic()
         doing = sorted(
             {what for at, what, took, _ in admin.events if at < end and at + took > start}
         )
-        steps.append(
-            Step(target, start, end, cpu_seconds(pids) - cpu, own_cpu() - mine, load, doing)
-        )
+        steps.append(Step(target, start, end, meter() - cpu, own_cpu() - mine, load, doing))
         print(f"  {target} leaders: step done (load average {load[0]:.2f})", flush=True)
     admin_stop.set()
     stop.set()
@@ -267,21 +265,21 @@ def admin_table(admin: Admin, origin: float) -> str:
     return "\n".join(lines)
 
 
-def idle(pids: list[int], seconds: float = 3.0, quiet: float = 0.05, timeout=300) -> float:
+def idle(meter, seconds: float = 3.0, quiet: float = 0.05, timeout=300) -> float:
     """Wait until the server uses under ``quiet`` of a core; its CPU rate then (s/s)."""
     deadline = time.monotonic() + timeout
     while True:
-        cpu, started = cpu_seconds(pids), time.monotonic()
+        cpu, started = meter(), time.monotonic()
         gevent.sleep(seconds)
-        rate = (cpu_seconds(pids) - cpu) / (time.monotonic() - started)
+        rate = (meter() - cpu) / (time.monotonic() - started)
         if rate < quiet or time.monotonic() > deadline:
             return rate
 
 
-def endpoint_phase(args, port, pids, country, sessions) -> list[tuple]:
+def endpoint_phase(args, port, meter, country, sessions) -> list[tuple]:
     """Each leader endpoint alone: server CPU per request (less the idle rate)."""
     rows = []
-    base = idle(pids)
+    base = idle(meter)
     names = [name for name, _ in MIX]
     # Every signed-in account takes turns: one person's reply limit (20 a minute) is not
     # what this measures.
@@ -297,12 +295,12 @@ def endpoint_phase(args, port, pids, country, sessions) -> list[tuple]:
                 next(turns).act(name)
 
         before = len(RECORDS)
-        cpu, started = cpu_seconds(pids), time.monotonic()
+        cpu, started = meter(), time.monotonic()
         workers = [gevent.spawn(loop) for _ in range(args.endpoint_clients)]
         gevent.sleep(args.endpoint_seconds)
         stop.set()
         gevent.joinall(workers, timeout=60)
-        wall, used = time.monotonic() - started, cpu_seconds(pids) - cpu
+        wall, used = time.monotonic() - started, meter() - cpu
         done = RECORDS[before:]
         served = len(done)
         failed = sum(not r.ok for r in done)
@@ -337,7 +335,8 @@ def prepare(args, instance: Path) -> Country:
     target = instance / "headway.db"  # where `make run`'s server finds its database
     with sqlite3.connect(args.dataset) as source, sqlite3.connect(target) as copy:
         source.backup(copy)
-    return read_country(target)
+    with sqlite3.connect(target) as db:
+        return read_country(lambda sql: db.execute(sql).fetchall())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -353,8 +352,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--endpoint-seconds", type=float, default=10)
     parser.add_argument("--endpoint-clients", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the instance folder")
+    parser.add_argument("--layout", choices=("single", "scaled"), default="single")
+    parser.add_argument(
+        "--country",
+        default="",
+        help="scaled: the country's scale, e.g. 'leaders=2000 coaches=40' (benchmarks.country)",
+    )
     args = parser.parse_args(argv)
 
+    layouts = {"single": single_layout}
+    if args.layout == "scaled":
+        from benchmarks.country_load_scaled import scaled_layout
+
+        layouts["scaled"] = scaled_layout
+    with layouts[args.layout](args) as (port, meter, country, log, label):
+        run(args, port, meter, country, log, label)
+
+
+@contextlib.contextmanager
+def single_layout(args):
+    """One process as ``make run`` starts it, on a copy of the SQLite data set. The CPU
+    meter reads the arbiter and its worker as they are now: a worker gunicorn restarted
+    is counted from its start (the summary counts the restarts)."""
     tmp = Path(tempfile.mkdtemp(prefix="headway-country-load-"))
     instance, log = tmp / "instance", tmp / "server.log"
     country = prepare(args, instance)
@@ -363,46 +382,47 @@ def main(argv: list[str] | None = None) -> None:
     server = start_server(instance, port, log)
     try:
         wait_until_answering(port, server, log)
-        pids = server_pids(server.pid)
-        started, cpu = time.monotonic(), cpu_seconds(pids)
-        pool = Pool(8)
-        numbers = range(1, min(args.accounts, country.leaders - 1) + 1)
-        sessions = list(pool.imap(lambda n: sign_in(port, leader_email(n)), numbers))
-        signing = time.monotonic() - started
-        print(
-            f"{len(sessions)} accounts signed in, in {signing:.1f} s "
-            f"({(cpu_seconds(pids) - cpu) * 1000 / len(sessions):.0f} ms of server CPU each, "
-            "scrypt included)",
-            flush=True,
-        )
-        origin = time.monotonic()
-        steps, admin = ramp(args, port, pids, country, sessions)
-        print(
-            "\nThe ramp (one `make run` process, SQLite; leaders every "
-            f"{args.think[0]:.0f}–{args.think[1]:.0f} s):\n"
-        )
-        print(step_table(steps))
-        if args.heavy:
-            print("\nThe admin's heavy work and the photos meanwhile:\n")
-            print(admin_table(admin, origin))
-        if args.endpoint_seconds:
-            rows, base = endpoint_phase(args, port, pids, country, sessions)
-            print(
-                f"\nCPU per endpoint, each alone for {args.endpoint_seconds:.0f} s "
-                f"({args.endpoint_clients} clients, no think time), from /proc:\n"
-            )
-            print(endpoint_table(rows, base))
-        text = log.read_text(errors="replace")
-        print(
-            f"\nserver log: {log}: {text.count('Traceback')} tracebacks, "
-            f"{text.count('WORKER TIMEOUT')} worker timeouts (killed and restarted), "
-            f"{text.count('database_unavailable')} database_unavailable (503); "
-            f"load average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}"
-        )
+        label = "one `make run` process, SQLite"
+        yield port, lambda: cpu_seconds(server_pids(server.pid)), country, log, label
     finally:
         stop_server(server)
         if not args.keep:
             shutil.rmtree(instance, ignore_errors=True)
+
+
+def run(args, port: int, meter, country: Country, log: Path, label: str) -> None:
+    started, cpu = time.monotonic(), meter()
+    pool = Pool(8)
+    numbers = range(1, min(args.accounts, country.leaders - 1) + 1)
+    sessions = list(pool.imap(lambda n: sign_in(port, leader_email(n)), numbers))
+    signing = time.monotonic() - started
+    print(
+        f"{len(sessions)} accounts signed in, in {signing:.1f} s "
+        f"({(meter() - cpu) * 1000 / len(sessions):.0f} ms of server CPU each, "
+        "scrypt included)",
+        flush=True,
+    )
+    origin = time.monotonic()
+    steps, admin = ramp(args, port, meter, country, sessions)
+    print(f"\nThe ramp ({label}; leaders every {args.think[0]:.0f}–{args.think[1]:.0f} s):\n")
+    print(step_table(steps))
+    if args.heavy:
+        print("\nThe admin's heavy work and the photos meanwhile:\n")
+        print(admin_table(admin, origin))
+    if args.endpoint_seconds:
+        rows, base = endpoint_phase(args, port, meter, country, sessions)
+        print(
+            f"\nCPU per endpoint, each alone for {args.endpoint_seconds:.0f} s "
+            f"({args.endpoint_clients} clients, no think time), from /proc:\n"
+        )
+        print(endpoint_table(rows, base))
+    text = log.read_text(errors="replace")
+    print(
+        f"\nserver log: {log}: {text.count('Traceback')} tracebacks, "
+        f"{text.count('WORKER TIMEOUT')} worker timeouts (killed and restarted), "
+        f"{text.count('database_unavailable')} database_unavailable (503); "
+        f"load average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}"
+    )
 
 
 def free_port() -> int:

@@ -293,6 +293,8 @@ class Admin:
         done = headers.get("location", "")
         done = "/" + done.split("/", 3)[-1] if done.startswith("http") else done
         self.wait_for(done, "import", stop)
+        if stop.is_set():
+            return
         codes = done + "/invitations.csv"
         while not stop.is_set():
             status, text, _ = self.timed(
