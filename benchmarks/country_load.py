@@ -33,8 +33,12 @@ own CPU rate (the in-process job workers polling), measured just before.
     .venv/bin/python -m benchmarks.country_load --leaders-max 1500 --step-seconds 40
     .venv/bin/python -m benchmarks.country_load --no-heavy --endpoint-seconds 0
 
-Only the ``make run`` layout is measured; the README's scaled-out layout (PostgreSQL,
-several web processes, a separate worker) is not driven by this script yet.
+``--layout scaled`` runs the same against the README's scaled-out layout instead
+(``benchmarks/country_load_scaled.py``: nginx, two web processes, a job worker, PostgreSQL
+with the country made in it, which takes minutes, and Redis).
+
+    .venv/bin/python -m benchmarks.country_load --layout scaled --leaders-max 2000
+    .venv/bin/python -m benchmarks.country_load --layout scaled --country "leaders=2000 coaches=40"
 """
 
 from gevent import monkey
