@@ -1,0 +1,41 @@
+"""The daily review's services: the scheduler (FSRS), what is due today, answers, choices,
+reminders, and what coaches and programmes see of retention."""
+
+from ._common import ReviewError, clock
+from .answers import Feedback, answer_moment, feedback, record_answer
+from .scheduler import Memory, first_review, review
+from .settings import PER_DAY_CHOICES, Choices, choices, save_choices
+from .today import (
+    Counts,
+    DueQuestion,
+    TodayPage,
+    counts,
+    due_questions,
+    learn_card,
+    next_due,
+    today_page,
+)
+
+__all__ = [
+    "PER_DAY_CHOICES",
+    "Choices",
+    "Counts",
+    "DueQuestion",
+    "Feedback",
+    "Memory",
+    "ReviewError",
+    "TodayPage",
+    "answer_moment",
+    "choices",
+    "clock",
+    "counts",
+    "due_questions",
+    "feedback",
+    "first_review",
+    "learn_card",
+    "next_due",
+    "record_answer",
+    "review",
+    "save_choices",
+    "today_page",
+]
