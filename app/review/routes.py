@@ -4,7 +4,7 @@ an answer that is not the signed-in leader's is a 404."""
 
 from __future__ import annotations
 
-from flask import abort, flash, url_for
+from flask import abort, flash, jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -54,6 +54,54 @@ def show_answer(answer_id: int):
     if shown is None:
         abort(404)
     return render("review/answer.html", shown=shown)
+
+
+@bp.get("/offline.json")
+@requires(can_learn)
+def offline_copy():
+    """The next days' questions for the phone to keep (``static/js/review.js``)."""
+    pack = services.offline_pack(current_user, services.clock(), current_language())
+    response = jsonify(
+        day=pack.day,
+        per_day=pack.counts.per_day,
+        done_today=pack.counts.done_today,
+        words={
+            "correct": _("Correct."),
+            "wrong": _("Not quite."),
+            "answer": _("The answer: %(choice)s"),
+            "back": _("Go back to this moment of the lesson"),
+            "next": _("Next"),
+            "check": _("Check"),
+            "done": _("That is today's review done. Well done! More tomorrow."),
+            "none": _("Nothing to review now."),
+            "queued": _("Saved on this phone. It will be sent when you are back online."),
+        },
+        questions=[_offline_question(q) for q in pack.questions],
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _offline_question(q: services.DueQuestion) -> dict:
+    lesson = url_for(
+        "learning.show_lesson",
+        course_slug=q.lesson.course.slug,
+        lesson_slug=q.lesson.slug,
+        _anchor=f"question-{q.question.id}",
+    )
+    return {
+        "id": q.question.id,
+        "url": url_for("review.answer", question_id=q.question.id),
+        "key": q.key,
+        "due": q.due.isoformat(),
+        "lang": q.language,
+        "prompt": q.text("prompt"),
+        "choices": list(q.choices),
+        "answer": q.question.answer,
+        "right": q.text("feedback_correct"),
+        "wrong": q.text("feedback_incorrect"),
+        "lesson": lesson,
+    }
 
 
 @bp.route("/settings", methods=["GET", "POST"])

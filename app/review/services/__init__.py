@@ -3,6 +3,7 @@ reminders, and what coaches and programmes see of retention."""
 
 from ._common import ReviewError, clock
 from .answers import Feedback, answer_moment, feedback, record_answer
+from .offline import OfflinePack, offline_pack
 from .scheduler import Memory, first_review, review
 from .settings import PER_DAY_CHOICES, Choices, choices, save_choices
 from .today import (
@@ -23,6 +24,7 @@ __all__ = [
     "DueQuestion",
     "Feedback",
     "Memory",
+    "OfflinePack",
     "ReviewError",
     "TodayPage",
     "answer_moment",
@@ -34,6 +36,7 @@ __all__ = [
     "first_review",
     "learn_card",
     "next_due",
+    "offline_pack",
     "record_answer",
     "review",
     "save_choices",

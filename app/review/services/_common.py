@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from datetime import datetime
+
+from flask import current_app
 
 from app.db import utcnow
 from app.errors import ServiceError
@@ -21,3 +26,14 @@ class ReviewError(ServiceError):
 def question_language(question, wanted: str) -> str:
     """``wanted`` where the question is written in it, else its course's own language."""
     return wanted if wanted in question.languages else question.original_language
+
+
+def answer_key(user_id: int, question_id: int, reviews: int) -> str:
+    """The key of the leader's next answer to a question (``app/form_keys.py``), the same
+    wherever it is drawn: the page, the phone's offline copy, a second phone. It names the
+    review (the question's ``reviews`` so far, the quick check being the first), so a double
+    tap, a replay from the queue or the same copy answered on two phones counts once, and
+    the next review has a new key."""
+    message = f"review.answer:{user_id}:{question_id}:{reviews}".encode()
+    digest = hmac.new(current_app.secret_key.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()

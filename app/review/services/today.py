@@ -21,7 +21,7 @@ from app.learning.catalogue import LessonEntry, QuestionEntry
 from app.learning.models import Course, Lesson, LessonProgress, QuickCheckAnswer, QuickCheckQuestion
 
 from ..models import ReviewAnswer, ReviewCard, ReviewSettings
-from ._common import question_language
+from ._common import answer_key, question_language
 from .scheduler import FIRST_INTERVAL_RIGHT, FIRST_INTERVAL_WRONG
 
 
@@ -45,12 +45,19 @@ def due_condition(now: datetime, card=ReviewCard, answer=QuickCheckAnswer):
 
 
 def learned_questions(user_id) -> Select:
-    """``(question_id, lesson_id, due, answered_at, first_correct)`` of every question the
-    leader answered in a lesson they completed, published and active; ``due`` is None for
-    a question never reviewed. ``user_id`` is a value or a column."""
+    """``(question_id, lesson_id, due, answered_at, first_correct, reviews)`` of every
+    question the leader answered in a lesson they completed, published and active; ``due``
+    and ``reviews`` are None for a question never reviewed. ``user_id`` is a value or a column."""
     qa, card = QuickCheckAnswer, ReviewCard
     return (
-        select(qa.question_id, qa.lesson_id, card.due, qa.answered_at, qa.first_correct)
+        select(
+            qa.question_id,
+            qa.lesson_id,
+            card.due,
+            qa.answered_at,
+            qa.first_correct,
+            card.reviews,
+        )
         .join(
             LessonProgress,
             and_(
@@ -135,6 +142,7 @@ class DueQuestion:
     lesson: LessonEntry
     language: str
     due: datetime
+    key: str  # its answer's key (``answer_key``): the same on every phone
 
     def text(self, field: str):
         return self.question.translated(field, self.language)
@@ -150,7 +158,7 @@ def _first_due(row) -> datetime:
     return row.answered_at + (FIRST_INTERVAL_RIGHT if row.first_correct else FIRST_INTERVAL_WRONG)
 
 
-def _as_questions(rows, language: str) -> list[DueQuestion]:
+def _as_questions(user_id: int, rows, language: str) -> list[DueQuestion]:
     """The rows' questions as the process keeps them (a lesson no longer published, or a
     question dropped from it, is left out)."""
     drawn = []
@@ -163,7 +171,11 @@ def _as_questions(rows, language: str) -> list[DueQuestion]:
         if question is not None:
             drawn.append(
                 DueQuestion(
-                    question, lesson, question_language(question, language), _first_due(row)
+                    question,
+                    lesson,
+                    question_language(question, language),
+                    _first_due(row),
+                    answer_key(user_id, question.id, row.reviews or 1),
                 )
             )
     return drawn
@@ -178,7 +190,7 @@ def due_questions(user, now: datetime, language: str, *, limit: int, until: date
         .order_by(order, QuickCheckAnswer.question_id)
         .limit(limit)
     ).all()
-    return sorted(_as_questions(rows, language), key=lambda q: q.due)
+    return sorted(_as_questions(user.id, rows, language), key=lambda q: q.due)
 
 
 def next_due(user, now: datetime) -> datetime | None:
