@@ -4,6 +4,7 @@ reminders, and what coaches and programmes see of retention."""
 from ._common import ReviewError, clock
 from .answers import Feedback, answer_moment, feedback, record_answer
 from .offline import OfflinePack, offline_pack
+from .reminders import Reminded, leaders_to_remind, send_reminders
 from .scheduler import Memory, first_review, review
 from .settings import PER_DAY_CHOICES, Choices, choices, save_choices
 from .today import (
@@ -25,6 +26,7 @@ __all__ = [
     "Feedback",
     "Memory",
     "OfflinePack",
+    "Reminded",
     "ReviewError",
     "TodayPage",
     "answer_moment",
@@ -40,5 +42,7 @@ __all__ = [
     "record_answer",
     "review",
     "save_choices",
+    "send_reminders",
+    "leaders_to_remind",
     "today_page",
 ]
