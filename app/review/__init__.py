@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app import registry
 from app.permissions import can_learn
 
-from .services import clock, learn_card
+from .services import clock, leader_retention, learn_card
 
 bp = Blueprint("review", __name__, template_folder="templates", url_prefix="/learn/review")
 
@@ -27,6 +27,12 @@ registry.page_card(
     "learning.home",
     "review/_learn_card.html",
     lambda person: learn_card(person, clock()),
+    order=10,
+)
+registry.page_card(
+    "coaching.show_leader",
+    "review/_coach_card.html",
+    lambda leader: {"retention": leader_retention(leader.id, clock())},
     order=10,
 )
 

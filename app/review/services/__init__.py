@@ -5,6 +5,7 @@ from ._common import ReviewError, clock
 from .answers import Feedback, answer_moment, feedback, record_answer
 from .offline import OfflinePack, offline_pack
 from .reminders import Reminded, leaders_to_remind, send_reminders
+from .retention import CompetencyRetention, leader_retention
 from .scheduler import Memory, first_review, review
 from .settings import PER_DAY_CHOICES, Choices, choices, save_choices
 from .today import (
@@ -21,6 +22,7 @@ from .today import (
 __all__ = [
     "PER_DAY_CHOICES",
     "Choices",
+    "CompetencyRetention",
     "Counts",
     "DueQuestion",
     "Feedback",
@@ -37,6 +39,7 @@ __all__ = [
     "feedback",
     "first_review",
     "learn_card",
+    "leader_retention",
     "next_due",
     "offline_pack",
     "record_answer",
