@@ -67,10 +67,9 @@ def send_reminders(now: datetime) -> Reminded:
         local = now.astimezone(zone_named(zone_name))
         leaders = leaders_to_remind(zone_name, local.hour, now)
         done.zones += 1
-        for leader_id in leaders:
-            notifications.notify(
-                leader_id, "review.due", url=path, dedupe_key=f"review:{local.date().isoformat()}"
-            )
+        notifications.notify_many(
+            leaders, "review.due", url=path, dedupe_key=f"review:{local.date().isoformat()}"
+        )
         done.leaders += len(leaders)
     db.session.commit()
     return done
