@@ -19,6 +19,12 @@ depends_on = None
 
 
 def upgrade():
+    # Every quick-check question takes part unless its author says not (no table rebuild:
+    # a column with a default is added in place on SQLite).
+    op.add_column(
+        "quick_check_questions",
+        sa.Column("in_review", sa.Boolean(), server_default=sa.true(), nullable=False),
+    )
     op.create_table(
         "review_cards",
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -113,3 +119,6 @@ def downgrade():
     op.drop_index(op.f("ix_review_cards_lesson_id"), table_name="review_cards")
     op.drop_index("ix_review_cards_user_due", table_name="review_cards")
     op.drop_table("review_cards")
+    # In place, as 0010 does: a batch rebuild of a table others point at would cascade
+    # their deletes on SQLite.
+    op.drop_column("quick_check_questions", "in_review")

@@ -68,7 +68,11 @@ def learned_questions(user_id) -> Select:
         )
         .join(
             QuickCheckQuestion,
-            and_(QuickCheckQuestion.id == qa.question_id, QuickCheckQuestion.active.is_(True)),
+            and_(
+                QuickCheckQuestion.id == qa.question_id,
+                QuickCheckQuestion.active.is_(True),
+                QuickCheckQuestion.in_review.is_(True),
+            ),
         )
         .join(Lesson, and_(Lesson.id == qa.lesson_id, Lesson.published.is_(True)))
         .join(Course, and_(Course.id == Lesson.course_id, Course.published.is_(True)))
