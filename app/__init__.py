@@ -29,6 +29,7 @@ from app import (
     ops,
     programmes,
     registry,
+    review,
     security,
     shared_phones,
     studio,
@@ -111,7 +112,7 @@ def _translation_directories(app: Flask) -> list[str]:
 def _register_areas(app: Flask) -> None:
     areas = (
         *(core, accounts, frameworks, learning, media, notifications),
-        *(groups, coaching, studio, programmes, offline, ops),
+        *(groups, coaching, studio, programmes, review, offline, ops),
     )
     for area in areas:
         app.register_blueprint(area.bp)
@@ -130,4 +131,5 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["lang_attr"] = lang_attr
     app.jinja_env.filters["tr"] = tr
     app.jinja_env.globals["language_name"] = language_name
+    app.jinja_env.globals["me_links"] = registry.me_links
     app.context_processor(navigation.context)

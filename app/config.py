@@ -213,6 +213,14 @@ class Config:
     # How often the coaching reminders are swept for what is due (app/coaching/tasks.py).
     COACHING_REMIND_EVERY_MINUTES = 15
 
+    # The daily review (app/review/): questions a day unless the leader chooses 3-10 on Me,
+    # the hour of their day the reminder comes (None: off unless they choose one), how
+    # old an answer made offline may be, and how many days ahead the phone keeps.
+    REVIEW_PER_DAY = 5
+    REVIEW_REMIND_HOUR = 18
+    REVIEW_ANSWER_MAX_AGE_DAYS = 7
+    REVIEW_OFFLINE_DAYS = 3
+
     # The groups' daily digest by e-mail (app/groups/services/digest.py): no host, no digest.
     # No sender: headway@ the host of PUBLIC_URL.
     SMTP_HOST = None

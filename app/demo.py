@@ -14,6 +14,7 @@ from app.coaching.demo import load_demo_coaching
 from app.groups.demo import load_demo_groups
 from app.learning.demo import load_demo_content
 from app.programmes.demo import load_demo_programme
+from app.review.demo import load_demo_review
 from app.roles import Role
 from app.studio.demo import load_demo_studio
 
@@ -100,4 +101,5 @@ def load_command() -> None:
         click.echo(line)
     for line in load_demo_coaching():
         click.echo(line)
+    click.echo(load_demo_review())
     click.echo(load_demo_programme())

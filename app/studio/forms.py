@@ -6,6 +6,7 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -99,6 +100,8 @@ class QuestionForm(Form):
     feedback_incorrect = TextAreaField(
         _l("Feedback when wrong"), validators=[Length(max=1000)], filters=[single_line_breaks]
     )
+    # All questions come back in the leaders' daily review unless the author says not.
+    in_review = BooleanField(_l("Comes back in the daily review"), default=True)
 
 
 class CaptionsForm(Form):

@@ -30,6 +30,7 @@ WRITE = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IG
 
 #: URL parameter name → (table, column) whose first row fills it.
 FIRST_ROW = {
+    "answer_id": ("review_answers", "id"),
     "asset_id": ("media_assets", "id"),
     "batch_id": ("import_batches", "id"),
     "check_in_id": ("coaching_check_ins", "id"),

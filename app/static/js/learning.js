@@ -182,9 +182,19 @@
     script.dataset.playerLoader = "1";
     document.head.appendChild(script);
   }
+  // A page's own script ([data-script]: the review's offline copy) is fetched by that page.
+  function scripts(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-script]"), function (box) {
+      if (window.headwayReview) return window.headwayReview(root);
+      if (document.querySelector("script[src='" + box.dataset.script + "']")) return;
+      var script = document.createElement("script");
+      script.src = box.dataset.script;
+      document.head.appendChild(script);
+    });
+  }
   function init(root) {
     if (!root.querySelectorAll) return;
-    forget(root); drafts(root); players(root);
+    forget(root); drafts(root); players(root); scripts(root);
     cleared.then(function () { player(root); }); // Downloads lists what is left
   }
   document.addEventListener("htmx:load", function (e) { init(e.detail.elt); });
