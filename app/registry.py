@@ -160,6 +160,7 @@ class ShellPart:
 SHELL_SLOTS = ("head", "bar", "footer")
 
 
+@dataclass(frozen=True)
 class PageCard:
     #: the endpoint of the page it sits on (``learning.home``)
     page: str
