@@ -1,0 +1,106 @@
+"""What practices contribute to programme reports and to a person's data
+(``app/registry.py``): practices shared and tried per person; a person's practices, the
+reviews they wrote and their tries to download; and on erasure their drafts and practices
+not yet approved go, with their tries, while their approved practices stay, credited to
+"a former member" (as groups' posts are: others have tried them and count on them)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+
+from app import registry
+from app.extensions import db
+
+from .models import Practice, PracticeReview, PracticeTry, Status
+from .services.trying import recount
+
+
+def _export_practices(user_id: int) -> list[dict]:
+    return registry.rows(
+        select(
+            Practice.title,
+            Practice.language,
+            Practice.problem,
+            Practice.steps,
+            Practice.takes,
+            Practice.evidence,
+            Practice.status,
+            Practice.created_at,
+            Practice.submitted_at,
+            Practice.approved_at,
+        )
+        .where(Practice.author_id == user_id)
+        .order_by(Practice.id)
+    )
+
+
+def _export_reviews(user_id: int) -> list[dict]:
+    return registry.rows(
+        select(
+            Practice.title.label("practice"),
+            PracticeReview.decision,
+            PracticeReview.comment,
+            PracticeReview.created_at,
+        )
+        .join(Practice, Practice.id == PracticeReview.practice_id)
+        .where(PracticeReview.reviewer_id == user_id)
+        .order_by(PracticeReview.id)
+    )
+
+
+def _export_tries(user_id: int) -> list[dict]:
+    return registry.rows(
+        select(
+            Practice.title.label("practice"),
+            PracticeTry.outcome,
+            PracticeTry.outcome_note,
+            PracticeTry.created_at,
+            PracticeTry.reported_at,
+        )
+        .join(Practice, Practice.id == PracticeTry.practice_id)
+        .where(PracticeTry.leader_id == user_id)
+        .order_by(PracticeTry.id)
+    )
+
+
+def _erase(user_id: int) -> None:
+    """See the module's docstring. The counts of the practices they tried are recounted."""
+    tried = select(PracticeTry.practice_id).where(PracticeTry.leader_id == user_id)
+    tried_ids = list(db.session.scalars(tried))
+    db.session.execute(delete(PracticeTry).where(PracticeTry.leader_id == user_id))
+    db.session.execute(
+        delete(Practice).where(Practice.author_id == user_id, Practice.status != Status.APPROVED)
+    )
+    db.session.execute(update(Practice).where(Practice.author_id == user_id).values(author_id=None))
+    # Their review comments stay with the practice (the author's record), without a name.
+    db.session.execute(
+        update(PracticeReview).where(PracticeReview.reviewer_id == user_id).values(reviewer_id=None)
+    )
+    for practice_id in tried_ids:
+        recount(practice_id)
+
+
+registry.personal_data("practices", export=_export_practices, erase=_erase)
+registry.personal_data("practice_reviews", export=_export_reviews, erase=lambda user_id: None)
+registry.personal_data("practice_tries", export=_export_tries, erase=lambda user_id: None)
+registry.person_metric(
+    "practices_approved",
+    _l("Practices shared and approved"),
+    lambda: (
+        select(Practice.author_id.label("user_id"), func.count().label("value"))
+        .where(Practice.status == Status.APPROVED, Practice.author_id.is_not(None))
+        .group_by(Practice.author_id)
+    ),
+)
+registry.person_metric(
+    "practices_tried",
+    _l("Practices tried"),
+    lambda: select(PracticeTry.leader_id.label("user_id"), func.count().label("value")).group_by(
+        PracticeTry.leader_id
+    ),
+)
+registry.activity(
+    "practice_tries",
+    lambda: select(PracticeTry.leader_id.label("user_id"), PracticeTry.created_at.label("at")),
+)
