@@ -98,9 +98,7 @@ def upgrade():
         _fk("practice_tries", "leader_id", "users.id", "CASCADE"),
         _fk("practice_tries", "action_id", "coaching_actions.id", "SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_practice_tries")),
-        sa.UniqueConstraint(
-            "practice_id", "leader_id", name=op.f("uq_practice_tries_practice_id_leader_id")
-        ),
+        sa.UniqueConstraint("practice_id", "leader_id", name=op.f("uq_practice_tries_practice_id")),
     )
     op.create_index(op.f("ix_practice_tries_leader_id"), "practice_tries", ["leader_id"])
 

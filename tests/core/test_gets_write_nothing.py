@@ -53,6 +53,7 @@ FIRST_ROW = {
     "level_id": ("framework_levels", "id"),
     "notification_id": ("notifications", "id"),
     "post_id": ("group_posts", "id"),
+    "practice_id": ("practices", "id"),
     "programme_id": ("programmes", "id"),
     "thread_id": ("group_threads", "id"),
     "user_id": ("users", "id"),

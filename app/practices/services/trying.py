@@ -129,11 +129,10 @@ def _the_try(practice: Practice, leader: User) -> PracticeTry:
 
 def tries_of(leader: User) -> list[tuple[PracticeTry, Practice]]:
     """The practices a leader is trying or tried, latest first (the coach's page too)."""
-    return list(
-        db.session.execute(
-            select(PracticeTry, Practice)
-            .join(Practice, Practice.id == PracticeTry.practice_id)
-            .where(PracticeTry.leader_id == leader.id)
-            .order_by(PracticeTry.created_at.desc())
-        ).tuples()
+    rows = db.session.execute(
+        select(PracticeTry, Practice)
+        .join(Practice, Practice.id == PracticeTry.practice_id)
+        .where(PracticeTry.leader_id == leader.id)
+        .order_by(PracticeTry.created_at.desc())
     )
+    return [(tried, practice) for tried, practice in rows]
