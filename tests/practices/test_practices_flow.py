@@ -11,7 +11,6 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.practices import services
 from app.practices.models import Practice, Status
-
 from tests.practices.conftest import book_check_in, fields, make_practice, new_key
 
 
