@@ -19,7 +19,9 @@ without knowing them:
 - :func:`activity`: moments a person was active, for "active leaders per week";
 - :func:`ratings`: competency ratings over time, for growth (self-assessments, coach ratings);
 - :func:`person_section`: a part of the admin's page of one person (their cohorts, their
-  data), so the people pages offer what other areas do for a person without importing them.
+  data), so the people pages offer what other areas do for a person without importing them;
+  :func:`leader_section` likewise a part of the coach's page of one of their leaders (the
+  practices they shared and tried), for areas that build on coaching.
 - :func:`course_access`: which published courses a person may open (a programme's leaders
   see its courses), as a condition the learning area folds into statements it makes anyway;
 - :func:`person_column`: a number read with the signed-in person on every request (the
@@ -151,6 +153,8 @@ PERSON_METRICS: dict[str, PersonMetric] = {}
 ACTIVITY: dict[str, ActivitySource] = {}
 RATINGS: dict[str, RatingSource] = {}
 PERSON_SECTIONS: dict[str, PersonSection] = {}
+#: parts of the coach's page of a leader (a ``PersonSection``: the leader → its context)
+LEADER_SECTIONS: dict[str, PersonSection] = {}
 COURSE_ACCESS: dict[str, CourseAccess] = {}
 PERSON_COLUMNS: dict[str, PersonColumn] = {}
 
@@ -225,6 +229,10 @@ def ratings(key: str, label, statement, *, by_course: bool = False) -> None:
 
 def person_section(key: str, template: str, context) -> None:
     PERSON_SECTIONS[key] = PersonSection(key, template, context)
+
+
+def leader_section(key: str, template: str, context) -> None:
+    LEADER_SECTIONS[key] = PersonSection(key, template, context)
 
 
 def person_column(key: str, column, receive) -> None:

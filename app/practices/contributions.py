@@ -13,7 +13,8 @@ from app import registry
 from app.extensions import db
 
 from .models import Practice, PracticeReview, PracticeTry, Status
-from .services.trying import recount
+from .services.library import shared_by
+from .services.trying import recount, tries_of
 
 
 def _export_practices(user_id: int) -> list[dict]:
@@ -103,4 +104,11 @@ registry.person_metric(
 registry.activity(
     "practice_tries",
     lambda: select(PracticeTry.leader_id.label("user_id"), PracticeTry.created_at.label("at")),
+)
+
+# The coach's page of a leader: the practices they shared (not their drafts) and tried.
+registry.leader_section(
+    "practices",
+    "practices/_leader_section.html",
+    lambda leader: {"shared": shared_by(leader.id), "tried": tries_of(leader)},
 )

@@ -204,3 +204,19 @@ def test_the_library_fragment(w, client, login):
     response = client.get("/practices/?q=corners", headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert f"practice-{practice.id}" in body and "<html" not in body
+
+
+def test_the_coach_sees_a_leader_s_practices_shared_and_tried(w, client, login):
+    shared = make_practice(w, title="Huddles")
+    make_practice(w, Status.DRAFT, title="Secret draft")
+    other = make_practice(w, author=w.baraka, title="Baraka's corners")
+    services.try_practice(other, w.amina)
+    services.report_outcome(other, w.amina, "not", "Too little time.")
+    login(w.coach)
+    page = client.get(f"/coaching/leaders/{w.amina.id}").get_data(as_text=True)
+    section = page[page.index('id="leader-practices"') :]
+    assert f"/practices/{shared.id}" in section and "Secret draft" not in section
+    assert "Baraka&#39;s corners" in section and "Too little time." in section
+    client.post("/sign-out")
+    login(w.other_coach)
+    assert client.get(f"/coaching/leaders/{w.amina.id}").status_code == 404

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import registry
 from app.frameworks import services as frameworks
 from app.groups import services as groups
 from app.htmx import render, see_other
@@ -40,6 +41,10 @@ def show_leader(leader_id: int):
         "coaching/leader.html",
         record=services.leader_record(leader, coach=current_user),
         peers=groups.peer_activity(leader.id),
+        sections=[
+            (section.template, section.context(leader))
+            for section in registry.LEADER_SECTIONS.values()
+        ],
     )
 
 

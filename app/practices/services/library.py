@@ -118,6 +118,17 @@ def my_practices(author: User) -> list[Practice]:
     )
 
 
+def shared_by(author_id: int) -> list[Practice]:
+    """What a leader has sent for review or had approved (their drafts are their own)."""
+    return list(
+        db.session.scalars(
+            select(Practice)
+            .where(Practice.author_id == author_id, Practice.status != Status.DRAFT)
+            .order_by(Practice.submitted_at.desc(), Practice.id.desc())
+        )
+    )
+
+
 def get_practice(practice_id: int) -> Practice | None:
     return db.session.get(Practice, practice_id)
 
