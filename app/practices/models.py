@@ -63,6 +63,10 @@ class Practice(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The short phone video, transcoded by media into its ladder (None: no video).
+    video_asset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media_assets.id", ondelete="SET NULL")
+    )
     tried_count: Mapped[int] = mapped_column(default=0)
     worked_count: Mapped[int] = mapped_column(default=0)
     partly_count: Mapped[int] = mapped_column(default=0)

@@ -19,10 +19,12 @@ from __future__ import annotations
 from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import aliased
 
+from app.extensions import db
 from app.groups.models import GroupMember
+from app.media.permissions import VIEW_ASSET
 from app.permissions import is_admin, signed_in
 from app.programmes.models import Cohort, CohortMember
-from app.registry import predicate
+from app.registry import grant, predicate
 from app.roles import Role
 
 from .models import Practice, Status
@@ -53,16 +55,21 @@ def can_edit_practice(user, practice) -> bool:
 
 
 @predicate
-def can_review_practice(user, practice) -> bool:
-    """Approve or ask for changes to a submitted practice: its reviewer (the author's
-    coach), or an admin; never its own author."""
-    if not signed_in(user) or practice.status != Status.SUBMITTED:
-        return False
-    if practice.author_id == user.id:
+def is_practice_reviewer(user, practice) -> bool:
+    """Who reviews a practice: the reviewer it was sent to (the author's coach), or an
+    admin; never its own author."""
+    if not signed_in(user) or practice.author_id == user.id:
         return False
     if is_admin(user):
         return True
     return practice.reviewer_id == user.id and user.has_role(Role.COACH)
+
+
+@predicate
+def can_review_practice(user, practice) -> bool:
+    """Approve or ask for changes: its reviewer (:func:`is_practice_reviewer`), while it is
+    submitted."""
+    return practice.status == Status.SUBMITTED and is_practice_reviewer(user, practice)
 
 
 @predicate
@@ -105,3 +112,15 @@ def visible_to(user):
         or_(Practice.reviewer_id == user.id, shares_group),
     )
     return or_(mine, and_(Practice.status == Status.APPROVED, in_programme), under_review)
+
+
+def _shows_video(user, asset) -> bool:
+    """Media asks who may play an asset: whoever may read a practice it is the video of."""
+    return bool(
+        db.session.scalar(
+            select(Practice.id).where(Practice.video_asset_id == asset.id, visible_to(user))
+        )
+    )
+
+
+grant(VIEW_ASSET, _shows_video)

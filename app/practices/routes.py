@@ -5,7 +5,7 @@ form (POST → 303 → GET); the draft's text is also kept on the phone as it is
 
 from __future__ import annotations
 
-from flask import abort, flash, request, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from app.form_keys import KeyReused
 from app.frameworks import services as frameworks
 from app.htmx import render, see_other
+from app.media import services as media
 from app.permissions import is_admin, requires
 from app.urls import id_arg
 
@@ -145,12 +146,46 @@ def show_practice(practice_id: int):
     return render(
         "practices/practice.html",
         practice=practice,
+        video=_video(practice),
         reviews=services.reviews_of(practice),
         my_try=services.try_of(current_user, practice),
         review_form=ReviewForm(formdata=None),
         outcome_form=OutcomeForm(formdata=None),
         action_form=ActionForm(formdata=None),
     )
+
+
+def _video(practice):
+    """What the reader's data saver plays of the practice's video (None: it has none)."""
+    if practice.video_asset_id is None:
+        return None
+    return media.playback_for(practice.video_asset_id, choice=current_user.data_rung)
+
+
+@bp.post("/<int:practice_id>/video")
+@requires(can.can_share_practices)
+def upload_video(practice_id: int):
+    """The phone's video as one plain form post (no JavaScript needed), up to
+    ``PRACTICES_VIDEO_MAX_BYTES``; a refused file leaves the practice as it was."""
+    request.max_content_length = int(current_app.config["PRACTICES_VIDEO_MAX_BYTES"])
+    practice = _practice_or_404(practice_id)
+    if not can.can_edit_practice(current_user, practice):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        flash(_("The page was out of date. Send the file again."), "error")
+        return _back(practice)
+    file = request.files.get("video")
+    if file is None or not file.filename:
+        flash(_("Choose the video first."), "error")
+        return _back(practice)
+    try:
+        services.attach_video(
+            practice, current_user, file.stream, file.filename, file.mimetype or ""
+        )
+    except services.PracticeError as error:
+        return _back(practice, error)
+    flash(_("Received. The video is being prepared."), "success")
+    return _back(practice)
 
 
 def _back(practice, error: services.PracticeError | None = None):
@@ -179,7 +214,9 @@ def submit_practice(practice_id: int):
 @requires(can.can_use_practices)
 def review_practice(practice_id: int):
     practice = _practice_or_404(practice_id)
-    if not can.can_review_practice(current_user, practice):
+    # Whether it still waits for a review is the service's to say, after the form's key:
+    # a second tap of the same review finds it reviewed, and gets the first one's answer.
+    if not can.is_practice_reviewer(current_user, practice):
         abort(403)
     form = ReviewForm()
     if form.validate_on_submit():
@@ -200,6 +237,7 @@ def review_practice(practice_id: int):
         "practices/practice.html",
         status=422,
         practice=practice,
+        video=_video(practice),
         reviews=services.reviews_of(practice),
         my_try=None,
         review_form=form,

@@ -46,6 +46,7 @@ def upgrade():
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.Column("submitted_at", UTCDateTime(), nullable=True),
         sa.Column("approved_at", UTCDateTime(), nullable=True),
+        sa.Column("video_asset_id", sa.Integer(), nullable=True),
         sa.Column("tried_count", sa.Integer(), nullable=False),
         sa.Column("worked_count", sa.Integer(), nullable=False),
         sa.Column("partly_count", sa.Integer(), nullable=False),
@@ -53,6 +54,7 @@ def upgrade():
         _fk("practices", "author_id", "users.id", "SET NULL"),
         _fk("practices", "reviewer_id", "users.id", "SET NULL"),
         _fk("practices", "programme_id", "programmes.id", "SET NULL"),
+        _fk("practices", "video_asset_id", "media_assets.id", "SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_practices")),
     )
     op.create_index("ix_practices_status_language", "practices", ["status", "language"])

@@ -180,6 +180,10 @@ CASES = {
         lambda w: (w.coach, _practice(w, "submitted")),  # the author's coach
         lambda w: (w.other_coach, _practice(w, "submitted")),
     ),
+    "is_practice_reviewer": (
+        lambda w: (w.admin, _practice(w, "approved")),
+        lambda w: (w.other_coach, _practice(w, "submitted")),
+    ),
     "can_try_practice": (
         lambda w: (w.other_leader, _practice(w, "approved")),
         lambda w: (w.leader, _practice(w, "approved")),  # one's own

@@ -147,9 +147,20 @@ def test_the_wrong_person_may_not_write(w, client, login, state):
     client.post("/sign-out")
     login(w.other_coach)
     status = client.post(f"/practices/{practice.id}/reviews", data=review).status_code
-    assert status == (200 if False else (403 if state == Status.APPROVED else 404))
+    assert status == (403 if state == Status.APPROVED else 404)
     db.session.refresh(practice)
     assert (practice.status, practice.title) == before
+
+
+def test_a_review_of_a_practice_no_longer_waiting_is_refused(w, client, login):
+    practice = make_practice(w)  # approved already
+    login(w.coach)
+    review = {"decision": "changes", "comment": "Late.", "key": new_key()}
+    response = client.post(f"/practices/{practice.id}/reviews", data=review)
+    assert response.status_code == 422
+    assert "not waiting for your review" in response.get_data(as_text=True)
+    db.session.refresh(practice)
+    assert practice.status == Status.APPROVED
 
 
 def test_the_whole_journey_through_the_pages(w, client, login):

@@ -18,6 +18,7 @@ from .library import (
     try_of,
     visible_practice,
 )
+from .media import attach_video
 from .reviewing import review_practice, review_queue, reviews_of
 from .trying import report_outcome, tries_of, try_practice
 
@@ -27,6 +28,7 @@ __all__ = [
     "LibraryPage",
     "PracticeError",
     "PracticeFields",
+    "attach_video",
     "author_name",
     "create_practice",
     "fold",
