@@ -7,12 +7,13 @@ not yet approved go, with their tries, while their approved practices stay, cred
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, event, func, select, update
 
 from app import registry
 from app.extensions import db
+from app.groups import services as groups
 
-from .models import Practice, PracticeReview, PracticeTry, Status
+from .models import Practice, PracticePhoto, PracticeReview, PracticeTry, Status
 from .services.library import shared_by
 from .services.trying import recount, tries_of
 
@@ -34,6 +35,30 @@ def _export_practices(user_id: int) -> list[dict]:
         .where(Practice.author_id == user_id)
         .order_by(Practice.id)
     )
+
+
+def _export_media(user_id: int) -> list[dict]:
+    """Their practices' video (its media asset, in the media part of the data) and photos
+    (each a JPEG in the media storage, by its key)."""
+    videos = registry.rows(
+        select(Practice.title.label("practice"), Practice.video_asset_id.label("media_asset"))
+        .where(Practice.author_id == user_id, Practice.video_asset_id.is_not(None))
+        .order_by(Practice.id)
+    )
+    photos = registry.rows(
+        select(
+            Practice.title.label("practice"),
+            PracticePhoto.storage_key.label("photo"),
+            PracticePhoto.created_at,
+        )
+        .join(Practice, Practice.id == PracticePhoto.practice_id)
+        .where(Practice.author_id == user_id)
+        .order_by(PracticePhoto.id)
+    )
+    return [
+        *({"kind": "video", **row} for row in videos),
+        *({"kind": "photo", **row} for row in photos),
+    ]
 
 
 def _export_reviews(user_id: int) -> list[dict]:
@@ -70,9 +95,18 @@ def _erase(user_id: int) -> None:
     tried = select(PracticeTry.practice_id).where(PracticeTry.leader_id == user_id)
     tried_ids = list(db.session.scalars(tried))
     db.session.execute(delete(PracticeTry).where(PracticeTry.leader_id == user_id))
-    db.session.execute(
-        delete(Practice).where(Practice.author_id == user_id, Practice.status != Status.APPROVED)
+    unapproved = (Practice.author_id == user_id) & (Practice.status != Status.APPROVED)
+    photo_keys = list(
+        db.session.scalars(
+            select(PracticePhoto.storage_key)
+            .join(Practice, Practice.id == PracticePhoto.practice_id)
+            .where(unapproved)
+        )
     )
+    db.session.execute(delete(Practice).where(unapproved))
+    # Their files go once the erasure commits (a failed erasure keeps them).
+    for key in photo_keys:
+        event.listen(db.session, "after_commit", _remover(key), once=True)
     db.session.execute(update(Practice).where(Practice.author_id == user_id).values(author_id=None))
     # Their review comments stay with the practice (the author's record), without a name.
     db.session.execute(
@@ -82,7 +116,12 @@ def _erase(user_id: int) -> None:
         recount(practice_id)
 
 
+def _remover(key: str):
+    return lambda session: groups.delete_photo(key)
+
+
 registry.personal_data("practices", export=_export_practices, erase=_erase)
+registry.personal_data("practice_media", export=_export_media, erase=lambda user_id: None)
 registry.personal_data("practice_reviews", export=_export_reviews, erase=lambda user_id: None)
 registry.personal_data("practice_tries", export=_export_tries, erase=lambda user_id: None)
 registry.person_metric(

@@ -5,6 +5,7 @@ practice and the reviewer's form add a row each time, so they carry a key
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -96,3 +97,15 @@ class OutcomeForm(Form):
 
 class ActionForm(Form):
     """A button that writes (send for review, I'll try this): its CSRF token alone."""
+
+
+class PhotoForm(KeyedForm):
+    """One photo more: a row added each time, so its form carries a key."""
+
+    photo = FileField(
+        _l("A photo (up to three)"),
+        validators=[
+            FileRequired(_l("Choose a photo first.")),
+            FileAllowed(["jpg", "jpeg", "png", "webp"], _l("Choose a JPEG or PNG photo.")),
+        ],
+    )

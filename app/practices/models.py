@@ -143,3 +143,21 @@ class PracticeTry(db.Model):
 
     def __repr__(self) -> str:
         return f"<PracticeTry {self.practice_id} by {self.leader_id} {self.outcome}>"
+
+
+class PracticePhoto(db.Model):
+    """One of a practice's photos (at most three): re-encoded by the groups' photo pipeline
+    into a small JPEG without metadata, kept in the media storage."""
+
+    __tablename__ = "practice_photos"
+    __table_args__ = (UniqueConstraint("practice_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    storage_key: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PracticePhoto {self.id} of {self.practice_id} #{self.position}>"

@@ -5,7 +5,7 @@ form (POST → 303 → GET); the draft's text is also kept on the phone as it is
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, request, url_for
+from flask import Response, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -15,11 +15,19 @@ from app.frameworks import services as frameworks
 from app.htmx import render, see_other
 from app.media import services as media
 from app.permissions import is_admin, requires
+from app.sessions import same_for_everyone
 from app.urls import id_arg
 
 from . import bp, services
 from . import permissions as can
-from .forms import ActionForm, NewPracticeForm, OutcomeForm, PracticeForm, ReviewForm
+from .forms import (
+    ActionForm,
+    NewPracticeForm,
+    OutcomeForm,
+    PhotoForm,
+    PracticeForm,
+    ReviewForm,
+)
 
 
 def _practice_or_404(practice_id: int):
@@ -147,6 +155,8 @@ def show_practice(practice_id: int):
         "practices/practice.html",
         practice=practice,
         video=_video(practice),
+        photos=services.photos_of(practice),
+        photo_form=PhotoForm(formdata=None),
         reviews=services.reviews_of(practice),
         my_try=services.try_of(current_user, practice),
         review_form=ReviewForm(formdata=None),
@@ -186,6 +196,57 @@ def upload_video(practice_id: int):
         return _back(practice, error)
     flash(_("Received. The video is being prepared."), "success")
     return _back(practice)
+
+
+@bp.post("/<int:practice_id>/photos")
+@requires(can.can_share_practices)
+def add_photo(practice_id: int):
+    practice = _practice_or_404(practice_id)
+    if not can.can_edit_practice(current_user, practice):
+        abort(403)
+    form = PhotoForm()
+    if not form.validate_on_submit():
+        errors = [e for field in form for e in field.errors]
+        flash(" ".join(str(e) for e in errors) or _("Choose a photo first."), "error")
+        return _back(practice)
+    try:
+        services.add_photo(practice, current_user, form.photo.data.stream, form.key.data)
+    except services.PracticeError as error:
+        return _back(practice, error)
+    except KeyReused:
+        flash(_("This form is out of date. Reload the page, then send it again."), "error")
+    return _back(practice)
+
+
+@bp.post("/<int:practice_id>/photos/<int:photo_id>/removal")
+@requires(can.can_share_practices)
+def remove_photo(practice_id: int, photo_id: int):
+    practice = _practice_or_404(practice_id)
+    if not can.can_edit_practice(current_user, practice):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_photo(practice, current_user, photo_id)
+    except services.PracticeError as error:
+        return _back(practice, error)
+    return _back(practice)
+
+
+@bp.get("/<int:practice_id>/photos/<int:photo_id>")
+@requires(can.can_use_practices)
+@same_for_everyone  # as groups.show_photo: checked from the session, kept by the phone only
+def show_photo(practice_id: int, photo_id: int):
+    practice = _practice_or_404(practice_id)
+    jpeg = services.photo_of(practice, photo_id)
+    if jpeg is None:
+        abort(404)
+    response = Response(jpeg, mimetype="image/jpeg")
+    response.set_etag(f"practice-photo-{photo_id}")
+    response.cache_control.private = True
+    response.cache_control.max_age = 365 * 24 * 3600
+    response.cache_control.immutable = True
+    return response.make_conditional(request)
 
 
 def _back(practice, error: services.PracticeError | None = None):
@@ -238,6 +299,8 @@ def review_practice(practice_id: int):
         status=422,
         practice=practice,
         video=_video(practice),
+        photos=services.photos_of(practice),
+        photo_form=PhotoForm(formdata=None),
         reviews=services.reviews_of(practice),
         my_try=None,
         review_form=form,

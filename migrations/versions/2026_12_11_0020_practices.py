@@ -103,9 +103,24 @@ def upgrade():
         sa.UniqueConstraint("practice_id", "leader_id", name=op.f("uq_practice_tries_practice_id")),
     )
     op.create_index(op.f("ix_practice_tries_leader_id"), "practice_tries", ["leader_id"])
+    op.create_table(
+        "practice_photos",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("practice_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("storage_key", sa.String(length=255), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        _fk("practice_photos", "practice_id", "practices.id", "CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_practice_photos")),
+        sa.UniqueConstraint(
+            "practice_id", "position", name=op.f("uq_practice_photos_practice_id")
+        ),
+    )
 
 
 def downgrade():
+    op.drop_table("practice_photos")
     op.drop_index(op.f("ix_practice_tries_leader_id"), table_name="practice_tries")
     op.drop_table("practice_tries")
     op.drop_index(op.f("ix_practice_reviews_practice_id"), table_name="practice_reviews")

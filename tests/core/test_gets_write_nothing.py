@@ -54,6 +54,7 @@ FIRST_ROW = {
     "notification_id": ("notifications", "id"),
     "post_id": ("group_posts", "id"),
     "practice_id": ("practices", "id"),
+    "photo_id": ("practice_photos", "id"),
     "programme_id": ("programmes", "id"),
     "thread_id": ("group_threads", "id"),
     "user_id": ("users", "id"),

@@ -19,15 +19,18 @@ from .library import (
     visible_practice,
 )
 from .media import attach_video
+from .photos import MAX_PHOTOS, add_photo, photo_of, photos_of, remove_photo
 from .reviewing import review_practice, review_queue, reviews_of
 from .trying import report_outcome, tries_of, try_practice
 
 __all__ = [
     "LANGUAGES",
+    "MAX_PHOTOS",
     "LibraryFilter",
     "LibraryPage",
     "PracticeError",
     "PracticeFields",
+    "add_photo",
     "attach_video",
     "author_name",
     "create_practice",
@@ -35,7 +38,10 @@ __all__ = [
     "get_practice",
     "library",
     "my_practices",
+    "photo_of",
+    "photos_of",
     "regions",
+    "remove_photo",
     "report_outcome",
     "review_practice",
     "review_queue",
