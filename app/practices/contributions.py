@@ -124,21 +124,36 @@ registry.personal_data("practices", export=_export_practices, erase=_erase)
 registry.personal_data("practice_media", export=_export_media, erase=lambda user_id: None)
 registry.personal_data("practice_reviews", export=_export_reviews, erase=lambda user_id: None)
 registry.personal_data("practice_tries", export=_export_tries, erase=lambda user_id: None)
-registry.person_metric(
-    "practices_approved",
-    _l("Practices shared and approved"),
-    lambda: (
+
+
+def _authors(condition):
+    return lambda: (
         select(Practice.author_id.label("user_id"), func.count().label("value"))
-        .where(Practice.status == Status.APPROVED, Practice.author_id.is_not(None))
+        .where(condition, Practice.author_id.is_not(None))
         .group_by(Practice.author_id)
-    ),
+    )
+
+
+def _triers(condition=None):
+    def statement():
+        query = select(PracticeTry.leader_id.label("user_id"), func.count().label("value"))
+        if condition is not None:
+            query = query.where(condition)
+        return query.group_by(PracticeTry.leader_id)
+
+    return statement
+
+
+# In the programme's report, per programme, region and cohort, under its small-group rule.
+registry.person_metric(
+    "practices_shared", _l("Practices shared"), _authors(Practice.status != Status.DRAFT)
 )
 registry.person_metric(
-    "practices_tried",
-    _l("Practices tried"),
-    lambda: select(PracticeTry.leader_id.label("user_id"), func.count().label("value")).group_by(
-        PracticeTry.leader_id
-    ),
+    "practices_approved", _l("Practices approved"), _authors(Practice.status == Status.APPROVED)
+)
+registry.person_metric("practices_tried", _l("Practices tried"), _triers())
+registry.person_metric(
+    "practices_worked", _l("Practices tried that worked"), _triers(PracticeTry.outcome == "worked")
 )
 registry.activity(
     "practice_tries",
