@@ -184,3 +184,18 @@ def test_erasing_a_coach_keeps_their_reviews_without_a_name(w):
         select(PracticeReview).where(PracticeReview.practice_id == practice.id)
     ).one()
     assert review.reviewer_id is None
+
+
+@pytest.mark.parametrize(
+    "locale, words, heading",
+    [("en", "shelf", "Practices"), ("fr", "élèves", "Pratiques"), ("sw", "vitabu", "Mbinu")],
+)
+def test_the_library_page_in_each_language(
+    w, shelf, client, login, make_user, locale, words, heading
+):
+    reader = make_user("leader", locale=locale)
+    login(reader)
+    page = client.get(f"/practices/?q={words}").get_data(as_text=True)
+    assert f"<h1>{heading}</h1>" in page
+    practice = shelf[{"en": "en", "fr": "fr", "sw": "sw"}[locale]]
+    assert f"practice-{practice.id}" in page
