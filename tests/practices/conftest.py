@@ -15,6 +15,7 @@ from app.groups import services as groups
 from app.practices import services
 from app.practices.models import Status
 from tests.learning.conftest import framework  # noqa: F401  (fixture)
+from tests.programmes.conftest import admin, cohort, enrol, programme  # noqa: F401  (fixtures)
 
 _keys = itertools.count(1)
 

@@ -8,12 +8,12 @@ from datetime import timedelta
 from app.practices import services
 from app.programmes import services as programmes
 from tests.practices.conftest import fields, new_key
-from tests.programmes.conftest import START, admin, cohort, enrol, programme  # noqa: F401
+from tests.programmes.conftest import START
 
 TODAY = START + timedelta(days=20)
 
 
-def _shared(author, admin, title, approve):  # noqa: F811
+def _shared(author, admin, title, approve):
     practice = services.create_practice(author, fields(title=title), new_key())
     services.submit_practice(practice, author)
     if approve:
@@ -21,7 +21,7 @@ def _shared(author, admin, title, approve):  # noqa: F811
     return practice
 
 
-def test_practices_in_the_report_by_region(make_user, programme, cohort, enrol, admin):  # noqa: F811
+def test_practices_in_the_report_by_region(make_user, programme, cohort, enrol, admin):
     coast = [make_user(name=f"C{n}") for n in range(5)]
     nairobi = [make_user(name=f"N{n}") for n in range(5)]
     for person in coast:
@@ -64,7 +64,7 @@ def test_fewer_than_five_leaders_show_no_practice_numbers(
     programme,
     cohort,
     enrol,
-    admin,  # noqa: F811
+    admin,
 ):
     few = [make_user(name=f"F{n}") for n in range(3)]
     for person in few:
