@@ -1,8 +1,10 @@
 """What practices contribute to programme reports and to a person's data
-(``app/registry.py``): practices shared and tried per person; a person's practices, the
-reviews they wrote and their tries to download; and on erasure their drafts and practices
-not yet approved go, with their tries, while their approved practices stay, credited to
-"a former member" (as groups' posts are: others have tried them and count on them)."""
+(``app/registry.py``): practices shared and tried per person; a person's practices, their
+media, the reviews they wrote and their tries to download; and on erasure their drafts and
+practices not yet approved go, with their tries, while their approved practices stay,
+credited to "a former member" (as groups' posts are: others have tried them and count on
+them), unless the leader chose on "Your practices" that they go too. The admin's page of
+the person says which, before the admin completes an erasure."""
 
 from __future__ import annotations
 
@@ -13,7 +15,15 @@ from app import registry
 from app.extensions import db
 from app.groups import services as groups
 
-from .models import Practice, PracticePhoto, PracticeReview, PracticeTry, Status
+from .models import (
+    Practice,
+    PracticeErasureChoice,
+    PracticePhoto,
+    PracticeReview,
+    PracticeTry,
+    Status,
+)
+from .services.drafting import removes_on_erasure
 from .services.library import shared_by
 from .services.trying import recount, tries_of
 
@@ -96,6 +106,8 @@ def _erase(user_id: int) -> None:
     tried_ids = list(db.session.scalars(tried))
     db.session.execute(delete(PracticeTry).where(PracticeTry.leader_id == user_id))
     unapproved = (Practice.author_id == user_id) & (Practice.status != Status.APPROVED)
+    if removes_on_erasure(user_id):  # their choice (services.set_erasure_choice)
+        unapproved = Practice.author_id == user_id
     photo_keys = list(
         db.session.scalars(
             select(PracticePhoto.storage_key)
@@ -114,6 +126,9 @@ def _erase(user_id: int) -> None:
     )
     for practice_id in tried_ids:
         recount(practice_id)
+    db.session.execute(
+        delete(PracticeErasureChoice).where(PracticeErasureChoice.user_id == user_id)
+    )
 
 
 def _remover(key: str):
@@ -121,6 +136,15 @@ def _remover(key: str):
 
 
 registry.personal_data("practices", export=_export_practices, erase=_erase)
+registry.personal_data(
+    "practice_erasure_choice",
+    export=lambda user_id: registry.rows(
+        select(PracticeErasureChoice.remove, PracticeErasureChoice.chosen_at).where(
+            PracticeErasureChoice.user_id == user_id
+        )
+    ),
+    erase=lambda user_id: None,  # with the practices, in _erase
+)
 registry.personal_data("practice_media", export=_export_media, erase=lambda user_id: None)
 registry.personal_data("practice_reviews", export=_export_reviews, erase=lambda user_id: None)
 registry.personal_data("practice_tries", export=_export_tries, erase=lambda user_id: None)
@@ -160,6 +184,18 @@ registry.activity(
     lambda: select(PracticeTry.leader_id.label("user_id"), PracticeTry.created_at.label("at")),
 )
 
+
+def _admin_section(person) -> dict:
+    shared = shared_by(person.id)
+    return {
+        "approved": sum(1 for practice in shared if practice.status == Status.APPROVED),
+        "shared": len(shared),
+        "removes": removes_on_erasure(person.id),
+    }
+
+
+# The admin's page of a person: their practices, and what erasure will do with them.
+registry.person_section("practices", "practices/_person.html", _admin_section)
 # The coach's page of a leader: the practices they shared (not their drafts) and tried.
 registry.leader_section(
     "practices",

@@ -109,3 +109,17 @@ class PhotoForm(KeyedForm):
             FileAllowed(["jpg", "jpeg", "png", "webp"], _l("Choose a JPEG or PNG photo.")),
         ],
     )
+
+
+ERASURE_LABELS = {
+    "keep": _l("Keep them, credited to “a former member”"),
+    "remove": _l("Remove them"),
+}
+
+
+class ErasureChoiceForm(Form):
+    choice = RadioField(
+        _l("If your data is erased, your approved practices:"),
+        choices=choices(ERASURE_LABELS),
+        validators=[DataRequired(message=_l("Choose one."))],
+    )

@@ -145,6 +145,19 @@ class PracticeTry(db.Model):
         return f"<PracticeTry {self.practice_id} by {self.leader_id} {self.outcome}>"
 
 
+class PracticeErasureChoice(db.Model):
+    """What becomes of a leader's approved practices if their data is erased: kept, credited
+    to "a former member" (``remove`` False, as when they never said), or removed."""
+
+    __tablename__ = "practice_erasure_choices"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    remove: Mapped[bool] = mapped_column(default=False)
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class PracticePhoto(db.Model):
     """One of a practice's photos (at most three): re-encoded by the groups' photo pipeline
     into a small JPEG without metadata, kept in the media storage."""

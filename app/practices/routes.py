@@ -22,6 +22,7 @@ from . import bp, services
 from . import permissions as can
 from .forms import (
     ActionForm,
+    ErasureChoiceForm,
     NewPracticeForm,
     OutcomeForm,
     PhotoForm,
@@ -91,11 +92,24 @@ def home():
 @bp.get("/mine")
 @requires(can.can_share_practices)
 def mine():
+    form = ErasureChoiceForm(formdata=None)
+    form.choice.data = "remove" if services.removes_on_erasure(current_user.id) else "keep"
     return render(
         "practices/mine.html",
         practices=services.my_practices(current_user),
         tries=services.tries_of(current_user),
+        erasure_form=form,
     )
+
+
+@bp.post("/mine/erasure-choice")
+@requires(can.can_share_practices)
+def choose_erasure():
+    form = ErasureChoiceForm()
+    if form.validate_on_submit():
+        services.set_erasure_choice(current_user, form.choice.data == "remove")
+        flash(_("Saved."), "success")
+    return see_other(url_for("practices.mine"))
 
 
 @bp.route("/new", methods=["GET", "POST"])

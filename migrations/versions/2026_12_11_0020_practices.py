@@ -104,6 +104,14 @@ def upgrade():
     )
     op.create_index(op.f("ix_practice_tries_leader_id"), "practice_tries", ["leader_id"])
     op.create_table(
+        "practice_erasure_choices",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("remove", sa.Boolean(), nullable=False),
+        sa.Column("chosen_at", UTCDateTime(), nullable=False),
+        _fk("practice_erasure_choices", "user_id", "users.id", "CASCADE"),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_practice_erasure_choices")),
+    )
+    op.create_table(
         "practice_photos",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("practice_id", sa.Integer(), nullable=False),
@@ -121,6 +129,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table("practice_photos")
+    op.drop_table("practice_erasure_choices")
     op.drop_index(op.f("ix_practice_tries_leader_id"), table_name="practice_tries")
     op.drop_table("practice_tries")
     op.drop_index(op.f("ix_practice_reviews_practice_id"), table_name="practice_reviews")

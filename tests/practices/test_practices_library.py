@@ -199,3 +199,24 @@ def test_the_library_page_in_each_language(
     assert f"<h1>{heading}</h1>" in page
     practice = shelf[{"en": "en", "fr": "fr", "sw": "sw"}[locale]]
     assert f"practice-{practice.id}" in page
+
+
+def test_a_leader_may_choose_that_erasure_removes_her_approved_practices(w, client, login):
+    approved = make_practice(w, title="Approved")
+    login(w.amina)
+    page = client.get("/practices/mine").get_data(as_text=True)
+    assert '<input checked id="choice-0" name="choice" required type="radio" value="keep">' in page
+    assert (
+        client.post("/practices/mine/erasure-choice", data={"choice": "remove"}).status_code == 303
+    )
+    assert (
+        client.post("/practices/mine/erasure-choice", data={"choice": "remove"}).status_code == 303
+    )
+    client.post("/sign-out")
+    login(w.admin)  # what the admin sees before completing the erasure
+    person = client.get(f"/people/{w.amina.id}").get_data(as_text=True)
+    assert "On erasure they go with their data (their choice)." in person
+    practice_id = approved.id
+    _erase(w.amina, w.admin)
+    db.session.expire_all()
+    assert db.session.get(Practice, practice_id) is None

@@ -7,7 +7,15 @@ it went.
 """
 
 from ._common import PracticeError, author_name, fold
-from .drafting import LANGUAGES, PracticeFields, create_practice, submit_practice, update_practice
+from .drafting import (
+    LANGUAGES,
+    PracticeFields,
+    create_practice,
+    removes_on_erasure,
+    set_erasure_choice,
+    submit_practice,
+    update_practice,
+)
 from .library import (
     LibraryFilter,
     LibraryPage,
@@ -42,9 +50,11 @@ __all__ = [
     "photos_of",
     "regions",
     "remove_photo",
+    "removes_on_erasure",
     "report_outcome",
     "review_practice",
     "review_queue",
+    "set_erasure_choice",
     "reviews_of",
     "submit_practice",
     "tries_of",

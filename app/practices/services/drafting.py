@@ -9,14 +9,14 @@ from sqlalchemy import delete, select, update
 
 from app.accounts.models import User
 from app.coaching.models import CoachPairing
-from app.db import utcnow
+from app.db import upsert, utcnow
 from app.extensions import db
 from app.form_keys import claim_key
 from app.frameworks.models import Competency
 from app.notifications import services as notifications
 from app.programmes.models import Cohort, CohortMember
 
-from ..models import Practice, PracticeCompetency, Status
+from ..models import Practice, PracticeCompetency, PracticeErasureChoice, Status
 from ._common import N_, PracticeError, fold, practice_path
 
 TITLE_MAX = 200
@@ -161,3 +161,20 @@ def submit_practice(practice: Practice, author: User) -> bool:
     db.session.commit()
     db.session.refresh(practice)
     return bool(moved)
+
+
+def set_erasure_choice(author: User, remove: bool) -> None:
+    """What becomes of the author's approved practices if their data is erased; saying it
+    twice holds the last. Commits."""
+    values = {"user_id": author.id, "remove": bool(remove), "chosen_at": utcnow()}
+    upsert(PracticeErasureChoice, values, key=("user_id",), update=("remove", "chosen_at"))
+    db.session.commit()
+
+
+def removes_on_erasure(user_id: int) -> bool:
+    """Whether the person chose that their approved practices go with their data."""
+    return bool(
+        db.session.scalar(
+            select(PracticeErasureChoice.remove).where(PracticeErasureChoice.user_id == user_id)
+        )
+    )
