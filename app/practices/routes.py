@@ -117,7 +117,8 @@ def choose_erasure():
 def new_practice():
     form = NewPracticeForm()
     if request.method == "GET":
-        form.language.data = str(getattr(current_user, "locale", None) or "en")[:2]
+        language = (current_user.locale or "en")[:2]
+        form.language.data = language if language in services.LANGUAGES else "en"
     _competency_choices(form)
     status = 200
     if form.validate_on_submit():

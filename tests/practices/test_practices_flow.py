@@ -11,6 +11,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.practices import services
 from app.practices.models import Practice, Status
+from app.programmes import services as programmes
 from tests.practices.conftest import book_check_in, fields, make_practice, new_key
 
 
@@ -231,3 +232,23 @@ def test_the_coach_sees_a_leader_s_practices_shared_and_tried(w, client, login):
     client.post("/sign-out")
     login(w.other_coach)
     assert client.get(f"/coaching/leaders/{w.amina.id}").status_code == 404
+
+
+def test_an_approved_practice_stays_in_its_programme(w, client, login, programme, cohort, enrol):
+    other = programmes.save_programme(
+        None, name="Heads Rwanda", framework_id=None, region="RW", course_ids=[], by=w.admin
+    )
+    elsewhere = programmes.save_cohort(
+        other, None, name="Kigali", starts_on=cohort.starts_on, ends_on=None, by=w.admin
+    )
+    enrol(w.amina, region="Nairobi")
+    enrol(w.chen, region="Kigali", to=elsewhere)
+    practice = make_practice(w)
+    assert (practice.programme_id, practice.region) == (programme.id, "Nairobi")
+    login(w.chen)  # a leader of another programme
+    assert client.get(f"/practices/{practice.id}").status_code == 404
+    assert f"practice-{practice.id}" not in client.get("/practices/").get_data(as_text=True)
+    client.post("/sign-out")
+    enrol(w.baraka, region="Coast")
+    login(w.baraka)  # of the same programme
+    assert client.get(f"/practices/{practice.id}").status_code == 200
