@@ -121,9 +121,7 @@ def upgrade():
         sa.Column("created_at", UTCDateTime(), nullable=False),
         _fk("practice_photos", "practice_id", "practices.id", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_practice_photos")),
-        sa.UniqueConstraint(
-            "practice_id", "position", name=op.f("uq_practice_photos_practice_id")
-        ),
+        sa.UniqueConstraint("practice_id", "position", name=op.f("uq_practice_photos_practice_id")),
     )
 
 
