@@ -27,6 +27,7 @@ from app import (
     notifications,
     offline,
     ops,
+    practices,
     programmes,
     registry,
     review,
@@ -112,7 +113,7 @@ def _translation_directories(app: Flask) -> list[str]:
 def _register_areas(app: Flask) -> None:
     areas = (
         *(core, accounts, frameworks, learning, media, notifications),
-        *(groups, coaching, studio, programmes, review, offline, ops),
+        *(groups, coaching, studio, programmes, review, practices, offline, ops),
     )
     for area in areas:
         app.register_blueprint(area.bp)

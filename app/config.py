@@ -204,6 +204,10 @@ class Config:
     # What each author's video sources may take on disk (app/studio/services/storage_use.py),
     # and how long a failed upload's source is kept for a retry before it is removed.
     STUDIO_AUTHOR_QUOTA_BYTES = 20 * 1000**3
+    # A practice's phone video (app/practices/services/media.py): sent as one plain form
+    # post, up to this size and PRACTICES_VIDEO_MAX_SECONDS long.
+    PRACTICES_VIDEO_MAX_BYTES = 150 * 1024 * 1024
+    PRACTICES_VIDEO_MAX_SECONDS = 180
     STUDIO_FAILED_SOURCE_RETENTION_S = 14 * 24 * 3600
 
     # The framework leaders assess themselves against, by its code; if it is not imported,

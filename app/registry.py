@@ -26,7 +26,7 @@ without knowing them:
 - :func:`activity`: moments a person was active, for "active leaders per week";
 - :func:`ratings`: competency ratings over time, for growth (self-assessments, coach ratings);
 - :func:`person_section`: a part of the admin's page of one person (their cohorts, their
-  data), so the people pages offer what other areas do for a person without importing them.
+  data), so the people pages offer what other areas do for a person without importing them;
 - :func:`course_access`: which published courses a person may open (a programme's leaders
   see its courses), as a condition the learning area folds into statements it makes anyway;
 - :func:`person_column`: a number read with the signed-in person on every request (the
@@ -196,6 +196,7 @@ PERSON_METRICS: dict[str, PersonMetric] = {}
 ACTIVITY: dict[str, ActivitySource] = {}
 RATINGS: dict[str, RatingSource] = {}
 PERSON_SECTIONS: dict[str, PersonSection] = {}
+#: parts of the coach's page of a leader (a ``PersonSection``: the leader → its context)
 COURSE_ACCESS: dict[str, CourseAccess] = {}
 PERSON_COLUMNS: dict[str, PersonColumn] = {}
 PAGE_CARDS: dict[tuple[str, str], PageCard] = {}

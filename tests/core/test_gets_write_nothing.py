@@ -45,6 +45,8 @@ FIRST_ROW = {
     "level_id": ("framework_levels", "id"),
     "notification_id": ("notifications", "id"),
     "post_id": ("group_posts", "id"),
+    "practice_id": ("practices", "id"),
+    "photo_id": ("practice_photos", "id"),
     "programme_id": ("programmes", "id"),
     "thread_id": ("group_threads", "id"),
     "user_id": ("users", "id"),

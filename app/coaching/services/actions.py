@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.db import upsert, utcnow
 from app.errors import N_
 from app.extensions import db
+from app.units import building_block
 
 from ..models import OWNERS, ActionItem, CheckIn
 from ._common import CoachingError
@@ -48,6 +49,41 @@ def add_action(
     db.session.commit()
     return db.session.scalars(
         select(ActionItem).filter_by(check_in_id=check_in.id, create_key=key)
+    ).one()
+
+
+@building_block
+def add_leader_action(
+    leader_id: int, *, title: str, due_on: date, create_key: str
+) -> ActionItem | None:
+    """An action a leader takes on from elsewhere (a practice they will try), put on their
+    latest check-in that was not cancelled, so their coach sees it with the others; None
+    when they have no check-in to put it on yet. The same ``create_key`` again adds it
+    once. Never commits (the calling area's unit of work)."""
+    check_in_id = db.session.scalar(
+        select(CheckIn.id)
+        .where(CheckIn.leader_id == leader_id, CheckIn.cancelled_at.is_(None))
+        .order_by(CheckIn.starts_at.desc(), CheckIn.id.desc())
+        .limit(1)
+    )
+    if check_in_id is None:
+        return None
+    upsert(
+        ActionItem,
+        {
+            "check_in_id": check_in_id,
+            "leader_id": leader_id,
+            "create_key": create_key,
+            "title": title.strip()[:TITLE_MAX_CHARS],
+            "owner": "leader",
+            "due_on": due_on,
+            "status": "open",
+            "created_at": utcnow(),
+        },
+        key=("check_in_id", "create_key"),
+    )
+    return db.session.scalars(
+        select(ActionItem).filter_by(check_in_id=check_in_id, create_key=create_key)
     ).one()
 
 
