@@ -32,6 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app import jobs
 from app.db import UTCDateTime, upsert, utcnow
+from app.errors import N_
 from app.extensions import db
 from app.units import building_block
 
@@ -55,6 +56,11 @@ class FormKey(db.Model):
 class KeyReused(Exception):
     """A key claimed for one action came with another: not a double tap but a bug or a
     forged form; the caller refuses it (a 422 telling the person to reload the form)."""
+
+
+# What a service says when its claim raises KeyReused (the words of app.forms.KEY_ERROR):
+# ``raise AreaError(OUT_OF_DATE)``, shown on the form with everything typed.
+OUT_OF_DATE = N_("This form is out of date. Reload the page, then send it again.")
 
 
 @dataclass

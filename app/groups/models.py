@@ -77,10 +77,6 @@ class Thread(db.Model):
         UniqueConstraint(
             "group_id", "competency_id", name="uq_group_threads_group_id_competency_id"
         ),
-        # A new thread sent twice (a double tap, a retry) is one thread.
-        UniqueConstraint(
-            "author_id", "idempotency_key", name="uq_group_threads_author_id_idempotency_key"
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,7 +98,6 @@ class Thread(db.Model):
     reply_count: Mapped[int] = mapped_column(default=0)
     first_post_id: Mapped[int | None] = mapped_column()
     last_post_id: Mapped[int | None] = mapped_column()
-    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     group: Mapped[Group] = relationship()
 
@@ -115,10 +110,6 @@ class Post(db.Model):
     __table_args__ = (
         # A thread's pages, newest first, by keyset.
         Index("ix_group_posts_thread_id_id", "thread_id", "id"),
-        # The same form sent twice is one post.
-        UniqueConstraint(
-            "author_id", "idempotency_key", name="uq_group_posts_author_id_idempotency_key"
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,7 +121,6 @@ class Post(db.Model):
     quoted_post_id: Mapped[int | None] = mapped_column(
         ForeignKey("group_posts.id", ondelete="SET NULL")
     )
-    idempotency_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Deleted by its author: the text is gone, "post removed" stays in its place.

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.learning import services as learning
 from app.learning.models import Lesson
 from app.notifications.models import Notification
-from tests.learning.test_double_taps import Phone
+from tests.phones import Phone
 
 ROUNDS = 5
 TAPS = 3

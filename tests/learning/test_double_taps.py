@@ -9,11 +9,7 @@ from no row at all, so a check-then-insert shows up as a 500 or a second row.
 
 from __future__ import annotations
 
-import http.client
 import re
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlencode, urlsplit
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -27,65 +23,7 @@ from app.learning.models import (
     SelfAssessment,
     SelfRating,
 )
-from tests.conftest import PASSWORD
-
-ROUNDS = 10
-TAPS = 3
-HX = {"HX-Request": "true"}
-
-
-class Phone:
-    """One signed-in leader talking HTTP to the live server."""
-
-    def __init__(self, base_url: str, user):
-        parts = urlsplit(base_url)
-        self.host, self.port, self.cookie = parts.hostname, parts.port, ""
-        response = self._send(
-            self._connect(),
-            "POST",
-            "/sign-in",
-            {"identifier": user.email, "password": PASSWORD},
-        )
-        assert response.status == 303, response.status
-        cookies = [c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie")]
-        self.cookie = next(c for c in cookies if c.startswith("session="))
-
-    def _connect(self) -> http.client.HTTPConnection:
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        connection.connect()
-        return connection
-
-    def _send(self, connection, method, path, fields=None, headers=None):
-        body = urlencode(fields or {})
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            **({"Cookie": self.cookie} if self.cookie else {}),
-            **(headers or {}),
-        }
-        try:
-            connection.request(method, path, body if method == "POST" else None, headers)
-            response = connection.getresponse()
-            response.text = response.read().decode()
-            return response
-        finally:
-            connection.close()
-
-    def get(self, path: str) -> str:
-        response = self._send(self._connect(), "GET", path)
-        assert response.status == 200, (path, response.status)
-        return response.text
-
-    def together(self, method, path, fields=None, headers=None, taps=TAPS) -> list[int]:
-        """Send ``taps`` identical requests at the same moment; their status codes."""
-        barrier = threading.Barrier(taps)
-
-        def tap(_):
-            connection = self._connect()  # connected first: only the request is left to race
-            barrier.wait(timeout=30)
-            return self._send(connection, method, path, fields, headers).status
-
-        with ThreadPoolExecutor(taps) as pool:
-            return list(pool.map(tap, range(taps)))
+from tests.phones import HX, ROUNDS, TAPS, Phone
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from app.accounts.models import DataUsage, User
 from app.extensions import db
 from app.media import services
-from tests.learning.test_double_taps import TAPS, Phone
+from tests.phones import TAPS, Phone
 
 ROUNDS = 5
 

@@ -17,7 +17,7 @@ from app.programmes.models import (
     ImportBatch,
     LeaderProfile,
 )
-from tests.learning.test_double_taps import Phone
+from tests.phones import Phone
 from tests.programmes.test_programme_imports import GOOD, checked
 
 ROUNDS = 3

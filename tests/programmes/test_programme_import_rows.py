@@ -19,7 +19,7 @@ from app.programmes import services
 from app.programmes.models import Cohort, CohortMember, ImportBatch
 from app.programmes.services import import_checks, import_sweep
 from tests.conftest import sign_in
-from tests.learning.test_double_taps import Phone
+from tests.phones import Phone
 from tests.programmes.test_programme_double_taps import run_queued_jobs
 from tests.programmes.test_programme_import_jobs import leaders_csv
 from tests.programmes.test_programme_imports import GOOD, HEADER, checked

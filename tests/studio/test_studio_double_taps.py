@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.learning.models import Course, Lesson, Module, QuickCheckQuestion
-from tests.learning.test_double_taps import Phone
+from tests.phones import Phone
 
 ROUNDS = 3
 
