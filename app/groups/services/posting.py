@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.accounts.models import User
 from app.db import upsert, utcnow
 from app.extensions import db
-from app.form_keys import OUT_OF_DATE, KeyClaim, KeyReused, claim_key
+from app.form_keys import claim_form_key
 from app.notifications import services as notifications
 from app.units import building_block
 from app.urls import public_url
@@ -85,7 +85,7 @@ def start_thread_once(group, author: User, title: str, body: str, key: str) -> t
     if len(title) > TITLE_MAX:
         raise GroupError(N_("A title is at most %(max)d characters."), "title", max=TITLE_MAX)
     body = _clean_body(body)
-    claim = _claim(author, key, "groups.start_thread")
+    claim = claim_form_key(author.id, key, "groups.start_thread", GroupError)
     if not claim.added:  # sent before: that thread, with its opening post
         db.session.commit()
         return db.session.get(Thread, claim.row_id), False
@@ -125,7 +125,7 @@ def reply(
     if jpeg is not None:  # stored before the claim: no write waits on the storage meanwhile
         photo_key, photo_bytes = photos.store_photo(jpeg)
     try:
-        claim = _claim(author, key, "groups.reply")
+        claim = claim_form_key(author.id, key, "groups.reply", GroupError)
     except GroupError:
         photos.delete_photo(photo_key)
         raise
@@ -145,15 +145,6 @@ def reply(
     claim.record(post.id)
     db.session.commit()
     return post, True
-
-
-def _claim(author: User, key: str, action: str) -> KeyClaim:
-    """The form's key claimed for ``action`` in the caller's transaction
-    (``app/form_keys.py``); a key sent with another form is refused."""
-    try:
-        return claim_key(author.id, key, action)
-    except KeyReused:
-        raise GroupError(OUT_OF_DATE) from None
 
 
 @building_block
