@@ -100,7 +100,7 @@ def _coach_rating(coach, leader, levels: dict, *, day: int, key: str) -> None:
     check_in = CheckIn(
         coach_id=coach.id,
         leader_id=leader.id,
-        schedule_key=key,
+        key=key,
         starts_at=at(day),
         mode="call",
         held_at=at(day),

@@ -209,7 +209,7 @@ def add_action(check_in_id: int):
                 title=form.title.data,
                 owner=form.owner.data,
                 due_on=form.due_on.data,
-                create_key=form.create_key.data,
+                key=form.key.data,
             )
         except services.CoachingError as error:
             apply_error(form, error)
