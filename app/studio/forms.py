@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
@@ -17,21 +15,17 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import Form
+from app.forms import Form, KeyedForm, KeyField
 from app.urls import row_id
-
-
-def new_form_key() -> str:
-    """The idempotency key a creating form is drawn with (see ``services.created_before``)."""
-    return secrets.token_hex(16)
 
 
 def _crlf(text: str | None) -> str | None:
     return text.replace("\r\n", "\n") if text else text
 
 
-class CourseForm(Form):
-    key = HiddenField(default=new_form_key, validators=[Length(max=64)])
+class CourseForm(KeyedForm):
+    """A new course (the studio's home page)."""
+
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Give the course a title.")), Length(max=200)]
     )
@@ -48,8 +42,11 @@ class CourseTextForm(Form):
 
 
 class TitleForm(Form):
-    key = HiddenField(default=new_form_key, validators=[Length(max=64)])
     title = StringField(_l("Title"), validators=[Length(max=200)])
+
+
+class NewTitleForm(TitleForm, KeyedForm):
+    """A new module, or a new lesson in a module: a title is all it takes."""
 
 
 class CoauthorForm(Form):
@@ -86,7 +83,6 @@ class LessonForm(Form):
 
 
 class QuestionForm(Form):
-    key = HiddenField(default=new_form_key, validators=[Length(max=64)])
     prompt = TextAreaField(
         _l("Question"), validators=[DataRequired(_l("Write the question.")), Length(max=1000)]
     )
@@ -104,6 +100,12 @@ class QuestionForm(Form):
     feedback_incorrect = TextAreaField(
         _l("Feedback when wrong"), validators=[Length(max=1000)], filters=[_crlf]
     )
+
+
+class NewQuestionForm(QuestionForm):
+    """A question added to a lesson."""
+
+    key = KeyField()
 
 
 class CaptionsForm(Form):
