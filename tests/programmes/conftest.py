@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.extensions import db
+from app.forms import new_form_key
 from app.learning.models import LessonProgress, SelfAssessment, SelfRating
 from app.programmes import services
 from app.programmes.models import CohortMember, LeaderProfile
@@ -24,7 +25,13 @@ def admin(make_user):
 @pytest.fixture
 def programme(app, admin):
     return services.save_programme(
-        None, name="Heads Kenya", framework_id=None, region="KE", course_ids=[], by=admin
+        None,
+        name="Heads Kenya",
+        framework_id=None,
+        region="KE",
+        course_ids=[],
+        by=admin,
+        key=new_form_key(),
     )
 
 
@@ -37,6 +44,7 @@ def cohort(programme, admin):
         starts_on=START,
         ends_on=START + timedelta(weeks=4),
         by=admin,
+        key=new_form_key(),
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.forms import new_form_key
 from app.learning.models import Lesson, LessonProgress, QuickCheckQuestion
 from app.programmes import services
 from tests.conftest import sign_in
@@ -22,10 +23,22 @@ def courses(make_course):
 
 def _programme(admin, name: str, course_ids: list[int]):
     programme = services.save_programme(
-        None, name=name, framework_id=None, region="KE", course_ids=course_ids, by=admin
+        None,
+        name=name,
+        framework_id=None,
+        region="KE",
+        course_ids=course_ids,
+        by=admin,
+        key=new_form_key(),
     )
     return services.save_cohort(
-        programme, None, name=f"{name} cohort", starts_on=START, ends_on=None, by=admin
+        programme,
+        None,
+        name=f"{name} cohort",
+        starts_on=START,
+        ends_on=None,
+        by=admin,
+        key=new_form_key(),
     )
 
 

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.forms import new_form_key
 from app.frameworks.models import Competency
 from app.learning.models import Lesson
 from app.programmes import services
@@ -53,6 +54,7 @@ def pilot(programme, admin, make_user, enrol, make_course, framework):
             starts_on=START,
             ends_on=START + timedelta(weeks=4),
             by=admin,
+            key=new_form_key(),
         )
         for name in ("Main", "Pilot")
     }
@@ -216,7 +218,9 @@ def test_a_leader_in_two_cohorts_is_counted_once_in_every_report(
     programme, admin, make_user, enrol, make_course, framework
 ):
     first, second = (
-        services.save_cohort(programme, None, name=name, starts_on=START, ends_on=None, by=admin)
+        services.save_cohort(
+            programme, None, name=name, starts_on=START, ends_on=None, by=admin, key=new_form_key()
+        )
         for name in ("First", "Second")
     )
     course = make_course("c", lessons=1)

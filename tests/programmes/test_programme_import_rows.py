@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from app import jobs
 from app.accounts.models import User, UserRole
 from app.extensions import db
+from app.forms import new_form_key
 from app.programmes import services
 from app.programmes.models import Cohort, CohortMember, ImportBatch
 from app.programmes.services import import_checks, import_sweep
@@ -154,11 +155,17 @@ def test_the_fixed_rows_with_those_imported_already_duplicate_no_one(
     nothing = checked(again, programme, admin)
     assert (nothing.summary["good"], nothing.summary["skipped"]) == (0, 10)
     page = client.get(f"/programme/{programme.id}/imports/{nothing.id}/check")
-    assert "Nobody new in this file" in page.text and 'name="key"' not in page.text
+    assert "Nobody new in this file" in page.text and 'name="batch"' not in page.text
     # An account that is not in the row's cohort is no earlier import of the same person.
     make_user(phone="+254712000001")
     other = services.save_cohort(
-        programme, None, name="Kisumu 2026", starts_on=cohort.starts_on, ends_on=None, by=admin
+        programme,
+        None,
+        name="Kisumu 2026",
+        starts_on=cohort.starts_on,
+        ends_on=None,
+        by=admin,
+        key=new_form_key(),
     )
     clash = checked(
         HEADER
@@ -183,7 +190,13 @@ def test_the_import_takes_the_rows_the_preview_called_good_or_none(
     # The refused row's cohort is created meanwhile: it stays out all the same (the admin
     # was told it was refused, and has its row to fix and upload).
     services.save_cohort(
-        programme, None, name="Later", starts_on=cohort.starts_on, ends_on=None, by=admin
+        programme,
+        None,
+        name="Later",
+        starts_on=cohort.starts_on,
+        ends_on=None,
+        by=admin,
+        key=new_form_key(),
     )
     services.run_import(services.confirm_import(programme, draft.key, by=admin).id)
     assert set(db.session.scalars(select(User.name))) == {"Fatuma Admin", "Grace"}
@@ -206,12 +219,12 @@ def test_the_upload_costs_the_same_few_statements_for_50_or_20000_rows_and_does_
     url = f"/programme/{programme.id}/import"
     costs = []
     for size in (50, 20_000):
-        data = {"file": (io.BytesIO(leaders_csv(size)), "leaders.csv"), "upload_key": f"k{size}"}
+        data = {"file": (io.BytesIO(leaders_csv(size)), "leaders.csv"), "key": new_form_key()}
         with count_queries() as counter:
             response = client.post(url, data=data)
         assert response.status_code == 303, response.text[:300]
         costs.append(counter.count)
-        batch = db.session.scalar(select(ImportBatch).where(ImportBatch.key == f"k{size}"))
+        batch = db.session.scalar(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(1))
         # It returned before the check: the job is queued, nothing is known yet.
         assert (batch.status, batch.summary) == ("uploaded", None)
         assert response.headers["Location"].endswith(f"/imports/{batch.id}/check")
@@ -270,11 +283,11 @@ def test_an_upload_sent_three_times_at_once_is_checked_once(
     app.extensions["jobs"].huey.flush()
     phone = UploadingPhone(live_server, admin)
     url = f"/programme/{programme.id}/import"
-    fields = {"upload_key": secrets.token_urlsafe(24), "file": GOOD.encode()}
+    fields = {"key": secrets.token_urlsafe(24), "file": GOOD.encode()}
     assert phone.together("POST", url, fields) == [303, 303, 303]
     assert count(ImportBatch) == 1
     # The same file again from a fresh form while its check waits: that check.
-    again = {"upload_key": secrets.token_urlsafe(24), "file": GOOD.encode()}
+    again = {"key": secrets.token_urlsafe(24), "file": GOOD.encode()}
     assert phone.together("POST", url, again, taps=1) == [303]
     assert count(ImportBatch) == 1
     assert run_queued_jobs(app) == ["programmes.check_import"]
@@ -294,7 +307,7 @@ def test_the_check_page_its_fragment_and_the_wrong_person(
     sign_in(client, admin)
     response = client.post(
         f"/programme/{programme.id}/import",
-        data={"file": (io.BytesIO(MINISTRY.encode()), "ministry.csv")},
+        data={"file": (io.BytesIO(MINISTRY.encode()), "ministry.csv"), "key": new_form_key()},
     )
     page = response.headers["Location"]
     batch = db.session.scalar(select(ImportBatch))
@@ -312,7 +325,7 @@ def test_the_check_page_its_fragment_and_the_wrong_person(
     audit = client.get("/programme/audit")
     assert "Downloaded the refused rows of an import" in audit.text
     # Confirming sends the admin to the import's progress; the check's page follows it.
-    confirmed = client.post(f"/programme/{programme.id}/import", data={"key": batch.key})
+    confirmed = client.post(f"/programme/{programme.id}/import", data={"batch": batch.key})
     assert client.get(page).headers["Location"] == confirmed.headers["Location"]
 
     for url, method in (
@@ -327,7 +340,13 @@ def test_the_check_page_its_fragment_and_the_wrong_person(
     sign_in(client, admin)
     assert client.get(f"/programme/{programme.id}/imports/987654/check").status_code == 404
     other = services.save_programme(
-        None, name="Heads Rwanda", framework_id=None, region="RW", course_ids=[], by=admin
+        None,
+        name="Heads Rwanda",
+        framework_id=None,
+        region="RW",
+        course_ids=[],
+        by=admin,
+        key=new_form_key(),
     )
     assert client.get(f"/programme/{other.id}/imports/{batch.id}/check").status_code == 404
 
@@ -339,7 +358,7 @@ def test_a_file_the_job_cannot_read_says_why_and_keeps_nothing(client, admin, pr
     sign_in(client, admin)
     page = client.get(f"/programme/{programme.id}/imports/{draft.id}/check")
     assert "cannot be read as CSV" in page.text and 'name="file"' in page.text
-    response = client.post(f"/programme/{programme.id}/import", data={"key": draft.key})
+    response = client.post(f"/programme/{programme.id}/import", data={"batch": draft.key})
     assert response.status_code == 422 and "No row of this file" in response.text
 
 
@@ -351,7 +370,7 @@ def test_the_refused_rows_speak_the_uploaders_language_and_come_back_in_it(
     sign_in(client, admin)
     client.post(
         f"/programme/{programme.id}/import",
-        data={"file": (io.BytesIO(MINISTRY.encode()), "ministry.csv")},
+        data={"file": (io.BytesIO(MINISTRY.encode()), "ministry.csv"), "key": new_form_key()},
     )
     batch = db.session.scalar(select(ImportBatch))
     services.check_upload(batch.id)
@@ -426,13 +445,13 @@ def test_the_same_file_checked_twice_and_confirmed_twice_imports_each_person_onc
     assert "0 leaders imported" in page.text and "3 leaders already imported" in page.text
 
 
-def test_a_key_the_form_did_not_draw_is_replaced(client, admin, programme, cohort):
+def test_an_upload_without_the_key_its_form_drew_is_refused(client, admin, programme, cohort):
+    """No key, or one no form draws, is not a fresh check: the page says to reload."""
     sign_in(client, admin)
-    for key in ("x" * 65, ""):
+    for key in ("x" * 65, "", None):
+        data = {"file": (io.BytesIO(GOOD.encode()), "l.csv")}
         response = client.post(
-            f"/programme/{programme.id}/import",
-            data={"file": (io.BytesIO(GOOD.encode()), "l.csv"), "upload_key": key},
+            f"/programme/{programme.id}/import", data=data | ({} if key is None else {"key": key})
         )
-        assert response.status_code == 303
-    keys = db.session.scalars(select(ImportBatch.key)).all()
-    assert len(keys) == 1 and len(keys[0]) == 32  # the second joined the first's check
+        assert response.status_code == 422 and "This form is out of date" in response.text
+    assert db.session.scalars(select(ImportBatch.key)).all() == []

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.audit import AuditEntry
 from app.extensions import db
+from app.forms import new_form_key
 from app.programmes import services
 from app.programmes.models import CohortMember, ErasureRequest
 from tests.conftest import sign_in
@@ -207,7 +208,13 @@ def test_an_admin_adds_a_person_to_a_cohort_from_their_page(
 ):
     person = make_user("leader", name="Grace Wanjiru")
     other = services.save_cohort(
-        programme, None, name="Coast 2026", starts_on=cohort.starts_on, ends_on=None, by=admin
+        programme,
+        None,
+        name="Coast 2026",
+        starts_on=cohort.starts_on,
+        ends_on=None,
+        by=admin,
+        key=new_form_key(),
     )
     sign_in(client, admin)
     page = client.get(f"/people/{person.id}")

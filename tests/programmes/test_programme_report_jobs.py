@@ -15,6 +15,7 @@ from app import jobs
 from app.coaching.models import CheckIn, CoachRating
 from app.db import utcnow
 from app.extensions import db
+from app.forms import new_form_key
 from app.frameworks.models import Competency
 from app.groups import services as groups
 from app.learning.models import Lesson
@@ -66,6 +67,7 @@ def country(programme, admin, make_user, enrol, make_course, framework):
             starts_on=START + timedelta(days=days),
             ends_on=START + timedelta(days=days, weeks=4),
             by=admin,
+            key=new_form_key(),
         )
         for name, days in (("Main", 0), ("Pilot", 0), ("Late", 14))
     }
@@ -88,19 +90,18 @@ def country(programme, admin, make_user, enrol, make_course, framework):
         if rated:
             add_sitting(person, framework.id, {one: 1, two: 2}, day=0)
             add_sitting(person, framework.id, {one: 1 + n % 3, two: 3}, day=20)
-            _coach_rating(coach, person, {one: 2 + n % 2}, day=5, key=f"a{n}")
-            _coach_rating(coach, person, {one: 3}, day=25, key=f"b{n}")
+            _coach_rating(coach, person, {one: 2 + n % 2}, day=5)
+            _coach_rating(coach, person, {one: 3}, day=25)
         if n % 4 == 0:
             groups.add_member(group, person)
             groups.start_thread(group, person, f"Thread {n}", "Words", f"t{n}")
     return cohorts
 
 
-def _coach_rating(coach, leader, levels: dict, *, day: int, key: str) -> None:
+def _coach_rating(coach, leader, levels: dict, *, day: int) -> None:
     check_in = CheckIn(
         coach_id=coach.id,
         leader_id=leader.id,
-        key=key,
         starts_at=at(day),
         mode="call",
         held_at=at(day),
@@ -291,7 +292,13 @@ def test_the_sweep_asks_for_stale_figures_once(app, admin, programme, cohort, ma
     huey = app.extensions["jobs"].huey
     huey.flush()
     other = services.save_programme(
-        None, name="Other", framework_id=None, region="", course_ids=[], by=admin
+        None,
+        name="Other",
+        framework_id=None,
+        region="",
+        course_ids=[],
+        by=admin,
+        key=new_form_key(),
     )
     services.refresh_reports(programme.id, now=NOW)
     services.refresh_reports(other.id, now=NOW + timedelta(minutes=8))

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.forms import new_form_key
 from app.frameworks.models import Competency
 from app.learning.models import Lesson
 from app.programmes import services
@@ -121,7 +122,7 @@ def test_a_region_report_counts_only_its_leaders(programme, cohort, activity):
 
 def test_a_report_of_fewer_than_five_leaders_shows_no_numbers(programme, admin, make_user, enrol):
     small = services.save_cohort(
-        programme, None, name="Small", starts_on=START, ends_on=None, by=admin
+        programme, None, name="Small", starts_on=START, ends_on=None, by=admin, key=new_form_key()
     )
     for n in range(4):
         enrol(make_user(name=f"S{n}"), to=small)
