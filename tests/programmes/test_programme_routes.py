@@ -213,7 +213,13 @@ def test_admin_actions_on_people_are_logged(client, admin, make_user, action):
     sign_in(client, admin)
     if action == "invite":
         client.post(
-            "/people/invite", data={"name": "New", "phone": "+254712000000", "roles": ["leader"]}
+            "/people/invite",
+            data={
+                "key": new_form_key(),
+                "name": "New",
+                "phone": "+254712000000",
+                "roles": ["leader"],
+            },
         )
     elif action == "role_change":
         client.post(
