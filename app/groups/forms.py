@@ -70,7 +70,7 @@ class ActionForm(Form):
     """Only the CSRF token: the action is in the URL."""
 
 
-class GroupForm(Form):
+class GroupForm(KeyedForm):
     name = StringField(
         _l("Name"),
         validators=[

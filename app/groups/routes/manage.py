@@ -30,7 +30,9 @@ def create_group():
     form = GroupForm()
     if form.validate_on_submit():
         try:
-            group = services.create_group(form.name.data, form.description.data or "")
+            group = services.create_group(
+                form.name.data, form.description.data or "", by=current_user, key=form.key.data
+            )
         except services.GroupError as error:
             field_error(form, error)
         else:
