@@ -41,10 +41,14 @@ class Phone:
         connection.connect()
         return connection
 
-    def _send(self, connection, method, path, fields=None, headers=None):
-        body = urlencode(fields or {})
+    def _send(self, connection, method, path, fields=None, headers=None, files=None):
+        if files:  # a file input: multipart, as a browser sends it
+            body, content_type = _multipart(fields or {}, files)
+        else:
+            body = urlencode(fields or {}, doseq=True)
+            content_type = "application/x-www-form-urlencoded"
         headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Type": content_type,
             **({"Cookie": self.cookie} if self.cookie else {}),
             **(headers or {}),
         }
@@ -70,12 +74,33 @@ class Phone:
 
     def together(self, method, path, fields=None, headers=None, taps=TAPS) -> list[int]:
         """Send ``taps`` identical requests at the same moment; their status codes."""
+        return [r.status for r in self.answers(method, path, fields, headers, taps)]
+
+    def answers(self, method, path, fields=None, headers=None, taps=TAPS, files=None) -> list:
+        """Send ``taps`` identical requests at the same moment; their responses (``status``,
+        ``getheader("Location")``, ``text``)."""
         barrier = threading.Barrier(taps)
 
         def tap(_):
             connection = self._connect()  # connected first: only the request is left to race
             barrier.wait(timeout=30)
-            return self._send(connection, method, path, fields, headers).status
+            return self._send(connection, method, path, fields, headers, files)
 
         with ThreadPoolExecutor(taps) as pool:
             return list(pool.map(tap, range(taps)))
+
+
+def _multipart(fields: dict, files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    boundary = "headway-phone-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    for name, (filename, data) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'
+        )
+        parts.append(head.encode() + data + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"

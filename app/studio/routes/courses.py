@@ -47,18 +47,22 @@ def home():
 @requires(can_author)
 def create_course():
     form = _course_form()
-    if not form.validate_on_submit():
+    if form.validate_on_submit():
+        framework = next(f for f in services.frameworks() if f.id == form.framework.data)
+        try:
+            course = services.create_course(
+                current_user,
+                title=form.title.data,
+                summary=form.summary.data or "",
+                language=form.language.data,
+                framework=framework,
+                key=form.key.data,
+            )
+        except services.StudioError as error:
+            form.form_errors.append(error.translated())
+    if form.errors:
         courses = services.courses_for(current_user)
         return render("studio/home.html", courses=courses, form=form, status=422)
-    framework = next(f for f in services.frameworks() if f.id == form.framework.data)
-    course = services.create_course(
-        current_user,
-        title=form.title.data,
-        summary=form.summary.data or "",
-        language=form.language.data,
-        framework=framework,
-        key=form.key.data,
-    )
     flash(_("Course created. It is a draft until you publish it."), "success")
     return see_other(url_for("studio.show_course", course_id=course.id))
 
