@@ -1,17 +1,23 @@
 """The WSGI entry point: `gunicorn wsgi:app`.
 
+Each process writes the data use it counted (``app/accounts/data_use.py``) every
+``DATA_USE_FLUSH_S`` seconds, and what is left at exit.
+
 With ``HEADWAY_INPROCESS_WORKER`` set (``make run``), this process also runs the job
-workers (``app/jobs.py``); they stop at exit, handing any running job back to the queue. Each process that
-imports this module runs its own: load the app in each worker (gunicorn's default), not
-before forking (``--preload``), since threads do not survive a fork.
+workers (``app/jobs.py``); they stop at exit, handing any running job back to the queue.
+Each process that imports this module runs its own: load the app in each worker
+(gunicorn's default), not before forking (``--preload``), since threads do not survive a
+fork.
 """
 
 import atexit
 
 from app import create_app
+from app.accounts.data_use import start_flushing
 from app.jobs import start_workers
 
 app = create_app()
+atexit.register(start_flushing(app).stop)
 
 if app.config["INPROCESS_WORKER"]:
     atexit.register(start_workers(app).stop)

@@ -173,6 +173,9 @@ class Config:
     FORM_KEYS_KEPT_DAYS = 30
     # This process runs media workers too (wsgi.py): `make run` sets it.
     INPROCESS_WORKER = False
+    # Each serving process writes the data it counted it sent people this often (seconds;
+    # app/accounts/data_use.py): what a process killed outright had not written is lost.
+    DATA_USE_FLUSH_S = 30
     # S3-compatible storage for media (S3_SETTINGS); no bucket: the local MEDIA_ROOT.
     S3_BUCKET = None
     S3_ENDPOINT_URL = None

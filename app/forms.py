@@ -1,8 +1,16 @@
-"""The form every area's forms derive from: Flask-WTF's, with the check every text needs.
+"""The form every area's forms derive from: Flask-WTF's, with the check every text needs,
+and the small pieces every area's forms and routes share.
 
 No text column can hold a NUL character (``\\x00``): PostgreSQL refuses it outright. A form
 takes it out of any field that holds one, so the page sent back keeps everything typed
 but that invisible character, and refuses the post with an error at the field.
+
+- :meth:`Form.show_error` puts a service's refusal on the field it names;
+  :func:`status_of` is the page's status: 422 when a form has an error.
+- :func:`single_line_breaks`: a text's line breaks as one ``\\n`` each (a browser sends
+  CR LF), as a field's filter and in the services that store text.
+- :class:`MultiCheckboxField`: a list of checkboxes.
+- :func:`csrf_token_ok`: the CSRF check of a view that takes its body itself.
 """
 
 from __future__ import annotations
@@ -12,13 +20,17 @@ import secrets
 from functools import cache
 
 from babel.support import Translations
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField
+from flask_wtf.csrf import validate_csrf
+from wtforms import HiddenField, IntegerField, SelectMultipleField
 from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.errors import ServiceError
 from app.urls import row_id
 
 NUL_ERROR = _l(
@@ -47,6 +59,43 @@ class Form(FlaskForm):
         for field in with_nul:
             field.errors.append(NUL_ERROR)
         return valid and not with_nul
+
+    def show_error(self, error: ServiceError, default: str | None = None) -> None:
+        """A service's refusal, in the reader's language, on the field it names (else on
+        ``default``, else on the form as a whole)."""
+        field = getattr(self, error.field or default or "", None)
+        (field.errors if field is not None else self.form_errors).append(error.translated())
+
+
+def status_of(*forms: FlaskForm, ok: int = 200) -> int:
+    """The status of a page that shows ``forms``: 422 if one of them has an error (a field's
+    or the form's own), else ``ok``."""
+    return 422 if any(form.errors for form in forms) else ok
+
+
+def single_line_breaks(text: str | None) -> str | None:
+    """``text`` with each CR LF a browser sends as one ``\\n``, so a length limit counts a
+    line break once, as the page's counter does."""
+    return text.replace("\r\n", "\n") if text else text
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes, one per choice."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def csrf_token_ok(token: str | None) -> bool:
+    """Whether ``token`` is this session's CSRF token (always, where the check is off): for
+    a view that reads its body itself, exempt from CSRFProtect, which would read it first."""
+    if not current_app.config["WTF_CSRF_ENABLED"]:
+        return True
+    try:
+        validate_csrf(token)
+    except ValidationError:
+        return False
+    return True
 
 
 class IdField(IntegerField):

@@ -9,6 +9,9 @@
 
 Flash messages ride along out-of-band on every fragment. Every HTML response varies on
 ``HX-Request`` so a cache never hands a fragment to a full page load.
+
+htmx's header names are written here only: :func:`retarget` and :func:`refresh` set the
+response headers other modules need.
 """
 
 from __future__ import annotations
@@ -24,13 +27,23 @@ from flask import (
 )
 from jinja2_fragments.flask import render_block
 
+# What htmx sends with a request …
+HX_REQUEST = "HX-Request"
+HX_BOOSTED = "HX-Boosted"
+HX_HISTORY_RESTORE = "HX-History-Restore-Request"
+# … and what a response may tell it.
+HX_REDIRECT = "HX-Redirect"
+HX_REFRESH = "HX-Refresh"
+HX_RETARGET = "HX-Retarget"
+HX_RESWAP = "HX-Reswap"
+
 
 def is_fragment_request() -> bool:
     headers = request.headers
     return (
-        headers.get("HX-Request") == "true"
-        and headers.get("HX-Boosted") != "true"
-        and headers.get("HX-History-Restore-Request") != "true"
+        headers.get(HX_REQUEST) == "true"
+        and headers.get(HX_BOOSTED) != "true"
+        and headers.get(HX_HISTORY_RESTORE) != "true"
     )
 
 
@@ -59,16 +72,30 @@ def see_other(location: str, full_reload: bool = False) -> Response:
     ``full_reload`` makes HTMX load the next page whole (its ``<html lang>`` changes with
     the language, which a boosted swap of the body would not do).
     """
-    if full_reload and request.headers.get("HX-Request") == "true":
+    if full_reload and request.headers.get(HX_REQUEST) == "true":
         response = make_response("", 204)
-        response.headers["HX-Redirect"] = location
+        response.headers[HX_REDIRECT] = location
         return response
     return redirect(location, code=303)
 
 
+def retarget(response: Response, target: str, swap: str = "outerHTML") -> Response:
+    """``response`` swapped into ``target`` (a CSS selector) with ``swap``, whatever the
+    request asked: an error that belongs elsewhere on the page."""
+    response.headers[HX_RETARGET] = target
+    response.headers[HX_RESWAP] = swap
+    return response
+
+
+def refresh(response: Response) -> Response:
+    """``response`` with htmx told to reload the whole page."""
+    response.headers[HX_REFRESH] = "true"
+    return response
+
+
 def _vary_on_hx_request(response: Response) -> Response:
     if response.mimetype == "text/html":
-        response.vary.add("HX-Request")
+        response.vary.add(HX_REQUEST)
     return response
 
 

@@ -1,5 +1,6 @@
 """The bottom navigation: the tabs the areas registered (``app/registry.py``) that the
-person's roles open to them, in the areas' order.
+person's roles open to them, in the areas' order; and the other parts of the layout the
+areas put there (``registry.shell_part``, ``registry.body_data``).
 
 A tab appears once its area is registered and the person may use it, so areas can
 arrive one at a time without touching the layout.
@@ -49,4 +50,8 @@ def _tabs(roles: frozenset[str]) -> tuple:
 
 
 def context() -> dict:
-    return {"nav_items": nav_items}
+    return {
+        "nav_items": nav_items,
+        "shell_parts": registry.shell_templates,
+        "body_data": registry.body_data_values,
+    }

@@ -8,6 +8,10 @@ without knowing them:
 - :func:`tab`: the area's tab in the bottom navigation, for whom, in which place;
   :func:`pages_under` puts some of an area's pages under another area's tab;
 - :func:`home_cards`: the area's cards on the home page (a partial), in which place;
+- :func:`shell_part`: a partial of the layout every page shares, in one of its places
+  (:data:`SHELL_SLOTS`: the ``<head>``, the top bar, the footer): the web app manifest, the
+  notifications bell, the language buttons; :func:`body_data`, a ``data-`` attribute of
+  ``<body>`` that the page's script reads (where the service worker is);
 - :func:`predicate`: who may do what, a named rule (``can_view_group(user, membership)``)
   the area writes beside its models (``app/<area>/permissions.py``); routes import it, and
   every registered one is a template global of its name, so pages read the same rule;
@@ -139,6 +143,19 @@ class HomeCards:
     order: int
 
 
+@dataclass(frozen=True)
+class ShellPart:
+    #: a partial (``<area>/_name.html``) the layout includes; it decides whom it shows to
+    template: str
+    #: which of :data:`SHELL_SLOTS` it goes in
+    slot: str
+    #: its place in the slot, lowest first
+    order: int
+
+
+#: the places of the layout (``app/templates/layout.html``) an area may put a partial in
+SHELL_SLOTS = ("head", "bar", "footer")
+
 PREDICATES: dict[str, Callable[..., bool]] = {}
 #: a rule's name (``"media.view_asset"``) → the areas' answers to it, by where they are written
 GRANTS: dict[str, dict[str, Callable[..., bool]]] = {}
@@ -146,6 +163,9 @@ TABS: dict[str, Tab] = {}
 #: a page's endpoint → the endpoint of the tab it sits under (not its own blueprint's)
 PAGES_UNDER: dict[str, str] = {}
 HOME_CARDS: dict[str, HomeCards] = {}
+SHELL_PARTS: dict[str, ShellPart] = {}
+#: a ``data-`` attribute's name → what it holds for this request (None: left out)
+BODY_DATA: dict[str, Callable[[], str | None]] = {}
 PERSONAL_DATA: dict[str, PersonalData] = {}
 PERSON_METRICS: dict[str, PersonMetric] = {}
 ACTIVITY: dict[str, ActivitySource] = {}
@@ -197,6 +217,28 @@ def pages_under(tab_endpoint: str, *endpoints: str) -> None:
 
 def home_cards(template: str, *, order: int) -> None:
     HOME_CARDS[template] = HomeCards(template, order)
+
+
+def shell_part(slot: str, template: str, *, order: int) -> None:
+    if slot not in SHELL_SLOTS:
+        raise ValueError(f"The layout has no place {slot!r}: {', '.join(SHELL_SLOTS)}.")
+    SHELL_PARTS[template] = ShellPart(template, slot, order)
+
+
+def body_data(name: str, value: Callable[[], str | None]) -> None:
+    BODY_DATA[name] = value
+
+
+def shell_templates(slot: str) -> list[str]:
+    """The partials of one place of the layout, in the areas' order."""
+    parts = (part for part in SHELL_PARTS.values() if part.slot == slot)
+    return [part.template for part in sorted(parts, key=lambda part: (part.order, part.template))]
+
+
+def body_data_values() -> list[tuple[str, str]]:
+    """This request's ``data-`` attributes of ``<body>``, by name, those with a value."""
+    found = ((name, BODY_DATA[name]()) for name in sorted(BODY_DATA))
+    return [(name, value) for name, value in found if value is not None]
 
 
 def tabs() -> list[Tab]:

@@ -26,6 +26,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import inspect
 
+from app import htmx
+
 OWNER_HEADER = "X-Headway-Owner"
 NOBODY = "-"
 
@@ -55,13 +57,13 @@ def _refuse_someone_elses_write():
         return None
     if hmac.compare_digest(tag.encode(), owner_tag(current_user).encode()):
         return None
-    response = Response(
-        _("This page was opened by someone else. Reload it and try again."),
-        status=409,
-        mimetype="text/plain",
+    return htmx.refresh(
+        Response(
+            _("This page was opened by someone else. Reload it and try again."),
+            status=409,
+            mimetype="text/plain",
+        )
     )
-    response.headers["HX-Refresh"] = "true"
-    return response
 
 
 def _name_the_owner(response: Response) -> Response:

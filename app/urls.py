@@ -10,7 +10,7 @@ the ``Integer`` column every table uses for its ids; anything else is a 404. Tex
 hold either: such a URL is a 404 too.
 
 An id in a query string (``?before=…``, ``?cohort=…``) or a form is read the same way, by
-:func:`row_id`: ``request.args.get(name, type=row_id)`` (:func:`id_arg`), or
+:func:`row_id`: :func:`id_arg` (``request.args.get(name, default, type=row_id)``), or
 ``app.forms.IdField`` and ``coerce=row_id`` in a form. Python's ``int()`` alone would take
 ``²``'s neighbours ``١٢``, a sign, spaces and any length, and ``"²".isdigit()`` is true while
 ``int("²")`` fails: each was a 500 somewhere.
@@ -49,9 +49,10 @@ def row_id(value: str | int) -> int:
     return int(text)
 
 
-def id_arg(name: str) -> int | None:
-    """The row id in the query string's ``name``, or None if it is absent or not an id."""
-    return request.args.get(name, type=row_id)
+def id_arg(name: str, default: int | None = None) -> int | None:
+    """The row id (or page number) in the query string's ``name``, bounded as a path's id
+    is; ``default`` if it is absent or not one."""
+    return request.args.get(name, default, type=row_id)
 
 
 def row_ids(values) -> set[int]:

@@ -170,6 +170,7 @@ def app(_app):
     with _app.app_context():
         _empty_tables()
         _fresh_limits()
+        _app.extensions.pop("data_use", None)  # data counted and not written (the meter)
         yield _app
         db.session.remove()
 

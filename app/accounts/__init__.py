@@ -34,6 +34,9 @@ registry.tab(
     current_on=("accounts.profile",),
 )
 registry.home_cards("accounts/_home_cards.html", order=90)
+# The language buttons at the foot of every page for someone not signed in (who has no
+# profile to choose one in).
+registry.shell_part("footer", "accounts/_languages.html", order=10)
 
 from . import cli, routes  # noqa: E402,F401  (registers views and commands on bp)
 from .forms import DATA_RUNG_LABELS, ROLE_LABELS  # noqa: E402

@@ -18,7 +18,6 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TelField,
 )
@@ -30,10 +29,9 @@ from wtforms.validators import (
     Optional,
     StopValidation,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.config import LANGUAGES
-from app.forms import Form, KeyedForm
+from app.forms import Form, KeyedForm, MultiCheckboxField
 from app.roles import Role
 
 from .models import DATA_RUNGS
@@ -124,11 +122,6 @@ def country_choices(current: str | None = None) -> list[SelectChoice]:
 
 def choices(mapping) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in mapping.items()]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class AtLeastOne:

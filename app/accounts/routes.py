@@ -10,10 +10,11 @@ from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import registry
+from app.forms import status_of
 from app.htmx import render, see_other
 from app.logs import log_event
 from app.permissions import can_learn, requires
-from app.urls import row_id
+from app.urls import id_arg
 
 from . import bp, data_use, services
 from .forms import (
@@ -53,11 +54,6 @@ def _sign_in(user: User, remember: bool) -> None:
     )
     login_user(user, remember=remember)
     session.permanent = remember
-
-
-def _apply_field_error(form, error: services.AccountError) -> None:
-    field = getattr(form, error.field or "", None)
-    (field.errors if field is not None else form.form_errors).append(error.translated())
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -209,7 +205,7 @@ def _accept(form, access, template: str):
     try:
         user = services.accept_invitation(access, name=form.name.data, password=form.password.data)
     except services.AccountError as error:
-        _apply_field_error(form, error)
+        form.show_error(error)
         return render(template, form=form, invitee=access.user, status=422)
     # Accepted on a phone where someone else is signed in: their sign-in here ends, and the
     # phone forgets what it kept for them, as when they sign out (see ``_signed_out``).
@@ -270,7 +266,7 @@ def profile():
                 data_limit_mb=form.data_limit_mb.data,
             )
         except services.AccountError as error:
-            _apply_field_error(form, error)
+            form.show_error(error)
         else:
             language_changed = session.get("locale") != current_user.locale
             session["locale"] = current_user.locale
@@ -279,12 +275,11 @@ def profile():
             refresh()
             flash(_("Your profile is saved."), "success")
             return see_other(url_for("accounts.profile"), full_reload=language_changed)
-    data_use.record_data_use(current_user.id)  # the pages counted so far, before showing it
     return render(
         "accounts/profile.html",
         form=form,
         usage=data_use.month_usage(current_user),
-        status=422 if form.errors else 200,
+        status=status_of(form),
     )
 
 
@@ -306,7 +301,7 @@ def set_language():
 @requires(can_manage_people)
 def list_people():
     query = request.args.get("q", "")
-    people = services.people_page(query, request.args.get("page", 1, type=row_id))
+    people = services.people_page(query, id_arg("page", 1))
     return render("accounts/people.html", block="people", people=people, query=query)
 
 
@@ -325,13 +320,13 @@ def invite_person():
                 key=form.key.data,
             )
         except services.AccountError as error:
-            _apply_field_error(form, error)
+            form.show_error(error)
         else:
             # The code is shown once, here; only its hash is kept.
             return render(
                 "accounts/code_issued.html", issued=issued, person=issued.access_code.user
             )
-    return render("accounts/invite.html", form=form, status=422 if form.errors else 200)
+    return render("accounts/invite.html", form=form, status=status_of(form))
 
 
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])
@@ -352,11 +347,11 @@ def edit_person(user_id: int):
                 by=current_user,
             )
         except services.AccountError as error:
-            _apply_field_error(form, error)
+            form.show_error(error)
         else:
             flash(_("Saved."), "success")
             return see_other(url_for("accounts.edit_person", user_id=person.id))
-    status = 422 if form.errors else 200
+    status = status_of(form)
     return render(
         "accounts/person.html", status=status, form=form, person=person, sections=_sections(person)
     )

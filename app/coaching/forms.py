@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.accounts.forms import choices
-from app.forms import Form, KeyedForm
+from app.forms import Form, KeyedForm, single_line_breaks
 from app.urls import row_id
 
 from .services import REASON_MAX_CHARS, TEXT_MAX_CHARS
@@ -35,13 +35,9 @@ STATUS_LABELS = {
 OWNER_LABELS = {"leader": _l("The leader"), "coach": _l("The coach")}
 
 
-def _line_breaks(text: str | None) -> str | None:
-    return text.replace("\r\n", "\n") if text else text
-
-
 def _text(label):
     validators = [Length(max=TEXT_MAX_CHARS, message=_l("Keep it shorter: this is too long."))]
-    return TextAreaField(label, validators=validators, filters=[_line_breaks])
+    return TextAreaField(label, validators=validators, filters=[single_line_breaks])
 
 
 class PairForm(Form):

@@ -85,7 +85,7 @@ def _error_response(code: int, error=None):
             error=repr(getattr(error, "original_exception", error)),
         )
     title, hint = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])()
-    if code == 429 and request.endpoint and request.endpoint.startswith("accounts."):
+    if code == 429:  # Flask-Limiter's refusal (the pages that count failed attempts)
         log_event("rate_limited", endpoint=request.endpoint, address=request.remote_addr)
     signed_in = current_user.is_authenticated
     home = url_for("core.home" if signed_in else current_app.login_manager.login_view)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from app.forms import status_of
 from app.htmx import render, see_other
 from app.permissions import requires
 from app.translatable import lang_attr
@@ -50,7 +51,7 @@ def _saved(framework, message: str, anchor: str | None = None):
 
 def _edit_page(framework, form, heading: str):
     """``heading`` is text, or Markup from ``_content``; either way the page gets Markup."""
-    status = 422 if form.errors else 200
+    status = status_of(form)
     return render(
         "frameworks/edit.html",
         framework=framework,
@@ -221,7 +222,7 @@ def new_competency(framework_id: int, domain_id: int):
         except services.CodeTaken:
             form.code.errors.append(_("This framework already has a competency with this code."))
         except services.FrameworkError as error:
-            form.form_errors.append(error.translated())
+            form.show_error(error)
         else:
             return _saved(framework, _("Competency added."), f"competency-{competency.id}")
     # The template alone is translated, then the domain's marked-up title put into it.

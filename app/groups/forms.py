@@ -8,15 +8,10 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import Form, IdField, KeyedForm
+from app.forms import Form, IdField, KeyedForm, single_line_breaks
 
 from .models import MemberRole
 from .services import BODY_MAX
-
-
-def _one_character_line_breaks(text: str | None) -> str | None:
-    # A textarea sends CR LF but counts one character against maxlength: count alike here.
-    return text.replace("\r\n", "\n") if text else text
 
 
 class PostForm(KeyedForm):
@@ -25,7 +20,7 @@ class PostForm(KeyedForm):
         validators=[
             Length(max=BODY_MAX, message=_l("A post is at most %(max)d characters.")),
         ],
-        filters=[_one_character_line_breaks],
+        filters=[single_line_breaks],
         description=_l("**bold**, *italic*, lists with -, links. @Name tells a member."),
     )
     quoted_post_id = IdField(
@@ -52,7 +47,7 @@ class EditPostForm(Form):
     body = TextAreaField(
         _l("Your post"),
         validators=[Length(max=BODY_MAX, message=_l("A post is at most %(max)d characters."))],
-        filters=[_one_character_line_breaks],
+        filters=[single_line_breaks],
     )
 
 

@@ -6,15 +6,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import FloatField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from app.forms import Form, KeyedForm
+from app.forms import Form, KeyedForm, single_line_breaks
 
 from .services import REFLECTION_MAX_CHARS
-
-
-def _one_character_line_breaks(text: str | None) -> str | None:
-    # Browsers send a textarea's line breaks as CR LF but count each as one character
-    # against maxlength: count them the same here, or an entry the phone allowed is refused.
-    return text.replace("\r\n", "\n") if text else text
 
 
 class ReflectionForm(Form):
@@ -23,7 +17,7 @@ class ReflectionForm(Form):
         validators=[
             Length(max=REFLECTION_MAX_CHARS, message=_l("Not saved: the entry is too long."))
         ],
-        filters=[_one_character_line_breaks],
+        filters=[single_line_breaks],
     )
 
 

@@ -55,8 +55,6 @@ def show_lesson(course_slug: str, lesson_slug: str):
     state = services.learner_state(current_user, lesson) if lesson else None
     if state is None:
         abort(404)
-    if state.progress is None:
-        state.progress = services.start_lesson(current_user, lesson)
     chosen = _chosen_language(lesson)
     page = services.lesson_page(current_user, lesson, chosen or current_language(), state)
     return render(
@@ -67,6 +65,19 @@ def show_lesson(course_slug: str, lesson_slug: str):
         reflection_form=ReflectionForm(),
         complete_form=CompleteForm(),
     )
+
+
+@bp.post("/lessons/<int:lesson_id>/opened")
+@requires(can_learn)
+def start_lesson(lesson_id: int):
+    """A lesson page not yet started says it was opened, once shown (htmx on load), so
+    "continue where you left off" finds it: 204. Without JavaScript the first thing the
+    leader does there (a position, an answer, a notebook entry, complete) starts it."""
+    lesson = _lesson_or_404(lesson_id)
+    services.start_lesson(current_user, lesson)
+    if is_fragment_request():
+        return "", 204
+    return see_other(_lesson_url(lesson))
 
 
 @bp.post("/lessons/<int:lesson_id>/reflection")
@@ -172,7 +183,7 @@ def self_assessment():
                 current_user, assessment.framework, chosen, form.key.data
             )
         except services.LearningError as error:
-            form.form_errors.append(error.translated())
+            form.show_error(error)
         else:
             flash(_("Thank you. Your self-assessment is saved."), "success")
             return see_other(url_for("learning.growth"))

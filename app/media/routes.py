@@ -9,7 +9,7 @@ import time
 from flask import Response, abort, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from app.accounts.data_use import record_data_use
+from app.accounts.data_use import count_media
 from app.htmx import is_fragment_request, render, see_other
 from app.sessions import same_for_everyone
 from media_pipeline.storage import LocalStorage
@@ -132,7 +132,7 @@ def serve_asset_file(asset_id: int, key: str):
     response.cache_control.public = False  # (send_file's default)
     response.cache_control.private = True
     if response.status_code in (200, 206) and request.method == "GET":
-        record_data_use(current_user.id, media_bytes=response.content_length or 0)
+        count_media(current_user.id, response.content_length or 0)
     return response
 
 

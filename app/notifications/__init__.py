@@ -6,6 +6,11 @@ own transaction) and register the wording of each kind once with :func:`services
 
 from flask import Blueprint
 
+from app import registry
+
 bp = Blueprint("notifications", __name__, template_folder="templates", url_prefix="/notifications")
+
+# In the shell (app/registry.py): the bell with the unread count, in every page's top bar.
+registry.shell_part("bar", "notifications/_bell.html", order=10)
 
 from . import routes  # noqa: E402,F401

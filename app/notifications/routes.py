@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, url_for
+from flask import abort, url_for
 from flask_login import current_user, login_required
 
 from app.htmx import render, see_other
@@ -31,13 +31,15 @@ def index():
     return render("notifications/index.html", block=block, page=page)
 
 
-@bp.get("/<int:notification_id>")
+@bp.post("/<int:notification_id>")
 @login_required
 def open_one(notification_id: int):
+    """A notification's button: marked read (a POST, as every write), then its page (303),
+    for plain forms and boosted ones alike."""
     url = services.open_notification(current_user, notification_id)
     if url is None:
         abort(404)
-    return redirect(url, code=303)
+    return see_other(url)
 
 
 @bp.post("/read")

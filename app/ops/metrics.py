@@ -68,7 +68,7 @@ class _ScrapeTimeCollector:
 
     def collect(self):
         depth = GaugeMetricFamily(
-            "headway_media_queue_depth", "Media jobs waiting in the queue.", labels=["when"]
+            "headway_job_queue_depth", "Jobs waiting in the queue.", labels=["when"]
         )
         huey = queue().huey
         depth.add_metric(["now"], huey.pending_count())

@@ -14,8 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.accounts.forms import MultiCheckboxField
-from app.forms import Form, KeyedForm, KeyField
+from app.forms import Form, KeyedForm, KeyField, MultiCheckboxField
 from app.urls import row_id
 
 from .services.privacy import CHANNELS, FORMATS, REFERENCE_MAX

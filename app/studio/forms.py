@@ -8,19 +8,13 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import Form, KeyedForm, KeyField
+from app.forms import Form, KeyedForm, KeyField, MultiCheckboxField, single_line_breaks
 from app.urls import row_id
-
-
-def _crlf(text: str | None) -> str | None:
-    return text.replace("\r\n", "\n") if text else text
 
 
 class CourseForm(KeyedForm):
@@ -29,7 +23,9 @@ class CourseForm(KeyedForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Give the course a title.")), Length(max=200)]
     )
-    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)], filters=[_crlf])
+    summary = TextAreaField(
+        _l("Summary"), validators=[Length(max=2000)], filters=[single_line_breaks]
+    )
     language = SelectField(_l("Language the course is written in"))
     framework = SelectField(_l("Competency framework"), coerce=int)
 
@@ -38,7 +34,9 @@ class CourseTextForm(Form):
     """The course's title and summary in one language (empty: not translated yet)."""
 
     title = StringField(_l("Title"), validators=[Length(max=200)])
-    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)], filters=[_crlf])
+    summary = TextAreaField(
+        _l("Summary"), validators=[Length(max=2000)], filters=[single_line_breaks]
+    )
 
 
 class TitleForm(Form):
@@ -64,16 +62,13 @@ class ActionForm(Form):
     """A button and its CSRF token: publish, unpublish, remove."""
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class LessonForm(Form):
     title = StringField(_l("Title"), validators=[Length(max=200)])
-    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=50_000)], filters=[_crlf])
+    body = TextAreaField(
+        _l("Text (Markdown)"), validators=[Length(max=50_000)], filters=[single_line_breaks]
+    )
     reflection_prompt = TextAreaField(
-        _l("Reflection prompt"), validators=[Length(max=2000)], filters=[_crlf]
+        _l("Reflection prompt"), validators=[Length(max=2000)], filters=[single_line_breaks]
     )
     duration_minutes = IntegerField(
         _l("Estimated length in minutes"), validators=[Optional(), NumberRange(min=0, max=60)]
@@ -89,16 +84,16 @@ class QuestionForm(Form):
     choices = TextAreaField(
         _l("Answers, one on each line"),
         validators=[DataRequired(_l("Give the answers, one on each line.")), Length(max=3000)],
-        filters=[_crlf],
+        filters=[single_line_breaks],
     )
     answer = IntegerField(
         _l("Number of the right answer"), validators=[Optional(), NumberRange(min=1, max=6)]
     )
     feedback_correct = TextAreaField(
-        _l("Feedback when right"), validators=[Length(max=1000)], filters=[_crlf]
+        _l("Feedback when right"), validators=[Length(max=1000)], filters=[single_line_breaks]
     )
     feedback_incorrect = TextAreaField(
-        _l("Feedback when wrong"), validators=[Length(max=1000)], filters=[_crlf]
+        _l("Feedback when wrong"), validators=[Length(max=1000)], filters=[single_line_breaks]
     )
 
 

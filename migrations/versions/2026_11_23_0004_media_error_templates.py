@@ -11,6 +11,8 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.sqlite_rebuild import foreign_keys_off, foreign_keys_on
+
 # revision identifiers, used by Alembic.
 revision = "0004_media_error_templates"
 down_revision = "0003_learning"
@@ -25,6 +27,10 @@ def upgrade():
 
 
 def downgrade():
+    # On SQLite this rebuilds media_assets: with foreign keys on, that would delete its
+    # renditions (ON DELETE CASCADE) and take lessons' videos away (SET NULL).
+    foreign_keys_off()
     with op.batch_alter_table("media_assets") as batch_op:
         batch_op.drop_column("error_params")
         batch_op.drop_column("error_template")
+    foreign_keys_on()

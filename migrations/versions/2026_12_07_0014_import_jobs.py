@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from app.db import UTCDateTime
+from migrations.sqlite_rebuild import foreign_keys_off, foreign_keys_on
 
 # revision identifiers, used by Alembic.
 revision = "0014_import_jobs"
@@ -43,6 +44,9 @@ def upgrade():
 def downgrade():
     # An import still queued or running when rolled back stays confirmed but half-done:
     # its leaders are in their cohorts, as far as it got.
+    # On SQLite this rebuilds import_batches: with foreign keys on, that would cut every
+    # cohort member's link to the import that brought them (SET NULL).
+    foreign_keys_off()
     with op.batch_alter_table("import_batches", schema=None) as batch_op:
         batch_op.drop_column("progress_at")
         batch_op.drop_column("codes_key")
@@ -50,3 +54,4 @@ def downgrade():
         batch_op.drop_column("error_template")
         batch_op.drop_column("rows_done")
         batch_op.drop_column("status")
+    foreign_keys_on()

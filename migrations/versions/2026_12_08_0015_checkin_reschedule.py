@@ -4,6 +4,10 @@ reason (``cancel_reason``, may be empty).
 
 Check-ins booked before this revision are as booked: sequence 0, never changed.
 
+On SQLite the foreign key rebuilds ``coaching_check_ins``, with foreign keys off: with them
+on, dropping the old table deleted every check-in's actions, ratings and private notes
+(``migrations/sqlite_rebuild.py``).
+
 Revision ID: 0015_checkin_reschedule
 Revises: 0014_import_jobs
 Create Date: 2026-12-08
@@ -13,6 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from app.db import UTCDateTime
+from migrations.sqlite_rebuild import foreign_keys_off, foreign_keys_on
 
 # revision identifiers, used by Alembic.
 revision = "0015_checkin_reschedule"
@@ -22,6 +27,7 @@ depends_on = None
 
 
 def upgrade():
+    foreign_keys_off()
     with op.batch_alter_table("coaching_check_ins", schema=None) as batch_op:
         batch_op.add_column(sa.Column("sequence", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("changed_at", UTCDateTime(), nullable=True))
@@ -37,10 +43,12 @@ def upgrade():
             ["id"],
             ondelete="SET NULL",
         )
+    foreign_keys_on()
 
 
 def downgrade():
     # A cancelled check-in rolled back reads as booked again: its cancellation is lost.
+    foreign_keys_off()
     with op.batch_alter_table("coaching_check_ins", schema=None) as batch_op:
         batch_op.drop_constraint("fk_coaching_check_ins_changed_by_id_users", type_="foreignkey")
         batch_op.drop_column("cancel_reason")
@@ -48,3 +56,4 @@ def downgrade():
         batch_op.drop_column("changed_by_id")
         batch_op.drop_column("changed_at")
         batch_op.drop_column("sequence")
+    foreign_keys_on()

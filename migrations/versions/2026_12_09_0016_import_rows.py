@@ -15,6 +15,8 @@ Create Date: 2026-12-09
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.sqlite_rebuild import foreign_keys_off, foreign_keys_on
+
 # revision identifiers, used by Alembic.
 revision = "0016_import_rows"
 down_revision = "0015_checkin_reschedule"
@@ -39,9 +41,13 @@ def upgrade():
 def downgrade():
     # Drafts checked by a job may hold refused rows the old preview never expected.
     op.execute("DELETE FROM import_batches WHERE confirmed_at IS NULL")
+    # On SQLite this rebuilds import_batches: with foreign keys on, that would cut every
+    # cohort member's link to the import that brought them (SET NULL).
+    foreign_keys_off()
     with op.batch_alter_table("import_batches", schema=None) as batch_op:
         batch_op.drop_column("refused_key")
         batch_op.drop_column("refused_lines")
         batch_op.drop_column("summary")
         batch_op.drop_column("locale")
         batch_op.drop_column("content_hash")
+    foreign_keys_on()

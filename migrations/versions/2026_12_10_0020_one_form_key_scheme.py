@@ -16,19 +16,19 @@ A column under a unique index is dropped in place (SQLite 3.35+, as 0006 added o
 under a unique constraint is part of its table's ``CREATE TABLE`` on SQLite: dropping it
 rebuilds the table (batch mode), and dropping the old copy of a table others point at,
 with foreign keys on, deletes or empties their rows (``ON DELETE CASCADE``, ``SET NULL``).
-Foreign keys are off while tables are rebuilt, and checked after.
+Foreign keys are off while tables are rebuilt, and checked after
+(``migrations/sqlite_rebuild.py``).
 
 Revision ID: 0020_one_form_key_scheme
 Revises: 0019_form_keys
 Create Date: 2026-12-10
 """
 
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from alembic import op
 
 from app.db import UTCDateTime
+from migrations.sqlite_rebuild import foreign_keys_off, foreign_keys_on
 
 # revision identifiers, used by Alembic.
 revision = "0020_one_form_key_scheme"
@@ -74,26 +74,6 @@ INDEXES = [
 WAS_NULLABLE = {"self_assessments", "group_threads"}
 
 
-@contextmanager
-def _foreign_keys_off():
-    """SQLite's foreign keys off while tables are rebuilt (``PRAGMA foreign_keys`` does
-    nothing inside a transaction, hence the autocommit blocks), checked before they are on
-    again. PostgreSQL alters its tables in place: nothing to do."""
-    if op.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=OFF")
-    try:
-        yield
-        broken = op.get_bind().exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            raise RuntimeError(f"rebuilding the tables broke foreign keys: {broken[:5]}")
-    finally:
-        with op.get_context().autocommit_block():
-            op.execute("PRAGMA foreign_keys=ON")
-
-
 def upgrade():
     for index, table, column in INDEXES:
         op.create_index(index, table, [column], unique=False)
@@ -101,11 +81,12 @@ def upgrade():
         with op.batch_alter_table(table, recreate="never") as batch_op:
             batch_op.drop_index(index)
             batch_op.drop_column(column)
-    with _foreign_keys_off():
-        for table, column, constraint, _other in REBUILT:
-            with op.batch_alter_table(table) as batch_op:
-                batch_op.drop_constraint(constraint, type_="unique")
-                batch_op.drop_column(column)
+    foreign_keys_off()
+    for table, column, constraint, _other in REBUILT:
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_constraint(constraint, type_="unique")
+            batch_op.drop_column(column)
+    foreign_keys_on()
     op.execute(
         "INSERT INTO form_keys (person_id, key, action, row_id, created_at) "
         "SELECT user_id, key, 'studio.add_' || kind, row_id, created_at FROM studio_form_keys"
@@ -140,17 +121,16 @@ def downgrade():
     op.execute("DELETE FROM form_keys WHERE action LIKE 'studio.add_%'")
     for index, table, _column in INDEXES:
         op.drop_index(index, table_name=table)
-    with _foreign_keys_off():
-        for table, column, constraint, other in REBUILT + IN_PLACE:
-            with op.batch_alter_table(table, recreate="never") as batch_op:
-                batch_op.add_column(sa.Column(column, sa.String(length=64), nullable=True))
-            op.execute(f"UPDATE {table} SET {column} = 'was-' || id")
-            with op.batch_alter_table(table) as batch_op:
-                if table not in WAS_NULLABLE:
-                    batch_op.alter_column(
-                        column, existing_type=sa.String(length=64), nullable=False
-                    )
-                if (table, column, constraint, other) in REBUILT:
-                    batch_op.create_unique_constraint(constraint, [*other, column])
-                else:
-                    batch_op.create_index(constraint, [*other, column], unique=True)
+    foreign_keys_off()
+    for table, column, constraint, other in REBUILT + IN_PLACE:
+        with op.batch_alter_table(table, recreate="never") as batch_op:
+            batch_op.add_column(sa.Column(column, sa.String(length=64), nullable=True))
+        op.execute(f"UPDATE {table} SET {column} = 'was-' || id")
+        with op.batch_alter_table(table) as batch_op:
+            if table not in WAS_NULLABLE:
+                batch_op.alter_column(column, existing_type=sa.String(length=64), nullable=False)
+            if (table, column, constraint, other) in REBUILT:
+                batch_op.create_unique_constraint(constraint, [*other, column])
+            else:
+                batch_op.create_index(constraint, [*other, column], unique=True)
+    foreign_keys_on()

@@ -67,14 +67,50 @@ def test_the_media_pipeline_imports_nothing_of_the_app():
     assert not wrong, sorted(wrong)
 
 
+#: in a template: an area's endpoint or partial (``url_for('offline.web_manifest')``,
+#: ``"notifications/_bell.html"``)
+NAMED_IN_TEMPLATE = re.compile(rf"""['"]({"|".join(AREAS)})[./]""")
+#: in a module: a string that is an area's endpoint, or the prefix of its endpoints
+ENDPOINT = re.compile(rf"({'|'.join(AREAS)})\.\w*")
+
+
+def core_templates() -> list[Path]:
+    return sorted(
+        [*(APP / "templates").rglob("*.html"), *(APP / "core" / "templates").rglob("*.html")]
+    )
+
+
+def named_areas(path: Path) -> list[str]:
+    """What in ``path`` (a template or a module) names an area's page."""
+    text = path.read_text()
+    if path.suffix == ".html":
+        return [m[0] for m in NAMED_IN_TEMPLATE.finditer(text)]
+    return [
+        node.value
+        for node in ast.walk(ast.parse(text, str(path)))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and ENDPOINT.fullmatch(node.value)
+    ]
+
+
+def test_the_check_finds_an_area_named(tmp_path):
+    template, module = tmp_path / "layout.html", tmp_path / "shell.py"
+    template.write_text("""<a href="{{ url_for('notifications.index') }}">""")
+    module.write_text('TAB = "accounts.profile"\nok = "see app/accounts/routes.py"\n')
+    assert named_areas(template) == ["'notifications."]
+    assert named_areas(module) == ["accounts.profile"]
+
+
 def test_the_shell_names_no_area_s_pages():
-    """Tabs and home cards come from the areas (``registry.tab``, ``registry.home_cards``):
-    the navigation and the home page name no area's endpoint or partial."""
-    named = re.compile(rf"""['"]({"|".join(AREAS)})[./]""")
-    shell = [APP / "navigation.py", *(APP / "core" / "templates").rglob("*.html")]
+    """Tabs, home cards and the layout's parts (the manifest link, the bell, the language
+    buttons) come from the areas (``registry.tab``, ``registry.home_cards``,
+    ``registry.shell_part``, ``registry.body_data``): no core template or module names an
+    area's endpoint or partial."""
+    assert len(core_templates()) >= 4
     wrong = [
-        f"{path.relative_to(ROOT)}: {m[0]}"
-        for path in shell
-        for m in named.finditer(path.read_text())
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in [*core_templates(), *core_modules()]
+        for name in named_areas(path)
     ]
     assert not wrong, wrong

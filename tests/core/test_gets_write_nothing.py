@@ -21,19 +21,10 @@ from app.extensions import db
 from app.media.models import MediaAsset
 from app.studio.models import Upload, UploadStatus
 
-#: (endpoint, table) → why that GET may write that table ("*": any GET).
-ALLOWED = {
-    # What Headway spent of a person's data this month, counted as each page or file is sent
-    # (an access log, not a change the reader asked for): one upsert per response.
-    ("*", "data_usage"): "metering what a response cost its reader",
-    # Read markers: the view is the event recorded. As a POST each would cost a second round
-    # trip on 2G and be lost without JavaScript. Each is one upsert or one conditional update,
-    # harmless twice. (Issue 25 asks to prefer fixing: listed for the lead to decide.)
-    ("groups.show_thread", "group_thread_reads"): "the thread is read up to its last post",
-    ("notifications.open_one", "notifications"): "opening a notification marks it read",
-    ("learning.show_lesson", "lesson_progress"): "opening a lesson starts it (continue where "
-    "you left off finds it; reports count it)",
-}
+#: (endpoint, table) → why that GET may write that table ("*": any GET). None may: a read
+#: marker, a lesson opened, a notification opened are POSTs the page sends; data use is
+#: counted in memory and written by each process outside any request. Keep it empty.
+ALLOWED: dict[tuple[str, str], str] = {}
 
 WRITE = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 

@@ -72,7 +72,7 @@ TRANSLATED_CSV = (
     "K,Heads,Kenya,,en,IL,Instruction,Leading learning,IL.1,Curriculum,Covers it,"
     "Chefs,Kenya (fr),Pédagogie,Diriger l'apprentissage,Programme,Le couvre,"
     "Wakuu,,,Mtaala,\r\n"
-    ",,,,,IL,,,IL.2,=Supervision,,,,,,'=Supervision (fr),,,,,,\r\n"
+    ",,,,,IL,,,IL.2,'=Supervision,,,,,,'=Supervision (fr),,,,,,\r\n"
     ",,,,,XX,Other,,XX.1,Something,,,,,,,,,,,,\r\n"
 )
 
@@ -136,10 +136,17 @@ def test_csv_translation_columns_are_read_and_written_back_the_same():
     # A translated cell is unescaped like any other: '= is the text =.
     assert il.competencies[1].translations == {"fr": {"title": "=Supervision (fr)"}}
     assert xx.translations == {} and xx.competencies[0].translations == {}
-    assert dump_framework_csv(spec) == TRANSLATED_CSV.replace(
-        ",,,,,IL,,,IL.2,=Supervision,", ",,,,,IL,,,IL.2,'=Supervision,"
-    )
+    assert dump_framework_csv(spec) == TRANSLATED_CSV
     assert parse_framework_csv(dump_framework_csv(spec), "k.csv") == spec
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_is_refused_at_its_line_and_column():
+    # One rule with the programmes' import (app/csvfiles.py): a bare formula is refused,
+    # the same text behind our guard's quote is read as the text.
+    text = TRANSLATED_CSV.replace(",IL.2,'=Supervision,", ",IL.2,=Supervision,")
+    assert _messages(text, "k.csv") == [
+        "k.csv:3: `title`: Starts with “=”, which a spreadsheet runs as a formula."
+    ]
 
 
 def test_yaml_and_csv_carry_the_same_domain_and_competency_translations():

@@ -148,3 +148,23 @@ def test_a_photo_loads_only_when_tapped(live_server, phone, circle, thread):
     with page.expect_response(lambda r: "/photo" in r.url and r.status == 200):
         page.click("summary:has-text('Photo')")
     assert photos
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_thread_read_is_marked_read(live_server, phone, circle, thread, javascript):
+    """The page marks it read once shown (htmx, a POST on load); without JavaScript, its
+    "Mark as read" button does, and the reader comes back to the thread."""
+    page = phone(java_script_enabled=javascript)
+    _sign_in(page, live_server, circle.amani)
+    page.goto(f"{live_server}/groups/{circle.group.id}")
+    assert page.locator(f"#thread-{thread.id}.unread").count()
+    if javascript:
+        with page.expect_response(lambda r: r.url.endswith("/read")) as marked:
+            page.click(f"#thread-{thread.id}")
+        assert marked.value.status == 204
+    else:
+        page.goto(f"{live_server}/groups/threads/{thread.id}")
+        page.click("#read-marker button")
+        page.wait_for_url(f"{live_server}/groups/threads/{thread.id}")
+    page.goto(f"{live_server}/groups/{circle.group.id}")
+    assert not page.locator(f"#thread-{thread.id}.unread").count()

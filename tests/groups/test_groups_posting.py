@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.forms import new_form_key
 from app.groups import services
-from app.groups.models import ModerationEntry, Post, PostReport, Thread
+from app.groups.models import ModerationEntry, Post, PostReport, Thread, ThreadRead
 from app.notifications.models import Notification
 from tests.groups.conftest import new_key, reply
 
@@ -191,9 +191,15 @@ def test_the_group_page_lists_threads_by_activity_with_counts_and_unread(
     assert "1 reply" in html and "0 replies" in html
     assert html.count('class="unread"') == 2  # Amani's reply, and Amani's thread
     assert '<b class="badge">2' in client.get("/groups/").get_data(as_text=True)
-    client.get(f"/groups/threads/{thread.id}")  # read it
+    page = client.get(f"/groups/threads/{thread.id}").get_data(as_text=True)
+    html = client.get(f"/groups/{circle.group.id}").get_data(as_text=True)
+    assert html.count('class="unread"') == 2  # looking (a GET) marks nothing
+    assert 'id="read-marker"' in page and 'hx-trigger="load"' in page
+    assert client.post(f"/groups/threads/{thread.id}/read", headers=HX).status_code == 204
     html = client.get(f"/groups/{circle.group.id}").get_data(as_text=True)
     assert html.count('class="unread"') == 1
+    page = client.get(f"/groups/threads/{thread.id}").get_data(as_text=True)
+    assert 'id="read-marker"' not in page  # nothing new: no second request
     # The fragment for "older threads" is the list alone.
     fragment = client.get(f"/groups/{circle.group.id}?page=1", headers=HX).get_data(as_text=True)
     assert "<html" not in fragment and f"thread-{later.id}" in fragment
@@ -397,3 +403,36 @@ def test_a_hidden_post_cannot_be_edited_quoted_or_reported(client, login, circle
     assert client.get(f"/groups/posts/{post.id}/edit").status_code == 403
     html = client.get(f"/groups/threads/{thread.id}?quote={post.id}").get_data(as_text=True)
     assert "Hidden words" not in html and "Hidden by a moderator." in html
+
+
+def test_the_read_marker_without_javascript_and_its_bounds(client, login, circle, thread):
+    """The thread page's form (a button in <noscript>) marks it read and comes back to the
+    thread; a marker past the newest post stops at it."""
+    login(circle.amani)
+    page = client.get(f"/groups/threads/{thread.id}").get_data(as_text=True)
+    assert "<noscript><button>Mark as read</button></noscript>" in page
+    marked = client.post(f"/groups/threads/{thread.id}/read", data={"up_to": "2147483647"})
+    assert (
+        marked.status_code == 303 and marked.headers["Location"] == f"/groups/threads/{thread.id}"
+    )
+    read = db.session.scalar(
+        select(ThreadRead.last_read_post_id).filter_by(user_id=circle.amani.id)
+    )
+    assert read == thread.last_post_id
+    later = reply(thread, circle.grace, "One more idea.")
+    html = client.get(f"/groups/{circle.group.id}").get_data(as_text=True)
+    assert html.count('class="unread"') == 1 and later.id > read
+
+
+@pytest.mark.parametrize("who", ["outsider", None])
+def test_the_read_marker_is_only_for_members(client, login, circle, thread, who):
+    """Someone outside the group is told no such thread; nobody signed in is sent to sign
+    in; neither leaves a marker."""
+    if who:
+        login(getattr(circle, who))
+    response = client.post(f"/groups/threads/{thread.id}/read", headers=HX)
+    if who:
+        assert response.status_code == 404
+    else:
+        assert response.status_code in (302, 401)
+    assert db.session.scalar(select(func.count()).select_from(ThreadRead)) == 1  # Grace's

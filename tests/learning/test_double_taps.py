@@ -57,7 +57,8 @@ def _forget(*models) -> None:
 def test_opening_a_lesson_twice_starts_it_once(leader_phone, lesson):
     for _round in range(ROUNDS):
         _forget(LessonProgress)
-        assert leader_phone.together("GET", "/learn/taps/lesson-1") == [200] * TAPS
+        opened = f"/learn/lessons/{lesson.id}/opened"
+        assert leader_phone.together("POST", opened, headers=HX) == [204] * TAPS
         assert _count(LessonProgress, lesson_id=lesson.id) == 1
 
 

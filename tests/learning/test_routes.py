@@ -58,6 +58,8 @@ def test_learn_home_shows_continue_courses_durations_and_competencies(client, le
     assert "0 of 6 lessons done" in html
     assert "54 sec" in html and "LL.2 Observing and improving teaching" in html
     client.get(LESSON_URL)
+    assert "Continue where you left off" not in client.get("/learn/").get_data(as_text=True)
+    assert client.post(f"/learn/lessons/{_lesson().id}/opened", headers=HX).status_code == 204
     html = client.get("/learn/").get_data(as_text=True)
     assert "Continue where you left off" in html
 
@@ -69,7 +71,29 @@ def test_lesson_page_has_media_text_reflection_quick_check_and_next(client, lead
     assert 'id="reflection-body"' in html and 'hx-trigger="input changed delay:1500ms"' in html
     assert html.count('class="question"') == 2
     assert "Mark complete" in html and "Next: Feedback teachers act on" in html
-    assert db.session.scalar(select(LessonProgress.lesson_id)) == _lesson().id  # opening starts it
+    # Looking writes nothing; the page says it was opened, once shown (a POST on load).
+    assert db.session.scalar(select(LessonProgress.lesson_id)) is None
+    opened = f"/learn/lessons/{_lesson().id}/opened"
+    assert f'hx-post="{opened}" hx-trigger="load"' in html
+    assert client.post(opened).headers["Location"].endswith(LESSON_URL)  # no JS: 303 back
+    assert db.session.scalar(select(LessonProgress.lesson_id)) == _lesson().id
+    assert f'hx-post="{opened}"' not in client.get(LESSON_URL).get_data(as_text=True)
+
+
+def test_opening_a_lesson_is_for_those_who_may_open_it(client, make_user, login, demo_course):
+    """Nobody signed in is sent to sign in, a coach is refused, a lesson outside the
+    leader's reach is not found; none of them starts it."""
+    lesson = _lesson()
+    opened = f"/learn/lessons/{lesson.id}/opened"
+    assert client.post(opened).status_code == 302
+    login(make_user("coach"))
+    assert client.post(opened).status_code == 403
+    client.post("/sign-out")
+    login(make_user("leader"))
+    lesson.published = False
+    db.session.commit()
+    assert client.post(opened).status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(LessonProgress)) == 0
 
 
 def test_unknown_or_unpublished_lesson_is_404(client, leader):

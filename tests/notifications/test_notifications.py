@@ -27,11 +27,24 @@ def test_a_notification_shows_with_a_badge_and_opening_it_reads_it(client, make_
     page = client.get("/learn/").get_data(as_text=True)
     assert 'class="badge">1<' in page
     listing = client.get("/notifications/").get_data(as_text=True)
-    assert "Grace replied in “Visits”" in listing and 'class="unread"' in listing
+    assert "Grace replied in “Visits”" in listing and 'class="note unread"' in listing
     row = db.session.scalar(db.select(Notification))
-    opened = client.get(f"/notifications/{row.id}")
+    assert f'action="/notifications/{row.id}"' in listing
+    opened = client.post(f"/notifications/{row.id}")
     assert opened.status_code == 303 and opened.headers["Location"] == "/learn/"
     assert 'class="badge"' not in client.get("/learn/").get_data(as_text=True)
+
+
+def test_looking_at_a_notification_s_address_marks_nothing_read(client, make_user, login):
+    """Opening is a POST: a GET of its address (a link prefetched, a crawler) changes
+    nothing."""
+    amani = make_user("leader")
+    _tell(amani)
+    login(amani)
+    row = db.session.scalar(db.select(Notification))
+    assert client.get(f"/notifications/{row.id}").status_code == 405
+    db.session.refresh(row)
+    assert row.read_at is None
 
 
 def test_the_same_event_told_twice_is_one_notification(app, make_user):
@@ -47,15 +60,21 @@ def test_someone_elses_notification_is_not_found(client, make_user, login):
     _tell(amani)
     row = db.session.scalar(db.select(Notification))
     login(grace)
-    assert client.get(f"/notifications/{row.id}").status_code == 404
+    assert client.post(f"/notifications/{row.id}").status_code == 404
     assert "Visits" not in client.get("/notifications/").get_data(as_text=True)
     db.session.refresh(row)
     assert row.read_at is None
 
 
-def test_signed_out_people_are_sent_to_sign_in(client):
+def test_signed_out_people_are_sent_to_sign_in(client, make_user):
     assert client.get("/notifications/").status_code == 302
     assert client.post("/notifications/read").status_code == 302
+    _tell(make_user("leader"))
+    row = db.session.scalar(db.select(Notification))
+    opened = client.post(f"/notifications/{row.id}")
+    assert opened.status_code == 302 and "/sign-in" in opened.headers["Location"]
+    db.session.refresh(row)
+    assert row.read_at is None
 
 
 def test_mark_all_read(client, make_user, login):

@@ -53,7 +53,7 @@ def test_metrics_count_requests_by_endpoint_and_status(make_app):
         'headway_http_request_duration_seconds_bucket{endpoint="accounts.sign_in",'
         'le="10.0",method="GET"}' in text
     )
-    assert 'headway_media_queue_depth{when="now"}' in text
+    assert 'headway_job_queue_depth{when="now"}' in text
 
 
 def test_metrics_report_transcode_failures_and_jobs_by_status(app, make_app, tmp_path):

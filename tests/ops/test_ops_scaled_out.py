@@ -120,7 +120,7 @@ def test_health_and_metrics_of_the_deployment(layout):
     scraped = response.read().decode()
     assert response.status == 200
     assert 'headway_http_responses_total{endpoint="ops.healthz",status="200"}' in scraped
-    assert 'headway_media_queue_depth{when="now"} 0.0' in scraped
+    assert 'headway_job_queue_depth{when="now"} 0.0' in scraped
 
 
 def test_a_request_in_flight_finishes_when_its_web_process_is_stopped(layout):

@@ -206,26 +206,6 @@ def test_the_invitation_codes_work_and_cannot_run_as_formulas(programme, cohort,
     assert code_for_identifier("+254712345678", renewed["code"], CodePurpose.INVITATION)
 
 
-def test_only_a_whole_phone_number_escapes_the_formula_guard():
-    text = services.csv_text(
-        ["phone"],
-        [
-            [services.phone_cell("+254712345678")],
-            [services.phone_cell("+254 712 345 678")],
-            [services.phone_cell("+1+1")],
-            [services.phone_cell("=1+1")],
-            ["+254712345678"],  # a cell not known to be a phone number keeps the guard
-        ],
-    )
-    assert text.split("\r\n")[1:-1] == [
-        "+254712345678",
-        "'+254 712 345 678",
-        "'+1+1",
-        "'=1+1",
-        "'+254712345678",
-    ]
-
-
 def test_a_draft_is_no_import_and_an_unknown_preview_says_so(client, programme, cohort, admin):
     draft = checked(GOOD, programme, admin)
     sign_in(client, admin)

@@ -36,11 +36,6 @@ def as_coach_or_403(check_in) -> None:
         abort(403)
 
 
-def apply_error(form, error: services.CoachingError) -> None:
-    field = getattr(form, error.field or "", None)
-    (field.errors if field is not None else form.form_errors).append(error.translated())
-
-
 def my_record_page():
     return render(
         "coaching/my_record.html",

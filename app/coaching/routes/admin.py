@@ -8,13 +8,13 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.accounts import services as accounts
+from app.forms import status_of
 from app.htmx import render, see_other
 from app.permissions import requires
 
 from .. import bp, services
 from ..forms import ConfirmForm, PairForm
 from ..permissions import can_manage_pairings
-from ._common import apply_error
 
 
 def _pair_form(overview: services.PairingsOverview) -> PairForm:
@@ -46,7 +46,7 @@ def pairings():
             try:
                 services.pair(coach, leader, by=current_user)
             except services.CoachingError as error:
-                apply_error(form, error)
+                form.show_error(error)
             else:
                 flash(
                     _(
@@ -62,7 +62,7 @@ def pairings():
         overview=overview,
         form=form,
         end_form=ConfirmForm(),
-        status=422 if form.errors else 200,
+        status=status_of(form),
     )
 
 

@@ -22,7 +22,7 @@ from ..forms import (
 )
 from ..permissions import can_change_check_in, can_coach, can_see_check_in, can_see_private_notes
 from ..wording import calendar_words
-from ._common import apply_error, as_coach_or_403, check_in_or_404
+from ._common import as_coach_or_403, check_in_or_404
 
 
 def _check_in_url(check_in, anchor: str | None = None) -> str:
@@ -108,15 +108,16 @@ def _changer_or_403(check_in_id: int):
 def reschedule_check_in(check_in_id: int):
     check_in = _changer_or_403(check_in_id)
     form = RescheduleForm()
-    if form.validate_on_submit():
-        try:
-            services.reschedule_check_in(check_in, current_user, day=form.day.data, at=form.at.data)
-        except services.CoachingError as error:
-            apply_error(form, error)
-        else:
-            flash(_("The check-in is moved."), "success")
-            return see_other(_check_in_url(check_in))
-    return _page(check_in, 422, reschedule_form=form, change_open=True)
+    return _save(
+        check_in,
+        form,
+        lambda: services.reschedule_check_in(
+            check_in, current_user, day=form.day.data, at=form.at.data
+        ),
+        done=_("The check-in is moved."),
+        reschedule_form=form,
+        change_open=True,
+    )
 
 
 @bp.post("/check-ins/<int:check_in_id>/cancel")
@@ -124,15 +125,29 @@ def reschedule_check_in(check_in_id: int):
 def cancel_check_in(check_in_id: int):
     check_in = _changer_or_403(check_in_id)
     form = CancelForm()
+    return _save(
+        check_in,
+        form,
+        lambda: services.cancel_check_in(check_in, current_user, reason=form.reason.data),
+        done=_("The check-in is cancelled."),
+        cancel_form=form,
+        change_open=True,
+    )
+
+
+def _save(check_in, form, write, *, done: str, anchor: str | None = None, **page):
+    """``write()`` (one service call) once ``form`` validates, then back to the check-in
+    (at ``anchor``) saying ``done``; a refusal or a form that does not validate shows the
+    page again (422) with ``page`` (the form as sent, a part to open)."""
     if form.validate_on_submit():
         try:
-            services.cancel_check_in(check_in, current_user, reason=form.reason.data)
+            write()
         except services.CoachingError as error:
-            apply_error(form, error)
+            form.show_error(error)
         else:
-            flash(_("The check-in is cancelled."), "success")
-            return see_other(_check_in_url(check_in))
-    return _page(check_in, 422, cancel_form=form, change_open=True)
+            flash(done, "success")
+            return see_other(_check_in_url(check_in, anchor))
+    return _page(check_in, 422, **page)
 
 
 @bp.post("/check-ins/<int:check_in_id>/preparation")
@@ -152,7 +167,7 @@ def save_preparation(check_in_id: int):
             help_needed=form.help_needed.data,
         )
     except services.CoachingError as error:
-        apply_error(form, error)
+        form.show_error(error)
         return _page(check_in, 422, prep_form=form)
     flash(_("Your preparation is saved. Your coach can read it."), "success")
     return see_other(_check_in_url(check_in, "preparation"))
@@ -165,15 +180,14 @@ def save_notes(check_in_id: int):
     if not can_see_private_notes(current_user, check_in):
         abort(403)  # the leader, or a coach who took over: the record is its own coach's
     form = NotesForm()
-    if form.validate_on_submit():
-        try:
-            services.save_notes(check_in, shared=form.notes.data, private=form.private.data)
-        except services.CoachingError as error:
-            apply_error(form, error)
-        else:
-            flash(_("The notes are saved."), "success")
-            return see_other(_check_in_url(check_in, "record"))
-    return _page(check_in, 422, notes_form=form)
+    return _save(
+        check_in,
+        form,
+        lambda: services.save_notes(check_in, shared=form.notes.data, private=form.private.data),
+        done=_("The notes are saved."),
+        anchor="record",
+        notes_form=form,
+    )
 
 
 @bp.post("/check-ins/<int:check_in_id>/ratings")
@@ -202,21 +216,20 @@ def add_action(check_in_id: int):
     check_in = check_in_or_404(check_in_id)
     as_coach_or_403(check_in)
     form = ActionForm()
-    if form.validate_on_submit():
-        try:
-            services.add_action(
-                check_in,
-                title=form.title.data,
-                owner=form.owner.data,
-                due_on=form.due_on.data,
-                key=form.key.data,
-            )
-        except services.CoachingError as error:
-            apply_error(form, error)
-        else:
-            flash(_("The action is added."), "success")
-            return see_other(_check_in_url(check_in, "actions"))
-    return _page(check_in, 422, action_form=form)
+    return _save(
+        check_in,
+        form,
+        lambda: services.add_action(
+            check_in,
+            title=form.title.data,
+            owner=form.owner.data,
+            due_on=form.due_on.data,
+            key=form.key.data,
+        ),
+        done=_("The action is added."),
+        anchor="actions",
+        action_form=form,
+    )
 
 
 @bp.post("/actions/<int:action_id>")

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.forms import status_of
 from app.frameworks import services as frameworks
 from app.groups import services as groups
 from app.htmx import render, see_other
@@ -15,7 +16,7 @@ from app.urls import row_ids
 from .. import bp, services
 from ..forms import PriorityForm, ScheduleForm
 from ..permissions import can_coach, can_manage_pairings
-from ._common import apply_error, coached_leader_or_404, my_record_page
+from ._common import coached_leader_or_404, my_record_page
 
 
 @bp.get("/")
@@ -79,7 +80,7 @@ def edit_priority(leader_id: int):
                 key=form.key.data,
             )
         except services.CoachingError as error:
-            apply_error(form, error)
+            form.show_error(error)
         else:
             flash(_("The priority is saved."), "success")
             return see_other(url_for("coaching.show_leader", leader_id=leader.id))
@@ -89,7 +90,7 @@ def edit_priority(leader_id: int):
         form=form,
         domains=domains,
         chosen=chosen,
-        status=422 if form.errors or form.form_errors else 200,
+        status=status_of(form),
     )
 
 
@@ -109,7 +110,7 @@ def schedule_check_in(leader_id: int):
                 key=form.key.data,
             )
         except services.CoachingError as error:
-            apply_error(form, error)
+            form.show_error(error)
         else:
             flash(_("The check-in is booked."), "success")
             return see_other(url_for("coaching.show_check_in", check_in_id=check_in.id))
@@ -117,5 +118,5 @@ def schedule_check_in(leader_id: int):
         "coaching/schedule.html",
         leader=leader,
         form=form,
-        status=422 if form.errors or form.form_errors else 200,
+        status=status_of(form),
     )

@@ -13,6 +13,7 @@ from app.db import upsert, utcnow
 from app.errors import N_
 from app.extensions import db
 from app.form_keys import claim_form_key
+from app.forms import single_line_breaks
 
 from ..models import MODES, CheckIn, CoachPairing, CoachRating, PrivateNote
 from ._common import CoachingError
@@ -102,7 +103,7 @@ def check_ins_of(leader: User) -> list[CheckIn]:
 
 
 def _clip(text: str | None) -> str:
-    text = (text or "").replace("\r\n", "\n").strip()
+    text = (single_line_breaks(text) or "").strip()
     if len(text) > TEXT_MAX_CHARS:
         raise CoachingError(
             N_("Keep each answer under %(count)s characters."), count=TEXT_MAX_CHARS

@@ -3,10 +3,7 @@ written back. A CSV carries no levels, so the usual four apply."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Iterator
+from app import csvfiles
 
 from .problems import FileFormatError, Problem
 from .spec import (
@@ -36,12 +33,6 @@ CSV_COLUMNS = (
     "title",
     "description",
 )
-# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection").
-# Written out, such a cell gets a leading quote, which spreadsheets read as "this is text";
-# read back, one leading quote before one of them is taken off again. A cell that already
-# starts with quotes before one of them gets one more, so every text makes the round trip.
-_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
-_ESCAPED_FORMULA_START = re.compile(r"'+[=+\-@\t\r]")
 _CSV_REQUIRED = ("domain_code", "code", "title")
 _FRAMEWORK_COLUMNS = ("framework_code", "framework_name", "scope", "version", "language")
 # The columns a translation may give, as `<column>.<language>` (``title.fr``), and the
@@ -72,50 +63,43 @@ _CSV_MAX_LENGTHS = {
 
 def parse_framework_csv(text: str, path: str) -> FrameworkSpec:
     """One row per competency. Framework columns may be blank after the first row (a
-    spreadsheet's fill-down is not needed); when given again they must match."""
+    spreadsheet's fill-down is not needed); when given again they must match. Read with
+    :mod:`app.csvfiles`: a cell that would run as a formula is refused, one our export
+    guarded reads back as it was."""
     problems: list[Problem] = []
-    rows = _csv_rows(_csv_reader(text), path, problems)
-    header = _read_header(rows, path, problems)
+    try:
+        table = csvfiles.read(text, name=_column_name)
+    except csvfiles.CsvError as error:
+        raise FileFormatError([_problem(path, error)]) from None
+    header = _check_header(table.header, path)
     found = _FrameworkRows(path, problems, header)
-    for line, row in rows:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            found.problem(line, f"this row has {len(row)} cells; the header has {len(header)}")
-            continue
-        found.add_row(
-            line,
-            {name: _unescape(cell.strip()) for name, cell in zip(header, row, strict=True) if name},
-        )
+    try:
+        for row in table:
+            if len(row.cells) != len(header):
+                found.problem(
+                    row.line, f"this row has {len(row.cells)} cells; the header has {len(header)}"
+                )
+            elif row.problems:
+                problems.extend(_problem(path, error) for error in row.problems)
+            else:
+                found.add_row(row.line, {name: v for name, v in row.values.items() if name})
+    except csvfiles.CsvError as error:
+        problems.append(_problem(path, error))
     return found.spec()
 
 
-def _unescape(cell: str) -> str:
-    """The text of a cell that ``_escape`` may have written."""
-    return cell[1:] if _ESCAPED_FORMULA_START.match(cell) else cell
+def _problem(path: str, error: csvfiles.CsvError) -> Problem:
+    """A problem of :mod:`app.csvfiles` as a framework file's (English, at its line)."""
+    where = f"`{error.field}`: " if error.field and error.field != "file" else ""
+    return Problem(path, error.params.get("line"), where + str(error))
 
 
-def _csv_reader(text: str):
-    """A csv reader of ``text``, split on semicolons if its first line has more of them than
-    commas, else on commas."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-def _read_header(
-    rows: Iterator[tuple[int, list[str]]], path: str, problems: list[Problem]
-) -> list[str]:
+def _check_header(header: list[str], path: str) -> list[str]:
     """The header row's column names, lower-cased (but for a translation column's language).
     Raise FileFormatError if there is no header row, or a required column is missing, or a
     column is unknown or names no language."""
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise FileFormatError(
-            problems or [Problem(path, 1, "the file is empty; expected a header row")]
-        ) from None
-    header = [_column_name(h) for h in header]
+    if not header:
+        raise FileFormatError([Problem(path, 1, "the file is empty; expected a header row")])
     missing = [c for c in ("framework_code", "framework_name", *_CSV_REQUIRED) if c not in header]
     unknown = [c for c in header if c and c not in CSV_COLUMNS and "." not in c]
     unknown += [c for c in header if "." in c and c.partition(".")[0] not in TRANSLATED_COLUMNS]
@@ -344,37 +328,14 @@ class _FrameworkRows:
         )
 
 
-def _csv_rows(reader, path: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
-    """(line, cells) for each row, the line being where the row starts (a quoted cell may
-    run over several lines). A row the csv module cannot read (a cell of more than 128 KB)
-    is a problem at its line and ends the reading."""
-    while True:
-        line = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            problems.append(Problem(path, line, f"this row cannot be read as CSV ({exc})"))
-            return
-        yield line, row
-
-
-# --- writing ----------------------------------------------------------------------------
-
-
-def _escape(cell: str) -> str:
-    """The cell as a spreadsheet shows it as text, never runs as a formula."""
-    return "'" + cell if _FORMULA_START.match(cell) else cell
-
-
 def dump_framework_csv(spec: FrameworkSpec) -> str:
-    out = io.StringIO(newline="")
-    # Rows end in CR LF, as RFC 4180 and spreadsheets have it; the csv module then also
-    # quotes a cell holding a lone CR, which would otherwise end the row early.
-    writer = csv.writer(out, lineterminator="\r\n")
+    """The framework as CSV, every cell through :func:`app.csvfiles.guard`."""
+    return csvfiles.text(None, _rows(spec))
+
+
+def _rows(spec: FrameworkSpec):
     columns = _columns(spec)
-    writer.writerow(columns)
+    yield columns
     first = True
     for domain in spec.domains:
         first_in_domain = True
@@ -395,9 +356,8 @@ def dump_framework_csv(spec: FrameworkSpec) -> str:
             if first_in_domain:
                 cells.update(_translation_cells(domain, _DOMAIN_TRANSLATED))
                 cells.update(domain_title=domain.title, domain_description=domain.description)
-            writer.writerow(_escape(cells.get(column, "")) for column in columns)
+            yield [cells.get(column, "") for column in columns]
             first = first_in_domain = False
-    return out.getvalue()
 
 
 def _columns(spec: FrameworkSpec) -> list[str]:

@@ -1,9 +1,11 @@
 """A framework file of either kind: YAML or CSV chosen by the file's extension, read from
-bytes that must be UTF-8 and written back."""
+bytes in UTF-8 (or UTF-16 with its mark) and written back."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from app import csvfiles
 
 from .csv_format import dump_framework_csv, parse_framework_csv
 from .problems import FileFormatError, Problem
@@ -46,23 +48,24 @@ def write_framework(spec: FrameworkSpec, path: str | Path) -> Path:
 
 
 def decode_text(data: bytes, path: str) -> str:
-    """The text of a file's bytes, every framework and course file read through here; raise
-    FileFormatError naming ``path`` if it is not UTF-8 or holds a NUL character, which no
-    text column can store (PostgreSQL refuses it)."""
+    """The text of a file's bytes, every framework and course file read through here: UTF-8
+    with or without a byte-order mark, or UTF-16 with one, as :mod:`app.csvfiles` reads
+    them. Raise FileFormatError naming ``path`` if it is neither or holds a NUL character,
+    which no text column can store (PostgreSQL refuses it)."""
     try:
-        # utf-8-sig: spreadsheets often save a byte-order mark.
-        text = data.decode("utf-8-sig")
+        text = csvfiles.decode_bytes(data)
     except UnicodeDecodeError as exc:
         raise FileFormatError([Problem(path, None, f"not UTF-8 text ({exc.reason})")]) from None
-    nul = text.find("\x00")
-    if nul >= 0:
+    line = csvfiles.nul_line(text)
+    if line is not None:
         raise FileFormatError(
             [
                 Problem(
                     path,
-                    text.count("\n", 0, nul) + 1,
+                    line,
                     "this line holds a NUL character (\\x00), which text cannot hold: remove "
-                    "it (a file saved as UTF-16 is full of them; save it as UTF-8)",
+                    "it (a file saved as UTF-16 without its byte-order mark is full of them; "
+                    "save it as UTF-8)",
                 )
             ]
         )

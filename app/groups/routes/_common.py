@@ -34,8 +34,3 @@ def post_or_404(post_id: int):
         abort(404)
     thread, membership = thread_or_404(post.thread_id)
     return post, thread, membership
-
-
-def field_error(form, error: services.GroupError) -> None:
-    field = getattr(form, error.field or "", None)
-    (field.errors if field is not None else form.form_errors).append(error.translated())

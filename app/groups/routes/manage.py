@@ -8,13 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts import services as accounts
+from app.forms import status_of
 from app.htmx import render, see_other
 from app.permissions import requires
 
 from .. import bp, services
 from .. import permissions as can
 from ..forms import ActionForm, GroupForm, MemberForm
-from ._common import field_error, group_or_404, post_or_404, thread_or_404
+from ._common import group_or_404, post_or_404, thread_or_404
 
 THREAD_ACTIONS = {
     "lock": ("locked", True),
@@ -34,10 +35,10 @@ def create_group():
                 form.name.data, form.description.data or "", by=current_user, key=form.key.data
             )
         except services.GroupError as error:
-            field_error(form, error)
+            form.show_error(error)
         else:
             return see_other(url_for("groups.manage_members", group_id=group.id))
-    status = 422 if form.errors or form.form_errors else 200
+    status = status_of(form)
     return render("groups/create_group.html", status=status, form=form)
 
 
@@ -56,11 +57,11 @@ def manage_members(group_id: int):
             try:
                 services.add_member(group, person, form.role.data)
             except services.GroupError as error:
-                field_error(form, error)
+                form.show_error(error)
             else:
                 flash(_("%(name)s is in the group.", name=person.display_name), "success")
                 return see_other(url_for("groups.manage_members", group_id=group.id))
-    status = 422 if form.errors or form.form_errors else 200
+    status = status_of(form)
     return render(
         "groups/members.html",
         status=status,

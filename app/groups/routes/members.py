@@ -9,17 +9,18 @@ from flask import Response, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.htmx import is_fragment_request, render, render_partial, see_other
+from app.forms import status_of
+from app.htmx import is_fragment_request, render, render_partial, retarget, see_other
 from app.learning import services as learning
 from app.learning.permissions import can_view_lesson
 from app.permissions import requires
 from app.sessions import same_for_everyone
-from app.urls import id_arg
+from app.urls import id_arg, row_id
 
 from .. import bp, limits, services
 from .. import permissions as can
 from ..forms import ActionForm, EditPostForm, PostForm, ReportForm, ThreadForm
-from ._common import field_error, group_or_404, post_or_404, thread_or_404
+from ._common import group_or_404, post_or_404, thread_or_404
 
 PHOTO_MAX_AGE_S = 365 * 24 * 3600
 
@@ -40,7 +41,7 @@ def home():
 @requires(can.can_use_groups)
 def show_group(group_id: int):
     group, membership = group_or_404(group_id)
-    page = services.group_page(current_user, group, id_arg("page") or 1)
+    page = services.group_page(current_user, group, id_arg("page", 1))
     return render(
         "groups/group.html", block="threads", page=page, group=group, membership=membership
     )
@@ -61,13 +62,13 @@ def new_thread(group_id: int):
                 group, current_user, form.title.data, form.body.data, form.key.data
             )
         except services.GroupError as error:
-            field_error(form, error)
+            form.show_error(error)
             status = _status_of(error)
         else:
             if created:
                 limits.count(current_user, photo=False)
             return see_other(url_for("groups.show_thread", thread_id=thread.id))
-    status = 422 if status == 200 and (form.errors or form.form_errors) else status
+    status = status_of(form) if status == 200 else status
     return render("groups/new_thread.html", status=status, group=group, form=form)
 
 
@@ -94,6 +95,19 @@ def show_thread(thread_id: int):
         form=_reply_form(thread, quote.post.id if quote else None),
         quote=quote,
     )
+
+
+@bp.post("/threads/<int:thread_id>/read")
+@requires(can.can_use_groups)
+def mark_thread_read(thread_id: int):
+    """The thread page, once shown, says how far the reader has read (htmx on load; a
+    button without JavaScript, where replying marks it read too): 204 to htmx, else back
+    to the thread."""
+    thread, _membership = thread_or_404(thread_id)
+    services.read_thread(current_user, thread, request.form.get("up_to", type=row_id))
+    if is_fragment_request():
+        return "", 204
+    return see_other(url_for("groups.show_thread", thread_id=thread.id))
 
 
 def _quote_for(thread, membership, post_id: int | None):
@@ -129,7 +143,7 @@ def reply(thread_id: int):
             )
         except services.GroupError as problem:
             error = problem
-            field_error(form, problem)
+            form.show_error(problem)
         else:
             if created:
                 limits.count(current_user, photo=photo)
@@ -153,12 +167,12 @@ def _reply_failed(thread, membership, form, error):
     quote = _quote_for(thread, membership, form.quoted_post_id.data)
     status = _status_of(error) if error else 422
     if is_fragment_request():
-        response = render_partial(
-            "groups/_reply_form.html", status=status, thread=thread, form=form, quote=quote
+        return retarget(
+            render_partial(
+                "groups/_reply_form.html", status=status, thread=thread, form=form, quote=quote
+            ),
+            "#reply",
         )
-        response.headers["HX-Retarget"] = "#reply"
-        response.headers["HX-Reswap"] = "outerHTML"
-        return response
     page = services.thread_page(current_user, thread)
     return render(
         "groups/thread.html",
@@ -183,10 +197,10 @@ def edit_post(post_id: int):
         try:
             services.edit_post(post, current_user, form.body.data or "")
         except services.GroupError as error:
-            field_error(form, error)
+            form.show_error(error)
         else:
             return see_other(_post_url(thread, post))
-    status = 422 if form.errors or form.form_errors else 200
+    status = status_of(form)
     return render("groups/edit_post.html", status=status, post=post, thread=thread, form=form)
 
 
@@ -222,11 +236,11 @@ def report_post(post_id: int):
         try:
             services.report_post(post, current_user, form.reason.data)
         except services.GroupError as error:
-            field_error(form, error)
+            form.show_error(error)
         else:
             flash(_("Thank you. The group's moderators will look at it."), "success")
             return see_other(_post_url(thread, post))
-    status = 422 if form.errors or form.form_errors else 200
+    status = status_of(form)
     view = services.post_view(post)
     return render("groups/report.html", status=status, view=view, thread=thread, form=form)
 

@@ -23,6 +23,7 @@ from app.accounts.models import User
 from app.db import upsert, utcnow
 from app.extensions import db
 from app.form_keys import claim_form_key
+from app.forms import single_line_breaks
 from app.notifications import services as notifications
 from app.units import building_block
 from app.urls import public_url
@@ -52,7 +53,7 @@ def thread_path(thread_id: int, post_id: int | None = None) -> str:
 
 
 def _clean_body(body: str, has_photo: bool = False) -> str:
-    body = (body or "").replace("\r\n", "\n").strip()
+    body = (single_line_breaks(body) or "").strip()
     if not body and not has_photo:
         raise GroupError(N_("Write something before you send it."), "body")
     if len(body) > BODY_MAX:
@@ -263,16 +264,23 @@ class ThreadPage:
     unread_after: int  # posts after this id are new to the reader
 
 
+def read_thread(user, thread: Thread, up_to: int | None = None) -> None:
+    """``user`` has seen ``thread`` up to the post ``up_to`` (the newest the page showed;
+    None: its newest now), never past its newest post. The thread page sends it once shown
+    (``groups.mark_thread_read``); a GET marks nothing. Commits; harmless twice."""
+    newest = thread.last_post_id
+    mark_read(user, thread.id, min(up_to, newest) if up_to and newest else newest)
+    db.session.commit()
+
+
 def thread_page(user, thread: Thread, before: int | None = None) -> ThreadPage:
     """The opening post and a page of replies, oldest first: the newest ones, or those
-    before the post ``before``. Viewing the newest marks the thread read. A fixed number
-    of statements whatever the thread's length."""
+    before the post ``before``, with what the reader had read (the page then marks it read
+    with :func:`read_thread`). A fixed number of statements whatever the thread's length;
+    writes nothing."""
     read = db.session.scalar(
         select(ThreadRead.last_read_post_id).filter_by(user_id=user.id, thread_id=thread.id)
     )
-    if before is None:
-        mark_read(user, thread.id, thread.last_post_id)
-        _commit_keeping_loaded()
     query = select(Post.id).where(Post.thread_id == thread.id)
     if thread.first_post_id:
         query = query.where(Post.id > thread.first_post_id)
@@ -286,18 +294,6 @@ def thread_page(user, thread: Thread, before: int | None = None) -> ThreadPage:
     posts = _post_views(ids + ([thread.first_post_id] if with_opening else []))
     opening = posts.pop(0) if with_opening and posts else None
     return ThreadPage(thread, opening, posts, ids[-1] if more else None, before, read or 0)
-
-
-def _commit_keeping_loaded() -> None:
-    """Commit without expiring what the request has loaded (the reader, the thread, their
-    membership): only a read marker was written, and reloading them all would cost the
-    page a handful of statements for nothing."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
 
 
 def post_view(post: Post) -> PostView:

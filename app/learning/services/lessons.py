@@ -222,7 +222,9 @@ def _touch_progress(user, lesson_id: int, course_id: int) -> LessonProgress:
 
 
 def start_lesson(user, lesson) -> LessonProgress:
-    """Opening a lesson starts it, so "continue where you left off" can find it."""
+    """Opening a lesson starts it, so "continue where you left off" can find it: sent by
+    the lesson page once shown (``learning.start_lesson``), never by its GET. Commits;
+    harmless twice."""
     progress = _progress(user, lesson)
     if progress is None:
         upsert(LessonProgress, _progress_row(user, lesson), key=_PROGRESS_KEY)

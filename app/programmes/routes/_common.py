@@ -1,13 +1,10 @@
-"""What the programmes' routes share: downloads that no cache keeps, and a service's
-refusal put on its form."""
+"""What the programmes' routes share: downloads that no cache keeps."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from flask import Response
-
-from .. import services
 
 
 def csv_download(body: str | Iterable[bytes], filename: str) -> Response:
@@ -22,8 +19,3 @@ def json_download(body: str, filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def field_error(form, error: services.ProgrammeError) -> None:
-    target = getattr(form, error.field or "", None)
-    (target.errors if target is not None else form.form_errors).append(error.translated())

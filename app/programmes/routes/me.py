@@ -6,6 +6,7 @@ from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.forms import status_of
 from app.htmx import render, see_other
 
 from .. import bp, services
@@ -39,7 +40,7 @@ def research():
             "success",
         )
         return see_other(url_for("programmes.research"))
-    return render("programmes/research.html", form=form, status=422 if form.errors else 200)
+    return render("programmes/research.html", form=form, status=status_of(form))
 
 
 @bp.get("/me/data")

@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from app import registry
 from app.accounts import services as accounts
 from app.accounts.models import User
+from app.forms import status_of
 from app.htmx import render, see_other
 from app.permissions import requires
 from app.roles import Role
@@ -20,7 +21,7 @@ from app.roles import Role
 from .. import bp, services
 from ..forms import AddToCohortForm, EraseForm, ExportForm
 from ..permissions import can_run_programmes
-from ._common import csv_download, field_error, json_download
+from ._common import csv_download, json_download
 
 
 def _section(person: User) -> dict:
@@ -113,7 +114,7 @@ def download_person_data(user_id: int):
                 reference=export.reference.data or "",
             )
         except services.ProgrammeError as error:
-            field_error(export, error)
+            export.show_error(error)
         else:
             download = csv_download if fmt == "csv" else json_download
             return download(text, f"headway-data-{person.id}.{fmt}")
@@ -135,7 +136,7 @@ def erase_person(user_id: int):
                 reference=erase.reference.data or "",
             )
         except services.ProgrammeError as error:
-            field_error(erase, error)
+            erase.show_error(error)
         else:
             flash(_("Their data is erased."), "success")
             return _person_page(person)
@@ -145,5 +146,5 @@ def erase_person(user_id: int):
         erase=erase,
         erasure=services.erasure_request(person),
         refusal=services.erasure_refusal(person, by=current_user),
-        status=422 if erase.errors else 200,
+        status=status_of(erase),
     )

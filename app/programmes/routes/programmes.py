@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app.forms import status_of
 from app.frameworks import services as frameworks
 from app.htmx import is_fragment_request, render, see_other
 from app.i18n import current_language, format_when
 from app.permissions import requires
-from app.urls import id_arg, row_id
+from app.urls import id_arg
 
 from .. import bp, services
 from ..forms import (
@@ -27,7 +28,7 @@ from ..forms import (
 from ..models import Cohort, ImportBatch, ImportStatus, Programme
 from ..permissions import can_run_programmes
 from ..services.charts import growth_bars, weekly_line
-from ._common import csv_download, field_error
+from ._common import csv_download
 
 AUDIT_PAGE = 50
 
@@ -81,7 +82,7 @@ def edit_programme(programme_id: int | None):
                 key=None if programme else form.key.data,
             )
         except services.ProgrammeError as error:
-            field_error(form, error)
+            form.show_error(error)
         else:
             flash(_("Saved."), "success")
             return see_other(url_for("programmes.show_programme", programme_id=programme.id))
@@ -89,7 +90,7 @@ def edit_programme(programme_id: int | None):
         "programmes/programme_form.html",
         form=form,
         programme=programme,
-        status=422 if form.errors else 200,
+        status=status_of(form),
     )
 
 
@@ -119,7 +120,7 @@ def edit_cohort(programme_id: int, cohort_id: int | None):
                 key=None if cohort else form.key.data,
             )
         except services.ProgrammeError as error:
-            field_error(form, error)
+            form.show_error(error)
         else:
             flash(_("Saved."), "success")
             return see_other(
@@ -130,7 +131,7 @@ def edit_cohort(programme_id: int, cohort_id: int | None):
 
 def _cohort_page(programme, cohort, form, add_form):
     query = request.args.get("q", "")
-    page = request.args.get("page", 1, type=row_id)
+    page = id_arg("page", 1)
     members = services.cohort_members(cohort, query, page) if cohort else None
     return render(
         "programmes/cohort.html",
@@ -141,7 +142,7 @@ def _cohort_page(programme, cohort, form, add_form):
         cohort=cohort,
         members=members,
         query=query,
-        status=422 if form.errors or add_form.errors else 200,
+        status=status_of(form, add_form),
     )
 
 
@@ -158,7 +159,7 @@ def add_member(programme_id: int, cohort_id: int):
                 cohort, add_form.identifier.data, add_form.region.data or "", by=current_user
             )
         except services.ProgrammeError as error:
-            field_error(add_form, error)
+            add_form.show_error(error)
         else:
             name = person.display_name
             if added:
@@ -214,7 +215,7 @@ def import_leaders(programme_id: int):
         programme=programme,
         form=form,
         confirm=ConfirmImportForm(formdata=None),
-        status=422 if form.errors else 200,
+        status=status_of(form),
     )
 
 

@@ -1,6 +1,6 @@
 """Programme services, by topic; routes and commands import them from here."""
 
-from ._common import ProgrammeError, csv_text, neutralise, phone_cell
+from ._common import ProgrammeError
 from .aggregates import (
     ReportView,
     ask_for_refresh,
@@ -86,16 +86,13 @@ __all__ = [
     "cohort_members",
     "complete_erasure",
     "confirm_import",
-    "csv_text",
     "drop_expired_drafts",
     "erasure_request",
     "import_cohorts",
     "import_error",
     "invitation_codes_file",
-    "neutralise",
     "pending_erasures",
     "personal_data",
-    "phone_cell",
     "personal_data_csv",
     "personal_data_json",
     "pseudonym",

@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, delete, insert, or_, select, update
 
-from app import jobs
+from app import csvfiles, jobs
 from app.db import upsert, utcnow
 from app.extensions import db
 from app.logs import log_event
@@ -43,7 +43,7 @@ from app.units import building_block
 from media_pipeline.storage import new_key
 
 from ..models import CohortMember, Programme, ReportSnapshot, ReportState
-from ._common import csv_text, let_requests_run, pausing
+from ._common import let_requests_run, pausing
 from .figures import Figures, gather, load_competencies
 from .records import (
     held_back_rows,
@@ -315,7 +315,7 @@ def _scope_snapshot(scope: Scope, layout, figures: Figures, today, found, names)
         period = (report.start, report.end)
         people = people_of(scope, layout, figures, period, let_requests_run)
         rows = record_rows(scope, layout, people, found, names, let_requests_run)
-        kept["records"] = csv_text(records_header(), pausing(rows, let_requests_run)).encode()
+        kept["records"] = csvfiles.text(records_header(), pausing(rows, let_requests_run)).encode()
         kept["records_rows"] = len(rows)
     return kept
 

@@ -10,12 +10,11 @@ read at all leaves the batch ``unreadable`` with the reason, and its text is not
 The refused rows' file keeps the uploaded columns as they were (same header, same
 delimiter) behind one added column saying what to fix, in the uploader's language; the
 importer leaves that column out when the file comes back. Every cell is guarded against
-formulas except whole E.164 numbers in the phone column, as in the invitation codes.
+formulas (:func:`app.csvfiles.guard`), whole E.164 numbers written plain.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 
@@ -23,16 +22,17 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import update
 
+from app import csvfiles
 from app.db import utcnow
 from app.errors import N_
 from app.extensions import db
 from app.logs import log_event
 from media_pipeline.storage import new_key
 
-from ..models import ImportBatch, ImportStatus, Programme
-from ._common import ProgrammeError, let_requests_run, neutralise, phone_cell
-from .import_jobs import LostClaim
-from .imports import FIX_COLUMN, ImportPlan, column_names, csv_rows, delimiter_of, read_leaders_text
+from ..models import ImportBatch, ImportStatus
+from ._common import ProgrammeError, let_requests_run
+from .import_jobs import LostClaim, claim_batch, end_batch
+from .imports import FIX_COLUMN, ImportPlan, leaders_table, read_leaders_text, rows_of
 
 #: What the preview lists: the first good rows, the first problems (the rest are in the
 #: refused rows' file).
@@ -43,17 +43,10 @@ UNEXPECTED_CHECK = N_("The check stopped unexpectedly. Upload the file again.")
 
 def check_upload(batch_id: int) -> None:
     """Check the uploaded batch ``batch_id`` and keep what the preview shows. Commits."""
-    claimed = db.session.execute(
-        update(ImportBatch)
-        .where(ImportBatch.id == batch_id, ImportBatch.status == ImportStatus.UPLOADED)
-        .values(status=ImportStatus.CHECKING, rows_done=0, progress_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    if not claimed:
-        return  # gone, or another message's job has it
-    batch = db.session.get(ImportBatch, batch_id)
-    programme = db.session.get(Programme, batch.programme_id)
+    claimed = claim_batch(batch_id, ImportStatus.UPLOADED, ImportStatus.CHECKING)
+    if claimed is None:
+        return
+    batch, programme = claimed
     text = batch.content
     try:
         plan = read_leaders_text(text, programme, progress=_recorder(batch_id))
@@ -148,53 +141,33 @@ def _summary(plan: ImportPlan, refused: int) -> dict:
 
 
 def _unreadable(batch_id: int, error: ProgrammeError) -> None:
-    db.session.execute(
-        update(ImportBatch)
-        .where(ImportBatch.id == batch_id)
-        .values(
-            status=ImportStatus.UNREADABLE,
-            rows_done=0,
-            content="",  # the file's people are not kept for an import that cannot be
-            error_template=error.template,
-            error_params=error.params,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    log_event("import_unreadable", batch_id=batch_id, reason=str(error))
+    end_batch(batch_id, ImportStatus.UNREADABLE, error, event="import_unreadable")
 
 
 def refused_rows_csv(text: str, refused: dict[int, list[ProgrammeError]]) -> str:
     """The rows of ``text`` at the ``refused`` lines, as uploaded, behind a first column
     saying what to fix (in the current language). UTF-8 with a BOM, so a spreadsheet
-    opens the accents right; the importer reads it back as it is."""
-    rows = csv_rows(text)
-    _, header = next(rows)
-    names = column_names(header)
-    phone_at = names.index("phone") if "phone" in names else -1
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=delimiter_of(text), lineterminator="\r\n")
-    writer.writerow([gettext(FIX_COLUMN), *(_guard(cell) for cell in header)])
-    for line, cells in rows:
-        if line % 500 == 0:
-            let_requests_run()
-        problems = refused.get(line)
-        if not problems:
-            continue
-        cells = cells + [""] * (len(header) - len(cells))
-        writer.writerow(
-            [
-                neutralise(_what_to_fix(problems, header, names)),
-                *(_guard(phone_cell(c) if i == phone_at else c) for i, c in enumerate(cells)),
-            ]
-        )
-    return "\ufeff" + out.getvalue()
+    opens the accents right; the importer reads it back as it is. Each cell is written
+    with the guard of :mod:`app.csvfiles` over the text it was read as, so a cell the
+    uploader (or our guard) had quoted reads back the same."""
+    table = leaders_table(text)
+    header, names = table.header_cells, table.header
 
+    def rows():
+        for row in rows_of(table):
+            if row.line % 500 == 0:
+                let_requests_run()
+            problems = refused.get(row.line)
+            if problems:
+                cells = row.cells + [""] * (len(header) - len(row.cells))
+                yield [_what_to_fix(problems, header, names), *map(csvfiles.unguard, cells)]
 
-def _guard(cell: str) -> str:
-    # A cell that starts with a quote is text to a spreadsheet already (our own guard, or
-    # the uploader's): quoting it again would add a quote to the value read back.
-    return cell if cell.startswith("'") else neutralise(cell)
+    return csvfiles.text(
+        [gettext(FIX_COLUMN), *map(csvfiles.unguard, header)],
+        rows(),
+        delimiter=table.delimiter,
+        bom=True,
+    )
 
 
 def _what_to_fix(problems: list[ProgrammeError], header: list[str], names: list) -> str:

@@ -22,7 +22,6 @@ instance folder, or S3 when scaled out), and removed again if that transaction f
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 
@@ -30,7 +29,7 @@ from flask import current_app
 from sqlalchemy import delete, event, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, csvfiles
 from app.accounts import services as accounts
 from app.accounts.models import User, UserRole
 from app.db import utcnow
@@ -43,7 +42,7 @@ from app.urls import public_url
 from media_pipeline.storage import new_key
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
-from ._common import ProgrammeError, csv_text, let_requests_run, neutralise, phone_cell
+from ._common import ProgrammeError, let_requests_run
 from .aggregates import mark_changed
 from .imports import LeaderRow, read_leaders_text
 
@@ -69,19 +68,31 @@ class LostClaim(Exception):
     """The sweep started this import again: the job that was running stops."""
 
 
-def run_import(batch_id: int) -> None:
-    """Import the confirmed batch ``batch_id``, then write its codes. Commits each slice."""
+def claim_batch(
+    batch_id: int, waiting: ImportStatus, running: ImportStatus
+) -> tuple[ImportBatch, Programme] | None:
+    """Take batch ``batch_id`` from ``waiting`` to ``running`` with one conditional UPDATE
+    (committed): the batch and its programme, or None when it is gone or another message's
+    job has it."""
     claimed = db.session.execute(
         update(ImportBatch)
-        .where(ImportBatch.id == batch_id, ImportBatch.status == ImportStatus.QUEUED)
-        .values(status=ImportStatus.IMPORTING, rows_done=0, progress_at=utcnow())
+        .where(ImportBatch.id == batch_id, ImportBatch.status == waiting)
+        .values(status=running, rows_done=0, progress_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     if not claimed:
-        return  # gone, or another message's job has it
+        return None
     batch = db.session.get(ImportBatch, batch_id)
-    programme = db.session.get(Programme, batch.programme_id)
+    return batch, db.session.get(Programme, batch.programme_id)
+
+
+def run_import(batch_id: int) -> None:
+    """Import the confirmed batch ``batch_id``, then write its codes. Commits each slice."""
+    claimed = claim_batch(batch_id, ImportStatus.QUEUED, ImportStatus.IMPORTING)
+    if claimed is None:
+        return
+    batch, programme = claimed
     try:
         rows, skipped = _rows_still_good(batch, programme)
         _insert_slices(batch, programme, rows, skipped)
@@ -249,21 +260,27 @@ def remove_imported(batch_id: int) -> None:
     db.session.commit()
 
 
-def _fail(batch_id: int, error: ProgrammeError) -> None:
+def end_batch(batch_id: int, status: ImportStatus, error: ProgrammeError, *, event: str) -> None:
+    """The batch ends in ``status`` (failed, or unreadable when checked) saying why; its
+    file's people are not kept for an import that never was. Commits and logs ``event``."""
     db.session.execute(
         update(ImportBatch)
         .where(ImportBatch.id == batch_id)
         .values(
-            status=ImportStatus.FAILED,
+            status=status,
             rows_done=0,
-            content="",  # the file's people are not kept for an import that never was
+            content="",
             error_template=error.template,
             error_params=error.params,
         )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    log_event("import_failed", batch_id=batch_id, reason=str(error))
+    log_event(event, batch_id=batch_id, reason=str(error))
+
+
+def _fail(batch_id: int, error: ProgrammeError) -> None:
+    end_batch(batch_id, ImportStatus.FAILED, error, event="import_failed")
 
 
 def write_invitation_codes(batch_id: int) -> None:
@@ -305,12 +322,12 @@ def _write_codes(batch: ImportBatch, rows) -> None:
     issued = accounts.new_invitation_codes(
         [row[0] for row in rows], batch.created_by_id, pause=let_requests_run
     )
-    text = csv_text(
+    text = csvfiles.text(
         INVITATION_COLUMNS,
         (
             (
                 name,
-                phone_cell(phone),
+                phone,
                 email,
                 cohort,
                 code,
@@ -361,21 +378,19 @@ def drop_from_codes_files(user_id: int) -> None:
         .where(CohortMember.user_id == user_id, ImportBatch.codes_key.is_not(None))
     ).all()
     storage = current_app.extensions["media_storage"]
-    theirs = {("phone", user.phone), ("email", neutralise(user.email) if user.email else None)}
-    theirs -= {("phone", None), ("email", None)}
+    theirs = {("phone", user.phone), ("email", user.email)} - {("phone", None), ("email", None)}
     for batch_id, old_key in found:
-        reader = csv.reader(io.StringIO(b"".join(storage.open(old_key)).decode(), newline=""))
-        header = next(reader)
-        out = io.StringIO(newline="")
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(
-            row
-            for row in reader
-            if not theirs & {("phone", row[1] or None), ("email", row[2] or None)}
+        table = csvfiles.read(csvfiles.decode(b"".join(storage.open(old_key))))
+        text = csvfiles.text(
+            table.header,
+            (
+                [row.values.get(column) for column in table.header]
+                for row in table
+                if not theirs & {(c, row.values.get(c) or None) for c in ("phone", "email")}
+            ),
         )
         key = new_key("imports", f"invitations-{batch_id}.csv")
-        storage.save(key, io.BytesIO(out.getvalue().encode()), content_type="text/csv")
+        storage.save(key, io.BytesIO(text.encode()), content_type="text/csv")
         db.session.execute(
             update(ImportBatch)
             .where(ImportBatch.id == batch_id)

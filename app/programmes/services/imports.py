@@ -8,9 +8,6 @@ rows already imported (skipped), the problems of the others — that the check j
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +16,7 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
+from app import csvfiles
 from app.accounts.models import User
 from app.accounts.services import EMAIL_SHAPE, AccountError, normalize_email, normalize_phone
 from app.errors import N_
@@ -41,9 +39,6 @@ ALIASES = {
     "lang": "language",
 }
 MAX_LENGTHS = {"name": 120, "email": 254, "phone": 32, "school": 200, "region": 80}
-# A spreadsheet would run these as formulas; our own exports put a quote before them.
-FORMULA_RE = re.compile(r"^[=+\-@\t\r]")
-ESCAPED_RE = re.compile(r"^'+[=+\-@\t\r]")
 #: The column the refused rows' file adds, in the uploader's language: read back, it is
 #: left out, so the file goes in again as it is once its rows are fixed.
 FIX_COLUMN = N_("what to fix")
@@ -82,7 +77,7 @@ def _problem(line: int, column: str | None, template: str, **params) -> Programm
 
 
 def decode_upload(data: bytes) -> str:
-    """The file's text: UTF-8 (with or without a BOM) or UTF-16 with its BOM, no NUL."""
+    """The file's text (:func:`app.csvfiles.decode`), not too large, not empty."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ProgrammeError(
             N_("This file is larger than %(limit)s MB. Split it into smaller files."),
@@ -90,31 +85,16 @@ def decode_upload(data: bytes) -> str:
             limit=MAX_IMPORT_BYTES // (1024 * 1024),
         )
     try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = data.decode("utf-16")
-        else:
-            text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ProgrammeError(
-            N_(
-                "This file is not saved as UTF-8 text. In the spreadsheet choose "
-                "Save as, then “CSV UTF-8”, and upload that file."
-            ),
-            "file",
-        ) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise ProgrammeError(
-            N_(
-                "Line %(line)s holds an invisible NUL character: this is not a CSV file, "
-                "or it was saved in another encoding. Save it as “CSV UTF-8”."
-            ),
-            "file",
-            line=line,
-        )
+        text = csvfiles.decode(data)
+    except csvfiles.CsvError as error:
+        raise _file_error(error) from None
     if not text.strip():
         raise ProgrammeError(N_("This file is empty."), "file")
     return text
+
+
+def _file_error(error: csvfiles.CsvError) -> ProgrammeError:
+    return ProgrammeError(error.template, error.field, **error.params)
 
 
 def fix_column_names() -> set[str]:
@@ -126,15 +106,9 @@ def fix_column_names() -> set[str]:
     return {name.casefold() for name in names}
 
 
-def column_names(cells: list[str]) -> list[str | None]:
-    """The columns' names, None for the column our refused rows' file adds."""
-    ignored = fix_column_names()
-    names = [
-        None
-        if c.strip().casefold() in ignored
-        else ALIASES.get(c.strip().lower(), c.strip().lower())
-        for c in cells
-    ]
+def column_names(names: list[str | None]) -> list[str | None]:
+    """The header's column names (None for the column our refused rows' file adds), or
+    :class:`ProgrammeError` if they are not the columns of leaders."""
     unknown = [c for c in names if c is not None and c not in COLUMNS]
     if unknown:
         raise ProgrammeError(
@@ -155,29 +129,28 @@ def column_names(cells: list[str]) -> list[str | None]:
     return names
 
 
-def delimiter_of(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    return max((";", ",", "\t"), key=first.count)
-
-
-def csv_rows(text: str):
-    """``(line, cells)`` of every record; the line is where the record ends."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text), strict=True)
+def leaders_table(text: str) -> csvfiles.Table:
+    """``text`` read as a file of leaders, its header checked; its rows raise
+    :class:`ProgrammeError` where the file cannot be read further."""
     try:
-        for cells in reader:
-            yield reader.line_num, cells
-    except csv.Error as error:
-        raise ProgrammeError(
-            N_("Line %(line)s cannot be read as CSV: %(reason)s."),
-            "file",
-            line=reader.line_num,
-            reason=str(error),
-        ) from None
+        table = csvfiles.read(text, aliases=ALIASES, ignore=fix_column_names())
+    except csvfiles.CsvError as error:
+        raise _file_error(error) from None
+    column_names(table.header)
+    return table
+
+
+def rows_of(table: csvfiles.Table):
+    """The table's rows, a row that cannot be read a :class:`ProgrammeError`."""
+    try:
+        yield from table
+    except csvfiles.CsvError as error:
+        raise _file_error(error) from None
 
 
 def check_header(text: str) -> None:
     """Refuse a file whose first line does not name the columns (reads that line only)."""
-    column_names(next(csv_rows(text))[1])
+    leaders_table(text)
 
 
 def read_leaders_csv(
@@ -194,9 +167,8 @@ def read_leaders_text(
     that refuse it; raises :class:`ProgrammeError` for a file that cannot be read at all.
     ``progress(line)`` is called every 500 lines (the jobs record how far they are and let
     the web requests of their process run)."""
-    rows = csv_rows(text)
-    _, header_cells = next(rows)
-    header = column_names(header_cells)
+    table = leaders_table(text)
+    header = table.header
     cohorts = {
         name.casefold(): (cid, name)
         for cid, name in db.session.execute(
@@ -204,29 +176,27 @@ def read_leaders_text(
         )
     }
     plan, checker = ImportPlan(), _RowChecker(programme, cohorts)
-    for line, cells in rows:
-        if progress is not None and line % 500 == 0:
-            progress(line)
-        if not any(cell.strip() for i, cell in enumerate(cells) if i >= len(header) or header[i]):
-            continue  # an empty row, or one that only says what to fix
+    for row in rows_of(table):
+        if progress is not None and row.line % 500 == 0:
+            progress(row.line)
         if len(plan.rows) + len(plan.problems) >= MAX_IMPORT_ROWS:
             raise ProgrammeError(
                 N_("This file has more than %(limit)s leaders. Split it into smaller files."),
                 "file",
                 limit=MAX_IMPORT_ROWS,
             )
-        if len(cells) != len(header):
+        if len(row.cells) != len(header):
             plan.problems.append(
                 _problem(
-                    line,
+                    row.line,
                     None,
                     N_("This row has %(count)s cells; the first line names %(columns)s."),
-                    count=len(cells),
+                    count=len(row.cells),
                     columns=len(header),
                 )
             )
             continue
-        checker.check(line, dict(zip(header, cells, strict=True)), plan)
+        checker.check(row, plan)
     _check_existing_accounts(plan, list(cohorts.values()))
     if not plan.rows and not plan.problems and not plan.skipped:
         raise ProgrammeError(N_("This file names no leaders."), "file")
@@ -243,23 +213,14 @@ class _RowChecker:
             str(name).casefold(): code for code, name in current_app.config["LANGUAGES"].items()
         }
 
-    def check(self, line: int, cells: dict[str, str], plan: ImportPlan) -> None:
-        problems = []
+    def check(self, row: csvfiles.Row, plan: ImportPlan) -> None:
+        """A row's values, every cell a spreadsheet would run refused (the rule of
+        :mod:`app.csvfiles`)."""
+        line = row.line
+        problems = [_file_error(problem) for problem in row.problems]
         values = {}
         for column in COLUMNS:
-            raw = (cells.get(column) or "").strip()
-            if ESCAPED_RE.match(raw):
-                raw = raw[1:]  # a cell our own export protected
-            elif FORMULA_RE.match(raw) and not (column == "phone" and raw[:1] == "+"):
-                problems.append(
-                    _problem(
-                        line,
-                        column,
-                        N_("Starts with “%(char)s”, which a spreadsheet runs as a formula."),
-                        char=raw[0],
-                    )
-                )
-                continue
+            raw = row.values.get(column) or ""
             if len(raw) > MAX_LENGTHS.get(column, 120):
                 problems.append(
                     _problem(

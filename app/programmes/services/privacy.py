@@ -16,7 +16,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
-from app import audit, registry
+from app import audit, csvfiles, registry
 from app.accounts.models import AccessCode, SignIn, User
 from app.db import upsert, utcnow
 from app.errors import N_
@@ -24,7 +24,7 @@ from app.extensions import db
 from app.roles import Role
 
 from ..models import ErasureRequest
-from ._common import ProgrammeError, csv_text
+from ._common import ProgrammeError
 
 ACCOUNT_FIELDS = (
     "id",
@@ -81,7 +81,7 @@ def personal_data_csv(user: User) -> str:
     for section, items in personal_data(user).items():
         for number, item in enumerate(items, start=1):
             rows.extend((section, number, key, value) for key, value in item.items())
-    return csv_text(("section", "item", "field", "value"), rows)
+    return csvfiles.text(("section", "item", "field", "value"), rows)
 
 
 def request_erasure(user: User) -> ErasureRequest:

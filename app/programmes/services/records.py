@@ -11,13 +11,13 @@ import hmac
 from flask import current_app
 from sqlalchemy import select
 
-from app import audit
+from app import audit, csvfiles
 from app.accounts.models import User
 from app.audit import AuditEntry
 from app.extensions import db
 
 from ..models import Cohort, CohortMember
-from ._common import csv_text, nothing, pausing
+from ._common import nothing, pausing
 from .reports import People, Report, Scope, columns, finish_figures, people_numbers
 from .research import BREAKDOWNS
 from .scopes import programme_layout
@@ -85,7 +85,7 @@ def report_csv(report: Report, *, by, as_of=None) -> str:
         rows.append(["figures as of", as_of.isoformat(), *[""] * (len(header) - 2)])
     audit.record("report_export", actor=by, subject=_scope_subject(report.scope))
     db.session.commit()
-    return csv_text(header, rows)
+    return csvfiles.text(header, rows)
 
 
 def records_header() -> list[str]:
@@ -112,7 +112,7 @@ def records_csv(scope: Scope, *, by, start, end) -> str:
 def records_export(scope: Scope, header, rows: list, *, by) -> str:
     """``rows`` as CSV, logged as an export of ``scope``'s records and committed."""
     log_records_export(scope, len(rows), by=by)
-    return csv_text(header, rows)
+    return csvfiles.text(header, rows)
 
 
 def log_records_export(scope: Scope, rows: int, *, by) -> None:
@@ -190,7 +190,7 @@ def audit_csv(*, by) -> str:
     audit.record("audit_export", actor=by)
     db.session.flush()
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
-    text = csv_text(
+    text = csvfiles.text(
         AUDIT_COLUMNS,
         (
             (e.at.isoformat(), e.action, e.actor_id, e.target_user_id, e.subject, e.details)

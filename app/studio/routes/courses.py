@@ -59,7 +59,7 @@ def create_course():
                 key=form.key.data,
             )
         except services.StudioError as error:
-            form.form_errors.append(error.translated())
+            form.show_error(error)
     if form.errors:
         courses = services.courses_for(current_user)
         return render("studio/home.html", courses=courses, form=form, status=422)

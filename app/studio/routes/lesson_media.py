@@ -6,10 +6,9 @@ from __future__ import annotations
 from flask import current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import validate_csrf
-from wtforms.validators import ValidationError
 
 from app.extensions import csrf
+from app.forms import csrf_token_ok
 from app.htmx import is_fragment_request, render_partial, see_other
 from app.media import services as media
 from app.permissions import can_author, requires
@@ -57,7 +56,7 @@ def upload_media_form(lesson_id: int):
     lesson = lesson_or_404(lesson_id)
     language = chosen_language(lesson.course)
     back = url_for("studio.edit_lesson", lesson_id=lesson.id, lang=language, _anchor="media")
-    if not _csrf_ok(request.form.get("csrf_token")):
+    if not csrf_token_ok(request.form.get("csrf_token")):
         flash(_("The page was out of date. Send the file again."), "error")
         return see_other(back)
     file = request.files.get("file")
@@ -73,16 +72,6 @@ def upload_media_form(lesson_id: int):
     else:
         flash(_("Received. The video is being prepared."), "success")
     return see_other(back)
-
-
-def _csrf_ok(token: str | None) -> bool:
-    if not current_app.config["WTF_CSRF_ENABLED"]:
-        return True
-    try:
-        validate_csrf(token)
-    except ValidationError:
-        return False
-    return True
 
 
 @bp.post("/lessons/<int:lesson_id>/captions")

@@ -108,7 +108,7 @@ def update_lesson(lesson_id: int):
                 competency_ids=form.competencies.data or [],
             )
         except services.StudioError as error:
-            getattr(form, error.field or "title").errors.append(error.translated())
+            form.show_error(error, default="title")
         else:
             flash(_("Saved."), "success")
             return see_other(url_for("studio.edit_lesson", lesson_id=lesson.id, lang=language))
@@ -162,7 +162,7 @@ def save_question(lesson_id: int, index: int | None):
                 key=form.key.data if index is None else None,
             )
         except services.StudioError as error:
-            getattr(form, error.field or "prompt").errors.append(error.translated())
+            form.show_error(error, default="prompt")
         else:
             flash(_("Question saved."), "success")
             return see_other(

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.form_keys import claim_form_key
+from app.forms import single_line_breaks
 from app.frameworks.models import Competency
 from app.learning import services as learning
 from app.learning.course_files import QuestionSpec
@@ -92,7 +93,7 @@ def update_lesson(
     original = language == lesson.original_language
     if original and not title.strip():
         raise StudioError(N_("Give the lesson a title."), field="title")
-    body = body.replace("\r\n", "\n").strip()
+    body = single_line_breaks(body).strip()
     values = {
         "title": title.strip(),
         "body": body,
