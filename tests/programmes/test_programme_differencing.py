@@ -15,12 +15,11 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.forms import new_form_key
 from app.frameworks.models import Competency
 from app.learning.models import Lesson
 from app.programmes import services
 from tests.conftest import sign_in
-from tests.programmes.conftest import START, add_profile, add_progress, add_sitting
+from tests.programmes.conftest import START, add_profile, add_progress, add_sitting, new_cohort
 
 TODAY = START + timedelta(days=60)
 
@@ -47,14 +46,8 @@ PEOPLE = {
 @pytest.fixture
 def pilot(programme, admin, make_user, enrol, make_course, framework):
     cohorts = {
-        name: services.save_cohort(
-            programme,
-            None,
-            name=name,
-            starts_on=START,
-            ends_on=START + timedelta(weeks=4),
-            by=admin,
-            key=new_form_key(),
+        name: new_cohort(
+            programme, admin, name, starts_on=START, ends_on=START + timedelta(weeks=4)
         )
         for name in ("Main", "Pilot")
     }
@@ -218,9 +211,7 @@ def test_a_leader_in_two_cohorts_is_counted_once_in_every_report(
     programme, admin, make_user, enrol, make_course, framework
 ):
     first, second = (
-        services.save_cohort(
-            programme, None, name=name, starts_on=START, ends_on=None, by=admin, key=new_form_key()
-        )
+        new_cohort(programme, admin, name, starts_on=START, ends_on=None)
         for name in ("First", "Second")
     )
     course = make_course("c", lessons=1)

@@ -21,6 +21,7 @@ from app.programmes.models import Cohort, CohortMember, ImportBatch
 from app.programmes.services import import_checks, import_sweep
 from tests.conftest import sign_in
 from tests.phones import Phone
+from tests.programmes.conftest import new_cohort, new_programme
 from tests.programmes.test_programme_double_taps import run_queued_jobs
 from tests.programmes.test_programme_import_jobs import leaders_csv
 from tests.programmes.test_programme_imports import GOOD, HEADER, checked
@@ -158,15 +159,7 @@ def test_the_fixed_rows_with_those_imported_already_duplicate_no_one(
     assert "Nobody new in this file" in page.text and 'name="batch"' not in page.text
     # An account that is not in the row's cohort is no earlier import of the same person.
     make_user(phone="+254712000001")
-    other = services.save_cohort(
-        programme,
-        None,
-        name="Kisumu 2026",
-        starts_on=cohort.starts_on,
-        ends_on=None,
-        by=admin,
-        key=new_form_key(),
-    )
+    other = new_cohort(programme, admin, "Kisumu 2026", starts_on=cohort.starts_on, ends_on=None)
     clash = checked(
         HEADER
         + "Someone,0712 000 001,,S,R,Nairobi 2026,\n"
@@ -189,15 +182,7 @@ def test_the_import_takes_the_rows_the_preview_called_good_or_none(
     assert (draft.summary["good"], draft.refused_lines) == (1, [3])
     # The refused row's cohort is created meanwhile: it stays out all the same (the admin
     # was told it was refused, and has its row to fix and upload).
-    services.save_cohort(
-        programme,
-        None,
-        name="Later",
-        starts_on=cohort.starts_on,
-        ends_on=None,
-        by=admin,
-        key=new_form_key(),
-    )
+    new_cohort(programme, admin, "Later", starts_on=cohort.starts_on, ends_on=None)
     services.run_import(services.confirm_import(programme, draft.key, by=admin).id)
     assert set(db.session.scalars(select(User.name))) == {"Fatuma Admin", "Grace"}
 
@@ -339,15 +324,7 @@ def test_the_check_page_its_fragment_and_the_wrong_person(
     client.post("/sign-out")
     sign_in(client, admin)
     assert client.get(f"/programme/{programme.id}/imports/987654/check").status_code == 404
-    other = services.save_programme(
-        None,
-        name="Heads Rwanda",
-        framework_id=None,
-        region="RW",
-        course_ids=[],
-        by=admin,
-        key=new_form_key(),
-    )
+    other = new_programme(admin, "Heads Rwanda", region="RW", course_ids=[])
     assert client.get(f"/programme/{other.id}/imports/{batch.id}/check").status_code == 404
 
 

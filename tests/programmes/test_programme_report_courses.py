@@ -13,7 +13,7 @@ from app.extensions import db
 from app.forms import new_form_key
 from app.learning.models import Lesson
 from app.programmes import services
-from tests.programmes.conftest import START, add_progress
+from tests.programmes.conftest import START, add_progress, new_cohort, new_programme
 
 TODAY = START + timedelta(days=60)
 
@@ -26,23 +26,9 @@ def two_programmes(admin, make_user, enrol, make_course):
     x, y = make_course("x", lessons=2), make_course("y", lessons=3)
     made = {}
     for name, courses in (("Reading", [x.id]), ("Maths", [y.id]), ("All", [])):
-        programme = services.save_programme(
-            None,
-            name=name,
-            framework_id=None,
-            region="",
-            course_ids=courses,
-            by=admin,
-            key=new_form_key(),
-        )
-        cohort = services.save_cohort(
-            programme,
-            None,
-            name=name,
-            starts_on=START,
-            ends_on=START + timedelta(weeks=4),
-            by=admin,
-            key=new_form_key(),
+        programme = new_programme(admin, name, region="", course_ids=courses)
+        cohort = new_cohort(
+            programme, admin, name, starts_on=START, ends_on=START + timedelta(weeks=4)
         )
         made[name] = (programme, cohort)
     lessons = {

@@ -15,7 +15,6 @@ from app import jobs
 from app.coaching.models import CheckIn, CoachRating
 from app.db import utcnow
 from app.extensions import db
-from app.forms import new_form_key
 from app.frameworks.models import Competency
 from app.groups import services as groups
 from app.learning.models import Lesson
@@ -23,7 +22,15 @@ from app.programmes import services
 from app.programmes.models import ReportSnapshot, ReportState
 from app.programmes.services import aggregates
 from tests.conftest import sign_in
-from tests.programmes.conftest import START, add_profile, add_progress, add_sitting, at
+from tests.programmes.conftest import (
+    START,
+    add_profile,
+    add_progress,
+    add_sitting,
+    at,
+    new_cohort,
+    new_programme,
+)
 from tests.programmes.test_programme_double_taps import run_queued_jobs
 
 TODAY = START + timedelta(days=60)
@@ -60,14 +67,12 @@ PEOPLE = {
 def country(programme, admin, make_user, enrol, make_course, framework):
     """The people above with lessons, self-assessments, a coach's ratings and posts."""
     cohorts = {
-        name: services.save_cohort(
+        name: new_cohort(
             programme,
-            None,
-            name=name,
+            admin,
+            name,
             starts_on=START + timedelta(days=days),
             ends_on=START + timedelta(days=days, weeks=4),
-            by=admin,
-            key=new_form_key(),
         )
         for name, days in (("Main", 0), ("Pilot", 0), ("Late", 14))
     }
@@ -291,15 +296,7 @@ def test_an_admins_change_makes_the_figures_stale_at_once(
 def test_the_sweep_asks_for_stale_figures_once(app, admin, programme, cohort, make_user, enrol):
     huey = app.extensions["jobs"].huey
     huey.flush()
-    other = services.save_programme(
-        None,
-        name="Other",
-        framework_id=None,
-        region="",
-        course_ids=[],
-        by=admin,
-        key=new_form_key(),
-    )
+    other = new_programme(admin, "Other", region="", course_ids=[])
     services.refresh_reports(programme.id, now=NOW)
     services.refresh_reports(other.id, now=NOW + timedelta(minutes=8))
     later = NOW + timedelta(minutes=11)
