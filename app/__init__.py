@@ -27,8 +27,10 @@ from app import (
     notifications,
     offline,
     ops,
+    practices,
     programmes,
     registry,
+    review,
     security,
     shared_phones,
     studio,
@@ -112,7 +114,7 @@ def _translation_directories(app: Flask) -> list[str]:
 def _register_areas(app: Flask) -> None:
     areas = (
         *(core, accounts, frameworks, learning, media, notifications),
-        *(groups, coaching, studio, programmes, offline, ops),
+        *(groups, coaching, studio, programmes, review, practices, offline, ops),
     )
     for area in areas:
         app.register_blueprint(area.bp)
@@ -133,4 +135,5 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["lang_attr"] = lang_attr
     app.jinja_env.filters["tr"] = tr
     app.jinja_env.globals["language_name"] = language_name
+    app.jinja_env.globals["me_links"] = registry.me_links
     app.context_processor(navigation.context)

@@ -204,6 +204,10 @@ class Config:
     # What each author's video sources may take on disk (app/studio/services/storage_use.py),
     # and how long a failed upload's source is kept for a retry before it is removed.
     STUDIO_AUTHOR_QUOTA_BYTES = 20 * 1000**3
+    # A practice's phone video (app/practices/services/media.py): sent as one plain form
+    # post, up to this size and PRACTICES_VIDEO_MAX_SECONDS long.
+    PRACTICES_VIDEO_MAX_BYTES = 150 * 1024 * 1024
+    PRACTICES_VIDEO_MAX_SECONDS = 180
     STUDIO_FAILED_SOURCE_RETENTION_S = 14 * 24 * 3600
 
     # The framework leaders assess themselves against, by its code; if it is not imported,
@@ -212,6 +216,14 @@ class Config:
 
     # How often the coaching reminders are swept for what is due (app/coaching/tasks.py).
     COACHING_REMIND_EVERY_MINUTES = 15
+
+    # The daily review (app/review/): questions a day unless the leader chooses 3-10 on Me,
+    # the hour of their day the reminder comes (None: off unless they choose one), how
+    # old an answer made offline may be, and how many days ahead the phone keeps.
+    REVIEW_PER_DAY = 5
+    REVIEW_REMIND_HOUR = 18
+    REVIEW_ANSWER_MAX_AGE_DAYS = 7
+    REVIEW_OFFLINE_DAYS = 3
 
     # The groups' daily digest by e-mail (app/groups/services/digest.py): no host, no digest.
     # No sender: headway@ the host of PUBLIC_URL.

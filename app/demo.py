@@ -13,7 +13,9 @@ from app.accounts import services as accounts
 from app.coaching.demo import load_demo_coaching
 from app.groups.demo import load_demo_groups
 from app.learning.demo import load_demo_content
+from app.practices.demo import load_demo_practices
 from app.programmes.demo import load_demo_programme
+from app.review.demo import load_demo_review
 from app.roles import Role
 from app.studio.demo import load_demo_studio
 
@@ -100,4 +102,7 @@ def load_command() -> None:
         click.echo(line)
     for line in load_demo_coaching():
         click.echo(line)
+    click.echo(load_demo_review())
     click.echo(load_demo_programme())
+    for line in load_demo_practices():  # after the programme: practices carry its region
+        click.echo(line)

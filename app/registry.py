@@ -12,6 +12,9 @@ without knowing them:
   (:data:`SHELL_SLOTS`: the ``<head>``, the top bar, the footer): the web app manifest, the
   notifications bell, the language buttons; :func:`body_data`, a ``data-`` attribute of
   ``<body>`` that the page's script reads (where the service worker is);
+- :func:`page_card`: a card one area puts on another's page (the daily review on Learn),
+  with what it shows of the person, read in at most one statement;
+- :func:`me_link`: a line on Me that opens one of the area's pages (review settings);
 - :func:`predicate`: who may do what, a named rule (``can_view_group(user, membership)``)
   the area writes beside its models (``app/<area>/permissions.py``); routes import it, and
   every registered one is a template global of its name, so pages read the same rule;
@@ -23,7 +26,7 @@ without knowing them:
 - :func:`activity`: moments a person was active, for "active leaders per week";
 - :func:`ratings`: competency ratings over time, for growth (self-assessments, coach ratings);
 - :func:`person_section`: a part of the admin's page of one person (their cohorts, their
-  data), so the people pages offer what other areas do for a person without importing them.
+  data), so the people pages offer what other areas do for a person without importing them;
 - :func:`course_access`: which published courses a person may open (a programme's leaders
   see its courses), as a condition the learning area folds into statements it makes anyway;
 - :func:`person_column`: a number read with the signed-in person on every request (the
@@ -156,6 +159,28 @@ class ShellPart:
 #: the places of the layout (``app/templates/layout.html``) an area may put a partial in
 SHELL_SLOTS = ("head", "bar", "footer")
 
+
+@dataclass(frozen=True)
+class PageCard:
+    #: the endpoint of the page it sits on (``learning.home``)
+    page: str
+    #: a partial (``<area>/_name.html``) the page includes
+    template: str
+    #: the person → the partial's context (one statement at most), or None: no card
+    context: Callable[[Any], dict[str, Any] | None]
+    order: int
+
+
+@dataclass(frozen=True)
+class MeLink:
+    endpoint: str
+    label: Any  # a lazy string
+    hint: Any  # a lazy string
+    #: the person → whether it is for them (of their roles alone)
+    allowed: Callable[[Any], bool]
+    order: int
+
+
 PREDICATES: dict[str, Callable[..., bool]] = {}
 #: a rule's name (``"media.view_asset"``) → the areas' answers to it, by where they are written
 GRANTS: dict[str, dict[str, Callable[..., bool]]] = {}
@@ -171,8 +196,11 @@ PERSON_METRICS: dict[str, PersonMetric] = {}
 ACTIVITY: dict[str, ActivitySource] = {}
 RATINGS: dict[str, RatingSource] = {}
 PERSON_SECTIONS: dict[str, PersonSection] = {}
+#: parts of the coach's page of a leader (a ``PersonSection``: the leader → its context)
 COURSE_ACCESS: dict[str, CourseAccess] = {}
 PERSON_COLUMNS: dict[str, PersonColumn] = {}
+PAGE_CARDS: dict[tuple[str, str], PageCard] = {}
+ME_LINKS: dict[str, MeLink] = {}
 
 
 def predicate(rule: Callable[..., bool]) -> Callable[..., bool]:
@@ -239,6 +267,31 @@ def body_data_values() -> list[tuple[str, str]]:
     """This request's ``data-`` attributes of ``<body>``, by name, those with a value."""
     found = ((name, BODY_DATA[name]()) for name in sorted(BODY_DATA))
     return [(name, value) for name, value in found if value is not None]
+
+
+def page_card(page: str, template: str, context, *, order: int) -> None:
+    PAGE_CARDS[page, template] = PageCard(page, template, context, order)
+
+
+def page_cards(page: str, person) -> list[tuple[str, dict[str, Any]]]:
+    """The cards on ``page`` for ``person``: (template, context) in their order."""
+    cards = sorted(
+        (card for card in PAGE_CARDS.values() if card.page == page), key=lambda c: c.order
+    )
+    shown = [(card.template, card.context(person)) for card in cards]
+    return [(template, context) for template, context in shown if context is not None]
+
+
+def me_link(endpoint: str, label, hint, allowed, *, order: int) -> None:
+    ME_LINKS[endpoint] = MeLink(endpoint, label, hint, allowed, order)
+
+
+def me_links(person) -> list[MeLink]:
+    return [
+        link
+        for link in sorted(ME_LINKS.values(), key=lambda link: link.order)
+        if link.allowed(person)
+    ]
 
 
 def tabs() -> list[Tab]:

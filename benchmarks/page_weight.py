@@ -80,19 +80,28 @@ class Meter:
             self.cdp.send("Network.emulateNetworkConditions", SLOW_3G)
         self.received: dict[str, int] = {}
         self.pending: set[str] = set()
-        self.cdp.on("Network.requestWillBeSent", lambda e: self.pending.add(e["requestId"]))
+        self.last_sent = time.monotonic()
+        self.cdp.on("Network.requestWillBeSent", self._sent)
         self.cdp.on("Network.loadingFinished", self._finished)
         self.cdp.on("Network.loadingFailed", lambda e: self.pending.discard(e["requestId"]))
+
+    def _sent(self, event) -> None:
+        self.pending.add(event["requestId"])
+        self.last_sent = time.monotonic()
 
     def _finished(self, event) -> None:
         self.received[event["requestId"]] = event["encodedDataLength"]
         self.pending.discard(event["requestId"])
 
-    def settle(self, timeout: float = 30.0) -> None:
-        """Wait until every request the page made has finished loading."""
+    def settle(self, timeout: float = 30.0, quiet: float = 0.5) -> None:
+        """Wait until every request the page made has finished loading and none has started
+        for ``quiet`` seconds: after an htmx swap, which is no navigation, the requests the
+        new content sends (``hx-trigger="load"``) start a moment later."""
         self.page.wait_for_load_state("networkidle")
         deadline = time.monotonic() + timeout
-        while self.pending and time.monotonic() < deadline:
+        while time.monotonic() < deadline and (
+            self.pending or time.monotonic() - self.last_sent < quiet
+        ):
             self.page.wait_for_timeout(50)
 
     def clear_cache(self) -> None:

@@ -19,10 +19,12 @@ from pathlib import Path
 import ffmpeg
 
 from media_pipeline.profiles import (
+    FIRST_KEYFRAME_INTERVAL_S,
     KEYFRAME_INTERVAL_S,
     PLACEHOLDER_WIDTH,
     POSTER_JPEG_QUALITY,
     SEGMENT_SECONDS,
+    SHORT_FIRST_KEYFRAMES,
     X264_PRESET,
     AudioRendition,
     LadderPlan,
@@ -107,6 +109,15 @@ def _global(
     return stream.global_args(*args).compile(cmd=FFMPEG)
 
 
+def keyframe_expression() -> str:
+    """ffmpeg's ``force_key_frames`` expression for :func:`profiles.keyframe_time`: the first
+    ``SHORT_FIRST_KEYFRAMES`` every ``FIRST_KEYFRAME_INTERVAL_S``, then every
+    ``KEYFRAME_INTERVAL_S`` (``n_forced`` counts the keyframes forced so far)."""
+    short, first, every = SHORT_FIRST_KEYFRAMES, FIRST_KEYFRAME_INTERVAL_S, KEYFRAME_INTERVAL_S
+    later = f"{short * first:g}+(n_forced-{short})*{every:g}"
+    return f"expr:gte(t,if(lt(n_forced,{short}),n_forced*{first:g},{later}))"
+
+
 def _video_rung_options(planned: PlannedRung, gop: int, with_audio: bool) -> dict[str, object]:
     rung = planned.rung
     options: dict[str, object] = {
@@ -122,7 +133,7 @@ def _video_rung_options(planned: PlannedRung, gop: int, with_audio: bool) -> dic
         "g": gop,
         "keyint_min": gop,
         "sc_threshold": 0,
-        "force_key_frames": f"expr:gte(t,n_forced*{KEYFRAME_INTERVAL_S:g})",
+        "force_key_frames": keyframe_expression(),
         "movflags": "+faststart",
         "map_metadata": -1,
         "map_chapters": -1,
@@ -243,12 +254,22 @@ INIT_NAME = "init.mp4"
 SEGMENT_PATTERN = "%04d.m4s"
 
 
-def segment_argv(rendition: Path, folder: Path) -> list[str]:
+def segment_target_s(video: bool) -> float:
+    """The muxer's target segment length. A video rung is cut at every keyframe, which the
+    ladder placed (short first, then every SEGMENT_SECONDS): the muxer cuts at the first
+    keyframe at or past its running target, and a target of the shortest gap is always
+    reached. Sound alone (every AAC frame a keyframe) is cut every SEGMENT_SECONDS: ffmpeg's
+    ``hls_init_time`` would cut a whole VOD playlist short, and a second of 24 kbps sound is
+    not worth a request of its own."""
+    return min(FIRST_KEYFRAME_INTERVAL_S, SEGMENT_SECONDS) if video else SEGMENT_SECONDS
+
+
+def segment_argv(rendition: Path, folder: Path, *, video: bool = True) -> list[str]:
     """Repackage one of *our* progressive MP4s as fragmented MP4 for HLS, without re-encoding.
 
     The input is a file the ladder run wrote (not an upload), but it is opened as restrictively.
     ``-c copy`` keeps every byte of picture and sound: segments start at the ladder's forced
-    keyframes, every ``SEGMENT_SECONDS``, so the same numbered segment covers the same instants
+    keyframes (``profiles.keyframe_time``: 1 s, 1 s, then every ``SEGMENT_SECONDS``), so the same numbered segment covers the same instants
     on every rung. A VOD playlist names the init segment (``EXT-X-MAP``) and each segment.
     """
     folder = Path(folder)
@@ -260,7 +281,7 @@ def segment_argv(rendition: Path, folder: Path) -> list[str]:
             "c": "copy",
             "map_metadata": -1,
             "f": "hls",
-            "hls_time": f"{SEGMENT_SECONDS:g}",
+            "hls_time": f"{segment_target_s(video):g}",
             "hls_playlist_type": "vod",
             "hls_segment_type": "fmp4",
             "hls_fmp4_init_filename": INIT_NAME,

@@ -184,7 +184,7 @@ def _segment(job: _Job, entry: RenditionEntry) -> RenditionEntry:
     folder.mkdir()
     job.between_steps()
     run_ffmpeg(
-        commands.segment_argv(job.staging / entry.filename, folder),
+        commands.segment_argv(job.staging / entry.filename, folder, video=entry.kind == "video"),
         duration_s=0,
         timeout_s=job.limits.transcode_timeout(job.info.duration_s),
         memory_bytes=job.limits.memory_bytes,

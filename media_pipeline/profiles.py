@@ -26,11 +26,38 @@ from dataclasses import dataclass, replace
 
 #: Seconds between keyframes: small enough to seek and resume quickly, large enough not to waste bits.
 KEYFRAME_INTERVAL_S = 2.0
+#: The first keyframes come sooner: a phone fetches a whole segment before its first frame, and
+#: on Slow 3G (50 KB/s) a 1 s segment of the 240p rung arrives in about half the time of a 2 s
+#: one. Two short segments, then KEYFRAME_INTERVAL_S: the extra keyframe costs a few KB a lesson.
+SHORT_FIRST_KEYFRAMES = 2
+FIRST_KEYFRAME_INTERVAL_S = 1.0
 #: Phones shoot 50/60 fps; a lesson does not need more than this, and every frame costs data.
 MAX_OUTPUT_FPS = 30.0
 #: Segments for Media Source playback are cut at those keyframes: one segment per GOP, so every
 #: rung's segment N covers the same instants and a player can change rung between two segments.
+#: (1 s, 1 s, then 2 s each.)
 SEGMENT_SECONDS = KEYFRAME_INTERVAL_S
+
+
+def keyframe_times(duration_s: float) -> list[float]:
+    """The instants the ladder forces keyframes at (and segments start at) in ``duration_s``."""
+    times, n = [], 0
+    while (at := keyframe_time(n)) < duration_s:
+        times.append(at)
+        n += 1
+    return times
+
+
+def keyframe_time(n: int) -> float:
+    """The ``n``-th forced keyframe's instant (from 0): as ``commands.keyframe_expression``."""
+    if n < SHORT_FIRST_KEYFRAMES:
+        return n * FIRST_KEYFRAME_INTERVAL_S
+    return (
+        SHORT_FIRST_KEYFRAMES * FIRST_KEYFRAME_INTERVAL_S
+        + (n - SHORT_FIRST_KEYFRAMES) * KEYFRAME_INTERVAL_S
+    )
+
+
 #: The audio-only rendition that is also segmented: AAC in MP4 is what every MSE browser plays.
 SEGMENTED_AUDIO = "audio-aac"
 #: x264 speed/quality trade-off for every rung; "fast" keeps within 0.001 SSIM of "medium"

@@ -191,14 +191,19 @@ class CoachRating(db.Model):
 
 class ActionItem(db.Model):
     __tablename__ = "coaching_actions"
-    __table_args__ = (Index("ix_coaching_actions_leader_id_status", "leader_id", "status"),)
+    __table_args__ = (
+        # An action added twice (a form's key, a practice tried) is one action.
+        Index("uq_coaching_actions_create_key", "check_in_id", "create_key", unique=True),
+        Index("ix_coaching_actions_leader_id_status", "leader_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_in_id: Mapped[int] = mapped_column(
-        ForeignKey("coaching_check_ins.id", ondelete="CASCADE"), index=True
+        ForeignKey("coaching_check_ins.id", ondelete="CASCADE")
     )
     # The check-in's leader, kept here so the dashboard counts overdue actions in one query.
     leader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    create_key: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(300))
     owner: Mapped[str] = mapped_column(String(8))
     due_on: Mapped[date] = mapped_column(Date)

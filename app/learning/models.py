@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app import published
@@ -189,6 +189,8 @@ class QuickCheckQuestion(Translatable, db.Model):
     feedback_incorrect: Mapped[str] = mapped_column(Text, default="")
     # A question dropped from the lesson file is hidden, so past answers keep their meaning.
     active: Mapped[bool] = mapped_column(default=True)
+    # Whether it comes back in the daily review (app/review/): all do unless the author says.
+    in_review: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     lesson: Mapped[Lesson] = relationship(back_populates="questions")
 

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from flask import g
 from flask_babel import gettext
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app import registry
 from app.db import upsert, utcnow
@@ -75,6 +76,35 @@ def notify(user_id: int, kind: str, *, url: str, dedupe_key: str | None = None, 
         db.session.flush()
     else:
         upsert(Notification, values, key=("user_id", "dedupe_key"))
+
+
+@building_block
+def notify_many(user_ids: list[int], kind: str, *, url: str, dedupe_key: str, **params) -> None:
+    """Tell each of ``user_ids`` the same thing (a daily reminder to thousands at once) as
+    one batch of inserts, returning nothing; with its ``dedupe_key``, those already told are
+    left as they were. Part of the caller's unit of work: never commits."""
+    if not user_ids:
+        return
+    notify(user_ids[0], kind, url=url, dedupe_key=dedupe_key, **params)  # checks it, once
+    now = utcnow()
+    rows = [
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "params": params,
+            "url": url,
+            "dedupe_key": dedupe_key,
+            "created_at": now,
+        }
+        for user_id in user_ids[1:]
+    ]
+    dialect = db.session.get_bind(mapper=Notification).dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    statement = insert(Notification).on_conflict_do_nothing(
+        index_elements=["user_id", "dedupe_key"]
+    )
+    for start in range(0, len(rows), 5000):
+        db.session.execute(statement, rows[start : start + 5000])
 
 
 def text(notification: Notification) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -95,6 +96,8 @@ class QuestionForm(Form):
     feedback_incorrect = TextAreaField(
         _l("Feedback when wrong"), validators=[Length(max=1000)], filters=[single_line_breaks]
     )
+    # All questions come back in the leaders' daily review unless the author says not.
+    in_review = BooleanField(_l("Comes back in the daily review"), default=True)
 
 
 class NewQuestionForm(QuestionForm):

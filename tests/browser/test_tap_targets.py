@@ -1,23 +1,27 @@
-"""Every link or control that stands on its own is a thumb's target, 44 px tall at least, on
-a 360×740 phone: sign-in's code links, the lesson's download and "Discuss this lesson", a
-thread's Quote, Edit and Report, breadcrumbs. (Links within a sentence are exempt.)"""
+"""Every link or control that stands on its own is a thumb's target, 44 px tall and wide at
+least, on a 360×740 phone: sign-in's code links and "remember me", the lesson's data-saver
+choice, download, "Discuss this lesson" and quick-check answers, a thread's Quote, Edit and
+Report, breadcrumbs. (Links within a sentence are exempt.)"""
 
 from __future__ import annotations
 
 import pytest
 
+from app.extensions import db
 from app.groups import services as groups
 from tests.conftest import sign_in_page
 from tests.media.conftest import lesson_for, ready_asset, tiny_clip  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
-HEIGHTS = """selector => Array.from(document.querySelectorAll(selector))
-    .map(e => [e.innerText.trim().slice(0, 40), Math.round(e.getBoundingClientRect().height)])"""
+SIZES = """selector => Array.from(document.querySelectorAll(selector)).map(e => {
+    const box = e.getBoundingClientRect();
+    return [e.innerText.trim().slice(0, 40), Math.round(Math.min(box.width, box.height))];
+})"""
 
 
 def _heights(page, selector: str) -> list:
-    found = page.evaluate(HEIGHTS, selector)
+    found = page.evaluate(SIZES, selector)
     assert found, f"{selector} is on the page"  # the test measures something real
     return found
 
@@ -29,7 +33,21 @@ def test_standalone_links_and_controls_are_thumb_sized(
     ready_asset,  # noqa: F811
     lesson_for,  # noqa: F811
 ):
+    from app.learning.models import QuickCheckQuestion as Question
+
     lesson = lesson_for(ready_asset())
+    db.session.add(
+        Question(
+            lesson_id=lesson.id,
+            position=1,
+            prompt="Where do you look?",
+            choices=["At the pupils", "At the walls"],
+            answer=1,
+            feedback_correct="Yes.",
+            feedback_incorrect="No.",
+        )
+    )
+    db.session.commit()
     leader, other = make_user("leader"), make_user("leader")
     group = groups.create_group("Cluster")
     for member in (leader, other):
@@ -42,6 +60,8 @@ def test_standalone_links_and_controls_are_thumb_sized(
             ".crumbs a",
             "a[download]",
             'a[href$="/discussion"]',
+            ".question label.check",
+            "[data-rungs] select",
         ),
         f"/groups/threads/{thread.id}": (".crumbs a", ".links a"),
     }

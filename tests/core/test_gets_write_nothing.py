@@ -30,6 +30,7 @@ WRITE = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IG
 
 #: URL parameter name → (table, column) whose first row fills it.
 FIRST_ROW = {
+    "answer_id": ("review_answers", "id"),
     "asset_id": ("media_assets", "id"),
     "batch_id": ("import_batches", "id"),
     "check_in_id": ("coaching_check_ins", "id"),
@@ -44,6 +45,8 @@ FIRST_ROW = {
     "level_id": ("framework_levels", "id"),
     "notification_id": ("notifications", "id"),
     "post_id": ("group_posts", "id"),
+    "practice_id": ("practices", "id"),
+    "photo_id": ("practice_photos", "id"),
     "programme_id": ("programmes", "id"),
     "thread_id": ("group_threads", "id"),
     "user_id": ("users", "id"),

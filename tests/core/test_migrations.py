@@ -338,7 +338,7 @@ def test_downgrades_that_rebuild_a_table_keep_what_points_at_it(tmp_path):
             assert conn.execute(video, {"id": lesson}).scalar() == asset
 
 
-# What a group's threads and posts carry: 0020 rebuilds both tables on SQLite to drop their
+# What a group's threads and posts carry: 0022 rebuilds both tables on SQLite to drop their
 # old keys, which with foreign keys on would delete all of it.
 GROUP_RECORDS = (
     "group_threads",
@@ -352,11 +352,11 @@ GROUP_RECORDS = (
 
 
 def test_the_one_key_scheme_keeps_every_thread_post_and_what_points_at_them(tmp_path):
-    """0020 drops the keys the areas kept on their rows (rebuilding ``group_threads`` and
+    """0022 drops the keys the areas kept on their rows (rebuilding ``group_threads`` and
     ``group_posts`` on SQLite) and moves the studio's into ``form_keys``; every row stays,
     both ways."""
     with _migrating_app(tmp_path):
-        upgrade(revision="0019_form_keys")
+        upgrade(revision="0021_practices")
         at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
         with db.engine.begin() as conn:
             _check_in_with_its_records(conn)
@@ -409,12 +409,12 @@ def test_the_one_key_scheme_keeps_every_thread_post_and_what_points_at_them(tmp_
             )
         before = _counts(set(GROUP_RECORDS) - {"form_keys"})
 
-        upgrade(revision="0020_one_form_key_scheme")
+        upgrade(revision="0022_one_form_key_scheme")
         assert _counts(GROUP_RECORDS) == {**before, "form_keys": 1}
         with db.engine.connect() as conn:
             moved = conn.execute(text("SELECT person_id, action, row_id FROM form_keys")).one()
             assert tuple(moved) == (leader, "studio.add_course", 7)
 
-        downgrade(revision="0019_form_keys")
+        downgrade(revision="0021_practices")
         assert _counts(set(GROUP_RECORDS) - {"form_keys"}) == before
         assert _counts(["studio_form_keys", "form_keys"]) == {"studio_form_keys": 1, "form_keys": 0}

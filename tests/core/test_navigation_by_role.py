@@ -16,6 +16,7 @@ PAGES = (
     "/groups/",
     "/coaching/",
     "/coaching/pairings",
+    "/practices/",
     "/people",
     "/people/invite",
     "/studio/",
@@ -26,13 +27,20 @@ PAGES = (
     "/me",
 )
 
-LEARNER_TABS = ["Learn /learn/", "Groups /groups/", "Coaching /coaching/", "Me /me"]
+LEARNER_TABS = [
+    "Learn /learn/",
+    "Groups /groups/",
+    "Coaching /coaching/",
+    "Practices /practices/",
+    "Me /me",
+]
 ADMIN_TABS = ["Home /", "People /people", "Studio /studio/", "Programme /programme/", "Me /me"]
 ADMIN_CARDS = [
     "Frameworks /frameworks/",
     "Studio /studio/",
     "Peer groups /groups/",
     "Coaching pairs /coaching/pairings",
+    "Practices to review /practices/reviews",
     "Programme /programme/",
     "People /people",
     "Your profile /me",
@@ -48,20 +56,22 @@ EXPECTED = {
             "/groups/": (200, "Groups"),
             "/coaching/": (200, "Coaching"),
             "/coaching/pairings": (403, "Coaching"),
+            "/practices/": (200, "Practices"),
             "/me": (200, "Me"),
         },
         None,
     ),
     ("coach",): (
-        ["Home /", "Groups /groups/", "Coaching /coaching/", "Me /me"],
+        ["Home /", "Groups /groups/", "Coaching /coaching/", "Practices /practices/", "Me /me"],
         {
             "/": (200, "Home"),
             "/groups/": (200, "Groups"),
             "/coaching/": (200, "Coaching"),
             "/coaching/pairings": (403, "Coaching"),
+            "/practices/": (200, "Practices"),
             "/me": (200, "Me"),
         },
-        ["Coaching /coaching/", "Your profile /me"],
+        ["Coaching /coaching/", "Practices to review /practices/reviews", "Your profile /me"],
     ),
     ("coach", "leader"): (
         LEARNER_TABS,
@@ -71,6 +81,7 @@ EXPECTED = {
             "/groups/": (200, "Groups"),
             "/coaching/": (200, "Coaching"),
             "/coaching/pairings": (403, "Coaching"),
+            "/practices/": (200, "Practices"),
             "/me": (200, "Me"),
         },
         None,
@@ -87,6 +98,7 @@ EXPECTED = {
             "/groups/": (200, None),
             "/coaching/": (200, None),
             "/coaching/pairings": (200, None),
+            "/practices/": (200, None),
             "/people": (200, "People"),
             "/people/invite": (200, "People"),
             "/studio/": (200, "Studio"),
@@ -98,12 +110,19 @@ EXPECTED = {
         ADMIN_CARDS,
     ),
     ("admin", "coach"): (
-        ["Home /", "Groups /groups/", "Coaching /coaching/", *ADMIN_TABS[1:]],
+        [
+            "Home /",
+            "Groups /groups/",
+            "Coaching /coaching/",
+            "Practices /practices/",
+            *ADMIN_TABS[1:],
+        ],
         {
             "/": (200, "Home"),
             "/groups/": (200, "Groups"),
             "/coaching/": (200, "Coaching"),
             "/coaching/pairings": (200, "Coaching"),
+            "/practices/": (200, "Practices"),
             "/people": (200, "People"),
             "/people/invite": (200, "People"),
             "/studio/": (200, "Studio"),
@@ -112,7 +131,7 @@ EXPECTED = {
             "/frameworks/": (200, None),
             "/me": (200, "Me"),
         },
-        [*ADMIN_CARDS[:3], "Coaching /coaching/", *ADMIN_CARDS[3:]],
+        [*ADMIN_CARDS[:3], "Coaching /coaching/", *ADMIN_CARDS[3:]],  # one "to review" card
     ),
 }
 

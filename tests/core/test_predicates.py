@@ -21,6 +21,7 @@ from app.groups import services as groups
 from app.groups.models import MemberRole, Post
 from app.learning.models import Lesson
 from app.media.models import MediaAsset
+from app.practices import services as practices
 from app.studio import services as studio
 from tests.learning.conftest import framework  # noqa: F401  (fixture)
 from tests.studio.conftest import author, studio_course  # noqa: F401  (fixtures)
@@ -48,6 +49,7 @@ def w(make_user, author, studio_course):  # noqa: F811
     an admin, another coach, another author, and nobody signed in."""
     w = SimpleNamespace(
         leader=make_user("leader", name="Grace"),
+        other_leader=make_user("leader", name="Baraka"),
         coach=make_user("coach", name="Joseph"),
         other_coach=make_user("coach"),
         author=author,
@@ -83,6 +85,20 @@ def w(make_user, author, studio_course):  # noqa: F811
     groups.set_post_hidden(w.hidden, w.coach, True)
     w.member = lambda user: groups.membership_of(user, w.group.id)
     return w
+
+
+def _practice(w, status: str):
+    """Grace's practice brought to ``status`` (made once per test)."""
+    made = w.__dict__.setdefault("practices", {})
+    if status not in made:
+        fields = practices.PracticeFields(title=status, problem="Why.", steps="How.")
+        practice = practices.create_practice(w.leader, fields, f"predicate-key-{status}")
+        if status != "draft":
+            practices.submit_practice(practice, w.leader)
+        if status == "approved":
+            practices.review_practice(practice, w.coach, "approve", "", f"review-key-{status}")
+        made[status] = practice
+    return made[status]
 
 
 #: rule → (the arguments of a case it allows, of a case it refuses), given the rows ``w``
@@ -154,6 +170,24 @@ CASES = {
     "can_report_post": (
         lambda w: (w.coach, w.member(w.coach), w.post),
         lambda w: (w.leader, w.member(w.leader), w.post),  # one's own
+    ),
+    "can_use_practices": (lambda w: (w.coach,), lambda w: (w.author,)),
+    "can_share_practices": (lambda w: (w.leader,), lambda w: (w.coach,)),
+    "can_edit_practice": (
+        lambda w: (w.leader, _practice(w, "draft")),
+        lambda w: (w.leader, _practice(w, "submitted")),  # with its reviewer now
+    ),
+    "can_review_practice": (
+        lambda w: (w.coach, _practice(w, "submitted")),  # the author's coach
+        lambda w: (w.other_coach, _practice(w, "submitted")),
+    ),
+    "is_practice_reviewer": (
+        lambda w: (w.admin, _practice(w, "approved")),
+        lambda w: (w.other_coach, _practice(w, "submitted")),
+    ),
+    "can_try_practice": (
+        lambda w: (w.other_leader, _practice(w, "approved")),
+        lambda w: (w.leader, _practice(w, "approved")),  # one's own
     ),
 }
 

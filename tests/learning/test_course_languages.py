@@ -286,7 +286,7 @@ def test_feedback_that_opens_with_the_verdict_does_not_say_it_twice(
     client, make_user, login, demo_course
 ):
     """The French explanations open with "Pas tout à fait." themselves: the page's own
-    verdict is not put before it again; an explanation that does not is still led by it."""
+    verdict is not put before it again, nor before the English one's "Not quite."."""
     login(make_user("leader", locale="fr"))
     lesson = _lesson()
     question = lesson.questions[0]
@@ -301,4 +301,51 @@ def test_feedback_that_opens_with_the_verdict_does_not_say_it_twice(
         data={"choice": "1"},
         headers={"HX-Request": "true"},
     ).get_data(as_text=True)
-    assert "Pas tout à fait." in english and english.count("Pas tout à fait") == 1
+    # The lesson in English: its explanation opens with its own "Not quite.", which the
+    # French verdict does not precede either.
+    assert "Not quite. A ten-minute" in english and "Pas tout à fait" not in english
+
+
+@pytest.mark.parametrize(
+    ("locale", "answers"),
+    [
+        # (question, choice, what the explanation opens with, the verdict it already gives)
+        ("fr", [(0, 1, "Pas tout à fait.", "Pas tout à fait."), (0, 2, "Oui.", "Exact.")]),
+        ("sw", [(0, 1, "Si hivyo.", "Bado kidogo."), (0, 2, "Ndiyo.", "Sahihi.")]),
+        ("sw", [(1, 2, "Sawa.", "Sahihi.")]),
+        ("en", [(0, 2, "Yes.", "Correct."), (0, 1, "Not quite.", "Not quite.")]),
+    ],
+)
+def test_feedback_never_opens_with_two_verdicts(
+    client, make_user, login, demo_course, locale, answers
+):
+    """ "Bado kidogo. Si hivyo. …", "Exact. Oui. …": an explanation that opens with a verdict
+    of its own, in its own words, is not preceded by the page's."""
+    login(make_user("leader", locale=locale))
+    lesson = _lesson()
+    for index, choice, opener, verdict in answers:
+        question = lesson.questions[index]
+        feedback = re.search(
+            r'<p class="feedback[^>]*>(.*?)</p>',
+            client.post(
+                f"/learn/lessons/{lesson.id}/questions/{question.id}",
+                data={"choice": str(choice)},
+                headers={"HX-Request": "true"},
+            ).get_data(as_text=True),
+            re.S,
+        ).group(1)
+        text = re.sub(r"<[^>]+>", "", feedback).strip()
+        assert text.startswith(opener) and verdict not in text.replace(opener, "", 1), text
+        assert "<b>" not in feedback
+
+
+def test_feedback_without_an_opener_is_led_by_the_verdict(client, make_user, login, demo_course):
+    login(make_user("leader", locale="sw"))
+    lesson = _lesson()
+    question = lesson.questions[1]  # "Waangalie zaidi wanafunzi. …" gives no verdict itself
+    html = client.post(
+        f"/learn/lessons/{lesson.id}/questions/{question.id}",
+        data={"choice": "1"},
+        headers={"HX-Request": "true"},
+    ).get_data(as_text=True)
+    assert "<b>Bado kidogo.</b> <span" in html and "Waangalie zaidi wanafunzi." in html

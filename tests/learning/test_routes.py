@@ -127,7 +127,8 @@ def test_answer_with_htmx_returns_the_question_fragment(client, leader):
     assert response.status_code == 200 and html.lstrip().startswith(
         f'<form id="question-{question.id}"'
     )
-    assert "Correct." in html and question.feedback_correct in html
+    # The demo's explanation opens with its own "Yes.": no "Correct." before it.
+    assert question.feedback_correct in html and "Correct." not in html
     assert db.session.scalar(select(QuickCheckAnswer.correct)) is True
     missing = client.post(
         f"/learn/lessons/{lesson.id}/questions/{question.id}", data={}, headers=HX

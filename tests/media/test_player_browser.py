@@ -10,18 +10,21 @@ from app.accounts.data_use import month_usage
 from app.extensions import db
 from app.media import services
 from app.media.models import MediaAsset
+from media_pipeline.profiles import keyframe_times
 from tests.conftest import PASSWORD
 from tests.media_pipeline.conftest import lavfi_clip
 from tests.services import require_ffmpeg
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-LOOK_AHEAD_S = 20
+#: The read-ahead on a link measured to refill it fast (static/js/player.js LEAN): a local
+#: server is one.
+LOOK_AHEAD_S = 10
 
 
 @pytest.fixture(scope="session")
 def minute_clip(tmp_path_factory):
-    """640×360, 60 s: three rungs (144p, 240p, 360p) of 30 two-second segments. Watching
-    30 s and leaving must fetch at most 30 + 20 s of it (plus the segment under way)."""
+    """640×360, 60 s: three rungs (144p, 240p, 360p) of 31 segments (1 s, 1 s, then 2 s).
+    Watching 30 s and leaving must fetch at most 30 + 10 s of it (plus the segment under way)."""
     require_ffmpeg()
     return lavfi_clip(tmp_path_factory.mktemp("player") / "minute.mp4", seconds=60)
 
@@ -65,11 +68,16 @@ def _settled(page):
     )
 
 
+def _segments_upto(seconds: float) -> int:
+    """Segments that start before ``seconds``, and at most one more being fetched."""
+    return len(keyframe_times(seconds)) + 1
+
+
 def _segment_bytes(asset, name, upto_s):
     rendition = next(r for r in asset.renditions if r.name == name)
     folder = rendition.playlist_key.rsplit("/", 1)[0]
     store = services.storage()
-    count = int(upto_s // 2) + 2  # the segment holding upto_s and, at most, one being fetched
+    count = _segments_upto(upto_s)
     return store.size(f"{folder}/init.mp4") + sum(
         store.size(f"{folder}/{i:04d}.m4s")
         for i in range(count)
@@ -79,13 +87,11 @@ def _segment_bytes(asset, name, upto_s):
 
 def test_plays_segments_spends_only_what_is_watched_and_switches_keeping_position(lesson_page):
     page, asset, lesson, leader, fetched = lesson_page()
-    buttons = page.locator("[data-rungs] button")
-    assert buttons.count() == 5
-    for i in range(5):
-        box = buttons.nth(i).bounding_box()
-        assert box["height"] >= 44, box  # easy to hit with a thumb
-        assert "MB" in buttons.nth(i).inner_text()  # the cost before anything plays
-    assert page.locator("[data-rungs] button[aria-pressed=true]").inner_text().startswith("Low")
+    options = page.locator("[data-rungs] select option")
+    assert options.count() == 5
+    assert all("MB" in text for text in options.all_inner_texts())  # each cost, before play
+    assert page.locator("[data-rungs] select").bounding_box()["height"] >= 44  # a thumb's
+    assert page.locator("[data-rungs] option:checked").inner_text().startswith("Low")
     # Before play, the poster only (the lowest choices show the inline placeholder instead).
     assert [url.rsplit("/", 1)[1] for url in fetched] == ["poster.jpg"]
     fetched.clear()
@@ -106,13 +112,13 @@ def test_plays_segments_spends_only_what_is_watched_and_switches_keeping_positio
     rendition = next(r for r in asset.renditions if r.name == "240p")
     assert 0 < spent <= _segment_bytes(asset, "240p", watched + LOOK_AHEAD_S) + 2_000  # + playlist
     segments = {url for url in fetched if url.endswith(".m4s")}
-    assert len(segments) <= (watched + LOOK_AHEAD_S) // 2 + 2 < 30, "not the whole minute"
+    assert len(segments) <= _segments_upto(watched + LOOK_AHEAD_S) < 31, "not the whole minute"
     assert spent < rendition.bytes
 
     # Medium, mid-play: the position holds, what is buffered stays, 360p follows it.
     _play(page, video)
     at = page.evaluate("v => v.currentTime", video)
-    page.locator("[data-rungs] button[value=medium]").click()
+    page.select_option("[data-rungs] select", "medium")
     page.wait_for_function(
         "() => performance.getEntriesByType('resource').some(e => e.name.includes('/360p/0'))"
     )
@@ -133,7 +139,7 @@ def test_without_media_source_the_plain_video_plays_the_chosen_mp4(lesson_page):
     page.wait_for_function("v => v.currentTime > 1", arg=video)
     assert page.evaluate("v => v.currentSrc", video).endswith("/240p.mp4")
     at = page.evaluate("v => v.currentTime", video)
-    page.locator("[data-rungs] button[value=lowest]").click()
+    page.select_option("[data-rungs] select", "lowest")
     page.wait_for_function("v => v.currentSrc.endsWith('/144p.mp4') && !v.paused", arg=video)
     page.wait_for_function(f"v => v.currentTime > {at}", arg=video)
 
@@ -151,7 +157,7 @@ def test_auto_climbs_with_the_throughput_but_stays_within_the_monthly_limit(less
     video = _video(page, lesson)
     _play(page, video)
     page.wait_for_function("v => v.currentTime > 4", arg=video)
-    assert any("/240p/" in url for url in fetched), fetched  # climbed from 144p on a fast link
+    assert any("/240p/" in url for url in fetched), fetched  # Low, on a phone that never measured
     assert not any("/360p/" in url for url in fetched), "above what the limit leaves"
 
     leader.data_limit_mb = None
@@ -171,8 +177,9 @@ def test_without_javascript_the_plain_video_a_download_and_the_choices_work(less
     assert sources.first.get_attribute("src").endswith("/240p.mp4")
     download = page.locator("a[download]")
     assert "MB" in download.inner_text() and download.get_attribute("href").endswith("/240p.mp4")
-    page.locator("[data-rungs] button[value=lowest]").click()  # a plain form: POST, 303, GET
-    page.wait_for_selector("[data-rungs] button[value=lowest][aria-pressed=true]")
+    page.select_option("[data-rungs] select", "lowest")
+    page.click("[data-rungs] [data-apply]")  # a plain form: POST, 303, GET
+    page.wait_for_selector("[data-rungs] option[value=lowest][selected]", state="attached")
     assert sources.first.get_attribute("src").endswith("/144p.mp4")
     db.session.expire_all()
     assert leader.data_rung == "lowest"

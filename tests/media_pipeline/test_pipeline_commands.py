@@ -72,7 +72,7 @@ def test_untrusted_input_is_opened_as_one_local_file_with_a_safe_demuxer(ladder)
     assert argv[-2:] == ["-progress", "pipe:1"] and "-nostdin" in argv
 
 
-def test_every_video_rung_is_capped_crf_h264_main_with_2s_keyframes_and_faststart(ladder):
+def test_every_video_rung_is_capped_crf_h264_main_with_short_first_gops_and_faststart(ladder):
     argv, _ = ladder
     outputs = _outputs(argv)
     for rung in profiles.VIDEO_RUNGS:
@@ -84,11 +84,29 @@ def test_every_video_rung_is_capped_crf_h264_main_with_2s_keyframes_and_faststar
         assert options["-bufsize"] == f"{rung.bufsize_kbps}k"
         assert options["-g"] == options["-keyint_min"] == "50"  # 2 s at 25 fps
         assert options["-sc_threshold"] == "0"
-        assert options["-force_key_frames"] == "expr:gte(t,n_forced*2)"
+        # 0 s, 1 s, then every 2 s: short first segments for a quick first frame.
+        assert options["-force_key_frames"] == (
+            "expr:gte(t,if(lt(n_forced,2),n_forced*1,2+(n_forced-2)*2))"
+        )
         assert options["-movflags"] == "+faststart"
         assert options["-c:a"] == "aac" and options["-profile:a"] == "aac_low"
         assert options["-ac"] == "1" and options["-b:a"] == f"{rung.audio_kbps}k"
         assert options["-map_metadata"] == "-1"  # no GPS position from the phone
+
+
+def test_keyframes_come_at_one_second_twice_then_every_two():
+    assert profiles.keyframe_times(9.0) == [0, 1, 2, 4, 6, 8]
+    assert profiles.keyframe_times(1.5) == [0, 1]
+
+
+def test_video_segments_are_cut_at_every_keyframe_and_sound_every_two_seconds():
+    def hls_time(video: bool) -> str:
+        argv = commands.segment_argv(Path("/work/240p.mp4"), Path("/work/240p"), video=video)
+        return argv[argv.index("-hls_time") + 1]
+
+    # A target of the shortest gap between keyframes is passed at each one: one segment a GOP.
+    assert hls_time(video=True) == "1"
+    assert hls_time(video=False) == "2"
 
 
 def test_audio_only_renditions_are_opus_webm_and_aac_m4a(ladder):

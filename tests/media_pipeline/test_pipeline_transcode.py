@@ -72,6 +72,8 @@ def test_every_video_rung_and_the_aac_audio_are_also_2s_fmp4_segments(cli_transc
         )
         assert all(d <= 2.1 for d in segments["durations"])
         assert sum(segments["durations"]) == pytest.approx(3.0, abs=0.15)
+        if rendition["kind"] == "video":  # short first segments: 1 s, 1 s, then 2 s each
+            assert segments["durations"][:2] == pytest.approx([1.0, 1.0], abs=0.05)
         # Repackaging costs next to nothing: the segments hold the same bytes as the file.
         assert segments["bytes"] <= rendition["bytes"] * 1.05
         # Init + any one segment is a playable file (what a Media Source is given).
@@ -86,6 +88,16 @@ def test_every_video_rung_and_the_aac_audio_are_also_2s_fmp4_segments(cli_transc
     assert len(set(cuts.values())) == 1, cuts
 
 
+def test_segments_are_one_second_twice_then_two_seconds(tmp_path):
+    """On a longer clip: the picture's first two segments are 1 s (a phone on a slow link
+    waits for one whole segment before its first frame), then 2 s; sound alone stays 2 s."""
+    source = lavfi_clip(tmp_path / "seven.mp4", size="320x180", seconds=7)
+    manifest = transcode(source, tmp_path / "out")
+    durations = {r.name: r.segments.durations for r in manifest.renditions if r.segments}
+    assert durations["144p"] == pytest.approx([1, 1, 2, 2, 1], abs=0.05)
+    assert [round(d) for d in durations["audio-aac"]] == [2, 2, 2, 1]
+
+
 def test_every_rendition_is_measured_and_within_its_budget(cli_transcode):
     out, manifest, _ = cli_transcode
     for rendition in manifest["renditions"]:
@@ -98,7 +110,7 @@ def test_every_rendition_is_measured_and_within_its_budget(cli_transcode):
         assert rendition["bitrate_kbps"] <= _budget(rendition), rendition
 
 
-def test_video_rungs_are_h264_main_aac_lc_mono_faststart_with_2s_keyframes(cli_transcode):
+def test_video_rungs_are_h264_main_aac_lc_mono_faststart_with_short_first_gops(cli_transcode):
     out, manifest, _ = cli_transcode
     for rendition in manifest["renditions"]:
         if rendition["kind"] != "video":
@@ -118,7 +130,7 @@ def test_video_rungs_are_h264_main_aac_lc_mono_faststart_with_2s_keyframes(cli_t
         keyframes = ffprobe_json(
             path, "-select_streams", "v", "-skip_frame", "nokey", "-show_entries", "frame=pts_time"
         )["frames"]
-        assert [round(float(f["pts_time"])) for f in keyframes] == [0, 2]
+        assert [round(float(f["pts_time"])) for f in keyframes] == [0, 1, 2]
 
 
 def test_audio_only_renditions_are_opus_and_aac(cli_transcode):

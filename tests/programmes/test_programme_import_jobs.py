@@ -9,7 +9,7 @@ import io
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.accounts.models import AccessCode, CodePurpose, User
 from app.accounts.services import code_for_identifier
@@ -244,3 +244,41 @@ def test_the_sweep_rides_on_the_job_queue_every_five_minutes(app):
     assert "programmes.sweep_imports" not in [
         t.name for t in huey.read_periodic(datetime(2030, 3, 3, 12, 7))
     ]
+
+
+def test_the_import_and_its_codes_pause_only_with_nothing_written(
+    client, admin, programme, cohort, count_queries, monkeypatch
+):
+    """A pause lets the process's other requests run. On SQLite a transaction that has
+    written holds the write lock through it, and a request that writes meanwhile waits out
+    the busy timeout inside SQLite, holding up the whole gevent process, so the job cannot
+    commit either: every request waited or failed until gunicorn killed the worker
+    (benchmarks/country_load.py). So the job pauses only between its transactions."""
+    sign_in(client, admin)
+    _, _, batch = confirm_counted(client, programme, leaders_csv(1200), admin, count_queries)
+    writes: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    def ended(_conn) -> None:
+        writes.clear()
+
+    holding: list[list[str]] = []
+    monkeypatch.setattr(import_jobs, "let_requests_run", lambda: holding.append(list(writes)))
+    listeners = [("before_cursor_execute", seen), ("commit", ended), ("rollback", ended)]
+    for name, listener in listeners:
+        event.listen(db.engine, name, listener)
+    try:
+        services.run_import(batch.id)
+        batch = db.session.get(ImportBatch, batch.id)
+        services.request_new_codes(batch, by=admin)
+        services.write_invitation_codes(batch.id)
+    finally:
+        for name, listener in listeners:
+            event.remove(db.engine, name, listener)
+    db.session.refresh(batch)
+    assert batch.status == "ready" and count(AccessCode) == 2 * 1200  # the first retired
+    assert len(holding) >= 8, holding  # it did pause: slices, rows read, codes drawn
+    assert [pending for pending in holding if pending] == []

@@ -418,3 +418,17 @@ def test_a_competency_that_cannot_exist_is_refused(client, login, author, course
         data={"title": "Reading the numbers", "body": "x", "competencies": [value]},
     )
     assert response.status_code == 422 and "Reading the numbers" in response.text
+
+
+def test_the_author_says_whether_a_question_comes_back_in_the_daily_review(
+    client, login, author, course
+):
+    lesson = _lesson(course)
+    login(author)
+    page = client.get(f"/studio/lessons/{lesson.id}").get_data(as_text=True)
+    assert "Comes back in the daily review" in page
+    assert _question(client, lesson, in_review="y").status_code == 303
+    assert services.active_questions(lesson)[0].in_review is True
+    _question(client, lesson, 0)  # the box left unticked
+    db.session.expire_all()
+    assert services.active_questions(lesson)[0].in_review is False

@@ -93,7 +93,7 @@ def _publish_and_check_a_leader_sees_it(page, phone, base_url, make_user) -> Non
     leader_page.wait_for_selector("h1:has-text('Planning an assembly')")
     # The lesson plays: its segments through player.js (which takes the <source>s away), or
     # the <source> MP4s where there is no Media Source.
-    assert leader_page.locator("video source, [data-rungs] button[data-playlist]").count() > 0
+    assert leader_page.locator("video source, [data-rungs] option[data-playlist]").count() > 0
 
 
 @pytest.mark.parametrize("size", ["phone", "laptop"])

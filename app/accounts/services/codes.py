@@ -123,9 +123,27 @@ def new_invitation_codes(
     """New invitation codes for every account of ``user_ids`` (their earlier ones stop
     working), inserted 500 at a time without loading or reloading a row: for a bulk
     import's tens of thousands. (user id, link token, display code, expiry) each, in the
-    order given; ``pause()`` is called between slices. A building block: the caller
-    commits."""
-    _retire_codes(user_ids, CodePurpose.INVITATION)
+    order given. ``pause()`` is called while the codes are drawn, before anything is
+    written (:func:`draw_invitation_codes`), never between the writes. A building block:
+    the caller commits."""
+    issued, rows = draw_invitation_codes(user_ids, issued_by_id, pause)
+    store_invitation_codes(rows)
+    return issued
+
+
+def draw_invitation_codes(
+    user_ids: list[int], issued_by_id: int | None, pause: Callable[[], None] | None = None
+) -> tuple[list[tuple[int, str, str, datetime]], list[dict]]:
+    """The codes for ``user_ids``, drawn and hashed but not stored: what
+    :func:`new_invitation_codes` returns, and the rows :func:`store_invitation_codes`
+    writes. Touches no table, so ``pause()`` (every 500) may let other requests run.
+
+    A job that pauses (``let_requests_run``) must not hold a transaction that has written:
+    on SQLite the write lock stays held through the pause, and a request that writes
+    meanwhile waits out the busy timeout inside SQLite, holding up the whole gevent
+    process, so the job cannot go on to commit either (measured with
+    ``benchmarks/country_load.py``: 100 leaders and an import of 2,000, every request
+    answered 503 or not at all for two minutes, until gunicorn killed the worker)."""
     expires = utcnow() + current_app.config["INVITATION_LIFETIME"]
     issued, rows = [], []
     for n, user_id in enumerate(user_ids, 1):
@@ -144,11 +162,17 @@ def new_invitation_codes(
                 "expires_at": expires,
             }
         )
+    return issued, rows
+
+
+@building_block
+def store_invitation_codes(rows: list[dict]) -> None:
+    """Retire the accounts' earlier invitation codes and store ``rows`` (from
+    :func:`draw_invitation_codes`), 500 to a statement, without a pause. A building
+    block: the caller commits."""
+    _retire_codes([row["user_id"] for row in rows], CodePurpose.INVITATION)
     for start in range(0, len(rows), 500):
         db.session.execute(insert(AccessCode), rows[start : start + 500])
-        if pause is not None:
-            pause()
-    return issued
 
 
 def invite(

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import registry
 from app.forms import status_of
 from app.frameworks import services as frameworks
 from app.groups import services as groups
@@ -41,6 +42,7 @@ def show_leader(leader_id: int):
         "coaching/leader.html",
         record=services.leader_record(leader, coach=current_user),
         peers=groups.peer_activity(leader.id),
+        cards=registry.page_cards("coaching.show_leader", leader),
     )
 
 

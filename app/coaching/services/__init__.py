@@ -10,7 +10,14 @@ notebook entries a leader shows their coach; ``records`` gathers a leader's reco
 """
 
 from ._common import CoachingError
-from .actions import actions_at, actions_of, add_action, get_action, set_action_done
+from .actions import (
+    actions_at,
+    actions_of,
+    add_action,
+    add_leader_action,
+    get_action,
+    set_action_done,
+)
 from .calendar import check_in_calendar
 from .check_in_page import CheckInPage, check_in_page
 from .checkins import (
@@ -74,6 +81,7 @@ __all__ = [
     "actions_at",
     "actions_of",
     "add_action",
+    "add_leader_action",
     "cancel_check_in",
     "check_in_calendar",
     "check_in_page",

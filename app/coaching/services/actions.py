@@ -7,10 +7,11 @@ from datetime import date
 from sqlalchemy import select, update
 
 from app.accounts.models import User
-from app.db import utcnow
+from app.db import upsert, utcnow
 from app.errors import N_
 from app.extensions import db
 from app.form_keys import claim_form_key
+from app.units import building_block
 
 from ..models import OWNERS, ActionItem, CheckIn
 from ._common import CoachingError
@@ -35,6 +36,7 @@ def add_action(check_in: CheckIn, *, title: str, owner: str, due_on: date, key: 
     action = ActionItem(
         check_in_id=check_in.id,
         leader_id=check_in.leader_id,
+        create_key=key,  # an action's own key, as a practice's (add_leader_action) is
         title=title,
         owner=owner,
         due_on=due_on,
@@ -46,6 +48,41 @@ def add_action(check_in: CheckIn, *, title: str, owner: str, due_on: date, key: 
     claimed.record(action.id)
     db.session.commit()
     return action
+
+
+@building_block
+def add_leader_action(
+    leader_id: int, *, title: str, due_on: date, create_key: str
+) -> ActionItem | None:
+    """An action a leader takes on from elsewhere (a practice they will try), put on their
+    latest check-in that was not cancelled, so their coach sees it with the others; None
+    when they have no check-in to put it on yet. The same ``create_key`` again adds it
+    once. Never commits (the calling area's unit of work)."""
+    check_in_id = db.session.scalar(
+        select(CheckIn.id)
+        .where(CheckIn.leader_id == leader_id, CheckIn.cancelled_at.is_(None))
+        .order_by(CheckIn.starts_at.desc(), CheckIn.id.desc())
+        .limit(1)
+    )
+    if check_in_id is None:
+        return None
+    upsert(
+        ActionItem,
+        {
+            "check_in_id": check_in_id,
+            "leader_id": leader_id,
+            "create_key": create_key,
+            "title": title.strip()[:TITLE_MAX_CHARS],
+            "owner": "leader",
+            "due_on": due_on,
+            "status": "open",
+            "created_at": utcnow(),
+        },
+        key=("check_in_id", "create_key"),
+    )
+    return db.session.scalars(
+        select(ActionItem).filter_by(check_in_id=check_in_id, create_key=create_key)
+    ).one()
 
 
 def get_action(action_id: int) -> ActionItem | None:

@@ -33,7 +33,7 @@ from .groups import (
 )
 from .markup import render_post
 from .moderation import moderation_page, report_post, set_post_hidden, set_thread_flag
-from .photos import read_photo
+from .photos import delete_photo, read_photo, reencode, store_photo
 from .posting import (
     BODY_MAX,
     POSTS_PER_PAGE,
@@ -89,6 +89,9 @@ __all__ = [
     "post_view",
     "read_photo",
     "read_thread",
+    "reencode",
+    "store_photo",
+    "delete_photo",
     "remove_member",
     "render_post",
     "reply",

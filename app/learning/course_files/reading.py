@@ -257,7 +257,11 @@ def read_question(q: FieldReader) -> QuestionSpec | None:
             feedback, q.path, q.problems, f"`feedback` of {q.where}", line=q.line_of("feedback")
         )
         correct, incorrect = fb.text("correct"), fb.text("incorrect")
-    return QuestionSpec(prompt, choices, answer, correct, incorrect)
+    review = q.mapping.get("review", True)
+    if not isinstance(review, bool):
+        q.problem("review", f"`review` in {q.where} is true or false (true when left out)")
+        review = True
+    return QuestionSpec(prompt, choices, answer, correct, incorrect, review)
 
 
 def _check_lesson(

@@ -26,6 +26,8 @@ class QuestionSpec:
     answer: int
     feedback_correct: str
     feedback_incorrect: str
+    #: Whether it comes back in the daily review (``review: false`` in the file: not).
+    review: bool = True
 
 
 @dataclass

@@ -66,6 +66,8 @@ def _lesson_file(front: dict[str, Any], lesson, answers: list[int]) -> str:
                 "choices": list(q.choices),
                 **({"answer": answers[n]} if answers else {}),
                 "feedback": {"correct": q.feedback_correct, "incorrect": q.feedback_incorrect},
+                # Only where an author left it out of the daily review (a translation has none).
+                **({} if getattr(q, "review", True) else {"review": False}),
             }
             for n, q in enumerate(lesson.questions)
         ]

@@ -331,6 +331,7 @@ def apply_questions(lesson: Lesson, specs: list[QuestionSpec]) -> None:
             q_spec.feedback_correct,
             q_spec.feedback_incorrect,
         )
+        row.in_review = q_spec.review
 
 
 def question_spec(question: QuickCheckQuestion) -> QuestionSpec:
@@ -340,6 +341,7 @@ def question_spec(question: QuickCheckQuestion) -> QuestionSpec:
         question.answer,
         question.feedback_correct,
         question.feedback_incorrect,
+        question.in_review,
     )
 
 

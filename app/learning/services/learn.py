@@ -70,6 +70,8 @@ class ContinueItem:
 class LearnHome:
     continue_with: ContinueItem | None
     courses: list[CourseItem]
+    #: other areas' cards on Learn (``registry.page_card``): (template, context)
+    cards: list[tuple[str, dict]]
 
 
 def learn_home(user, language: str = "en") -> LearnHome:
@@ -98,7 +100,7 @@ def learn_home(user, language: str = "en") -> LearnHome:
             for module in published.modules[course.id]
         ]
         items.append(CourseItem(course, modules))
-    return LearnHome(_continue_with(items), items)
+    return LearnHome(_continue_with(items), items, registry.page_cards("learning.home", user))
 
 
 @functools.cache

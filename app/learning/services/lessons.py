@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, case, func, literal, select
 from sqlalchemy.orm import contains_eager
 
@@ -20,6 +23,15 @@ from ._common import published_lessons
 
 REFLECTION_MAX_CHARS = 20_000
 
+#: The page's verdict on an answer, and the openers of an author's explanation that already give
+#: it: "Correct. Yes. …" and "Pas tout à fait. Pas tout à fait. …" say it twice. Each language
+#: lists its own openers (translators: separate them with "|").
+VERDICTS = {True: _l("Correct."), False: _l("Not quite.")}
+VERDICT_OPENERS = {
+    True: _l("Correct|Yes|Right|Exactly|That's right"),
+    False: _l("Not quite|No|Not so|Not really"),
+}
+
 
 @dataclass
 class QuestionItem:
@@ -33,6 +45,34 @@ class QuestionItem:
     @property
     def choices(self) -> tuple[str, ...]:
         return self.question.translation(self.language).get("choices") or self.question.choices
+
+    @property
+    def explanation(self):
+        """The author's explanation of the answer given (right or wrong), in the lesson's language."""
+        return self.text("feedback_correct" if self.answer.correct else "feedback_incorrect")
+
+    @property
+    def verdict(self) -> str | None:
+        """ "Correct." or "Not quite." in the reader's language, or None when the explanation
+        opens with a verdict of its own in its language ("Oui. …", "Si hivyo. …")."""
+        correct = self.answer.correct
+        return (
+            None
+            if opens_with_verdict(str(self.explanation), correct, self.language)
+            else str(VERDICTS[correct])
+        )
+
+
+def opens_with_verdict(explanation: str, correct: bool, language: str) -> bool:
+    """Whether ``explanation``'s first sentence is one of ``language``'s openers for that
+    verdict (or the verdict itself, in that language or the reader's)."""
+    first = re.split(r"[.!…]", explanation.strip(), maxsplit=1)[0].strip(" \"'«»").casefold()
+    openers = {str(VERDICTS[correct]), str(VERDICT_OPENERS[correct])}
+    if language:
+        with force_locale(language):
+            openers |= {str(VERDICTS[correct]), str(VERDICT_OPENERS[correct])}
+    said = {o.strip().rstrip(".").casefold() for text in openers for o in text.split("|")}
+    return first in said
 
 
 @dataclass

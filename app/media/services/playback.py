@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from media_pipeline.commands import INIT_NAME
+from media_pipeline.commands import INIT_NAME, SEGMENT_PATTERN
 from media_pipeline.storage import LocalStorage
 
 from ..models import MediaAsset, MediaStatus, Rendition
@@ -46,6 +46,10 @@ class PlaybackSource:
     name: str = ""
     playlist: str | None = None  # the segments' playlist, if this rendition has them
     init: str | None = None  # and their init segment (fetched alongside the playlist)
+    # and the first media segment, fetched alongside both when playing from the start: the
+    # first frame waits for one round trip, not for the playlist's and then the segment's
+    first_segment: str | None = None
+    width: int | None = None
     segments_bytes: int | None = None
 
 
@@ -82,6 +86,10 @@ class Playback:
     asset_id: int | None = None
     duration_s: float = 0.0
     bytes_left: int | None = None  # of the viewer's monthly limit; Auto stays within it
+    # The picture's size (every rung has its shape): the page reserves the player's box
+    # from it, so nothing moves when the poster arrives. None for sound alone.
+    width: int | None = None
+    height: int | None = None
 
     @property
     def chosen_choice(self) -> PlaybackChoice | None:
@@ -119,6 +127,7 @@ def playlist_url(asset_id: int, key: str) -> str:
 
 
 def _source(asset_id: int, rendition: Rendition) -> PlaybackSource:
+    folder = rendition.playlist_key.rsplit("/", 1)[0] if rendition.playlist_key else None
     return PlaybackSource(
         url=file_url(asset_id, rendition.storage_key),
         mimetype=rendition.mime_type,
@@ -127,10 +136,10 @@ def _source(asset_id: int, rendition: Rendition) -> PlaybackSource:
         name=rendition.name,
         label=rendition_label(rendition),
         playlist=playlist_url(asset_id, rendition.playlist_key) if rendition.playlist_key else None,
-        init=file_url(asset_id, rendition.playlist_key.rsplit("/", 1)[0] + "/" + INIT_NAME)
-        if rendition.playlist_key
-        else None,
+        init=file_url(asset_id, f"{folder}/{INIT_NAME}") if folder else None,
+        first_segment=file_url(asset_id, f"{folder}/{SEGMENT_PATTERN % 0}") if folder else None,
         segments_bytes=rendition.segments_bytes,
+        width=rendition.width,
     )
 
 
@@ -212,6 +221,8 @@ def playback_for(asset_id: int, *, choice: str = DEFAULT_CHOICE) -> Playback | N
         chosen=chosen,
         asset_id=asset.id,
         duration_s=asset.duration_s or 0.0,
+        width=video[0].width if video else None,
+        height=video[0].height if video else None,
     )
 
 

@@ -318,8 +318,11 @@ def _pausing(items):
 
 
 def _write_codes(batch: ImportBatch, rows) -> None:
+    """Draw the codes and write the file, pausing as it goes, before anything is written
+    to the database; then store the codes and the file's key in one transaction with no
+    pause in it (``accounts.draw_invitation_codes`` says why)."""
     batch_id = batch.id
-    issued = accounts.new_invitation_codes(
+    issued, code_rows = accounts.draw_invitation_codes(
         [row[0] for row in rows], batch.created_by_id, pause=let_requests_run
     )
     text = csvfiles.text(
@@ -343,6 +346,7 @@ def _write_codes(batch: ImportBatch, rows) -> None:
     key, old_key = new_key("imports", f"invitations-{batch_id}.csv"), batch.codes_key
     storage.save(key, io.BytesIO(text.encode()), content_type="text/csv")
     try:
+        accounts.store_invitation_codes(code_rows)
         db.session.execute(
             update(ImportBatch)
             .where(ImportBatch.id == batch_id)

@@ -6,7 +6,8 @@
      server has it, so a dropped connection or a closed tab never loses it.
    - Media position: where the leader stopped is sent now and then, and playback resumes there.
    - Offline: registers the service worker (sw.js) for signed-in people; says how many writes
-     wait for the connection ([data-waiting]) and asks the worker to send them once it is back. */
+     wait for the connection ([data-waiting]) and asks the worker to send them once it is back;
+     a form whose write waits says so on its button ([data-queued]: "Done. It will be sent…"). */
 (function () {
   "use strict";
   function token() {
@@ -139,6 +140,13 @@
   document.addEventListener("htmx:configRequest", function (e) {
     if (e.detail.verb !== "get") e.detail.headers["X-Headway-Owner"] = document.body.dataset.owner;
   });
+  // Kept by the service worker for later: the button says it is done and will be sent.
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.detail.elt.closest && e.detail.elt.closest("form[data-queued]");
+    if (!form || !e.detail.xhr || !e.detail.xhr.getResponseHeader("X-Headway-Queued")) return;
+    // (Still a button: pressed again, it sends again, which lands once.)
+    form.querySelector("button").textContent = form.dataset.queued;
+  });
   document.addEventListener("htmx:afterRequest", function (e) { claim(e.detail.xhr && e.detail.xhr.getResponseHeader("X-Headway-Owner")); });
   function waiting(count) {
     document.querySelectorAll("[data-waiting]").forEach(function (note) {
@@ -174,9 +182,19 @@
     script.dataset.playerLoader = "1";
     document.head.appendChild(script);
   }
+  // A page's own script ([data-script]: the review's offline copy) is fetched by that page.
+  function scripts(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-script]"), function (box) {
+      if (window.headwayReview) return window.headwayReview(root);
+      if (document.querySelector("script[src='" + box.dataset.script + "']")) return;
+      var script = document.createElement("script");
+      script.src = box.dataset.script;
+      document.head.appendChild(script);
+    });
+  }
   function init(root) {
     if (!root.querySelectorAll) return;
-    forget(root); drafts(root); players(root);
+    forget(root); drafts(root); players(root); scripts(root);
     cleared.then(function () { player(root); }); // Downloads lists what is left
   }
   document.addEventListener("htmx:load", function (e) { init(e.detail.elt); });

@@ -1,23 +1,53 @@
 /* Headway's player: spends only what is watched, in the rung the leader chose.
-   - Plays the chosen rung's 2 s fragmented-MP4 segments through Media Source Extensions,
-     fetching a segment only when less than AHEAD seconds are buffered past the play head.
+   - Plays the chosen rung's fragmented-MP4 segments (1 s, 1 s, then 2 s) through Media Source
+     Extensions, fetching a segment only while the buffer ends less than the read-ahead past
+     the play head: LEAN seconds on a link that refills it fast (measured), else AHEAD.
+   - Playing from the start fetches the playlist, the init segment and the first segment at
+     once: the first frame waits one round trip and one short segment.
    - Switching rung keeps the position: what is buffered stays and plays; the new rung's
      segments follow from the first one not yet held (its init segment first). Between
      sound only and picture (another track layout) it starts afresh at the same second.
    - Auto: the highest of Lowest/Low/Medium that the measured throughput sustains, within
-     what the monthly limit leaves.
+     what the monthly limit leaves; it starts at the rung the last throughput measured on
+     this phone supports (kept in localStorage, never sent), else at Low.
+   - The choice is a <select>: changing it switches at once and saves it in the background
+     (without JavaScript, its Apply button posts the form).
    - Without MSE (or without segments) the plain <video> plays the rung's MP4, and a choice
      swaps its src keeping the position. Without JavaScript the page has both already.
    Loaded by learning.js when a page has a player; learning.js reports the position. */
 (function () {
   "use strict";
-  var AHEAD = 20, MS = window.MediaSource;
+  var AHEAD = 20, LEAN = 10, FAST = 1.4, MS = window.MediaSource, KEPT = "hw-throughput";
+
+  // The link's throughput last measured on this phone (bits/s), for Auto's first rung.
+  function keptBps() {
+    try { return +localStorage.getItem(KEPT) || 0; } catch (e) { return 0; }
+  }
+  function keepBps(bps) {
+    try { localStorage.setItem(KEPT, String(Math.round(bps))); } catch (e) { /* private mode */ }
+  }
+  // The highest of ``auto`` (lowest first) that ``bps`` sustains with 30% to spare.
+  function sustained(auto, bps) {
+    return auto.filter(function (r) { return r.kbps * 1300 < bps; }).pop() || auto[0];
+  }
 
   function fetchBuffer(url, signal) {
     return fetch(url, { credentials: "same-origin", signal: signal }).then(function (r) {
       if (!r.ok) throw new Error(r.status);
       return r.arrayBuffer();
     });
+  }
+
+  // A segment the browser (or the service worker) already held says nothing of the link:
+  // measured, it would send the next lesson's Auto straight to the top rung.
+  function fromCache(url, ms) {
+    var e = performance.getEntriesByName(url).pop();
+    return ms < 40 || !!(e && e.transferSize === 0 && e.encodedBodySize > 0);
+  }
+
+  function pathOf(url) {
+    var u = new URL(url, location.href);
+    return u.origin + u.pathname;
   }
 
   function parsePlaylist(text, base) {
@@ -86,21 +116,30 @@
           var t = now + self.ahead();
           for (i = 0; i < segs.length - 1 && segs[i].start + segs[i].d <= t + 0.3;) i++;
         }
-        if (i >= segs.length || segs[i].start - now >= AHEAD) {
+        // Only while the whole segment fits within the read-ahead: what a stall-free start
+        // needs on this link, no more (a leader who stops pays for little beyond it).
+        if (i >= segs.length || segs[i].start + segs[i].d - now > self.readAhead()) {
           if (i >= segs.length && self.ms.readyState === "open") self.ms.endOfStream();
           self.busy = false; return;
         }
         self.abort = new AbortController();
         var started = performance.now();
-        var isInit = self.initFor !== rung;
-        return (isInit ? initOf(rung, p.init) : fetchBuffer(p.segs[i].url, self.abort.signal)).then(function (data) {
+        // The first segment, if play() already asked for it (by path: a presigned URL's
+        // signature may differ from the playlist's).
+        var isInit = self.initFor !== rung, first = null;
+        if (!isInit && self.first) {
+          if (self.first.url === pathOf(p.segs[i].url)) { first = self.first; started = first.at; }
+          self.first = null;
+        }
+        return (isInit ? initOf(rung, p.init) : first ? first.p : fetchBuffer(p.segs[i].url, self.abort.signal)).then(function (data) {
           if (sb !== self.sb) return; // a fresh MediaSource since
           if (isInit) {
             if (self.sb.changeType) self.sb.changeType(rung.type);
             self.initFor = rung;
           } else {
             self.next = i + 1;
-            self.measure(data.byteLength, performance.now() - started);
+            var ms = performance.now() - started;
+            if (!fromCache(p.segs[i].url, ms)) self.measure(data.byteLength, ms, p.segs[i].d);
           }
           self.sb.appendBuffer(data);
         });
@@ -108,13 +147,22 @@
     },
     // Throughput in bits per second, smoothed; Auto takes the highest rung it sustains with
     // 30% to spare (the rung's average rate from its size and the lesson's length).
-    measure: function (bytes, ms) {
-      var bps = bytes * 8000 / Math.max(ms, 1);
+    // Each segment also says how fast the link refills the buffer: seconds of lesson per
+    // second of fetching, round trip included.
+    measure: function (bytes, ms, seconds) {
+      var bps = bytes * 8000 / Math.max(ms, 1), speed = seconds * 1000 / Math.max(ms, 1);
       this.bps = this.bps ? 0.7 * this.bps + 0.3 * bps : bps;
+      this.speed = this.speed ? 0.7 * this.speed + 0.3 * speed : speed;
+      keepBps(this.bps);
       if (this.auto) {
-        var pick = this.auto.filter(function (r) { return r.kbps * 1300 < this.bps; }, this).pop() || this.auto[0];
+        var pick = sustained(this.auto, this.bps);
         if (pick !== this.rung) this.choose(pick);
       }
+    },
+    // The read-ahead: LEAN seconds once the link is measured to refill the buffer well
+    // faster than it plays, else AHEAD (a slow or unknown link keeps more in hand).
+    readAhead: function () {
+      return this.speed >= FAST ? LEAN : AHEAD;
     },
     choose: function (rung) {
       var was = this.rung;
@@ -126,18 +174,24 @@
       } else this.pump(); // the next segment comes from the new rung, after its init segment
     },
     play: function () {
-      // The init segment alongside the playlist: one round trip less before the first frame.
-      if (this.rung.init) initOf(this.rung);
+      // The init segment and, from the start, the first segment alongside the playlist: the
+      // first frame waits for one round trip, not three.
+      var r = this.rung;
+      if (r.init) initOf(r);
+      if (!this.wanted && r.first && this.next === null && this.video.currentTime < 0.5 && !(this.video.buffered.length)) {
+        this.first = { url: pathOf(r.first), at: performance.now(), p: fetchBuffer(r.first) };
+        this.first.p.catch(function () { /* fetched again from the playlist */ });
+      }
       this.wanted = true;
       this.pump();
     }
   };
 
-  function rungOf(button, duration) {
-    var bytes = +button.dataset.bytes;
+  function rungOf(option, duration) {
+    var d = option.dataset, bytes = +d.bytes;
     return {
-      name: button.value, playlist: button.dataset.playlist, init: button.dataset.init, src: button.dataset.src,
-      type: button.dataset.type, audio: !button.dataset.height, bytes: bytes,
+      name: option.value, playlist: d.playlist, init: d.init, first: d.first, src: d.src,
+      type: d.type, audio: !d.height, bytes: bytes,
       kbps: duration ? bytes * 8 / duration / 1000 : 0
     };
   }
@@ -146,12 +200,12 @@
     var video = box.querySelector("video,audio"), form = box.querySelector("[data-rungs]");
     if (!video || box.dataset.ready) return;
     box.dataset.ready = "1";
-    var buttons = form ? [].slice.call(form.querySelectorAll("button")) : [];
+    var select = form && form.querySelector("select");
+    var options = select ? [].slice.call(select.options) : [];
     var duration = parseFloat(box.dataset.duration) || 0, left = box.dataset.left ? +box.dataset.left : Infinity;
     var rungs = {};
-    buttons.forEach(function (b) { rungs[b.value] = rungOf(b, duration); });
-    var pressed = buttons.filter(function (b) { return b.getAttribute("aria-pressed") === "true"; })[0];
-    var current = pressed ? pressed.value : null;
+    options.forEach(function (o) { rungs[o.value] = rungOf(o, duration); });
+    var current = select ? select.value : null;
     function usable(r) { return r && r.playlist && MS && MS.isTypeSupported(r.type); }
     // Auto's candidates: distinct video rungs, lowest first, that the month's limit allows.
     var auto = ["lowest", "low", "medium"].map(function (n) { return rungs[n]; })
@@ -161,7 +215,10 @@
     if (mse) {
       [].slice.call(video.querySelectorAll("source")).forEach(function (s) { s.remove(); });
       video.removeAttribute("src");
-      loader = new Loader(video, current === "auto" ? auto[0] : rungs[current], duration);
+      // Auto begins where this phone's last measured throughput left it (Low if never measured).
+      var kept = keptBps(), start = kept ? sustained(auto, kept) : (auto.indexOf(rungs.low) >= 0 ? rungs.low : auto[0]);
+      loader = new Loader(video, current === "auto" ? start : rungs[current], duration);
+      if (kept) loader.bps = kept;
       if (current === "auto") loader.auto = auto;
       video.addEventListener("play", function () { loader.play(); });
       video.addEventListener("timeupdate", function () { loader.pump(); });
@@ -175,29 +232,26 @@
     if (saver && window.caches && navigator.serviceWorker) {
       saver.hidden = false;
       saver.addEventListener("click", function () {
-        var on = buttons.filter(function (o) { return o.getAttribute("aria-pressed") === "true"; })[0];
-        var r = on && rungs[on.value === "auto" ? "low" : on.value];
-        if (r) save(box, saver, loader && on.value === "auto" ? loader.rung : r);
+        var on = select && select.value, r = on && rungs[on === "auto" ? "low" : on];
+        if (r) save(box, saver, loader && on === "auto" ? loader.rung : r);
       });
     }
-    buttons.forEach(function (b) {
-      b.addEventListener("click", function (e) {
-        e.preventDefault();
-        buttons.forEach(function (o) { o.setAttribute("aria-pressed", o === b ? "true" : "false"); });
-        var r = rungs[b.value], at = video.currentTime, playing = !video.paused;
-        if (loader) {
-          loader.auto = b.value === "auto" ? auto : null;
-          loader.choose(b.value === "auto" ? (loader.rung.audio ? auto[0] : loader.rung) : r);
-        } else if (r.src !== video.currentSrc) {
-          video.src = r.src;
-          video.addEventListener("loadedmetadata", function () { video.currentTime = at; }, { once: true });
-          if (playing) video.play();
-        }
-        var body = new FormData(form);
-        body.append("data_rung", b.value);
-        fetch(form.action, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
-          .catch(function () { /* offline: the choice holds for this page */ });
-      });
+    if (!select) return;
+    var apply = form.querySelector("[data-apply]");
+    if (apply) apply.hidden = true; // a choice applies as soon as it is made
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    select.addEventListener("change", function () {
+      var name = select.value, r = rungs[name], at = video.currentTime, playing = !video.paused;
+      if (loader) {
+        loader.auto = name === "auto" ? auto : null;
+        loader.choose(name === "auto" ? (loader.rung.audio ? auto[0] : loader.rung) : r);
+      } else if (r.src !== video.currentSrc) {
+        video.src = r.src;
+        video.addEventListener("loadedmetadata", function () { video.currentTime = at; }, { once: true });
+        if (playing) video.play();
+      }
+      fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", redirect: "manual" })
+        .catch(function () { /* offline: the choice holds for this page */ });
     });
   }
 

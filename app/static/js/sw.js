@@ -4,9 +4,10 @@
    - "hw-media": media files and segments, under a key without any URL signature (S3's
      X-Amz-* and our old expires/sig), so an hourly new signature is still the same file.
      Every segment played goes in; a progressive MP4 goes in only when saved for offline.
-   - "hw-pages": lesson pages saved for offline (served when the network fails).
+   - "hw-pages": lesson pages saved for offline (served when the network fails); the daily
+     review's page and its next days' questions, kept there by review.js.
    - "hw-static": fingerprinted CSS/JS/icons (their URLs change with their content).
-   - "hw-queue": POSTs to /learn/ (position, completion, answers) that failed for want of a
+   - "hw-queue": POSTs to /learn/ (position, completion, answers, review answers) that failed for want of a
      network, replayed in order, each as its author; notes wait as drafts in learning.js.
    - "hw-owner": whose all this is (app/shared_phones.py): an opaque tag, "-" for nobody. A
      page made for anyone else (someone else signed in, or nobody: a session that lapsed,

@@ -50,6 +50,7 @@ def _question_forms(lesson: Lesson, language: str) -> list[QuestionForm]:
                 feedback_incorrect=text.get(
                     "feedback_incorrect", "" if text else question.feedback_incorrect
                 ),
+                in_review=question.in_review,
             )
         )
     return forms
@@ -137,6 +138,7 @@ def _question_values(form: QuestionForm) -> dict:
         "answer": form.answer.data,
         "feedback_correct": form.feedback_correct.data or "",
         "feedback_incorrect": form.feedback_incorrect.data or "",
+        "in_review": bool(form.in_review.data),
     }
 
 

@@ -159,6 +159,7 @@ def save_question(
     answer: int | None,
     feedback_correct: str,
     feedback_incorrect: str,
+    in_review: bool = True,
     by=None,
     key: str | None = None,
 ) -> None:
@@ -188,7 +189,7 @@ def save_question(
         raise StudioError(N_("Give the number of the right answer."), field="answer")
     specs = [learning.question_spec(q) for q in questions]
     spec = QuestionSpec(
-        prompt, choices, answer, feedback_correct.strip(), feedback_incorrect.strip()
+        prompt, choices, answer, feedback_correct.strip(), feedback_incorrect.strip(), in_review
     )
     if index is None:
         if by is None or key is None:

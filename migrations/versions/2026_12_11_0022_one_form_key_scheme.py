@@ -4,8 +4,9 @@ keys each area kept on its own rows go.
 - groups: ``group_threads.idempotency_key`` and ``group_posts.idempotency_key``, with their
   unique constraints on ``(author_id, idempotency_key)``;
 - learning: ``self_assessments.sitting_key`` and its unique index;
-- coaching: ``coaching_check_ins.schedule_key``, ``coaching_actions.create_key``,
-  ``coaching_priority_changes.edit_key`` and their unique indexes;
+- coaching: ``coaching_check_ins.schedule_key``, ``coaching_priority_changes.edit_key`` and
+  their unique indexes (``coaching_actions.create_key`` stays: the practices area adds a
+  leader's action by a key of its own, ``coaching.add_leader_action``);
 - studio: the ``studio_form_keys`` table, whose keys move to ``form_keys`` (kind ``course``
   becomes action ``studio.add_course``, and so on).
 
@@ -19,9 +20,9 @@ with foreign keys on, deletes or empties their rows (``ON DELETE CASCADE``, ``SE
 Foreign keys are off while tables are rebuilt, and checked after
 (``migrations/sqlite_rebuild.py``).
 
-Revision ID: 0020_one_form_key_scheme
-Revises: 0019_form_keys
-Create Date: 2026-12-10
+Revision ID: 0022_one_form_key_scheme
+Revises: 0021_practices
+Create Date: 2026-12-11
 """
 
 import sqlalchemy as sa
@@ -31,8 +32,8 @@ from app.db import UTCDateTime
 from migrations.sqlite_rebuild import foreign_keys_off, foreign_keys_on
 
 # revision identifiers, used by Alembic.
-revision = "0020_one_form_key_scheme"
-down_revision = "0019_form_keys"
+revision = "0022_one_form_key_scheme"
+down_revision = "0021_practices"
 branch_labels = None
 depends_on = None
 
@@ -55,7 +56,6 @@ IN_PLACE = [
         ("user_id", "framework_id"),
     ),
     ("coaching_check_ins", "schedule_key", "uq_coaching_check_ins_schedule_key", ("coach_id",)),
-    ("coaching_actions", "create_key", "uq_coaching_actions_create_key", ("check_in_id",)),
     (
         "coaching_priority_changes",
         "edit_key",
@@ -67,7 +67,6 @@ IN_PLACE = [
 INDEXES = [
     ("ix_group_threads_author_id", "group_threads", "author_id"),
     ("ix_group_posts_author_id", "group_posts", "author_id"),
-    ("ix_coaching_actions_check_in_id", "coaching_actions", "check_in_id"),
     ("ix_coaching_priority_changes_priority_id", "coaching_priority_changes", "priority_id"),
 ]
 # Nullable before this revision (a sitting or thread could have none).

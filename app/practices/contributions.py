@@ -1,0 +1,205 @@
+"""What practices contribute to programme reports and to a person's data
+(``app/registry.py``): practices shared and tried per person; a person's practices, their
+media, the reviews they wrote and their tries to download; and on erasure their drafts and
+practices not yet approved go, with their tries, while their approved practices stay,
+credited to "a former member" (as groups' posts are: others have tried them and count on
+them), unless the leader chose on "Your practices" that they go too. The admin's page of
+the person says which, before the admin completes an erasure."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, event, func, select, update
+
+from app import registry
+from app.extensions import db
+from app.groups import services as groups
+
+from .models import (
+    Practice,
+    PracticeErasureChoice,
+    PracticePhoto,
+    PracticeReview,
+    PracticeTry,
+    Status,
+)
+from .services.drafting import removes_on_erasure
+from .services.library import shared_by
+from .services.trying import recount, tries_of
+
+
+def _export_practices(user_id: int) -> list[dict]:
+    return registry.rows(
+        select(
+            Practice.title,
+            Practice.language,
+            Practice.problem,
+            Practice.steps,
+            Practice.takes,
+            Practice.evidence,
+            Practice.status,
+            Practice.created_at,
+            Practice.submitted_at,
+            Practice.approved_at,
+        )
+        .where(Practice.author_id == user_id)
+        .order_by(Practice.id)
+    )
+
+
+def _export_media(user_id: int) -> list[dict]:
+    """Their practices' video (its media asset, in the media part of the data) and photos
+    (each a JPEG in the media storage, by its key)."""
+    videos = registry.rows(
+        select(Practice.title.label("practice"), Practice.video_asset_id.label("media_asset"))
+        .where(Practice.author_id == user_id, Practice.video_asset_id.is_not(None))
+        .order_by(Practice.id)
+    )
+    photos = registry.rows(
+        select(
+            Practice.title.label("practice"),
+            PracticePhoto.storage_key.label("photo"),
+            PracticePhoto.created_at,
+        )
+        .join(Practice, Practice.id == PracticePhoto.practice_id)
+        .where(Practice.author_id == user_id)
+        .order_by(PracticePhoto.id)
+    )
+    return [
+        *({"kind": "video", **row} for row in videos),
+        *({"kind": "photo", **row} for row in photos),
+    ]
+
+
+def _export_reviews(user_id: int) -> list[dict]:
+    return registry.rows(
+        select(
+            Practice.title.label("practice"),
+            PracticeReview.decision,
+            PracticeReview.comment,
+            PracticeReview.created_at,
+        )
+        .join(Practice, Practice.id == PracticeReview.practice_id)
+        .where(PracticeReview.reviewer_id == user_id)
+        .order_by(PracticeReview.id)
+    )
+
+
+def _export_tries(user_id: int) -> list[dict]:
+    return registry.rows(
+        select(
+            Practice.title.label("practice"),
+            PracticeTry.outcome,
+            PracticeTry.outcome_note,
+            PracticeTry.created_at,
+            PracticeTry.reported_at,
+        )
+        .join(Practice, Practice.id == PracticeTry.practice_id)
+        .where(PracticeTry.leader_id == user_id)
+        .order_by(PracticeTry.id)
+    )
+
+
+def _erase(user_id: int) -> None:
+    """See the module's docstring. The counts of the practices they tried are recounted."""
+    tried = select(PracticeTry.practice_id).where(PracticeTry.leader_id == user_id)
+    tried_ids = list(db.session.scalars(tried))
+    db.session.execute(delete(PracticeTry).where(PracticeTry.leader_id == user_id))
+    unapproved = (Practice.author_id == user_id) & (Practice.status != Status.APPROVED)
+    if removes_on_erasure(user_id):  # their choice (services.set_erasure_choice)
+        unapproved = Practice.author_id == user_id
+    photo_keys = list(
+        db.session.scalars(
+            select(PracticePhoto.storage_key)
+            .join(Practice, Practice.id == PracticePhoto.practice_id)
+            .where(unapproved)
+        )
+    )
+    db.session.execute(delete(Practice).where(unapproved))
+    # Their files go once the erasure commits (a failed erasure keeps them).
+    for key in photo_keys:
+        event.listen(db.session, "after_commit", _remover(key), once=True)
+    db.session.execute(update(Practice).where(Practice.author_id == user_id).values(author_id=None))
+    # Their review comments stay with the practice (the author's record), without a name.
+    db.session.execute(
+        update(PracticeReview).where(PracticeReview.reviewer_id == user_id).values(reviewer_id=None)
+    )
+    for practice_id in tried_ids:
+        recount(practice_id)
+    db.session.execute(
+        delete(PracticeErasureChoice).where(PracticeErasureChoice.user_id == user_id)
+    )
+
+
+def _remover(key: str):
+    return lambda session: groups.delete_photo(key)
+
+
+registry.personal_data("practices", export=_export_practices, erase=_erase)
+registry.personal_data(
+    "practice_erasure_choice",
+    export=lambda user_id: registry.rows(
+        select(PracticeErasureChoice.remove, PracticeErasureChoice.chosen_at).where(
+            PracticeErasureChoice.user_id == user_id
+        )
+    ),
+    erase=lambda user_id: None,  # with the practices, in _erase
+)
+registry.personal_data("practice_media", export=_export_media, erase=lambda user_id: None)
+registry.personal_data("practice_reviews", export=_export_reviews, erase=lambda user_id: None)
+registry.personal_data("practice_tries", export=_export_tries, erase=lambda user_id: None)
+
+
+def _authors(condition):
+    return lambda: (
+        select(Practice.author_id.label("user_id"), func.count().label("value"))
+        .where(condition, Practice.author_id.is_not(None))
+        .group_by(Practice.author_id)
+    )
+
+
+def _triers(condition=None):
+    def statement():
+        query = select(PracticeTry.leader_id.label("user_id"), func.count().label("value"))
+        if condition is not None:
+            query = query.where(condition)
+        return query.group_by(PracticeTry.leader_id)
+
+    return statement
+
+
+# In the programme's report, per programme, region and cohort, under its small-group rule.
+registry.person_metric(
+    "practices_shared", _l("Practices shared"), _authors(Practice.status != Status.DRAFT)
+)
+registry.person_metric(
+    "practices_approved", _l("Practices approved"), _authors(Practice.status == Status.APPROVED)
+)
+registry.person_metric("practices_tried", _l("Practices tried"), _triers())
+registry.person_metric(
+    "practices_worked", _l("Practices tried that worked"), _triers(PracticeTry.outcome == "worked")
+)
+registry.activity(
+    "practice_tries",
+    lambda: select(PracticeTry.leader_id.label("user_id"), PracticeTry.created_at.label("at")),
+)
+
+
+def _admin_section(person) -> dict:
+    shared = shared_by(person.id)
+    return {
+        "approved": sum(1 for practice in shared if practice.status == Status.APPROVED),
+        "shared": len(shared),
+        "removes": removes_on_erasure(person.id),
+    }
+
+
+# The admin's page of a person: their practices, and what erasure will do with them.
+registry.person_section("practices", "practices/_person.html", _admin_section)
+# The coach's page of a leader: the practices they shared (not their drafts) and tried.
+registry.page_card(
+    "coaching.show_leader",
+    "practices/_leader_section.html",
+    lambda leader: {"shared": shared_by(leader.id), "tried": tries_of(leader)},
+    order=20,
+)

@@ -1,0 +1,65 @@
+"""The practices' services, one module per topic; callers use this package. Each service a
+route, command or job calls commits its own work.
+
+``drafting`` writes a practice and sends it for review; ``reviewing`` the reviewer's word;
+``library`` finds practices and what a reader may see; ``trying`` "I'll try this" and how
+it went.
+"""
+
+from ._common import PracticeError, author_name, fold
+from .drafting import (
+    LANGUAGES,
+    PracticeFields,
+    create_practice,
+    removes_on_erasure,
+    set_erasure_choice,
+    submit_practice,
+    update_practice,
+)
+from .library import (
+    LibraryFilter,
+    LibraryPage,
+    get_practice,
+    library,
+    my_practices,
+    regions,
+    try_of,
+    visible_practice,
+)
+from .media import attach_video
+from .photos import MAX_PHOTOS, add_photo, photo_of, photos_of, remove_photo
+from .reviewing import review_practice, review_queue, reviews_of
+from .trying import report_outcome, tries_of, try_practice
+
+__all__ = [
+    "LANGUAGES",
+    "MAX_PHOTOS",
+    "LibraryFilter",
+    "LibraryPage",
+    "PracticeError",
+    "PracticeFields",
+    "add_photo",
+    "attach_video",
+    "author_name",
+    "create_practice",
+    "fold",
+    "get_practice",
+    "library",
+    "my_practices",
+    "photo_of",
+    "photos_of",
+    "regions",
+    "remove_photo",
+    "removes_on_erasure",
+    "report_outcome",
+    "review_practice",
+    "review_queue",
+    "set_erasure_choice",
+    "reviews_of",
+    "submit_practice",
+    "tries_of",
+    "try_of",
+    "try_practice",
+    "update_practice",
+    "visible_practice",
+]

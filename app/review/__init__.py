@@ -1,0 +1,39 @@
+"""The daily review: two minutes a day of spaced retrieval of the quick checks a leader
+answered in the lessons they completed, scheduled per leader and question by FSRS."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from app import registry
+from app.permissions import can_learn
+
+from .services import clock, leader_retention, learn_card
+
+bp = Blueprint("review", __name__, template_folder="templates", url_prefix="/learn/review")
+
+# Under Learn (its tab), with a card on Learn; its choices open from Me.
+registry.pages_under("learning.home", "review.today", "review.show_answer")
+registry.pages_under("accounts.profile", "review.settings")
+registry.me_link(
+    "review.settings",
+    _l("Daily review"),
+    _l("How many questions a day, and when to be reminded"),
+    can_learn,
+    order=10,
+)
+
+
+registry.page_card(
+    "learning.home",
+    "review/_learn_card.html",
+    lambda person: learn_card(person, clock()),
+    order=10,
+)
+registry.page_card(
+    "coaching.show_leader",
+    "review/_coach_card.html",
+    lambda leader: {"retention": leader_retention(leader.id, clock())},
+    order=10,
+)
+
+from . import contributions, routes, tasks  # noqa: E402,F401  (views, registry, jobs)

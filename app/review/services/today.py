@@ -1,0 +1,237 @@
+"""What is due for a leader today: the questions, how many a day, the card on Learn.
+
+A question is due when its card's day has come, or, never reviewed, when its quick-check
+answer is as old as FSRS's first interval (``scheduler.FIRST_INTERVAL_*``). Only questions
+of lessons the leader completed, still published and active, are drawn. Every function
+takes ``now``: the caller's clock (tests move it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import Select, and_, func, or_, select
+
+from app.extensions import db
+from app.i18n import zone_named
+from app.learning import catalogue
+from app.learning.catalogue import LessonEntry, QuestionEntry
+from app.learning.models import Course, Lesson, LessonProgress, QuickCheckAnswer, QuickCheckQuestion
+
+from ..models import ReviewAnswer, ReviewCard, ReviewSettings
+from ._common import answer_key, question_language
+from .scheduler import FIRST_INTERVAL_RIGHT, FIRST_INTERVAL_WRONG
+
+
+def due_condition(now: datetime, card=ReviewCard, answer=QuickCheckAnswer):
+    """Holds for a question due at ``now`` (its card, or its first answer's age)."""
+    return or_(
+        card.due <= now,
+        and_(
+            card.due.is_(None),
+            or_(
+                and_(
+                    answer.first_correct.is_(True), answer.answered_at <= now - FIRST_INTERVAL_RIGHT
+                ),
+                and_(
+                    answer.first_correct.is_(False),
+                    answer.answered_at <= now - FIRST_INTERVAL_WRONG,
+                ),
+            ),
+        ),
+    )
+
+
+def learned_questions(user_id) -> Select:
+    """``(question_id, lesson_id, due, answered_at, first_correct, reviews)`` of every
+    question the leader answered in a lesson they completed, published and active; ``due``
+    and ``reviews`` are None for a question never reviewed. ``user_id`` is a value or a column."""
+    qa, card = QuickCheckAnswer, ReviewCard
+    return (
+        select(
+            qa.question_id,
+            qa.lesson_id,
+            card.due,
+            qa.answered_at,
+            qa.first_correct,
+            card.reviews,
+        )
+        .join(
+            LessonProgress,
+            and_(
+                LessonProgress.user_id == qa.user_id,
+                LessonProgress.lesson_id == qa.lesson_id,
+                LessonProgress.completed_at.is_not(None),
+            ),
+        )
+        .join(
+            QuickCheckQuestion,
+            and_(
+                QuickCheckQuestion.id == qa.question_id,
+                QuickCheckQuestion.active.is_(True),
+                QuickCheckQuestion.in_review.is_(True),
+            ),
+        )
+        .join(Lesson, and_(Lesson.id == qa.lesson_id, Lesson.published.is_(True)))
+        .join(Course, and_(Course.id == Lesson.course_id, Course.published.is_(True)))
+        .outerjoin(card, and_(card.user_id == qa.user_id, card.question_id == qa.question_id))
+        .where(qa.user_id == user_id)
+    )
+
+
+def day_start(now: datetime, zone_name: str | None) -> datetime:
+    """The start of the leader's day that holds ``now``, on their clock."""
+    local = now.astimezone(zone_named(zone_name))
+    return datetime.combine(local.date(), time(), tzinfo=local.tzinfo)
+
+
+def _answered_since(user_id, since: datetime):
+    return (
+        select(func.count())
+        .select_from(ReviewAnswer)
+        .where(ReviewAnswer.user_id == user_id, ReviewAnswer.answered_at >= since)
+        .scalar_subquery()
+    )
+
+
+def _settings_columns(user_id):
+    per_day = select(ReviewSettings.per_day).where(ReviewSettings.user_id == user_id)
+    remind = select(ReviewSettings.remind_hour).where(ReviewSettings.user_id == user_id)
+    has = select(func.count()).select_from(ReviewSettings).where(ReviewSettings.user_id == user_id)
+    return per_day.scalar_subquery(), remind.scalar_subquery(), has.scalar_subquery()
+
+
+@dataclass
+class Counts:
+    due: int  # all due now
+    done_today: int
+    per_day: int
+
+    @property
+    def left_today(self) -> int:
+        return max(self.per_day - self.done_today, 0)
+
+    @property
+    def to_do(self) -> int:
+        """Questions to answer now: due, within today's number."""
+        return min(self.due, self.left_today)
+
+
+def counts(user, now: datetime) -> Counts:
+    """How many are due, answered today and wanted a day: one statement."""
+    due = (
+        select(func.count())
+        .select_from(learned_questions(user.id).where(due_condition(now)).subquery())
+        .scalar_subquery()
+    )
+    per_day, _remind, _has = _settings_columns(user.id)
+    row = db.session.execute(
+        select(due, _answered_since(user.id, day_start(now, user.timezone)), per_day)
+    ).one()
+    return Counts(row[0], row[1], row[2] or current_app.config["REVIEW_PER_DAY"])
+
+
+def learn_card(user, now: datetime) -> dict | None:
+    """The card on Learn (``registry.page_card``): how many to do today."""
+    return {"counts": counts(user, now)}
+
+
+@dataclass
+class DueQuestion:
+    """A question drawn for review, in the leader's language where the lesson has it."""
+
+    question: QuestionEntry
+    lesson: LessonEntry
+    language: str
+    due: datetime
+    key: str  # its answer's key (``answer_key``): the same on every phone
+
+    def text(self, field: str):
+        return self.question.translated(field, self.language)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return self.question.translation(self.language).get("choices") or self.question.choices
+
+
+def _first_due(row) -> datetime:
+    if row.due is not None:
+        return row.due
+    return row.answered_at + (FIRST_INTERVAL_RIGHT if row.first_correct else FIRST_INTERVAL_WRONG)
+
+
+def _as_questions(user_id: int, rows, language: str) -> list[DueQuestion]:
+    """The rows' questions as the process keeps them (a lesson no longer published, or a
+    question dropped from it, is left out)."""
+    drawn = []
+    for row in rows:
+        lesson = catalogue.get(row.lesson_id)
+        if lesson is None:
+            continue
+        detail = catalogue.lesson_detail(lesson)
+        question = next((q for q in detail.questions if q.id == row.question_id), None)
+        if question is not None:
+            drawn.append(
+                DueQuestion(
+                    question,
+                    lesson,
+                    question_language(question, language),
+                    _first_due(row),
+                    answer_key(user_id, question.id, row.reviews or 1),
+                )
+            )
+    return drawn
+
+
+def due_questions(user, now: datetime, language: str, *, limit: int, until: datetime | None = None):
+    """Up to ``limit`` questions due by ``until`` (default ``now``), the longest due first."""
+    order = func.coalesce(ReviewCard.due, QuickCheckAnswer.answered_at)
+    rows = db.session.execute(
+        learned_questions(user.id)
+        .where(due_condition(until or now))
+        .order_by(order, QuickCheckAnswer.question_id)
+        .limit(limit)
+    ).all()
+    return sorted(_as_questions(user.id, rows, language), key=lambda q: q.due)
+
+
+def next_due(user, now: datetime) -> datetime | None:
+    """When the next question is due after ``now``: None when the leader learned none."""
+    base = learned_questions(user.id).subquery()
+    never_reviewed = base.c.due.is_(None)
+    row = db.session.execute(
+        select(
+            func.min(base.c.due),
+            func.min(base.c.answered_at).filter(never_reviewed, base.c.first_correct.is_(True)),
+            func.min(base.c.answered_at).filter(never_reviewed, base.c.first_correct.is_(False)),
+        )
+    ).one()
+    moments = [
+        row[0],
+        row[1] and row[1] + FIRST_INTERVAL_RIGHT,
+        row[2] and row[2] + FIRST_INTERVAL_WRONG,
+    ]
+    found = [m for m in moments if m is not None]
+    return min(found) if found else None
+
+
+@dataclass
+class TodayPage:
+    counts: Counts
+    question: DueQuestion | None
+    next_due: datetime | None
+    day_ends: datetime
+
+
+def today_page(user, now: datetime, language: str) -> TodayPage:
+    """The review page: the next question to answer today, or when the next one is due."""
+    found = counts(user, now)
+    question = None
+    if found.to_do:
+        drawn = due_questions(user, now, language, limit=1)
+        question = drawn[0] if drawn else None
+    upcoming = None if question else next_due(user, now)
+    day_ends = day_start(now, user.timezone) + timedelta(days=1)
+    return TodayPage(found, question, upcoming, day_ends)
