@@ -90,16 +90,17 @@ class Phone:
             return list(pool.map(tap, range(taps)))
 
 
-def _multipart(fields: dict, files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+def _multipart(fields: dict, files: dict[str, tuple]) -> tuple[bytes, str]:
+    """``files``: name → (file name, bytes[, content type, else text/csv])."""
     boundary = "headway-phone-boundary"
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
         for name, value in fields.items()
     ]
-    for name, (filename, data) in files.items():
+    for name, (filename, data, *kind) in files.items():
         head = (
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-            f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'
+            f'filename="{filename}"\r\nContent-Type: {kind[0] if kind else "text/csv"}\r\n\r\n'
         )
         parts.append(head.encode() + data + b"\r\n")
     body = b"".join(parts) + f"--{boundary}--\r\n".encode()
