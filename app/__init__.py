@@ -41,6 +41,7 @@ from app.assets import assets
 from app.config import load_config
 from app.db import end_session
 from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from app.forms import new_form_key
 from app.i18n import current_language, select_locale, select_timezone
 from app.sessions import SessionInterface
 from app.translatable import lang_attr, language_name, tr
@@ -129,6 +130,8 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(registry.PREDICATES)  # the core's and every area's
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["public_url"] = public_url
+    # A form written out by hand that adds a row draws its key here (app/form_keys.py).
+    app.jinja_env.globals["new_form_key"] = new_form_key
     app.jinja_env.filters["lang_attr"] = lang_attr
     app.jinja_env.filters["tr"] = tr
     app.jinja_env.globals["language_name"] = language_name

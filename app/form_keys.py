@@ -32,6 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app import jobs
 from app.db import UTCDateTime, upsert, utcnow
+from app.errors import N_, ServiceError
 from app.extensions import db
 from app.units import building_block
 
@@ -55,6 +56,10 @@ class FormKey(db.Model):
 class KeyReused(Exception):
     """A key claimed for one action came with another: not a double tap but a bug or a
     forged form; the caller refuses it (a 422 telling the person to reload the form)."""
+
+
+# What a service says of a key claimed for another action: the words of app.forms.KEY_ERROR.
+OUT_OF_DATE = N_("This form is out of date. Reload the page, then send it again.")
 
 
 @dataclass
@@ -103,6 +108,17 @@ def claim_key(person_id: int, key: str, action: str) -> KeyClaim:
     if earlier.action != action:
         raise KeyReused(action)
     return KeyClaim(added=False, row_id=earlier.row_id)
+
+
+@building_block
+def claim_form_key(person_id: int, key: str, action: str, refuse: type[ServiceError]) -> KeyClaim:
+    """:func:`claim_key` for a service: a key claimed for another action is refused as the
+    area's ``refuse`` error (:data:`OUT_OF_DATE`), which its route shows on the form, a
+    422 with everything typed. Never commits."""
+    try:
+        return claim_key(person_id, key, action)
+    except KeyReused:
+        raise refuse(OUT_OF_DATE) from None
 
 
 def forget_old_keys() -> int:

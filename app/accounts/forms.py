@@ -31,7 +31,7 @@ from wtforms.validators import (
 )
 
 from app.config import LANGUAGES
-from app.forms import Form, MultiCheckboxField
+from app.forms import Form, KeyedForm, MultiCheckboxField
 from app.roles import Role
 
 from .models import DATA_RUNGS
@@ -282,7 +282,9 @@ class DataRungForm(Form):
     data_rung = SelectField(choices=choices({name: DATA_RUNG_LABELS[name] for name in DATA_RUNGS}))
 
 
-class InviteForm(PhoneHintMixin, Form):
+class InviteForm(PhoneHintMixin, KeyedForm):
+    """A new account and its invitation."""
+
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
     phone = _phone_field(_l("Phone number"))

@@ -317,6 +317,7 @@ def invite_person():
                 name=form.name.data,
                 roles=form.roles.data,
                 invited_by=current_user,
+                key=form.key.data,
             )
         except services.AccountError as error:
             form.show_error(error)

@@ -26,9 +26,7 @@ GRACE, AMANI = "+254700000001", "amani@example.org"
 def _book(coach, leader, key: str, days: int, hour: int = 10, mode: str = "call"):
     """A check-in ``days`` from today at ``hour`` on the coach's clock."""
     day = (utcnow() + timedelta(days=days)).date()
-    return services.schedule_check_in(
-        coach, leader, day=day, at=time(hour), mode=mode, schedule_key=key
-    )
+    return services.schedule_check_in(coach, leader, day=day, at=time(hour), mode=mode, key=key)
 
 
 def _hold(check_in, notes: str, private: str) -> None:
@@ -61,7 +59,7 @@ def _priority(coach, leader, framework) -> None:
         ),
         by=coach,
         framework_id=framework.id,
-        edit_key="demo",
+        key="demo-priority",
     )
 
 
@@ -85,14 +83,22 @@ def _grace(coach, leader, framework) -> None:
     priority = services.priority_of(leader)
     services.save_ratings(second, {c: 2 for c in priority.competency_ids})
     observed = services.add_action(
-        first, title="Observe two P3 lessons", owner="leader", due_on=_due(-20), create_key="d1"
+        first, title="Observe two P3 lessons", owner="leader", due_on=_due(-20), key="demo-action-1"
     )
     services.set_action_done(observed, True, leader)
     services.add_action(
-        second, title="Send exit-ticket examples", owner="coach", due_on=_due(3), create_key="d2"
+        second,
+        title="Send exit-ticket examples",
+        owner="coach",
+        due_on=_due(3),
+        key="demo-action-2",
     )
     services.add_action(
-        second, title="Staff meeting on checking", owner="leader", due_on=_due(-2), create_key="d3"
+        second,
+        title="Staff meeting on checking",
+        owner="leader",
+        due_on=_due(-2),
+        key="demo-action-3",
     )
     _book(coach, leader, "demo-grace-3", 2, mode="video")
     # Rated herself at the start and again since: growth to set beside the coach's ratings.

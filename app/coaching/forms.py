@@ -1,9 +1,7 @@
-"""Coaching's forms; each also works as a plain HTML form. Forms that add a row carry an
-idempotency key drawn with the form, so a double tap adds it once."""
+"""Coaching's forms; each also works as a plain HTML form. Forms that add a row are keyed
+(``app.forms.KeyedForm``), so a double tap adds it once."""
 
 from __future__ import annotations
-
-import secrets
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -18,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.accounts.forms import choices
-from app.forms import Form, single_line_breaks
+from app.forms import Form, KeyedForm, single_line_breaks
 from app.urls import row_id
 
 from .services import REASON_MAX_CHARS, TEXT_MAX_CHARS
@@ -37,14 +35,6 @@ STATUS_LABELS = {
 OWNER_LABELS = {"leader": _l("The leader"), "coach": _l("The coach")}
 
 
-def _new_key() -> str:
-    return secrets.token_hex(16)
-
-
-def _key_field():
-    return HiddenField(default=_new_key, validators=[Length(max=64)])
-
-
 def _text(label):
     validators = [Length(max=TEXT_MAX_CHARS, message=_l("Keep it shorter: this is too long."))]
     return TextAreaField(label, validators=validators, filters=[single_line_breaks])
@@ -59,7 +49,9 @@ class ConfirmForm(Form):
     """Only the CSRF token: the URL says what to do."""
 
 
-class PriorityForm(Form):
+class PriorityForm(KeyedForm):
+    """Each save adds a change to the priority's history."""
+
     title = StringField(
         _l("The priority"),
         validators=[DataRequired(_l("Give the priority a title.")), Length(max=200)],
@@ -74,10 +66,9 @@ class PriorityForm(Form):
     baseline = StringField(_l("Where it is now"), validators=[Length(max=200)])
     target = StringField(_l("Where it should be"), validators=[Length(max=200)])
     status = SelectField(_l("Status"), choices=choices(STATUS_LABELS))
-    edit_key = _key_field()
 
 
-class ScheduleForm(Form):
+class ScheduleForm(KeyedForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Choose the day."))])
     at = TimeField(_l("Time"), validators=[InputRequired(_l("Choose the time."))])
     mode = RadioField(
@@ -86,7 +77,6 @@ class ScheduleForm(Form):
         default="call",
         validators=[InputRequired(_l("Choose how you will meet."))],
     )
-    schedule_key = _key_field()
 
 
 class RescheduleForm(Form):
@@ -132,7 +122,7 @@ class RatingForm(Form):
         return chosen
 
 
-class ActionForm(Form):
+class ActionForm(KeyedForm):
     title = StringField(
         _l("What is to be done"),
         validators=[DataRequired(_l("Say what is to be done.")), Length(max=300)],
@@ -144,7 +134,6 @@ class ActionForm(Form):
         validators=[InputRequired(_l("Choose who will do it."))],
     )
     due_on = DateField(_l("By when"), validators=[InputRequired(_l("Choose the day it is due."))])
-    create_key = _key_field()
 
 
 class TickForm(Form):

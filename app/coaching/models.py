@@ -94,16 +94,11 @@ class PriorityChange(db.Model):
     """The priority as one save left it: its history, newest last."""
 
     __tablename__ = "coaching_priority_changes"
-    __table_args__ = (
-        Index("uq_coaching_priority_changes_edit_key", "priority_id", "edit_key", unique=True),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     priority_id: Mapped[int] = mapped_column(
-        ForeignKey("coaching_priorities.id", ondelete="CASCADE")
+        ForeignKey("coaching_priorities.id", ondelete="CASCADE"), index=True
     )
-    # The key the edit form was drawn with: the same form sent twice is one change.
-    edit_key: Mapped[str] = mapped_column(String(64))
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -119,7 +114,6 @@ class CheckIn(db.Model):
 
     __tablename__ = "coaching_check_ins"
     __table_args__ = (
-        Index("uq_coaching_check_ins_schedule_key", "coach_id", "schedule_key", unique=True),
         Index("ix_coaching_check_ins_leader_id_starts_at", "leader_id", "starts_at"),
         Index("ix_coaching_check_ins_starts_at", "starts_at"),
     )
@@ -127,7 +121,6 @@ class CheckIn(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     coach_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     leader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    schedule_key: Mapped[str] = mapped_column(String(64))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     mode: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -199,6 +192,7 @@ class CoachRating(db.Model):
 class ActionItem(db.Model):
     __tablename__ = "coaching_actions"
     __table_args__ = (
+        # An action added twice (a form's key, a practice tried) is one action.
         Index("uq_coaching_actions_create_key", "check_in_id", "create_key", unique=True),
         Index("ix_coaching_actions_leader_id_status", "leader_id", "status"),
     )

@@ -7,7 +7,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.forms import Form
+from app.forms import Form, KeyedForm
 
 from .files import (
     CODE_RE,
@@ -54,7 +54,7 @@ class CompetencyForm(Form):
     retired = BooleanField(_l("Retired (hidden from new lessons and self-assessments)"))
 
 
-class NewCompetencyForm(Form):
+class NewCompetencyForm(KeyedForm):
     code = StringField(
         _l("Code"),
         validators=[

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from markupsafe import Markup, escape
 
 from app.forms import status_of
@@ -215,9 +216,13 @@ def new_competency(framework_id: int, domain_id: int):
                 code=form.code.data.strip(),
                 title=form.title.data,
                 description=form.description.data or "",
+                by=current_user,
+                key=form.key.data,
             )
         except services.CodeTaken:
             form.code.errors.append(_("This framework already has a competency with this code."))
+        except services.FrameworkError as error:
+            form.show_error(error)
         else:
             return _saved(framework, _("Competency added."), f"competency-{competency.id}")
     # The template alone is translated, then the domain's marked-up title put into it.

@@ -11,7 +11,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.errors import ServiceError
 from app.extensions import db
+from app.form_keys import claim_form_key
 from app.logs import log_event
 
 from .files import (
@@ -334,7 +336,20 @@ class CodeTaken(ValueError):
     pass
 
 
-def add_competency(domain: Domain, *, code: str, title: str, description: str) -> Competency:
+class FrameworkError(ServiceError):
+    """Something a framework's editor can put right."""
+
+
+def add_competency(
+    domain: Domain, *, code: str, title: str, description: str, by, key: str
+) -> Competency:
+    """A new competency at the end of ``domain``. The form's ``key`` sent again by ``by``
+    gives back the competency it added (claimed before the code is checked: a double tap's
+    code is taken). Commits."""
+    claimed = claim_form_key(by.id, key, "frameworks.add_competency", FrameworkError)
+    if not claimed.added:
+        db.session.commit()
+        return db.session.get(Competency, claimed.row_id)
     taken = db.session.scalar(
         select(Competency.id).where(
             Competency.framework_id == domain.framework_id, Competency.code == code
@@ -352,5 +367,7 @@ def add_competency(domain: Domain, *, code: str, title: str, description: str) -
         position=position,
     )
     db.session.add(competency)
+    db.session.flush()
+    claimed.record(competency.id)
     db.session.commit()
     return competency

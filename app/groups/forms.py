@@ -1,31 +1,20 @@
-"""Forms of the groups area; each works as a plain HTML form. Forms that add a row carry an
-idempotency key drawn when the form is drawn, so the same form sent twice adds it once."""
+"""Forms of the groups area; each works as a plain HTML form. Forms that add a row are
+keyed (``app.forms.KeyedForm``), so the same form sent twice adds it once."""
 
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import Form, IdField, single_line_breaks
+from app.forms import Form, IdField, KeyedForm, single_line_breaks
 
 from .models import MemberRole
 from .services import BODY_MAX
 
 
-def _new_key() -> str:
-    return secrets.token_hex(16)
-
-
-class _Keyed(Form):
-    # New each time the form is drawn and sent back with it (see the module's docstring).
-    key = HiddenField(default=_new_key, validators=[DataRequired(), Length(min=8, max=64)])
-
-
-class PostForm(_Keyed):
+class PostForm(KeyedForm):
     body = TextAreaField(
         _l("Your reply"),
         validators=[
@@ -76,7 +65,7 @@ class ActionForm(Form):
     """Only the CSRF token: the action is in the URL."""
 
 
-class GroupForm(Form):
+class GroupForm(KeyedForm):
     name = StringField(
         _l("Name"),
         validators=[

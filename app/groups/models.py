@@ -77,15 +77,13 @@ class Thread(db.Model):
         UniqueConstraint(
             "group_id", "competency_id", name="uq_group_threads_group_id_competency_id"
         ),
-        # A new thread sent twice (a double tap, a retry) is one thread.
-        UniqueConstraint(
-            "author_id", "idempotency_key", name="uq_group_threads_author_id_idempotency_key"
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     lesson_id: Mapped[int | None] = mapped_column(
         ForeignKey("lessons.id", ondelete="SET NULL"), index=True
@@ -102,7 +100,6 @@ class Thread(db.Model):
     reply_count: Mapped[int] = mapped_column(default=0)
     first_post_id: Mapped[int | None] = mapped_column()
     last_post_id: Mapped[int | None] = mapped_column()
-    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     group: Mapped[Group] = relationship()
 
@@ -115,22 +112,17 @@ class Post(db.Model):
     __table_args__ = (
         # A thread's pages, newest first, by keyset.
         Index("ix_group_posts_thread_id_id", "thread_id", "id"),
-        # The same form sent twice is one post.
-        UniqueConstraint(
-            "author_id", "idempotency_key", name="uq_group_posts_author_id_idempotency_key"
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("group_threads.id", ondelete="CASCADE"))
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text, default="")
     # ``body`` as light Markdown, sanitised: what pages show.
     body_html: Mapped[str] = mapped_column(Text, default="")
     quoted_post_id: Mapped[int | None] = mapped_column(
         ForeignKey("group_posts.id", ondelete="SET NULL")
     )
-    idempotency_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Deleted by its author: the text is gone, "post removed" stays in its place.

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
-from wtforms import FloatField, HiddenField, IntegerField, TextAreaField
+from wtforms import FloatField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from app.forms import Form, single_line_breaks
+from app.forms import Form, KeyedForm, single_line_breaks
 
 from .services import REFLECTION_MAX_CHARS
 
@@ -35,18 +33,10 @@ class CompleteForm(Form):
     """Only the CSRF token: marking a lesson complete carries no other data."""
 
 
-def _new_sitting_key() -> str:
-    return secrets.token_hex(16)
-
-
-class SelfAssessmentForm(Form):
-    """CSRF and the sitting's key here; the ratings are one radio group per competency,
-    named ``c<id>``, drawn from the framework when the page renders."""
-
-    # An idempotency key, new each time the form is drawn and sent back with it: a double
-    # tap on Save sends the same key twice and records one sitting. A form sent without
-    # one (a page from before the key) gets a new key, so a new sitting, as it always did.
-    sitting_key = HiddenField(default=_new_sitting_key, validators=[Length(max=64)])
+class SelfAssessmentForm(KeyedForm):
+    """CSRF and the form's key here (a double tap on Save records one sitting); the ratings
+    are one radio group per competency, named ``c<id>``, drawn from the framework when the
+    page renders."""
 
     def ratings(self, formdata, competency_ids, level_numbers) -> tuple[dict[int, int], set[int]]:
         """The level chosen for each competency rated, and the competencies whose value is

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, true
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app import published
@@ -273,24 +273,9 @@ class SelfAssessment(db.Model):
     """One sitting in which a leader rates themself on their framework's competencies."""
 
     __tablename__ = "self_assessments"
-    # A unique index, not a constraint: adding it needs no table rebuild on SQLite (see
-    # the 0005 migration).
-    __table_args__ = (
-        Index(
-            "uq_self_assessments_sitting_key",
-            "user_id",
-            "framework_id",
-            "sitting_key",
-            unique=True,
-        ),
-    )
-
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id", ondelete="CASCADE"))
-    # The idempotency key the form was drawn with: every submission of that form (a double
-    # tap) is this one sitting. Empty for sittings recorded without one; those never match.
-    sitting_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     ratings: Mapped[list[SelfRating]] = relationship(

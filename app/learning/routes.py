@@ -172,17 +172,21 @@ def self_assessment():
         return render("learning/self_assessment.html", assessment=None)
     form = SelfAssessmentForm()
     chosen, invalid, missing = assessment.latest, set(), False
-    if form.validate_on_submit():
+    if form.is_submitted():  # what was chosen stays, whatever is wrong with the form
         ids = [c.id for _domain, competencies in assessment.domains for c in competencies]
         levels = {lv.number for lv in assessment.framework.levels}
         chosen, invalid = form.ratings(request.form, ids, levels)
-        if chosen and not invalid:
+        missing = not chosen and not invalid
+    if form.validate_on_submit() and chosen and not invalid:
+        try:
             services.record_self_assessment(
-                current_user, assessment.framework, chosen, form.sitting_key.data
+                current_user, assessment.framework, chosen, form.key.data
             )
+        except services.LearningError as error:
+            form.show_error(error)
+        else:
             flash(_("Thank you. Your self-assessment is saved."), "success")
             return see_other(url_for("learning.growth"))
-        missing = not invalid
     return render(
         "learning/self_assessment.html",
         assessment=assessment,
@@ -190,5 +194,5 @@ def self_assessment():
         chosen=chosen,
         invalid=invalid,
         missing=missing,
-        status=422 if invalid else 200,
+        status=422 if invalid or form.errors or form.form_errors else 200,
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -16,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import Form, MultiCheckboxField
+from app.forms import Form, KeyedForm, KeyField, MultiCheckboxField
 from app.urls import row_id
 
 from .services.privacy import CHANNELS, FORMATS, REFERENCE_MAX
@@ -29,6 +27,8 @@ def _framework_or_none(value) -> int:
 
 
 class ProgrammeForm(Form):
+    """A programme's settings (the form that adds one is :class:`NewProgrammeForm`)."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     framework_id = SelectField(
         _l("Competency framework"), coerce=_framework_or_none, validate_choice=False
@@ -44,10 +44,20 @@ class ProgrammeForm(Form):
     course_ids = MultiCheckboxField(_l("Courses"), coerce=row_id, validate_choice=False)
 
 
+class NewProgrammeForm(ProgrammeForm):
+    key = KeyField()
+
+
 class CohortForm(Form):
+    """A cohort's name and dates (the form that adds one is :class:`NewCohortForm`)."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
+
+
+class NewCohortForm(CohortForm):
+    key = KeyField()
 
 
 class AddMemberForm(Form):
@@ -117,22 +127,14 @@ class EraseForm(OnBehalfForm):
     )
 
 
-class ImportForm(Form):
-    """The file is read from ``request.files``. ``upload_key``, drawn with the form, names
-    the check it starts: the same form sent twice starts one check
-    (services.invitations.upload_import)."""
-
-    # A key that is not one the form drew is dropped (the service draws another): a hidden
-    # field's error would be one nobody can see or fix.
-    upload_key = HiddenField(
-        default=lambda: secrets.token_urlsafe(24),
-        filters=[lambda key: key if key and len(key) <= 64 else ""],
-    )
+class ImportForm(KeyedForm):
+    """The file is read from ``request.files``; the form's key makes the same form sent
+    twice start one check (services.invitations.upload_import)."""
 
 
 class ConfirmImportForm(Form):
-    # Names the draft its upload started (services.invitations.upload_import).
-    key = HiddenField(validators=[DataRequired(), Length(max=64)])
+    # The draft its upload started, by its key (``ImportBatch.key``).
+    batch = HiddenField(validators=[DataRequired(), Length(max=64)])
 
 
 def _choices(mapping, blank):

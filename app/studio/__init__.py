@@ -18,12 +18,6 @@ registry.home_cards("studio/_home_cards.html", order=20)
 from . import cli, forms, models, routes, services, tasks  # noqa: E402,F401  (registers views and commands on bp)
 
 
-@bp.app_template_global()
-def form_key() -> str:
-    """A fresh key for a creating form written out by hand in a template."""
-    return forms.new_form_key()
-
-
 @bp.app_template_global("studio_current_asset")
 def current_asset(lesson, language: str):
     return services.current_asset(lesson, language)

@@ -42,9 +42,14 @@ def load_demo_studio() -> list[str]:
             summary="How a coach and a head teacher agree one priority and follow it up.",
             language="en",
             framework=framework,
+            key="demo-studio-draft-course",
         )
-        module = services.add_module(draft, "Agreeing a priority")
-        lesson = services.add_lesson(module, "Agreeing one priority")
+        module = services.add_module(
+            draft, "Agreeing a priority", by=author, key="demo-studio-draft-module"
+        )
+        lesson = services.add_lesson(
+            module, "Agreeing one priority", by=author, key="demo-studio-draft-lesson"
+        )
         services.update_lesson(
             lesson,
             "en",

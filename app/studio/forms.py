@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -16,17 +14,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import Form, MultiCheckboxField, single_line_breaks
+from app.forms import Form, KeyedForm, KeyField, MultiCheckboxField, single_line_breaks
 from app.urls import row_id
 
 
-def new_form_key() -> str:
-    """The idempotency key a creating form is drawn with (see ``services.created_before``)."""
-    return secrets.token_hex(16)
+class CourseForm(KeyedForm):
+    """A new course (the studio's home page)."""
 
-
-class CourseForm(Form):
-    key = HiddenField(default=new_form_key, validators=[Length(max=64)])
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Give the course a title.")), Length(max=200)]
     )
@@ -47,8 +41,11 @@ class CourseTextForm(Form):
 
 
 class TitleForm(Form):
-    key = HiddenField(default=new_form_key, validators=[Length(max=64)])
     title = StringField(_l("Title"), validators=[Length(max=200)])
+
+
+class NewTitleForm(TitleForm, KeyedForm):
+    """A new module, or a new lesson in a module: a title is all it takes."""
 
 
 class CoauthorForm(Form):
@@ -82,7 +79,6 @@ class LessonForm(Form):
 
 
 class QuestionForm(Form):
-    key = HiddenField(default=new_form_key, validators=[Length(max=64)])
     prompt = TextAreaField(
         _l("Question"), validators=[DataRequired(_l("Write the question.")), Length(max=1000)]
     )
@@ -102,6 +98,12 @@ class QuestionForm(Form):
     )
     # All questions come back in the leaders' daily review unless the author says not.
     in_review = BooleanField(_l("Comes back in the daily review"), default=True)
+
+
+class NewQuestionForm(QuestionForm):
+    """A question added to a lesson."""
+
+    key = KeyField()
 
 
 class CaptionsForm(Form):

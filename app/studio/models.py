@@ -78,19 +78,3 @@ class Upload(db.Model):
 
     def __repr__(self) -> str:
         return f"<Upload {self.id} {self.offset}/{self.length} {self.status}>"
-
-
-class FormKey(db.Model):
-    """The key a creating form was drawn with, and the row it created: the same form sent
-    twice (a double tap on a slow link) creates one course, module, lesson or question."""
-
-    __tablename__ = "studio_form_keys"
-
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    row_id: Mapped[int | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    def __repr__(self) -> str:
-        return f"<FormKey {self.kind} {self.row_id}>"

@@ -9,6 +9,7 @@ from app.accounts import services
 from app.accounts.models import CodePurpose, SignIn, User
 from app.db import utcnow
 from app.extensions import db
+from app.forms import new_form_key
 from tests.conftest import PASSWORD, without_csrf_tokens
 
 
@@ -29,7 +30,12 @@ def test_admin_invites_and_the_invitee_accepts_by_link(client, make_user, login)
     login(make_user("admin"))
     response = client.post(
         "/people/invite",
-        data={"name": "Wanjiku", "phone": "+254 711 000 111", "roles": ["leader", "coach"]},
+        data={
+            "key": new_form_key(),
+            "name": "Wanjiku",
+            "phone": "+254 711 000 111",
+            "roles": ["leader", "coach"],
+        },
     )
     assert response.status_code == 200
     token, code = _issued_page_parts(response.get_data(as_text=True))
@@ -236,18 +242,29 @@ def test_reset_code_cannot_be_used_as_an_invitation(app, make_user):
 def test_invite_form_errors_sit_next_to_their_field_and_keep_input(client, make_user, login):
     make_user(email="taken@example.org")
     login(make_user("admin"))
-    no_contact = client.post("/people/invite", data={"name": "Zawadi", "roles": ["leader"]})
+    no_contact = client.post(
+        "/people/invite", data={"key": new_form_key(), "name": "Zawadi", "roles": ["leader"]}
+    )
     assert no_contact.status_code == 422
     assert "Give an email address or a phone number" in no_contact.get_data(as_text=True)
     bad_phone = client.post(
-        "/people/invite", data={"name": "Zawadi", "phone": "0712 345", "roles": ["leader"]}
+        "/people/invite",
+        data={"key": new_form_key(), "name": "Zawadi", "phone": "0712 345", "roles": ["leader"]},
     )
     assert "country code" in bad_phone.get_data(
         as_text=True
     ) and 'value="0712 345"' in bad_phone.get_data(as_text=True)
     taken = client.post(
-        "/people/invite", data={"name": "Zawadi", "email": "taken@example.org", "roles": ["coach"]}
+        "/people/invite",
+        data={
+            "key": new_form_key(),
+            "name": "Zawadi",
+            "email": "taken@example.org",
+            "roles": ["coach"],
+        },
     )
     assert "already has this email" in taken.get_data(as_text=True)
-    no_role = client.post("/people/invite", data={"name": "Zawadi", "email": "z@example.org"})
+    no_role = client.post(
+        "/people/invite", data={"key": new_form_key(), "name": "Zawadi", "email": "z@example.org"}
+    )
     assert "Choose at least one role" in no_role.get_data(as_text=True)

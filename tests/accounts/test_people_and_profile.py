@@ -7,6 +7,7 @@ import re
 import pytest
 
 from app.extensions import db
+from app.forms import new_form_key
 
 
 @pytest.mark.parametrize("url", ["/people", "/people/invite", "/people/1"])
@@ -205,7 +206,8 @@ def test_account_problems_are_shown_in_the_readers_language(client, make_user, l
     taken = make_user("leader")
     login(admin)
     response = client.post(
-        "/people/invite", data={"email": taken.email, "name": "Amina", "roles": ["leader"]}
+        "/people/invite",
+        data={"key": new_form_key(), "email": taken.email, "name": "Amina", "roles": ["leader"]},
     )
     body = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -220,7 +222,8 @@ def test_an_email_address_an_admin_enters_is_checked_for_shape(client, make_user
     person = make_user("leader")
     login(admin)
     invited = client.post(
-        "/people/invite", data={"email": email, "name": "Amina Yusuf", "roles": ["leader"]}
+        "/people/invite",
+        data={"key": new_form_key(), "email": email, "name": "Amina Yusuf", "roles": ["leader"]},
     )
     assert invited.status_code == 422
     assert "is not an email address" in invited.text and 'value="Amina Yusuf"' in invited.text
@@ -258,7 +261,8 @@ def test_a_name_is_one_line(app, client, make_user, login, runner, name):
 def test_the_shape_of_an_address_is_explained_in_french(client, make_user, login):
     login(make_user("admin", locale="fr"))
     response = client.post(
-        "/people/invite", data={"email": "amina@", "name": "Amina", "roles": ["leader"]}
+        "/people/invite",
+        data={"key": new_form_key(), "email": "amina@", "name": "Amina", "roles": ["leader"]},
     )
     assert response.status_code == 422
     assert "« amina@ » n’est pas une adresse e-mail" in response.text

@@ -11,6 +11,7 @@ from app import create_app
 from app.accounts import services
 from app.accounts.models import User
 from app.extensions import db
+from app.forms import new_form_key
 from tests.conftest import PASSWORD, app_config
 
 GRACE = "+254700000001"
@@ -118,17 +119,25 @@ def test_invitations_store_the_number_in_e164_and_see_it_written_otherwise(
     form = client.get("/people/invite").get_data(as_text=True)
     assert 'type="tel"' in form and "For example 0712 123456 or +254 712 123456." in form
     response = client.post(
-        "/people/invite", data={"name": "Wanjiku", "phone": "0711 000 111", "roles": ["leader"]}
+        "/people/invite",
+        data={
+            "key": new_form_key(),
+            "name": "Wanjiku",
+            "phone": "0711 000 111",
+            "roles": ["leader"],
+        },
     )
     assert response.status_code == 200
     assert db.session.scalar(db.select(User).where(User.phone == "+254711000111"))
     again = client.post(
-        "/people/invite", data={"name": "Twin", "phone": "254711000111", "roles": ["leader"]}
+        "/people/invite",
+        data={"key": new_form_key(), "name": "Twin", "phone": "254711000111", "roles": ["leader"]},
     )
     assert again.status_code == 422
     assert "Someone already has this phone number." in again.get_data(as_text=True)
     wrong = client.post(
-        "/people/invite", data={"name": "Zawadi", "phone": "0711 000", "roles": ["leader"]}
+        "/people/invite",
+        data={"key": new_form_key(), "name": "Zawadi", "phone": "0711 000", "roles": ["leader"]},
     )
     page = wrong.get_data(as_text=True)
     assert wrong.status_code == 422 and 'id="phone-error"' in page

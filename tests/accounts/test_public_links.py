@@ -7,6 +7,7 @@ import re
 import pytest
 
 from app import create_app
+from app.forms import new_form_key
 from tests.conftest import PASSWORD, app_config
 
 PUBLIC = "https://learn.example.org/headway"
@@ -33,7 +34,12 @@ def test_an_invitation_link_is_on_the_configured_host_whatever_the_request_says(
     assert signed_in.status_code == 303
     response = client.post(
         "/people/invite",
-        data={"name": "Wanjiku", "email": "w@example.org", "roles": ["leader"]},
+        data={
+            "key": new_form_key(),
+            "name": "Wanjiku",
+            "email": "w@example.org",
+            "roles": ["leader"],
+        },
         headers=headers,
     )
     page = response.get_data(as_text=True)

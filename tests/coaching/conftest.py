@@ -7,6 +7,7 @@ from datetime import date, time
 import pytest
 
 from app.coaching import services
+from app.forms import new_form_key
 from tests.learning.conftest import count_queries, demo_course, framework, make_course  # noqa: F401
 
 
@@ -40,11 +41,12 @@ def priority(pair, coach, leader, framework):  # noqa: F811  (the imported fixtu
         ),
         by=coach,
         framework_id=framework.id,
+        key=new_form_key(),
     )
 
 
 @pytest.fixture
 def check_in(pair, coach, leader):
     return services.schedule_check_in(
-        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call"
+        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call", key=new_form_key()
     )

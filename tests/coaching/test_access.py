@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.coaching import services
 from app.extensions import db
+from app.forms import new_form_key
 from app.learning import services as learning
 from app.learning.models import Lesson
 
@@ -24,7 +25,9 @@ def record(priority, check_in, coach, leader, make_course):
     """A check-in with every kind of record, a shared and an unshared notebook entry."""
     services.save_preparation(check_in, tried="tried", happened="happened", help_needed="help")
     services.save_notes(check_in, shared="Shared notes.", private=PRIVATE)
-    action = services.add_action(check_in, title="Observe", owner="leader", due_on=date(2030, 1, 1))
+    action = services.add_action(
+        check_in, title="Observe", owner="leader", due_on=date(2030, 1, 1), key=new_form_key()
+    )
     make_course("access", lessons=2)
     first, second = db.session.scalars(select(Lesson).order_by(Lesson.id)).all()
     shared = learning.save_reflection(leader, first, SHARED_ENTRY)
@@ -185,7 +188,7 @@ def test_the_self_assessment_page_tells_the_truth_about_the_coach(
     client, login, coach, leader, pair, framework
 ):
     competency = [c for d in framework.domains for c in d.competencies][0]
-    learning.record_self_assessment(leader, framework, {competency.id: 2})
+    learning.record_self_assessment(leader, framework, {competency.id: 2}, new_form_key())
     login(coach)
     page = client.get(f"/coaching/leaders/{leader.id}").get_data(as_text=True)
     assert f"competency-{competency.id}" in page and "Self-rating: 2" in page

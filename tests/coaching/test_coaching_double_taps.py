@@ -22,10 +22,11 @@ from app.coaching.models import (
     SharedEntry,
 )
 from app.extensions import db
+from app.forms import new_form_key
 from app.learning import services as learning
 from app.learning.models import Lesson
 from app.notifications.models import Notification
-from tests.learning.test_double_taps import Phone
+from tests.phones import Phone
 
 ROUNDS = 5
 TAPS = 3
@@ -71,7 +72,7 @@ def test_priority(coach_phone, pair, leader, framework):
             "title": f"Reading {n}",
             "status": "active",
             "competency": competency.id,
-            "edit_key": f"key-{n}",
+            "key": new_form_key(),
         }
         assert coach_phone.together("POST", url, fields, taps=TAPS) == [303] * TAPS
         assert _count(ImprovementPriority, leader_id=leader.id) == 1
@@ -81,9 +82,9 @@ def test_priority(coach_phone, pair, leader, framework):
 
 def test_booking_a_check_in(coach_phone, pair, leader):
     url = f"/coaching/leaders/{leader.id}/check-ins/new"
-    for n in range(ROUNDS):
+    for _n in range(ROUNDS):
         _forget(CheckIn)
-        fields = {"day": "2030-05-06", "at": "10:00", "mode": "call", "schedule_key": f"k{n}"}
+        fields = {"day": "2030-05-06", "at": "10:00", "mode": "call", "key": new_form_key()}
         assert coach_phone.together("POST", url, fields, taps=TAPS) == [303] * TAPS
         assert _count(CheckIn, leader_id=leader.id) == 1
 
@@ -104,7 +105,7 @@ def test_moving_a_check_in(coach_phone, leader, check_in):
 def test_cancelling_a_check_in(leader_phone, coach, leader, pair):
     for n in range(ROUNDS):
         check_in = services.schedule_check_in(
-            coach, leader, day=date(2030, 5, n + 1), at=time(9), mode="call"
+            coach, leader, day=date(2030, 5, n + 1), at=time(9), mode="call", key=new_form_key()
         )
         url = f"/coaching/check-ins/{check_in.id}/cancel"
         statuses = leader_phone.together("POST", url, {"reason": f"Ill {n}"}, taps=TAPS)
@@ -134,7 +135,7 @@ def test_preparation_notes_ratings_and_actions(coach_phone, leader_phone, priori
             "title": "Observe",
             "owner": "leader",
             "due_on": "2030-05-20",
-            "create_key": f"a{n}",
+            "key": new_form_key(),
         }
         assert coach_phone.together("POST", f"{base}/actions", action, taps=TAPS) == [303] * TAPS
         assert _count(ActionItem) == 1

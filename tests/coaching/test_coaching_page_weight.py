@@ -8,6 +8,7 @@ from datetime import date, time
 import pytest
 
 from app.coaching import services
+from app.forms import new_form_key
 from benchmarks.page_weight import FIRST_VISIT_BUDGET, NAVIGATION_BUDGET, Meter, follow, sign_in
 from tests.conftest import PASSWORD
 
@@ -38,11 +39,14 @@ def test_the_dashboard_of_fifty_leaders_stays_within_budget(
             services.PriorityFields(title="Every lesson checks understanding before moving on"),
             by=coach,
             framework_id=framework.id,
+            key=new_form_key(),
         )
         check_in = services.schedule_check_in(
-            coach, leader, day=date(2026, 1, 5), at=time(9), mode="call"
+            coach, leader, day=date(2026, 1, 5), at=time(9), mode="call", key=new_form_key()
         )
-        services.add_action(check_in, title="x", owner="leader", due_on=date(2026, 1, 6))
+        services.add_action(
+            check_in, title="x", owner="leader", due_on=date(2026, 1, 6), key=new_form_key()
+        )
     first, navigation = _visit_and_navigate(phone(), live_server, coach, "/me")
     print(first, navigation)
     assert first.bytes <= FIRST_VISIT_BUDGET, first
@@ -50,7 +54,9 @@ def test_the_dashboard_of_fifty_leaders_stays_within_budget(
 
 
 def test_a_leaders_record_stays_within_budget(live_server, phone, leader, priority, check_in):
-    services.add_action(check_in, title="Observe", owner="leader", due_on=date(2030, 1, 1))
+    services.add_action(
+        check_in, title="Observe", owner="leader", due_on=date(2030, 1, 1), key=new_form_key()
+    )
     first, navigation = _visit_and_navigate(phone(), live_server, leader, "/learn/")
     print(first, navigation)
     assert first.bytes <= FIRST_VISIT_BUDGET, first

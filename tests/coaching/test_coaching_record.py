@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app.coaching import services
 from app.coaching.models import ActionItem, CheckIn, CoachPairing, PriorityChange, PrivateNote
 from app.extensions import db
+from app.forms import new_form_key
 
 HX = {"HX-Request": "true"}
 
@@ -63,12 +64,12 @@ def test_the_coach_agrees_a_priority_and_its_history_is_kept(
         "target": "80%",
         "status": "active",
         "competency": [competencies[0].id, competencies[1].id],
-        "edit_key": "k1",
+        "key": new_form_key(),
     }
     assert client.post(url, data=fields).status_code == 303
     assert (
         client.post(
-            url, data={**fields, "title": "Reading for every child", "edit_key": "k2"}
+            url, data={**fields, "title": "Reading for every child", "key": new_form_key()}
         ).status_code
         == 303
     )
@@ -80,12 +81,12 @@ def test_the_coach_agrees_a_priority_and_its_history_is_kept(
         and "Reading for all" in page
     )
     # A title left empty is refused at the field, with everything else kept.
-    response = client.post(url, data={**fields, "title": "", "edit_key": "k3"})
+    response = client.post(url, data={**fields, "title": "", "key": new_form_key()})
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "Give the priority a title." in body and "Half of P3 cannot read." in body
     # A competency of no framework is refused.
-    response = client.post(url, data={**fields, "competency": [999999], "edit_key": "k4"})
+    response = client.post(url, data={**fields, "competency": [999999], "key": new_form_key()})
     assert response.status_code == 422 and "Choose competencies" in response.get_data(as_text=True)
 
 
@@ -99,7 +100,7 @@ def test_a_check_in_from_booking_to_ticked_action(
     login(coach)
     response = client.post(
         f"/coaching/leaders/{leader.id}/check-ins/new",
-        data={"day": "2030-05-06", "at": "10:00", "mode": "visit", "schedule_key": "s1"},
+        data={"day": "2030-05-06", "at": "10:00", "mode": "visit", "key": new_form_key()},
     )
     assert response.status_code == 303
     check_in_id = _check_in_id()
@@ -129,7 +130,7 @@ def test_a_check_in_from_booking_to_ticked_action(
     for title, owner in (("Observe two lessons", "leader"), ("Send feedback scripts", "coach")):
         response = client.post(
             f"{url}/actions",
-            data={"title": title, "owner": owner, "due_on": "2030-05-20", "create_key": title},
+            data={"title": title, "owner": owner, "due_on": "2030-05-20", "key": new_form_key()},
         )
         assert response.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(ActionItem)) == 2
@@ -169,7 +170,7 @@ def test_competencies_that_cannot_exist_are_left_out_of_a_priority(
             "title": "Reading for all",
             "status": "active",
             "competency": [competency.id, str(2**63), "²", str(2**31)],
-            "edit_key": "k1",
+            "key": new_form_key(),
         },
     )
     assert response.status_code == 303

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from app.coaching import services
+from app.forms import new_form_key
 from tests.conftest import PASSWORD
 
 
@@ -24,7 +25,9 @@ def _signed_in(app, user):
 
 def test_coaching_forms_need_and_carry_their_token(make_app, make_user, coach, leader, check_in):
     app = make_app(WTF_CSRF_ENABLED=True)
-    action = services.add_action(check_in, title="Observe", owner="leader", due_on=date(2030, 1, 1))
+    action = services.add_action(
+        check_in, title="Observe", owner="leader", due_on=date(2030, 1, 1), key=new_form_key()
+    )
     with app.app_context():
         client = _signed_in(app, coach)
         url = f"/coaching/check-ins/{check_in.id}"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.coaching import services
 from app.db import utcnow
 from app.extensions import db
+from app.forms import new_form_key
 from app.learning import services as learning
 from app.learning.models import Lesson
 
@@ -26,11 +27,18 @@ def _busy_leader(make_user, coach, framework, lessons, n):
         ),
         by=coach,
         framework_id=framework.id,
+        key=new_form_key(),
     )
-    past = services.schedule_check_in(coach, leader, day=date(2026, 1, 5), at=time(9), mode="call")
+    past = services.schedule_check_in(
+        coach, leader, day=date(2026, 1, 5), at=time(9), mode="call", key=new_form_key()
+    )
     services.save_notes(past, shared="ok", private="p")
-    services.add_action(past, title="late", owner="leader", due_on=date(2026, 1, 20))
-    services.schedule_check_in(coach, leader, day=date(2031, 1, 5), at=time(9), mode="visit")
+    services.add_action(
+        past, title="late", owner="leader", due_on=date(2026, 1, 20), key=new_form_key()
+    )
+    services.schedule_check_in(
+        coach, leader, day=date(2031, 1, 5), at=time(9), mode="visit", key=new_form_key()
+    )
     for lesson in lessons:
         learning.complete_lesson(leader, lesson)
         for question in lesson.questions:
@@ -78,15 +86,29 @@ def test_leaders_are_ranked_by_need_and_say_why(coach, make_user, framework, mak
         services.PriorityFields(title="Reading", competency_ids=(competency.id,)),
         by=coach,
         framework_id=framework.id,
+        key=new_form_key(),
     )
     soon = now + timedelta(days=3)
-    services.schedule_check_in(coach, fine, day=soon.date(), at=time(12), mode="call")
+    services.schedule_check_in(
+        coach, fine, day=soon.date(), at=time(12), mode="call", key=new_form_key()
+    )
     learning.complete_lesson(fine, lessons[0])
     # Struggling: an overdue action, a missed check-in, quick checks going badly.
     missed = services.schedule_check_in(
-        coach, struggling, day=(now - timedelta(days=10)).date(), at=time(9), mode="call"
+        coach,
+        struggling,
+        day=(now - timedelta(days=10)).date(),
+        at=time(9),
+        mode="call",
+        key=new_form_key(),
     )
-    services.add_action(missed, title="x", owner="leader", due_on=(now - timedelta(days=2)).date())
+    services.add_action(
+        missed,
+        title="x",
+        owner="leader",
+        due_on=(now - timedelta(days=2)).date(),
+        key=new_form_key(),
+    )
     for lesson in lessons:
         for question in lesson.questions:
             learning.answer_question(struggling, question, 2)  # always wrong first time
@@ -113,10 +135,14 @@ def test_leaders_are_ranked_by_need_and_say_why(coach, make_user, framework, mak
 
 def test_the_dashboard_says_why_in_words(client, login, coach, leader, pair):
     check_in = services.schedule_check_in(
-        coach, leader, day=date(2026, 1, 5), at=time(9), mode="call"
+        coach, leader, day=date(2026, 1, 5), at=time(9), mode="call", key=new_form_key()
     )
-    services.add_action(check_in, title="x", owner="leader", due_on=date(2026, 1, 6))
-    services.add_action(check_in, title="y", owner="coach", due_on=date(2026, 1, 6))
+    services.add_action(
+        check_in, title="x", owner="leader", due_on=date(2026, 1, 6), key=new_form_key()
+    )
+    services.add_action(
+        check_in, title="y", owner="coach", due_on=date(2026, 1, 6), key=new_form_key()
+    )
     login(coach)
     page = client.get("/coaching/").get_data(as_text=True)
     assert "2 actions overdue" in page
@@ -129,11 +155,18 @@ def test_a_leaders_page_costs_the_same_with_a_year_of_check_ins(
 ):
     def book(n):
         check_in = services.schedule_check_in(
-            coach, leader, day=date(2026, 1, 1) + timedelta(days=30 * n), at=time(9), mode="call"
+            coach,
+            leader,
+            day=date(2026, 1, 1) + timedelta(days=30 * n),
+            at=time(9),
+            mode="call",
+            key=new_form_key(),
         )
         services.save_notes(check_in, shared="notes", private="private")
         services.save_ratings(check_in, {c: 2 for c in priority.competency_ids})
-        services.add_action(check_in, title="a", owner="leader", due_on=date(2027, 1, 1))
+        services.add_action(
+            check_in, title="a", owner="leader", due_on=date(2027, 1, 1), key=new_form_key()
+        )
         services.save_priority(
             leader,
             services.PriorityFields(
@@ -141,6 +174,7 @@ def test_a_leaders_page_costs_the_same_with_a_year_of_check_ins(
             ),
             by=coach,
             framework_id=priority.competency_links[0].competency.framework_id,
+            key=new_form_key(),
         )
 
     book(0)

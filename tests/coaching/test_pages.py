@@ -7,6 +7,7 @@ import re
 import pytest
 
 from app.coaching import services
+from app.forms import new_form_key
 
 HX = {"HX-Request": "true"}
 
@@ -34,7 +35,7 @@ def test_a_booking_with_a_missing_time_says_so_and_keeps_the_rest(
     login(coach)
     response = client.post(
         f"/coaching/leaders/{leader.id}/check-ins/new",
-        data={"day": "2030-05-06", "at": "", "mode": "visit", "schedule_key": "x"},
+        data={"day": "2030-05-06", "at": "", "mode": "visit", "key": new_form_key()},
     )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
@@ -47,7 +48,7 @@ def test_an_action_without_a_title_or_date_says_what_to_fix(client, login, coach
     login(coach)
     response = client.post(
         f"/coaching/check-ins/{check_in.id}/actions",
-        data={"title": "", "owner": "coach", "due_on": "", "create_key": "k"},
+        data={"title": "", "owner": "coach", "due_on": "", "key": new_form_key()},
     )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
@@ -94,7 +95,9 @@ def test_a_leader_ticks_off_without_javascript_and_returns_to_their_record(
 ):
     from datetime import date
 
-    action = services.add_action(check_in, title="Observe", owner="leader", due_on=date(2030, 1, 1))
+    action = services.add_action(
+        check_in, title="Observe", owner="leader", due_on=date(2030, 1, 1), key=new_form_key()
+    )
     login(leader)
     response = client.post(f"/coaching/actions/{action.id}", data={"done": "1", "back": "record"})
     assert response.status_code == 303

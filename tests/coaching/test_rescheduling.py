@@ -14,6 +14,7 @@ from app import registry
 from app.coaching import services
 from app.coaching.models import CheckIn
 from app.extensions import db
+from app.forms import new_form_key
 from app.i18n import reader
 from app.notifications import services as notifications
 from app.notifications.models import Notification
@@ -179,7 +180,9 @@ def test_a_mistyped_year_is_refused_when_moving_and_when_booking(coach, leader, 
         services.reschedule_check_in(check_in, coach, day=date(year, 1, 1), at=time(0))
     assert refused.value.field == "day"
     with pytest.raises(services.CoachingError, match="Check the year"):
-        services.schedule_check_in(coach, leader, day=date(year, 12, 31), at=time(23), mode="call")
+        services.schedule_check_in(
+            coach, leader, day=date(year, 12, 31), at=time(23), mode="call", key=new_form_key()
+        )
     assert check_in.sequence == 0
 
 
@@ -191,10 +194,10 @@ def test_a_reason_too_long_is_refused(coach, check_in):
 
 def test_reminders_follow_the_new_time_and_stop_for_a_cancelled_check_in(coach, leader, pair):
     first = services.schedule_check_in(
-        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call"
+        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call", key=new_form_key()
     )
     second = services.schedule_check_in(
-        coach, leader, day=date(2030, 3, 4), at=time(15), mode="visit"
+        coach, leader, day=date(2030, 3, 4), at=time(15), mode="visit", key=new_form_key()
     )
     # Told to prepare for both, two days before.
     assert services.send_reminders(first.starts_at - timedelta(hours=40)).preparations == 2
@@ -240,7 +243,9 @@ def test_a_cancelled_check_in_raises_no_flag_on_the_dashboard(coach, leader, che
 
 
 def test_the_next_check_in_is_the_new_time_not_a_cancelled_one(coach, leader, check_in):
-    later = services.schedule_check_in(coach, leader, day=date(2030, 4, 1), at=time(9), mode="call")
+    later = services.schedule_check_in(
+        coach, leader, day=date(2030, 4, 1), at=time(9), mode="call", key=new_form_key()
+    )
     services.cancel_check_in(check_in, coach)
     [row] = services.dashboard(coach, now=NOW).rows
     assert row.next_check_in == later.starts_at
@@ -250,8 +255,12 @@ def test_the_next_check_in_is_the_new_time_not_a_cancelled_one(coach, leader, ch
 
 
 def test_reports_count_a_cancelled_check_in_neither_planned_nor_missed(coach, leader, check_in):
-    services.schedule_check_in(coach, leader, day=date(2030, 4, 1), at=time(9), mode="call")
-    held = services.schedule_check_in(coach, leader, day=date(2030, 2, 1), at=time(9), mode="call")
+    services.schedule_check_in(
+        coach, leader, day=date(2030, 4, 1), at=time(9), mode="call", key=new_form_key()
+    )
+    held = services.schedule_check_in(
+        coach, leader, day=date(2030, 2, 1), at=time(9), mode="call", key=new_form_key()
+    )
     services.save_notes(held, shared="Met", private="")
     services.cancel_check_in(check_in, leader)
 
@@ -266,7 +275,9 @@ def test_reports_count_a_cancelled_check_in_neither_planned_nor_missed(coach, le
 def test_erasing_a_person_forgets_their_name_in_what_they_moved_or_cancelled(
     make_user, coach, leader, check_in
 ):
-    other = services.schedule_check_in(coach, leader, day=date(2030, 4, 1), at=time(9), mode="call")
+    other = services.schedule_check_in(
+        coach, leader, day=date(2030, 4, 1), at=time(9), mode="call", key=new_form_key()
+    )
     services.reschedule_check_in(check_in, coach, day=date(2030, 3, 6), at=time(14))
     services.cancel_check_in(other, leader, reason="Ill")
     registry.PERSONAL_DATA["coaching"].erase(coach.id)

@@ -13,6 +13,7 @@ from icalendar import Calendar
 
 from app.coaching import services
 from app.db import utcnow
+from app.forms import new_form_key
 from tests.coaching.test_coaching_journey import _fits, _signed_in
 
 pytestmark = pytest.mark.browser
@@ -25,7 +26,7 @@ def test_the_leader_moves_it_and_the_coach_cancels_it(live_server, phone, make_u
     services.pair(coach, leader)
     two_days_ago = (utcnow() - timedelta(days=2)).date()
     check_in = services.schedule_check_in(
-        coach, leader, day=two_days_ago, at=time(9, 30), mode="call"
+        coach, leader, day=two_days_ago, at=time(9, 30), mode="call", key=new_form_key()
     )
     url = f"{live_server}/coaching/check-ins/{check_in.id}"
     coach_page = _signed_in(phone, live_server, coach, javascript)

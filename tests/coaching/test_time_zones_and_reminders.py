@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.coaching import services
 from app.coaching.models import CheckIn
 from app.extensions import db
+from app.forms import new_form_key
 from app.groups.services.digest import _message
 from app.notifications.models import Notification
 from app.notifications.services import notify
@@ -23,7 +24,7 @@ def test_a_check_in_booked_in_nairobi_shows_kuala_lumpur_time(client, login, mak
     login(coach)
     response = client.post(
         f"/coaching/leaders/{leader.id}/check-ins/new",
-        data={"day": "2030-03-04", "at": "09:30", "mode": "video", "schedule_key": "tz"},
+        data={"day": "2030-03-04", "at": "09:30", "mode": "video", "key": new_form_key()},
     )
     assert response.status_code == 303
     check_in = db.session.scalars(select(CheckIn)).one()
@@ -53,11 +54,15 @@ def _notifications(**where) -> list[Notification]:
 def test_reminders_are_sent_once_each_at_the_right_time(coach, leader, pair):
     starts = datetime(2030, 3, 4, 6, 30, tzinfo=UTC)
     check_in = services.schedule_check_in(
-        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call"
+        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call", key=new_form_key()
     )
     assert check_in.starts_at == starts
-    services.add_action(check_in, title="Observe P3", owner="leader", due_on=date(2030, 3, 10))
-    services.add_action(check_in, title="Send scripts", owner="coach", due_on=date(2030, 3, 10))
+    services.add_action(
+        check_in, title="Observe P3", owner="leader", due_on=date(2030, 3, 10), key=new_form_key()
+    )
+    services.add_action(
+        check_in, title="Send scripts", owner="coach", due_on=date(2030, 3, 10), key=new_form_key()
+    )
 
     # Three days before: nothing yet.
     assert services.send_reminders(starts - timedelta(days=3)).total == 0
@@ -91,7 +96,7 @@ def test_a_reminder_reads_in_its_readers_language_and_on_their_clock(
     """The check-in's time is written when the reminder is read: in Swahili on a phone in
     Kuala Lumpur, in French in the e-mail digest of a reader in Kigali."""
     check_in = services.schedule_check_in(
-        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call"
+        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call", key=new_form_key()
     )
     services.send_reminders(check_in.starts_at - timedelta(hours=20))
     leader.locale, leader.timezone = "sw", "Asia/Kuala_Lumpur"
@@ -124,7 +129,7 @@ def test_a_reminder_worded_before_moments_were_kept_reads_as_it_was(client, logi
 
 def test_a_prepared_or_held_check_in_needs_no_reminder(coach, leader, pair):
     check_in = services.schedule_check_in(
-        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call"
+        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call", key=new_form_key()
     )
     services.save_preparation(check_in, tried="a", happened="b", help_needed="c")
     assert services.send_reminders(check_in.starts_at - timedelta(hours=30)).preparations == 0
@@ -134,7 +139,7 @@ def test_a_prepared_or_held_check_in_needs_no_reminder(coach, leader, pair):
 
 def test_the_remind_command_and_the_periodic_task(app, runner, coach, leader, pair):
     check_in = services.schedule_check_in(
-        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call"
+        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call", key=new_form_key()
     )
     result = runner.invoke(args=["coaching", "remind", "--now", "2030-03-03 12:00"])
     assert result.exit_code == 0, result.output

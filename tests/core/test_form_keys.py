@@ -12,8 +12,15 @@ from werkzeug.datastructures import MultiDict
 
 from app.db import utcnow
 from app.extensions import db
-from app.form_keys import FormKey, KeyReused, claim_key, forget_old_keys
-from app.forms import KeyedForm, new_form_key
+from app.form_keys import (
+    OUT_OF_DATE,
+    FormKey,
+    KeyReused,
+    claim_form_key,
+    claim_key,
+    forget_old_keys,
+)
+from app.forms import KEY_ERROR, KeyedForm, new_form_key
 
 
 def test_a_keyed_form_draws_a_key_and_keeps_the_one_it_came_with(app):
@@ -94,3 +101,19 @@ def test_keys_are_forgotten_after_the_days_kept(app, make_user):
     assert forget_old_keys() == 1
     assert [k.key for k in db.session.scalars(select(FormKey))] == ["a-new-key-0123456789"]
     assert "core.forget_form_keys" in app.extensions["jobs"].jobs
+
+
+def test_a_service_claims_through_claim_form_key_and_refuses_a_reused_key_as_its_error(
+    app, make_user
+):
+    from app.errors import ServiceError
+
+    class AreaError(ServiceError):
+        pass
+
+    person = make_user()
+    key = new_form_key()
+    assert claim_form_key(person.id, key, "groups.reply", AreaError).added
+    with pytest.raises(AreaError) as refused:
+        claim_form_key(person.id, key, "studio.add_course", AreaError)
+    assert refused.value.template == OUT_OF_DATE == str(KEY_ERROR)

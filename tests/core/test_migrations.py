@@ -336,3 +336,85 @@ def test_downgrades_that_rebuild_a_table_keep_what_points_at_it(tmp_path):
             assert conn.execute(text("SELECT count(*) FROM renditions")).scalar() == 1
             video = text("SELECT media_asset_id FROM lessons WHERE id = :id")
             assert conn.execute(video, {"id": lesson}).scalar() == asset
+
+
+# What a group's threads and posts carry: 0022 rebuilds both tables on SQLite to drop their
+# old keys, which with foreign keys on would delete all of it.
+GROUP_RECORDS = (
+    "group_threads",
+    "group_posts",
+    "group_thread_reads",
+    "group_post_reports",
+    "form_keys",
+    "coaching_check_ins",
+    "coaching_actions",
+)
+
+
+def test_the_one_key_scheme_keeps_every_thread_post_and_what_points_at_them(tmp_path):
+    """0022 drops the keys the areas kept on their rows (rebuilding ``group_threads`` and
+    ``group_posts`` on SQLite) and moves the studio's into ``form_keys``; every row stays,
+    both ways."""
+    with _migrating_app(tmp_path):
+        upgrade(revision="0021_practices")
+        at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+        with db.engine.begin() as conn:
+            _check_in_with_its_records(conn)
+            leader = conn.execute(text("SELECT id FROM users WHERE email = 'l@example.org'"))
+            leader = leader.scalar()
+            group = _insert(conn, "groups", name="G", description="", created_at=at)
+            thread = _insert(
+                conn,
+                "group_threads",
+                group_id=group,
+                author_id=leader,
+                title="T",
+                pinned=False,
+                locked=False,
+                created_at=at,
+                last_activity_at=at,
+                reply_count=0,
+                idempotency_key="t-key",
+            )
+            post = _insert(
+                conn,
+                "group_posts",
+                thread_id=thread,
+                author_id=leader,
+                body="B",
+                body_html="<p>B</p>",
+                idempotency_key="p-key",
+                created_at=at,
+            )
+            _insert(
+                conn, "group_thread_reads", user_id=leader, thread_id=thread, last_read_post_id=post
+            )
+            _insert(
+                conn,
+                "group_post_reports",
+                post_id=post,
+                reporter_id=leader,
+                group_id=group,
+                reason="R",
+                created_at=at,
+            )
+            _insert(
+                conn,
+                "studio_form_keys",
+                key="s" * 32,
+                user_id=leader,
+                kind="course",
+                row_id=7,
+                created_at=at,
+            )
+        before = _counts(set(GROUP_RECORDS) - {"form_keys"})
+
+        upgrade(revision="0022_one_form_key_scheme")
+        assert _counts(GROUP_RECORDS) == {**before, "form_keys": 1}
+        with db.engine.connect() as conn:
+            moved = conn.execute(text("SELECT person_id, action, row_id FROM form_keys")).one()
+            assert tuple(moved) == (leader, "studio.add_course", 7)
+
+        downgrade(revision="0021_practices")
+        assert _counts(set(GROUP_RECORDS) - {"form_keys"}) == before
+        assert _counts(["studio_form_keys", "form_keys"]) == {"studio_form_keys": 1, "form_keys": 0}

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app import registry
 from app.coaching import services as coaching
 from app.extensions import db
+from app.forms import new_form_key
 from app.groups import services as groups
 from app.groups.models import MemberRole, Post
 from app.learning.models import Lesson
@@ -58,7 +59,7 @@ def w(make_user, author, studio_course):  # noqa: F811
     )
     coaching.pair(w.coach, w.leader)
     w.check_in = coaching.schedule_check_in(
-        w.coach, w.leader, day=date(2030, 3, 4), at=time(9, 30), mode="call"
+        w.coach, w.leader, day=date(2030, 3, 4), at=time(9, 30), mode="call", key=new_form_key()
     )
 
     w.live, w.draft = studio_course(author, title="Live course"), studio_course(author)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.forms import new_form_key
 from app.frameworks import services
 from app.frameworks.files import load_framework
 from app.frameworks.models import Competency
@@ -112,9 +113,11 @@ def test_a_language_code_too_long_to_keep_is_a_field_error(client, admin, framew
 def test_add_competency_and_refuse_a_taken_code(client, admin, framework):
     domain = framework.domains[0]
     url = f"/frameworks/{framework.id}/domains/{domain.id}/competencies/new"
-    taken = client.post(url, data={"code": "LL.1", "title": "Again"})
+    taken = client.post(url, data={"code": "LL.1", "title": "Again", "key": new_form_key()})
     assert "already has a competency with this code" in taken.get_data(as_text=True)
-    response = client.post(url, data={"code": "LL.5", "title": "Literacy first", "description": ""})
+    response = client.post(
+        url, data={"code": "LL.5", "title": "Literacy first", "key": new_form_key()}
+    )
     assert response.status_code == 303
     assert _competency("LL.5").domain_id == domain.id
 

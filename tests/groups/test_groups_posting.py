@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.forms import new_form_key
 from app.groups import services
 from app.groups.models import ModerationEntry, Post, PostReport, Thread, ThreadRead
 from app.notifications.models import Notification
@@ -309,7 +310,7 @@ def test_report_hide_and_restore(app, client, login, circle, thread):
 
 def test_admins_create_groups_and_add_members(client, login, circle, make_user):
     login(circle.admin)
-    response = client.post("/groups/new", data={"name": "Rwamagana heads"})
+    response = client.post("/groups/new", data={"name": "Rwamagana heads", "key": new_form_key()})
     assert response.status_code == 303
     group_url = response.headers["Location"]
     newcomer = make_user("leader", name="Eric Habimana")

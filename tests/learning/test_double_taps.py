@@ -9,12 +9,6 @@ from no row at all, so a check-then-insert shows up as a 500 or a second row.
 
 from __future__ import annotations
 
-import http.client
-import re
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlencode, urlsplit
-
 import pytest
 from sqlalchemy import delete, func, select
 
@@ -27,65 +21,7 @@ from app.learning.models import (
     SelfAssessment,
     SelfRating,
 )
-from tests.conftest import PASSWORD
-
-ROUNDS = 10
-TAPS = 3
-HX = {"HX-Request": "true"}
-
-
-class Phone:
-    """One signed-in leader talking HTTP to the live server."""
-
-    def __init__(self, base_url: str, user):
-        parts = urlsplit(base_url)
-        self.host, self.port, self.cookie = parts.hostname, parts.port, ""
-        response = self._send(
-            self._connect(),
-            "POST",
-            "/sign-in",
-            {"identifier": user.email, "password": PASSWORD},
-        )
-        assert response.status == 303, response.status
-        cookies = [c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie")]
-        self.cookie = next(c for c in cookies if c.startswith("session="))
-
-    def _connect(self) -> http.client.HTTPConnection:
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        connection.connect()
-        return connection
-
-    def _send(self, connection, method, path, fields=None, headers=None):
-        body = urlencode(fields or {})
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            **({"Cookie": self.cookie} if self.cookie else {}),
-            **(headers or {}),
-        }
-        try:
-            connection.request(method, path, body if method == "POST" else None, headers)
-            response = connection.getresponse()
-            response.text = response.read().decode()
-            return response
-        finally:
-            connection.close()
-
-    def get(self, path: str) -> str:
-        response = self._send(self._connect(), "GET", path)
-        assert response.status == 200, (path, response.status)
-        return response.text
-
-    def together(self, method, path, fields=None, headers=None, taps=TAPS) -> list[int]:
-        """Send ``taps`` identical requests at the same moment; their status codes."""
-        barrier = threading.Barrier(taps)
-
-        def tap(_):
-            connection = self._connect()  # connected first: only the request is left to race
-            barrier.wait(timeout=30)
-            return self._send(connection, method, path, fields, headers).status
-
-        with ThreadPoolExecutor(taps) as pool:
-            return list(pool.map(tap, range(taps)))
+from tests.phones import HX, ROUNDS, TAPS, Phone
 
 
 @pytest.fixture
@@ -203,9 +139,7 @@ def test_self_assessment(leader_phone, framework):
     }
     fields = {f"c{competency_id}": level for competency_id, level in ratings.items()}
     for n in range(ROUNDS):
-        page = leader_phone.get("/learn/self-assessment")
-        key = re.search(r'name="sitting_key"[^>]* value="([^"]+)"', page)
-        sent = {**fields, **({"sitting_key": key[1]} if key else {})}
+        sent = {**fields, "key": leader_phone.form_key("/learn/self-assessment")}
         assert leader_phone.together("POST", "/learn/self-assessment", sent) == [303] * TAPS
         assert _count(SelfAssessment) == n + 1  # one more sitting each round
         db.session.rollback()
@@ -220,16 +154,15 @@ def test_self_assessment(leader_phone, framework):
 
 def test_a_sitting_sent_again_holds_the_ratings_sent_last(make_user, framework):
     """The same form sent again after a change (back, change a rating, save) is still one
-    sitting, and it holds what was sent last; a sitting without a key is always new."""
+    sitting, and it holds what was sent last; another key is another sitting."""
     from app.learning import services
 
     leader = make_user("leader")
     a, b, c = [c.id for d in framework.domains for c in d.competencies][:3]
-    first = services.record_self_assessment(leader, framework, {a: 1, b: 2}, "k1")
-    again = services.record_self_assessment(leader, framework, {a: 3, c: 1}, "k1")
+    first = services.record_self_assessment(leader, framework, {a: 1, b: 2}, "key-1")
+    again = services.record_self_assessment(leader, framework, {a: 3, c: 1}, "key-1")
     assert again.id == first.id and _count(SelfAssessment) == 1
     assert services.self_assessment_form(leader).latest == {a: 3, c: 1}
-    services.record_self_assessment(leader, framework, {a: 2}, "k2")
-    services.record_self_assessment(leader, framework, {a: 2})
-    services.record_self_assessment(leader, framework, {a: 2})
-    assert _count(SelfAssessment) == 4
+    services.record_self_assessment(leader, framework, {a: 2}, "key-2")
+    services.record_self_assessment(leader, framework, {a: 2}, "key-3")
+    assert _count(SelfAssessment) == 3

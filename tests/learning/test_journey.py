@@ -97,8 +97,10 @@ def test_growth_per_competency(demo_course, make_user, framework):
 
     form = services.self_assessment_form(leader)
     codes = {c.code: c.id for _d, cs in form.domains for c in cs}
-    services.record_self_assessment(leader, framework, {codes["LL.2"]: 1, codes["LC.1"]: 2})
-    services.record_self_assessment(leader, framework, {codes["LL.2"]: 3})
+    services.record_self_assessment(
+        leader, framework, {codes["LL.2"]: 1, codes["LC.1"]: 2}, "sitting-one-key-1"
+    )
+    services.record_self_assessment(leader, framework, {codes["LL.2"]: 3}, "sitting-two-key-2")
 
     growth = services.growth(leader)
     rows = {row.competency.code: row for d in growth.domains for row in d.competencies}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
+from app.forms import new_form_key
 from app.learning import services
 from app.learning.models import Course, Lesson
 from tests.learning.test_published_cache import _ready_asset
@@ -53,8 +54,8 @@ def test_page_queries_are_constant_in_courses_and_lessons(
     assert len(lessons) > 150
     _exercise(leader, lessons[:60])
     ratings = {c.id: 2 for d in framework.domains for c in d.competencies}
-    services.record_self_assessment(leader, framework, ratings)
-    services.record_self_assessment(leader, framework, ratings)
+    services.record_self_assessment(leader, framework, ratings, new_form_key())
+    services.record_self_assessment(leader, framework, ratings, new_form_key())
     fifty = _measure(client, count_queries, url)
 
     print("queries per page, 1 course vs 50:", one, fifty)

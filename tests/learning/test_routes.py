@@ -8,6 +8,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.forms import new_form_key
 from app.learning.models import (
     Lesson,
     LessonProgress,
@@ -212,11 +213,16 @@ def test_self_assessment_then_growth(client, leader, framework):
     assert "Rate yourself to start" in html
     ll2 = next(c for d in framework.domains for c in d.competencies if c.code == "LL.2")
     assert (
-        client.post("/learn/self-assessment", data={}).status_code == 200
+        client.post("/learn/self-assessment", data={"key": new_form_key()}).status_code == 200
     )  # nothing chosen: form again
-    response = client.post("/learn/self-assessment", data={f"c{ll2.id}": "1"})
+    unkeyed = client.post("/learn/self-assessment", data={f"c{ll2.id}": "1"})
+    assert unkeyed.status_code == 422 and "This form is out of date" in unkeyed.text
+    assert 'value="1" checked' in unkeyed.text  # what was chosen stays
+    response = client.post(
+        "/learn/self-assessment", data={f"c{ll2.id}": "1", "key": new_form_key()}
+    )
     assert response.status_code == 303 and response.headers["Location"].endswith("/learn/growth")
-    client.post("/learn/self-assessment", data={f"c{ll2.id}": "2"})
+    client.post("/learn/self-assessment", data={f"c{ll2.id}": "2", "key": new_form_key()})
     html = client.get("/learn/growth").get_data(as_text=True)
     assert "Self-rating: 1 Emerging → 2 Developing" in html and "+1" in html
     assert "Lessons done: 0 of 3" in html

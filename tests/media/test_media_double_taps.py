@@ -10,7 +10,7 @@ from app.accounts.data_use import flush_data_use
 from app.accounts.models import DataUsage, User
 from app.extensions import db
 from app.media import services
-from tests.learning.test_double_taps import TAPS, Phone
+from tests.phones import TAPS, Phone
 
 ROUNDS = 5
 

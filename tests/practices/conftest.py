@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.coaching import services as coaching
+from app.forms import new_form_key
 from app.groups import services as groups
 from app.practices import services
 from app.practices.models import Status
@@ -73,5 +74,5 @@ def make_practice(w, status=Status.APPROVED, author=None, **overrides):
 
 def book_check_in(w, leader):
     return coaching.schedule_check_in(
-        w.coach, leader, day=date(2030, 3, 4), at=time(9), mode="call"
+        w.coach, leader, day=date(2030, 3, 4), at=time(9), mode="call", key=new_form_key()
     )

@@ -11,8 +11,8 @@ from app.extensions import db
 from app.notifications.models import Notification
 from app.practices import services
 from app.practices.models import Practice, Status
-from app.programmes import services as programmes
 from tests.practices.conftest import book_check_in, fields, make_practice, new_key
+from tests.programmes.conftest import new_cohort, new_programme
 
 
 def _kinds(user) -> list[str]:
@@ -235,12 +235,8 @@ def test_the_coach_sees_a_leader_s_practices_shared_and_tried(w, client, login):
 
 
 def test_an_approved_practice_stays_in_its_programme(w, client, login, programme, cohort, enrol):
-    other = programmes.save_programme(
-        None, name="Heads Rwanda", framework_id=None, region="RW", course_ids=[], by=w.admin
-    )
-    elsewhere = programmes.save_cohort(
-        other, None, name="Kigali", starts_on=cohort.starts_on, ends_on=None, by=w.admin
-    )
+    other = new_programme(w.admin, "Heads Rwanda", region="RW")
+    elsewhere = new_cohort(other, w.admin, "Kigali", starts_on=cohort.starts_on)
     enrol(w.amina, region="Nairobi")
     enrol(w.chen, region="Kigali", to=elsewhere)
     practice = make_practice(w)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.coaching import services as coaching
 from app.extensions import db
+from app.forms import new_form_key
 from app.practices import services
 from app.practices.models import (
     Practice,
@@ -85,6 +86,7 @@ def test_the_filters(w, shelf):
         coaching.PriorityFields(title="Reading", competency_ids=(competency.id,)),
         by=w.coach,
         framework_id=w.framework.id,
+        key=new_form_key(),
     )
     page = services.library(w.baraka, services.LibraryFilter(for_priority=True))
     assert [p.id for p in page.practices] == [linked.id]

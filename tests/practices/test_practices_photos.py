@@ -29,22 +29,6 @@ def _send(client, practice, data: bytes, key=None, name="board.jpg"):
     )
 
 
-class MultipartPhone(Phone):
-    """A phone whose taps send a body of bytes as it is (a photo's multipart form)."""
-
-    def _send(self, connection, method, path, fields=None, headers=None):
-        if not isinstance(fields, bytes):
-            return super()._send(connection, method, path, fields, headers)
-        headers = {"Cookie": self.cookie, **(headers or {})}
-        try:
-            connection.request(method, path, fields, headers)
-            response = connection.getresponse()
-            response.text = response.read().decode()
-            return response
-        finally:
-            connection.close()
-
-
 def _count() -> int:
     db.session.rollback()
     return db.session.scalar(select(func.count()).select_from(PracticePhoto))
@@ -82,23 +66,13 @@ def test_a_file_that_is_not_a_photo_is_refused(w, client, login):
 @pytest.mark.usefixtures("live_server")
 def test_a_photo_sent_at_once_is_one_photo(live_server, w):
     practice = make_practice(w, Status.DRAFT)
-    phone = MultipartPhone(live_server, w.amina)
-    boundary = "practice-photo-boundary"
-    key = new_key()
-    body = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="key"\r\n\r\n{key}\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\n'
-            "Content-Type: image/jpeg\r\n\r\n"
-        ).encode()
-        + _jpeg()
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    statuses = phone.together(
+    phone = Phone(live_server, w.amina)
+    answers = phone.answers(
         "POST",
         f"/practices/{practice.id}/photos",
-        body,
-        {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        {"key": new_key()},
+        files={"photo": ("a.jpg", _jpeg(), "image/jpeg")},
     )
+    statuses = [answer.status for answer in answers]
     assert statuses == [303] * TAPS
     assert _count() == 1

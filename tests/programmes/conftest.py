@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.extensions import db
+from app.forms import new_form_key
 from app.learning.models import LessonProgress, SelfAssessment, SelfRating
 from app.programmes import services
 from app.programmes.models import CohortMember, LeaderProfile
@@ -21,23 +22,40 @@ def admin(make_user):
     return make_user("admin", name="Fatuma Admin")
 
 
+def new_programme(admin, name: str, *, region: str = "", course_ids=()):
+    """A programme, added as its form adds one (with the form's key)."""
+    return services.save_programme(
+        None,
+        name=name,
+        framework_id=None,
+        region=region,
+        course_ids=list(course_ids),
+        by=admin,
+        key=new_form_key(),
+    )
+
+
+def new_cohort(programme, admin, name: str, *, starts_on=START, ends_on=None):
+    """A cohort of ``programme``, added as its form adds one (with the form's key)."""
+    return services.save_cohort(
+        programme,
+        None,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        by=admin,
+        key=new_form_key(),
+    )
+
+
 @pytest.fixture
 def programme(app, admin):
-    return services.save_programme(
-        None, name="Heads Kenya", framework_id=None, region="KE", course_ids=[], by=admin
-    )
+    return new_programme(admin, "Heads Kenya", region="KE")
 
 
 @pytest.fixture
 def cohort(programme, admin):
-    return services.save_cohort(
-        programme,
-        None,
-        name="Nairobi 2026",
-        starts_on=START,
-        ends_on=START + timedelta(weeks=4),
-        by=admin,
-    )
+    return new_cohort(programme, admin, "Nairobi 2026", ends_on=START + timedelta(weeks=4))
 
 
 def at(day: int, hour: int = 10) -> datetime:

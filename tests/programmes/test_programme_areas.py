@@ -57,7 +57,6 @@ def test_erasure_keeps_the_discussion_and_removes_the_coaching_record(
         CheckIn(
             coach_id=coach.id,
             leader_id=person.id,
-            schedule_key="s1",
             starts_at=utcnow(),
             mode="call",
             notes="Shared",
@@ -95,7 +94,6 @@ def test_erasure_reaches_the_reminders_that_named_the_coach(make_user, admin):
         CheckIn(
             coach_id=coach.id,
             leader_id=leader.id,
-            schedule_key="s1",
             starts_at=utcnow() + timedelta(hours=30),
             mode="call",
         )

@@ -10,9 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.learning.models import Lesson, LessonProgress, QuickCheckQuestion
-from app.programmes import services
 from tests.conftest import sign_in
-from tests.programmes.conftest import START
+from tests.programmes.conftest import START, new_cohort, new_programme
 
 
 @pytest.fixture
@@ -21,12 +20,8 @@ def courses(make_course):
 
 
 def _programme(admin, name: str, course_ids: list[int]):
-    programme = services.save_programme(
-        None, name=name, framework_id=None, region="KE", course_ids=course_ids, by=admin
-    )
-    return services.save_cohort(
-        programme, None, name=f"{name} cohort", starts_on=START, ends_on=None, by=admin
-    )
+    programme = new_programme(admin, name, region="KE", course_ids=course_ids)
+    return new_cohort(programme, admin, f"{name} cohort", starts_on=START, ends_on=None)
 
 
 def _lesson(course) -> Lesson:

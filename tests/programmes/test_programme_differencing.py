@@ -19,7 +19,7 @@ from app.frameworks.models import Competency
 from app.learning.models import Lesson
 from app.programmes import services
 from tests.conftest import sign_in
-from tests.programmes.conftest import START, add_profile, add_progress, add_sitting
+from tests.programmes.conftest import START, add_profile, add_progress, add_sitting, new_cohort
 
 TODAY = START + timedelta(days=60)
 
@@ -46,13 +46,8 @@ PEOPLE = {
 @pytest.fixture
 def pilot(programme, admin, make_user, enrol, make_course, framework):
     cohorts = {
-        name: services.save_cohort(
-            programme,
-            None,
-            name=name,
-            starts_on=START,
-            ends_on=START + timedelta(weeks=4),
-            by=admin,
+        name: new_cohort(
+            programme, admin, name, starts_on=START, ends_on=START + timedelta(weeks=4)
         )
         for name in ("Main", "Pilot")
     }
@@ -216,7 +211,7 @@ def test_a_leader_in_two_cohorts_is_counted_once_in_every_report(
     programme, admin, make_user, enrol, make_course, framework
 ):
     first, second = (
-        services.save_cohort(programme, None, name=name, starts_on=START, ends_on=None, by=admin)
+        new_cohort(programme, admin, name, starts_on=START, ends_on=None)
         for name in ("First", "Second")
     )
     course = make_course("c", lessons=1)

@@ -17,7 +17,7 @@ from app.programmes.models import (
     ImportBatch,
     LeaderProfile,
 )
-from tests.learning.test_double_taps import Phone
+from tests.phones import Phone
 from tests.programmes.test_programme_imports import GOOD, checked
 
 ROUNDS = 3
@@ -48,7 +48,7 @@ def test_an_import_confirmed_three_times_at_once_imports_once(
     for _ in range(ROUNDS):
         draft = checked(GOOD, programme, admin)
         app.extensions["jobs"].huey.flush()  # the check's message: it ran here
-        statuses = phone.together("POST", url, {"key": draft.key})
+        statuses = phone.together("POST", url, {"batch": draft.key})
         assert statuses == [303, 303, 303], statuses
         assert _count(User) == 1  # the requests only queued it
         assert run_queued_jobs(app) == ["programmes.import_leaders"]

@@ -45,7 +45,7 @@ def confirm_counted(client, programme, data, admin, count_queries):
     """Preview ``data``, then confirm it through the page: (statements, response, batch)."""
     draft = checked(data, programme, admin)
     with count_queries() as counter:
-        response = client.post(f"/programme/{programme.id}/import", data={"key": draft.key})
+        response = client.post(f"/programme/{programme.id}/import", data={"batch": draft.key})
     assert response.status_code == 303, response.text[:300]
     return counter.count, response, db.session.get(ImportBatch, draft.id)
 

@@ -15,11 +15,13 @@ from sqlalchemy import func, select, update
 from app import jobs
 from app.accounts.models import User, UserRole
 from app.extensions import db
+from app.forms import new_form_key
 from app.programmes import services
 from app.programmes.models import Cohort, CohortMember, ImportBatch
 from app.programmes.services import import_checks, import_sweep
 from tests.conftest import sign_in
-from tests.learning.test_double_taps import Phone
+from tests.phones import Phone
+from tests.programmes.conftest import new_cohort, new_programme
 from tests.programmes.test_programme_double_taps import run_queued_jobs
 from tests.programmes.test_programme_import_jobs import leaders_csv
 from tests.programmes.test_programme_imports import GOOD, HEADER, checked
@@ -154,12 +156,10 @@ def test_the_fixed_rows_with_those_imported_already_duplicate_no_one(
     nothing = checked(again, programme, admin)
     assert (nothing.summary["good"], nothing.summary["skipped"]) == (0, 10)
     page = client.get(f"/programme/{programme.id}/imports/{nothing.id}/check")
-    assert "Nobody new in this file" in page.text and 'name="key"' not in page.text
+    assert "Nobody new in this file" in page.text and 'name="batch"' not in page.text
     # An account that is not in the row's cohort is no earlier import of the same person.
     make_user(phone="+254712000001")
-    other = services.save_cohort(
-        programme, None, name="Kisumu 2026", starts_on=cohort.starts_on, ends_on=None, by=admin
-    )
+    other = new_cohort(programme, admin, "Kisumu 2026", starts_on=cohort.starts_on, ends_on=None)
     clash = checked(
         HEADER
         + "Someone,0712 000 001,,S,R,Nairobi 2026,\n"
@@ -182,9 +182,7 @@ def test_the_import_takes_the_rows_the_preview_called_good_or_none(
     assert (draft.summary["good"], draft.refused_lines) == (1, [3])
     # The refused row's cohort is created meanwhile: it stays out all the same (the admin
     # was told it was refused, and has its row to fix and upload).
-    services.save_cohort(
-        programme, None, name="Later", starts_on=cohort.starts_on, ends_on=None, by=admin
-    )
+    new_cohort(programme, admin, "Later", starts_on=cohort.starts_on, ends_on=None)
     services.run_import(services.confirm_import(programme, draft.key, by=admin).id)
     assert set(db.session.scalars(select(User.name))) == {"Fatuma Admin", "Grace"}
 
@@ -206,12 +204,12 @@ def test_the_upload_costs_the_same_few_statements_for_50_or_20000_rows_and_does_
     url = f"/programme/{programme.id}/import"
     costs = []
     for size in (50, 20_000):
-        data = {"file": (io.BytesIO(leaders_csv(size)), "leaders.csv"), "upload_key": f"k{size}"}
+        data = {"file": (io.BytesIO(leaders_csv(size)), "leaders.csv"), "key": new_form_key()}
         with count_queries() as counter:
             response = client.post(url, data=data)
         assert response.status_code == 303, response.text[:300]
         costs.append(counter.count)
-        batch = db.session.scalar(select(ImportBatch).where(ImportBatch.key == f"k{size}"))
+        batch = db.session.scalar(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(1))
         # It returned before the check: the job is queued, nothing is known yet.
         assert (batch.status, batch.summary) == ("uploaded", None)
         assert response.headers["Location"].endswith(f"/imports/{batch.id}/check")
@@ -232,57 +230,30 @@ def test_the_check_costs_a_few_statements_per_500_rows(admin, programme, cohort,
     assert batch.summary["good"] == 2000 and len(batch.summary["sample"]) == 50
 
 
-class UploadingPhone(Phone):
-    """A signed-in admin's phone that sends forms with a file in them."""
-
-    def _send(self, connection, method, path, fields=None, headers=None):
-        if not fields or "file" not in fields:
-            return super()._send(connection, method, path, fields, headers)
-        boundary = "headway-test-boundary"
-        parts = []
-        for name, value in fields.items():
-            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
-            if isinstance(value, bytes):
-                head += '; filename="leaders.csv"\r\nContent-Type: text/csv'
-            parts.append(
-                head.encode()
-                + b"\r\n\r\n"
-                + (value if isinstance(value, bytes) else value.encode())
-            )
-        body = b"\r\n".join(parts) + f"\r\n--{boundary}--\r\n".encode()
-        headers = {
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "Cookie": self.cookie,
-            **(headers or {}),
-        }
-        try:
-            connection.request(method, path, body, headers)
-            response = connection.getresponse()
-            response.text = response.read().decode()
-            return response
-        finally:
-            connection.close()
-
-
 def test_an_upload_sent_three_times_at_once_is_checked_once(
     app, live_server, admin, programme, cohort
 ):
     app.extensions["jobs"].huey.flush()
-    phone = UploadingPhone(live_server, admin)
+    phone = Phone(live_server, admin)
     url = f"/programme/{programme.id}/import"
-    fields = {"upload_key": secrets.token_urlsafe(24), "file": GOOD.encode()}
-    assert phone.together("POST", url, fields) == [303, 303, 303]
+
+    def upload(key: str, data: bytes, taps: int) -> list[int]:
+        answers = phone.answers(
+            "POST", url, {"key": key}, taps=taps, files={"file": ("l.csv", data)}
+        )
+        return [answer.status for answer in answers]
+
+    key = secrets.token_urlsafe(24)
+    assert upload(key, GOOD.encode(), 3) == [303, 303, 303]
     assert count(ImportBatch) == 1
     # The same file again from a fresh form while its check waits: that check.
-    again = {"upload_key": secrets.token_urlsafe(24), "file": GOOD.encode()}
-    assert phone.together("POST", url, again, taps=1) == [303]
+    assert upload(secrets.token_urlsafe(24), GOOD.encode(), 1) == [303]
     assert count(ImportBatch) == 1
     assert run_queued_jobs(app) == ["programmes.check_import"]
     batch = db.session.scalar(select(ImportBatch))
     assert (batch.status, batch.summary["good"]) == ("draft", 3)
     # The first form sent back (Back, then Send) with another file: a check of its own.
-    other = {**fields, "file": leaders_csv(2)}
-    assert phone.together("POST", url, other, taps=1) == [303]
+    assert upload(key, leaders_csv(2), 1) == [303]
     assert count(ImportBatch) == 2
     assert run_queued_jobs(app) == ["programmes.check_import"]
 
@@ -294,7 +265,7 @@ def test_the_check_page_its_fragment_and_the_wrong_person(
     sign_in(client, admin)
     response = client.post(
         f"/programme/{programme.id}/import",
-        data={"file": (io.BytesIO(MINISTRY.encode()), "ministry.csv")},
+        data={"file": (io.BytesIO(MINISTRY.encode()), "ministry.csv"), "key": new_form_key()},
     )
     page = response.headers["Location"]
     batch = db.session.scalar(select(ImportBatch))
@@ -312,7 +283,7 @@ def test_the_check_page_its_fragment_and_the_wrong_person(
     audit = client.get("/programme/audit")
     assert "Downloaded the refused rows of an import" in audit.text
     # Confirming sends the admin to the import's progress; the check's page follows it.
-    confirmed = client.post(f"/programme/{programme.id}/import", data={"key": batch.key})
+    confirmed = client.post(f"/programme/{programme.id}/import", data={"batch": batch.key})
     assert client.get(page).headers["Location"] == confirmed.headers["Location"]
 
     for url, method in (
@@ -326,9 +297,7 @@ def test_the_check_page_its_fragment_and_the_wrong_person(
     client.post("/sign-out")
     sign_in(client, admin)
     assert client.get(f"/programme/{programme.id}/imports/987654/check").status_code == 404
-    other = services.save_programme(
-        None, name="Heads Rwanda", framework_id=None, region="RW", course_ids=[], by=admin
-    )
+    other = new_programme(admin, "Heads Rwanda", region="RW", course_ids=[])
     assert client.get(f"/programme/{other.id}/imports/{batch.id}/check").status_code == 404
 
 
@@ -339,7 +308,7 @@ def test_a_file_the_job_cannot_read_says_why_and_keeps_nothing(client, admin, pr
     sign_in(client, admin)
     page = client.get(f"/programme/{programme.id}/imports/{draft.id}/check")
     assert "cannot be read as CSV" in page.text and 'name="file"' in page.text
-    response = client.post(f"/programme/{programme.id}/import", data={"key": draft.key})
+    response = client.post(f"/programme/{programme.id}/import", data={"batch": draft.key})
     assert response.status_code == 422 and "No row of this file" in response.text
 
 
@@ -351,7 +320,7 @@ def test_the_refused_rows_speak_the_uploaders_language_and_come_back_in_it(
     sign_in(client, admin)
     client.post(
         f"/programme/{programme.id}/import",
-        data={"file": (io.BytesIO(MINISTRY.encode()), "ministry.csv")},
+        data={"file": (io.BytesIO(MINISTRY.encode()), "ministry.csv"), "key": new_form_key()},
     )
     batch = db.session.scalar(select(ImportBatch))
     services.check_upload(batch.id)
@@ -426,13 +395,13 @@ def test_the_same_file_checked_twice_and_confirmed_twice_imports_each_person_onc
     assert "0 leaders imported" in page.text and "3 leaders already imported" in page.text
 
 
-def test_a_key_the_form_did_not_draw_is_replaced(client, admin, programme, cohort):
+def test_an_upload_without_the_key_its_form_drew_is_refused(client, admin, programme, cohort):
+    """No key, or one no form draws, is not a fresh check: the page says to reload."""
     sign_in(client, admin)
-    for key in ("x" * 65, ""):
+    for key in ("x" * 65, "", None):
+        data = {"file": (io.BytesIO(GOOD.encode()), "l.csv")}
         response = client.post(
-            f"/programme/{programme.id}/import",
-            data={"file": (io.BytesIO(GOOD.encode()), "l.csv"), "upload_key": key},
+            f"/programme/{programme.id}/import", data=data | ({} if key is None else {"key": key})
         )
-        assert response.status_code == 303
-    keys = db.session.scalars(select(ImportBatch.key)).all()
-    assert len(keys) == 1 and len(keys[0]) == 32  # the second joined the first's check
+        assert response.status_code == 422 and "This form is out of date" in response.text
+    assert db.session.scalars(select(ImportBatch.key)).all() == []

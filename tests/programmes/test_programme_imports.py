@@ -212,5 +212,5 @@ def test_a_draft_is_no_import_and_an_unknown_preview_says_so(client, programme, 
     assert client.get(f"/programme/{programme.id}/imports/{draft.id}").status_code == 404
     with pytest.raises(services.ProgrammeError, match="no longer kept"):
         services.confirm_import(programme, "not-a-key", by=admin)
-    response = client.post(f"/programme/{programme.id}/import", data={"key": "not-a-key"})
+    response = client.post(f"/programme/{programme.id}/import", data={"batch": "not-a-key"})
     assert response.status_code == 422 and "Upload the file again" in response.text

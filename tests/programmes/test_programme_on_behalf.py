@@ -17,6 +17,7 @@ from app.extensions import db
 from app.programmes import services
 from app.programmes.models import CohortMember, ErasureRequest
 from tests.conftest import sign_in
+from tests.programmes.conftest import new_cohort
 from tests.programmes.test_programme_privacy import (
     EMAIL,
     NAME,
@@ -206,9 +207,7 @@ def test_an_admin_adds_a_person_to_a_cohort_from_their_page(
     client, admin, make_user, programme, cohort
 ):
     person = make_user("leader", name="Grace Wanjiru")
-    other = services.save_cohort(
-        programme, None, name="Coast 2026", starts_on=cohort.starts_on, ends_on=None, by=admin
-    )
+    other = new_cohort(programme, admin, "Coast 2026", starts_on=cohort.starts_on, ends_on=None)
     sign_in(client, admin)
     page = client.get(f"/people/{person.id}")
     assert page.status_code == 200 and 'id="add-to-cohort"' in page.text

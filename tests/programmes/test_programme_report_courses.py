@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.forms import new_form_key
 from app.learning.models import Lesson
 from app.programmes import services
-from tests.programmes.conftest import START, add_progress
+from tests.programmes.conftest import START, add_progress, new_cohort, new_programme
 
 TODAY = START + timedelta(days=60)
 
@@ -25,16 +26,9 @@ def two_programmes(admin, make_user, enrol, make_course):
     x, y = make_course("x", lessons=2), make_course("y", lessons=3)
     made = {}
     for name, courses in (("Reading", [x.id]), ("Maths", [y.id]), ("All", [])):
-        programme = services.save_programme(
-            None, name=name, framework_id=None, region="", course_ids=courses, by=admin
-        )
-        cohort = services.save_cohort(
-            programme,
-            None,
-            name=name,
-            starts_on=START,
-            ends_on=START + timedelta(weeks=4),
-            by=admin,
+        programme = new_programme(admin, name, region="", course_ids=courses)
+        cohort = new_cohort(
+            programme, admin, name, starts_on=START, ends_on=START + timedelta(weeks=4)
         )
         made[name] = (programme, cohort)
     lessons = {
@@ -78,7 +72,13 @@ def test_changing_a_programmes_courses_makes_its_figures_stale(two_programmes, a
     services.refresh_reports(programme.id)
     y = db.session.scalar(select(Lesson.course_id).order_by(Lesson.course_id.desc()))
     services.save_programme(
-        programme, name="Reading", framework_id=None, region="", course_ids=[y], by=admin
+        programme,
+        name="Reading",
+        framework_id=None,
+        region="",
+        course_ids=[y],
+        by=admin,
+        key=new_form_key(),
     )
     view = services.report_view(services.Scope(programme, cohort))
     assert view.refreshing and view.report.totals["lessons_completed"] == 12

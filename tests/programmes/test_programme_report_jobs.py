@@ -22,7 +22,15 @@ from app.programmes import services
 from app.programmes.models import ReportSnapshot, ReportState
 from app.programmes.services import aggregates
 from tests.conftest import sign_in
-from tests.programmes.conftest import START, add_profile, add_progress, add_sitting, at
+from tests.programmes.conftest import (
+    START,
+    add_profile,
+    add_progress,
+    add_sitting,
+    at,
+    new_cohort,
+    new_programme,
+)
 from tests.programmes.test_programme_double_taps import run_queued_jobs
 
 TODAY = START + timedelta(days=60)
@@ -59,13 +67,12 @@ PEOPLE = {
 def country(programme, admin, make_user, enrol, make_course, framework):
     """The people above with lessons, self-assessments, a coach's ratings and posts."""
     cohorts = {
-        name: services.save_cohort(
+        name: new_cohort(
             programme,
-            None,
-            name=name,
+            admin,
+            name,
             starts_on=START + timedelta(days=days),
             ends_on=START + timedelta(days=days, weeks=4),
-            by=admin,
         )
         for name, days in (("Main", 0), ("Pilot", 0), ("Late", 14))
     }
@@ -88,19 +95,18 @@ def country(programme, admin, make_user, enrol, make_course, framework):
         if rated:
             add_sitting(person, framework.id, {one: 1, two: 2}, day=0)
             add_sitting(person, framework.id, {one: 1 + n % 3, two: 3}, day=20)
-            _coach_rating(coach, person, {one: 2 + n % 2}, day=5, key=f"a{n}")
-            _coach_rating(coach, person, {one: 3}, day=25, key=f"b{n}")
+            _coach_rating(coach, person, {one: 2 + n % 2}, day=5)
+            _coach_rating(coach, person, {one: 3}, day=25)
         if n % 4 == 0:
             groups.add_member(group, person)
             groups.start_thread(group, person, f"Thread {n}", "Words", f"t{n}")
     return cohorts
 
 
-def _coach_rating(coach, leader, levels: dict, *, day: int, key: str) -> None:
+def _coach_rating(coach, leader, levels: dict, *, day: int) -> None:
     check_in = CheckIn(
         coach_id=coach.id,
         leader_id=leader.id,
-        schedule_key=key,
         starts_at=at(day),
         mode="call",
         held_at=at(day),
@@ -290,9 +296,7 @@ def test_an_admins_change_makes_the_figures_stale_at_once(
 def test_the_sweep_asks_for_stale_figures_once(app, admin, programme, cohort, make_user, enrol):
     huey = app.extensions["jobs"].huey
     huey.flush()
-    other = services.save_programme(
-        None, name="Other", framework_id=None, region="", course_ids=[], by=admin
-    )
+    other = new_programme(admin, "Other", region="", course_ids=[])
     services.refresh_reports(programme.id, now=NOW)
     services.refresh_reports(other.id, now=NOW + timedelta(minutes=8))
     later = NOW + timedelta(minutes=11)

@@ -15,7 +15,7 @@ from app.frameworks.models import Competency
 from app.learning.models import Lesson
 from app.programmes import services
 from app.programmes.services.suppression import hidden_groups
-from tests.programmes.conftest import START, add_profile, add_progress, add_sitting
+from tests.programmes.conftest import START, add_profile, add_progress, add_sitting, new_cohort
 
 TODAY = START + timedelta(days=60)
 
@@ -121,9 +121,7 @@ def test_a_region_report_counts_only_its_leaders(programme, cohort, activity):
 
 
 def test_a_report_of_fewer_than_five_leaders_shows_no_numbers(programme, admin, make_user, enrol):
-    small = services.save_cohort(
-        programme, None, name="Small", starts_on=START, ends_on=None, by=admin
-    )
+    small = new_cohort(programme, admin, "Small", starts_on=START, ends_on=None)
     for n in range(4):
         enrol(make_user(name=f"S{n}"), to=small)
     report = services.build_report(services.Scope(programme, small), today=TODAY)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.audit import AuditEntry
 from app.extensions import db
+from app.forms import new_form_key
 from app.programmes import services
 from app.programmes.models import Cohort, ImportBatch, Programme
 from tests.conftest import sign_in
@@ -94,19 +95,34 @@ def test_an_admin_creates_a_programme_and_cohort_with_errors_that_keep_what_was_
     client, admin
 ):
     sign_in(client, admin)
-    response = client.post("/programme/new", data={"name": "Heads", "region": "KEN"})
+    response = client.post(
+        "/programme/new", data={"name": "Heads", "region": "KEN", "key": new_form_key()}
+    )
     assert response.status_code == 422 and 'value="KEN"' in response.text
-    response = client.post("/programme/new", data={"name": "Heads", "region": "ke"})
+    response = client.post(
+        "/programme/new", data={"name": "Heads", "region": "ke", "key": new_form_key()}
+    )
     assert response.status_code == 303
     programme = db.session.scalar(select(Programme))
     assert programme.region == "KE"
     url = f"/programme/{programme.id}/cohorts/new"
     response = client.post(
-        url, data={"name": "Cohort A", "starts_on": "2026-03-01", "ends_on": "2026-02-01"}
+        url,
+        data={
+            "name": "Cohort A",
+            "starts_on": "2026-03-01",
+            "ends_on": "2026-02-01",
+            "key": new_form_key(),
+        },
     )
     assert response.status_code == 422 and "cannot end before" in response.text
     assert 'value="Cohort A"' in response.text
-    assert client.post(url, data={"name": "Cohort A", "starts_on": "2026-03-01"}).status_code == 303
+    assert (
+        client.post(
+            url, data={"name": "Cohort A", "starts_on": "2026-03-01", "key": new_form_key()}
+        ).status_code
+        == 303
+    )
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["programme_create", "cohort_create"]
 
@@ -120,10 +136,16 @@ def test_an_admin_imports_previews_confirms_and_exports(app, client, admin, prog
         client.get(f"/programme/{programme.id}", headers=FRAGMENT).text.lstrip().startswith("<h1>")
     )
     url = f"/programme/{programme.id}/import"
-    unreadable = client.post(url, data={"file": (io.BytesIO(b"nom,tel\n"), "l.csv")})
+    unreadable = client.post(
+        url, data={"file": (io.BytesIO(b"nom,tel\n"), "l.csv"), "key": new_form_key()}
+    )
     assert unreadable.status_code == 422 and "unknown columns" in unreadable.text
     bad = client.post(
-        url, data={"file": (io.BytesIO(GOOD.encode() + b"X,1,,S,R,Nope,\n"), "l.csv")}
+        url,
+        data={
+            "file": (io.BytesIO(GOOD.encode() + b"X,1,,S,R,Nope,\n"), "l.csv"),
+            "key": new_form_key(),
+        },
     )
     assert bad.status_code == 303 and bad.headers["Location"].endswith("/check")
     checking = client.get(bad.headers["Location"])
@@ -135,19 +157,21 @@ def test_an_admin_imports_previews_confirms_and_exports(app, client, admin, prog
     checked = client.get(bad.headers["Location"], headers=FRAGMENT)
     assert checked.status_code == 286 and "Line 5" in checked.text
     assert "1 row refused" in checked.text and "Invite the 3 good rows now" in checked.text
-    upload = client.post(url, data={"file": (io.BytesIO(GOOD.encode()), "leaders.csv")})
+    upload = client.post(
+        url, data={"file": (io.BytesIO(GOOD.encode()), "leaders.csv"), "key": new_form_key()}
+    )
     assert run_queued_jobs(app) == ["programmes.check_import"]
     preview = client.get(upload.headers["Location"])
     assert preview.status_code == 200 and "3 leaders will be invited" in preview.text
     assert "refused" not in preview.text
-    key = re.search(r'name="key"[^>]*value="([^"]+)"', preview.text) or re.search(
-        r'value="([^"]+)"[^>]*name="key"', preview.text
+    key = re.search(r'name="batch"[^>]*value="([^"]+)"', preview.text) or re.search(
+        r'value="([^"]+)"[^>]*name="batch"', preview.text
     )
-    confirm = {"key": key.group(1)}
+    confirm = {"batch": key.group(1)}
     done = client.post(url, data=confirm)
     assert done.status_code == 303
     assert client.post(url, data=confirm).headers["Location"] == done.headers["Location"]
-    batch = db.session.scalar(select(ImportBatch).where(ImportBatch.key == confirm["key"]))
+    batch = db.session.scalar(select(ImportBatch).where(ImportBatch.key == confirm["batch"]))
     waiting = client.get(done.headers["Location"])
     assert waiting.status_code == 200 and "0 of 3 leaders imported" in waiting.text
     assert 'hx-trigger="every 2s"' in waiting.text and ">Refresh</a>" in waiting.text
@@ -189,7 +213,13 @@ def test_admin_actions_on_people_are_logged(client, admin, make_user, action):
     sign_in(client, admin)
     if action == "invite":
         client.post(
-            "/people/invite", data={"name": "New", "phone": "+254712000000", "roles": ["leader"]}
+            "/people/invite",
+            data={
+                "key": new_form_key(),
+                "name": "New",
+                "phone": "+254712000000",
+                "roles": ["leader"],
+            },
         )
     elif action == "role_change":
         client.post(

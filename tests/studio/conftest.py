@@ -6,6 +6,7 @@ import base64
 
 import pytest
 
+from app.forms import new_form_key
 from tests.learning.conftest import framework  # noqa: F401  (fixture)
 from tests.media.conftest import tiny_clip  # noqa: F401  (fixture)
 
@@ -28,10 +29,15 @@ def studio_course(app, author, framework):  # noqa: F811
     def factory(owner=None, title="Leading with data"):
         owner = owner or author
         course = services.create_course(
-            owner, title=title, summary="Why data.", language="en", framework=framework
+            owner,
+            title=title,
+            summary="Why data.",
+            language="en",
+            framework=framework,
+            key=new_form_key(),
         )
-        module = services.add_module(course, "Data in the staff room")
-        lesson = services.add_lesson(module, "Reading the numbers")
+        module = services.add_module(course, "Data in the staff room", by=owner, key=new_form_key())
+        lesson = services.add_lesson(module, "Reading the numbers", by=owner, key=new_form_key())
         competency = next(c for c in services.course_competencies(lesson) if c.code == "LL.2")
         services.update_lesson(
             lesson,

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.forms import new_form_key
 from app.learning import services as learning
 from app.learning.course_files import load_course
 from app.learning.models import Course, Lesson, LessonProgress, Module, QuickCheckQuestion
@@ -38,6 +39,7 @@ def test_an_author_creates_a_draft_course_they_own(client, login, author, framew
             "summary": "",
             "language": "en",
             "framework": framework.id,
+            "key": new_form_key(),
         },
     )
     assert response.status_code == 303
@@ -51,7 +53,8 @@ def test_an_author_creates_a_draft_course_they_own(client, login, author, framew
     assert db.session.scalars(select(Module)).all() == []
     assert "Start with a module" in page
     added = client.post(
-        f"/studio/courses/{course.id}/modules", data={"title": "Reading data", "key": "m1"}
+        f"/studio/courses/{course.id}/modules",
+        data={"title": "Reading data", "key": new_form_key()},
     )
     assert added.status_code == 303
     page = client.get(added.headers["Location"]).get_data(as_text=True)
@@ -154,6 +157,7 @@ def _question(client, lesson, index=None, **fields):
         "answer": "1",
         "feedback_correct": "Yes.",
         "feedback_incorrect": "Look again.",
+        **({"key": new_form_key()} if index is None else {}),
         **fields,
     }
     return client.post(url, data={f"{prefix}-{k}": v for k, v in data.items()})
@@ -225,9 +229,9 @@ def test_question_translations_keep_the_same_number_of_answers(client, login, au
 
 def test_modules_and_lessons_move_up_and_down_without_javascript(client, login, author, course):
     first_module = course.modules[0]
-    second = services.add_module(course, "Second module")
-    services.add_lesson(second, "Later lesson")
-    other = services.add_lesson(first_module, "Another lesson")
+    second = services.add_module(course, "Second module", by=author, key=new_form_key())
+    services.add_lesson(second, "Later lesson", by=author, key=new_form_key())
+    other = services.add_lesson(first_module, "Another lesson", by=author, key=new_form_key())
     login(author)
     client.post(f"/studio/lessons/{other.id}/move", data={"step": "-1"})
     db.session.expire_all()
@@ -257,7 +261,7 @@ def test_publishing_says_what_blocks_it_and_leaders_never_see_drafts(
     client, login, author, course, make_user
 ):
     lesson = _lesson(course)
-    empty = services.add_lesson(course.modules[0], "Empty so far")
+    empty = services.add_lesson(course.modules[0], "Empty so far", by=author, key=new_form_key())
     login(author)
     page = client.get(f"/studio/lessons/{empty.id}").get_data(as_text=True)
     for reason in (

@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.forms import new_form_key
 from app.learning.models import Course, Lesson, Module, QuickCheckQuestion
-from tests.learning.test_double_taps import Phone
+from tests.phones import Phone
 
 ROUNDS = 3
 
@@ -30,7 +31,7 @@ def test_a_course_created_with_a_double_tap_is_one_course(author_phone, framewor
             "summary": "",
             "language": "en",
             "framework": framework.id,
-            "key": f"course-key-{n}",
+            "key": new_form_key(),
         }
         statuses = author_phone.together("POST", "/studio/courses", fields)
         assert statuses == [303] * len(statuses)
@@ -43,11 +44,15 @@ def test_modules_lessons_and_questions_from_a_double_tap_are_one_each(author_pho
     lesson = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id)).one()
     for n in range(ROUNDS):
         statuses = author_phone.together(
-            "POST", f"/studio/courses/{course.id}/modules", {"title": f"M{n}", "key": f"m{n}"}
+            "POST",
+            f"/studio/courses/{course.id}/modules",
+            {"title": f"M{n}", "key": new_form_key()},
         )
         assert set(statuses) == {303} and _count(Module, title=f"M{n}") == 1
         statuses = author_phone.together(
-            "POST", f"/studio/modules/{module.id}/lessons", {"title": f"L{n}", "key": f"l{n}"}
+            "POST",
+            f"/studio/modules/{module.id}/lessons",
+            {"title": f"L{n}", "key": new_form_key()},
         )
         assert set(statuses) == {303} and _count(Lesson, title=f"L{n}") == 1
         statuses = author_phone.together(
@@ -57,7 +62,7 @@ def test_modules_lessons_and_questions_from_a_double_tap_are_one_each(author_pho
                 "new-prompt": f"Q{n}?",
                 "new-choices": "Yes\nNo",
                 "new-answer": "1",
-                "new-key": f"q{n}",
+                "new-key": new_form_key(),
             },
         )
         assert set(statuses) == {303} and _count(QuickCheckQuestion, prompt=f"Q{n}?") == 1

@@ -18,6 +18,7 @@ from app import audit
 from app.db import utcnow
 from app.errors import N_
 from app.extensions import db
+from app.form_keys import claim_form_key
 from app.logs import log_event
 from app.roles import Role
 from app.units import building_block
@@ -25,9 +26,9 @@ from app.units import building_block
 from ..models import AccessCode, CodePurpose, User
 from ._common import AccountError
 from .people import (
+    add_user,
     check_password_rules,
     checked_name,
-    create_user,
     find_user,
     forget_sign_ins,
     hash_password,
@@ -181,9 +182,20 @@ def invite(
     name: str = "",
     roles=(Role.LEADER,),
     invited_by: User | None = None,
+    key: str | None = None,
 ) -> IssuedCode:
-    """Create an account with no password yet and an invitation to choose one."""
-    user = create_user(email=email, phone=phone, name=name, roles=roles)
+    """Create an account with no password yet and an invitation to choose one. Commits.
+
+    ``key`` is the invite form's (``app/form_keys.py``; the command line has no form): the
+    same form sent again is the person the first one added, their invitation issued again
+    (a code is shown once, and only the latest works)."""
+    if key is not None:
+        claimed = claim_form_key(invited_by.id, key, "accounts.invite", AccountError)
+        if not claimed.added:
+            return reissue_invitation(db.session.get(User, claimed.row_id), invited_by)
+    user = add_user(email=email, phone=phone, name=name, roles=roles)
+    if key is not None:
+        claimed.record(user.id)
     audit.record("invite", actor=invited_by, target=user, roles=sorted(user.roles))
     issued = _issue(
         user, CodePurpose.INVITATION, current_app.config["INVITATION_LIFETIME"], invited_by

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.logs import log_event
 from app.offload import off_the_loop
 from app.roles import Role
+from app.units import building_block
 
 from ..models import DATA_RUNGS, SignIn, User
 from ._common import AccountError
@@ -292,7 +293,15 @@ def _check_unique(email: str | None, phone: str | None, exclude_id: int | None =
         raise AccountError(taken[field], field)
 
 
-def create_user(
+def create_user(**fields) -> User:
+    """A new account (see :func:`add_user`). Commits."""
+    user = add_user(**fields)
+    db.session.commit()
+    return user
+
+
+@building_block
+def add_user(
     *,
     email: str | None = None,
     phone: str | None = None,
@@ -301,6 +310,8 @@ def create_user(
     password: str | None = None,
     **profile,
 ) -> User:
+    """A new account, its e-mail and phone checked and free, added to the caller's
+    transaction. Never commits."""
     email, phone = checked_email(email), normalize_phone(phone)
     _check_unique(email, phone)
     user = User(email=email, phone=phone, name=checked_name(name), **profile)
@@ -309,7 +320,7 @@ def create_user(
         check_password_rules(password)
         user.password_hash = hash_password(password)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 

@@ -224,7 +224,7 @@ def add_action(check_in_id: int):
             title=form.title.data,
             owner=form.owner.data,
             due_on=form.due_on.data,
-            create_key=form.create_key.data,
+            key=form.key.data,
         ),
         done=_("The action is added."),
         anchor="actions",

@@ -79,7 +79,7 @@ def edit_priority(leader_id: int):
                 fields,
                 by=current_user,
                 framework_id=framework.id if framework else None,
-                edit_key=form.edit_key.data,
+                key=form.key.data,
             )
         except services.CoachingError as error:
             form.show_error(error)
@@ -109,7 +109,7 @@ def schedule_check_in(leader_id: int):
                 day=form.day.data,
                 at=form.at.data,
                 mode=form.mode.data,
-                schedule_key=form.schedule_key.data,
+                key=form.key.data,
             )
         except services.CoachingError as error:
             form.show_error(error)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from sqlalchemy import select, update
@@ -11,6 +10,7 @@ from app.accounts.models import User
 from app.db import upsert, utcnow
 from app.errors import N_
 from app.extensions import db
+from app.form_keys import claim_form_key
 from app.units import building_block
 
 from ..models import OWNERS, ActionItem, CheckIn
@@ -19,11 +19,9 @@ from ._common import CoachingError
 TITLE_MAX_CHARS = 300
 
 
-def add_action(
-    check_in: CheckIn, *, title: str, owner: str, due_on: date, create_key: str | None = None
-) -> ActionItem:
-    """A new action on ``check_in``; the same form sent again (``create_key``) adds it
-    once. Commits."""
+def add_action(check_in: CheckIn, *, title: str, owner: str, due_on: date, key: str) -> ActionItem:
+    """A new action on ``check_in``, added by its coach (who alone may); the same form sent
+    again (``key``) gives back the action it added. Commits."""
     title = (title or "").strip()
     if not title:
         raise CoachingError(N_("Say what is to be done."), "title")
@@ -31,25 +29,25 @@ def add_action(
         raise CoachingError(N_("Keep it under %(count)s characters."), "title", count=300)
     if owner not in OWNERS:
         raise CoachingError(N_("Choose who will do it."), "owner")
-    key = create_key or secrets.token_hex(16)
-    upsert(
-        ActionItem,
-        {
-            "check_in_id": check_in.id,
-            "leader_id": check_in.leader_id,
-            "create_key": key,
-            "title": title,
-            "owner": owner,
-            "due_on": due_on,
-            "status": "open",
-            "created_at": utcnow(),
-        },
-        key=("check_in_id", "create_key"),
+    claimed = claim_form_key(check_in.coach_id, key, "coaching.add_action", CoachingError)
+    if not claimed.added:
+        db.session.commit()
+        return db.session.get(ActionItem, claimed.row_id)
+    action = ActionItem(
+        check_in_id=check_in.id,
+        leader_id=check_in.leader_id,
+        create_key=key,  # an action's own key, as a practice's (add_leader_action) is
+        title=title,
+        owner=owner,
+        due_on=due_on,
+        status="open",
+        created_at=utcnow(),
     )
+    db.session.add(action)
+    db.session.flush()
+    claimed.record(action.id)
     db.session.commit()
-    return db.session.scalars(
-        select(ActionItem).filter_by(check_in_id=check_in.id, create_key=key)
-    ).one()
+    return action
 
 
 @building_block

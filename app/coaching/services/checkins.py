@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +12,7 @@ from app.accounts.models import User
 from app.db import upsert, utcnow
 from app.errors import N_
 from app.extensions import db
+from app.form_keys import claim_form_key
 from app.forms import single_line_breaks
 
 from ..models import MODES, CheckIn, CoachPairing, CoachRating, PrivateNote
@@ -61,10 +61,10 @@ def schedule_check_in(
     day: date,
     at: time,
     mode: str,
-    schedule_key: str | None = None,
+    key: str,
 ) -> CheckIn:
     """Book a check-in at ``day`` ``at`` in the coach's own time zone. The same form sent
-    again (``schedule_key``) books it once. Commits."""
+    again (``key``) gives back the check-in it booked. Commits."""
     if mode not in MODES:
         raise CoachingError(N_("Choose how you will meet."), "mode")
     paired = db.session.scalar(
@@ -72,18 +72,19 @@ def schedule_check_in(
     )
     if paired is None:
         raise CoachingError(N_("You do not coach %(name)s."), name=leader.display_name)
-    key = schedule_key or secrets.token_hex(16)
-    values = {
-        "coach_id": coach.id,
-        "leader_id": leader.id,
-        "schedule_key": key,
-        "starts_at": check_in_start(day, at, coach.timezone),
-        "mode": mode,
-        "created_at": utcnow(),
-    }
-    upsert(CheckIn, values, key=("coach_id", "schedule_key"), update=("starts_at", "mode"))
+    starts_at = check_in_start(day, at, coach.timezone)
+    claimed = claim_form_key(coach.id, key, "coaching.schedule_check_in", CoachingError)
+    if not claimed.added:
+        db.session.commit()
+        return db.session.get(CheckIn, claimed.row_id)
+    check_in = CheckIn(
+        coach_id=coach.id, leader_id=leader.id, starts_at=starts_at, mode=mode, created_at=utcnow()
+    )
+    db.session.add(check_in)
+    db.session.flush()
+    claimed.record(check_in.id)
     db.session.commit()
-    return db.session.scalars(select(CheckIn).filter_by(coach_id=coach.id, schedule_key=key)).one()
+    return check_in
 
 
 def get_check_in(check_in_id: int) -> CheckIn | None:

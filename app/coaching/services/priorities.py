@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
@@ -12,6 +11,7 @@ from app.accounts.models import User
 from app.db import upsert, utcnow
 from app.errors import N_
 from app.extensions import db
+from app.form_keys import claim_form_key
 from app.frameworks.models import Competency
 from app.learning import services as learning
 
@@ -93,10 +93,10 @@ def save_priority(
     *,
     by: User,
     framework_id: int | None,
-    edit_key: str | None = None,
+    key: str,
 ) -> ImprovementPriority:
     """Set the leader's priority to ``fields`` and keep the change in its history. The same
-    form sent again (``edit_key``) is one change, holding what was sent last. Commits."""
+    form sent again (``key``) is one change, holding what was sent last. Commits."""
     competency_ids = _check(fields, framework_id)
     now = utcnow()
     text = {
@@ -117,18 +117,16 @@ def save_priority(
     priority = priority_of(leader)
     _link_competencies(priority, competency_ids)
     snapshot = {**text, "competency_ids": competency_ids}
-    upsert(
-        PriorityChange,
-        {
-            "priority_id": priority.id,
-            "edit_key": edit_key or secrets.token_hex(16),
-            "changed_by_id": by.id,
-            "changed_at": now,
-            "snapshot": snapshot,
-        },
-        key=("priority_id", "edit_key"),
-        update=("changed_at", "snapshot"),
-    )
+    claimed = claim_form_key(by.id, key, "coaching.save_priority", CoachingError)
+    if claimed.added:
+        change = PriorityChange(priority_id=priority.id, changed_by_id=by.id)
+        db.session.add(change)
+    else:  # the same form again: that change, as sent last
+        change = db.session.get(PriorityChange, claimed.row_id)
+    change.changed_at, change.snapshot = now, snapshot
+    db.session.flush()
+    if claimed.added:
+        claimed.record(change.id)
     db.session.commit()
     db.session.refresh(priority)
     return priority

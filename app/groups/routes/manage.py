@@ -31,7 +31,9 @@ def create_group():
     form = GroupForm()
     if form.validate_on_submit():
         try:
-            group = services.create_group(form.name.data, form.description.data or "")
+            group = services.create_group(
+                form.name.data, form.description.data or "", by=current_user, key=form.key.data
+            )
         except services.GroupError as error:
             form.show_error(error)
         else:

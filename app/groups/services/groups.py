@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, func, select, update
 from app.accounts.models import User
 from app.db import upsert
 from app.extensions import db
+from app.form_keys import claim_form_key
 from app.roles import Role
 from app.units import building_block
 
@@ -21,15 +22,23 @@ THREADS_PER_PAGE = 20
 NAME_MAX = 120
 
 
-def create_group(name: str, description: str = "") -> Group:
-    """A new group. Commits."""
+def create_group(name: str, description: str = "", *, by=None, key: str | None = None) -> Group:
+    """A new group. From the form, its ``key`` sent again by ``by`` gives back the group it
+    created (the demo and the tests have no form). Commits."""
     name = " ".join(name.split())
     if not name:
         raise GroupError(N_("Give the group a name."), field="name")
     if len(name) > NAME_MAX:
         raise GroupError(N_("A group's name is at most %(max)d characters."), "name", max=NAME_MAX)
+    claimed = claim_form_key(by.id, key, "groups.create_group", GroupError) if key else None
+    if claimed is not None and not claimed.added:
+        db.session.commit()
+        return db.session.get(Group, claimed.row_id)
     group = Group(name=name, description=description.strip())
     db.session.add(group)
+    db.session.flush()
+    if claimed is not None:
+        claimed.record(group.id)
     db.session.commit()
     return group
 

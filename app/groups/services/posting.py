@@ -1,10 +1,10 @@
 """Threads and posts: starting a thread, replying (with a quote, a photo, @mentions),
 editing and deleting one's own post, and the thread's pages with read markers.
 
-Every write a person may send twice carries the key its form was drawn with: the post (or
-thread) is one ``INSERT … ON CONFLICT DO NOTHING`` on ``(author_id, idempotency_key)``, so a
-double tap or a retry after a time-out stores it once, and only the request that stored it
-counts it, notifies and moves the thread up its group.
+Every write a person may send twice carries the key its form was drawn with, claimed in
+the same transaction as the post or thread it adds (``app/form_keys.py``): a double tap or a
+retry after a time-out stores it once, and only the request that stored it counts it,
+notifies and moves the thread up its group.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.accounts.models import User
 from app.db import upsert, utcnow
 from app.extensions import db
+from app.form_keys import claim_form_key
 from app.forms import single_line_breaks
 from app.notifications import services as notifications
 from app.units import building_block
@@ -85,24 +86,23 @@ def start_thread_once(group, author: User, title: str, body: str, key: str) -> t
     if len(title) > TITLE_MAX:
         raise GroupError(N_("A title is at most %(max)d characters."), "title", max=TITLE_MAX)
     body = _clean_body(body)
+    claim = claim_form_key(author.id, key, "groups.start_thread", GroupError)
+    if not claim.added:  # sent before: that thread, with its opening post
+        db.session.commit()
+        return db.session.get(Thread, claim.row_id), False
     now = utcnow()
     values = {
         "group_id": group.id,
         "author_id": author.id,
         "title": title,
-        "idempotency_key": key,
         "created_at": now,
         "last_activity_at": now,
     }
-    created = upsert(Thread, values, key=("author_id", "idempotency_key"))
-    if not created:  # sent before: that thread, with its opening post
-        db.session.rollback()
-        thread = db.session.scalars(
-            select(Thread).filter_by(author_id=author.id, idempotency_key=key)
-        ).one()
-        return thread, False
-    [thread] = created
-    _add_post(thread, author, body, key)
+    thread = Thread(**values)
+    db.session.add(thread)
+    db.session.flush()
+    claim.record(thread.id)
+    _add_post(thread, author, body)
     db.session.commit()
     return thread, True
 
@@ -122,40 +122,36 @@ def reply(
     _may_post(thread, membership, author)
     jpeg = photos.reencode(photo) if photo is not None else None
     body = _clean_body(body, has_photo=jpeg is not None)
-    existing = _post_by_key(author, key)
-    if existing is not None:
-        return existing, False
     photo_key = photo_bytes = None
-    if jpeg is not None:
+    if jpeg is not None:  # stored before the claim: no write waits on the storage meanwhile
         photo_key, photo_bytes = photos.store_photo(jpeg)
+    try:
+        claim = claim_form_key(author.id, key, "groups.reply", GroupError)
+    except GroupError:
+        photos.delete_photo(photo_key)
+        raise
+    if not claim.added:  # the same form again: the post the first one stored
+        db.session.commit()
+        photos.delete_photo(photo_key)
+        return db.session.get(Post, claim.row_id), False
     quoted = db.session.get(Post, quoted_post_id) if quoted_post_id else None
     post = _add_post(
         thread,
         author,
         body,
-        key,
         quoted_post_id=quoted.id if quoted and quoted.thread_id == thread.id else None,
         photo_key=photo_key,
         photo_bytes=photo_bytes,
     )
-    if post is None:  # the same key won a race with this request
-        db.session.rollback()
-        photos.delete_photo(photo_key)
-        return _post_by_key(author, key), False
+    claim.record(post.id)
     db.session.commit()
     return post, True
 
 
-def _post_by_key(author: User, key: str) -> Post | None:
-    return db.session.scalars(
-        select(Post).filter_by(author_id=author.id, idempotency_key=key)
-    ).one_or_none()
-
-
 @building_block
-def _add_post(thread: Thread, author: User, body: str, key: str, **extra) -> Post | None:
-    """Insert the post unless its key is there already; count it, mark it read for its
-    author, and tell whoever it concerns. None when the key was there. Never commits."""
+def _add_post(thread: Thread, author: User, body: str, **extra) -> Post:
+    """Insert the post (its form's key claimed already); count it, mark it read for its
+    author, and tell whoever it concerns. Never commits."""
     now = utcnow()
     members = member_names(thread.group_id)
     values = {
@@ -163,14 +159,12 @@ def _add_post(thread: Thread, author: User, body: str, key: str, **extra) -> Pos
         "author_id": author.id,
         "body": body,
         "body_html": render_post(body, members),
-        "idempotency_key": key,
         "created_at": now,
         **extra,
     }
-    created = upsert(Post, values, key=("author_id", "idempotency_key"))
-    if not created:
-        return None
-    [post] = created
+    post = Post(**values)
+    db.session.add(post)
+    db.session.flush()
     touch(thread.id, post.id, now)
     mark_read(author, thread.id, post.id)
     url = thread_path(thread.id, post.id)

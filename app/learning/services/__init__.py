@@ -9,6 +9,7 @@ courses, lessons or answers, so pages stay fast as a programme grows.
 growth page and self-assessment. Callers use this package: ``services.import_course``.
 """
 
+from ._common import LearningError
 from .courses import (
     CourseImport,
     CourseImportError,
@@ -101,5 +102,6 @@ __all__ = [
     "Growth",
     "growth",
     "record_self_assessment",
+    "LearningError",
     "self_assessment_form",
 ]

@@ -1,10 +1,17 @@
-"""Queries that the catalogue, the lesson page and the growth page share."""
+"""What learning's services share: their error, and the queries that the catalogue, the
+lesson page and the growth page share."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.errors import ServiceError
+
 from ..models import Course, Lesson, Module
+
+
+class LearningError(ServiceError):
+    """Something a leader can put right in what they sent."""
 
 
 def published_lessons():

@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, delete, func, select
 
 from app.db import upsert
 from app.extensions import db
+from app.form_keys import claim_form_key
 from app.frameworks import services as frameworks
 from app.frameworks.models import Competency, Domain, Framework
 
@@ -20,7 +21,7 @@ from ..models import (
     SelfAssessment,
     SelfRating,
 )
-from ._common import published_lessons
+from ._common import LearningError, published_lessons
 
 
 @dataclass
@@ -189,13 +190,13 @@ def self_assessment_form(user) -> AssessmentForm | None:
 
 
 def record_self_assessment(
-    user, framework: Framework, ratings: dict[int, int], sitting_key: str | None = None
+    user, framework: Framework, ratings: dict[int, int], key: str
 ) -> SelfAssessment:
-    """A new sitting; competencies left unrated are simply absent.
+    """A new sitting; competencies left unrated are simply absent. Commits.
 
-    ``sitting_key`` is the idempotency key of the form the leader filled in. The same key
-    sent again (a double tap, or the form sent a second time) is the same sitting: one row,
-    holding the ratings sent last. Without a key every call is a new sitting.
+    ``key`` is the key of the form the leader filled in (``app/form_keys.py``). The same
+    key sent again (a double tap, or the form sent a second time) is the same sitting: one
+    row, holding the ratings sent last.
     """
     levels = {level.number for level in framework.levels}
     valid = {
@@ -209,12 +210,14 @@ def record_self_assessment(
     for competency_id, level in ratings.items():
         if competency_id not in valid or level not in levels:
             raise ValueError(f"competency {competency_id} cannot be rated {level}")
-    sitting = {"user_id": user.id, "framework_id": framework.id, "sitting_key": sitting_key}
-    created = upsert(SelfAssessment, sitting, key=("user_id", "framework_id", "sitting_key"))
-    if created:
-        [assessment] = created
+    claim = claim_form_key(user.id, key, "learning.self_assessment", LearningError)
+    if claim.added:
+        assessment = SelfAssessment(user_id=user.id, framework_id=framework.id)
+        db.session.add(assessment)
+        db.session.flush()
+        claim.record(assessment.id)
     else:  # sent before: this is that sitting
-        assessment = db.session.scalars(select(SelfAssessment).filter_by(**sitting)).one()
+        assessment = db.session.get(SelfAssessment, claim.row_id)
     if ratings:
         upsert(
             SelfRating,
@@ -226,7 +229,7 @@ def record_self_assessment(
             key=("assessment_id", "competency_id"),
             update=("level",),
         )
-    if not created:  # what the sitting rated before and not this time goes
+    if not claim.added:  # what the sitting rated before and not this time goes
         db.session.execute(
             delete(SelfRating).where(
                 SelfRating.assessment_id == assessment.id,

@@ -16,7 +16,15 @@ from app.permissions import requires
 from app.urls import id_arg
 
 from .. import bp, services
-from ..forms import AddMemberForm, CohortForm, ConfirmImportForm, ImportForm, ProgrammeForm
+from ..forms import (
+    AddMemberForm,
+    CohortForm,
+    ConfirmImportForm,
+    ImportForm,
+    NewCohortForm,
+    NewProgrammeForm,
+    ProgrammeForm,
+)
 from ..models import Cohort, ImportBatch, ImportStatus, Programme
 from ..permissions import can_run_programmes
 from ..services.charts import growth_bars, weekly_line
@@ -45,7 +53,7 @@ def home():
 
 
 def _programme_form(programme: Programme | None) -> ProgrammeForm:
-    form = ProgrammeForm(obj=programme)
+    form = ProgrammeForm(obj=programme) if programme else NewProgrammeForm()
     form.framework_id.choices = [SelectChoice(0, _("None"))] + [
         SelectChoice(f.id, f.name) for f in frameworks.list_frameworks()
     ]
@@ -71,6 +79,7 @@ def edit_programme(programme_id: int | None):
                 region=form.region.data or "",
                 course_ids=form.course_ids.data or [],
                 by=current_user,
+                key=None if programme else form.key.data,
             )
         except services.ProgrammeError as error:
             form.show_error(error)
@@ -98,7 +107,7 @@ def show_programme(programme_id: int):
 def edit_cohort(programme_id: int, cohort_id: int | None):
     programme = _programme(programme_id)
     cohort = _cohort(programme, cohort_id) if cohort_id is not None else None
-    form = CohortForm(obj=cohort)
+    form = CohortForm(obj=cohort) if cohort else NewCohortForm()
     if form.validate_on_submit():
         try:
             cohort = services.save_cohort(
@@ -108,6 +117,7 @@ def edit_cohort(programme_id: int, cohort_id: int | None):
                 starts_on=form.starts_on.data,
                 ends_on=form.ends_on.data,
                 by=current_user,
+                key=None if cohort else form.key.data,
             )
         except services.ProgrammeError as error:
             form.show_error(error)
@@ -180,7 +190,7 @@ def import_leaders(programme_id: int):
     """Upload → a job checks every row (its page shows the progress, then the preview with
     the refused rows) → confirm: a job imports the good rows."""
     programme = _programme(programme_id)
-    if request.method == "POST" and "key" in request.form:
+    if request.method == "POST" and "batch" in request.form:
         return _confirm_import(programme)
     form = ImportForm()
     if form.validate_on_submit():
@@ -191,7 +201,7 @@ def import_leaders(programme_id: int):
                 data,
                 programme,
                 by=current_user,
-                key=form.upload_key.data or "",
+                key=form.key.data,
                 locale=current_language(),
             )
         except services.ProgrammeError as error:
@@ -213,7 +223,7 @@ def _confirm_import(programme: Programme):
     confirm = ConfirmImportForm()
     if confirm.validate_on_submit():
         try:
-            batch = services.confirm_import(programme, confirm.key.data, by=current_user)
+            batch = services.confirm_import(programme, confirm.batch.data, by=current_user)
         except services.ProgrammeError as error:
             confirm.form_errors.append(error.translated())
         else:

@@ -14,6 +14,7 @@ from app.accounts.models import User
 from app.db import upsert
 from app.errors import N_
 from app.extensions import db
+from app.form_keys import claim_form_key
 from app.learning.models import Course
 from app.roles import Role
 
@@ -60,11 +61,18 @@ def save_programme(
     region: str,
     course_ids: list[int],
     by,
+    key: str | None = None,
 ) -> Programme:
-    """Create a programme (``programme`` None) or change one; commits."""
+    """Create a programme (``programme`` None, its form's ``key`` given: the same form
+    again gives back the programme it created) or change one; commits."""
     name = name.strip()
     if not name:
         raise ProgrammeError(N_("Give the programme a name."), "name")
+    if programme is None:  # claimed before the name is checked: a double tap's name is taken
+        claimed = claim_form_key(by.id, key, "programmes.create_programme", ProgrammeError)
+        if not claimed.added:
+            db.session.commit()
+            return db.session.get(Programme, claimed.row_id)
     same_name = select(Programme.id).where(func.lower(Programme.name) == name.lower())
     if programme is not None:
         same_name = same_name.where(Programme.id != programme.id)
@@ -83,6 +91,8 @@ def save_programme(
         actor=by,
         subject=f"programme:{programme.id}",
     )
+    if created:
+        claimed.record(programme.id)
     mark_changed(programme.id)  # its courses may have changed
     db.session.commit()
     return programme
@@ -96,13 +106,20 @@ def save_cohort(
     starts_on: date,
     ends_on: date | None,
     by,
+    key: str | None = None,
 ) -> Cohort:
-    """Create a cohort of ``programme`` or change one; commits."""
+    """Create a cohort of ``programme`` (``cohort`` None, its form's ``key`` given: the same
+    form again gives back the cohort it created) or change one; commits."""
     name = name.strip()
     if not name:
         raise ProgrammeError(N_("Give the cohort a name."), "name")
     if ends_on is not None and ends_on < starts_on:
         raise ProgrammeError(N_("A cohort cannot end before it starts."), "ends_on")
+    if cohort is None:  # claimed before the name is checked: a double tap's name is taken
+        claimed = claim_form_key(by.id, key, "programmes.create_cohort", ProgrammeError)
+        if not claimed.added:
+            db.session.commit()
+            return db.session.get(Cohort, claimed.row_id)
     clash = db.session.scalar(
         select(Cohort.id).where(
             Cohort.programme_id == programme.id,
@@ -124,6 +141,8 @@ def save_cohort(
         starts_on=starts_on.isoformat(),
         ends_on=ends_on.isoformat() if ends_on else None,
     )
+    if created:
+        claimed.record(cohort.id)
     mark_changed(programme.id)
     db.session.commit()
     return cohort

@@ -18,9 +18,10 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from app import audit, jobs
-from app.db import upsert, utcnow
+from app.db import utcnow
 from app.errors import N_
 from app.extensions import db
+from app.form_keys import claim_form_key
 from media_pipeline.storage import Storage
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
@@ -35,16 +36,20 @@ NOTHING_TO_IMPORT = N_("No row of this file can be imported. Fix the file and up
 def upload_import(data: bytes, programme: Programme, *, by, key: str, locale: str) -> ImportBatch:
     """Keep the uploaded file and queue its check (:func:`.import_checks.check_upload`);
     commits. Refuses at once a file that cannot be read or whose first line does not name
-    the columns. The upload form's ``key`` names the check: the same form sent twice (a
-    double tap) gets the same check back, and the same file sent again while its check
-    runs joins that check."""
+    the columns. The upload form's ``key`` is claimed (``app/form_keys.py``): the same form
+    sent twice (a double tap) gets the same check back, and the same file sent again while
+    its check runs joins that check."""
     text = decode_upload(data)
     check_header(text)
     digest = hashlib.sha256(text.encode()).hexdigest()
+    claimed = claim_form_key(by.id, key, "programmes.upload_import", ProgrammeError)
+    if not claimed.added:
+        sent = db.session.get(ImportBatch, claimed.row_id) if claimed.row_id else None
+        if sent is not None and sent.content_hash == digest:
+            db.session.commit()
+            return sent
+        # Else the form came back with another file (Back, then send): a check of its own.
     mine = ImportBatch.programme_id == programme.id, ImportBatch.created_by_id == by.id
-    sent = db.session.scalar(select(ImportBatch).where(ImportBatch.key == key, *mine))
-    if sent is not None and sent.content_hash == digest:
-        return sent
     running = db.session.scalar(
         select(ImportBatch)
         .where(
@@ -55,31 +60,26 @@ def upload_import(data: bytes, programme: Programme, *, by, key: str, locale: st
         .limit(1)
     )
     if running is not None:
+        db.session.commit()
         return running
-    if sent is not None or not key:  # the form came back with another file (Back, then send)
-        key = secrets.token_urlsafe(24)
-    values = {
-        "key": key,
-        "programme_id": programme.id,
-        "created_by_id": by.id,
-        "status": ImportStatus.UPLOADED,
-        "row_count": text.count("\n"),  # about the file's rows, for the progress bar
-        "content": text,
-        "content_hash": digest,
-        "locale": locale,
-        "progress_at": utcnow(),
-    }
-    created = upsert(ImportBatch, values, key=["key"])
-    if not created:
-        db.session.rollback()
-        tap = db.session.scalar(select(ImportBatch).where(ImportBatch.key == key, *mine))
-        if tap is not None:
-            return tap  # the same form's other tap got there first
-        values["key"] = secrets.token_urlsafe(24)  # a key that is not this admin's
-        created = upsert(ImportBatch, values, key=["key"])
-    enqueue_after_commit("check_import", created[0].id)
+    batch = ImportBatch(
+        key=secrets.token_urlsafe(24),  # the draft's name in the confirm form, not the form's
+        programme_id=programme.id,
+        created_by_id=by.id,
+        status=ImportStatus.UPLOADED,
+        row_count=text.count("\n"),  # about the file's rows, for the progress bar
+        content=text,
+        content_hash=digest,
+        locale=locale,
+        progress_at=utcnow(),
+    )
+    db.session.add(batch)
+    db.session.flush()
+    if claimed.added:
+        claimed.record(batch.id)
+    enqueue_after_commit("check_import", batch.id)
     db.session.commit()
-    return created[0]
+    return batch
 
 
 def check_problems(batch: ImportBatch) -> list[ProgrammeError]:

@@ -16,7 +16,15 @@ from app.learning.models import Course
 from app.permissions import can_author, requires
 
 from .. import bp, services
-from ..forms import ActionForm, CoauthorForm, CourseForm, CourseTextForm, MoveForm, TitleForm
+from ..forms import (
+    ActionForm,
+    CoauthorForm,
+    CourseForm,
+    CourseTextForm,
+    MoveForm,
+    NewTitleForm,
+    TitleForm,
+)
 from ._common import chosen_language, course_or_404, module_or_404
 
 
@@ -39,18 +47,22 @@ def home():
 @requires(can_author)
 def create_course():
     form = _course_form()
-    if not form.validate_on_submit():
+    if form.validate_on_submit():
+        framework = next(f for f in services.frameworks() if f.id == form.framework.data)
+        try:
+            course = services.create_course(
+                current_user,
+                title=form.title.data,
+                summary=form.summary.data or "",
+                language=form.language.data,
+                framework=framework,
+                key=form.key.data,
+            )
+        except services.StudioError as error:
+            form.show_error(error)
+    if form.errors:
         courses = services.courses_for(current_user)
         return render("studio/home.html", courses=courses, form=form, status=422)
-    framework = next(f for f in services.frameworks() if f.id == form.framework.data)
-    course = services.create_course(
-        current_user,
-        title=form.title.data,
-        summary=form.summary.data or "",
-        language=form.language.data,
-        framework=framework,
-        key=form.key.data,
-    )
     flash(_("Course created. It is a draft until you publish it."), "success")
     return see_other(url_for("studio.show_course", course_id=course.id))
 
@@ -62,7 +74,7 @@ def _course_page(course: Course, language: str, status: int = 200, **forms):
         CourseTextForm(formdata=None, title=text.get("title", ""), summary=text.get("summary", "")),
     )
     forms.setdefault("coauthor_form", CoauthorForm(formdata=None))
-    forms.setdefault("module_form", TitleForm(formdata=None))
+    forms.setdefault("module_form", NewTitleForm(formdata=None))
     return render(
         "studio/course.html",
         status=status,
@@ -155,7 +167,7 @@ def unpublish_course(course_id: int):
 @requires(can_author)
 def add_module(course_id: int):
     course = course_or_404(course_id)
-    form = TitleForm()
+    form = NewTitleForm()
     if form.validate_on_submit():
         try:
             module = services.add_module(
@@ -210,7 +222,7 @@ def move_module(module_id: int):
 @requires(can_author)
 def add_lesson(module_id: int):
     module = module_or_404(module_id)
-    form = TitleForm()
+    form = NewTitleForm()
     if form.validate_on_submit():
         try:
             lesson = services.add_lesson(
@@ -220,6 +232,8 @@ def add_lesson(module_id: int):
             flash(error.translated(), "error")
         else:
             return see_other(url_for("studio.edit_lesson", lesson_id=lesson.id))
+    for error in form.key.errors:  # drawn by hand in the course page, shown as a message
+        flash(error, "error")
     return see_other(
         url_for("studio.show_course", course_id=module.course_id, _anchor=f"module-{module.id}")
     )

@@ -16,7 +16,7 @@ from app.permissions import can_author, requires
 from app.security import content_security_policy
 
 from .. import bp, services
-from ..forms import ActionForm, LessonForm, MoveForm, QuestionForm
+from ..forms import ActionForm, LessonForm, MoveForm, NewQuestionForm, QuestionForm
 from ._common import chosen_language, lesson_or_404
 
 
@@ -71,7 +71,8 @@ def lesson_page(lesson: Lesson, language: str, status: int = 200, **context):
         missing=services.lesson_missing(lesson, services.languages_for(lesson.course)),
         form=form,
         question_forms=context.pop("question_forms", None) or _question_forms(lesson, language),
-        new_question=context.pop("new_question", None) or QuestionForm(formdata=None, prefix="new"),
+        new_question=context.pop("new_question", None)
+        or NewQuestionForm(formdata=None, prefix="new"),
         blockers=services.lesson_blockers(lesson),
         pending=services.pending_upload(lesson, language),
         action_form=ActionForm(),
@@ -151,7 +152,7 @@ def save_question(lesson_id: int, index: int | None):
     if index is not None and index >= len(questions):
         abort(404)
     prefix = "new" if index is None else f"q{questions[index].id}"
-    form = QuestionForm(prefix=prefix)
+    form = NewQuestionForm(prefix=prefix) if index is None else QuestionForm(prefix=prefix)
     if form.validate_on_submit():
         try:
             services.save_question(
@@ -160,7 +161,7 @@ def save_question(lesson_id: int, index: int | None):
                 index,
                 **_question_values(form),
                 by=current_user,
-                key=form.key.data,
+                key=form.key.data if index is None else None,
             )
         except services.StudioError as error:
             form.show_error(error, default="prompt")

@@ -7,13 +7,10 @@ import unicodedata
 
 from sqlalchemy import select
 
-from app.db import upsert
 from app.errors import N_, ServiceError
 from app.extensions import db
 from app.learning.models import Course, Lesson, Module
 from app.units import building_block
-
-from ..models import FormKey
 
 
 class StudioError(ServiceError):
@@ -32,29 +29,6 @@ class UploadError(StudioError):
 
 
 __all__ = ["N_", "StudioError", "UploadError", "slugify", "unique_slug", "refresh_course_figures"]
-
-
-def created_before(user, key: str | None, kind: str) -> int | None:
-    """The id of the ``kind`` row a form drawn with ``key`` created already, if it was sent
-    before; else claims the key for the row the caller now creates (:func:`remember`).
-
-    The claim is an ``INSERT … ON CONFLICT DO NOTHING``: a second send at the same moment
-    waits for the first's transaction and then finds its row. No key, no protection."""
-    if not key:
-        return None
-    claimed = upsert(FormKey, {"key": key[:64], "user_id": user.id, "kind": kind}, key=("key",))
-    if claimed:
-        return None
-    return db.session.scalar(
-        select(FormKey.row_id).where(
-            FormKey.key == key[:64], FormKey.user_id == user.id, FormKey.kind == kind
-        )
-    )
-
-
-def remember(key: str | None, row_id: int) -> None:
-    if key:
-        db.session.get(FormKey, key[:64]).row_id = row_id
 
 
 def slugify(text: str, fallback: str = "item") -> str:

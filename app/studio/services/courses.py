@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.extensions import db
+from app.form_keys import claim_form_key
 from app.frameworks.models import Framework
 from app.learning.models import Course, Lesson, Module
 from app.permissions import can_author, is_admin
 
 from ..models import CourseAuthor
-from ._common import N_, StudioError, created_before, remember, renumber, unique_slug
+from ._common import N_, StudioError, renumber, unique_slug
 
 
 def get_course(course_id: int) -> Course | None:
@@ -45,15 +46,15 @@ def frameworks() -> list[Framework]:
 
 
 def create_course(
-    owner, *, title: str, summary: str, language: str, framework: Framework, key: str | None = None
+    owner, *, title: str, summary: str, language: str, framework: Framework, key: str
 ) -> Course:
     """A draft course that ``owner`` owns, with no module yet: the author names the first
     (a module named after the course made every crumb read "Course · Course"). The form's
     ``key`` sent again gives the course it created."""
-    made = created_before(owner, key, "course")
-    if made is not None:
+    claimed = claim_form_key(owner.id, key, "studio.add_course", StudioError)
+    if not claimed.added:
         db.session.commit()
-        return db.session.get(Course, made)
+        return db.session.get(Course, claimed.row_id)
     taken = set(db.session.scalars(select(Course.slug)))
     course = Course(
         slug=unique_slug(title, taken, "course"),
@@ -69,7 +70,7 @@ def create_course(
     db.session.add(course)
     db.session.flush()
     db.session.add(CourseAuthor(course_id=course.id, user_id=owner.id, is_owner=True))
-    remember(key, course.id)
+    claimed.record(course.id)
     db.session.commit()
     return course
 
@@ -136,13 +137,15 @@ def course_authors(course: Course) -> list[tuple[CourseAuthor, User]]:
     )
 
 
-def add_module(course: Course, title: str, *, by=None, key: str | None = None) -> Module:
+def add_module(course: Course, title: str, *, by, key: str) -> Module:
+    """A module at the end of ``course``; the form's ``key`` sent again by ``by`` gives the
+    module it added."""
     if not title.strip():
         raise StudioError(N_("Give the module a title."), field="title")
-    made = created_before(by, key, "module") if by else None
-    if made is not None:
+    claimed = claim_form_key(by.id, key, "studio.add_module", StudioError)
+    if not claimed.added:
         db.session.commit()
-        return db.session.get(Module, made)
+        return db.session.get(Module, claimed.row_id)
     taken = set(db.session.scalars(select(Module.slug).where(Module.course_id == course.id)))
     last = db.session.scalar(select(func.max(Module.position)).where(Module.course_id == course.id))
     module = Module(
@@ -153,7 +156,7 @@ def add_module(course: Course, title: str, *, by=None, key: str | None = None) -
     )
     db.session.add(module)
     db.session.flush()
-    remember(key if by else None, module.id)
+    claimed.record(module.id)
     db.session.commit()
     return module
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.form_keys import claim_form_key
 from app.forms import single_line_breaks
 from app.frameworks.models import Competency
 from app.learning import services as learning
@@ -20,9 +21,7 @@ from app.learning.models import Lesson, LessonCompetency, Module, QuickCheckQues
 from ._common import (
     N_,
     StudioError,
-    created_before,
     refresh_course_figures,
-    remember,
     renumber,
     unique_slug,
 )
@@ -32,15 +31,15 @@ MAX_CHOICES = 6
 MAX_DURATION_SECONDS = 60 * 60
 
 
-def add_lesson(module: Module, title: str, *, by=None, key: str | None = None) -> Lesson:
+def add_lesson(module: Module, title: str, *, by, key: str) -> Lesson:
     """A draft lesson at the end of ``module``; the form's ``key`` sent again gives the
     lesson it created."""
     if not title.strip():
         raise StudioError(N_("Give the lesson a title."), field="title")
-    made = created_before(by, key, "lesson") if by else None
-    if made is not None:
+    claimed = claim_form_key(by.id, key, "studio.add_lesson", StudioError)
+    if not claimed.added:
         db.session.commit()
-        return db.session.get(Lesson, made)
+        return db.session.get(Lesson, claimed.row_id)
     course = module.course
     taken = set(db.session.scalars(select(Lesson.slug).where(Lesson.course_id == course.id)))
     last = db.session.scalar(
@@ -61,7 +60,7 @@ def add_lesson(module: Module, title: str, *, by=None, key: str | None = None) -
     db.session.add(lesson)
     db.session.flush()
     renumber(course)
-    remember(key if by else None, lesson.id)
+    claimed.record(lesson.id)
     db.session.commit()
     return lesson
 
@@ -167,7 +166,8 @@ def save_question(
     """Add (``index`` None) or change the lesson's question number ``index`` (from 0).
 
     In a translation only the text changes, and it must have as many answers as the original.
-    An added question's form ``key`` sent again adds nothing more.
+    Adding one takes its author (``by``) and its form's ``key``: the same form sent again
+    adds nothing more.
     """
     prompt, choices = prompt.strip(), [c.strip() for c in choices if c.strip()]
     questions = active_questions(lesson)
@@ -192,16 +192,19 @@ def save_question(
         prompt, choices, answer, feedback_correct.strip(), feedback_incorrect.strip(), in_review
     )
     if index is None:
-        if by is not None and created_before(by, key, "question") is not None:
+        if by is None or key is None:
+            raise TypeError("adding a question takes its author and its form's key")
+        claimed = claim_form_key(by.id, key, "studio.add_question", StudioError)
+        if not claimed.added:
             db.session.commit()
             return
         specs.append(spec)
     else:
         specs[index] = spec
     learning.apply_questions(lesson, specs)
-    if index is None and by is not None:
+    if index is None:
         db.session.flush()
-        remember(key, _last_question_id(lesson))
+        claimed.record(_last_question_id(lesson))
     db.session.commit()
 
 
