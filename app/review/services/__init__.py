@@ -18,6 +18,8 @@ from .today import (
     next_due,
     today_page,
 )
+from .tried import ANSWERS as TRIED_ANSWERS
+from .tried import TriedQuestion, TriedRow, record_tried, tried_answers, tried_question
 
 __all__ = [
     "PER_DAY_CHOICES",
@@ -29,6 +31,12 @@ __all__ = [
     "Memory",
     "OfflinePack",
     "Reminded",
+    "TRIED_ANSWERS",
+    "TriedQuestion",
+    "TriedRow",
+    "record_tried",
+    "tried_answers",
+    "tried_question",
     "ReviewError",
     "TodayPage",
     "answer_moment",
