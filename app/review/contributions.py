@@ -121,4 +121,4 @@ def _recall(courses=None):
 registry.person_metric("review_answers", _l("Review answers"), _answers, by_course=True)
 registry.person_metric("review_right", _l("Review answers right"), _right, by_course=True)
 registry.activity("review_answers", _activity, by_course=True)
-registry.ratings("review_recall", _l("Daily review, % right"), _recall, by_course=True)
+registry.ratings("review_recall", _l("Daily review, share right"), _recall, by_course=True)
