@@ -5,7 +5,7 @@ from ._common import ReviewError, clock
 from .answers import Feedback, answer_moment, feedback, record_answer
 from .offline import OfflinePack, offline_pack
 from .reminders import Reminded, leaders_to_remind, send_reminders
-from .retention import CompetencyRetention, leader_retention
+from .retention import CompetencyRetention, falling_leaders, leader_retention
 from .scheduler import Memory, first_review, review
 from .settings import PER_DAY_CHOICES, Choices, choices, save_choices
 from .today import (
@@ -44,6 +44,7 @@ __all__ = [
     "clock",
     "counts",
     "due_questions",
+    "falling_leaders",
     "feedback",
     "first_review",
     "learn_card",
