@@ -88,6 +88,9 @@ class Lesson(Translatable, db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     reflection_prompt: Mapped[str] = mapped_column(Text, default="")
+    # The daily review's "have you tried it?" question, asked once after the lesson's last
+    # recall review (``app/review/services/tried.py``); "" when the author wrote none.
+    tried_prompt: Mapped[str] = mapped_column(Text, default="", server_default="")
     media_asset_id: Mapped[int | None] = mapped_column(
         ForeignKey("media_assets.id", ondelete="SET NULL"), index=True
     )

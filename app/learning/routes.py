@@ -8,6 +8,7 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import registry
 from app.htmx import is_fragment_request, render, render_partial, see_other
 from app.i18n import current_language
 from app.permissions import can_learn, requires
@@ -161,7 +162,11 @@ def save_position(lesson_id: int):
 @bp.get("/growth")
 @requires(can_learn)
 def growth():
-    return render("learning/growth.html", growth=services.growth(current_user))
+    return render(
+        "learning/growth.html",
+        growth=services.growth(current_user),
+        cards=registry.page_cards("learning.growth", current_user),
+    )
 
 
 @bp.route("/self-assessment", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app import registry
 from app.permissions import can_learn
 
-from .services import clock, leader_retention, learn_card
+from .services import clock, falling_leaders, leader_retention, learn_card, tried_answers
 
 bp = Blueprint("review", __name__, template_folder="templates", url_prefix="/learn/review")
 
@@ -32,7 +32,24 @@ registry.page_card(
 registry.page_card(
     "coaching.show_leader",
     "review/_coach_card.html",
-    lambda leader: {"retention": leader_retention(leader.id, clock())},
+    lambda leader: {
+        "retention": leader_retention(leader.id, clock()),
+        "tried": tried_answers(leader.id),
+    },
+    order=10,
+)
+# On the coach's dashboard, the leaders whose review retention is falling (none: no card).
+registry.page_card(
+    "coaching.home",
+    "review/_dashboard_card.html",
+    lambda coach: {"leaders": found} if (found := falling_leaders(coach.id, clock())) else None,
+    order=10,
+)
+# The leader's answers to "have you tried it?", on their growth page (none: no card).
+registry.page_card(
+    "learning.growth",
+    "review/_growth_card.html",
+    lambda person: {"tried": found} if (found := tried_answers(person.id)) else None,
     order=10,
 )
 

@@ -12,7 +12,7 @@ from app import registry
 from app.extensions import db
 from app.learning.models import Lesson, LessonCompetency
 
-from .models import ReviewAnswer, ReviewCard, ReviewSettings
+from .models import ReviewAnswer, ReviewCard, ReviewSettings, TriedAnswer
 
 
 def _export_answers(user_id: int) -> list[dict]:
@@ -67,6 +67,18 @@ def _eraser(model):
 registry.personal_data("review_answers", export=_export_answers, erase=_eraser(ReviewAnswer))
 registry.personal_data("review_cards", export=_export_cards, erase=_eraser(ReviewCard))
 registry.personal_data("review_settings", export=_export_settings, erase=_eraser(ReviewSettings))
+
+
+def _export_tried(user_id: int) -> list[dict]:
+    return registry.rows(
+        select(Lesson.slug.label("lesson"), TriedAnswer.answer, TriedAnswer.answered_at)
+        .join(Lesson, Lesson.id == TriedAnswer.lesson_id)
+        .where(TriedAnswer.user_id == user_id)
+        .order_by(TriedAnswer.answered_at, Lesson.slug)
+    )
+
+
+registry.personal_data("review_tried", export=_export_tried, erase=_eraser(TriedAnswer))
 
 
 def _of_courses(statement, courses):

@@ -31,6 +31,12 @@ class AnswerForm(KeyedForm):
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+class TriedForm(Form):
+    """The answer to a lesson's "have you tried it?" question: three buttons."""
+
+    answer = StringField(validators=[DataRequired()])
+
+
 def _hour_label(hour: int) -> str:
     return f"{hour:02d}:00"
 

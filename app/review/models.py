@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index
+from sqlalchemy import Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import UTCDateTime, utcnow
@@ -81,3 +81,22 @@ class ReviewSettings(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReviewSettings user={self.user_id} {self.per_day}/day at {self.remind_hour}>"
+
+
+class TriedAnswer(db.Model):
+    """A leader's answer to a lesson's "have you tried it?" question (``services.tried``):
+    one per leader and lesson, the latest kept."""
+
+    __tablename__ = "review_tried_answers"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    answer: Mapped[str] = mapped_column(String(16))  # one of ``services.tried.ANSWERS``
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<TriedAnswer user={self.user_id} lesson={self.lesson_id} {self.answer}>"

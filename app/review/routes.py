@@ -13,14 +13,31 @@ from app.i18n import current_language
 from app.permissions import can_learn, requires
 
 from . import bp, services
-from .forms import AnswerForm, SettingsForm
+from .forms import AnswerForm, SettingsForm, TriedForm
 
 
 @bp.get("/")
 @requires(can_learn)
 def today():
     page = services.today_page(current_user, services.clock(), current_language())
-    return render("review/today.html", page=page, form=AnswerForm())
+    return render("review/today.html", page=page, form=AnswerForm(), tried_form=TriedForm())
+
+
+@bp.post("/tried/<int:lesson_id>")
+@requires(can_learn)
+def tried(lesson_id: int):
+    """The answer to a lesson's "have you tried it?" question (``services.tried``)."""
+    form = TriedForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.record_tried(current_user, lesson_id, form.answer.data, services.clock())
+    except services.ReviewError as error:
+        if error.field == "answer":
+            abort(400)
+        abort(404)
+    flash(_("Thank you. Your coach can see your answer."), "success")
+    return see_other(url_for("review.today"))
 
 
 @bp.post("/questions/<int:question_id>")

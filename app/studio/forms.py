@@ -71,6 +71,11 @@ class LessonForm(Form):
     reflection_prompt = TextAreaField(
         _l("Reflection prompt"), validators=[Length(max=2000)], filters=[single_line_breaks]
     )
+    tried_prompt = TextAreaField(
+        _l("“Have you tried it?” question (optional)"),
+        validators=[Length(max=500)],
+        filters=[single_line_breaks],
+    )
     duration_minutes = IntegerField(
         _l("Estimated length in minutes"), validators=[Optional(), NumberRange(min=0, max=60)]
     )

@@ -99,3 +99,47 @@ def test_the_leader_s_data_is_exported_and_erased(make_user, learned):
         select(func.count()).select_from(ReviewAnswer).where(ReviewAnswer.user_id == other.id)
     )
     assert others == 2
+
+
+def test_the_dashboard_flags_a_leader_whose_retention_falls(client, make_user, login, learned):
+    coach, falling, steady, elsewhere = (make_user("coach"),) + tuple(
+        make_user("leader") for _ in range(3)
+    )
+    for leader in (falling, steady):
+        coaching.pair(coach, leader)
+    for leader, recent_right in ((falling, False), (steady, True), (elsewhere, False)):
+        (lesson,) = learned(leader, lessons=1)
+        for n, question in enumerate(lesson.questions * 4):  # 8 answers a month ago, all right
+            db.session.add(_answer(leader, question, True, NOW - timedelta(days=30 + n)))
+        for n, question in enumerate(lesson.questions * 2):  # 4 in the last two weeks
+            db.session.add(_answer(leader, question, recent_right, NOW - timedelta(days=1 + n)))
+    db.session.commit()
+    assert [u.id for u in services.falling_leaders(coach.id, NOW)] == [falling.id]
+    login(coach)
+    page = client.get("/coaching/").get_data(as_text=True)
+    assert 'id="review-falling"' in page
+    flagged = page[page.index('id="review-falling"') :]
+    assert f"/coaching/leaders/{falling.id}#" in flagged
+    assert f"/coaching/leaders/{steady.id}#" not in flagged
+    assert f"/coaching/leaders/{elsewhere.id}" not in page
+
+
+def test_no_flag_no_card(client, make_user, login, learned):
+    coach, leader = make_user("coach"), make_user("leader")
+    coaching.pair(coach, leader)
+    learned(leader, lessons=1)
+    _review(leader, right=True)
+    login(coach)
+    assert 'id="review-falling"' not in client.get("/coaching/").get_data(as_text=True)
+
+
+def _answer(leader, question, correct: bool, at):
+    return ReviewAnswer(
+        user_id=leader.id,
+        question_id=question.id,
+        lesson_id=question.lesson_id,
+        choice=question.answer if correct else (1 if question.answer != 1 else 2),
+        correct=correct,
+        answered_at=at,
+        received_at=at,
+    )

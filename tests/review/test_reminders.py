@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.notifications.models import Notification
 from app.review import services
+from tests.groups.test_groups_photos_and_digest import smtp_server  # noqa: F401
 from tests.review.conftest import T0
 
 
@@ -66,3 +67,33 @@ def test_the_job_runs_every_15_minutes(app):
     assert "review.remind" in [t.name for t in huey.read_periodic(datetime(2030, 3, 3, 12, 15))]
     assert "review.remind" not in [t.name for t in huey.read_periodic(datetime(2030, 3, 3, 12, 7))]
     app.extensions["jobs"].jobs["review.remind"].call_local()  # runs, on the real clock
+
+
+def test_the_reminder_is_folded_into_the_e_mail_digest(
+    app,
+    make_user,
+    learned,
+    smtp_server,  # noqa: F811  (the fixture imported above)
+):
+    """The reminder is a notification, and the daily digest sends every notification its
+    reader has neither read nor been sent: an unread reminder goes out in the digest, in the
+    leader's language, once; one read in the app does not."""
+    from app.groups.services.digest import send_digests
+
+    nairobi = {"timezone": "Africa/Nairobi"}
+    reader = make_user("leader", locale="fr", **nairobi)
+    opened = make_user("leader", **nairobi)
+    for leader in (reader, opened):
+        learned(leader, lessons=1)
+    at_18 = datetime(2026, 12, 10, 15, 0, tzinfo=UTC)  # 18:00 in Nairobi
+    assert services.send_reminders(at_18).leaders == 2
+    _told(opened)[0].read_at = at_18
+    db.session.commit()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
+    try:
+        assert send_digests().sent == [reader.email]
+        assert send_digests().sent == []  # sent once
+    finally:
+        app.config.update(SMTP_HOST=None, SMTP_PORT=25)  # the defaults again
+    message = smtp_server.messages[0].content.decode("utf-8", "replace")
+    assert "/learn/review/" in message and "vision" in message  # "Révision…", quoted-printable

@@ -26,7 +26,12 @@ def home():
     """ "My leaders" for a coach; a leader's own coaching record for a leader."""
     if can_coach(current_user):
         board = services.dashboard(current_user)
-        return render("coaching/dashboard.html", rows=board.rows, coached=board.coached)
+        return render(
+            "coaching/dashboard.html",
+            rows=board.rows,
+            coached=board.coached,
+            cards=registry.page_cards("coaching.home", current_user),
+        )
     if can_learn(current_user):
         return my_record_page()
     if can_manage_pairings(current_user):

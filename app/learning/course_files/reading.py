@@ -143,6 +143,7 @@ def parse_lesson(text: str, path: str) -> LessonSpec:
         competencies=[],
         duration_seconds=_duration(fm),
         reflection_prompt=fm.text("reflection"),
+        tried_prompt=fm.text("tried", required=False),
         body=body,
         media=fm.text("media", required=False, max_length=MAX_PATH) or None,
         captions=fm.text("captions", required=False, max_length=MAX_PATH) or None,

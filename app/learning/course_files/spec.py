@@ -52,6 +52,8 @@ class LessonTranslationSpec:
     questions: list[QuestionTranslationSpec] = field(default_factory=list)
     media: str | None = None
     captions: str | None = None
+    # The "have you tried it?" prompt in this language (``tried:``; optional).
+    tried_prompt: str = ""
     path: str | None = field(default=None, compare=False, repr=False)
     field_lines: dict[str, int | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -77,6 +79,9 @@ class LessonSpec:
     media: str | None = None
     captions: str | None = None
     translations: dict[str, LessonTranslationSpec] = field(default_factory=dict)
+    # After the lesson's last recall review, the daily review asks it once (``tried:``;
+    # optional): "Did you hold a short classroom visit this week?"
+    tried_prompt: str = ""
     path: str | None = field(default=None, compare=False, repr=False)
     competency_lines: list[int | None] = field(default_factory=list, compare=False, repr=False)
     field_lines: dict[str, int | None] = field(default_factory=dict, compare=False, repr=False)

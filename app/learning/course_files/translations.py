@@ -154,6 +154,7 @@ def parse_lesson_translation(text: str, path: str, original: LessonSpec) -> Less
     translation = LessonTranslationSpec(
         title=fm.text("title", max_length=MAX_TITLE),
         reflection_prompt=fm.text("reflection"),
+        tried_prompt=fm.text("tried", required=False),
         body=body,
         media=fm.text("media", required=False, max_length=300) or None,
         captions=fm.text("captions", required=False, max_length=300) or None,

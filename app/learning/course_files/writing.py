@@ -59,6 +59,8 @@ def _lesson_file(front: dict[str, Any], lesson, answers: list[int]) -> str:
     if lesson.captions:
         front["captions"] = lesson.captions
     front["reflection"] = lesson.reflection_prompt
+    if getattr(lesson, "tried_prompt", ""):  # only where the author wrote one
+        front["tried"] = lesson.tried_prompt
     if lesson.questions:
         front["quick_check"] = [
             {

@@ -228,6 +228,7 @@ def _lesson_changed(lesson: Lesson, spec: LessonSpec, module: Module, position: 
         or lesson.module is not module
         or lesson.duration_seconds != spec.duration_seconds
         or lesson.reflection_prompt != spec.reflection_prompt
+        or lesson.tried_prompt != spec.tried_prompt
         or not lesson.published
         or lesson.media_source != spec.media
         or lesson.captions_source != spec.captions
@@ -263,7 +264,7 @@ def _apply_lesson(
 ) -> None:
     lesson.module, lesson.position, lesson.published = module, position, True
     lesson.title, lesson.duration_seconds = spec.title, spec.duration_seconds
-    lesson.reflection_prompt = spec.reflection_prompt
+    lesson.reflection_prompt, lesson.tried_prompt = spec.reflection_prompt, spec.tried_prompt
     # Rendered on every import, so HTML stored by an older, laxer renderer does not outlive it.
     lesson.body, lesson.body_html = spec.body, render_markdown(spec.body)
     lesson.media_source, lesson.captions_source = spec.media, spec.captions
@@ -414,6 +415,7 @@ def course_to_spec(course: Course) -> CourseSpec:
                 competencies=[link.competency.code for link in lesson.competency_links],
                 duration_seconds=lesson.duration_seconds,
                 reflection_prompt=lesson.reflection_prompt,
+                tried_prompt=lesson.tried_prompt,
                 questions=[question_spec(q) for q in lesson.questions if q.active],
                 body=lesson.body,
                 media=lesson.media_source,

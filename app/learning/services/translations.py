@@ -46,6 +46,8 @@ def lesson_translations(spec: LessonSpec, render) -> dict | None:
             "body": t.body,
             "body_html": render(t.body),
             "reflection_prompt": t.reflection_prompt,
+            # Only where written, so lessons stored before it existed read unchanged.
+            **({"tried_prompt": t.tried_prompt} if t.tried_prompt else {}),
         }
         for language, t in spec.translations.items()
     } or None
@@ -157,6 +159,7 @@ def lesson_translations_to_spec(lesson: Lesson) -> dict[str, LessonTranslationSp
         result[language] = LessonTranslationSpec(
             title=text.get("title", ""),
             reflection_prompt=text.get("reflection_prompt", ""),
+            tried_prompt=text.get("tried_prompt", ""),
             body=text.get("body", ""),
             questions=[_question_spec(q.translation(language)) for q in questions],
             media=row.media_source if row else None,

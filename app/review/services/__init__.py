@@ -5,7 +5,7 @@ from ._common import ReviewError, clock
 from .answers import Feedback, answer_moment, feedback, record_answer
 from .offline import OfflinePack, offline_pack
 from .reminders import Reminded, leaders_to_remind, send_reminders
-from .retention import CompetencyRetention, leader_retention
+from .retention import CompetencyRetention, falling_leaders, leader_retention
 from .scheduler import Memory, first_review, review
 from .settings import PER_DAY_CHOICES, Choices, choices, save_choices
 from .today import (
@@ -18,6 +18,8 @@ from .today import (
     next_due,
     today_page,
 )
+from .tried import ANSWERS as TRIED_ANSWERS
+from .tried import TriedQuestion, TriedRow, record_tried, tried_answers, tried_question
 
 __all__ = [
     "PER_DAY_CHOICES",
@@ -29,6 +31,12 @@ __all__ = [
     "Memory",
     "OfflinePack",
     "Reminded",
+    "TRIED_ANSWERS",
+    "TriedQuestion",
+    "TriedRow",
+    "record_tried",
+    "tried_answers",
+    "tried_question",
     "ReviewError",
     "TodayPage",
     "answer_moment",
@@ -36,6 +44,7 @@ __all__ = [
     "clock",
     "counts",
     "due_questions",
+    "falling_leaders",
     "feedback",
     "first_review",
     "learn_card",

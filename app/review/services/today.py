@@ -223,6 +223,7 @@ class TodayPage:
     question: DueQuestion | None
     next_due: datetime | None
     day_ends: datetime
+    tried: object = None  # a ``tried.TriedQuestion`` once nothing is left to answer today
 
 
 def today_page(user, now: datetime, language: str) -> TodayPage:
@@ -234,4 +235,9 @@ def today_page(user, now: datetime, language: str) -> TodayPage:
         question = drawn[0] if drawn else None
     upcoming = None if question else next_due(user, now)
     day_ends = day_start(now, user.timezone) + timedelta(days=1)
-    return TodayPage(found, question, upcoming, day_ends)
+    tried = None
+    if question is None:
+        from .tried import tried_question  # (it builds on this module)
+
+        tried = tried_question(user, now, language)
+    return TodayPage(found, question, upcoming, day_ends, tried)

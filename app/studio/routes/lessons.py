@@ -27,6 +27,7 @@ def _lesson_form(lesson: Lesson, language: str) -> LessonForm:
         title=text.get("title", ""),
         body=text.get("body", ""),
         reflection_prompt=text.get("reflection_prompt", ""),
+        tried_prompt=text.get("tried_prompt", ""),
         duration_minutes=round((lesson.duration_seconds or 0) / 60),
         competencies=[link.competency_id for link in lesson.competency_links],
     )
@@ -103,6 +104,7 @@ def update_lesson(lesson_id: int):
                 title=form.title.data or "",
                 body=form.body.data or "",
                 reflection_prompt=form.reflection_prompt.data or "",
+                tried_prompt=form.tried_prompt.data or "",
                 duration_seconds=(
                     None if form.duration_minutes.data is None else form.duration_minutes.data * 60
                 ),

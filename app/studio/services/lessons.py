@@ -85,6 +85,7 @@ def update_lesson(
     title: str,
     body: str,
     reflection_prompt: str,
+    tried_prompt: str = "",
     duration_seconds: int | None = None,
     competency_ids: list[int] | None = None,
 ) -> None:
@@ -99,6 +100,7 @@ def update_lesson(
         "body": body,
         "body_html": learning.render_markdown(body) if body else "",
         "reflection_prompt": reflection_prompt.strip(),
+        "tried_prompt": single_line_breaks(tried_prompt).strip(),
     }
     set_text(lesson, language, values)
     if original:
