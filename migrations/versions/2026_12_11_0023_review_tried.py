@@ -1,8 +1,8 @@
 """The daily review's "have you tried it?": the author's question on each lesson (its
 translations live in the lesson's ``translations``), and each leader's answer.
 
-Revision ID: 0022_review_tried
-Revises: 0021_practices
+Revision ID: 0023_review_tried
+Revises: 0022_one_form_key_scheme
 Create Date: 2026-12-07
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 from app.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
-revision = "0022_review_tried"
-down_revision = "0021_practices"
+revision = "0023_review_tried"
+down_revision = "0022_one_form_key_scheme"
 branch_labels = None
 depends_on = None
 
