@@ -7,6 +7,7 @@ it went.
 """
 
 from ._common import PracticeError, author_name, fold
+from .discussing import Discussion, discuss, discussion_of
 from .drafting import (
     LANGUAGES,
     PracticeFields,
@@ -33,6 +34,7 @@ from .trying import report_outcome, tries_of, try_practice
 
 __all__ = [
     "LANGUAGES",
+    "Discussion",
     "MAX_PHOTOS",
     "LibraryFilter",
     "LibraryPage",
@@ -42,6 +44,8 @@ __all__ = [
     "attach_video",
     "author_name",
     "create_practice",
+    "discuss",
+    "discussion_of",
     "fold",
     "get_practice",
     "library",
