@@ -24,7 +24,7 @@ from .models import (
     Status,
 )
 from .services.drafting import removes_on_erasure
-from .services.library import shared_by
+from .services.library import for_priority, shared_by
 from .services.trying import recount, tries_of
 
 
@@ -202,4 +202,17 @@ registry.page_card(
     "practices/_leader_section.html",
     lambda leader: {"shared": shared_by(leader.id), "tried": tries_of(leader)},
     order=20,
+)
+
+
+def _priority_card(person) -> dict | None:
+    """Practices for the leader's improvement priority: one statement; no card when none."""
+    practices = for_priority(person)
+    return {"practices": practices} if practices else None
+
+
+# "Practices for your priority" on Learn, and for the leader's priority on their coach's page.
+registry.page_card("learning.home", "practices/_priority_card.html", _priority_card, order=20)
+registry.page_card(
+    "coaching.show_leader", "practices/_priority_coach_card.html", _priority_card, order=25
 )

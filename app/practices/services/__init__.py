@@ -18,8 +18,10 @@ from .drafting import (
     update_practice,
 )
 from .library import (
+    PRIORITY_CARD_SIZE,
     LibraryFilter,
     LibraryPage,
+    for_priority,
     get_practice,
     library,
     my_practices,
@@ -36,6 +38,7 @@ __all__ = [
     "LANGUAGES",
     "Discussion",
     "MAX_PHOTOS",
+    "PRIORITY_CARD_SIZE",
     "LibraryFilter",
     "LibraryPage",
     "PracticeError",
@@ -47,6 +50,7 @@ __all__ = [
     "discuss",
     "discussion_of",
     "fold",
+    "for_priority",
     "get_practice",
     "library",
     "my_practices",
