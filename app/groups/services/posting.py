@@ -107,6 +107,7 @@ def start_thread_once(group, author: User, title: str, body: str, key: str) -> t
     return thread, True
 
 
+@building_block
 def discard_thread(thread_id: int) -> None:
     """Remove a thread its caller has just made and found it did not need (another tap
     made the one that counts), with its posts. Part of the caller's unit of work."""
