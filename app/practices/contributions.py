@@ -17,6 +17,7 @@ from app.groups import services as groups
 
 from .models import (
     Practice,
+    PracticeCompetency,
     PracticeErasureChoice,
     PracticePhoto,
     PracticeReview,
@@ -178,6 +179,52 @@ registry.person_metric(
 registry.person_metric("practices_tried", _l("Practices tried"), _triers())
 registry.person_metric(
     "practices_worked", _l("Practices tried that worked"), _triers(PracticeTry.outcome == "worked")
+)
+
+
+def _authors_by_competency(condition):
+    return lambda: (
+        select(
+            Practice.author_id.label("user_id"),
+            PracticeCompetency.competency_id,
+            func.count().label("value"),
+        )
+        .join(PracticeCompetency, PracticeCompetency.practice_id == Practice.id)
+        .where(condition, Practice.author_id.is_not(None))
+        .group_by(Practice.author_id, PracticeCompetency.competency_id)
+    )
+
+
+def _triers_by_competency(condition=None):
+    def statement():
+        query = select(
+            PracticeTry.leader_id.label("user_id"),
+            PracticeCompetency.competency_id,
+            func.count().label("value"),
+        ).join(PracticeCompetency, PracticeCompetency.practice_id == PracticeTry.practice_id)
+        if condition is not None:
+            query = query.where(condition)
+        return query.group_by(PracticeTry.leader_id, PracticeCompetency.competency_id)
+
+    return statement
+
+
+# The same four per competency of the practices, in the report's table "by competency".
+registry.competency_count(
+    "practices_shared",
+    _l("Practices shared"),
+    _authors_by_competency(Practice.status != Status.DRAFT),
+)
+registry.competency_count(
+    "practices_approved",
+    _l("Practices approved"),
+    _authors_by_competency(Practice.status == Status.APPROVED),
+)
+registry.competency_count("practices_tried", _l("Practices tried"), _triers_by_competency())
+registry.competency_count(
+    "practices_worked",
+    _l("Practices tried that worked"),
+    _triers_by_competency(PracticeTry.outcome == "worked"),
 )
 registry.activity(
     "practice_tries",
