@@ -25,6 +25,8 @@ without knowing them:
 - :func:`person_metric`: a number per person for reports (lessons completed, check-ins held);
 - :func:`activity`: moments a person was active, for "active leaders per week";
 - :func:`ratings`: competency ratings over time, for growth (self-assessments, coach ratings);
+- :func:`competency_count`: a number per person and competency, for the report's table "by
+  competency" (practices shared, tried per competency);
 - :func:`person_section`: a part of the admin's page of one person (their cohorts, their
   data), so the people pages offer what other areas do for a person without importing them;
 - :func:`course_access`: which published courses a person may open (a programme's leaders
@@ -92,6 +94,18 @@ class RatingSource(_Source):
     key: str
     label: Any
     #: ``select(<user_id>, <competency_id>, <at>, <level>)``, one row per rating given.
+    statement: Callable[..., Select]
+    by_course: bool = False
+
+
+@dataclass(frozen=True)
+class CompetencyCount(_Source):
+    """A number the programme report also gives per competency (its table "by
+    competency"), under the small-group rule: per competency, the leaders it counts."""
+
+    key: str
+    label: Any
+    #: ``select(<user_id>, <competency_id>, <value>)``, one row per person and competency.
     statement: Callable[..., Select]
     by_course: bool = False
 
@@ -195,6 +209,7 @@ PERSONAL_DATA: dict[str, PersonalData] = {}
 PERSON_METRICS: dict[str, PersonMetric] = {}
 ACTIVITY: dict[str, ActivitySource] = {}
 RATINGS: dict[str, RatingSource] = {}
+COMPETENCY_COUNTS: dict[str, CompetencyCount] = {}
 PERSON_SECTIONS: dict[str, PersonSection] = {}
 #: parts of the coach's page of a leader (a ``PersonSection``: the leader → its context)
 COURSE_ACCESS: dict[str, CourseAccess] = {}
@@ -316,6 +331,10 @@ def activity(key: str, statement, *, by_course: bool = False) -> None:
 
 def ratings(key: str, label, statement, *, by_course: bool = False) -> None:
     RATINGS[key] = RatingSource(key, label, statement, by_course)
+
+
+def competency_count(key: str, label, statement, *, by_course: bool = False) -> None:
+    COMPETENCY_COUNTS[key] = CompetencyCount(key, label, statement, by_course)
 
 
 def person_section(key: str, template: str, context) -> None:

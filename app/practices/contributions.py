@@ -17,6 +17,7 @@ from app.groups import services as groups
 
 from .models import (
     Practice,
+    PracticeCompetency,
     PracticeErasureChoice,
     PracticePhoto,
     PracticeReview,
@@ -24,7 +25,7 @@ from .models import (
     Status,
 )
 from .services.drafting import removes_on_erasure
-from .services.library import shared_by
+from .services.library import for_priority, shared_by
 from .services.trying import recount, tries_of
 
 
@@ -179,6 +180,52 @@ registry.person_metric("practices_tried", _l("Practices tried"), _triers())
 registry.person_metric(
     "practices_worked", _l("Practices tried that worked"), _triers(PracticeTry.outcome == "worked")
 )
+
+
+def _authors_by_competency(condition):
+    return lambda: (
+        select(
+            Practice.author_id.label("user_id"),
+            PracticeCompetency.competency_id,
+            func.count().label("value"),
+        )
+        .join(PracticeCompetency, PracticeCompetency.practice_id == Practice.id)
+        .where(condition, Practice.author_id.is_not(None))
+        .group_by(Practice.author_id, PracticeCompetency.competency_id)
+    )
+
+
+def _triers_by_competency(condition=None):
+    def statement():
+        query = select(
+            PracticeTry.leader_id.label("user_id"),
+            PracticeCompetency.competency_id,
+            func.count().label("value"),
+        ).join(PracticeCompetency, PracticeCompetency.practice_id == PracticeTry.practice_id)
+        if condition is not None:
+            query = query.where(condition)
+        return query.group_by(PracticeTry.leader_id, PracticeCompetency.competency_id)
+
+    return statement
+
+
+# The same four per competency of the practices, in the report's table "by competency".
+registry.competency_count(
+    "practices_shared",
+    _l("Practices shared"),
+    _authors_by_competency(Practice.status != Status.DRAFT),
+)
+registry.competency_count(
+    "practices_approved",
+    _l("Practices approved"),
+    _authors_by_competency(Practice.status == Status.APPROVED),
+)
+registry.competency_count("practices_tried", _l("Practices tried"), _triers_by_competency())
+registry.competency_count(
+    "practices_worked",
+    _l("Practices tried that worked"),
+    _triers_by_competency(PracticeTry.outcome == "worked"),
+)
 registry.activity(
     "practice_tries",
     lambda: select(PracticeTry.leader_id.label("user_id"), PracticeTry.created_at.label("at")),
@@ -202,4 +249,17 @@ registry.page_card(
     "practices/_leader_section.html",
     lambda leader: {"shared": shared_by(leader.id), "tried": tries_of(leader)},
     order=20,
+)
+
+
+def _priority_card(person) -> dict | None:
+    """Practices for the leader's improvement priority: one statement; no card when none."""
+    practices = for_priority(person)
+    return {"practices": practices} if practices else None
+
+
+# "Practices for your priority" on Learn, and for the leader's priority on their coach's page.
+registry.page_card("learning.home", "practices/_priority_card.html", _priority_card, order=20)
+registry.page_card(
+    "coaching.show_leader", "practices/_priority_coach_card.html", _priority_card, order=25
 )

@@ -1,11 +1,18 @@
-"""Demo practices for `make run`: two approved (Grace's in English, Baraka's in Swahili),
-one of Amani's in French waiting for her coach's review, and tries with how they went, so
-the library, the review queue and the counts are alive. Safe to run again: each practice
-comes back by its form key, and a step already taken is not taken again."""
+"""Demo practices for `make run`: two approved (Grace's in English, with a short video,
+Baraka's in Swahili), one of Amani's in French waiting for her coach's review, and tries
+with how they went, so the library, the review queue and the counts are alive. Safe to
+run again: each practice comes back by its form key, and a step already taken is not
+taken again.
+
+Grace's video stands in for a phone video: a 21-second narrated slide video (117 KB) made
+with the course media tool from ``demo_media/narration.yaml`` (as the demo course's
+lessons are) and kept in the repository. Loading attaches it as an upload would be
+(probe, then media's transcoding ladder, done by the worker, not by the load)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -71,6 +78,8 @@ PRACTICES = (
         ("LL.2",),
     ),
 )
+#: a practice's video by its form key, made by courses/tools/make_lesson_media.py
+VIDEOS = {"demo-practice-grace-1": Path(__file__).parent / "demo_media" / "reading-corner.mp4"}
 #: (who tries, whose practice by its key, how it went, why)
 TRIES = (
     (AMANI, "demo-practice-grace-1", "worked", "Les élèves se disputent les livres !"),
@@ -101,6 +110,10 @@ def load_demo_practices() -> list[str]:
             continue
         fields = replace(fields, competency_ids=_competency_ids(codes))
         practice = services.create_practice(author, fields, key)
+        video = VIDEOS.get(key)
+        if video and practice.video_asset_id is None and practice.status == Status.DRAFT:
+            with video.open("rb") as stream:
+                services.attach_video(practice, author, stream, video.name, "video/mp4")
         _bring_to(practice, author, status)
         made[key] = practice
     tried = 0

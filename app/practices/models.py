@@ -174,3 +174,24 @@ class PracticePhoto(db.Model):
 
     def __repr__(self) -> str:
         return f"<PracticePhoto {self.id} of {self.practice_id} #{self.position}>"
+
+
+class PracticeThread(db.Model):
+    """A practice's discussion: one thread in the author's peer group, made by the first
+    member who taps "Discuss" (a POST). ``practice_id`` is the key, so two taps at once
+    leave one link, and the second thread, if one was made, is discarded."""
+
+    __tablename__ = "practice_threads"
+
+    practice_id: Mapped[int] = mapped_column(
+        ForeignKey("practices.id", ondelete="CASCADE"), primary_key=True
+    )
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("group_threads.id", ondelete="CASCADE"), unique=True
+    )
+    # The thread's group: who may see the link (its members).
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PracticeThread {self.practice_id} → {self.thread_id}>"

@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from app.form_keys import KeyReused
 from app.frameworks import services as frameworks
+from app.groups.services import thread_path
 from app.htmx import render, see_other
 from app.media import services as media
 from app.permissions import is_admin, requires
@@ -174,6 +175,7 @@ def show_practice(practice_id: int):
         photo_form=PhotoForm(formdata=None),
         reviews=services.reviews_of(practice),
         my_try=services.try_of(current_user, practice),
+        discussion=services.discussion_of(current_user, practice),
         review_form=ReviewForm(formdata=None),
         outcome_form=OutcomeForm(formdata=None),
         action_form=ActionForm(formdata=None),
@@ -318,6 +320,7 @@ def review_practice(practice_id: int):
         photo_form=PhotoForm(formdata=None),
         reviews=services.reviews_of(practice),
         my_try=None,
+        discussion=services.discussion_of(current_user, practice),
         review_form=form,
         outcome_form=OutcomeForm(formdata=None),
         action_form=ActionForm(formdata=None),
@@ -362,3 +365,19 @@ def report_outcome(practice_id: int):
         return _back(practice, error)
     flash(_("Thank you: the author is told how it went."), "success")
     return _back(practice)
+
+
+@bp.post("/<int:practice_id>/discussion")
+@requires(can.can_use_practices)
+def discuss_practice(practice_id: int):
+    """Start the practice's thread in its author's group (once), or go to it."""
+    practice = _practice_or_404(practice_id)
+    if services.discussion_of(current_user, practice) is None:
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        thread_id = services.discuss(practice, current_user)
+    except services.PracticeError as error:
+        return _back(practice, error)
+    return see_other(thread_path(thread_id))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.media.models import MediaAsset
 from app.practices.models import Practice, PracticeTry
 
 
@@ -28,3 +29,9 @@ def test_the_demo_practices(runner, client):
     assert response.status_code == 303
     queue = client.get("/practices/reviews").get_data(as_text=True)
     assert "Visites de classe entre enseignants" in queue
+    # Grace's has the video the course media tool made, queued for the ladder once.
+    videos = db.session.execute(
+        select(Practice.title, Practice.video_asset_id).where(Practice.video_asset_id.is_not(None))
+    ).all()
+    assert [title for title, _ in videos] == ["A reading corner in every class"]
+    assert db.session.get(MediaAsset, videos[0].video_asset_id) is not None

@@ -147,6 +147,7 @@ def _plain(report) -> dict:
             )
             for label, items in report.growth
         ],
+        "by competency": [(r.code, str(r.title), r.values) for r in report.by_competency],
     }
 
 

@@ -15,7 +15,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from flask import has_request_context, url_for
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -105,6 +105,14 @@ def start_thread_once(group, author: User, title: str, body: str, key: str) -> t
     _add_post(thread, author, body)
     db.session.commit()
     return thread, True
+
+
+@building_block
+def discard_thread(thread_id: int) -> None:
+    """Remove a thread its caller has just made and found it did not need (another tap
+    made the one that counts), with its posts. Part of the caller's unit of work."""
+    db.session.execute(delete(Post).where(Post.thread_id == thread_id))
+    db.session.execute(delete(Thread).where(Thread.id == thread_id))
 
 
 def reply(

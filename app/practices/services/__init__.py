@@ -7,6 +7,7 @@ it went.
 """
 
 from ._common import PracticeError, author_name, fold
+from .discussing import Discussion, discuss, discussion_of
 from .drafting import (
     LANGUAGES,
     PracticeFields,
@@ -17,8 +18,10 @@ from .drafting import (
     update_practice,
 )
 from .library import (
+    PRIORITY_CARD_SIZE,
     LibraryFilter,
     LibraryPage,
+    for_priority,
     get_practice,
     library,
     my_practices,
@@ -33,7 +36,9 @@ from .trying import report_outcome, tries_of, try_practice
 
 __all__ = [
     "LANGUAGES",
+    "Discussion",
     "MAX_PHOTOS",
+    "PRIORITY_CARD_SIZE",
     "LibraryFilter",
     "LibraryPage",
     "PracticeError",
@@ -42,7 +47,10 @@ __all__ = [
     "attach_video",
     "author_name",
     "create_practice",
+    "discuss",
+    "discussion_of",
     "fold",
+    "for_priority",
     "get_practice",
     "library",
     "my_practices",

@@ -51,6 +51,24 @@ def _like(words: str) -> list[str]:
     return ["%" + word.replace("_", "\\_") + "%" for word in escaped.split()]
 
 
+def _for_priority_of(leader_id: int):
+    """The condition on ``practices``: it shows a competency of the leader's improvement
+    priority."""
+    return (
+        select(PracticeCompetency.practice_id)
+        .join(
+            PriorityCompetency,
+            PriorityCompetency.competency_id == PracticeCompetency.competency_id,
+        )
+        .join(ImprovementPriority, ImprovementPriority.id == PriorityCompetency.priority_id)
+        .where(
+            PracticeCompetency.practice_id == Practice.id,
+            ImprovementPriority.leader_id == leader_id,
+        )
+        .exists()
+    )
+
+
 def library(reader: User, filters: LibraryFilter) -> LibraryPage:
     """Approved practices the reader may see, newest first, one page of them."""
     query = select(Practice).where(Practice.status == Status.APPROVED, visible_to(reader))
@@ -66,19 +84,7 @@ def library(reader: User, filters: LibraryFilter) -> LibraryPage:
             .exists()
         )
     if filters.for_priority:
-        query = query.where(
-            select(PracticeCompetency.practice_id)
-            .join(
-                PriorityCompetency,
-                PriorityCompetency.competency_id == PracticeCompetency.competency_id,
-            )
-            .join(ImprovementPriority, ImprovementPriority.id == PriorityCompetency.priority_id)
-            .where(
-                PracticeCompetency.practice_id == Practice.id,
-                ImprovementPriority.leader_id == reader.id,
-            )
-            .exists()
-        )
+        query = query.where(_for_priority_of(reader.id))
     if filters.language:
         query = query.where(Practice.language == filters.language)
     if filters.region:
@@ -93,6 +99,29 @@ def library(reader: User, filters: LibraryFilter) -> LibraryPage:
         ).unique()
     )
     return LibraryPage(rows[:PER_PAGE], page, len(rows) > PER_PAGE, filters)
+
+
+#: how many practices the "for your priority" cards show
+PRIORITY_CARD_SIZE = 3
+
+
+def for_priority(leader: User, limit: int = PRIORITY_CARD_SIZE) -> list[Practice]:
+    """Up to ``limit`` approved practices ``leader`` may read that show a competency of
+    their improvement priority, newest first: one statement (the cards on Learn and on the
+    coach's page of the leader read nothing else; their templates touch no relationship)."""
+    return list(
+        db.session.scalars(
+            select(Practice)
+            .where(
+                Practice.status == Status.APPROVED,
+                Practice.author_id.is_distinct_from(leader.id),
+                visible_to(leader),
+                _for_priority_of(leader.id),
+            )
+            .order_by(Practice.approved_at.desc(), Practice.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def regions() -> list[str]:

@@ -1,7 +1,8 @@
 """The statements behind programme reports, for a set of leaders (``members``: a statement
 of user ids): each leader's numbers that the areas register (``app/registry.py``), who was
 active in a period, active leaders per kind of leader (``scopes.Layout``) and week, and
-per competency and kind the leaders rated twice with their first and latest levels.
+per competency and kind the leaders rated twice with their first and latest levels, and
+per competency and kind the numbers areas count by competency (``competency_count``).
 
 Every one of them adds up over disjoint sets of leaders (a leader's numbers are theirs;
 the counts are per kind of leader, and a leader is of one kind), so the report job
@@ -178,6 +179,23 @@ def growth_rows(members, layout: Layout, courses, pause=nothing) -> dict[str, li
     return found
 
 
+def competency_count_rows(members, layout: Layout, courses, pause=nothing) -> dict[str, list]:
+    """Per competency count (``registry.competency_count``): (competency id, cohort key,
+    region key, leaders counted, their values added up)."""
+    keys = member_keys(layout)
+    found = {}
+    for key, source in registry.COMPETENCY_COUNTS.items():
+        counts = _of(source.select(courses), members).subquery()
+        user_id, competency_id, value = list(counts.c)[:3]
+        statement = select(
+            competency_id, keys[0], keys[1], func.count(distinct(user_id)), func.sum(value)
+        ).select_from(counts)
+        statement = of_programme(statement, user_id, layout).group_by(competency_id, *keys)
+        found[key] = [tuple(row) for row in db.session.execute(statement)]
+        pause()
+    return found
+
+
 @dataclass
 class Figures:
     """What the statements give about some leaders of a programme, from which the report
@@ -188,6 +206,8 @@ class Figures:
     active: dict[Period, set[int]] = field(default_factory=dict)
     weekly: dict[Period, list[tuple]] = field(default_factory=dict)
     growth: dict[str, list[tuple]] = field(default_factory=dict)  # rating source → rows
+    # competency count (registry.competency_count) → rows
+    by_competency: dict[str, list[tuple]] = field(default_factory=dict)
     competencies: dict[int, Competency] = field(default_factory=dict)
 
     def add(self, other: Figures) -> None:
@@ -199,6 +219,8 @@ class Figures:
             self.weekly.setdefault(period, []).extend(rows)
         for key, rows in other.growth.items():
             self.growth.setdefault(key, []).extend(rows)
+        for key, rows in other.by_competency.items():
+            self.by_competency.setdefault(key, []).extend(rows)
 
 
 def gather(
@@ -215,12 +237,19 @@ def gather(
             figures.weekly[period] = weekly_rows(active_members, layout, period, courses)
             pause()
     figures.growth = growth_rows(members, layout, courses, pause)
+    figures.by_competency = competency_count_rows(members, layout, courses, pause)
     return figures
 
 
 def load_competencies(figures: Figures) -> None:
-    """The competencies the growth rows name, for their codes and titles (one statement)."""
-    ids = {row[0] for rows in figures.growth.values() for row in rows} - set(figures.competencies)
+    """The competencies the growth and per competency rows name, for their codes and
+    titles (one statement)."""
+    ids = {
+        row[0]
+        for found in (figures.growth, figures.by_competency)
+        for rows in found.values()
+        for row in rows
+    } - set(figures.competencies)
     if ids:
         figures.competencies.update(
             (c.id, c) for c in db.session.scalars(select(Competency).where(Competency.id.in_(ids)))

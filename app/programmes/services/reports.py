@@ -66,6 +66,17 @@ class CompetencyGrowth:
 
 
 @dataclass
+class CompetencyCounts:
+    """One competency's row of the table "by competency": each count's number, None where
+    the small-group rule hides it."""
+
+    code: str
+    title: str
+    values: dict[str, int | None]
+    competency_id: int | None = None
+
+
+@dataclass
 class Report:
     scope: Scope
     start: date
@@ -76,6 +87,7 @@ class Report:
     weeks: list[tuple[date, int | None]] = field(default_factory=list)  # None: hidden
     breakdowns: list[Breakdown] = field(default_factory=list)
     growth: list[tuple[object, list[CompetencyGrowth]]] = field(default_factory=list)
+    by_competency: list[CompetencyCounts] = field(default_factory=list)
     # Shown, it could be subtracted from another report to single out 1 to 4 leaders.
     held_back: bool = False
 
@@ -86,6 +98,10 @@ class Report:
     @property
     def shows_nothing(self) -> bool:
         return self.too_few or self.held_back
+
+    @property
+    def competency_columns(self) -> list[tuple[str, object]]:
+        return competency_columns()
 
     min_group = MIN_GROUP
 
@@ -256,6 +272,42 @@ def _growth(competency, per_block: Counter, first: float, latest: float) -> Comp
     )
 
 
+def competency_columns() -> list[tuple[str, object]]:
+    """The numbers of the table "by competency" (``registry.competency_count``)."""
+    return [(key, count.label) for key, count in registry.COMPETENCY_COUNTS.items()]
+
+
+def _by_competency(figures: Figures, layout: Layout, kinds: set) -> list[CompetencyCounts]:
+    """Per competency, each count over the scope's ``kinds``. A count is hidden (None)
+    when the leaders it counts are 1 to 4 in any of the scope's blocks, as growth per
+    competency is: "2 tried it, 1 worked" of a competency would otherwise be about one
+    or two people the reader may know."""
+    found: dict = {}  # competency → count key → [per block leaders, value]
+    for key in registry.COMPETENCY_COUNTS:
+        for competency_id, cohort_key, region_key, people, value in figures.by_competency.get(
+            key, []
+        ):
+            kind = layout.kind(cohort_key, region_key)
+            if kind not in kinds:
+                continue
+            competency = figures.competencies[competency_id]
+            entry = found.setdefault(competency, {}).setdefault(key, [Counter(), 0])
+            entry[0][layout.block_of[kind]] += people
+            entry[1] += int(value or 0)
+    rows = []
+    for competency, entries in sorted(found.items(), key=lambda item: (item[0].code, item[0].id)):
+        values: dict[str, int | None] = {}
+        for key in registry.COMPETENCY_COUNTS:
+            per_block, total = entries.get(key, (Counter(), 0))
+            people = sum(per_block.values())
+            shown = people == 0 or (not too_few(people) and block_counts_shown(per_block.values()))
+            values[key] = total if shown else None
+        rows.append(
+            CompetencyCounts(competency.code, competency.translated("title"), values, competency.id)
+        )
+    return rows
+
+
 def empty_report(scope: Scope, layout: Layout, today: date) -> Report:
     """The report of ``scope`` with its people and period but no numbers yet."""
     start, end = scope.period(today)
@@ -277,6 +329,7 @@ def report_of(scope: Scope, layout: Layout, figures: Figures, today: date, pause
         _weeks(figures.weekly[period], layout, kinds, period) if period[0] <= period[1] else []
     )
     report.growth = _competency_growth(figures, layout, kinds)
+    report.by_competency = _by_competency(figures, layout, kinds)
     return report
 
 

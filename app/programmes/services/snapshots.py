@@ -12,7 +12,7 @@ from app import registry
 from app.i18n import current_language
 from app.translatable import Localized
 
-from .reports import Breakdown, CompetencyGrowth, Group, Report, columns
+from .reports import Breakdown, CompetencyCounts, CompetencyGrowth, Group, Report, columns
 from .research import BREAKDOWNS
 from .scopes import Scope
 
@@ -56,6 +56,24 @@ def to_json(report: Report, competencies: dict) -> dict:
                 list(registry.RATINGS)[: len(report.growth)], report.growth, strict=True
             )
         ],
+        "by_competency": [
+            {**_titles(competencies[row.competency_id]), "code": row.code, "values": row.values}
+            for row in report.by_competency
+        ],
+    }
+
+
+def _titles(competency) -> dict:
+    """A competency's id and title in each language it has, for the reader's later."""
+    return {
+        "id": competency.id,
+        "title": competency.title,
+        "language": competency.original_language,
+        "titles": {
+            language: fields["title"]
+            for language, fields in (competency.translations or {}).items()
+            if fields.get("title")
+        },
     }
 
 
@@ -103,6 +121,15 @@ def from_json(scope: Scope, data: dict) -> Report:
         for entry in data["growth"]
         if entry["source"] in registry.RATINGS
     ]
+    report.by_competency = [
+        CompetencyCounts(
+            item["code"],
+            _title(item, language),
+            {key: item["values"].get(key) for key in registry.COMPETENCY_COUNTS},
+            item["id"],
+        )
+        for item in data.get("by_competency", [])  # kept before there was one: none
+    ]
     return report
 
 
@@ -124,13 +151,15 @@ def _breakdown(entry: dict) -> Breakdown:
     )
 
 
-def _growth(item: dict, language: str) -> CompetencyGrowth:
+def _title(item: dict, language: str) -> Localized:
     translated = item["titles"].get(language)
-    title = (
-        Localized(translated, language)
-        if translated
-        else Localized(item["title"], item["language"])
-    )
+    if translated:
+        return Localized(translated, language)
+    return Localized(item["title"], item["language"])
+
+
+def _growth(item: dict, language: str) -> CompetencyGrowth:
+    title = _title(item, language)
     return CompetencyGrowth(
         item["code"],
         title,
