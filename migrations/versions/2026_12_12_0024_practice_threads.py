@@ -1,7 +1,7 @@
 """A practice's discussion thread in its author's peer group.
 
-Revision ID: 0022_practice_threads
-Revises: 0021_practices
+Revision ID: 0024_practice_threads
+Revises: 0023_review_tried
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 from app.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
-revision = "0022_practice_threads"
-down_revision = "0021_practices"
+revision = "0024_practice_threads"
+down_revision = "0023_review_tried"
 branch_labels = None
 depends_on = None
 
