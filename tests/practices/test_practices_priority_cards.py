@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from app.coaching import services as coaching
 from app.extensions import db
+from app.forms import new_form_key
 from app.practices import services
 from app.practices.contributions import _priority_card
 from app.practices.models import PracticeCompetency, Status
@@ -24,6 +25,7 @@ def _priority(w, leader, competency) -> None:
         coaching.PriorityFields(title="Reading", competency_ids=(competency.id,)),
         by=w.coach,
         framework_id=w.framework.id,
+        key=new_form_key(),
     )
 
 
