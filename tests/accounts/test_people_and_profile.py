@@ -179,7 +179,13 @@ def test_the_admin_s_home_page_leads_to_what_has_no_tab(client, make_user, login
 def test_a_leader_has_no_admin_tabs(client, make_user, login):
     login(make_user("leader"))
     tabs = _tabs(client.get("/learn/").get_data(as_text=True))
-    assert [href for href, is_current in tabs] == ["/learn/", "/groups/", "/coaching/", "/practices/", "/me"]
+    assert [href for href, is_current in tabs] == [
+        "/learn/",
+        "/groups/",
+        "/coaching/",
+        "/practices/",
+        "/me",
+    ]
     assert [href for href, is_current in tabs if is_current] == ["/learn/"]
 
 
