@@ -87,6 +87,8 @@ def claim_key(person_id: int, key: str, action: str) -> KeyClaim:
     """Claim ``key`` for ``action`` by ``person_id`` in the current transaction (see the
     module's docstring). Raises :class:`KeyReused` when the key was claimed for another
     action. Never commits."""
+    if not key:  # a caller's mistake, not a person's: every form that adds a row sends one
+        raise ValueError(f"{action} adds a row: it needs its form's key (app.forms.KeyField)")
     inserted = upsert(
         FormKey,
         {

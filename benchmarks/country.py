@@ -148,6 +148,7 @@ def programme(scale: Scale, found: dict) -> dict:
     from app.accounts.models import User
     from app.accounts.services.people import hash_password
     from app.extensions import db
+    from app.forms import new_form_key
     from app.programmes import services as programmes
     from app.roles import Role
 
@@ -168,6 +169,7 @@ def programme(scale: Scale, found: dict) -> dict:
         region="KE",
         course_ids=found["courses"],
         by=admin,
+        key=new_form_key(),
     )
     cohorts = [
         programmes.save_cohort(
@@ -177,6 +179,7 @@ def programme(scale: Scale, found: dict) -> dict:
             starts_on=START,
             ends_on=START + timedelta(days=scale.days),
             by=admin,
+            key=new_form_key(),
         ).id
         for n in range(scale.cohorts)
     ]
