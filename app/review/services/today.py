@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 
+from app.db import UTCDateTime
 from app.extensions import db
 from app.i18n import zone_named
 from app.learning import catalogue
@@ -25,20 +27,19 @@ from ._common import answer_key, question_language
 from .scheduler import FIRST_INTERVAL_RIGHT, FIRST_INTERVAL_WRONG
 
 
-def due_condition(now: datetime, card=ReviewCard, answer=QuickCheckAnswer):
-    """Holds for a question due at ``now`` (its card, or its first answer's age)."""
+def due_condition(now, card=ReviewCard, answer=QuickCheckAnswer, *, right_by=None, wrong_by=None):
+    """Holds for a question due at ``now`` (its card, or its first answer's age). ``now`` is
+    a time, or a bound parameter with ``right_by``/``wrong_by`` (the times a first answer
+    right/wrong must be older than) bound beside it."""
+    if right_by is None:
+        right_by, wrong_by = now - FIRST_INTERVAL_RIGHT, now - FIRST_INTERVAL_WRONG
     return or_(
         card.due <= now,
         and_(
             card.due.is_(None),
             or_(
-                and_(
-                    answer.first_correct.is_(True), answer.answered_at <= now - FIRST_INTERVAL_RIGHT
-                ),
-                and_(
-                    answer.first_correct.is_(False),
-                    answer.answered_at <= now - FIRST_INTERVAL_WRONG,
-                ),
+                and_(answer.first_correct.is_(True), answer.answered_at <= right_by),
+                and_(answer.first_correct.is_(False), answer.answered_at <= wrong_by),
             ),
         ),
     )
@@ -119,16 +120,36 @@ class Counts:
         return min(self.due, self.left_today)
 
 
-def counts(user, now: datetime) -> Counts:
-    """How many are due, answered today and wanted a day: one statement."""
+@cache
+def _counts_statement() -> Select:
+    """:func:`counts`' statement, built once with its values bound (it runs on every Learn
+    page: building it cost more than running it)."""
+    user_id = bindparam("user_id")
+    at = {name: bindparam(name, type_=UTCDateTime) for name in ("now", "right", "wrong", "since")}
     due = (
         select(func.count())
-        .select_from(learned_questions(user.id).where(due_condition(now)).subquery())
+        .select_from(
+            learned_questions(user_id)
+            .where(due_condition(at["now"], right_by=at["right"], wrong_by=at["wrong"]))
+            .subquery()
+        )
         .scalar_subquery()
     )
-    per_day, _remind, _has = _settings_columns(user.id)
+    per_day, _remind, _has = _settings_columns(user_id)
+    return select(due, _answered_since(user_id, at["since"]), per_day)
+
+
+def counts(user, now: datetime) -> Counts:
+    """How many are due, answered today and wanted a day: one statement."""
     row = db.session.execute(
-        select(due, _answered_since(user.id, day_start(now, user.timezone)), per_day)
+        _counts_statement(),
+        {
+            "user_id": user.id,
+            "now": now,
+            "right": now - FIRST_INTERVAL_RIGHT,
+            "wrong": now - FIRST_INTERVAL_WRONG,
+            "since": day_start(now, user.timezone),
+        },
     ).one()
     return Counts(row[0], row[1], row[2] or current_app.config["REVIEW_PER_DAY"])
 
