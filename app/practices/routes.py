@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.form_keys import KeyReused
 from app.frameworks import services as frameworks
 from app.groups.services import thread_path
 from app.htmx import render, see_other
@@ -37,11 +36,6 @@ def _practice_or_404(practice_id: int):
     if practice is None:
         abort(404)
     return practice
-
-
-def _field_error(form, error: services.PracticeError) -> None:
-    field = getattr(form, error.field or "", None)
-    (field.errors if field is not None else form.form_errors).append(error.translated())
 
 
 def _competency_choices(form) -> list:
@@ -126,11 +120,7 @@ def new_practice():
         try:
             practice = services.create_practice(current_user, _fields(form), form.key.data)
         except services.PracticeError as error:
-            _field_error(form, error)
-        except KeyReused:
-            form.form_errors.append(
-                _("This form is out of date. Reload the page, then send it again.")
-            )
+            form.show_error(error)
         else:
             flash(_("Draft saved. Send it for review when it is ready."), "success")
             return see_other(url_for("practices.show_practice", practice_id=practice.id))
@@ -142,9 +132,7 @@ def new_practice():
 @bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])
 @requires(can.can_share_practices)
 def edit_practice(practice_id: int):
-    practice = _practice_or_404(practice_id)
-    if not can.can_edit_practice(current_user, practice):
-        abort(403)
+    practice = _editable_or_403(practice_id)
     form = PracticeForm(obj=practice)
     if request.method == "GET":
         form.competency_ids.data = [c.id for c in practice.competencies]
@@ -154,7 +142,7 @@ def edit_practice(practice_id: int):
         try:
             services.update_practice(practice, current_user, _fields(form))
         except services.PracticeError as error:
-            _field_error(form, error)
+            form.show_error(error)
         else:
             flash(_("Saved."), "success")
             return see_other(url_for("practices.show_practice", practice_id=practice.id))
@@ -195,9 +183,7 @@ def upload_video(practice_id: int):
     """The phone's video as one plain form post (no JavaScript needed), up to
     ``PRACTICES_VIDEO_MAX_BYTES``; a refused file leaves the practice as it was."""
     request.max_content_length = int(current_app.config["PRACTICES_VIDEO_MAX_BYTES"])
-    practice = _practice_or_404(practice_id)
-    if not can.can_edit_practice(current_user, practice):
-        abort(403)
+    practice = _editable_or_403(practice_id)
     if not ActionForm().validate_on_submit():
         flash(_("The page was out of date. Send the file again."), "error")
         return _back(practice)
@@ -218,9 +204,7 @@ def upload_video(practice_id: int):
 @bp.post("/<int:practice_id>/photos")
 @requires(can.can_share_practices)
 def add_photo(practice_id: int):
-    practice = _practice_or_404(practice_id)
-    if not can.can_edit_practice(current_user, practice):
-        abort(403)
+    practice = _editable_or_403(practice_id)
     form = PhotoForm()
     if not form.validate_on_submit():
         errors = [e for field in form for e in field.errors]
@@ -230,17 +214,13 @@ def add_photo(practice_id: int):
         services.add_photo(practice, current_user, form.photo.data.stream, form.key.data)
     except services.PracticeError as error:
         return _back(practice, error)
-    except KeyReused:
-        flash(_("This form is out of date. Reload the page, then send it again."), "error")
     return _back(practice)
 
 
 @bp.post("/<int:practice_id>/photos/<int:photo_id>/removal")
 @requires(can.can_share_practices)
 def remove_photo(practice_id: int, photo_id: int):
-    practice = _practice_or_404(practice_id)
-    if not can.can_edit_practice(current_user, practice):
-        abort(403)
+    practice = _editable_or_403(practice_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -264,6 +244,14 @@ def show_photo(practice_id: int, photo_id: int):
     response.cache_control.max_age = 365 * 24 * 3600
     response.cache_control.immutable = True
     return response.make_conditional(request)
+
+
+def _editable_or_403(practice_id: int):
+    """The practice, if ``current_user`` may change it (its author, while not approved)."""
+    practice = _practice_or_404(practice_id)
+    if not can.can_edit_practice(current_user, practice):
+        abort(403)
+    return practice
 
 
 def _back(practice, error: services.PracticeError | None = None):
@@ -303,11 +291,7 @@ def review_practice(practice_id: int):
                 practice, current_user, form.decision.data, form.comment.data, form.key.data
             )
         except services.PracticeError as error:
-            _field_error(form, error)
-        except KeyReused:
-            form.form_errors.append(
-                _("This form is out of date. Reload the page, then send it again.")
-            )
+            form.show_error(error)
         else:
             flash(_("Your review is sent to the author."), "success")
             return _back(practice)

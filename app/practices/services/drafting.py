@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.coaching.models import CoachPairing
 from app.db import upsert, utcnow
 from app.extensions import db
-from app.form_keys import claim_key
+from app.form_keys import claim_form_key
 from app.frameworks.models import Competency
 from app.notifications import services as notifications
 from app.programmes.models import Cohort, CohortMember
@@ -85,7 +85,7 @@ def create_practice(author: User, fields: PracticeFields, key: str) -> Practice:
     """A new draft by ``author``. The same form sent again (its ``key``) gives back the
     draft the first one made, unchanged. Commits."""
     fields = _checked(fields)
-    claim = claim_key(author.id, key, "practices.add")
+    claim = claim_form_key(author.id, key, "practices.add", PracticeError)
     if not claim.added:
         db.session.commit()
         return db.session.get(Practice, claim.row_id)

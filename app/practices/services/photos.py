@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 
 from app.db import upsert, utcnow
 from app.extensions import db
-from app.form_keys import claim_key
+from app.form_keys import claim_form_key
 from app.groups import services as groups
 
 from ..models import Practice, PracticePhoto
@@ -34,7 +34,7 @@ def add_photo(practice: Practice, author, stream: BinaryIO, key: str) -> Practic
     """One more photo on ``practice``; the same form sent again adds it once. Commits."""
     if not can_edit_practice(author, practice):
         raise PracticeError(N_("This practice is with its reviewer: it cannot be changed now."))
-    claim = claim_key(author.id, key, "practices.photo")
+    claim = claim_form_key(author.id, key, "practices.photo", PracticeError)
     if not claim.added:
         db.session.commit()
         return db.session.get(PracticePhoto, claim.row_id)

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from app.accounts.models import User
 from app.db import utcnow
 from app.extensions import db
-from app.form_keys import claim_key
+from app.form_keys import claim_form_key
 from app.notifications import services as notifications
 
 from ..models import DECISIONS, Practice, PracticeReview, Status
@@ -37,7 +37,7 @@ def review_practice(
         raise PracticeError(N_("Say what you would change, so the author can."), "comment")
     if len(comment) > COMMENT_MAX:
         raise PracticeError(N_("This is at most %(max)d characters."), "comment", max=COMMENT_MAX)
-    claim = claim_key(reviewer.id, key, "practices.review")
+    claim = claim_form_key(reviewer.id, key, "practices.review", PracticeError)
     if not claim.added:
         db.session.commit()
         return db.session.get(PracticeReview, claim.row_id)
