@@ -13,7 +13,8 @@ without knowing them:
   notifications bell, the language buttons; :func:`body_data`, a ``data-`` attribute of
   ``<body>`` that the page's script reads (where the service worker is);
 - :func:`page_card`: a card one area puts on another's page (the daily review on Learn),
-  with what it shows of the person, read in at most one statement;
+  with what it shows of the person, read in at most one statement, or in none: as columns
+  the page's own statement carries (:func:`page_card_columns`);
 - :func:`me_link`: a line on Me that opens one of the area's pages (review settings);
 - :func:`predicate`: who may do what, a named rule (``can_view_group(user, membership)``)
   the area writes beside its models (``app/<area>/permissions.py``); routes import it, and
@@ -180,9 +181,15 @@ class PageCard:
     page: str
     #: a partial (``<area>/_name.html``) the page includes
     template: str
-    #: the person → the partial's context (one statement at most), or None: no card
-    context: Callable[[Any], dict[str, Any] | None]
+    #: the person → the partial's context (one statement at most), or None: no card. With
+    #: ``columns``, (the person, the columns' values) → the context, in no statement.
+    context: Callable[..., dict[str, Any] | None]
     order: int
+    #: what the card reads, as scalar columns the page's own statement carries (the page
+    #: builds it once: bound parameters, ``user_id`` the person's and the rest ``binds``')
+    columns: Callable[[], list[Any]] | None = None
+    #: the person → the values of the columns' other bound parameters
+    binds: Callable[[Any], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -284,16 +291,45 @@ def body_data_values() -> list[tuple[str, str]]:
     return [(name, value) for name, value in found if value is not None]
 
 
-def page_card(page: str, template: str, context, *, order: int) -> None:
-    PAGE_CARDS[page, template] = PageCard(page, template, context, order)
+def page_card(page: str, template: str, context, *, order: int, columns=None, binds=None) -> None:
+    PAGE_CARDS[page, template] = PageCard(page, template, context, order, columns, binds)
 
 
-def page_cards(page: str, person) -> list[tuple[str, dict[str, Any]]]:
-    """The cards on ``page`` for ``person``: (template, context) in their order."""
-    cards = sorted(
+def _cards_on(page: str) -> list[PageCard]:
+    return sorted(
         (card for card in PAGE_CARDS.values() if card.page == page), key=lambda c: c.order
     )
-    shown = [(card.template, card.context(person)) for card in cards]
+
+
+def page_card_columns(page: str) -> list[Any]:
+    """The columns the cards on ``page`` read, in their order, for the page's statement to
+    carry after its own (the page builds it once)."""
+    return [column for card in _cards_on(page) if card.columns for column in card.columns()]
+
+
+def page_card_binds(page: str, person) -> dict[str, Any]:
+    """The values of the bound parameters the cards' columns on ``page`` use for ``person``."""
+    values: dict[str, Any] = {}
+    for card in _cards_on(page):
+        if card.binds:
+            values.update(card.binds(person))
+    return values
+
+
+def page_cards(page: str, person, values=None) -> list[tuple[str, dict[str, Any]]]:
+    """The cards on ``page`` for ``person``: (template, context) in their order. ``values``:
+    the page statement's values of :func:`page_card_columns`, in order (None: it had no row)."""
+    shown = []
+    remaining = list(values) if values is not None else None
+    for card in _cards_on(page):
+        if card.columns is None:
+            shown.append((card.template, card.context(person)))
+            continue
+        width = len(card.columns())
+        own = None if remaining is None else tuple(remaining[:width])
+        if remaining is not None:
+            del remaining[:width]
+        shown.append((card.template, card.context(person, own)))
     return [(template, context) for template, context in shown if context is not None]
 
 

@@ -19,21 +19,11 @@ import gevent.event
 from geventhttpclient import HTTPClient
 
 from benchmarks.country import PASSWORD
+from benchmarks.mix import MIX
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 FORM_KEY = re.compile(r'name="(?:key|upload_key)"[^>]*value="([^"]+)"')
 OK = {200, 204, 286, 302, 303}
-#: The leaders' mix: (name, weight). A position save is sent while a video plays.
-MIX = (
-    ("Learn", 18),
-    ("lesson", 18),
-    ("position save", 30),
-    ("quick-check answer", 8),
-    ("reflection", 8),
-    ("thread", 10),
-    ("reply", 3),
-    ("coaching", 5),
-)
 
 
 @dataclass

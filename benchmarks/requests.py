@@ -14,14 +14,18 @@ small server runs out of, and it does not count waiting.
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import event, select  # noqa: E402
+
+from benchmarks.mix import MIX  # noqa: E402
 
 GRACE = "+254700000001"
 COACH = "coach@example.org"
@@ -48,23 +52,58 @@ def _signed_in(app, identifier: str):
 
 
 def _endpoints(app):
-    """(name, client, method, url, data) for each request a leader or coach makes often."""
+    """(name, client, method, url, data) for each request a leader or coach makes often:
+    the leaders' mix of ``benchmarks/country_load_people.py`` (``MIX``), then the coach's
+    page. ``data`` is called for each request (a reply carries a fresh key each time)."""
     from app.extensions import db
     from app.groups.models import Thread
-    from app.learning.models import Lesson
+    from app.learning.models import Lesson, QuickCheckQuestion
 
     with app.app_context():
-        lesson = db.session.scalar(select(Lesson).where(Lesson.published).order_by(Lesson.id))
+        lesson = db.session.scalar(
+            select(Lesson)
+            .where(Lesson.published, Lesson.id.in_(select(QuickCheckQuestion.lesson_id)))
+            .order_by(Lesson.id)
+        )
         lesson_url = f"/learn/{lesson.course.slug}/{lesson.slug}"
         lesson_id = lesson.id
+        question_id = db.session.scalar(
+            select(QuickCheckQuestion.id)
+            .where(QuickCheckQuestion.lesson_id == lesson_id)
+            .order_by(QuickCheckQuestion.id)
+        )
         thread_id = db.session.scalar(select(Thread.id).order_by(Thread.id))
     grace, coach = _signed_in(app, GRACE), _signed_in(app, COACH)
+    lesson_path = f"/learn/lessons/{lesson_id}"
+    count = itertools.count()
     return [
         ("Learn", grace, "get", "/learn/", None),
         ("lesson", grace, "get", lesson_url, None),
-        ("position save", grace, "post", f"/learn/lessons/{lesson_id}/position", {"seconds": 9}),
+        ("position save", grace, "post", f"{lesson_path}/position", lambda: {"seconds": 9}),
+        (
+            "quick-check answer",
+            grace,
+            "post",
+            f"{lesson_path}/questions/{question_id}",
+            lambda: {"choice": 1},
+        ),
+        (
+            "reflection",
+            grace,
+            "post",
+            f"{lesson_path}/reflection",
+            lambda: {"body": f"What I will try this week ({next(count)}): walk the classrooms."},
+        ),
+        ("thread", grace, "get", f"/groups/threads/{thread_id}", None),
+        (
+            "reply",
+            grace,
+            "post",
+            f"/groups/threads/{thread_id}/posts",
+            lambda: {"body": f"Tried it today ({next(count)})", "key": uuid.uuid4().hex},
+        ),
+        ("coaching", grace, "get", "/coaching/me", None),
         ("coaching (coach)", coach, "get", "/coaching/", None),
-        ("group thread", grace, "get", f"/groups/threads/{thread_id}", None),
     ]
 
 
@@ -78,16 +117,22 @@ def measure(app, n: int) -> list[tuple[str, int, float, int]]:
     rows = []
     for name, client, method, url, data in _endpoints(app):
         headers = {"Accept-Encoding": "br"}
+        if method == "post":  # as the phone sends them: HTMX's header (a fragment back)
+            headers["HX-Request"] = "true"
         send = getattr(client, method)
+
+        def sent(send=send, url=url, data=data, headers=headers):
+            return send(url, data=data() if data else None, headers=headers)
+
         for _ in range(3):  # warm: templates compiled, caches filled, the lesson started
-            send(url, data=data, headers=headers)
+            sent()
         statements.clear()
-        response = send(url, data=data, headers=headers)
+        response = sent()
         assert response.status_code in (200, 204), (url, response.status_code)
         count = len(statements)
         started = time.process_time()
         for _ in range(n):
-            send(url, data=data, headers=headers)
+            sent()
         cpu_ms = (time.process_time() - started) * 1000 / n
         rows.append((name, count, cpu_ms, len(response.data)))
     return rows
@@ -135,6 +180,11 @@ def main() -> None:
     print("|---|---|---|---|")
     for name, count, cpu_ms, size in rows:
         print(f"| {name} | {count} | {cpu_ms:.1f} | {size:,} |")
+    weights = dict(MIX)
+    mixed = sum(weights[name] * cpu_ms for name, _c, cpu_ms, _s in rows if name in weights)
+    print(
+        f"\nMean over the leaders' mix (weights {dict(MIX)}): {mixed / sum(weights.values()):.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -82,34 +82,49 @@ def can_try_practice(user, practice) -> bool:
     )
 
 
+def reader_kind(user) -> str | None:
+    """Which of :func:`visible_to`'s rules applies to ``user``: "admin", "coach", "member",
+    or None for nobody signed in."""
+    if not signed_in(user):
+        return None
+    if is_admin(user):
+        return "admin"
+    return "coach" if user.has_role(Role.COACH) else "member"
+
+
 def visible_to(user):
     """The condition on ``practices`` that holds for what ``user`` may read (the module's
     docstring); a statement of its own for nobody."""
-    if not signed_in(user):
-        return false()
-    mine = Practice.author_id == user.id
-    if is_admin(user):
+    kind = reader_kind(user)
+    return false() if kind is None else visible_to_kind(kind, user.id)
+
+
+def visible_to_kind(kind: str, user_id):
+    """:func:`visible_to` for a reader of ``kind`` (:func:`reader_kind`) whose id is
+    ``user_id``: a value, or a bound parameter where a statement is built once."""
+    mine = Practice.author_id == user_id
+    if kind == "admin":
         return or_(mine, Practice.status != Status.DRAFT)
-    if user.has_role(Role.COACH):
+    if kind == "coach":
         in_programme = true()
     else:
         in_programme = or_(
             Practice.programme_id.is_(None),
             select(CohortMember.user_id)
             .join(Cohort, Cohort.id == CohortMember.cohort_id)
-            .where(CohortMember.user_id == user.id, Cohort.programme_id == Practice.programme_id)
+            .where(CohortMember.user_id == user_id, Cohort.programme_id == Practice.programme_id)
             .exists(),
         )
     theirs, reader = aliased(GroupMember), aliased(GroupMember)
     shares_group = (
         select(theirs.user_id)
         .join(reader, reader.group_id == theirs.group_id)
-        .where(theirs.user_id == Practice.author_id, reader.user_id == user.id)
+        .where(theirs.user_id == Practice.author_id, reader.user_id == user_id)
         .exists()
     )
     under_review = and_(
         Practice.status.in_((Status.SUBMITTED, Status.CHANGES)),
-        or_(Practice.reviewer_id == user.id, shares_group),
+        or_(Practice.reviewer_id == user_id, shares_group),
     )
     return or_(mine, and_(Practice.status == Status.APPROVED, in_programme), under_review)
 

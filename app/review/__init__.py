@@ -7,7 +7,15 @@ from flask_babel import lazy_gettext as _l
 from app import registry
 from app.permissions import can_learn
 
-from .services import clock, falling_leaders, leader_retention, learn_card, tried_answers
+from .services import (
+    clock,
+    count_binds,
+    count_columns,
+    falling_leaders,
+    leader_retention,
+    learn_card,
+    tried_answers,
+)
 
 bp = Blueprint("review", __name__, template_folder="templates", url_prefix="/learn/review")
 
@@ -26,8 +34,10 @@ registry.me_link(
 registry.page_card(
     "learning.home",
     "review/_learn_card.html",
-    lambda person: learn_card(person, clock()),
+    learn_card,
     order=10,
+    columns=count_columns,
+    binds=lambda person: count_binds(person, clock()),
 )
 registry.page_card(
     "coaching.show_leader",

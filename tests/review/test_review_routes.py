@@ -160,3 +160,32 @@ def test_choices_on_me(client, make_user, login):
     )
     assert refused.status_code == 422
     assert services.choices(leader) == services.Choices(8, None)
+
+
+def test_the_learn_card_costs_learn_no_statement(
+    client, make_user, login, learned, count_queries, monkeypatch
+):
+    """Learn's statements are the same with the review's card as without it: the card's
+    numbers ride on Learn's own statement (``registry.page_card(columns=…)``)."""
+    from app import registry
+    from app.learning.services import learn
+
+    leader = make_user("leader")
+    learned(leader, lessons=2)
+    login(leader)
+
+    def statements_of_learn() -> tuple[int, str]:
+        learn._open_courses_statement.cache_clear()  # rebuilt with the cards registered now
+        client.get("/learn/")
+        with count_queries() as counter:
+            page = client.get("/learn/").get_data(as_text=True)
+        return counter.count, page
+
+    with_card, page = statements_of_learn()
+    assert "Today's review" in page and "4 questions" in page
+    cards = {key: card for key, card in registry.PAGE_CARDS.items() if "review/" not in key[1]}
+    monkeypatch.setattr(registry, "PAGE_CARDS", cards)
+    without_card, page = statements_of_learn()
+    assert "Today's review" not in page
+    learn._open_courses_statement.cache_clear()
+    assert with_card == without_card, (with_card, without_card)

@@ -79,7 +79,7 @@ def learn_home(user, language: str = "en") -> LearnHome:
     where translated. The courses come from the process's catalogue; which of them are open
     to the leader and what they did in them is one statement."""
     published = catalogue.current()
-    open_courses, progress = _open_courses_and_progress(user)
+    open_courses, progress, card_values = _open_courses_and_progress(user)
     items = []
     for course in published.courses:
         if course.id not in open_courses:
@@ -100,13 +100,22 @@ def learn_home(user, language: str = "en") -> LearnHome:
             for module in published.modules[course.id]
         ]
         items.append(CourseItem(course, modules))
-    return LearnHome(_continue_with(items), items, registry.page_cards("learning.home", user))
+    cards = registry.page_cards(PAGE, user, card_values)
+    return LearnHome(_continue_with(items), items, cards)
+
+
+#: the page other areas put cards on (``registry.page_card``)
+PAGE = "learning.home"
+#: the columns of :func:`_open_courses_statement` before the cards'
+_OWN_COLUMNS = 5
 
 
 @functools.cache
 def _open_courses_statement():
     """Each published course open to the leader, with their progress rows in it (one row
-    without). Built once, the leader bound per request."""
+    without), and on every row what other areas' cards on Learn read (their columns, the
+    same on each row: the database computes them once). Built once, the leader bound per
+    request."""
     user_id = bindparam("user_id")
     statement = (
         select(
@@ -115,6 +124,7 @@ def _open_courses_statement():
             LessonProgress.position_seconds,
             LessonProgress.updated_at,
             LessonProgress.completed_at,
+            *registry.page_card_columns(PAGE),
         )
         .outerjoin(
             LessonProgress,
@@ -126,15 +136,19 @@ def _open_courses_statement():
     return statement if condition is None else statement.where(condition)
 
 
-def _open_courses_and_progress(user) -> tuple[set[int], dict[int, object]]:
-    """The published courses ``user`` may open, and their progress in each lesson."""
+def _open_courses_and_progress(user) -> tuple[set[int], dict[int, object], tuple | None]:
+    """The published courses ``user`` may open, their progress in each lesson, and the
+    values the cards' columns read (None: no course is open to them)."""
     courses: set[int] = set()
     progress: dict[int, object] = {}
-    for row in db.session.execute(_open_courses_statement(), {"user_id": user.id}):
+    card_values = None
+    binds = {"user_id": user.id, **registry.page_card_binds(PAGE, user)}
+    for row in db.session.execute(_open_courses_statement(), binds):
         courses.add(row.id)
         if row.lesson_id is not None:
             progress[row.lesson_id] = row
-    return courses, progress
+        card_values = tuple(row)[_OWN_COLUMNS:]
+    return courses, progress, card_values
 
 
 def _continue_with(courses: list[CourseItem]) -> ContinueItem | None:

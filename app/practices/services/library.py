@@ -11,9 +11,10 @@ Each page of the library is a fixed few statements however many practices there 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
@@ -21,7 +22,7 @@ from app.coaching.models import ImprovementPriority, PriorityCompetency
 from app.extensions import db
 
 from ..models import Practice, PracticeCompetency, PracticeTry, Status
-from ..permissions import visible_to
+from ..permissions import reader_kind, visible_to, visible_to_kind
 from ._common import fold
 
 PER_PAGE = 20
@@ -107,20 +108,29 @@ PRIORITY_CARD_SIZE = 3
 
 def for_priority(leader: User, limit: int = PRIORITY_CARD_SIZE) -> list[Practice]:
     """Up to ``limit`` approved practices ``leader`` may read that show a competency of
-    their improvement priority, newest first: one statement (the cards on Learn and on the
-    coach's page of the leader read nothing else; their templates touch no relationship)."""
-    return list(
-        db.session.scalars(
-            select(Practice)
-            .where(
-                Practice.status == Status.APPROVED,
-                Practice.author_id.is_distinct_from(leader.id),
-                visible_to(leader),
-                _for_priority_of(leader.id),
-            )
-            .order_by(Practice.approved_at.desc(), Practice.id.desc())
-            .limit(limit)
+    their improvement priority, newest first: one statement, built once per kind of reader
+    (it runs on every Learn page; the cards on Learn and on the coach's page of the leader
+    read nothing else, their templates touch no relationship)."""
+    kind = reader_kind(leader)
+    if kind is None:
+        return []
+    values = {"leader_id": leader.id, "limit": limit}
+    return list(db.session.scalars(_for_priority_statement(kind), values))
+
+
+@functools.cache
+def _for_priority_statement(kind: str):
+    leader_id = bindparam("leader_id")
+    return (
+        select(Practice)
+        .where(
+            Practice.status == Status.APPROVED,
+            Practice.author_id.is_distinct_from(leader_id),
+            visible_to_kind(kind, leader_id),
+            _for_priority_of(leader_id),
         )
+        .order_by(Practice.approved_at.desc(), Practice.id.desc())
+        .limit(bindparam("limit"))
     )
 
 

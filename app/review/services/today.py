@@ -121,11 +121,15 @@ class Counts:
 
 
 @cache
-def _counts_statement() -> Select:
-    """:func:`counts`' statement, built once with its values bound (it runs on every Learn
-    page: building it cost more than running it)."""
+def count_columns() -> list:
+    """What :class:`Counts` reads: due now, answered today, wanted a day, as scalar columns
+    built once with their values bound (``user_id``, and :func:`count_binds`'). Learn's own
+    statement carries them (``registry.page_card``), so the card costs Learn no statement."""
     user_id = bindparam("user_id")
-    at = {name: bindparam(name, type_=UTCDateTime) for name in ("now", "right", "wrong", "since")}
+    at = {
+        name: bindparam(f"review_{name}", type_=UTCDateTime)
+        for name in ("now", "right", "wrong", "since")
+    }
     due = (
         select(func.count())
         .select_from(
@@ -136,27 +140,44 @@ def _counts_statement() -> Select:
         .scalar_subquery()
     )
     per_day, _remind, _has = _settings_columns(user_id)
-    return select(due, _answered_since(user_id, at["since"]), per_day)
+    return [
+        due.label("review_due"),
+        _answered_since(user_id, at["since"]).label("review_done_today"),
+        per_day.label("review_per_day"),
+    ]
+
+
+def count_binds(user, now: datetime) -> dict:
+    """The values :func:`count_columns` are bound to, for ``user`` at ``now``."""
+    return {
+        "review_now": now,
+        "review_right": now - FIRST_INTERVAL_RIGHT,
+        "review_wrong": now - FIRST_INTERVAL_WRONG,
+        "review_since": day_start(now, user.timezone),
+    }
+
+
+@cache
+def _counts_statement() -> Select:
+    return select(*count_columns())
+
+
+def counts_of(values) -> Counts:
+    """:class:`Counts` from :func:`count_columns`' values."""
+    due, done_today, per_day = values
+    return Counts(due, done_today, per_day or current_app.config["REVIEW_PER_DAY"])
 
 
 def counts(user, now: datetime) -> Counts:
     """How many are due, answered today and wanted a day: one statement."""
-    row = db.session.execute(
-        _counts_statement(),
-        {
-            "user_id": user.id,
-            "now": now,
-            "right": now - FIRST_INTERVAL_RIGHT,
-            "wrong": now - FIRST_INTERVAL_WRONG,
-            "since": day_start(now, user.timezone),
-        },
-    ).one()
-    return Counts(row[0], row[1], row[2] or current_app.config["REVIEW_PER_DAY"])
+    values = {"user_id": user.id, **count_binds(user, now)}
+    return counts_of(db.session.execute(_counts_statement(), values).one())
 
 
-def learn_card(user, now: datetime) -> dict | None:
-    """The card on Learn (``registry.page_card``): how many to do today."""
-    return {"counts": counts(user, now)}
+def learn_card(user, values) -> dict | None:
+    """The card on Learn (``registry.page_card``), from Learn's row of
+    :func:`count_columns` (None: Learn has no course open to the leader, nothing to review)."""
+    return None if values is None else {"counts": counts_of(values)}
 
 
 @dataclass
