@@ -36,6 +36,7 @@ from app import (
     studio,
     urls,
 )
+from app import db as database
 from app.accounts.services import load_signed_in_user
 from app.assets import assets
 from app.config import load_config
@@ -62,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     logs.init_app(app)
     db.init_app(app)
+    database.init_app(app)
     app.teardown_appcontext(end_session)  # after db.init_app: Flask runs it first
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)

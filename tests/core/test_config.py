@@ -122,3 +122,29 @@ def test_folders_default_to_the_instance_and_the_environment_still_wins(tmp_path
     monkeypatch.setenv("HEADWAY_S3_BUCKET", "headway's own")
     load_config(app := Flask("again", instance_path=str(tmp_path)), None)
     assert app.config["S3_BUCKET"] == "headway's own"
+
+
+def test_sqlite_flushes_as_the_setting_says(tmp_path):
+    """WAL with synchronous NORMAL by default (a commit does not hold the process for a
+    disk flush); FULL when the operator asks; anything else stops the start with advice."""
+    import pytest
+    from sqlalchemy import text
+
+    from app import create_app
+    from app.extensions import db
+
+    def synchronous(**settings) -> int:
+        app = create_app(
+            {
+                "SECRET_KEY": "a-test-secret-key-that-is-long-enough",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'flush.db'}",
+                **settings,
+            }
+        )
+        with app.app_context():
+            return db.session.execute(text("PRAGMA synchronous")).scalar()
+
+    assert synchronous() == 1  # NORMAL
+    assert synchronous(SQLITE_SYNCHRONOUS="full") == 2  # FULL
+    with pytest.raises(RuntimeError, match="use NORMAL"):
+        synchronous(SQLITE_SYNCHRONOUS="off")
