@@ -189,3 +189,31 @@ def test_a_leaders_page_costs_the_same_with_a_year_of_check_ins(
     with count_queries() as twelve:
         assert client.get(url).status_code == 200
     assert one.count == twelve.count, (one.statements, twelve.statements)
+
+
+def test_the_leaders_own_page_is_eight_statements_with_a_year_behind_it(
+    client, login, coach, leader, priority, count_queries
+):
+    """/coaching/me, in the leaders' everyday mix: the person, their priority with its
+    competencies, their coach, check-ins, actions, lessons and answers (one), self-ratings,
+    the coach's ratings; the framework and the lessons are the process's kept content."""
+    for n in range(12):
+        check_in = services.schedule_check_in(
+            coach,
+            leader,
+            day=date(2026, 1, 1) + timedelta(days=30 * n),
+            at=time(9),
+            mode="call",
+            key=new_form_key(),
+        )
+        services.save_ratings(check_in, {c: 2 for c in priority.competency_ids})
+        services.add_action(
+            check_in, title="a", owner="leader", due_on=date(2027, 1, 1), key=new_form_key()
+        )
+    login(leader)
+    client.get("/coaching/me")  # the framework and lessons kept by the process
+    with count_queries() as counter:
+        page = client.get("/coaching/me")
+    assert page.status_code == 200
+    assert "Your coach is" in page.get_data(as_text=True)
+    assert counter.count <= 8, counter.statements

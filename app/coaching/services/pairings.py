@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, lazyload
 
 from app import audit
 from app.accounts.models import User, UserRole
@@ -57,8 +57,13 @@ def unpair(leader: User, by: User | None = None) -> bool:
 
 
 def coach_of(leader: User) -> User | None:
-    pairing = leader.coach_pairing
-    return pairing.coach if pairing else None
+    """The leader's coach: one statement (their roles are read only if asked)."""
+    return db.session.scalar(
+        select(User)
+        .join(CoachPairing, CoachPairing.coach_id == User.id)
+        .where(CoachPairing.leader_id == leader.id)
+        .options(lazyload(User.role_rows))
+    )
 
 
 def leaders_of(coach: User) -> list[User]:

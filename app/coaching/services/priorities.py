@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.db import upsert, utcnow
@@ -31,9 +31,20 @@ class PriorityFields:
 
 
 def priority_of(leader: User) -> ImprovementPriority | None:
-    return db.session.scalars(
-        select(ImprovementPriority).where(ImprovementPriority.leader_id == leader.id)
-    ).one_or_none()
+    """The leader's priority with its competencies: one statement."""
+    return (
+        db.session.scalars(
+            select(ImprovementPriority)
+            .where(ImprovementPriority.leader_id == leader.id)
+            .options(
+                joinedload(ImprovementPriority.competency_links)
+                .joinedload(PriorityCompetency.competency)
+                .joinedload(Competency.framework)  # the language its title is in
+            )
+        )
+        .unique()
+        .one_or_none()
+    )
 
 
 @dataclass
@@ -148,12 +159,12 @@ def _link_competencies(priority: ImprovementPriority, competency_ids: list[int])
 
 
 def priority_history(priority: ImprovementPriority) -> list[PriorityChange]:
-    """Every saved version, newest first."""
+    """Every saved version, newest first, with who saved it: one statement."""
     return list(
         db.session.scalars(
             select(PriorityChange)
             .where(PriorityChange.priority_id == priority.id)
-            .options(selectinload(PriorityChange.changed_by))
+            .options(joinedload(PriorityChange.changed_by).lazyload(User.role_rows))
             .order_by(PriorityChange.changed_at.desc(), PriorityChange.id.desc())
         )
     )

@@ -15,6 +15,7 @@ from app.learning.models import LessonProgress
 from ..models import ActionItem, CheckIn, ImprovementPriority, PriorityChange
 from .actions import actions_of
 from .checkins import check_ins_of, latest_coach_ratings
+from .pairings import coach_of
 from .priorities import priority_history, priority_of
 from .sharing import NotebookEntry, shared_with
 
@@ -74,15 +75,15 @@ def _competencies(leader: User, priority: ImprovementPriority | None):
 
 
 def leader_record(leader: User, coach: User | None = None) -> LeaderRecord:
-    """The record as ``coach`` sees it (their shared entries, the leader's growth), or as
-    the leader sees it when ``coach`` is None."""
+    """The record as ``coach`` sees it (their shared entries, the priority's earlier
+    versions, the leader's growth), or as the leader sees it when ``coach`` is None (their
+    coach's name; the page shows no history)."""
     priority = priority_of(leader)
-    pairing = leader.coach_pairing
     record = LeaderRecord(
         leader=leader,
-        coach=pairing.coach if pairing else None,
+        coach=coach or coach_of(leader),
         priority=priority,
-        history=priority_history(priority) if priority else [],
+        history=priority_history(priority) if priority and coach is not None else [],
         check_ins=check_ins_of(leader),
         actions=actions_of(leader),
     )

@@ -5,28 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, delete, func, select
+from sqlalchemy import case, delete, func, literal, select, union_all
 
 from app.db import upsert
 from app.extensions import db
 from app.form_keys import claim_form_key
+from app.frameworks import catalogue as framework_catalogue
 from app.frameworks import services as frameworks
+from app.frameworks.catalogue import CompetencyEntry, DomainEntry, FrameworkEntry
 from app.frameworks.models import Competency, Domain, Framework
 
+from .. import catalogue
 from ..models import (
-    Lesson,
-    LessonCompetency,
     LessonProgress,
     QuickCheckAnswer,
     SelfAssessment,
     SelfRating,
 )
-from ._common import LearningError, published_lessons
+from ._common import LearningError
 
 
 @dataclass
 class CompetencyGrowth:
-    competency: Competency
+    competency: CompetencyEntry
     lessons_available: int = 0
     lessons_done: int = 0
     answers: int = 0
@@ -47,13 +48,13 @@ class CompetencyGrowth:
 
 @dataclass
 class DomainGrowth:
-    domain: Domain
+    domain: DomainEntry
     competencies: list[CompetencyGrowth]
 
 
 @dataclass
 class Growth:
-    framework: Framework | None
+    framework: FrameworkEntry | None
     domains: list[DomainGrowth]
     assessments: int
     first_assessed: datetime | None
@@ -65,20 +66,20 @@ class Growth:
 
 
 def growth(user) -> Growth:
-    framework = frameworks.default_framework()
+    """The leader's growth in each competency of the default framework: two statements
+    (the framework and the lessons are the process's kept published content)."""
+    framework = framework_catalogue.default_framework()
     if framework is None:
         return Growth(None, [], 0, None, None)
-    by_domain = frameworks.competencies_by_domain(framework)
-    rows = {c.id: CompetencyGrowth(c) for competencies in by_domain.values() for c in competencies}
-    _add_lesson_counts(rows, user)
-    _add_accuracy(rows, user)
+    rows = {c.id: CompetencyGrowth(c) for d in framework.domains for c in d.competencies}
+    _add_lessons_and_answers(rows, user)
     dates = _add_levels(rows, user, framework)
     return Growth(
         framework=framework,
         domains=[
-            DomainGrowth(d, [rows[c.id] for c in by_domain[d.id]])
+            DomainGrowth(d, [rows[c.id] for c in d.competencies])
             for d in framework.domains
-            if by_domain.get(d.id)
+            if d.competencies
         ],
         assessments=len(dates),
         first_assessed=dates[0] if dates else None,
@@ -87,53 +88,43 @@ def growth(user) -> Growth:
     )
 
 
-def _add_lesson_counts(rows: dict[int, CompetencyGrowth], user) -> None:
-    """Published lessons per competency, and how many of them the leader completed."""
-    lesson_ids = published_lessons().with_only_columns(Lesson.id).scalar_subquery()
-    available = db.session.execute(
-        select(LessonCompetency.competency_id, func.count())
-        .where(LessonCompetency.lesson_id.in_(lesson_ids))
-        .group_by(LessonCompetency.competency_id)
-    )
-    for competency_id, count in available:
-        if row := rows.get(competency_id):
-            row.lessons_available = count
-    done = db.session.execute(
-        select(LessonCompetency.competency_id, func.count())
-        .join(
-            LessonProgress,
-            and_(
-                LessonProgress.lesson_id == LessonCompetency.lesson_id,
-                LessonProgress.user_id == user.id,
-                LessonProgress.completed_at.is_not(None),
-            ),
-        )
-        .where(LessonCompetency.lesson_id.in_(lesson_ids))
-        .group_by(LessonCompetency.competency_id)
-    )
-    for competency_id, count in done:
-        if row := rows.get(competency_id):
-            row.lessons_done = count
+def _add_lessons_and_answers(rows: dict[int, CompetencyGrowth], user) -> None:
+    """Published lessons per competency (the kept catalogue), how many of them the leader
+    completed, and their quick-check answers in them and how many were right first time:
+    one statement, per lesson, spread over each lesson's competencies."""
+    lessons = catalogue.current().by_id
+    for lesson in lessons.values():
+        for tag in lesson.competencies:
+            if row := rows.get(tag.id):
+                row.lessons_available += 1
+    done = select(
+        LessonProgress.lesson_id,
+        literal(1).label("done"),
+        literal(0).label("answers"),
+        literal(0).label("correct"),
+    ).where(LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None))
+    answered = select(
+        QuickCheckAnswer.lesson_id,
+        literal(0),
+        literal(1),
+        case((QuickCheckAnswer.first_correct, 1), else_=0),
+    ).where(QuickCheckAnswer.user_id == user.id)
+    both = union_all(done, answered).subquery()
+    per_lesson = select(
+        both.c.lesson_id, func.max(both.c.done), func.sum(both.c.answers), func.sum(both.c.correct)
+    ).group_by(both.c.lesson_id)
+    for lesson_id, was_done, answers, correct in db.session.execute(per_lesson):
+        lesson = lessons.get(lesson_id)
+        if lesson is None:
+            continue
+        for tag in lesson.competencies:
+            if row := rows.get(tag.id):
+                row.lessons_done += int(was_done or 0)
+                row.answers += int(answers or 0)
+                row.answers_correct += int(correct or 0)
 
 
-def _add_accuracy(rows: dict[int, CompetencyGrowth], user) -> None:
-    """The leader's quick-check answers per competency, and how many were right first time."""
-    accuracy = db.session.execute(
-        select(
-            LessonCompetency.competency_id,
-            func.count(),
-            func.sum(case((QuickCheckAnswer.first_correct, 1), else_=0)),
-        )
-        .join(QuickCheckAnswer, QuickCheckAnswer.lesson_id == LessonCompetency.lesson_id)
-        .where(QuickCheckAnswer.user_id == user.id)
-        .group_by(LessonCompetency.competency_id)
-    )
-    for competency_id, count, correct in accuracy:
-        if row := rows.get(competency_id):
-            row.answers, row.answers_correct = count, int(correct or 0)
-
-
-def _add_levels(rows: dict[int, CompetencyGrowth], user, framework: Framework) -> list[datetime]:
+def _add_levels(rows: dict[int, CompetencyGrowth], user, framework) -> list[datetime]:
     """Each competency's first and latest self-rated level; returns the dates of the
     leader's self-assessment sittings, oldest first."""
     ratings = db.session.execute(
