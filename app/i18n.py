@@ -57,8 +57,18 @@ def select_locale() -> str:
     )
 
 
+#: ``g``'s name for the signed-in person's time zone, noted when they are loaded
+#: (``accounts.load_signed_in_user``): a commit expires their row, and reading it again
+#: only to format a time would cost the request a statement.
+SIGNED_IN_ZONE = "signed_in_zone"
+
+
 def select_timezone() -> str | None:
-    if has_request_context() and current_user and current_user.is_authenticated:
+    if not has_request_context():
+        return None
+    if SIGNED_IN_ZONE in g:
+        return g.get(SIGNED_IN_ZONE)
+    if current_user and current_user.is_authenticated:
         return current_user.timezone
     return None
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Flask, current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select
 
 from app import registry
 from app.db import upsert, utcnow
@@ -118,7 +118,10 @@ def count_page(user, response) -> None:
         return
     if response.direct_passthrough or not getattr(user, "is_authenticated", False):
         return
-    meter().add(user.id, "page", (response.calculate_content_length() or 0) // PAGE_COMPRESSION)
+    # Their id from the session's identity map: ``user.id`` would reload the whole row
+    # after a commit (a statement on every page that saved something).
+    user_id = inspect(user).identity[0]
+    meter().add(user_id, "page", (response.calculate_content_length() or 0) // PAGE_COMPRESSION)
 
 
 def flush_data_use() -> int:

@@ -10,7 +10,7 @@ import secrets
 import unicodedata
 
 import phonenumbers
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,6 +19,7 @@ from app import audit, published, registry
 from app.db import utcnow
 from app.errors import N_
 from app.extensions import db
+from app.i18n import SIGNED_IN_ZONE
 from app.logs import log_event
 from app.offload import off_the_loop
 from app.roles import Role
@@ -199,6 +200,7 @@ def load_signed_in_user(identity: str) -> User | None:
     for column, value in zip(registry.PERSON_COLUMNS.values(), values, strict=True):
         column.receive(user.id, value)
     user.sign_in_token = token
+    setattr(g, SIGNED_IN_ZONE, user.timezone)
     return user
 
 

@@ -363,8 +363,15 @@ def save_reflection(user, lesson, body: str) -> Reflection:
         where=Reflection.body != body,
     )
     _touch_progress(user, lesson.id, lesson.course_id)
+    return _kept_after_commit(saved[0] if saved else _reflection(user, lesson))
+
+
+def _kept_after_commit(row):
+    """Commit, and give ``row`` as it was written: out of the session, so the commit does
+    not expire it and the page that shows it reads it again in no statement."""
+    db.session.expunge(row)
     db.session.commit()
-    return saved[0] if saved else _reflection(user, lesson)
+    return row
 
 
 def _reflection(user, lesson) -> Reflection | None:
@@ -409,11 +416,13 @@ def answer_question(user, question, choice: int) -> QuickCheckAnswer:
         where=QuickCheckAnswer.choice != choice,
     )
     _touch_progress(user, question.lesson_id, question.course_id)
-    db.session.commit()
-    if changed:
-        return changed[0]
-    return db.session.scalar(
-        select(QuickCheckAnswer).where(
-            QuickCheckAnswer.user_id == user.id, QuickCheckAnswer.question_id == question.id
-        )
-    )
+    if not changed:  # the same choice again: the answer as it stands
+        changed = [
+            db.session.scalar(
+                select(QuickCheckAnswer).where(
+                    QuickCheckAnswer.user_id == user.id,
+                    QuickCheckAnswer.question_id == question.id,
+                )
+            )
+        ]
+    return _kept_after_commit(changed[0])
