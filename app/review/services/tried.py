@@ -136,9 +136,10 @@ def tried_question(user, now: datetime, language: str) -> TriedQuestion | None:
 def record_tried(user, lesson_id: int, answer: str, now: datetime) -> bool:
     """Keep the leader's answer to a lesson's question while it is open (never answered, or
     a "Not yet" due to be asked again); otherwise (a double tap, a replay, an answer already
-    final) change nothing. Returns whether the question will be asked again (the answer
-    kept is a "Not yet" whose week ends within :data:`ASK_AGAIN_WITHIN`). Raises :class:`ReviewError` for a
-    lesson that has no question for them (never learned, or no question written). Commits."""
+    final) change nothing. Returns whether the question will be asked again: the answer
+    kept is a "Not yet" whose week ends within :data:`ASK_AGAIN_WITHIN`. Raises
+    :class:`ReviewError` for a lesson that has no question for them (never learned, or no
+    question written). Commits."""
     if answer not in ANSWERS:
         raise ReviewError(N_("Choose one of the answers."), field="answer")
     completed_at = db.session.scalar(
@@ -165,7 +166,6 @@ def record_tried(user, lesson_id: int, answer: str, now: datetime) -> bool:
     )
     kept = db.session.get(TriedAnswer, (user.id, lesson_id), populate_existing=True)
     db.session.commit()
-    # Asked again: a "Not yet" whose day to be asked again still falls within the time.
     return (
         kept.answer == NOT_YET
         and kept.answered_at + ASK_AGAIN_AFTER <= completed_at + ASK_AGAIN_WITHIN
