@@ -1,7 +1,8 @@
 """The daily review at scale: the time to pick today's questions for one leader with 2,000
 past answers (the review page's service, and the phone's copy of the next days), and for
-20,000 leaders at once (the reminder run: who is at their hour with something due, and the
-notifications written).
+20,000 leaders at once (the reminder run: who is at their hour with something left to
+review, and the notifications written; then the withdrawal of unread reminders that the
+digest runs first).
 
     .venv/bin/python -m benchmarks.review                      # SQLite in a temporary folder
     .venv/bin/python -m benchmarks.review --leaders 2000       # a smaller run
@@ -288,6 +289,19 @@ def main() -> None:
         sent = db.session.query(Notification).count()
         rows.append(
             (f"reminder run ({args.leaders:,} leaders)", cpu, wall, statements, f"{sent} sent")
+        )
+        # Before the digest: the unread reminders of those with nothing left are withdrawn.
+        # Here every one reminded still has something left: the search, deleting nothing.
+        cpu, wall, statements = _measure(lambda: services.withdraw_reminders(NOW), counter, 3)
+        kept = db.session.query(Notification).count()
+        rows.append(
+            (
+                f"withdrawal before the digest ({sent:,} unread)",
+                cpu,
+                wall,
+                statements,
+                f"{sent - kept} withdrawn",
+            )
         )
     after = os.getloadavg()
 

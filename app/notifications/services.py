@@ -20,6 +20,7 @@ called by the area that wrote it): it then reads "a former member".
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -39,13 +40,32 @@ from .models import Notification
 PER_PAGE = 20
 _KINDS: dict[str, str] = {}
 _MOMENTS: dict[str, tuple[str, ...]] = {}
+_WITHDRAW: dict[str, Callable[[], object]] = {}
 
 
-def kind(name: str, template: str, *, moments: tuple[str, ...] = ()) -> None:
+def kind(
+    name: str,
+    template: str,
+    *,
+    moments: tuple[str, ...] = (),
+    withdraw: Callable[[], object] | None = None,
+) -> None:
     """Register how a kind of notification reads (an ``N_()`` template over its params);
-    ``moments`` name the params that are moments (``moment.isoformat()``)."""
+    ``moments`` name the params that are moments (``moment.isoformat()``). ``withdraw``,
+    for a kind worth telling only while something holds (a reminder that a review is due):
+    deletes those of the kind, unread, that no longer are (:func:`withdraw_moot`)."""
     _KINDS[name] = template
     _MOMENTS[name] = moments
+    if withdraw is not None:
+        _WITHDRAW[name] = withdraw
+
+
+@building_block
+def withdraw_moot() -> None:
+    """Delete the unread notifications no longer worth telling, by each kind's ``withdraw``:
+    the digest runs it before it e-mails what is unread. Part of the caller's unit of work."""
+    for withdraw in _WITHDRAW.values():
+        withdraw()
 
 
 def moment(value: datetime) -> str:

@@ -31,12 +31,15 @@ def tried(lesson_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.record_tried(current_user, lesson_id, form.answer.data, services.clock())
+        again = services.record_tried(current_user, lesson_id, form.answer.data, services.clock())
     except services.ReviewError as error:
         if error.field == "answer":
             abort(400)
         abort(404)
-    flash(_("Thank you. Your coach can see your answer."), "success")
+    if again:
+        flash(_("Thank you. We will ask you again in a week."), "success")
+    else:
+        flash(_("Thank you. Your coach can see your answer."), "success")
     return see_other(url_for("review.today"))
 
 

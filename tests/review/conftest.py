@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.learning import services as learning
-from app.learning.models import QuickCheckAnswer
+from app.learning.models import LessonProgress, QuickCheckAnswer
 from tests.learning.conftest import count_queries, framework, make_course  # noqa: F401
 
 #: The tests' "now": a Monday morning in Nairobi.
@@ -20,8 +20,8 @@ T0 = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
 @pytest.fixture
 def learned(make_course):  # noqa: F811  (the fixture imported above)
     """``learned(leader, lessons=1, right=True, at=T0)``: the leader completed that many
-    lessons of a new course, answering each quick check (right or wrong) at ``at``. Returns
-    the lessons."""
+    lessons of a new course at ``at``, answering each quick check (right or wrong) then.
+    Returns the lessons."""
     courses = iter(range(1, 1000))
 
     def factory(leader, lessons: int = 1, right: bool = True, at: datetime = T0):
@@ -33,11 +33,16 @@ def learned(make_course):  # noqa: F811  (the fixture imported above)
                     leader, question, question.answer if right else _wrong(question)
                 )
             learning.complete_lesson(leader, lesson)
+        ids = [lesson.id for lesson in rows]
         db.session.execute(
             update(QuickCheckAnswer)
-            .where(QuickCheckAnswer.user_id == leader.id)
-            .where(QuickCheckAnswer.lesson_id.in_([lesson.id for lesson in rows]))
+            .where(QuickCheckAnswer.user_id == leader.id, QuickCheckAnswer.lesson_id.in_(ids))
             .values(answered_at=at)
+        )
+        db.session.execute(
+            update(LessonProgress)
+            .where(LessonProgress.user_id == leader.id, LessonProgress.lesson_id.in_(ids))
+            .values(completed_at=at)
         )
         db.session.commit()
         return rows

@@ -1,7 +1,8 @@
-"""Beyond recall: a lesson's "have you tried it?" question, asked once in the review the
-day after every question of the lesson was answered right in a review; the answer on the
-leader's growth page and to their coach; in the course files in every language; in the
-leader's data export and erased with them."""
+"""Beyond recall: a lesson's "have you tried it?" question, asked in the review the day
+after every question of the lesson was answered right in a review; "Not yet" asked again a
+week later, at most four times in all, "Yes" and "Not for my school" final; each answer
+taken once; the latest on the leader's growth page and to their coach; in the course files
+in every language; in the leader's data export and erased with them."""
 
 from __future__ import annotations
 
@@ -108,6 +109,86 @@ def test_the_no_js_flow_answers_once_and_shows_growth_and_coach(client, make_use
     login(coach)
     shown = client.get(f"/coaching/leaders/{leader.id}").get_data(as_text=True)
     assert 'id="review-tried-answers"' in shown and PROMPT in shown
+
+
+def test_not_yet_is_asked_again_a_week_later_at_most_four_times(make_user, learned):
+    """Completed at T0: asked on day 4, and a "Not yet" each time brings it back a week
+    later while the lesson is at most four weeks old (days 11, 18, 25), then never again;
+    the row keeps the latest answer."""
+    leader = make_user("leader")
+    (lesson,) = learned(leader, lessons=1)
+    _with_prompt([lesson])
+    _review(leader, right=True)  # day 3
+    asked, again = [], []
+    for day in range(4, 70):
+        now = T0 + timedelta(days=day)
+        if services.tried_question(leader, now, "en") is not None:
+            asked.append(day)
+            again.append(services.record_tried(leader, lesson.id, "not_yet", now))
+    assert asked == [4, 11, 18, 25]
+    assert again == [True, True, True, False]  # what the leader is told after each
+    (row,) = services.tried_answers(leader.id)
+    assert (row.answer, row.answered_at) == ("not_yet", T0 + timedelta(days=25))
+
+
+def test_yes_after_not_yet_is_final_and_shown(make_user, learned):
+    leader = make_user("leader")
+    (lesson,) = learned(leader, lessons=1)
+    _with_prompt([lesson])
+    _review(leader, right=True)
+    day4, day11 = T0 + timedelta(days=4), T0 + timedelta(days=11)
+    assert services.record_tried(leader, lesson.id, "not_yet", day4)
+    assert services.tried_question(leader, day11 - timedelta(minutes=1), "en") is None
+    assert services.tried_question(leader, day11, "en") is not None
+    assert not services.record_tried(leader, lesson.id, "yes", day11)
+    for later in (12, 18, 25):
+        assert services.tried_question(leader, T0 + timedelta(days=later), "en") is None
+    # An answer given again later (a stale replay) changes nothing.
+    services.record_tried(leader, lesson.id, "not_yet", T0 + timedelta(days=20))
+    (row,) = services.tried_answers(leader.id)
+    assert (row.answer, row.answered_at) == ("yes", day11)
+
+
+def test_not_yet_tapped_twice_counts_once_and_the_latest_answer_shows(
+    client, make_user, login, learned
+):
+    """A double tap, and the same answer replayed from the phone's queue a minute later,
+    keep the first "Not yet" (so it comes back a week after it, not after the replay); the
+    answer given then is what the growth page and the coach show."""
+    coach, leader = make_user("coach"), make_user("leader")
+    coaching.pair(coach, leader)
+    (lesson,) = learned(leader, lessons=1)
+    _with_prompt([lesson])
+    _review(leader, right=True)  # day 3
+    MOMENT["now"] = first = T0 + timedelta(days=4)
+    login(leader)
+    assert 'id="review-tried"' in client.get("/learn/review/").get_data(as_text=True)
+    url = f"/learn/review/tried/{lesson.id}"
+    for _ in range(2):
+        response = client.post(url, data={"answer": "not_yet"}, follow_redirects=True)
+        assert "We will ask you again in a week." in response.get_data(as_text=True)
+    MOMENT["now"] += timedelta(minutes=1)
+    assert client.post(url, data={"answer": "not_yet"}).status_code == 303  # the replay
+    assert db.session.scalar(select(func.count()).select_from(TriedAnswer)) == 1
+    assert db.session.scalar(select(TriedAnswer.answered_at)) == first
+    growth = client.get("/learn/growth").get_data(as_text=True)
+    assert PROMPT in growth and "Not yet" in growth
+
+    MOMENT["now"] = first + timedelta(days=6, hours=23)
+    assert 'id="review-tried"' not in client.get("/learn/review/").get_data(as_text=True)
+    MOMENT["now"] = first + timedelta(days=7)
+    assert 'id="review-tried"' in client.get("/learn/review/").get_data(as_text=True)
+    response = client.post(url, data={"answer": "yes"}, follow_redirects=True)
+    assert "Your coach can see your answer." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(TriedAnswer)) == 1
+    growth = client.get("/learn/growth").get_data(as_text=True)
+    answers = growth[growth.index('id="review-tried-answers"') :]
+    assert "Yes ·" in answers and "Not yet" not in answers
+    client.post("/sign-out")
+    login(coach)
+    shown = client.get(f"/coaching/leaders/{leader.id}").get_data(as_text=True)
+    answers = shown[shown.index('id="review-tried-answers"') :]
+    assert "Yes ·" in answers and "Not yet" not in answers
 
 
 def test_exported_and_erased_with_the_leader(make_user, learned):

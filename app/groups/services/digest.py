@@ -6,7 +6,9 @@ It runs daily as a periodic task on the app's job queue (``app/groups/tasks.py``
 every consumer enqueues it, and by hand as ``flask groups digest``. So that two runs at once
 send each notification once, a run first claims a person's notifications (sets
 ``emailed_at`` where it is still empty, committed) and sends only what it claimed; a failed
-send hands its claim back.
+send hands its claim back. Before that, notifications worth telling only while something
+holds (a reminder that a review is due) and that no longer are, are withdrawn
+(``notifications.withdraw_moot``).
 
 Settings (``HEADWAY_``-prefixed in the environment): ``SMTP_HOST``, ``SMTP_PORT`` (25),
 ``SMTP_USERNAME`` and ``SMTP_PASSWORD`` (both or neither), ``SMTP_STARTTLS`` (false),
@@ -134,6 +136,9 @@ def send_digests() -> DigestResult:
     if not settings["host"]:
         return DigestResult(configured=False)
     result = DigestResult()
+    # A reminder that something is due, once it no longer is, is not worth an e-mail.
+    notifications.withdraw_moot()
+    db.session.commit()
     pending = _pending()
     if not pending:
         return result

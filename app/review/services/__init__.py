@@ -4,7 +4,7 @@ reminders, and what coaches and programmes see of retention."""
 from ._common import ReviewError, clock
 from .answers import Feedback, answer_moment, feedback, record_answer
 from .offline import OfflinePack, offline_pack
-from .reminders import Reminded, leaders_to_remind, send_reminders
+from .reminders import Reminded, leaders_to_remind, send_reminders, withdraw_reminders
 from .retention import CompetencyRetention, falling_leaders, leader_retention
 from .scheduler import Memory, first_review, review
 from .settings import PER_DAY_CHOICES, Choices, choices, save_choices
@@ -60,5 +60,6 @@ __all__ = [
     "save_choices",
     "send_reminders",
     "leaders_to_remind",
+    "withdraw_reminders",
     "today_page",
 ]

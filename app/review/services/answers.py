@@ -20,6 +20,7 @@ from app.learning.models import LessonProgress, QuickCheckAnswer
 from ..models import ReviewAnswer, ReviewCard
 from . import scheduler
 from ._common import ReviewError, question_language
+from .reminders import withdraw_reminders
 
 ACTION = "review.answer"
 
@@ -78,9 +79,10 @@ def answer_moment(said: datetime | None, now: datetime, earliest: datetime) -> d
 def record_answer(
     user, question_id: int, choice: int, key: str, now: datetime, said_at: datetime | None = None
 ) -> ReviewAnswer:
-    """Record ``user``'s review answer and move the question's card on; the same ``key``
-    again (a double tap, a replay, a second phone with the same offline copy) gives back the
-    first answer and changes nothing. Raises :class:`ReviewError` for a question the leader
+    """Record ``user``'s review answer and move the question's card on, and withdraw their
+    unread reminder once nothing is left to review today; the same ``key`` again (a double
+    tap, a replay, a second phone with the same offline copy) gives back the first answer
+    and changes nothing. Raises :class:`ReviewError` for a question the leader
     has not learned. Commits."""
     learned = _learned(user.id, question_id)
     question = learned and _published_question(learned[0].lesson_id, question_id)
@@ -132,6 +134,7 @@ def record_answer(
     db.session.add(answer)
     db.session.flush()
     claim.record(answer.id)
+    withdraw_reminders(now, user)  # the day's review done: its reminder is moot
     db.session.commit()
     return answer
 

@@ -88,7 +88,8 @@ def day_start(now: datetime, zone_name: str | None) -> datetime:
     return datetime.combine(local.date(), time(), tzinfo=local.tzinfo)
 
 
-def _answered_since(user_id, since: datetime):
+def answered_since(user_id, since: datetime):
+    """How many review answers the leader (a value or a column) gave since ``since``."""
     return (
         select(func.count())
         .select_from(ReviewAnswer)
@@ -142,7 +143,7 @@ def count_columns() -> list:
     per_day, _remind, _has = _settings_columns(user_id)
     return [
         due.label("review_due"),
-        _answered_since(user_id, at["since"]).label("review_done_today"),
+        answered_since(user_id, at["since"]).label("review_done_today"),
         per_day.label("review_per_day"),
     ]
 
