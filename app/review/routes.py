@@ -94,6 +94,7 @@ def offline_copy():
             "check": _("Check"),
             "done": _("That is today's review done. Well done! More tomorrow."),
             "none": _("Nothing to review now."),
+            "later": _("Nothing to review now. The next question comes back on %(day)s."),
             "queued": _("Saved on this phone. It will be sent when you are back online."),
         },
         questions=[_offline_question(q) for q in pack.questions],

@@ -49,13 +49,25 @@
     }).catch(function () { /* offline, or no room: the page still works */ });
   }
 
+  // Nothing due now: say when the next of the kept questions comes back, on the phone's
+  // calendar in the page's language (as the server's page does), else only that nothing is.
+  function nothingNow(pack, done) {
+    var later = pack.questions.filter(function (q) { return !done[q.key]; })
+      .map(function (q) { return Date.parse(q.due); });
+    if (!later.length) return pack.words.none;
+    var day = new Date(Math.min.apply(null, later)).toLocaleDateString(
+      document.documentElement.lang || undefined, { weekday: "short", day: "numeric", month: "short", year: "numeric" });
+    return pack.words.later.replace("%(day)s", day);
+  }
+
   function show(root, pack) {
     var done = read(DONE) || {}, day = today(), now = Date.now();
     var answered = Object.keys(done).filter(function (k) { return done[k] === day; }).length;
     var left = pack.per_day - (pack.day === day ? pack.done_today : 0) - answered;
     var next = pack.questions.filter(function (q) { return !done[q.key] && Date.parse(q.due) <= now; })[0];
     root.textContent = "";
-    if (!next || left <= 0) return root.appendChild(el("p", {}, next ? pack.words.done : pack.words.none));
+    if (next && left <= 0) return root.appendChild(el("p", {}, pack.words.done));
+    if (!next) return root.appendChild(el("p", {}, nothingNow(pack, done)));
     var form = el("form", { "class": "question", method: "post", action: next.url, "hx-boost": "false" });
     var fields = el("fieldset", { lang: next.lang });
     fields.appendChild(el("legend", {}, next.prompt));
