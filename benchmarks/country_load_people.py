@@ -22,7 +22,9 @@ from benchmarks.country import PASSWORD
 from benchmarks.mix import MIX
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-FORM_KEY = re.compile(r'name="(?:key|upload_key)"[^>]*value="([^"]+)"')
+FORM_KEY = re.compile(r'name="key"[^>]*value="([^"]+)"')
+#: the draft import a check page's confirm button names (``ConfirmImportForm.batch``)
+BATCH = re.compile(r'name="batch"[^>]*value="([^"]+)"')
 OK = {200, 204, 286, 302, 303}
 
 
@@ -251,7 +253,7 @@ class Admin:
         phone, who = self.phone, "admin"
         _, page, _ = phone.get(f"/programme/{pid}/import", name="import page", who=who)
         key = FORM_KEY.search(page)
-        data = {"upload_key": key[1] if key else uuid.uuid4().hex}
+        data = {"key": key[1] if key else uuid.uuid4().hex}
         csv = import_file(self.country.cohort_name, self.rows, round_)
         status, _, headers = self.timed(
             "upload",
@@ -271,13 +273,14 @@ class Admin:
         check = "/" + check.split("/", 3)[-1] if check.startswith("http") else check
         self.wait_for(check, "check", stop)
         _, page, _ = phone.get(check, name="check page", who=who)
-        key = FORM_KEY.search(page)
-        if stop.is_set() or not key:
+        batch = BATCH.search(page)
+        if stop.is_set() or not batch:
+            self.events.append((time.monotonic(), "no confirm on the check page", 0, 0))
             return
         status, _, headers = self.timed(
             "confirm",
             lambda: phone.post(
-                f"/programme/{pid}/import", {"key": key[1]}, name="import confirm", who=who
+                f"/programme/{pid}/import", {"batch": batch[1]}, name="import confirm", who=who
             ),
         )
         done = headers.get("location", "")

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.htmx import render, see_other
-from app.i18n import current_language
+from app.i18n import current_language, format_when
 from app.permissions import can_learn, requires
 
 from . import bp, services
@@ -115,6 +115,7 @@ def _offline_question(q: services.DueQuestion) -> dict:
         "url": url_for("review.answer", question_id=q.question.id),
         "key": q.key,
         "due": q.due.isoformat(),
+        "due_day": format_when(q.due, "weekday"),  # worded here: one formatter (app/i18n.py)
         "lang": q.language,
         "prompt": q.text("prompt"),
         "choices": list(q.choices),

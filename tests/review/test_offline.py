@@ -37,6 +37,10 @@ def test_the_copy_holds_the_next_days_with_the_page_s_keys(client, make_user, lo
     first = pack["questions"][0]
     assert set(first) >= {"url", "key", "due", "prompt", "choices", "answer", "right", "wrong"}
     assert pack["words"]["correct"] == "Sahihi."
+    # When nothing kept is due now, the phone names the next one's day, worded here.
+    tomorrow = pack["questions"][-1]
+    assert tomorrow["due_day"] and tomorrow["due_day"] != first["due_day"]
+    assert "%(day)s" in pack["words"]["later"]
     # The page draws the same key for the same review: answered on either, it counts once.
     page = client.get("/learn/review/").get_data(as_text=True)
     assert re.search(r'name="key"[^>]*value="([^"]+)"', page).group(1) == first["key"]

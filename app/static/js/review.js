@@ -49,15 +49,12 @@
     }).catch(function () { /* offline, or no room: the page still works */ });
   }
 
-  // Nothing due now: say when the next of the kept questions comes back, on the phone's
-  // calendar in the page's language (as the server's page does), else only that nothing is.
+  // Nothing due now: say when the next of the kept questions comes back (the day as the
+  // server worded it for the leader), as the server's page does; else only that nothing is.
   function nothingNow(pack, done) {
     var later = pack.questions.filter(function (q) { return !done[q.key]; })
-      .map(function (q) { return Date.parse(q.due); });
-    if (!later.length) return pack.words.none;
-    var day = new Date(Math.min.apply(null, later)).toLocaleDateString(
-      document.documentElement.lang || undefined, { weekday: "short", day: "numeric", month: "short", year: "numeric" });
-    return pack.words.later.replace("%(day)s", day);
+      .sort(function (a, b) { return Date.parse(a.due) - Date.parse(b.due); })[0];
+    return later ? pack.words.later.replace("%(day)s", later.due_day) : pack.words.none;
   }
 
   function show(root, pack) {
