@@ -309,7 +309,9 @@ def expire_uploads(kind: UploadKind, owner=None) -> int:
     """Remove the uploads of ``kind`` (``owner``'s, or everyone's) left unfinished past
     their expiry, and their bytes; gives how many. Commits."""
     model = kind.model
-    query = select(model).where(model.status == UploadStatus.RECEIVING, model.expires_at <= utcnow())
+    query = select(model).where(
+        model.status == UploadStatus.RECEIVING, model.expires_at <= utcnow()
+    )
     if owner is not None:
         query = query.where(model.owner_id == owner.id)
     expired = db.session.scalars(query).all()
