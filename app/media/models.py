@@ -136,7 +136,7 @@ class UploadStatus:
 
 
 class ResumableUpload:
-    """The columns of one tus upload (``app/media/tus.py``), whichever area it is for: how
+    """The columns of one tus upload (``app/media/routes/tus.py``), whichever area it is for: how
     many bytes it will have, how many the server holds, and a lease (``lock_token``,
     ``locked_until``) that one PATCH at a time holds while it writes. An area's upload model
     mixes this in and adds what the upload is for (the studio's lesson and language, a

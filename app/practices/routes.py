@@ -16,7 +16,7 @@ from app.frameworks import services as frameworks
 from app.groups.services import thread_path
 from app.htmx import render, see_other
 from app.media import services as media
-from app.media import tus
+from app.media.routes import tus
 from app.permissions import is_admin, requires
 from app.sessions import same_for_everyone
 from app.urls import id_arg

@@ -28,26 +28,17 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from app.db import utcnow
-from app.errors import N_, ServiceError
+from app.errors import N_
 from app.extensions import db
+from app.units import building_block
 
 from ..models import ResumableUpload, UploadStatus
+from ._common import UploadError
 from .settings import storage
 from .sinks import Written, sink_for
 from .uploads import queue_stored_source, source_key_for_new_asset
 
 LEASE_REFRESH_BYTES = 4 * 1024 * 1024
-
-
-class UploadError(ServiceError):
-    """A refused tus request: ``status`` is its HTTP status."""
-
-    status = 400
-
-    def __init__(self, template: str, status: int | None = None, **params) -> None:
-        super().__init__(template, **params)
-        if status is not None:
-            self.status = status
 
 
 class UploadKind:
@@ -81,10 +72,12 @@ class UploadKind:
     def before_start(self, owner, length: int) -> None:
         """Refuse (raise :class:`UploadError`) what the area does not allow, its quota say."""
 
+    @building_block
     def on_complete(self, upload) -> None:
         """The finished upload's asset is queued: attach it (a building block, in the
         transaction that records the upload complete)."""
 
+    @building_block
     def on_terminate(self, upload) -> None:
         """The upload is cancelled: remove what the area made of it (a building block)."""
 
@@ -298,6 +291,7 @@ def looks_like_media(head: bytes) -> bool:
     return head[4:8] == b"ftyp" or head.startswith(_SIGNATURES)
 
 
+@building_block
 def discard(upload) -> None:
     """An unfinished upload's bytes go (a building block: the caller deletes the row)."""
     _sink().discard(upload)

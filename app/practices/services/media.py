@@ -29,6 +29,7 @@ from app.media import services as media
 from app.media.models import MediaAsset, UploadStatus
 from app.media.services import resumable
 from app.signals import asset_limits
+from app.units import building_block
 from media_pipeline.errors import render
 
 from ..models import Practice, PracticeUpload
@@ -79,6 +80,7 @@ class PracticeVideos(resumable.UploadKind):
         practice = db.session.get(Practice, upload.practice_id)
         return practice is not None and can_edit_practice(person, practice)
 
+    @building_block
     def on_complete(self, upload) -> None:
         practice = db.session.get(Practice, upload.practice_id)
         if practice is not None and practice.author_id == upload.owner_id:

@@ -1,6 +1,6 @@
 /* The resumable upload of a video, the studio's lesson's or a practice's: tus-js-client
    sends the chosen file in chunks to the form's data-endpoint (media's one tus server,
-   app/media/tus.py), with the form's data-meta as the upload's metadata; shows bytes sent
+   app/media/routes/tus.py), with the form's data-meta as the upload's metadata; shows bytes sent
    and time left, says when it waits for the network, retries with growing delays, and
    resumes from the server's offset (HEAD) after a dropped connection or a browser restart.
    tus-js-client keeps each unfinished upload's URL in localStorage under the file's

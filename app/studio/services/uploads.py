@@ -58,6 +58,7 @@ class LessonUploads(resumable.UploadKind):
     def before_start(self, owner, length: int) -> None:
         check_quota(owner, length)
 
+    @building_block
     def on_terminate(self, upload) -> None:
         if upload.status != "receiving" and upload.asset is not None and not upload.applied:
             media.delete_asset(upload.asset)

@@ -32,8 +32,8 @@ from app.extensions import csrf
 from app.forms import csrf_token_ok
 from app.permissions import requires
 
-from .services import resumable
-from .services.resumable import UploadError, UploadKind
+from ..services import resumable
+from ..services.resumable import UploadError, UploadKind
 
 VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,expiration"
