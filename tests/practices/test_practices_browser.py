@@ -228,3 +228,33 @@ def test_a_video_over_a_cut_link_then_found_from_a_priority_tried_and_counted(
             "Object.keys(localStorage).filter(k => k.startsWith('tus::') || k.startsWith('draft:'))"
         )
         assert kept == []
+
+
+def test_signing_out_mid_upload_leaves_nothing_of_it_in_the_browser(
+    live_server, phone, w, phone_video, small_pieces
+):
+    """tus-js-client keeps an unfinished upload's URL (and the file's name) in localStorage
+    to resume it; on a shared phone the next person must not find it."""
+    practice = make_practice(w, status="draft")
+    amina = phone()
+    _sign_in(amina, live_server, w.amina)
+    amina.goto(f"{live_server}/practices/{practice.id}")
+
+    def cut_after_the_first_piece(route):
+        if route.request.method == "PATCH" and cut_after_the_first_piece.sent:
+            route.abort("internetdisconnected")
+            return
+        cut_after_the_first_piece.sent |= route.request.method == "PATCH"
+        route.continue_()
+
+    cut_after_the_first_piece.sent = False
+    amina.route("**/practices/uploads/**", cut_after_the_first_piece)
+    amina.set_input_files("#upload-file", str(phone_video))
+    amina.click("#upload-button")
+    amina.wait_for_selector("#upload-progress .network:has-text('Waiting for the network')")
+    tus_keys = "Object.keys(localStorage).filter(k => k.startsWith('tus::'))"
+    assert len(amina.evaluate(tus_keys)) == 1  # what would let it resume
+    amina.goto(f"{live_server}/me")
+    amina.click("button:has-text('Sign out')")
+    amina.wait_for_url(lambda url: "/sign-in" in url)
+    assert amina.evaluate(tus_keys) == []
