@@ -224,3 +224,23 @@ def test_expired_uploads_are_swept(w, client, login, clip):
     assert client.head(location, headers=TUS).status_code == 410
     assert services.expire_uploads() == 1
     assert client.head(location, headers=TUS).status_code == 404
+
+
+def test_her_uploads_are_in_her_data_and_go_with_her_erasure(app, w, client, login, clip):
+    from pathlib import Path
+
+    from app.programmes.services import privacy
+
+    draft = make_practice(w, Status.DRAFT)
+    login(w.amina)
+    location = create(client, draft.id, clip, name="assembly-day.mp4").headers["Location"]
+    assert patch(client, location, 0, clip[:1000]).status_code == 204
+    [row] = privacy.personal_data(w.amina)["practice_uploads"]
+    assert row["filename"] == "assembly-day.mp4" and row["offset"] == 1000
+    part = Path(app.config["STUDIO_UPLOAD_DIR"]) / f"{location.rsplit('/', 1)[1]}.part"
+    assert part.exists()
+
+    request = privacy.request_erasure(w.amina)
+    assert privacy.complete_erasure(request, by=w.admin)
+    assert db.session.scalar(select(func.count(PracticeUpload.id))) == 0
+    assert not part.exists()  # the bytes of what was still arriving go too
