@@ -204,10 +204,14 @@ class Config:
     # What each author's video sources may take on disk (app/studio/services/storage_use.py),
     # and how long a failed upload's source is kept for a retry before it is removed.
     STUDIO_AUTHOR_QUOTA_BYTES = 20 * 1000**3
-    # A practice's phone video (app/practices/services/media.py): sent as one plain form
-    # post, up to this size and PRACTICES_VIDEO_MAX_SECONDS long.
+    # A practice's phone video (app/practices/services/media.py): by the resumable upload
+    # in pieces of PRACTICES_TUS_CHUNK_BYTES (a piece lost on 2G costs little to send
+    # again), or without JavaScript as one plain form post; up to this size, and
+    # PRACTICES_VIDEO_MAX_SECONDS long (checked by the transcode job). Unfinished uploads
+    # expire and hold their lease as the studio's do (STUDIO_UPLOAD_EXPIRES_S, _LEASE_S).
     PRACTICES_VIDEO_MAX_BYTES = 150 * 1024 * 1024
     PRACTICES_VIDEO_MAX_SECONDS = 180
+    PRACTICES_TUS_CHUNK_BYTES = 1024 * 1024
     STUDIO_FAILED_SOURCE_RETENTION_S = 14 * 24 * 3600
 
     # The framework leaders assess themselves against, by its code; if it is not imported,

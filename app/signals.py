@@ -10,6 +10,12 @@ build on it *register* what to do then, as Indico's signals do (blinker: Flask d
   the asset is ready and what follows from it is stored together, or neither is (the job
   then retries). ``app/studio/services/uploads.py`` points a lesson at its new video.
 
+- :data:`asset_limits`: asked by the transcode job before it probes an asset, with
+  ``asset_id=``: a receiver answers the longest the asset may play, in seconds, if the
+  asset is one of its area's (a practice's video: three minutes), else None. The job takes
+  the shortest answer and media's own limit; a longer video is refused there, with the
+  reason its author reads, so no request waits on ffprobe.
+
 Receivers connect at import time, beside the models they change.
 """
 
@@ -23,4 +29,10 @@ asset_ready = _signals.signal(
     "asset-ready",
     doc="A media asset's renditions are in and it is ready; kwargs: asset_id. "
     "Sent inside the transaction that marks it so; receivers never commit.",
+)
+
+asset_limits = _signals.signal(
+    "asset-limits",
+    doc="Before the transcode job probes an asset; kwargs: asset_id. A receiver returns "
+    "the most seconds the asset may last if it is its area's, else None.",
 )

@@ -1,6 +1,6 @@
 """What Headway spent of each person's data this month, as the server saw it.
 
-Media bytes are counted where media is served (``app/media/routes.py``): a segment or file
+Media bytes are counted where media is served (``app/media/routes/files.py``): a segment or file
 the phone already holds is never requested again, so it is not counted twice. Pages are an
 estimate: each HTML page a signed-in person is sent, at a quarter of its size (what brotli
 sends of our HTML; compression happens after this hook sees it). With S3 the phone fetches

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, BigInteger, Float, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
@@ -128,3 +128,46 @@ class Rendition(db.Model):
     @property
     def mime_type(self) -> str:
         return f'{self.content_type}; codecs="{self.codecs}"'
+
+
+class UploadStatus:
+    RECEIVING = "receiving"
+    COMPLETE = "complete"
+
+
+class ResumableUpload:
+    """The columns of one tus upload (``app/media/routes/tus.py``), whichever area it is for: how
+    many bytes it will have, how many the server holds, and a lease (``lock_token``,
+    ``locked_until``) that one PATCH at a time holds while it writes. An area's upload model
+    mixes this in and adds what the upload is for (the studio's lesson and language, a
+    practice) — ``app/media/services/resumable.py`` is the one implementation for all."""
+
+    # Random and unguessable: the upload's URL.
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    content_type: Mapped[str] = mapped_column(String(100), default="")
+    length: Mapped[int] = mapped_column(BigInteger)
+    offset: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(16), default=UploadStatus.RECEIVING, index=True)
+    # Where the bytes go: the media source's own storage key; on S3 the multipart upload
+    # and the parts sent so far ({"number": n, "etag": "…"}).
+    storage_key: Mapped[str] = mapped_column(String(255))
+    s3_upload_id: Mapped[str | None] = mapped_column(String(255))
+    s3_parts: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    lock_token: Mapped[str | None] = mapped_column(String(32))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    asset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media_assets.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @declared_attr
+    def asset(cls) -> Mapped[MediaAsset | None]:
+        return relationship(MediaAsset)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.offset}/{self.length} {self.status}>"

@@ -14,7 +14,7 @@ bp = Blueprint("practices", __name__, template_folder="templates", url_prefix="/
 registry.tab("practices", _l("Practices"), "practices.home", is_leader_or_coach, order=35)
 registry.home_cards("practices/_home_cards.html", order=45)
 
-from . import contributions, models, routes  # noqa: E402,F401  (views, registry)
+from . import contributions, models, routes, tasks  # noqa: E402,F401  (views, registry, jobs)
 from .forms import OUTCOME_LABELS, STATUS_LABELS  # noqa: E402
 from .services import author_name  # noqa: E402
 

@@ -8,12 +8,16 @@ the person says which, before the admin completes an erasure."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, event, func, select, update
 
 from app import registry
 from app.extensions import db
 from app.groups import services as groups
+from app.media.models import UploadStatus
+from app.media.services import resumable
 
 from .models import (
     Practice,
@@ -22,6 +26,7 @@ from .models import (
     PracticePhoto,
     PracticeReview,
     PracticeTry,
+    PracticeUpload,
     Status,
 )
 from .services.drafting import removes_on_erasure
@@ -105,6 +110,7 @@ def _erase(user_id: int) -> None:
     """See the module's docstring. The counts of the practices they tried are recounted."""
     tried = select(PracticeTry.practice_id).where(PracticeTry.leader_id == user_id)
     tried_ids = list(db.session.scalars(tried))
+    _erase_uploads(user_id)  # before their practices go, with the uploads into them
     db.session.execute(delete(PracticeTry).where(PracticeTry.leader_id == user_id))
     unapproved = (Practice.author_id == user_id) & (Practice.status != Status.APPROVED)
     if removes_on_erasure(user_id):  # their choice (services.set_erasure_choice)
@@ -132,6 +138,42 @@ def _erase(user_id: int) -> None:
     )
 
 
+def _erase_uploads(user_id: int) -> None:
+    """Their video uploads' rows (the file names they chose), and once the erasure commits
+    the bytes of those still arriving; a finished one's video is the practice's."""
+    unfinished = [
+        SimpleNamespace(
+            id=u.id, storage_key=u.storage_key, s3_upload_id=u.s3_upload_id, status=u.status
+        )
+        for u in db.session.scalars(
+            select(PracticeUpload).where(
+                PracticeUpload.owner_id == user_id, PracticeUpload.status == UploadStatus.RECEIVING
+            )
+        )
+    ]
+    db.session.execute(delete(PracticeUpload).where(PracticeUpload.owner_id == user_id))
+    for upload in unfinished:
+        event.listen(
+            db.session, "after_commit", lambda session, u=upload: resumable.discard(u), once=True
+        )
+
+
+def _export_uploads(user_id: int) -> list[dict]:
+    return registry.rows(
+        select(
+            PracticeUpload.practice_id.label("practice"),
+            PracticeUpload.filename,
+            PracticeUpload.length,
+            PracticeUpload.offset,
+            PracticeUpload.status,
+            PracticeUpload.created_at,
+            PracticeUpload.completed_at,
+        )
+        .where(PracticeUpload.owner_id == user_id)
+        .order_by(PracticeUpload.created_at)
+    )
+
+
 def _remover(key: str):
     return lambda session: groups.delete_photo(key)
 
@@ -147,6 +189,11 @@ registry.personal_data(
     erase=lambda user_id: None,  # with the practices, in _erase
 )
 registry.personal_data("practice_media", export=_export_media, erase=lambda user_id: None)
+registry.personal_data(
+    "practice_uploads",
+    export=_export_uploads,
+    erase=lambda user_id: None,  # in _erase
+)
 registry.personal_data("practice_reviews", export=_export_reviews, erase=lambda user_id: None)
 registry.personal_data("practice_tries", export=_export_tries, erase=lambda user_id: None)
 

@@ -17,6 +17,7 @@ from app.accounts.models import User
 from app.db import UTCDateTime, utcnow
 from app.extensions import db
 from app.frameworks.models import Competency
+from app.media.models import ResumableUpload
 
 
 class Status:
@@ -195,3 +196,15 @@ class PracticeThread(db.Model):
 
     def __repr__(self) -> str:
         return f"<PracticeThread {self.practice_id} → {self.thread_id}>"
+
+
+class PracticeUpload(ResumableUpload, db.Model):
+    """A practice's video on its way in: media's tus upload (``ResumableUpload``: the
+    bytes, the offset, the lease), or a plain form's file, recorded complete. Its author
+    alone writes to it; once complete, its asset is the practice's video."""
+
+    __tablename__ = "practice_uploads"
+
+    practice_id: Mapped[int] = mapped_column(
+        ForeignKey("practices.id", ondelete="CASCADE"), index=True
+    )

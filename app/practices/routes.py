@@ -1,7 +1,9 @@
 """Practices' pages: routes load, authorize (404 for a practice the person may not read,
 403 for what they may see but not do), call one service and render. Every write is a plain
 form (POST → 303 → GET); the draft's text is also kept on the phone as it is typed
-(``data-draft``, the notebook's mechanism), so a lost link loses nothing."""
+(``data-draft``, the notebook's mechanism), so a lost link loses nothing. A practice's video
+also goes up by media's resumable upload at ``/practices/uploads/`` (tus, with JavaScript),
+for its author alone (``services.PracticeVideos``)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from app.frameworks import services as frameworks
 from app.groups.services import thread_path
 from app.htmx import render, see_other
 from app.media import services as media
+from app.media.routes import tus
 from app.permissions import is_admin, requires
 from app.sessions import same_for_everyone
 from app.urls import id_arg
@@ -29,6 +32,8 @@ from .forms import (
     PracticeForm,
     ReviewForm,
 )
+
+tus.serve(bp, services.PRACTICE_VIDEOS, allowed=can.can_share_practices)
 
 
 def _practice_or_404(practice_id: int):
@@ -155,10 +160,12 @@ def edit_practice(practice_id: int):
 @requires(can.can_use_practices)
 def show_practice(practice_id: int):
     practice = _practice_or_404(practice_id)
+    video = _video(practice)
     return render(
         "practices/practice.html",
         practice=practice,
-        video=_video(practice),
+        video=video,
+        video_refusal=_refusal(practice, video),
         photos=services.photos_of(practice),
         photo_form=PhotoForm(formdata=None),
         reviews=services.reviews_of(practice),
@@ -168,6 +175,13 @@ def show_practice(practice_id: int):
         outcome_form=OutcomeForm(formdata=None),
         action_form=ActionForm(formdata=None),
     )
+
+
+def _refusal(practice, video) -> str | None:
+    """Why its video was refused, for the author who can send another (None: it was not)."""
+    if video is None or video.status != "failed" or practice.author_id != current_user.id:
+        return None
+    return services.video_refusal(practice)
 
 
 def _video(practice):
@@ -180,8 +194,9 @@ def _video(practice):
 @bp.post("/<int:practice_id>/video")
 @requires(can.can_share_practices)
 def upload_video(practice_id: int):
-    """The phone's video as one plain form post (no JavaScript needed), up to
-    ``PRACTICES_VIDEO_MAX_BYTES``; a refused file leaves the practice as it was."""
+    """The phone's video as one plain form post (no JavaScript needed; with it, the page
+    sends it by the resumable upload instead), up to ``PRACTICES_VIDEO_MAX_BYTES``; a
+    refused file leaves the practice as it was."""
     request.max_content_length = int(current_app.config["PRACTICES_VIDEO_MAX_BYTES"])
     practice = _editable_or_403(practice_id)
     if not ActionForm().validate_on_submit():
@@ -300,6 +315,7 @@ def review_practice(practice_id: int):
         status=422,
         practice=practice,
         video=_video(practice),
+        video_refusal=None,
         photos=services.photos_of(practice),
         photo_form=PhotoForm(formdata=None),
         reviews=services.reviews_of(practice),

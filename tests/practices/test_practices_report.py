@@ -3,6 +3,8 @@ region, against a hand-computed cohort, under the report's small-group rule."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 from app.practices import services
@@ -127,6 +129,18 @@ def test_practices_by_competency_against_a_hand_computed_cohort(
     scope = programmes.Scope(programme, cohort)
     report = programmes.build_report(scope, today=TODAY)
     assert {row.code: row.values for row in report.by_competency} == expected
+    # The report's CSV carries the same table, hidden numbers said as hidden.
+    exported = list(csv.reader(io.StringIO(programmes.report_csv(report, by=admin))))
+    header, rows = exported[0], exported[1:]
+    by_competency = {
+        row[1].split(" ")[0]: {key: row[header.index(key)] for key in expected[a.code]}
+        for row in rows
+        if row[0] == "by competency"
+    }
+    assert by_competency == {
+        code: {key: "fewer than 5" if value is None else str(value) for key, value in row.items()}
+        for code, row in expected.items()
+    }
     # As the report job keeps it and a reader's page reads it back.
     kept = snapshots.from_json(scope, snapshots.to_json(report, {a.id: a, b.id: b}))
     assert {row.code: row.values for row in kept.by_competency} == expected

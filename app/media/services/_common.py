@@ -1,4 +1,5 @@
-"""An asset's error: kept in English and as a template with parameters, shown translated."""
+"""An asset's error: kept in English and as a template with parameters, shown translated;
+and a refused resumable upload's (:class:`UploadError`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 from flask import has_request_context
 from flask_babel import gettext
 
+from app.errors import ServiceError
 from media_pipeline.errors import N_, render
 
 from ..models import MediaAsset
@@ -21,6 +23,19 @@ DISK_FULL_MESSAGE = N_(
     "The server ran out of disk space while preparing this video. Nothing is lost: it will "
     "be prepared again by itself once space is freed, with no need to upload it again."
 )
+
+
+class UploadError(ServiceError):
+    """A refused tus request (``services.resumable``): ``status`` is its HTTP status."""
+
+    status = 400
+
+    def __init__(self, template: str, status: int | None = None, **params) -> None:
+        super().__init__(template, **params)
+        if status is not None:
+            self.status = status
+
+
 NO_ERROR = {"error": None, "error_template": None, "error_params": None}
 
 

@@ -150,7 +150,11 @@ def run_transcode(
         source, captions = _fetch_inputs(store, row, work, heartbeat)
         beat(asset_id, token, status=MediaStatus.TRANSCODING)
         manifest = transcode(
-            source, work / "out", limits=limits(), progress=heartbeat.progress, captions=captions
+            source,
+            work / "out",
+            limits=limits(asset_id),
+            progress=heartbeat.progress,
+            captions=captions,
         )
         keys = _upload(
             store, manifest, work / "out", f"{row.key_prefix}/{token}", uploaded, heartbeat

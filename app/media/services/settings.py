@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from app.signals import asset_limits
 from media_pipeline.limits import Limits
 from media_pipeline.storage import LocalStorage, S3Storage, Storage
 
@@ -47,9 +48,12 @@ def storage() -> Storage:
     return current_app.extensions["media_storage"]
 
 
-def limits() -> Limits:
+def limits(asset_id: int | None = None) -> Limits:
+    """Media's limits; for ``asset_id``, shortened to what the area it belongs to allows
+    (``app.signals.asset_limits``: a practice's video is at most three minutes)."""
     config = current_app.config
-    return Limits(
-        max_duration_s=float(config["MEDIA_MAX_MINUTES"]) * 60,
-        max_bytes=int(config["MEDIA_MAX_BYTES"]),
-    )
+    longest = float(config["MEDIA_MAX_MINUTES"]) * 60
+    if asset_id is not None:
+        answers = asset_limits.send(current_app._get_current_object(), asset_id=asset_id)
+        longest = min([longest, *(float(s) for _, s in answers if s is not None)])
+    return Limits(max_duration_s=longest, max_bytes=int(config["MEDIA_MAX_BYTES"]))

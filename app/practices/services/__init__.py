@@ -29,7 +29,7 @@ from .library import (
     try_of,
     visible_practice,
 )
-from .media import attach_video
+from .media import PRACTICE_VIDEOS, attach_video, expire_uploads, video_refusal
 from .photos import MAX_PHOTOS, add_photo, photo_of, photos_of, remove_photo
 from .reviewing import review_practice, review_queue, reviews_of
 from .trying import report_outcome, tries_of, try_practice
@@ -44,7 +44,10 @@ __all__ = [
     "PracticeError",
     "PracticeFields",
     "add_photo",
+    "PRACTICE_VIDEOS",
     "attach_video",
+    "expire_uploads",
+    "video_refusal",
     "author_name",
     "create_practice",
     "discuss",

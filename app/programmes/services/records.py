@@ -44,6 +44,9 @@ def report_csv(report: Report, *, by, as_of=None) -> str:
     """The report's tables as one CSV (the last row saying when its figures were worked
     out, ``as_of``, where known); logged as an export and committed."""
     keys = [key for key, _ in report.columns]
+    # The table "by competency" counts under the same keys as the totals where an area
+    # registered both (practices shared, approved, tried, worked); any other gets a column.
+    keys += [key for key, _ in report.competency_columns if key not in keys]
     header = ["section", "group", "people", *keys]
     rows = []
     if report.shows_nothing:
@@ -81,11 +84,26 @@ def report_csv(report: Report, *, by, as_of=None) -> str:
                         HIDDEN if item.hidden else item.latest,
                     ]
                 )
+        rows.extend(_by_competency_rows(report, keys))
     if as_of is not None:
         rows.append(["figures as of", as_of.isoformat(), *[""] * (len(header) - 2)])
     audit.record("report_export", actor=by, subject=_scope_subject(report.scope))
     db.session.commit()
     return csvfiles.text(header, rows)
+
+
+def _by_competency_rows(report: Report, keys: list[str]) -> list[list]:
+    """The table "by competency": a row per competency, its counts in their columns
+    (hidden under the small-group rule as on the page), the people cell left empty: each
+    count has its own leaders."""
+    rows = []
+    for row in report.by_competency:
+        cells = [
+            (HIDDEN if row.values[key] is None else row.values[key]) if key in row.values else ""
+            for key in keys
+        ]
+        rows.append(["by competency", f"{row.code} {row.title}", "", *cells])
+    return rows
 
 
 def records_header() -> list[str]:

@@ -182,10 +182,11 @@
     script.dataset.playerLoader = "1";
     document.head.appendChild(script);
   }
-  // A page's own script ([data-script]: the review's offline copy) is fetched by that page.
+  // A page's own script ([data-script]: the review's offline copy, a video's resumable
+  // upload) is fetched by that page; once here, it sets up what later pages bring itself.
   function scripts(root) {
     Array.prototype.forEach.call(root.querySelectorAll("[data-script]"), function (box) {
-      if (window.headwayReview) return window.headwayReview(root);
+      if (box.id === "review" && window.headwayReview) return window.headwayReview(root);
       if (document.querySelector("script[src='" + box.dataset.script + "']")) return;
       var script = document.createElement("script");
       script.src = box.dataset.script;

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.errors import N_, ServiceError
 from app.extensions import db
 from app.learning.models import Course, Lesson, Module
+from app.media.services import resumable
 from app.units import building_block
 
 
@@ -17,15 +18,12 @@ class StudioError(ServiceError):
     """Something an author can fix; says what, in their language."""
 
 
-class UploadError(StudioError):
-    """A refused tus request: ``status`` is its HTTP status."""
-
-    status = 400
+class UploadError(StudioError, resumable.UploadError):
+    """A refused tus request (``status`` is its HTTP status), and something an author can
+    fix, as the studio's pages catch it."""
 
     def __init__(self, template: str, status: int | None = None, **params) -> None:
-        super().__init__(template, **params)
-        if status is not None:
-            self.status = status
+        resumable.UploadError.__init__(self, template, status, **params)
 
 
 __all__ = ["N_", "StudioError", "UploadError", "slugify", "unique_slug", "refresh_course_figures"]

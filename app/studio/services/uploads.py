@@ -1,268 +1,117 @@
-"""Resumable uploads (the tus protocol's state): create, append at an offset, finish,
-terminate, expire; and a finished upload's video taking over its lesson once ready (when
-the transcode job announces it, ``app.signals.asset_ready``).
-
-One PATCH at a time writes to an upload: it first takes a lease with a conditional
-update (``offset`` as the client says and no live lease), commits it, writes, then moves
-the offset on and drops the lease, again conditionally. A second PATCH racing it finds the
-lease taken or the offset moved and gets 409, and resumes from ``HEAD``.
+"""A lesson's resumable uploads: the studio's kind of media's one tus implementation
+(``app/media/services/resumable.py``: create, append at an offset, finish, terminate,
+expire), for a lesson its author may edit; and a finished upload's video taking over its
+lesson once ready (when the transcode job announces it, ``app.signals.asset_ready``).
 """
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import select
 
-from app.db import utcnow
 from app.extensions import db
 from app.learning.models import Lesson, LessonMedia
 from app.media import services as media
 from app.media.models import MediaAsset, MediaStatus
+from app.media.services import resumable
+from app.media.services.resumable import looks_like_media
 from app.signals import asset_ready
 from app.units import building_block
 
-from ..models import Upload, UploadStatus
-from ._common import N_, UploadError
-from .sinks import Written, sink_for
+from ..models import Upload
+from ..permissions import can_edit_course
+from ._common import UploadError
+from .courses import get_lesson
 from .storage_use import check_quota
 
 EXTENSIONS = {".mp4", ".m4v", ".mov", ".webm", ".mkv", ".mp3", ".m4a", ".wav", ".ogg", ".opus"}
-LEASE_REFRESH_BYTES = 4 * 1024 * 1024
+
+__all__ = ["looks_like_media"]
 
 
-def _sink():
-    return sink_for(media.storage(), Path(current_app.config["STUDIO_UPLOAD_DIR"]))
+class LessonUploads(resumable.UploadKind):
+    """A lesson's video (or audio) in one language, by an author who may edit its course;
+    it plays in the lesson once its renditions are ready (:func:`apply_ready_asset`)."""
+
+    model = Upload
+    extensions = frozenset(EXTENSIONS)
+    kinds = ("audio", "video")
+
+    def max_bytes(self) -> int:
+        return int(current_app.config["STUDIO_UPLOAD_MAX_BYTES"])
+
+    def target(self, person, metadata):
+        lesson_id = metadata.get("lesson", "")
+        lesson = get_lesson(int(lesson_id)) if lesson_id.isdigit() and len(lesson_id) < 12 else None
+        if lesson is None or not can_edit_course(person, lesson.course):
+            return None
+        language = metadata.get("language") or lesson.course.language
+        if language not in lesson.languages and language not in current_app.config["LANGUAGES"]:
+            raise resumable.UploadError("Unknown language.", status=400)
+        return {"lesson_id": lesson.id, "language": language, "applied": False}
+
+    def may_use(self, person, upload) -> bool:
+        return can_edit_course(person, upload.lesson.course)
+
+    def before_start(self, owner, length: int) -> None:
+        check_quota(owner, length)
+
+    @building_block
+    def on_terminate(self, upload) -> None:
+        if upload.status != "receiving" and upload.asset is not None and not upload.applied:
+            media.delete_asset(upload.asset)
+
+
+LESSON_UPLOADS = LessonUploads()
 
 
 def check_file(filename: str, content_type: str) -> None:
-    """Only audio and video, by name and by the type the browser gave."""
-    extension = PurePosixPath(filename.lower()).suffix
-    kind = content_type.split("/")[0] if content_type else ""
-    if extension not in EXTENSIONS or kind not in ("audio", "video", ""):
-        raise UploadError(
-            N_("%(name)s is not a video or audio file Headway can use (%(types)s)."),
-            status=415,
-            name=filename or "?",
-            types=", ".join(sorted(EXTENSIONS)),
-        )
+    """Only audio and video, by name and by the type the browser gave (for the plain form
+    too, whose page shows a ``StudioError``)."""
+    try:
+        resumable.check_file(LESSON_UPLOADS, filename, content_type)
+    except resumable.UploadError as error:
+        raise UploadError(error.template, error.status, **error.params) from None
 
 
 def check_size(length: int) -> None:
-    limit = current_app.config["STUDIO_UPLOAD_MAX_BYTES"]
-    if length > limit:
-        raise UploadError(
-            N_("The file is %(size)s MB; the most Headway takes is %(limit)s MB."),
-            status=413,
-            size=f"{length / 1e6:.1f}",
-            limit=f"{limit / 1e6:.0f}",
-        )
-
-
-def in_flight(owner) -> int:
-    return db.session.scalar(
-        select(func.count(Upload.id)).where(
-            Upload.owner_id == owner.id,
-            Upload.status == UploadStatus.RECEIVING,
-            Upload.expires_at > utcnow(),
-        )
-    )
+    try:
+        resumable.check_size(LESSON_UPLOADS, length)
+    except resumable.UploadError as error:
+        raise UploadError(error.template, error.status, **error.params) from None
 
 
 def create_upload(owner, lesson: Lesson, language: str, length: int, filename: str, ctype: str):
     """An empty upload of ``length`` bytes for ``lesson``'s video in ``language``; every
     limit is checked before the first byte."""
-    if length < 0:
-        raise UploadError(N_("The upload's length is missing."), status=400)
-    check_size(length)
-    check_file(filename, ctype)
-    expire_uploads(owner)  # the author's abandoned uploads no longer count, nor take space
-    check_quota(owner, length)
-    if in_flight(owner) >= current_app.config["STUDIO_UPLOADS_IN_FLIGHT"]:
-        raise UploadError(
-            N_("You have %(count)d uploads under way: let one finish, or cancel one, first."),
-            status=429,
-            count=current_app.config["STUDIO_UPLOADS_IN_FLIGHT"],
-        )
-    upload = Upload(
-        id=secrets.token_hex(16),
-        owner_id=owner.id,
-        lesson_id=lesson.id,
-        language=language,
-        filename=filename[:255],
-        content_type=ctype[:100],
-        length=length,
-        offset=0,
-        status=UploadStatus.RECEIVING,
-        storage_key=media.source_key_for_new_asset(),
-        expires_at=utcnow() + timedelta(seconds=current_app.config["STUDIO_UPLOAD_EXPIRES_S"]),
-        applied=False,
-    )
-    _sink().create(upload)
-    db.session.add(upload)
-    db.session.commit()
-    return upload
+    target = {"lesson_id": lesson.id, "language": language, "applied": False}
+    return resumable.create_upload(LESSON_UPLOADS, owner, target, length, filename, ctype)
 
 
 def find_upload(owner, upload_id: str) -> Upload | None:
     """``owner``'s upload, or None: another author's is as good as absent."""
-    upload = db.session.get(Upload, upload_id) if len(upload_id) <= 32 else None
-    if upload is None or upload.owner_id != owner.id:
-        return None
-    return upload
+    return resumable.find_upload(LESSON_UPLOADS, owner, upload_id)
 
 
-def is_expired(upload: Upload) -> bool:
-    return upload.status == UploadStatus.RECEIVING and upload.expires_at <= utcnow()
+is_expired = resumable.is_expired
 
 
 def append(upload: Upload, offset: int, stream, content_length: int | None) -> Upload:
     """Write the request's bytes at ``offset``; finish the upload with its last byte."""
-    if is_expired(upload):
-        raise UploadError(N_("This upload expired. Start it again."), status=410)
-    if offset != upload.offset or upload.status != UploadStatus.RECEIVING:
-        raise UploadError(
-            N_("The server holds %(offset)d bytes."), status=409, offset=upload.offset
-        )
-    if content_length is not None and offset + content_length > upload.length:
-        raise UploadError(N_("That is more than the file's announced length."), status=413)
-    token = _take_lease(upload, offset)
-    written = Written()
-    try:
-        _sink().write(
-            upload,
-            offset,
-            stream,
-            upload.length - offset,
-            written,
-            lambda total: _renew_lease(upload, token, total),
-        )
-    finally:
-        _release_lease(upload, token, written.bytes)
-    db.session.refresh(upload)
-    if upload.offset == upload.length:
-        finish(upload)
-    return upload
-
-
-def _take_lease(upload: Upload, offset: int) -> str:
-    token, now = secrets.token_hex(16), utcnow()
-    taken = db.session.execute(
-        update(Upload)
-        .where(
-            Upload.id == upload.id,
-            Upload.offset == offset,
-            Upload.status == UploadStatus.RECEIVING,
-            or_(Upload.lock_token.is_(None), Upload.locked_until < now),
-        )
-        .values(
-            lock_token=token,
-            locked_until=now + timedelta(seconds=current_app.config["STUDIO_UPLOAD_LEASE_S"]),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    if taken.rowcount != 1:
-        db.session.refresh(upload)
-        raise UploadError(
-            N_("The server holds %(offset)d bytes."), status=409, offset=upload.offset
-        )
-    return token
-
-
-def _renew_lease(upload: Upload, token: str, total: int) -> None:
-    if total % LEASE_REFRESH_BYTES >= 256 * 1024:  # about every 4 MB
-        return
-    renewed = db.session.execute(
-        update(Upload)
-        .where(Upload.id == upload.id, Upload.lock_token == token)
-        .values(
-            locked_until=utcnow() + timedelta(seconds=current_app.config["STUDIO_UPLOAD_LEASE_S"])
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    if renewed.rowcount != 1:
-        raise UploadError(N_("Another transfer took over this upload."), status=409)
-
-
-def _release_lease(upload: Upload, token: str, written: int) -> None:
-    parts = upload.s3_parts  # the S3 sink's parts sent by this PATCH, before the rollback
-    db.session.rollback()
-    db.session.execute(
-        update(Upload)
-        .where(Upload.id == upload.id, Upload.lock_token == token)
-        .values(
-            offset=Upload.offset + written,
-            lock_token=None,
-            locked_until=None,
-            expires_at=utcnow() + timedelta(seconds=current_app.config["STUDIO_UPLOAD_EXPIRES_S"]),
-            s3_parts=parts,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-
-
-def finish(upload: Upload) -> None:
-    """All bytes are in: check the file again, store it as the media source, queue it."""
-    check_size(upload.length)  # again: the limit may have changed while it arrived
-    sink = _sink()
-    upload.sha256 = sink.finish(upload)
-    storage = media.storage()
-    if storage.size(upload.storage_key) != upload.length or not looks_like_media(sink.head(upload)):
-        storage.delete(upload.storage_key)
-        db.session.delete(upload)
-        db.session.commit()
-        raise UploadError(
-            N_("%(name)s arrived, but it is not a video or audio file."),
-            status=415,
-            name=upload.filename,
-        )
-    asset = media.queue_stored_source(
-        upload.storage_key, owner=upload.owner_id, original_filename=upload.filename
-    )
-    upload.asset_id, upload.status, upload.completed_at = asset.id, UploadStatus.COMPLETE, utcnow()
-    db.session.commit()
-
-
-# The first bytes of the containers the pipeline reads (ISO BMFF, Matroska/WebM, Ogg, RIFF,
-# MP3 with or without its ID3 tag, ADTS AAC).
-_SIGNATURES = (b"\x1a\x45\xdf\xa3", b"OggS", b"RIFF", b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf1")
-
-
-def looks_like_media(head: bytes) -> bool:
-    return head[4:8] == b"ftyp" or head.startswith(_SIGNATURES)
+    return resumable.append(LESSON_UPLOADS, upload, offset, stream, content_length)
 
 
 def terminate(upload: Upload) -> None:
     """Cancel: its bytes go, and so does its asset if no lesson plays it yet."""
-    _sink().discard(upload)
-    if upload.status == UploadStatus.RECEIVING:
-        media.storage().delete(upload.storage_key)
-    elif upload.asset is not None and not upload.applied:
-        media.delete_asset(upload.asset)
-    db.session.delete(upload)
-    db.session.commit()
+    resumable.terminate(LESSON_UPLOADS, upload)
 
 
 def expire_uploads(owner=None) -> int:
     """Remove the uploads (``owner``'s, or everyone's) left unfinished past their expiry,
     and their bytes; gives how many."""
-    query = select(Upload).where(
-        Upload.status == UploadStatus.RECEIVING, Upload.expires_at <= utcnow()
-    )
-    if owner is not None:
-        query = query.where(Upload.owner_id == owner.id)
-    expired = db.session.scalars(query).all()
-    for upload in expired:
-        _sink().discard(upload)
-        db.session.delete(upload)
-    db.session.commit()
-    return len(expired)
+    return resumable.expire_uploads(LESSON_UPLOADS, owner)
 
 
 @building_block

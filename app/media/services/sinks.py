@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 from media_pipeline.storage import LocalStorage, S3Storage, Storage
 
-from ..models import Upload
+from ..models import ResumableUpload as Upload
 
 CHUNK_BYTES = 256 * 1024
 S3_PART_BYTES = 8 * 1024 * 1024

@@ -14,9 +14,9 @@ from app.htmx import is_fragment_request, render, see_other
 from app.sessions import same_for_everyone
 from media_pipeline.storage import LocalStorage
 
-from . import bp, services
-from .models import MediaAsset
-from .permissions import can_manage_media, can_view_media
+from .. import bp, services
+from ..models import MediaAsset
+from ..permissions import can_manage_media, can_view_media
 
 #: Keys are never reused for other content, so a file may be cached for as long as caches go
 #: — but not past its signed URL's expiry (see serve_file).

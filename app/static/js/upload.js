@@ -1,8 +1,13 @@
-/* The studio's resumable upload: tus-js-client sends the chosen file in chunks to
-   /studio/uploads/, shows bytes sent and time left, says when it waits for the network,
-   and resumes after a dropped connection or a browser restart (tus-js-client keeps each
-   upload's URL in localStorage under the file's fingerprint). Without JavaScript the same
-   form posts the file in one piece. */
+/* The resumable upload of a video, the studio's lesson's or a practice's: tus-js-client
+   sends the chosen file in chunks to the form's data-endpoint (media's one tus server,
+   app/media/routes/tus.py), with the form's data-meta as the upload's metadata; shows bytes sent
+   and time left, says when it waits for the network, retries with growing delays, and
+   resumes from the server's offset (HEAD) after a dropped connection or a browser restart.
+   tus-js-client keeps each unfinished upload's URL in localStorage under the file's
+   fingerprint (removed on success); signing out clears localStorage (Clear-Site-Data, and
+   learning.js where a browser ignores it), so nothing of it stays for the next person on a
+   shared phone. tus-js-client itself (data-tus-script) is fetched only when a file is
+   sent. Without JavaScript the same form posts the file in one piece. */
 (function () {
   "use strict";
 
@@ -20,8 +25,16 @@
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
   }
 
+  function withTus(form, then) {
+    if (window.tus) return then();
+    var script = document.createElement("script");
+    script.src = form.dataset.tusScript;
+    script.onload = then;
+    document.head.appendChild(script);
+  }
+
   function setUp(form) {
-    if (!window.tus || !tus.isSupported || form.dataset.ready) return;
+    if (form.dataset.ready || !window.fetch) return;
     form.dataset.ready = "1";
     var input = form.querySelector("#upload-file");
     var box = form.querySelector("#upload-progress");
@@ -31,6 +44,7 @@
     var texts = form.querySelector("#upload-texts").dataset;
     var token = form.querySelector("input[name=csrf_token]").value;
     var upload = null;
+    var meta = JSON.parse(form.dataset.meta || "{}");
     var started = 0, startBytes = 0;
     form.querySelector(".nojs-note").hidden = true;
 
@@ -51,17 +65,14 @@
         chunkSize: parseInt(form.dataset.chunk, 10),
         retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000],
         headers: { "X-CSRFToken": token },
-        metadata: {
-          filename: file.name,
-          filetype: file.type,
-          lesson: form.dataset.lesson,
-          language: form.dataset.language
-        },
-        // The file as the browser describes it, for this lesson and language: choosing the
-        // same file again after a browser restart finds the upload to resume.
+        metadata: Object.assign({ filename: file.name, filetype: file.type }, meta),
+        // The file as the browser describes it, for this endpoint and target (a lesson and
+        // language, a practice): choosing the same file again after a browser restart finds
+        // the upload to resume.
         fingerprint: function (file) {
-          return Promise.resolve(["headway", file.name, file.type, file.size, file.lastModified,
-            form.dataset.lesson, form.dataset.language].join("-"));
+          var target = Object.keys(meta).sort().map(function (k) { return k + "=" + meta[k]; });
+          return Promise.resolve(["headway", form.dataset.endpoint, file.name, file.type,
+            file.size, file.lastModified].concat(target).join("-"));
         },
         storeFingerprintForResuming: true,
         removeFingerprintOnSuccess: true,
@@ -93,6 +104,7 @@
           bar.value = 100;
           network.textContent = texts.done;
           upload = null;
+          if (form.dataset.done) { window.location.assign(form.dataset.done); return; }
           var status = document.getElementById("lesson-media");
           if (status && window.htmx) {
             htmx.ajax("GET", form.dataset.status, { target: status, swap: "outerHTML" });
@@ -111,7 +123,10 @@
     form.addEventListener("submit", function (event) {
       if (!input.files.length) return;  // the server says to choose a file
       event.preventDefault();
-      start(input.files[0]);
+      var file = input.files[0];
+      withTus(form, function () {
+        if (tus.isSupported) start(file); else form.submit();  // the plain upload
+      });
     });
     form.querySelector("#upload-cancel").addEventListener("click", function () {
       if (upload) upload.abort(true);
@@ -124,6 +139,7 @@
     var form = document.getElementById("upload-form");
     if (form) setUp(form);
   }
-  document.addEventListener("DOMContentLoaded", init);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();  // loaded by a page htmx swapped in
   document.addEventListener("htmx:load", init);
 })();
