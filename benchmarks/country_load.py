@@ -339,6 +339,11 @@ def prepare(args, instance: Path) -> Country:
     target = instance / "headway.db"  # where `make run`'s server finds its database
     with sqlite3.connect(args.dataset) as source, sqlite3.connect(target) as copy:
         source.backup(copy)
+    # As `make run` does before serving (a data set made before a new migration gets it).
+    flask = [str(Path(sys.executable).with_name("flask")), "--app", "app:create_app"]
+    env = {**os.environ, "INSTANCE_PATH": str(instance)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     with sqlite3.connect(target) as db:
         return read_country(lambda sql: db.execute(sql).fetchall())
 
