@@ -190,6 +190,9 @@ def test_a_video_over_a_cut_link_then_found_from_a_priority_tried_and_counted(
     _transcode_the_video(practice_id)
     amina.goto(practice_url)
     assert amina.locator("video source").count() >= 1
+    # Shown across the phone in the picture's shape, not the browser's 16 × 10 default box.
+    width, height = amina.locator("video").evaluate("v => [v.clientWidth, v.clientHeight]")
+    assert width >= 300 and height >= 150, (width, height)
     assert amina.is_visible("text=Ten minutes at 7:30, standing.")
     amina.click("button:has-text('Send for review')")
     amina.wait_for_selector("text=With your coach for review")
