@@ -11,15 +11,18 @@ build on it *register* what to do then, as Indico's signals do (blinker: Flask d
   then retries). ``app/studio/services/uploads.py`` points a lesson at its new video.
 
 - :data:`asset_limits`: asked by the transcode job before it probes an asset, with
-  ``asset_id=``: a receiver answers the longest the asset may play, in seconds, if the
-  asset is one of its area's (a practice's video: three minutes), else None. The job takes
-  the shortest answer and media's own limit; a longer video is refused there, with the
-  reason its author reads, so no request waits on ffprobe.
+  ``asset_id=``: a receiver answers an :class:`AssetLimits` if the asset is one of its
+  area's (a practice's video: three minutes, and a picture), else None. The job takes the
+  shortest and media's own limit; a longer video, or sound alone where a picture is
+  needed, is refused there, with the reason its author reads, so no request waits on
+  ffprobe.
 
 Receivers connect at import time, beside the models they change.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from blinker import Namespace
 
@@ -34,5 +37,13 @@ asset_ready = _signals.signal(
 asset_limits = _signals.signal(
     "asset-limits",
     doc="Before the transcode job probes an asset; kwargs: asset_id. A receiver returns "
-    "the most seconds the asset may last if it is its area's, else None.",
+    "an AssetLimits if the asset is its area's, else None.",
 )
+
+
+@dataclass(frozen=True)
+class AssetLimits:
+    """An area's bounds on one of its assets (:data:`asset_limits`)."""
+
+    max_seconds: float
+    needs_picture: bool = False

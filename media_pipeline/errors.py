@@ -85,6 +85,10 @@ class NoStreams(MediaRejected):
     code = "no_streams"
 
 
+class NoPicture(MediaRejected):
+    code = "no_picture"
+
+
 class TooLong(MediaRejected):
     code = "too_long"
 

@@ -14,6 +14,8 @@ class Limits:
     """
 
     max_duration_s: float = 30 * 60
+    #: A recording with sound only is refused (a practice's video must show something).
+    needs_picture: bool = False
     max_bytes: int = 4 * 1024**3
     #: 8K either way round; anything larger is a crafted header, not a camera.
     max_long_side: int = 7680

@@ -22,6 +22,7 @@ from media_pipeline.errors import (
     AbsurdFrameRate,
     CorruptMedia,
     EmptyFile,
+    NoPicture,
     NoStreams,
     NotMediaFile,
     TooLarge,
@@ -369,6 +370,12 @@ def probe(path: Path, limits: Limits = DEFAULT_LIMITS) -> MediaInfo:
     data = _ffprobe(path, limits)
     format_name = _validate_container(data)
     video_stream, audio_stream = _select_streams(data.get("streams", []))
+    if video_stream is None and limits.needs_picture:
+        raise NoPicture(
+            N_(
+                "This recording has sound but no picture: send a video, such as the .mp4 your phone recorded."
+            )
+        )
     video = _validate_video(video_stream, limits) if video_stream is not None else None
     audio = _validate_audio(audio_stream) if audio_stream is not None else None
     duration = _validate_duration(data, limits)

@@ -81,3 +81,24 @@ def test_only_its_author_sends_a_video_while_it_is_theirs(w, client, login, clip
     client.post("/sign-out")
     login(w.baraka)
     assert _send(client, practice, clip.read_bytes(), "theirs.mp4").status_code == 403
+
+
+def test_sound_without_a_picture_is_refused_by_the_job(app, w, client, login, tmp_path):
+    """An .mp4 that holds only sound is no practice video: the job refuses it and the page
+    says what to send instead, the text kept. A lesson may still be sound alone."""
+    import subprocess
+
+    sound = tmp_path / "voice-note.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
+         "-c:a", "aac", str(sound)],
+        check=True,
+    )  # fmt: skip
+    practice = make_practice(w, Status.DRAFT)
+    login(w.amina)
+    page = _send(client, practice, sound.read_bytes(), "voice-note.mp4").get_data(as_text=True)
+    assert "The video is being prepared" in page
+    media.run_transcode(db.session.get(Practice, practice.id).video_asset_id)
+    page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert "sound but no picture" in page and "your text is kept" in page
+    assert "Each class builds a corner" in page

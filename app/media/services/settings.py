@@ -53,7 +53,15 @@ def limits(asset_id: int | None = None) -> Limits:
     (``app.signals.asset_limits``: a practice's video is at most three minutes)."""
     config = current_app.config
     longest = float(config["MEDIA_MAX_MINUTES"]) * 60
+    needs_picture = False
     if asset_id is not None:
         answers = asset_limits.send(current_app._get_current_object(), asset_id=asset_id)
-        longest = min([longest, *(float(s) for _, s in answers if s is not None)])
-    return Limits(max_duration_s=longest, max_bytes=int(config["MEDIA_MAX_BYTES"]))
+        for _, answer in answers:
+            if answer is not None:
+                longest = min(longest, float(answer.max_seconds))
+                needs_picture = needs_picture or answer.needs_picture
+    return Limits(
+        max_duration_s=longest,
+        max_bytes=int(config["MEDIA_MAX_BYTES"]),
+        needs_picture=needs_picture,
+    )

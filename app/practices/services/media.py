@@ -28,7 +28,7 @@ from app.extensions import db
 from app.media import services as media
 from app.media.models import MediaAsset, UploadStatus
 from app.media.services import resumable
-from app.signals import asset_limits
+from app.signals import AssetLimits, asset_limits
 from app.units import building_block
 from media_pipeline.errors import render
 
@@ -97,12 +97,16 @@ def expire_uploads() -> int:
     return resumable.expire_uploads(PRACTICE_VIDEOS)
 
 
-def practice_video_limit(sender=None, *, asset_id: int) -> float | None:
-    """``asset_limits``: a practice's video may last ``PRACTICES_VIDEO_MAX_SECONDS``."""
+def practice_video_limit(sender=None, *, asset_id: int) -> AssetLimits | None:
+    """``asset_limits``: a practice's video may last ``PRACTICES_VIDEO_MAX_SECONDS``, and
+    shows something (a recording of sound alone is refused)."""
     found = db.session.scalar(
         select(PracticeUpload.id).where(PracticeUpload.asset_id == asset_id).limit(1)
     )
-    return None if found is None else float(current_app.config["PRACTICES_VIDEO_MAX_SECONDS"])
+    if found is None:
+        return None
+    seconds = float(current_app.config["PRACTICES_VIDEO_MAX_SECONDS"])
+    return AssetLimits(max_seconds=seconds, needs_picture=True)
 
 
 asset_limits.connect(practice_video_limit)
