@@ -62,6 +62,15 @@ class TranslatedText:
         return [self.original_language, *sorted(self.translations or {})]
 
 
+class KeptText(TranslatedText):
+    """Mixin for kept published content (frozen dataclasses) whose ``language`` field is the
+    language of its original text."""
+
+    @property
+    def original_language(self) -> str:
+        return self.language
+
+
 class Translatable(TranslatedText):
     """Mixin for a model: a ``translations`` column and ``translated(field, language)``."""
 

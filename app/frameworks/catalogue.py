@@ -14,13 +14,13 @@ from sqlalchemy import select
 
 from app import published
 from app.extensions import db
-from app.translatable import TranslatedText, frozen
+from app.translatable import KeptText, frozen
 
 from .models import Competency, Domain, Framework, FrameworkLevel
 
 
 @dataclass(frozen=True, eq=False)
-class LevelEntry(TranslatedText):
+class LevelEntry(KeptText):
     id: int
     number: int
     name: str
@@ -28,13 +28,9 @@ class LevelEntry(TranslatedText):
     translations: Mapping | None
     language: str  # its framework's
 
-    @property
-    def original_language(self) -> str:
-        return self.language
-
 
 @dataclass(frozen=True, eq=False)
-class CompetencyEntry(TranslatedText):
+class CompetencyEntry(KeptText):
     id: int
     domain_id: int
     code: str
@@ -44,13 +40,9 @@ class CompetencyEntry(TranslatedText):
     translations: Mapping | None
     language: str
 
-    @property
-    def original_language(self) -> str:
-        return self.language
-
 
 @dataclass(frozen=True, eq=False)
-class DomainEntry(TranslatedText):
+class DomainEntry(KeptText):
     id: int
     code: str
     title: str
@@ -60,13 +52,9 @@ class DomainEntry(TranslatedText):
     language: str
     competencies: tuple[CompetencyEntry, ...]  # in use (not retired), in order
 
-    @property
-    def original_language(self) -> str:
-        return self.language
-
 
 @dataclass(frozen=True, eq=False)
-class FrameworkEntry(TranslatedText):
+class FrameworkEntry(KeptText):
     id: int
     code: str
     name: str
@@ -74,10 +62,6 @@ class FrameworkEntry(TranslatedText):
     translations: Mapping | None
     levels: tuple[LevelEntry, ...]
     domains: tuple[DomainEntry, ...]
-
-    @property
-    def original_language(self) -> str:
-        return self.language
 
 
 def default_framework() -> FrameworkEntry | None:

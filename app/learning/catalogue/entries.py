@@ -8,24 +8,20 @@ import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.translatable import TranslatedText
+from app.translatable import KeptText, TranslatedText
 
 
 @dataclass(frozen=True, eq=False)
-class CompetencyTag(TranslatedText):
+class CompetencyTag(KeptText):
     id: int
     code: str
     title: str
     translations: Mapping | None
     language: str  # its framework's
 
-    @property
-    def original_language(self) -> str:
-        return self.language
-
 
 @dataclass(frozen=True, eq=False)
-class CourseEntry(TranslatedText):
+class CourseEntry(KeptText):
     id: int
     slug: str
     title: str
@@ -34,23 +30,15 @@ class CourseEntry(TranslatedText):
     translations: Mapping | None
     duration_seconds: int
 
-    @property
-    def original_language(self) -> str:
-        return self.language
-
 
 @dataclass(frozen=True, eq=False)
-class ModuleEntry(TranslatedText):
+class ModuleEntry(KeptText):
     id: int
     course_id: int
     slug: str
     title: str
     translations: Mapping | None
     language: str  # its course's
-
-    @property
-    def original_language(self) -> str:
-        return self.language
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,7 +63,7 @@ class LessonEntry(TranslatedText):
 
 
 @dataclass(frozen=True, eq=False)
-class QuestionEntry(TranslatedText):
+class QuestionEntry(KeptText):
     id: int
     lesson_id: int
     course_id: int
@@ -87,10 +75,6 @@ class QuestionEntry(TranslatedText):
     feedback_incorrect: str
     translations: Mapping | None
     language: str  # its course's
-
-    @property
-    def original_language(self) -> str:
-        return self.language
 
 
 @dataclass(frozen=True, eq=False)
