@@ -159,10 +159,16 @@ def edit_practice(practice_id: int):
 @bp.get("/<int:practice_id>")
 @requires(can.can_use_practices)
 def show_practice(practice_id: int):
-    practice = _practice_or_404(practice_id)
+    return _practice_page(_practice_or_404(practice_id))
+
+
+def _practice_page(practice, *, review_form=None, status: int = 200):
+    """A practice's page; again with the reviewer's form and its error (422) when a review
+    was refused."""
     video = _video(practice)
     return render(
         "practices/practice.html",
+        status=status,
         practice=practice,
         video=video,
         video_refusal=_refusal(practice, video),
@@ -171,7 +177,7 @@ def show_practice(practice_id: int):
         reviews=services.reviews_of(practice),
         my_try=services.try_of(current_user, practice),
         discussion=services.discussion_of(current_user, practice),
-        review_form=ReviewForm(formdata=None),
+        review_form=review_form or ReviewForm(formdata=None),
         outcome_form=OutcomeForm(formdata=None),
         action_form=ActionForm(formdata=None),
     )
@@ -310,21 +316,7 @@ def review_practice(practice_id: int):
         else:
             flash(_("Your review is sent to the author."), "success")
             return _back(practice)
-    return render(
-        "practices/practice.html",
-        status=422,
-        practice=practice,
-        video=_video(practice),
-        video_refusal=None,
-        photos=services.photos_of(practice),
-        photo_form=PhotoForm(formdata=None),
-        reviews=services.reviews_of(practice),
-        my_try=None,
-        discussion=services.discussion_of(current_user, practice),
-        review_form=form,
-        outcome_form=OutcomeForm(formdata=None),
-        action_form=ActionForm(formdata=None),
-    )
+    return _practice_page(practice, review_form=form, status=422)
 
 
 @bp.get("/reviews")

@@ -147,7 +147,8 @@ def _open_courses_and_progress(user) -> tuple[set[int], dict[int, object], tuple
         courses.add(row.id)
         if row.lesson_id is not None:
             progress[row.lesson_id] = row
-        card_values = tuple(row)[_OWN_COLUMNS:]
+        if card_values is None:  # the same on every row
+            card_values = tuple(row)[_OWN_COLUMNS:]
     return courses, progress, card_values
 
 
