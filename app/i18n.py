@@ -23,8 +23,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale
 from babel import dates as babel_dates
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import force_locale, get_locale, get_timezone, gettext
+from flask_babel import force_locale, get_locale, get_timezone, get_translations, gettext
 from flask_login import current_user
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from app.db import utcnow
@@ -74,7 +75,13 @@ def select_timezone() -> str | None:
 
 
 def current_language() -> str:
-    return str(get_locale() or "en")
+    """The language being written now ("sw"). Read where Flask-Babel keeps the context's
+    choice (``babel_locale``, which ``force_locale`` sets): a page asks dozens of times."""
+    try:
+        locale = g._flask_babel.babel_locale
+    except (AttributeError, RuntimeError):  # not chosen yet; no application context
+        locale = None
+    return str(locale or get_locale() or "en")
 
 
 def zone_named(name: str | None) -> tzinfo:
@@ -172,9 +179,51 @@ def time_tag(value: date | datetime | None, style: str = "ago", now: datetime | 
 _BABEL_FILTERS = ("datetimeformat", "dateformat", "timeformat", "timedeltaformat")
 
 
+def _catalogue():
+    """The catalogue of the language being written now. Kept where Flask-Babel keeps the
+    context's choices (``babel_translations``), which its ``force_locale`` and ``refresh``
+    reset, so a digest worded for someone else still gets their language."""
+    try:
+        kept = g._flask_babel.babel_translations
+    except (AttributeError, RuntimeError):  # not looked up yet; no application context
+        kept = None
+    if kept is None:
+        kept = get_translations()  # makes g._flask_babel, in an application context
+        if g:
+            g._flask_babel.babel_translations = kept
+    return kept
+
+
+# Templates' ``_()``, ``gettext()`` and ``ngettext()``. They do what Jinja's i18n extension
+# does with the callables Flask-Babel gives it (newstyle: translated, marked safe where the
+# template escapes, then ``%``-formatted with escaped values), in one call instead of three
+# through the template's context, and with the catalogue looked up once per language a
+# request, not for each string: 7 µs a string instead of 24 (timed in a request context),
+# and a page writes dozens to hundreds.
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, **variables) -> str:
+    text = _catalogue().ugettext(string)
+    if eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+    text = _catalogue().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        text = Markup(text)
+    variables.setdefault("num", num)
+    return text % variables
+
+
 def init_app(app: Flask) -> None:
     """The filters templates write dates and times with: ``{{ due_on|day }}``,
-    ``{{ starts_at|appointment }}``, ``{{ post.created_at|time_tag }}`` …"""
+    ``{{ starts_at|appointment }}``, ``{{ post.created_at|time_tag }}`` …, and the
+    templates' translation functions."""
+    app.jinja_env.globals.update(
+        _=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext
+    )
     for name in _BABEL_FILTERS:
         app.jinja_env.filters.pop(name, None)
     for style in PATTERNS:

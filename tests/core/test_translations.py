@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from flask import session
+from flask_babel import refresh
+
+from app.i18n import reader
 
 APP = Path(__file__).resolve().parents[2] / "app"
 CATALOGUES = sorted(APP.glob("**/translations/*/LC_MESSAGES/messages.po"))
@@ -48,3 +52,32 @@ def test_catalogue_passes_babels_checks_as_make_compiles_it(path):
         for error in errors
     ]
     assert not problems, problems
+
+
+def test_templates_translate_in_the_language_being_written_and_escape_what_they_fill_in(app):
+    """Templates' ``_``, ``gettext`` and ``ngettext`` (app/i18n.py) keep the catalogue once
+    per language a request: a digest worded for someone else in the middle of a page is in
+    their language, and the page goes on in its own."""
+    page = app.jinja_env.from_string(
+        "{{ _('Sign out') }}|{{ gettext('Your coach is %(name)s.', name=name) }}|"
+        "{{ ngettext('%(num)d lesson done.', '%(num)d lessons done.', n) }}"
+    )
+    # A text template (an email) does not escape: the name is as written.
+    text = app.jinja_env.from_string(
+        "{% autoescape false %}{{ _('Your coach is %(name)s.', name=name) }}{% endautoescape %}"
+    )
+    with app.test_request_context():
+        assert page.render(name="<b>Amina</b>", n=1) == (
+            "Sign out|Your coach is &lt;b&gt;Amina&lt;/b&gt;.|1 lesson done."
+        )
+        with reader("sw", "Africa/Nairobi"):
+            assert page.render(name="Amina", n=2).startswith("Toka|")
+            with reader("fr", "Africa/Nairobi"):
+                assert page.render(name="Amina", n=2).startswith("Se déconnecter|")
+            assert page.render(name="Amina", n=2).startswith("Toka|")
+        assert page.render(name="Amina", n=3).endswith("|3 lessons done.")
+        assert text.render(name="O'Brien & Co") == "Your coach is O'Brien & Co."
+        # The person changes their language: refresh() forgets the kept catalogue.
+        session["locale"] = "fr"
+        refresh()
+        assert page.render(name="Amina", n=2).startswith("Se déconnecter|")
