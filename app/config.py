@@ -291,6 +291,13 @@ def load_config(app, overrides: dict | None) -> None:
     # One process keeps its counts in memory; several share them through Redis.
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     refuse_retired_settings(app.config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A SQLite database is a file this process opens: no connection to drop, so no
+        # "SELECT 1" before each request's first statement.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "pool_pre_ping": False,
+        }
     if not _in_memory(app.config["SQLALCHEMY_DATABASE_URI"]):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"],

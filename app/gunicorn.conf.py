@@ -17,7 +17,37 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from gunicorn import glogging
+
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+
+
+class AccessLog(glogging.Logger):
+    """gunicorn's logger, making only the atoms ``access_log_format`` writes. gunicorn's own
+    makes one for every request header, response header and WSGI environ variable, about
+    60 a request, for the format to read nine (py-spy: 3 % of a position save's CPU)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        status = resp.status
+        if isinstance(status, str):
+            status = status.split(None, 1)[0]
+        sent = getattr(resp, "sent", None)
+        return {
+            "h": environ.get("REMOTE_ADDR", "-"),
+            "l": "-",
+            "u": self._get_user(environ) or "-",
+            "t": self.now(),
+            "m": environ.get("REQUEST_METHOD"),
+            "U": environ.get("PATH_INFO"),
+            "H": environ.get("SERVER_PROTOCOL"),
+            "s": status,
+            "b": str(sent) if sent is not None else "-",
+            "f": environ.get("HTTP_REFERER", "-"),
+            "a": environ.get("HTTP_USER_AGENT", "-"),
+        }
+
+
+logger_class = AccessLog
 
 # Every phone on 2G is a slow client: its request and our answer each take seconds to cross
 # the air. A threaded worker gives each connection a thread for as long as its request takes
