@@ -3,6 +3,8 @@ rate, act, tick off; and what each person sees of it."""
 
 from __future__ import annotations
 
+from datetime import date, time, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -175,3 +177,38 @@ def test_competencies_that_cannot_exist_are_left_out_of_a_priority(
     )
     assert response.status_code == 303
     assert services.priority_of(leader).competency_ids == [competency.id]
+
+
+def test_the_leaders_page_lists_the_latest_done_actions_and_the_rest_on_request(
+    client, login, coach, leader, pair
+):
+    """A year of coaching leaves dozens of done actions: the leader's page shows every open
+    one and the five most recently done, and says how many more there are; the coach's page
+    of the leader is unchanged (open ones)."""
+    check_in = services.schedule_check_in(
+        coach, leader, day=date(2026, 1, 5), at=time(9), mode="call", key=new_form_key()
+    )
+    actions = [
+        services.add_action(
+            check_in,
+            title=f"Action {n:02d}",
+            owner="leader",
+            due_on=date(2026, 1, 1) + timedelta(days=n),
+            key=new_form_key(),
+        )
+        for n in range(14)
+    ]
+    for action in actions[2:]:  # done in order: Action 13 last
+        services.set_action_done(action, True, leader)
+    login(leader)
+    page = client.get("/coaching/me").get_data(as_text=True)
+    shown = {n for n in range(14) if f"Action {n:02d}" in page}
+    assert shown == {0, 1, 9, 10, 11, 12, 13}
+    assert "Show 7 earlier done actions" in page and "/coaching/me?actions=all#actions" in page
+    every = client.get("/coaching/me?actions=all").get_data(as_text=True)
+    assert all(f"Action {n:02d}" in every for n in range(14))
+    assert "earlier done action" not in every
+    # Ticking an old one off again puts it among the latest done.
+    services.set_action_done(actions[0], True, leader)
+    page = client.get("/coaching/me").get_data(as_text=True)
+    assert "Action 00" in page and "Action 09" not in page and "Show 8 earlier" in page

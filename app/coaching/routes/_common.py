@@ -3,7 +3,7 @@ leader's own record page (theirs at /coaching/me, and a coach's own when they ar
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 
 from app.accounts import services as accounts
@@ -37,8 +37,10 @@ def as_coach_or_403(check_in) -> None:
 
 
 def my_record_page():
+    """``?actions=all``: every done action, not only the latest."""
+    every = request.args.get("actions") == "all"
     return render(
         "coaching/my_record.html",
-        record=services.leader_record(current_user),
+        record=services.leader_record(current_user, every_done_action=every),
         tick_form=TickForm(),
     )

@@ -13,7 +13,7 @@ from app.learning import services as learning
 from app.learning.models import LessonProgress
 
 from ..models import ActionItem, CheckIn, ImprovementPriority, PriorityChange
-from .actions import actions_of
+from .actions import DONE_SHOWN, actions_of
 from .checkins import check_ins_of, latest_coach_ratings
 from .pairings import coach_of
 from .priorities import priority_history, priority_of
@@ -37,6 +37,7 @@ class LeaderRecord:
     history: list[PriorityChange]
     check_ins: list[CheckIn]
     actions: list[ActionItem]
+    done_not_shown: int = 0
     lessons_done: int = 0
     competencies: list[CompetencyView] = field(default_factory=list)
     level_label: object = None
@@ -74,18 +75,24 @@ def _competencies(leader: User, priority: ImprovementPriority | None):
     return views, growth
 
 
-def leader_record(leader: User, coach: User | None = None) -> LeaderRecord:
+def leader_record(
+    leader: User, coach: User | None = None, *, every_done_action: bool = False
+) -> LeaderRecord:
     """The record as ``coach`` sees it (their shared entries, the priority's earlier
     versions, the leader's growth), or as the leader sees it when ``coach`` is None (their
-    coach's name; the page shows no history)."""
+    coach's name; the page shows no history, and only the latest done actions unless
+    ``every_done_action``)."""
     priority = priority_of(leader)
+    shown = None if coach is not None or every_done_action else DONE_SHOWN
+    actions, done_not_shown = actions_of(leader, done_shown=shown)
     record = LeaderRecord(
         leader=leader,
         coach=coach or coach_of(leader),
         priority=priority,
         history=priority_history(priority) if priority and coach is not None else [],
         check_ins=check_ins_of(leader),
-        actions=actions_of(leader),
+        actions=actions,
+        done_not_shown=done_not_shown,
     )
     record.competencies, growth = _competencies(leader, priority)
     record.level_label, record.assessments = growth.level_label, growth.assessments
