@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
@@ -107,6 +108,26 @@ def set_action_done(action: ActionItem, done: bool, by: User) -> ActionItem:
     return action
 
 
+@cache
+def _actions_statement():
+    """Built once: each done action's rank, most recently done first, and how many of
+    each status there are; every open one and the done ones up to ``:shown``."""
+    done_first = func.coalesce(ActionItem.done_at, ActionItem.created_at).desc()
+    ranked = select(
+        ActionItem,
+        func.row_number()
+        .over(partition_by=ActionItem.status, order_by=(done_first, ActionItem.id.desc()))
+        .label("rank"),
+        func.count().over(partition_by=ActionItem.status).label("of"),
+    ).where(ActionItem.leader_id == bindparam("leader_id"))
+    ranked = ranked.subquery()
+    return (
+        select(aliased(ActionItem, ranked), ranked.c.of)
+        .where(or_(ranked.c.status != "done", ranked.c.rank <= bindparam("shown")))
+        .order_by(ranked.c.status.desc(), ranked.c.due_on, ranked.c.id)
+    )
+
+
 #: Done actions the leader's own page lists: the latest done. A year of coaching leaves
 #: dozens; the rest are a tap away ("Show 20 earlier done actions").
 DONE_SHOWN = 5
@@ -116,22 +137,9 @@ def actions_of(leader: User, *, done_shown: int | None = None) -> tuple[list[Act
     """The leader's actions, open ones first, each part soonest due first: every open one,
     and the ``done_shown`` most recently done (all when None); and how many done ones that
     leaves out. One statement."""
-    done_first = func.coalesce(ActionItem.done_at, ActionItem.created_at).desc()
-    ranked = select(
-        ActionItem,
-        func.row_number()
-        .over(partition_by=ActionItem.status, order_by=(done_first, ActionItem.id.desc()))
-        .label("rank"),
-        func.count().over(partition_by=ActionItem.status).label("of"),
-    ).where(ActionItem.leader_id == leader.id)
-    ranked = ranked.subquery()
-    action = aliased(ActionItem, ranked)
-    chosen = select(action, ranked.c.of).order_by(
-        ranked.c.status.desc(), ranked.c.due_on, ranked.c.id
-    )
-    if done_shown is not None:
-        chosen = chosen.where(or_(ranked.c.status != "done", ranked.c.rank <= done_shown))
-    rows = db.session.execute(chosen).all()
+    shown = done_shown if done_shown is not None else 2**31 - 1
+    params = {"leader_id": leader.id, "shown": shown}
+    rows = db.session.execute(_actions_statement(), params).all()
     done_total = next((of for item, of in rows if item.done), 0)
     actions = [item for item, _of in rows]
     return actions, done_total - sum(item.done for item in actions)
