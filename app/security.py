@@ -15,6 +15,8 @@ DOCUMENT_TYPES = {
     "application/xml",
     "text/xml",
 }
+# Answers that carry no body, so no document.
+NO_BODY = {204, 304}
 
 
 def content_security_policy() -> str:
@@ -38,9 +40,10 @@ def content_security_policy() -> str:
 def _add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    if response.mimetype not in DOCUMENT_TYPES:
-        # A stylesheet, a script or a video is not a document: these headers would do
-        # nothing there but cost bytes on every file a phone fetches.
+    if response.mimetype not in DOCUMENT_TYPES or response.status_code in NO_BODY:
+        # A stylesheet, a script or a video is not a document, nor is an answer with no
+        # body (a position saved while a video plays, a third of a leader's requests):
+        # these headers would do nothing there but cost bytes on every one a phone gets.
         return response
     headers.setdefault("Content-Security-Policy", content_security_policy())
     headers.setdefault("X-Frame-Options", "DENY")
