@@ -165,12 +165,17 @@ def time_tag(value: date | datetime | None, style: str = "ago", now: datetime | 
     the moment written in one of :data:`PATTERNS`."""
     if value is None:
         return Markup("")
+    # ``%``, not ``str.format``: Markup's format goes through string.Formatter, in Python,
+    # several times slower, and a thread has a time on every post.
     if style == "ago":
-        return Markup('<time datetime="{}" title="{}">{}</time>').format(
-            machine_time(value), format_when(value, "day_and_time"), format_ago(value, now)
+        return Markup('<time datetime="%s" title="%s">%s</time>') % (
+            machine_time(value),
+            format_when(value, "day_and_time"),
+            format_ago(value, now),
         )
-    return Markup('<time datetime="{}">{}</time>').format(
-        machine_time(value), format_when(value, style)
+    return Markup('<time datetime="%s">%s</time>') % (
+        machine_time(value),
+        format_when(value, style),
     )
 
 
