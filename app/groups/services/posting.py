@@ -15,8 +15,8 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from flask import has_request_context, url_for
-from sqlalchemy import bindparam, delete, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, bindparam, delete, select
+from sqlalchemy.orm import aliased, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
@@ -28,7 +28,7 @@ from app.notifications import services as notifications
 from app.units import building_block
 from app.urls import public_url
 
-from ..models import GroupMember, Post, Thread, ThreadRead
+from ..models import Group, GroupMember, Post, Thread, ThreadRead
 from ..permissions import can_pass_lock
 from . import photos
 from ._common import N_, GroupError, author_name
@@ -340,6 +340,36 @@ def _post_views(ids: list[int]) -> list[PostView]:
 
 def get_thread(thread_id: int) -> Thread | None:
     return db.session.get(Thread, thread_id)
+
+
+@functools.cache
+def _thread_statement():
+    """Built once, as :func:`_post_views_statement`: it is on every thread and post route."""
+    membership = and_(
+        GroupMember.group_id == Thread.group_id, GroupMember.user_id == bindparam("user_id")
+    )
+    return (
+        select(Thread, Group, GroupMember)
+        .join(Group, Group.id == Thread.group_id)
+        .outerjoin(GroupMember, membership)
+        .where(Thread.id == bindparam("thread_id"))
+        # The member is the reader, already loaded (as ``membership_of``).
+        .options(lazyload(GroupMember.user))
+    )
+
+
+def thread_and_membership(user, thread_id: int) -> tuple[Thread, GroupMember | None] | None:
+    """The thread (holding its group, :func:`hold_group`) and ``user``'s place in its group
+    (``membership_of``), in one statement; None when there is no such thread."""
+    user_id = user.id if getattr(user, "is_authenticated", False) else None
+    row = db.session.execute(
+        _thread_statement(), {"thread_id": thread_id, "user_id": user_id}
+    ).first()
+    if row is None:
+        return None
+    thread, group, membership = row
+    hold_group(thread, group)
+    return thread, membership
 
 
 def hold_group(thread: Thread, group) -> None:
