@@ -137,6 +137,20 @@ def test_a_reply_tells_the_threads_author_and_mentions_tell_members(circle, thre
     assert len(_notes(circle.grace, "groups.mention")) == 1
 
 
+def test_only_a_post_with_an_at_sign_reads_whom_it_may_mention(circle, thread, count_queries):
+    """The members are read for a post with an "@" only; an "@" Markdown makes of an entity
+    still shows as a mention (as it always has), though it tells no one."""
+    with count_queries() as plain:
+        reply(thread, circle.amani, "No one named here.")
+    with count_queries() as named:
+        reply(thread, circle.amani, "Named: @Joseph")
+    reads_members = [any("JOIN group_members" in s for s in c.statements) for c in (plain, named)]
+    assert reads_members == [False, True]
+    post = reply(thread, circle.amani, "&#64;Joseph, as an entity")
+    assert '<strong class="mention">@Joseph</strong>' in post.body_html
+    assert len(_notes(circle.coach, "groups.mention")) == 1  # the "@Joseph" post alone
+
+
 def test_a_first_name_two_members_share_needs_the_whole_name(make_user, circle, thread):
     other = make_user("leader", name="Grace Achieng")
     services.add_member(circle.group, other)

@@ -33,7 +33,7 @@ from ..permissions import can_pass_lock
 from . import photos
 from ._common import N_, GroupError, author_name
 from .groups import member_names, touch
-from .markup import excerpt, mentioned, render_post
+from .markup import excerpt, mark_mentions, mentioned, render_post
 
 POSTS_PER_PAGE = 20
 BODY_MAX = 5000
@@ -161,12 +161,15 @@ def _add_post(thread: Thread, author: User, body: str, **extra) -> Post:
     """Insert the post (its form's key claimed already); count it, mark it read for its
     author, and tell whoever it concerns. Never commits."""
     now = utcnow()
-    members = member_names(thread.group_id)
+    html = render_post(body)
+    # Only an "@" can name a member, in what was written or what Markdown made of it (an
+    # entity): the members are read for such posts alone.
+    members = member_names(thread.group_id) if "@" in body or "@" in html else []
     values = {
         "thread_id": thread.id,
         "author_id": author.id,
         "body": body,
-        "body_html": render_post(body, members),
+        "body_html": mark_mentions(html, members),
         "created_at": now,
         **extra,
     }
