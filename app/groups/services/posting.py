@@ -178,36 +178,31 @@ def _add_post(thread: Thread, author: User, body: str, **extra) -> Post:
     db.session.flush()
     touch(thread.id, post.id, now)
     mark_read(author, thread.id, post.id)
-    url = thread_path(thread.id, post.id)
-    told = _notify_mentions(thread, post, author, url, members)
+    told = _mentions(post, author, members)
     # The thread's author hears of each reply, once: a reply that mentions them says so.
-    if thread.first_post_id and thread.author_id not in told | {author.id, None}:
-        notifications.notify(
-            thread.author_id,
-            "groups.reply",
-            url=url,
-            dedupe_key=f"groups.reply:{post.id}",
-            name=author.display_name,
-            thread=thread.title,
-        )
+    if thread.first_post_id and thread.author_id not in {*told, author.id, None}:
+        told[thread.author_id] = "groups.reply"
+    _notify(thread, post, author, told)
     return post
 
 
-def _notify_mentions(
-    thread: Thread, post: Post, author: User, url: str, members: list[tuple[int, str]]
-) -> set[int]:
-    """Tell each member ``post`` mentions (once per post, edits included); who was told."""
-    told = mentioned(post.body, members) - {author.id}
-    for user_id in sorted(told):
-        notifications.notify(
-            user_id,
-            "groups.mention",
-            url=url,
-            dedupe_key=f"groups.mention:{post.id}",
-            name=author.display_name,
-            thread=thread.title,
-        )
-    return told
+def _mentions(post: Post, author: User, members: list[tuple[int, str]]) -> dict[int, str]:
+    """The members ``post`` mentions, but its author: id → the kind of their notification."""
+    return {user_id: "groups.mention" for user_id in mentioned(post.body, members) - {author.id}}
+
+
+def _notify(thread: Thread, post: Post, author: User, told: dict[int, str]) -> None:
+    """Tell each of ``told`` (id → kind) of ``post``, once per post and kind (edits
+    included): one statement for them all."""
+    notifications.notify_each(
+        [
+            notifications.Notice(user_id, kind, f"{kind}:{post.id}")
+            for user_id, kind in sorted(told.items())
+        ],
+        url=thread_path(thread.id, post.id),
+        name=author.display_name,
+        thread=thread.title,
+    )
 
 
 def edit_post(post: Post, author: User, body: str) -> Post:
@@ -219,7 +214,7 @@ def edit_post(post: Post, author: User, body: str) -> Post:
     post.body_html = render_post(post.body, members)
     post.edited_at = utcnow()
     db.session.flush()
-    _notify_mentions(post.thread, post, author, thread_path(post.thread_id, post.id), members)
+    _notify(post.thread, post, author, _mentions(post, author, members))
     db.session.commit()
     return post
 
