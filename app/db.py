@@ -165,6 +165,22 @@ def upsert_from_select_statement(
     )
 
 
+def commit_keeping(*rows) -> None:
+    """Commit, keeping ``rows`` (those of them in the session) as they stand: the commit
+    expires everything else, so a page drawn after it from these rows (the post just
+    written, its thread, the writer) reads them again in no statement. They stay in the
+    session; a row changed in the database behind the ORM's back (an ``UPDATE`` of
+    counters) must have those attributes expired by its caller."""
+    kept = [row for row in rows if row is not None and row in db.session]
+    db.session.flush()
+    for row in kept:
+        if row in db.session:  # not gone already with another's (a person's roles)
+            db.session.expunge(row)
+    db.session.commit()
+    for row in kept:
+        db.session.add(row)
+
+
 # SQLite calls a wrong statement ("no such table") and a database that cannot take one now
 # by the same name, OperationalError; these are the second kind.
 _SQLITE_AWAY = (

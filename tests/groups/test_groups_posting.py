@@ -151,6 +151,18 @@ def test_only_a_post_with_an_at_sign_reads_whom_it_may_mention(circle, thread, c
     assert len(_notes(circle.coach, "groups.mention")) == 1  # the "@Joseph" post alone
 
 
+def test_the_thread_a_reply_was_given_counts_the_reply(circle, thread):
+    """The service keeps the thread it was given across its commit (the new post's fragment
+    reads it), with the counters the database moved read afresh."""
+    before = thread.last_activity_at
+    post = reply(thread, circle.amani, "One more.")
+    assert (thread.reply_count, thread.last_post_id) == (1, post.id)
+    assert thread.first_post_id < post.id and thread.last_activity_at > before
+    assert post.id == db.session.scalar(select(Post.id).order_by(Post.id.desc()).limit(1))
+    stored = db.session.execute(select(Post.created_at, Post.body_html).filter_by(id=post.id))
+    assert stored.one() == (post.created_at, post.body_html)  # kept as the database has it
+
+
 def test_a_first_name_two_members_share_needs_the_whole_name(make_user, circle, thread):
     other = make_user("leader", name="Grace Achieng")
     services.add_member(circle.group, other)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
-from app.db import upsert, utcnow
+from app.db import commit_keeping, upsert, utcnow
 from app.extensions import db
 from app.form_keys import claim_form_key
 from app.forms import single_line_breaks
@@ -124,9 +124,11 @@ def reply(
     *,
     quoted_post_id: int | None = None,
     photo: BinaryIO | None = None,
-) -> tuple[Post, bool]:
-    """Add ``author``'s post to ``thread``; (the post, whether this call stored it). The
-    same ``key`` again gives back the post it stored. Commits."""
+) -> tuple[PostView, bool]:
+    """Add ``author``'s post to ``thread``; (the post as its thread shows it, whether this
+    call stored it). The same ``key`` again gives back the post it stored. Commits, keeping
+    the post, ``thread``, ``membership`` and ``author`` as they were (``commit_keeping``):
+    the new post's fragment is drawn from them in no statement."""
     _may_post(thread, membership, author)
     jpeg = photos.reencode(photo) if photo is not None else None
     body = _clean_body(body, has_photo=jpeg is not None)
@@ -141,19 +143,37 @@ def reply(
     if not claim.added:  # the same form again: the post the first one stored
         db.session.commit()
         photos.delete_photo(photo_key)
-        return db.session.get(Post, claim.row_id), False
-    quoted = db.session.get(Post, quoted_post_id) if quoted_post_id else None
+        return _post_views([claim.row_id])[0], False
+    quoted = _quotable(thread.id, quoted_post_id) if quoted_post_id else None
     post = _add_post(
         thread,
         author,
         body,
-        quoted_post_id=quoted.id if quoted and quoted.thread_id == thread.id else None,
+        quoted_post_id=quoted[0].id if quoted else None,
         photo_key=photo_key,
         photo_bytes=photo_bytes,
     )
     claim.record(post.id)
-    db.session.commit()
-    return post, True
+    view = PostView(post, author_name(author.name), _quote(*quoted) if quoted else None)
+    commit_keeping(post, thread, membership, author)
+    if thread in db.session:  # touch() counted the post in the database, not on the row
+        db.session.expire(thread, _TOUCHED)
+    return view, True
+
+
+#: What :func:`touch` changes of a thread.
+_TOUCHED = ("first_post_id", "reply_count", "last_post_id", "last_activity_at")
+
+
+def _quotable(thread_id: int, post_id: int) -> tuple[Post, str | None] | None:
+    """The post ``post_id`` of this thread (a reply may quote no other) and its author's
+    name: one statement."""
+    row = db.session.execute(
+        select(Post, User.name)
+        .outerjoin(User, User.id == Post.author_id)
+        .where(Post.id == post_id, Post.thread_id == thread_id)
+    ).first()
+    return tuple(row) if row else None
 
 
 @building_block
@@ -326,14 +346,15 @@ def _post_views(ids: list[int]) -> list[PostView]:
     if not ids:
         return []
     rows = db.session.execute(_post_views_statement(), {"ids": ids})
-    views = []
-    for post, name, quote, quote_name in rows:
-        view = PostView(post, author_name(name))
-        if quote is not None:
-            text = "" if quote.deleted_at or quote.hidden_at else excerpt(quote.body_html)
-            view.quote = Quote(quote.id, author_name(quote_name), text)
-        views.append(view)
-    return views
+    return [
+        PostView(post, author_name(name), _quote(quote, quote_name) if quote is not None else None)
+        for post, name, quote, quote_name in rows
+    ]
+
+
+def _quote(quoted: Post, name: str | None) -> Quote:
+    text = "" if quoted.deleted_at or quoted.hidden_at else excerpt(quoted.body_html)
+    return Quote(quoted.id, author_name(name), text)
 
 
 def get_thread(thread_id: int) -> Thread | None:
