@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, DateTime, Select, event
+from sqlalchemy import ColumnElement, DateTime, Select, bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -143,6 +143,30 @@ def upsert_from_select(
         db.session.scalars(
             statement.returning(model), execution_options={"populate_existing": True}
         )
+    )
+
+
+def upsert_statement(
+    dialect: str,
+    table,
+    values: Mapping[str, str],
+    *,
+    key: Iterable[str],
+    update: Iterable[str],
+    where: ColumnElement[bool] | None = None,
+):
+    """What :func:`upsert` runs, for ``dialect`` (``"sqlite"``, ``"postgresql"``), on a
+    ``table``, without ``RETURNING``: for a write made so often that the statement is built
+    once. ``values`` maps each column to the name of the parameter its value is bound to at
+    execution (a name of its own: SQLAlchemy keeps a column's name for itself); ``where``
+    may bind the same names."""
+    statement = _INSERTS[dialect](table).values(
+        {column: bindparam(name, type_=table.c[column].type) for column, name in values.items()}
+    )
+    return statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={column: statement.excluded[column] for column in update},
+        where=where,
     )
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
-from app.db import commit_keeping, upsert, utcnow
+from app.db import commit_keeping, upsert_statement, utcnow
 from app.extensions import db
 from app.form_keys import claim_form_key
 from app.forms import single_line_breaks
@@ -257,12 +257,23 @@ def mark_read(user, thread_id: int, post_id: int | None) -> None:
     """``user`` has read ``thread_id`` up to ``post_id``; never moves back. Never commits."""
     if not post_id:
         return
-    upsert(
-        ThreadRead,
-        {"user_id": user.id, "thread_id": thread_id, "last_read_post_id": post_id},
+    dialect = db.session.get_bind(mapper=ThreadRead).dialect.name
+    db.session.execute(
+        _mark_read_statement(dialect), {"user": user.id, "thread": thread_id, "post": post_id}
+    )
+
+
+@functools.cache
+def _mark_read_statement(dialect: str):
+    """Built once (as :func:`_post_views_statement`): on every post and every thread read."""
+    reads = ThreadRead.__table__
+    return upsert_statement(
+        dialect,
+        reads,
+        {"user_id": "user", "thread_id": "thread", "last_read_post_id": "post"},
         key=("user_id", "thread_id"),
         update=("last_read_post_id",),
-        where=ThreadRead.last_read_post_id < post_id,
+        where=reads.c.last_read_post_id < bindparam("post"),
     )
 
 
