@@ -194,7 +194,9 @@ def commit_keeping(*rows) -> None:
     expires everything else, so a page drawn after it from these rows (the post just
     written, its thread, the writer) reads them again in no statement. They stay in the
     session; a row changed in the database behind the ORM's back (an ``UPDATE`` of
-    counters) must have those attributes expired by its caller."""
+    counters) must have those attributes expired by its caller. Should the commit fail,
+    they are left out of the session, as the request that made them is ending in an
+    error."""
     kept = [row for row in rows if row is not None and row in db.session]
     db.session.flush()
     for row in kept:
