@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, DateTime, Select, event
+from sqlalchemy import ColumnElement, DateTime, Select, bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -146,6 +146,30 @@ def upsert_from_select(
     )
 
 
+def upsert_statement(
+    dialect: str,
+    table,
+    values: Mapping[str, str],
+    *,
+    key: Iterable[str],
+    update: Iterable[str],
+    where: ColumnElement[bool] | None = None,
+):
+    """What :func:`upsert` runs, for ``dialect`` (``"sqlite"``, ``"postgresql"``), on a
+    ``table``, without ``RETURNING``: for a write made so often that the statement is built
+    once. ``values`` maps each column to the name of the parameter its value is bound to at
+    execution (a name of its own: SQLAlchemy keeps a column's name for itself); ``where``
+    may bind the same names."""
+    statement = _INSERTS[dialect](table).values(
+        {column: bindparam(name, type_=table.c[column].type) for column, name in values.items()}
+    )
+    return statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={column: statement.excluded[column] for column in update},
+        where=where,
+    )
+
+
 def upsert_from_select_statement(
     dialect: str,
     model,
@@ -163,6 +187,24 @@ def upsert_from_select_statement(
     return statement.on_conflict_do_update(
         index_elements=list(key), set_={column: statement.excluded[column] for column in update}
     )
+
+
+def commit_keeping(*rows) -> None:
+    """Commit, keeping ``rows`` (those of them in the session) as they stand: the commit
+    expires everything else, so a page drawn after it from these rows (the post just
+    written, its thread, the writer) reads them again in no statement. They stay in the
+    session; a row changed in the database behind the ORM's back (an ``UPDATE`` of
+    counters) must have those attributes expired by its caller. Should the commit fail,
+    they are left out of the session, as the request that made them is ending in an
+    error."""
+    kept = [row for row in rows if row is not None and row in db.session]
+    db.session.flush()
+    for row in kept:
+        if row in db.session:  # not gone already with another's (a person's roles)
+            db.session.expunge(row)
+    db.session.commit()
+    for row in kept:
+        db.session.add(row)
 
 
 # SQLite calls a wrong statement ("no such table") and a database that cannot take one now

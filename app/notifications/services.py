@@ -20,9 +20,10 @@ called by the area that wrote it): it then reads "a former member".
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from flask import g
 from flask_babel import gettext
@@ -79,11 +80,21 @@ def notify(user_id: int, kind: str, *, url: str, dedupe_key: str | None = None, 
     """Tell ``user_id`` that ``kind`` happened; ``url`` is the path it opens. With a
     ``dedupe_key``, telling the same person the same thing again changes nothing.
     Part of the caller's unit of work: never commits."""
+    values = _values(user_id, kind, url, dedupe_key, params)
+    if dedupe_key is None:
+        db.session.add(Notification(**values))
+        db.session.flush()
+    else:
+        upsert(Notification, values, key=("user_id", "dedupe_key"))
+
+
+def _values(user_id: int, kind: str, url: str, dedupe_key: str | None, params: dict) -> dict:
+    """A notification's row, once its kind and path are checked."""
     if kind not in _KINDS:
         raise ValueError(f"unknown notification kind {kind!r}; register it with services.kind")
     if not url.startswith("/") or url.startswith("//"):
         raise ValueError(f"a notification opens a path on this site, not {url!r}")
-    values = {
+    return {
         "user_id": user_id,
         "kind": kind,
         "params": params,
@@ -91,11 +102,33 @@ def notify(user_id: int, kind: str, *, url: str, dedupe_key: str | None = None, 
         "dedupe_key": dedupe_key,
         "created_at": utcnow(),
     }
-    if dedupe_key is None:
-        db.session.add(Notification(**values))
-        db.session.flush()
-    else:
-        upsert(Notification, values, key=("user_id", "dedupe_key"))
+
+
+class Notice(NamedTuple):
+    """One person to tell, and what (:func:`notify_each`)."""
+
+    user_id: int
+    kind: str
+    dedupe_key: str | None = None
+
+
+@building_block
+def notify_each(notices: Iterable[Notice], *, url: str, **params) -> None:
+    """Tell each person of one event what it is to them (a post's mentions, its thread's
+    author), with the same ``url`` and ``params``: one ``INSERT`` however many they are,
+    where :func:`notify` for each would be one apiece. As there, a notice whose
+    ``dedupe_key`` its person was given already changes nothing. Part of the caller's unit
+    of work: never commits."""
+    rows = [_values(n.user_id, n.kind, url, n.dedupe_key, params) for n in notices]
+    if not rows:
+        return
+    dialect = db.session.get_bind(mapper=Notification).dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    db.session.execute(
+        insert(Notification.__table__)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["user_id", "dedupe_key"])
+    )
 
 
 @building_block

@@ -57,8 +57,8 @@ def thread(circle):
 
 def reply(thread, author, body, key=None, **kwargs):
     membership = services.membership_of(author, thread.group_id)
-    post, _created = services.reply(thread, membership, author, body, key or new_key(), **kwargs)
-    return post
+    view, _created = services.reply(thread, membership, author, body, key or new_key(), **kwargs)
+    return view.post
 
 
 # Courses and statement counting come from the learning area's fixtures.

@@ -137,6 +137,32 @@ def test_a_reply_tells_the_threads_author_and_mentions_tell_members(circle, thre
     assert len(_notes(circle.grace, "groups.mention")) == 1
 
 
+def test_only_a_post_with_an_at_sign_reads_whom_it_may_mention(circle, thread, count_queries):
+    """The members are read for a post with an "@" only; an "@" Markdown makes of an entity
+    still shows as a mention (as it always has), though it tells no one."""
+    with count_queries() as plain:
+        reply(thread, circle.amani, "No one named here.")
+    with count_queries() as named:
+        reply(thread, circle.amani, "Named: @Joseph")
+    reads_members = [any("JOIN group_members" in s for s in c.statements) for c in (plain, named)]
+    assert reads_members == [False, True]
+    post = reply(thread, circle.amani, "&#64;Joseph, as an entity")
+    assert '<strong class="mention">@Joseph</strong>' in post.body_html
+    assert len(_notes(circle.coach, "groups.mention")) == 1  # the "@Joseph" post alone
+
+
+def test_the_thread_a_reply_was_given_counts_the_reply(circle, thread):
+    """The service keeps the thread it was given across its commit (the new post's fragment
+    reads it), with the counters the database moved read afresh."""
+    before = thread.last_activity_at
+    post = reply(thread, circle.amani, "One more.")
+    assert (thread.reply_count, thread.last_post_id) == (1, post.id)
+    assert thread.first_post_id < post.id and thread.last_activity_at > before
+    assert post.id == db.session.scalar(select(Post.id).order_by(Post.id.desc()).limit(1))
+    stored = db.session.execute(select(Post.created_at, Post.body_html).filter_by(id=post.id))
+    assert stored.one() == (post.created_at, post.body_html)  # kept as the database has it
+
+
 def test_a_first_name_two_members_share_needs_the_whole_name(make_user, circle, thread):
     other = make_user("leader", name="Grace Achieng")
     services.add_member(circle.group, other)

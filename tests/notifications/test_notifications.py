@@ -55,6 +55,40 @@ def test_the_same_event_told_twice_is_one_notification(app, make_user):
     assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 2
 
 
+def test_several_people_told_of_one_event_in_one_statement(app, make_user):
+    """``notify_each``: each their own kind of it, once per key, however many they are."""
+    amani, grace, joseph = make_user("leader"), make_user("leader"), make_user("coach")
+    notices = [
+        services.Notice(amani.id, "test.reply", "test.reply:7"),
+        services.Notice(grace.id, "test.changed", "test.changed:7"),
+        services.Notice(joseph.id, "test.changed"),  # no key: told each time
+    ]
+    statements = []
+
+    def note(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    for _ in range(2):
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            services.notify_each(notices, url="/learn/", name="Grace", thread="Visits")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+        db.session.commit()
+    assert len(statements) == 2, statements  # one each time
+    rows = db.session.scalars(db.select(Notification).order_by(Notification.id)).all()
+    assert [(row.user_id, row.kind) for row in rows] == [
+        (amani.id, "test.reply"),
+        (grace.id, "test.changed"),
+        (joseph.id, "test.changed"),
+        (joseph.id, "test.changed"),
+    ]
+    assert rows[0].params == {"name": "Grace", "thread": "Visits"}
+    assert services.text(rows[0]) == "Grace replied in “Visits”"
+    with pytest.raises(ValueError, match="unknown notification kind"):
+        services.notify_each([services.Notice(amani.id, "test.nothing")], url="/learn/")
+
+
 def test_someone_elses_notification_is_not_found(client, make_user, login):
     amani, grace = make_user("leader"), make_user("leader")
     _tell(amani)

@@ -20,12 +20,12 @@ def group_or_404(group_id: int):
 
 
 def thread_or_404(thread_id: int):
-    thread = services.get_thread(thread_id)
-    if thread is None:
+    """The thread (holding its group) and the reader's place in the group, in one
+    statement; 404 for those who may not read it."""
+    found = services.thread_and_membership(current_user, thread_id)
+    if found is None or not can.can_view_group(current_user, found[1]):
         abort(404)
-    group, membership = group_or_404(thread.group_id)
-    services.hold_group(thread, group)
-    return thread, membership
+    return found
 
 
 def post_or_404(post_id: int):

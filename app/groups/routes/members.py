@@ -132,7 +132,7 @@ def reply(thread_id: int):
         photo = bool(form.photo.data)
         try:
             limits.check(current_user, photo=photo)
-            post, created = services.reply(
+            view, created = services.reply(
                 thread,
                 membership,
                 current_user,
@@ -150,14 +150,12 @@ def reply(thread_id: int):
             if is_fragment_request():
                 return render_partial(
                     "groups/_posted.html",
-                    view=services.post_view(post),
+                    view=view,
                     thread=thread,
                     membership=membership,
                     form=_reply_form(thread),
                 )
-            return see_other(
-                url_for("groups.show_thread", thread_id=thread.id, _anchor=f"post-{post.id}")
-            )
+            return see_other(_post_url(thread, view.post))
     return _reply_failed(thread, membership, form, error)
 
 

@@ -50,6 +50,7 @@ from .posting import (
     reply,
     start_thread,
     start_thread_once,
+    thread_and_membership,
     thread_page,
     thread_path,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "set_thread_flag",
     "start_thread",
     "start_thread_once",
+    "thread_and_membership",
     "thread_page",
     "thread_path",
 ]

@@ -3,13 +3,14 @@ with their unread threads, and a group's threads by last activity."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import Integer, and_, bindparam, case, func, select, update
 
 from app.accounts.models import User
-from app.db import upsert
+from app.db import UTCDateTime, upsert
 from app.extensions import db
 from app.form_keys import claim_form_key
 from app.roles import Role
@@ -183,13 +184,22 @@ def touch(thread_id: int, post_id: int, when: datetime) -> None:
     One UPDATE computed in the database, so two posts at once both count: the first post of
     a thread is its opening post, every later one a reply."""
     db.session.execute(
+        _touch_statement(), {"thread_id": thread_id, "post_id": post_id, "when": when}
+    )
+
+
+@functools.cache
+def _touch_statement():
+    """Built once, its values bound on each post: building it cost more than running it."""
+    post_id = bindparam("post_id", type_=Integer)
+    return (
         update(Thread)
-        .where(Thread.id == thread_id)
+        .where(Thread.id == bindparam("thread_id", type_=Integer))
         .values(
             first_post_id=func.coalesce(Thread.first_post_id, post_id),
             reply_count=Thread.reply_count + case((Thread.first_post_id.is_(None), 0), else_=1),
             last_post_id=case((Thread.last_post_id > post_id, Thread.last_post_id), else_=post_id),
-            last_activity_at=when,
+            last_activity_at=bindparam("when", type_=UTCDateTime),
         )
         .execution_options(synchronize_session=False)
     )

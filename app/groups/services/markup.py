@@ -38,6 +38,12 @@ def render_post(text: str, members: list[tuple[int, str]] = ()) -> str:
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
     )
+    return mark_mentions(html, members)
+
+
+def mark_mentions(html: str, members: list[tuple[int, str]]) -> str:
+    """``html`` (a post as :func:`render_post` made it) with the mentions of ``members``
+    marked."""
     return _mark_mentions(html, _who(members)) if members else html
 
 

@@ -15,12 +15,12 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from flask import has_request_context, url_for
-from sqlalchemy import bindparam, delete, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, bindparam, delete, select
+from sqlalchemy.orm import aliased, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
-from app.db import upsert, utcnow
+from app.db import commit_keeping, upsert_statement, utcnow
 from app.extensions import db
 from app.form_keys import claim_form_key
 from app.forms import single_line_breaks
@@ -28,12 +28,12 @@ from app.notifications import services as notifications
 from app.units import building_block
 from app.urls import public_url
 
-from ..models import GroupMember, Post, Thread, ThreadRead
+from ..models import Group, GroupMember, Post, Thread, ThreadRead
 from ..permissions import can_pass_lock
 from . import photos
 from ._common import N_, GroupError, author_name
 from .groups import member_names, touch
-from .markup import excerpt, mentioned, render_post
+from .markup import excerpt, mark_mentions, mentioned, render_post
 
 POSTS_PER_PAGE = 20
 BODY_MAX = 5000
@@ -124,9 +124,11 @@ def reply(
     *,
     quoted_post_id: int | None = None,
     photo: BinaryIO | None = None,
-) -> tuple[Post, bool]:
-    """Add ``author``'s post to ``thread``; (the post, whether this call stored it). The
-    same ``key`` again gives back the post it stored. Commits."""
+) -> tuple[PostView, bool]:
+    """Add ``author``'s post to ``thread``; (the post as its thread shows it, whether this
+    call stored it). The same ``key`` again gives back the post it stored. Commits, keeping
+    the post, ``thread``, ``membership`` and ``author`` as they were (``commit_keeping``):
+    the new post's fragment is drawn from them in no statement."""
     _may_post(thread, membership, author)
     jpeg = photos.reencode(photo) if photo is not None else None
     body = _clean_body(body, has_photo=jpeg is not None)
@@ -141,19 +143,37 @@ def reply(
     if not claim.added:  # the same form again: the post the first one stored
         db.session.commit()
         photos.delete_photo(photo_key)
-        return db.session.get(Post, claim.row_id), False
-    quoted = db.session.get(Post, quoted_post_id) if quoted_post_id else None
+        return _post_views([claim.row_id])[0], False
+    quoted = _quotable(thread.id, quoted_post_id) if quoted_post_id else None
     post = _add_post(
         thread,
         author,
         body,
-        quoted_post_id=quoted.id if quoted and quoted.thread_id == thread.id else None,
+        quoted_post_id=quoted[0].id if quoted else None,
         photo_key=photo_key,
         photo_bytes=photo_bytes,
     )
     claim.record(post.id)
-    db.session.commit()
-    return post, True
+    view = PostView(post, author_name(author.name), _quote(*quoted) if quoted else None)
+    commit_keeping(post, thread, membership, author)
+    if thread in db.session:  # touch() counted the post in the database, not on the row
+        db.session.expire(thread, _TOUCHED)
+    return view, True
+
+
+#: What :func:`touch` changes of a thread.
+_TOUCHED = ("first_post_id", "reply_count", "last_post_id", "last_activity_at")
+
+
+def _quotable(thread_id: int, post_id: int) -> tuple[Post, str | None] | None:
+    """The post ``post_id`` of this thread (a reply may quote no other) and its author's
+    name: one statement."""
+    row = db.session.execute(
+        select(Post, User.name)
+        .outerjoin(User, User.id == Post.author_id)
+        .where(Post.id == post_id, Post.thread_id == thread_id)
+    ).first()
+    return tuple(row) if row else None
 
 
 @building_block
@@ -161,12 +181,15 @@ def _add_post(thread: Thread, author: User, body: str, **extra) -> Post:
     """Insert the post (its form's key claimed already); count it, mark it read for its
     author, and tell whoever it concerns. Never commits."""
     now = utcnow()
-    members = member_names(thread.group_id)
+    html = render_post(body)
+    # Only an "@" can name a member, in what was written or what Markdown made of it (an
+    # entity): the members are read for such posts alone.
+    members = member_names(thread.group_id) if "@" in body or "@" in html else []
     values = {
         "thread_id": thread.id,
         "author_id": author.id,
         "body": body,
-        "body_html": render_post(body, members),
+        "body_html": mark_mentions(html, members),
         "created_at": now,
         **extra,
     }
@@ -175,36 +198,31 @@ def _add_post(thread: Thread, author: User, body: str, **extra) -> Post:
     db.session.flush()
     touch(thread.id, post.id, now)
     mark_read(author, thread.id, post.id)
-    url = thread_path(thread.id, post.id)
-    told = _notify_mentions(thread, post, author, url, members)
+    told = _mentions(post, author, members)
     # The thread's author hears of each reply, once: a reply that mentions them says so.
-    if thread.first_post_id and thread.author_id not in told | {author.id, None}:
-        notifications.notify(
-            thread.author_id,
-            "groups.reply",
-            url=url,
-            dedupe_key=f"groups.reply:{post.id}",
-            name=author.display_name,
-            thread=thread.title,
-        )
+    if thread.first_post_id and thread.author_id not in {*told, author.id, None}:
+        told[thread.author_id] = "groups.reply"
+    _notify(thread, post, author, told)
     return post
 
 
-def _notify_mentions(
-    thread: Thread, post: Post, author: User, url: str, members: list[tuple[int, str]]
-) -> set[int]:
-    """Tell each member ``post`` mentions (once per post, edits included); who was told."""
-    told = mentioned(post.body, members) - {author.id}
-    for user_id in sorted(told):
-        notifications.notify(
-            user_id,
-            "groups.mention",
-            url=url,
-            dedupe_key=f"groups.mention:{post.id}",
-            name=author.display_name,
-            thread=thread.title,
-        )
-    return told
+def _mentions(post: Post, author: User, members: list[tuple[int, str]]) -> dict[int, str]:
+    """The members ``post`` mentions, but its author: id → the kind of their notification."""
+    return {user_id: "groups.mention" for user_id in mentioned(post.body, members) - {author.id}}
+
+
+def _notify(thread: Thread, post: Post, author: User, told: dict[int, str]) -> None:
+    """Tell each of ``told`` (id → kind) of ``post``, once per post and kind (edits
+    included): one statement for them all."""
+    notifications.notify_each(
+        [
+            notifications.Notice(user_id, kind, f"{kind}:{post.id}")
+            for user_id, kind in sorted(told.items())
+        ],
+        url=thread_path(thread.id, post.id),
+        name=author.display_name,
+        thread=thread.title,
+    )
 
 
 def edit_post(post: Post, author: User, body: str) -> Post:
@@ -216,7 +234,7 @@ def edit_post(post: Post, author: User, body: str) -> Post:
     post.body_html = render_post(post.body, members)
     post.edited_at = utcnow()
     db.session.flush()
-    _notify_mentions(post.thread, post, author, thread_path(post.thread_id, post.id), members)
+    _notify(post.thread, post, author, _mentions(post, author, members))
     db.session.commit()
     return post
 
@@ -239,12 +257,23 @@ def mark_read(user, thread_id: int, post_id: int | None) -> None:
     """``user`` has read ``thread_id`` up to ``post_id``; never moves back. Never commits."""
     if not post_id:
         return
-    upsert(
-        ThreadRead,
-        {"user_id": user.id, "thread_id": thread_id, "last_read_post_id": post_id},
+    dialect = db.session.get_bind(mapper=ThreadRead).dialect.name
+    db.session.execute(
+        _mark_read_statement(dialect), {"user": user.id, "thread": thread_id, "post": post_id}
+    )
+
+
+@functools.cache
+def _mark_read_statement(dialect: str):
+    """Built once (as :func:`_post_views_statement`): on every post and every thread read."""
+    reads = ThreadRead.__table__
+    return upsert_statement(
+        dialect,
+        reads,
+        {"user_id": "user", "thread_id": "thread", "last_read_post_id": "post"},
         key=("user_id", "thread_id"),
         update=("last_read_post_id",),
-        where=ThreadRead.last_read_post_id < post_id,
+        where=reads.c.last_read_post_id < bindparam("post"),
     )
 
 
@@ -328,18 +357,49 @@ def _post_views(ids: list[int]) -> list[PostView]:
     if not ids:
         return []
     rows = db.session.execute(_post_views_statement(), {"ids": ids})
-    views = []
-    for post, name, quote, quote_name in rows:
-        view = PostView(post, author_name(name))
-        if quote is not None:
-            text = "" if quote.deleted_at or quote.hidden_at else excerpt(quote.body_html)
-            view.quote = Quote(quote.id, author_name(quote_name), text)
-        views.append(view)
-    return views
+    return [
+        PostView(post, author_name(name), _quote(quote, quote_name) if quote is not None else None)
+        for post, name, quote, quote_name in rows
+    ]
+
+
+def _quote(quoted: Post, name: str | None) -> Quote:
+    text = "" if quoted.deleted_at or quoted.hidden_at else excerpt(quoted.body_html)
+    return Quote(quoted.id, author_name(name), text)
 
 
 def get_thread(thread_id: int) -> Thread | None:
     return db.session.get(Thread, thread_id)
+
+
+@functools.cache
+def _thread_statement():
+    """Built once, as :func:`_post_views_statement`: it is on every thread and post route."""
+    membership = and_(
+        GroupMember.group_id == Thread.group_id, GroupMember.user_id == bindparam("user_id")
+    )
+    return (
+        select(Thread, Group, GroupMember)
+        .join(Group, Group.id == Thread.group_id)
+        .outerjoin(GroupMember, membership)
+        .where(Thread.id == bindparam("thread_id"))
+        # The member is the reader, already loaded (as ``membership_of``).
+        .options(lazyload(GroupMember.user))
+    )
+
+
+def thread_and_membership(user, thread_id: int) -> tuple[Thread, GroupMember | None] | None:
+    """The thread (holding its group, :func:`hold_group`) and ``user``'s place in its group
+    (``membership_of``), in one statement; None when there is no such thread."""
+    user_id = user.id if getattr(user, "is_authenticated", False) else None
+    row = db.session.execute(
+        _thread_statement(), {"thread_id": thread_id, "user_id": user_id}
+    ).first()
+    if row is None:
+        return None
+    thread, group, membership = row
+    hold_group(thread, group)
+    return thread, membership
 
 
 def hold_group(thread: Thread, group) -> None:
