@@ -242,3 +242,27 @@ def test_pages_describe_themselves_in_the_readers_language(client):
     assert '<meta name="description" content="Short video lessons, coaching' in english
     french = client.get("/sign-in", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert '<meta name="description" content="De courtes leçons vidéo' in french
+
+
+def test_the_server_process_keeps_what_it_holds_for_good_out_of_the_collectors_sight(
+    tmp_path, database_url
+):
+    """wsgi.py freezes what the app holds once it is made: a full garbage collection
+    otherwise walks every module, route and template's code every thousand requests."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": database_url,
+        "HEADWAY_SECRET_KEY": "x" * 40,
+    }
+    code = "import gc, wsgi; print(gc.get_freeze_count())"
+    frozen = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert frozen.returncode == 0, frozen.stderr
+    assert int(frozen.stdout.split()[-1]) > 50_000
