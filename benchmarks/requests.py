@@ -76,7 +76,7 @@ def _endpoints(app):
             .where(QuickCheckQuestion.lesson_id == lesson_id)
             .order_by(QuickCheckQuestion.id)
         )
-        thread_id = db.session.scalar(select(Thread.id).order_by(Thread.id))
+        thread_id, reply_to = db.session.scalars(select(Thread.id).order_by(Thread.id).limit(2))
     grace, coach = _signed_in(app, GRACE), _signed_in(app, COACH)
     lesson_path = f"/learn/lessons/{lesson_id}"
     count = itertools.count()
@@ -103,7 +103,7 @@ def _endpoints(app):
             "reply",
             grace,
             "post",
-            f"/groups/threads/{thread_id}/posts",
+            f"/groups/threads/{reply_to}/posts",  # another thread: the one read stays as it is
             lambda: {"body": f"Tried it today ({next(count)})", "key": uuid.uuid4().hex},
         ),
         ("coaching", grace, "get", "/coaching/me", None),
