@@ -75,3 +75,20 @@ def test_the_process_writes_what_is_left_when_it_stops(app, make_user):
     flusher = data_use.start_flushing(app)
     flusher.stop()
     assert [r.media_bytes for r in _rows(leader)] == [99]
+
+
+def test_every_process_writes_its_counts_in_the_same_order(app, make_user, monkeypatch):
+    """Two processes flushing the same people must take their rows' locks in one order, or
+    each can hold a row the other wants next: on PostgreSQL one flush fails, deadlocked."""
+    people = [make_user("leader") for _ in range(4)]
+    for person in reversed(people):
+        data_use.count_media(person.id, 10)
+    written = []
+    real = data_use.add_data_use
+    monkeypatch.setattr(
+        data_use,
+        "add_data_use",
+        lambda user_id, **sizes: written.append(user_id) or real(user_id, **sizes),
+    )
+    assert data_use.flush_data_use() == 4
+    assert written == sorted(person.id for person in people)
