@@ -266,3 +266,13 @@ def test_the_server_process_keeps_what_it_holds_for_good_out_of_the_collectors_s
     )
     assert frozen.returncode == 0, frozen.stderr
     assert int(frozen.stdout.split()[-1]) > 50_000
+
+
+def test_a_limit_on_every_request_still_applies_when_one_is_set(make_app):
+    """The limiter's check before each request is left out while no limit needs it
+    (app/__init__.py); an operator who sets a default limit gets it."""
+    plain = make_app()
+    assert all(plain.test_client().get("/sign-in").status_code == 200 for _ in range(4))
+    limited = make_app(RATELIMIT_DEFAULT="3/minute")
+    client = limited.test_client()
+    assert [client.get("/sign-in").status_code for _ in range(4)] == [200, 200, 200, 429]
