@@ -12,7 +12,7 @@ from sqlalchemy import Integer, and_, bindparam, case, func, literal, select
 from sqlalchemy.orm import contains_eager
 
 from app import registry
-from app.db import UTCDateTime, upsert, upsert_from_select_statement, utcnow
+from app.db import UTCDateTime, commit_keeping, upsert, upsert_from_select_statement, utcnow
 from app.extensions import db
 from app.translatable import Localized
 
@@ -367,10 +367,9 @@ def save_reflection(user, lesson, body: str) -> Reflection:
 
 
 def _kept_after_commit(row):
-    """Commit, and give ``row`` as it was written: out of the session, so the commit does
-    not expire it and the page that shows it reads it again in no statement."""
-    db.session.expunge(row)
-    db.session.commit()
+    """Commit, and give ``row`` as it was written: the page that shows it reads it again
+    in no statement (``db.commit_keeping``)."""
+    commit_keeping(row)
     return row
 
 
