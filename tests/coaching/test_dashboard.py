@@ -151,23 +151,30 @@ def test_the_dashboard_says_why_in_words(client, login, coach, leader, pair):
     assert "No priority agreed yet" in page and "No activity yet" in page
 
 
+def _a_month_of_coaching(coach, leader, priority, n):
+    """Month ``n`` of a year: a check-in, the coach's ratings of the priority's
+    competencies, and an action."""
+    check_in = services.schedule_check_in(
+        coach,
+        leader,
+        day=date(2026, 1, 1) + timedelta(days=30 * n),
+        at=time(9),
+        mode="call",
+        key=new_form_key(),
+    )
+    services.save_ratings(check_in, {c: 2 for c in priority.competency_ids})
+    services.add_action(
+        check_in, title="a", owner="leader", due_on=date(2027, 1, 1), key=new_form_key()
+    )
+    return check_in
+
+
 def test_a_leaders_page_costs_the_same_with_a_year_of_check_ins(
     client, login, coach, leader, priority, count_queries
 ):
     def book(n):
-        check_in = services.schedule_check_in(
-            coach,
-            leader,
-            day=date(2026, 1, 1) + timedelta(days=30 * n),
-            at=time(9),
-            mode="call",
-            key=new_form_key(),
-        )
+        check_in = _a_month_of_coaching(coach, leader, priority, n)
         services.save_notes(check_in, shared="notes", private="private")
-        services.save_ratings(check_in, {c: 2 for c in priority.competency_ids})
-        services.add_action(
-            check_in, title="a", owner="leader", due_on=date(2027, 1, 1), key=new_form_key()
-        )
         services.save_priority(
             leader,
             services.PriorityFields(
@@ -198,18 +205,7 @@ def test_the_leaders_own_page_is_eight_statements_with_a_year_behind_it(
     competencies, their coach, check-ins, actions, lessons and answers (one), self-ratings,
     the coach's ratings; the framework and the lessons are the process's kept content."""
     for n in range(12):
-        check_in = services.schedule_check_in(
-            coach,
-            leader,
-            day=date(2026, 1, 1) + timedelta(days=30 * n),
-            at=time(9),
-            mode="call",
-            key=new_form_key(),
-        )
-        services.save_ratings(check_in, {c: 2 for c in priority.competency_ids})
-        services.add_action(
-            check_in, title="a", owner="leader", due_on=date(2027, 1, 1), key=new_form_key()
-        )
+        _a_month_of_coaching(coach, leader, priority, n)
     login(leader)
     client.get("/coaching/me")  # the framework and lessons kept by the process
     with count_queries() as counter:
