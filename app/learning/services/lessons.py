@@ -363,14 +363,9 @@ def save_reflection(user, lesson, body: str) -> Reflection:
         where=Reflection.body != body,
     )
     _touch_progress(user, lesson.id, lesson.course_id)
-    return _kept_after_commit(saved[0] if saved else _reflection(user, lesson))
-
-
-def _kept_after_commit(row):
-    """Commit, and give ``row`` as it was written: the page that shows it reads it again
-    in no statement (``db.commit_keeping``)."""
-    commit_keeping(row)
-    return row
+    reflection = saved[0] if saved else _reflection(user, lesson)
+    commit_keeping(reflection)  # the page that shows it reads it again in no statement
+    return reflection
 
 
 def _reflection(user, lesson) -> Reflection | None:
@@ -424,4 +419,5 @@ def answer_question(user, question, choice: int) -> QuickCheckAnswer:
                 )
             )
         ]
-    return _kept_after_commit(changed[0])
+    commit_keeping(changed[0])  # the fragment that shows it reads it again in no statement
+    return changed[0]
