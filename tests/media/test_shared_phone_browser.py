@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.extensions import db
 from app.learning.models import LessonProgress, Reflection
-from tests.conftest import PASSWORD, sign_in_page, wait_until
+from tests.conftest import PASSWORD, sign_in_page, wait_in_page, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -197,7 +197,7 @@ def test_a_tab_she_left_open_never_writes_as_the_next_person(
     hers.wait_for_selector("[data-waiting]:has-text('1 change waits')")
     hers.context.set_offline(False)
     his.goto(live_server + LESSON)
-    his.wait_for_function("async () => (await (await caches.open('hw-queue')).keys()).length === 0")
+    wait_in_page(his, "async () => (await (await caches.open('hw-queue')).keys()).length === 0")
     assert not _completed(baraka, lesson)
 
     # Online, the server refuses it, and her tab reloads as what is now his.

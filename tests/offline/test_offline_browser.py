@@ -11,7 +11,7 @@ from app.extensions import db
 from app.learning.models import LessonProgress
 from app.media import services
 from app.media.models import MediaAsset
-from tests.conftest import PASSWORD, sign_in_page, wait_until
+from tests.conftest import PASSWORD, sign_in_page, wait_in_page, wait_until
 from tests.media_pipeline.conftest import lavfi_clip
 from tests.services import require_ffmpeg
 
@@ -95,10 +95,8 @@ def test_saved_lesson_plays_offline_and_an_offline_completion_lands_once(
     page.goto(f"{live_server}/me")
     page.click("form[action='/sign-out'] button")
     page.wait_for_url(lambda url: "/sign-in" in url)
-    page.wait_for_function("async () => (await caches.keys()).length === 0")
-    page.wait_for_function(
-        "async () => (await navigator.serviceWorker.getRegistrations()).length === 0"
-    )
+    wait_in_page(page, "async () => (await caches.keys()).length === 0")
+    wait_in_page(page, "async () => (await navigator.serviceWorker.getRegistrations()).length === 0")
 
 
 @pytest.mark.parametrize("role", ["author", "admin"])
@@ -109,13 +107,12 @@ def test_offline_every_role_gets_headways_own_page(make_user, phone, live_server
     sign_in_page(page, live_server, make_user(role))
     page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     # Until the worker keeps things for this person and holds their offline page.
-    page.wait_for_function(
+    wait_in_page(
+        page,
         "() => caches.open('hw-owner').then(c => c.match('/owner'))"
-        ".then(r => r && r.text()).then(t => t === document.body.dataset.owner)"
+        ".then(r => r && r.text()).then(t => t === document.body.dataset.owner)",
     )
-    page.wait_for_function(
-        "() => caches.open('hw-pages').then(c => c.match('/offline')).then(r => !!r)"
-    )
+    wait_in_page(page, "() => caches.open('hw-pages').then(c => c.match('/offline')).then(r => !!r)")
     page.context.set_offline(True)
     page.goto(f"{live_server}/me/data")
     assert page.locator("h1").inner_text() == "No connection"

@@ -157,9 +157,13 @@
   function offline() {
     var url = document.body.dataset.sw;
     if (!sw || !url || document.querySelector("[data-forget-browser]")) return;
-    sw.register(url).catch(function () { /* no worker: everything still works online */ });
+    // Registered once the caches of whoever was here before are gone (claim above), so
+    // what a new worker keeps as it installs (the offline page) is not deleted with them.
+    cleared.catch(function () {}).then(function () { return sw.register(url); }).catch(function () { /* no worker: everything still works online */ });
     sw.addEventListener("message", function (e) { if (e.data && "queued" in e.data) waiting(e.data.queued); });
     function tell(what) { if (sw.controller) sw.controller.postMessage(what); }
+    // A worker that takes this page over learns whose it is now, not at the next page.
+    sw.addEventListener("controllerchange", function () { tell({ owner: document.body.dataset.owner }); });
     window.addEventListener("online", function () {
       tell("flush");
       // A note typed offline goes as soon as the connection is back (unless it waits for a choice).
