@@ -96,7 +96,9 @@ def test_saved_lesson_plays_offline_and_an_offline_completion_lands_once(
     page.click("form[action='/sign-out'] button")
     page.wait_for_url(lambda url: "/sign-in" in url)
     wait_in_page(page, "async () => (await caches.keys()).length === 0")
-    wait_in_page(page, "async () => (await navigator.serviceWorker.getRegistrations()).length === 0")
+    wait_in_page(
+        page, "async () => (await navigator.serviceWorker.getRegistrations()).length === 0"
+    )
 
 
 @pytest.mark.parametrize("role", ["author", "admin"])
@@ -112,7 +114,9 @@ def test_offline_every_role_gets_headways_own_page(make_user, phone, live_server
         "() => caches.open('hw-owner').then(c => c.match('/owner'))"
         ".then(r => r && r.text()).then(t => t === document.body.dataset.owner)",
     )
-    wait_in_page(page, "() => caches.open('hw-pages').then(c => c.match('/offline')).then(r => !!r)")
+    wait_in_page(
+        page, "() => caches.open('hw-pages').then(c => c.match('/offline')).then(r => !!r)"
+    )
     page.context.set_offline(True)
     page.goto(f"{live_server}/me/data")
     assert page.locator("h1").inner_text() == "No connection"
