@@ -1,4 +1,4 @@
-"""Run CPU-heavy calls without stalling a gevent worker.
+"""Run CPU-heavy calls, and long jobs, without stalling a gevent worker.
 
 Under gevent (``app/gunicorn.conf.py``) every request of a process shares one thread: a call
 that keeps the CPU busy — checking a password hashes it with scrypt, some 50-100 ms;
@@ -6,21 +6,34 @@ re-encoding a group photo decodes and encodes JPEGs — holds up every other req
 meanwhile. ``hashlib`` and Pillow let go of Python's lock while they work, so in one of
 gevent's native threads the other requests go on. Elsewhere (tests, the CLI, a threaded
 server) the call simply runs here.
+
+A long job of the in-process workers (``make run``) is a greenlet of that same thread: it
+calls :func:`let_requests_run` as it goes, and the requests waiting go first.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
 
 
+#: Under gevent, the longest a job runs between two pauses: what a request may wait for it.
+SLICE_S = 0.005
+_paused_at = 0.0
+
+
+def _under_gevent(module: str) -> bool:
+    monkey = sys.modules.get("gevent.monkey")
+    return monkey is not None and monkey.is_module_patched(module)
+
+
 def off_the_loop(function: Callable[..., T], *args) -> T:
     """``function(*args)``; what it raises is raised here, wherever it ran."""
-    monkey = sys.modules.get("gevent.monkey")
-    if monkey is not None and monkey.is_module_patched("threading"):
+    if _under_gevent("threading"):
         hub = sys.modules["gevent"].get_hub()
         result, error = hub.threadpool.apply(_outcome, (function, args))
         if error is not None:
@@ -36,3 +49,16 @@ def _outcome(function: Callable[..., T], args: tuple) -> tuple[T | None, Excepti
         return function(*args), None
     except Exception as error:
         return None, error
+
+
+def let_requests_run() -> None:
+    """Called often by a long job (every few hundred rows): under gevent, once the job has run
+    for :data:`SLICE_S` since its last pause, it sleeps a moment so that the requests waiting
+    go first. Not ``sleep(0)``: gevent may run this greenlet again before its loop looks at
+    the waiting connections. Elsewhere (a worker process of its own, tests) the system shares
+    the CPU between threads, and this returns at once."""
+    global _paused_at
+    if not _under_gevent("time") or time.monotonic() - _paused_at < SLICE_S:
+        return
+    time.sleep(0.001)
+    _paused_at = time.monotonic()

@@ -1,19 +1,8 @@
-"""What every programme service shares: its error, and pauses that let requests run."""
+"""What every programme service shares: its error, and loops that pause as they go."""
 
 from __future__ import annotations
 
-import time
-
 from app.errors import ServiceError
-
-
-def let_requests_run() -> None:
-    """Under gevent (``make run``) the in-process workers and every request are greenlets
-    of one thread: long work (the import job, checking a large file) yields to the others
-    between slices of CPU work, so none waits more than a fraction of a second. Elsewhere
-    it costs a millisecond. Not ``sleep(0)``: gevent may run this greenlet again before
-    its loop looks at the waiting connections."""
-    time.sleep(0.001)
 
 
 def pausing(items, pause, every: int = 500):

@@ -39,11 +39,12 @@ from app import csvfiles, jobs
 from app.db import upsert, utcnow
 from app.extensions import db
 from app.logs import log_event
+from app.offload import let_requests_run
 from app.units import building_block
 from media_pipeline.storage import new_key
 
 from ..models import CohortMember, Programme, ReportSnapshot, ReportState
-from ._common import let_requests_run, pausing
+from ._common import pausing
 from .figures import Figures, gather, load_competencies
 from .records import (
     held_back_rows,

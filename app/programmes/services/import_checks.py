@@ -27,10 +27,11 @@ from app.db import utcnow
 from app.errors import N_
 from app.extensions import db
 from app.logs import log_event
+from app.offload import let_requests_run
 from media_pipeline.storage import new_key
 
 from ..models import ImportBatch, ImportStatus
-from ._common import ProgrammeError, let_requests_run
+from ._common import ProgrammeError
 from .import_jobs import LostClaim, claim_batch, end_batch
 from .imports import FIX_COLUMN, ImportPlan, leaders_table, read_leaders_text, rows_of
 

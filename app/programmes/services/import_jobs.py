@@ -36,13 +36,14 @@ from app.db import utcnow
 from app.errors import N_
 from app.extensions import db
 from app.logs import log_event
+from app.offload import let_requests_run
 from app.roles import Role
 from app.units import building_block
 from app.urls import public_url
 from media_pipeline.storage import new_key
 
 from ..models import Cohort, CohortMember, ImportBatch, ImportStatus, Programme
-from ._common import ProgrammeError, let_requests_run
+from ._common import ProgrammeError
 from .aggregates import mark_changed
 from .imports import LeaderRow, read_leaders_text
 
