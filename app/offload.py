@@ -21,11 +21,6 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-#: Under gevent, the longest a job runs between two pauses: what a request may wait for it.
-SLICE_S = 0.005
-_paused_at = 0.0
-
-
 def _under_gevent(module: str) -> bool:
     monkey = sys.modules.get("gevent.monkey")
     return monkey is not None and monkey.is_module_patched(module)
@@ -52,13 +47,12 @@ def _outcome(function: Callable[..., T], args: tuple) -> tuple[T | None, Excepti
 
 
 def let_requests_run() -> None:
-    """Called often by a long job (every few hundred rows): under gevent, once the job has run
-    for :data:`SLICE_S` since its last pause, it sleeps a moment so that the requests waiting
-    go first. Not ``sleep(0)``: gevent may run this greenlet again before its loop looks at
-    the waiting connections. Elsewhere (a worker process of its own, tests) the system shares
-    the CPU between threads, and this returns at once."""
-    global _paused_at
-    if not _under_gevent("time") or time.monotonic() - _paused_at < SLICE_S:
-        return
-    time.sleep(0.001)
-    _paused_at = time.monotonic()
+    """Called by a long job between slices of its work (every few hundred rows): under gevent
+    it sleeps a moment, so that the requests waiting go first and the job gets what they
+    leave. Not ``sleep(0)``: gevent may run this greenlet again before its loop looks at the
+    waiting connections. (Pausing only once per few milliseconds of the job instead gave the
+    job more of a busy process: at 2,000 leaders their p95 went from 0.18 s to 2.7 s.)
+    Elsewhere (a worker process of its own, tests) the system shares the CPU between
+    threads, and this returns at once."""
+    if _under_gevent("time"):
+        time.sleep(0.001)
