@@ -119,16 +119,42 @@ def notify_each(notices: Iterable[Notice], *, url: str, **params) -> None:
     where :func:`notify` for each would be one apiece. As there, a notice whose
     ``dedupe_key`` its person was given already changes nothing. Part of the caller's unit
     of work: never commits."""
-    rows = [_values(n.user_id, n.kind, url, n.dedupe_key, params) for n in notices]
+    _insert_new([_values(n.user_id, n.kind, url, n.dedupe_key, params) for n in notices])
+
+
+class Message(NamedTuple):
+    """One person to tell, and what, with its own path and parameters (:func:`notify_apiece`)."""
+
+    user_id: int
+    kind: str
+    url: str
+    dedupe_key: str
+    params: dict
+
+
+@building_block
+def notify_apiece(messages: Iterable[Message]) -> int:
+    """Tell each person their own thing (each overdue action its owner): one ``INSERT``
+    however many they are; a message whose ``dedupe_key`` its person was given already
+    changes nothing. How many were new. Part of the caller's unit of work: never commits."""
+    return _insert_new(
+        [_values(m.user_id, m.kind, m.url, m.dedupe_key, m.params) for m in messages]
+    )
+
+
+def _insert_new(rows: list[dict]) -> int:
+    """``rows`` in one statement, but those whose person has their dedupe key already."""
     if not rows:
-        return
+        return 0
     dialect = db.session.get_bind(mapper=Notification).dialect.name
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    db.session.execute(
+    statement = (
         insert(Notification.__table__)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["user_id", "dedupe_key"])
+        .returning(Notification.__table__.c.id)  # rowcount is -1 on psycopg
     )
+    return len(db.session.execute(statement).all())
 
 
 @building_block

@@ -90,6 +90,46 @@ def test_reminders_are_sent_once_each_at_the_right_time(coach, leader, pair):
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 5
 
 
+def test_overdue_actions_are_told_in_slices_and_a_run_with_none_new_reads_once(
+    coach, leader, pair, count_queries, monkeypatch
+):
+    """A country's year of open actions past their date: only those not told yet are read,
+    a slice at a time, each slice told in one insert; once all are told, a run (every 15
+    minutes) is one statement for them, where each action was a statement apiece."""
+    monkeypatch.setattr("app.coaching.services.reminders.SLICE", 2)
+    check_in = services.schedule_check_in(
+        coach, leader, day=date(2030, 3, 4), at=time(9, 30), mode="call", key=new_form_key()
+    )
+    for n in range(5):
+        services.add_action(
+            check_in,
+            title=f"Action {n}",
+            owner="leader" if n % 2 else "coach",
+            due_on=date(2030, 3, 10),
+            key=new_form_key(),
+        )
+    after = datetime(2030, 3, 11, 8, tzinfo=UTC)
+    with count_queries() as first:
+        assert services.send_reminders(after).overdue_actions == 5
+    overdue = [s for s in first.statements if "coaching_actions" in s]
+    assert len(overdue) == 3  # three slices: two, two, and the last one
+    assert sum(s.lstrip().upper().startswith("INSERT") for s in first.statements) == 3
+    with count_queries() as again:
+        assert services.send_reminders(after + timedelta(hours=1)).overdue_actions == 0
+    assert len([s for s in again.statements if "coaching_actions" in s]) == 1
+    assert not [s for s in again.statements if s.lstrip().upper().startswith("INSERT")]
+    titles = {
+        (n.user_id, n.params["title"]) for n in _notifications(kind="coaching.action_overdue")
+    }
+    assert titles == {
+        (coach.id, "Action 0"),
+        (leader.id, "Action 1"),
+        (coach.id, "Action 2"),
+        (leader.id, "Action 3"),
+        (coach.id, "Action 4"),
+    }
+
+
 def test_a_reminder_reads_in_its_readers_language_and_on_their_clock(
     client, login, coach, leader, pair
 ):

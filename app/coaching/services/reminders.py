@@ -9,16 +9,21 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import String, case, cast, literal, select
 
 from app.db import utcnow
 from app.errors import N_
 from app.extensions import db
 from app.notifications import services as notifications
+from app.notifications.models import Notification
+from app.offload import let_requests_run
 
 from ..models import ActionItem, CheckIn, CoachPairing
 
 SOON = timedelta(hours=24)
+OVERDUE_KEY = "coaching.overdue:"
+#: Overdue actions told per statement (:func:`_remind_overdue_actions`).
+SLICE = 200
 PREPARE_WITHIN = timedelta(hours=48)
 
 # The check-in's time is kept as a moment and written when the notification is read, in
@@ -101,20 +106,42 @@ def send_reminders(now: datetime | None = None) -> Sent:
 
 
 def _remind_overdue_actions(now: datetime) -> int:
-    rows = db.session.execute(
-        select(ActionItem, CoachPairing.coach_id)
-        .join(CoachPairing, CoachPairing.leader_id == ActionItem.leader_id)
-        .where(ActionItem.status == "open", ActionItem.due_on < now.date())
+    """Each open action past its date, told once to its owner. Only the actions not told
+    yet are read, :data:`SLICE` at a time, each slice told in one INSERT and committed
+    before the pause that lets requests run: a country's year of actions is a few
+    statements a slice the first time, one statement once all are told. How many were
+    told."""
+    owner_id = case(
+        (ActionItem.owner == "leader", ActionItem.leader_id), else_=CoachPairing.coach_id
     )
-    count = 0
-    for action, coach_id in rows:
-        owner_id = action.leader_id if action.owner == "leader" else coach_id
-        notifications.notify(
-            owner_id,
-            "coaching.action_overdue",
-            url=check_in_path(action.check_in_id),
-            dedupe_key=f"coaching.overdue:{action.id}",
-            title=action.title,
+    key = literal(OVERDUE_KEY) + cast(ActionItem.id, String)
+    told = (
+        select(Notification.id)
+        .where(Notification.user_id == owner_id, Notification.dedupe_key == key)
+        .exists()
+    )
+    untold = (
+        select(ActionItem.id, owner_id, ActionItem.check_in_id, ActionItem.title)
+        .join(CoachPairing, CoachPairing.leader_id == ActionItem.leader_id)
+        .where(ActionItem.status == "open", ActionItem.due_on < now.date(), ~told)
+        .order_by(ActionItem.id)
+        .limit(SLICE)
+    )
+    count, after = 0, 0
+    while rows := db.session.execute(untold.where(ActionItem.id > after)).all():
+        count += notifications.notify_apiece(
+            notifications.Message(
+                owner,
+                "coaching.action_overdue",
+                check_in_path(check_in_id),
+                f"{OVERDUE_KEY}{action_id}",
+                {"title": title},
+            )
+            for action_id, owner, check_in_id, title in rows
         )
-        count += 1
+        db.session.commit()
+        if len(rows) < SLICE:
+            break
+        after = rows[-1][0]
+        let_requests_run()
     return count
