@@ -146,15 +146,18 @@ def _insert_new(rows: list[dict]) -> int:
     """``rows`` in one statement, but those whose person has their dedupe key already."""
     if not rows:
         return 0
+    # Counted by RETURNING: a multi-row INSERT's rowcount is -1 on psycopg.
+    statement = _insert_but_told().values(rows).returning(Notification.__table__.c.id)
+    return len(db.session.execute(statement).all())
+
+
+def _insert_but_told():
+    """An INSERT of notifications that leaves out each whose person has its dedupe key."""
     dialect = db.session.get_bind(mapper=Notification).dialect.name
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    statement = (
-        insert(Notification.__table__)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["user_id", "dedupe_key"])
-        .returning(Notification.__table__.c.id)  # rowcount is -1 on psycopg
+    return insert(Notification.__table__).on_conflict_do_nothing(
+        index_elements=["user_id", "dedupe_key"]
     )
-    return len(db.session.execute(statement).all())
 
 
 @building_block
@@ -177,11 +180,7 @@ def notify_many(user_ids: list[int], kind: str, *, url: str, dedupe_key: str, **
         }
         for user_id in user_ids[1:]
     ]
-    dialect = db.session.get_bind(mapper=Notification).dialect.name
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    statement = insert(Notification).on_conflict_do_nothing(
-        index_elements=["user_id", "dedupe_key"]
-    )
+    statement = _insert_but_told()
     for start in range(0, len(rows), 5000):
         db.session.execute(statement, rows[start : start + 5000])
 
