@@ -143,13 +143,14 @@ def held_back_rows() -> list[list]:
     return [[HELD_BACK, *[""] * (len(records_header()) - 1)]]
 
 
-def memberships(scope: Scope) -> list[tuple]:
+def memberships(scope: Scope, members=None) -> list[tuple]:
     """(user id, cohort id, cohort name, region) of every membership of the scope's
-    leaders in the programme (in the scope's cohort if it has one), by user and cohort."""
+    leaders in the programme (in the scope's cohort if it has one), by user and cohort;
+    of those of ``members`` (a statement of some of its leaders' ids) if given."""
     statement = (
         select(CohortMember.user_id, Cohort.id, Cohort.name, CohortMember.region)
         .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .where(CohortMember.user_id.in_(scope.members()))
+        .where(CohortMember.user_id.in_(scope.members() if members is None else members))
         .where(Cohort.programme_id == scope.programme.id)
     )
     if scope.cohort is not None:
