@@ -312,10 +312,7 @@ def wait_until(condition, seconds=15) -> None:
 def wait_in_page(page, script, seconds=15) -> None:
     """Until ``script`` (a function, maybe async) is truthy in ``page``, or fail. Playwright's
     ``wait_for_function`` takes a returned promise as truthy at once; ``evaluate`` awaits it."""
-    give_up = time.monotonic() + seconds
-    while not page.evaluate(script):
-        assert time.monotonic() < give_up, f"not reached in time: {script}"
-        time.sleep(0.1)
+    wait_until(lambda: page.evaluate(script), seconds)
 
 
 def sign_in_page(page, base_url, user, password=PASSWORD) -> None:

@@ -119,7 +119,7 @@ def notify_each(notices: Iterable[Notice], *, url: str, **params) -> None:
     where :func:`notify` for each would be one apiece. As there, a notice whose
     ``dedupe_key`` its person was given already changes nothing. Part of the caller's unit
     of work: never commits."""
-    _insert_new([_values(n.user_id, n.kind, url, n.dedupe_key, params) for n in notices])
+    notify_apiece(Message(n.user_id, n.kind, url, n.dedupe_key, params) for n in notices)
 
 
 class Message(NamedTuple):
@@ -128,7 +128,7 @@ class Message(NamedTuple):
     user_id: int
     kind: str
     url: str
-    dedupe_key: str
+    dedupe_key: str | None
     params: dict
 
 
@@ -137,13 +137,7 @@ def notify_apiece(messages: Iterable[Message]) -> int:
     """Tell each person their own thing (each overdue action its owner): one ``INSERT``
     however many they are; a message whose ``dedupe_key`` its person was given already
     changes nothing. How many were new. Part of the caller's unit of work: never commits."""
-    return _insert_new(
-        [_values(m.user_id, m.kind, m.url, m.dedupe_key, m.params) for m in messages]
-    )
-
-
-def _insert_new(rows: list[dict]) -> int:
-    """``rows`` in one statement, but those whose person has their dedupe key already."""
+    rows = [_values(m.user_id, m.kind, m.url, m.dedupe_key, m.params) for m in messages]
     if not rows:
         return 0
     # Counted by RETURNING: a multi-row INSERT's rowcount is -1 on psycopg.
